@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib.h>
+#include <locale.h>
+
+int
+main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	if (argc > 1 && g_strcmp0(argv[1], "--version") == 0) {
+		g_print("unbrick-cli %s\n", VERSION);
+		return 0;
+	}
+	g_printerr("unbrick-cli: no command given\n");
+	return 2;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * UbSimBoard: a whole simulated bench, built from a small data file (resources/data/sim-boards/
+ * NAME.json): which probe, how it is wired, which flash image is loaded, option bytes and
+ * faults. Tests and the demo pick "a bricked FOCBOX" by name.
+ *
+ *   g_autoptr(UbSimBoard) board = ub_sim_board_new_from_name("focbox", &error);
+ *   UbSimStlink *probe = ub_sim_board_get_stlink(board);
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "ub-sim-stlink.h"
+
+G_BEGIN_DECLS
+
+#define UB_TYPE_SIM_BOARD (ub_sim_board_get_type())
+G_DECLARE_FINAL_TYPE(UbSimBoard, ub_sim_board, UB, SIM_BOARD, GObject)
+
+/* NAME is looked up in $UB_SIM_BOARDS_DIR, the source tree and the installed data dir;
+ * a path ending in .json is loaded directly */
+UbSimBoard *ub_sim_board_new_from_name(const char *name, GError **error);
+UbSimBoard *ub_sim_board_new_from_file(const char *path, GError **error);
+
+const char *ub_sim_board_get_name(UbSimBoard *self);
+const char *ub_sim_board_get_description(UbSimBoard *self);
+UbSimClock *ub_sim_board_get_clock(UbSimBoard *self);
+UbSimMcu *ub_sim_board_get_mcu(UbSimBoard *self);
+UbSimLink *ub_sim_board_get_link(UbSimBoard *self);
+UbSimStlink *ub_sim_board_get_stlink(UbSimBoard *self);
+
+/* replace the flash contents (e.g. --flash IMAGE) */
+gboolean ub_sim_board_load_flash_file(UbSimBoard *self, const char *path, GError **error);
+/* JSON report: USB round trips, bytes, modelled time, flash operations, faults hit */
+char *ub_sim_board_build_report(UbSimBoard *self);
+
+/* list of known board names (for --help and the demo) */
+GStrv ub_sim_board_list_names(void);
+
+G_END_DECLS

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * UbSimLink: the wires between a probe's header and the board's SWD header, with the wiring
+ * faults people actually make. The probe model sends SWD line resets and transactions through
+ * it and reads the target voltage and drives NRST through it; each wiring state changes what
+ * arrives exactly as the physical fault would (no ACK, wrong voltage, NRST going nowhere).
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "ub-sim-dap.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+	UB_SIM_WIRING_GOOD,
+	UB_SIM_WIRING_UNPOWERED,	/* board has no supply: no voltage, DP silent */
+	UB_SIM_WIRING_NO_GND,		/* GND wire missing: no common reference */
+	UB_SIM_WIRING_SWAPPED,		/* SWDIO and SWCLK exchanged */
+	UB_SIM_WIRING_RST_NOT_CONNECTED,/* probe RST pin does not reach NRST (clone or no wire) */
+	UB_SIM_WIRING_NRST_STUCK_LOW,	/* NRST held low on the board (short, bad capacitor) */
+} UbSimWiring;
+
+#define UB_TYPE_SIM_LINK (ub_sim_link_get_type())
+G_DECLARE_FINAL_TYPE(UbSimLink, ub_sim_link, UB, SIM_LINK, GObject)
+
+UbSimLink *ub_sim_link_new(UbSimDap *dap);
+UbSimDap *ub_sim_link_get_dap(UbSimLink *self);
+void ub_sim_link_set_wiring(UbSimLink *self, UbSimWiring wiring);
+UbSimWiring ub_sim_link_get_wiring(UbSimLink *self);
+/* does the probe's own RST output reach anything? (FALSE for the common clone) */
+void ub_sim_link_set_probe_rst_wired(UbSimLink *self, gboolean wired);
+
+/* what the probe observes / does */
+guint ub_sim_link_target_voltage_mv(UbSimLink *self);
+void ub_sim_link_drive_nrst(UbSimLink *self, gboolean low);
+void ub_sim_link_line_reset(UbSimLink *self, gboolean jtag_to_swd);
+UbSimAck ub_sim_link_transfer(UbSimLink *self, gboolean ap, gboolean read, guint8 a2a3,
+			      guint32 *data);
+
+const char *ub_sim_wiring_to_string(UbSimWiring wiring);
+gboolean ub_sim_wiring_from_string(const char *name, UbSimWiring *wiring);
+
+G_END_DECLS

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * UbSimStlink: the firmware of an ST-LINK/V2 (V2J37S7), V2-1 or V3 as seen from USB. The host
+ * sends 16-byte commands (and write data) as bulk OUT transfers and collects replies as bulk IN
+ * transfers; the model interprets them exactly as the probe does, performing SWD transactions
+ * through a UbSimLink, and charges every round trip and SWD bit to the virtual clock.
+ *
+ * This byte-level API is the whole surface: the in-process transport and the umockdev USB
+ * device (unbrick-sim) both sit on it.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "ub-sim-link.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+	UB_SIM_STLINK_V2,   /* 0483:3748 */
+	UB_SIM_STLINK_V2_1, /* 0483:374B (Nucleo) */
+	UB_SIM_STLINK_V3,   /* 0483:374E (STLINK-V3E / V3MINIE) */
+} UbSimStlinkKind;
+
+typedef struct {
+	guint16 vendor_id;
+	guint16 product_id;
+	guint16 bcd_device;
+	const char *manufacturer;
+	const char *product;
+	const char *serial; /* 24 upper-case hex chars */
+	guint8 endpoint_out;
+	guint8 endpoint_in;
+	guint8 endpoint_trace;
+	guint16 max_packet;
+} UbSimUsbIdentity;
+
+/* USB cost model: what the host spent on this probe */
+typedef struct {
+	guint64 round_trips; /* commands (each OUT + its IN or data phase) */
+	guint64 bytes_out;
+	guint64 bytes_in;
+	guint64 usb_ns; /* modelled USB time */
+	guint64 swd_ns; /* modelled SWD time */
+} UbSimStlinkStats;
+
+#define UB_TYPE_SIM_STLINK (ub_sim_stlink_get_type())
+G_DECLARE_FINAL_TYPE(UbSimStlink, ub_sim_stlink, UB, SIM_STLINK, GObject)
+
+UbSimStlink *ub_sim_stlink_new(UbSimStlinkKind kind, UbSimLink *link, UbSimClock *clock);
+const UbSimUsbIdentity *ub_sim_stlink_get_identity(UbSimStlink *self);
+UbSimLink *ub_sim_stlink_get_link(UbSimStlink *self);
+
+/* the host wrote len bytes to an OUT endpoint */
+void ub_sim_stlink_bulk_out(UbSimStlink *self, guint8 endpoint, const guint8 *data, gsize len);
+/* the host reads from an IN endpoint: bytes copied, or -1 when the probe has nothing (NAK) */
+gssize ub_sim_stlink_bulk_in(UbSimStlink *self, guint8 endpoint, guint8 *buffer, gsize len);
+/* USB bus reset / re-plug: the probe firmware restarts (mode DFU/idle) */
+void ub_sim_stlink_usb_reset(UbSimStlink *self);
+
+void ub_sim_stlink_get_stats(UbSimStlink *self, UbSimStlinkStats *stats);
+void ub_sim_stlink_reset_stats(UbSimStlink *self);
+
+G_END_DECLS

@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Builds unbrick twice (warnings as errors; then AddressSanitizer + UBSan) and runs every test
+# in both. Prints "N passed, N failed[, N skipped]" counted from meson's own test log.
+set -u
+cd "$(dirname "$0")/.."
+top=$(pwd)
+status=0
+
+run_build() {
+	dir=$1
+	shift
+	if [ ! -d "$dir" ]; then
+		meson setup "$dir" -Dwerror=true "$@" || return 1
+	fi
+	meson compile -C "$dir" || return 1
+	meson test -C "$dir" --print-errorlogs --num-processes 2 || true
+}
+
+run_build build-ci || status=1
+ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	run_build build-ci-asan -Db_sanitize=address,undefined -Db_lundef=false || status=1
+
+python3 - "$top/build-ci" "$top/build-ci-asan" "$status" <<'PY'
+import json, os, sys
+passed = failed = skipped = 0
+for d in sys.argv[1:3]:
+    log = os.path.join(d, 'meson-logs', 'testlog.json')
+    if not os.path.exists(log):
+        failed += 1
+        print(f'{d}: no test log (build failed)')
+        continue
+    for line in open(log):
+        line = line.strip()
+        if not line:
+            continue
+        r = json.loads(line)['result']
+        if r in ('OK', 'EXPECTEDFAIL'):
+            passed += 1
+        elif r == 'SKIP':
+            skipped += 1
+        else:
+            failed += 1
+if sys.argv[3] != '0':
+    failed += 1
+print(f'{passed} passed, {failed} failed, {skipped} skipped')
+sys.exit(1 if failed else 0)
+PY
