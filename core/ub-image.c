@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "ub-image-bin.h"
+#include "ub-image-dfuse.h"
+#include "ub-image-elf.h"
+#include "ub-image-ihex.h"
 
 typedef struct {
 	GPtrArray *chunks; /* of UbImageChunk, sorted by address */
@@ -409,15 +412,49 @@ ub_image_write(UbImage *self, GError **error)
 	return klass->write(self, error);
 }
 
-static GType
-ub_image_detect_type_by_content(const guint8 *data, gsize size)
+/* an Intel HEX file starts with a whole record: ':' and at least 10 hex digits, then a line
+ * end; a raw binary whose first byte happens to be 0x3A does not continue like that */
+static gboolean
+looks_like_ihex(const guint8 *data, gsize size)
 {
-	return G_TYPE_INVALID;
+	gsize i = 0;
+	gsize digits = 0;
+
+	while (i < size && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+		i++;
+	if (i >= size || data[i] != ':')
+		return FALSE;
+	for (i++; i < size && g_ascii_isxdigit(data[i]); i++)
+		digits++;
+	if (digits < 10)
+		return FALSE;
+	return i == size || data[i] == '\r' || data[i] == '\n';
 }
 
 static GType
+ub_image_detect_type_by_content(const guint8 *data, gsize size)
+{
+	if (size >= 5 && memcmp(data, "DfuSe", 5) == 0)
+		return UB_TYPE_IMAGE_DFUSE;
+	if (size >= 4 && memcmp(data, "\177ELF", 4) == 0)
+		return UB_TYPE_IMAGE_ELF;
+	if (looks_like_ihex(data, size))
+		return UB_TYPE_IMAGE_IHEX;
+	return G_TYPE_INVALID;
+}
+
+/* for files whose content matched no magic: a damaged .hex should get the Intel HEX parser's
+ * "line 3: ..." message, not be flashed as raw bytes */
+static GType
 ub_image_detect_type_by_extension(const gchar *lower)
 {
+	if (g_str_has_suffix(lower, ".hex") || g_str_has_suffix(lower, ".ihex") ||
+	    g_str_has_suffix(lower, ".ihx"))
+		return UB_TYPE_IMAGE_IHEX;
+	if (g_str_has_suffix(lower, ".elf") || g_str_has_suffix(lower, ".axf"))
+		return UB_TYPE_IMAGE_ELF;
+	if (g_str_has_suffix(lower, ".dfu"))
+		return UB_TYPE_IMAGE_DFUSE;
 	return G_TYPE_INVALID;
 }
 
