@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * UbFirmwareEntry: one file of a firmware catalogue: where it is, what it is (UbFirmwareInfo)
- * and what the archive's folder names say about it (release version, default or variant).
+ * and what the archive's folder names say about it (release version, default or variant: a file
+ * in a version folder not named VESC_default.bin is a variant).
  */
 #pragma once
 

@@ -258,8 +258,8 @@ test_catalog_single_file(void)
 	entry = g_ptr_array_index(ub_firmware_catalog_get_entries(catalog), 0);
 	g_assert_null(ub_firmware_entry_get_archive_version(entry));
 	g_assert_cmpstr(ub_firmware_entry_get_version_string(entry), ==, "6.05");
-	/* not VESC_default.bin by name: a variant */
-	g_assert_false(ub_firmware_entry_get_is_default(entry));
+	/* outside an archive layout the file name does not make it a variant */
+	g_assert_true(ub_firmware_entry_get_is_default(entry));
 
 	g_assert_false(ub_firmware_catalog_add_file(catalog, "/nonexistent.bin", &error));
 	g_assert_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
