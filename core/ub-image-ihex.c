@@ -67,7 +67,7 @@ is_blank_line(const gchar *line, gsize length)
 
 static gboolean
 ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, guint line_number,
-			   UbImageParseFlags flags, guint32 *base, gboolean *done, GError **error)
+                           UbImageParseFlags flags, guint32 *base, gboolean *done, GError **error)
 {
 	guint8 record[5 + 255];
 	gsize digits;
@@ -83,27 +83,28 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 		length--;
 	if (line[0] != ':') {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: record does not start with ':'", line_number);
+		            "line %u: record does not start with ':'", line_number);
 		return FALSE;
 	}
 	digits = length - 1;
 	if (digits % 2 != 0) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: odd number of hex digits (%" G_GSIZE_FORMAT ")", line_number,
-			    digits);
+		            "line %u: odd number of hex digits (%" G_GSIZE_FORMAT ")", line_number,
+		            digits);
 		return FALSE;
 	}
 	count = digits / 2;
 	if (count < 5) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: record too short (%" G_GSIZE_FORMAT " bytes, at least 5 needed)",
-			    line_number, count);
+		            "line %u: record too short (%" G_GSIZE_FORMAT
+		            " bytes, at least 5 needed)",
+		            line_number, count);
 		return FALSE;
 	}
 	if (count > sizeof(record)) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: record too long (%" G_GSIZE_FORMAT " bytes)", line_number,
-			    count);
+		            "line %u: record too long (%" G_GSIZE_FORMAT " bytes)", line_number,
+		            count);
 		return FALSE;
 	}
 	for (gsize i = 0; i < count; i++) {
@@ -112,8 +113,8 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 		if (high < 0 || low < 0) {
 			gsize column = high < 0 ? 2 + 2 * i : 3 + 2 * i;
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "line %u, column %" G_GSIZE_FORMAT ": '%c' is not a hex digit",
-				    line_number, column, line[column - 1]);
+			            "line %u, column %" G_GSIZE_FORMAT ": '%c' is not a hex digit",
+			            line_number, column, line[column - 1]);
 			return FALSE;
 		}
 		record[i] = (guint8)(high << 4 | low);
@@ -124,15 +125,16 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 	type = record[3];
 	payload = record + 4;
 	if ((gsize)record_length + 5 != count) {
-		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: length field says %u data bytes, record holds %" G_GSIZE_FORMAT,
-			    line_number, record_length, count - 5);
+		g_set_error(
+		        error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
+		        "line %u: length field says %u data bytes, record holds %" G_GSIZE_FORMAT,
+		        line_number, record_length, count - 5);
 		return FALSE;
 	}
 	if (sum != 0 && (flags & UB_IMAGE_PARSE_FLAG_IGNORE_CHECKSUM) == 0) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: checksum 0x%02X is wrong, expected 0x%02X", line_number,
-			    record[count - 1], (guint8)(record[count - 1] - sum));
+		            "line %u: checksum 0x%02X is wrong, expected 0x%02X", line_number,
+		            record[count - 1], (guint8)(record[count - 1] - sum));
 		return FALSE;
 	}
 
@@ -141,9 +143,9 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 		guint64 address = (guint64)*base + offset;
 		if (address + record_length > G_MAXUINT32 + (guint64)1) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "line %u: data at 0x%08" G_GINT64_MODIFIER
-				    "x passes the 4 GiB address space",
-				    line_number, address);
+			            "line %u: data at 0x%08" G_GINT64_MODIFIER
+			            "x passes the 4 GiB address space",
+			            line_number, address);
 			return FALSE;
 		}
 		if (record_length == 0)
@@ -159,8 +161,8 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 	case RECORD_END_OF_FILE:
 		if (record_length != 0) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "line %u: end-of-file record carries %u data bytes", line_number,
-				    record_length);
+			            "line %u: end-of-file record carries %u data bytes",
+			            line_number, record_length);
 			return FALSE;
 		}
 		*done = TRUE;
@@ -168,9 +170,10 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 	case RECORD_EXTENDED_SEGMENT_ADDRESS:
 	case RECORD_EXTENDED_LINEAR_ADDRESS:
 		if (record_length != 2) {
-			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "line %u: address record type 0x%02X needs 2 data bytes, has %u",
-				    line_number, type, record_length);
+			g_set_error(
+			        error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
+			        "line %u: address record type 0x%02X needs 2 data bytes, has %u",
+			        line_number, type, record_length);
 			return FALSE;
 		}
 		/* segment: base = paragraph * 16; linear: the upper 16 address bits */
@@ -184,13 +187,13 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 		guint32 value;
 		if (record_length != 4) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "line %u: start address record type 0x%02X needs 4 data bytes, "
-				    "has %u",
-				    line_number, type, record_length);
+			            "line %u: start address record type 0x%02X needs 4 data bytes, "
+			            "has %u",
+			            line_number, type, record_length);
 			return FALSE;
 		}
 		value = (guint32)payload[0] << 24 | (guint32)payload[1] << 16 |
-			(guint32)payload[2] << 8 | payload[3];
+		        (guint32)payload[2] << 8 | payload[3];
 		/* CS:IP for type 03; a plain 32-bit address (EIP) for type 05 */
 		if (type == RECORD_START_SEGMENT_ADDRESS)
 			value = ((value >> 16) << 4) + (value & 0xFFFF);
@@ -199,7 +202,7 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 	}
 	default:
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: unknown record type 0x%02X", line_number, type);
+		            "line %u: unknown record type 0x%02X", line_number, type);
 		return FALSE;
 	}
 }
@@ -228,12 +231,12 @@ ub_image_ihex_parse(UbImage *image, GBytes *blob, UbImageParseFlags flags, GErro
 			continue;
 		if (done) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "line %u: data after the end-of-file record", line_number);
+			            "line %u: data after the end-of-file record", line_number);
 			ok = FALSE;
 			break;
 		}
 		ok = ub_image_ihex_parse_record(&state, line, length, line_number, flags, &base,
-						&done, error);
+		                                &done, error);
 	}
 	if (ok)
 		parse_state_flush(&state);
@@ -242,12 +245,12 @@ ub_image_ihex_parse(UbImage *image, GBytes *blob, UbImageParseFlags flags, GErro
 		return FALSE;
 	if (!done) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: file ends without an end-of-file record", line_number);
+		            "line %u: file ends without an end-of-file record", line_number);
 		return FALSE;
 	}
 	if (ub_image_get_chunks(image)->len == 0) {
 		g_set_error_literal(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "file holds no data records");
+		                    "file holds no data records");
 		return FALSE;
 	}
 	return TRUE;
@@ -288,7 +291,8 @@ ub_image_ihex_write(UbImage *image, GError **error)
 		while (done < size) {
 			guint32 here = address + (guint32)done;
 			gsize to_boundary = 0x10000 - (here & 0xFFFF);
-			guint8 length = (guint8)MIN(MIN(size - done, to_boundary), WRITE_RECORD_SIZE);
+			guint8 length =
+			        (guint8)MIN(MIN(size - done, to_boundary), WRITE_RECORD_SIZE);
 
 			if (!have_upper || here >> 16 != upper) {
 				guint8 value[2] = {(guint8)(here >> 24), (guint8)(here >> 16)};
@@ -297,13 +301,13 @@ ub_image_ihex_write(UbImage *image, GError **error)
 				have_upper = TRUE;
 			}
 			append_record(out, RECORD_DATA, (guint16)(here & 0xFFFF), data + done,
-				      length);
+			              length);
 			done += length;
 		}
 	}
 	if (ub_image_get_entry_point(image, &entry_point)) {
 		guint8 value[4] = {(guint8)(entry_point >> 24), (guint8)(entry_point >> 16),
-				   (guint8)(entry_point >> 8), (guint8)entry_point};
+		                   (guint8)(entry_point >> 8), (guint8)entry_point};
 		append_record(out, RECORD_START_LINEAR_ADDRESS, 0, value, 4);
 	}
 	append_record(out, RECORD_END_OF_FILE, 0, NULL, 0);
