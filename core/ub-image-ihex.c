@@ -28,7 +28,8 @@ enum {
 typedef struct {
 	UbImage *image;
 	guint32 run_start;
-	GByteArray *run; /* contiguous data not yet turned into a chunk */
+	GByteArray *run;       /* contiguous data not yet turned into a chunk */
+	gboolean segment_mode; /* last address record was type 02 */
 } ParseState;
 
 static void
@@ -41,6 +42,18 @@ parse_state_flush(ParseState *state)
 	bytes = g_byte_array_free_to_bytes(state->run);
 	ub_image_add_bytes(state->image, state->run_start, bytes);
 	state->run = g_byte_array_new();
+}
+
+static void
+parse_state_append(ParseState *state, guint32 address, const guint8 *data, gsize size)
+{
+	if (size == 0)
+		return;
+	if (state->run->len == 0 || (guint64)state->run_start + state->run->len != address) {
+		parse_state_flush(state);
+		state->run_start = address;
+	}
+	g_byte_array_append(state->run, data, (guint)size);
 }
 
 static gint
@@ -141,21 +154,20 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 	switch (type) {
 	case RECORD_DATA: {
 		guint64 address = (guint64)*base + offset;
-		if (address + record_length > G_MAXUINT32 + (guint64)1) {
+		gsize first = record_length;
+		if (state->segment_mode && (gsize)offset + record_length > 0x10000) {
+			/* the spec's segment arithmetic: the offset wraps inside the 64 KiB
+			 * segment, so the tail goes to the segment's start */
+			first = 0x10000 - offset;
+		} else if (address + record_length > G_MAXUINT32 + (guint64)1) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
 			            "line %u: data at 0x%08" G_GINT64_MODIFIER
 			            "x passes the 4 GiB address space",
 			            line_number, address);
 			return FALSE;
 		}
-		if (record_length == 0)
-			return TRUE;
-		if (state->run->len == 0 ||
-		    (guint64)state->run_start + state->run->len != address) {
-			parse_state_flush(state);
-			state->run_start = (guint32)address;
-		}
-		g_byte_array_append(state->run, payload, record_length);
+		parse_state_append(state, (guint32)address, payload, first);
+		parse_state_append(state, *base, payload + first, record_length - first);
 		return TRUE;
 	}
 	case RECORD_END_OF_FILE:
@@ -181,6 +193,7 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 			*base = (guint32)(payload[0] << 8 | payload[1]) << 4;
 		else
 			*base = (guint32)(payload[0] << 8 | payload[1]) << 16;
+		state->segment_mode = type == RECORD_EXTENDED_SEGMENT_ADDRESS;
 		return TRUE;
 	case RECORD_START_SEGMENT_ADDRESS:
 	case RECORD_START_LINEAR_ADDRESS: {

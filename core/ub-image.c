@@ -299,23 +299,26 @@ ub_image_check_overlap(UbImage *self, GError **error)
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 	priv = GET_PRIVATE(self);
 
-	/* sorted by start, so it is enough to compare each chunk with the furthest end so far */
-	for (guint i = 1; i < priv->chunks->len; i++) {
+	/* sorted by start: a chunk overlaps an earlier one exactly when it starts before the
+	 * furthest end seen so far; O(n) even for Intel HEX files with thousands of runs */
+	for (guint i = 1, furthest = 0; i < priv->chunks->len; i++) {
 		UbImageChunk *chunk = g_ptr_array_index(priv->chunks, i);
-		for (guint j = 0; j < i; j++) {
-			UbImageChunk *earlier = g_ptr_array_index(priv->chunks, j);
-			if (ub_image_chunk_get_end(earlier) > ub_image_chunk_get_address(chunk) &&
-			    ub_image_chunk_get_size(chunk) > 0) {
-				g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_OVERLAP,
-				            "range 0x%08x-0x%08" G_GINT64_MODIFIER
-				            "x overlaps range 0x%08x-0x%08" G_GINT64_MODIFIER "x",
-				            ub_image_chunk_get_address(chunk),
-				            ub_image_chunk_get_end(chunk) - 1,
-				            ub_image_chunk_get_address(earlier),
-				            ub_image_chunk_get_end(earlier) - 1);
-				return FALSE;
-			}
+		UbImageChunk *earlier = g_ptr_array_index(priv->chunks, furthest);
+
+		if (ub_image_chunk_get_size(chunk) == 0)
+			continue;
+		if (ub_image_chunk_get_end(earlier) > ub_image_chunk_get_address(chunk)) {
+			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_OVERLAP,
+			            "range 0x%08x-0x%08" G_GINT64_MODIFIER
+			            "x overlaps range 0x%08x-0x%08" G_GINT64_MODIFIER "x",
+			            ub_image_chunk_get_address(chunk),
+			            ub_image_chunk_get_end(chunk) - 1,
+			            ub_image_chunk_get_address(earlier),
+			            ub_image_chunk_get_end(earlier) - 1);
+			return FALSE;
 		}
+		if (ub_image_chunk_get_end(chunk) > ub_image_chunk_get_end(earlier))
+			furthest = i;
 	}
 	return TRUE;
 }

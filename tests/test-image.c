@@ -252,6 +252,32 @@ test_image_ihex_segments(void)
 	g_assert_cmphex(entry_point, ==, 0x12340 + 0x5678);
 }
 
+/* in segment mode (type 02) offsets wrap inside the 64 KiB segment: FFFE, FFFF, 0000, 0001 */
+static void
+test_image_ihex_segment_wrap(void)
+{
+	const gchar *text = ":020000021000EC\n"
+	                    ":04FFFE00AABBCCDDF1\n"
+	                    ":00000001FF\n";
+	g_autoptr(GBytes) blob = g_bytes_new_static(text, strlen(text));
+	g_autoptr(UbImageIhex) image = ub_image_ihex_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) head = NULL;
+	g_autoptr(GBytes) tail = NULL;
+	const guint8 expected_head[] = {0xCC, 0xDD};
+	const guint8 expected_tail[] = {0xAA, 0xBB};
+
+	g_assert_true(ub_image_parse(UB_IMAGE(image), blob, UB_IMAGE_PARSE_FLAG_NONE, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(ub_image_get_chunks(UB_IMAGE(image))->len, ==, 2);
+	assert_chunk(UB_IMAGE(image), 0, 0x10000, 2);
+	assert_chunk(UB_IMAGE(image), 1, 0x1FFFE, 2);
+	head = ub_image_read(UB_IMAGE(image), 0x10000, 2, 0xFF, &error);
+	tail = ub_image_read(UB_IMAGE(image), 0x1FFFE, 2, 0xFF, &error);
+	g_assert_cmpmem(g_bytes_get_data(head, NULL), 2, expected_head, 2);
+	g_assert_cmpmem(g_bytes_get_data(tail, NULL), 2, expected_tail, 2);
+}
+
 typedef struct {
 	const gchar *text;
 	const gchar *message;
@@ -777,6 +803,7 @@ main(int argc, char **argv)
 	g_test_add_func("/core/image/bin/errors", test_image_bin_errors);
 	g_test_add_func("/core/image/ihex/sample", test_image_ihex_sample);
 	g_test_add_func("/core/image/ihex/segments", test_image_ihex_segments);
+	g_test_add_func("/core/image/ihex/segment-wrap", test_image_ihex_segment_wrap);
 	g_test_add_func("/core/image/ihex/corrupt", test_image_ihex_corrupt);
 	g_test_add_func("/core/image/detect-by-extension", test_image_detect_by_extension);
 	g_test_add_func("/core/image/missing-file", test_image_missing_file);
