@@ -3,6 +3,7 @@
  * each holds), flash dumps, and the wrong-hardware guard. */
 #include <string.h>
 
+#include "ub-firmware-demo.h"
 #include "ub-firmware-info.h"
 #include "ub-image-bin.h"
 #include "ub-vesc-layout.h"
@@ -472,6 +473,58 @@ test_firmware_split_names(void)
 	g_assert_false(ub_firmware_hw_name_equal("60", "60_MK3"));
 }
 
+/* the project's own stand-in image identifies like an archive build, in both layouts */
+static void
+test_firmware_demo_image(void)
+{
+	const UbFirmwareLayout layouts[] = {UB_FIRMWARE_LAYOUT_384K, UB_FIRMWARE_LAYOUT_512K};
+	const UbFirmwareConfig fills[] = {UB_FIRMWARE_CONFIG_ERASED, UB_FIRMWARE_CONFIG_ZEROED};
+	const gsize sizes[] = {393208, 524280};
+	const gchar *focbox[] = {"410", NULL};
+	const gchar *vesc6[] = {"60", NULL};
+
+	for (guint i = 0; i < G_N_ELEMENTS(layouts); i++) {
+		g_autoptr(UbImage) image = NULL;
+		g_autoptr(UbFirmwareInfo) info = NULL;
+		g_autoptr(GError) error = NULL;
+		g_autofree gchar *names = NULL;
+		guint32 reset_vector = 0;
+
+		image = ub_firmware_demo_image_new("410", layouts[i], &error);
+		g_assert_no_error(error);
+		g_assert_true(ub_image_check_flash(image, 0x08000000, 0x100000, &error));
+		info = ub_firmware_info_new_from_image(image, NULL, &error);
+		g_assert_no_error(error);
+		g_assert_cmpint(ub_firmware_info_get_kind(info), ==, UB_FIRMWARE_KIND_APPLICATION);
+		names = join_strv(ub_firmware_info_get_hw_names(info));
+		g_assert_cmpstr(names, ==, "410");
+		g_assert_cmpstr(ub_firmware_info_get_version_string(info), ==, "unknown");
+		g_assert_cmpint(ub_firmware_info_get_layout(info), ==, layouts[i]);
+		g_assert_cmpint(ub_firmware_info_get_config(info), ==, fills[i]);
+		g_assert_cmpuint(ub_firmware_info_get_size(info), ==, sizes[i]);
+		g_assert_true(ub_firmware_info_get_vector_table(info, NULL, &reset_vector));
+		g_assert_cmphex(reset_vector, ==, 0x0800C001);
+		g_assert_true(ub_firmware_info_check_compatible(info, focbox, &error));
+		g_assert_false(ub_firmware_info_check_compatible(info, vesc6, &error));
+		g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_HARDWARE);
+	}
+}
+
+static void
+test_firmware_demo_image_invalid(void)
+{
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(GError) error = NULL;
+
+	image = ub_firmware_demo_image_new("", UB_FIRMWARE_LAYOUT_512K, &error);
+	g_assert_null(image);
+	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID);
+	g_clear_error(&error);
+	image = ub_firmware_demo_image_new("410", UB_FIRMWARE_LAYOUT_UNKNOWN, &error);
+	g_assert_null(image);
+	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_UNSUPPORTED);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -489,5 +542,7 @@ main(int argc, char **argv)
 	g_test_add_func("/core/firmware/dump-erased", test_firmware_dump_erased);
 	g_test_add_func("/core/firmware/dump-partial", test_firmware_dump_partial);
 	g_test_add_func("/core/firmware/split-names", test_firmware_split_names);
+	g_test_add_func("/core/firmware/demo-image", test_firmware_demo_image);
+	g_test_add_func("/core/firmware/demo-image-invalid", test_firmware_demo_image_invalid);
 	return g_test_run();
 }
