@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ub-firmware-catalog.h"
+#include "ub-firmware-demo.h"
 
 typedef struct {
 	gchar *root;
@@ -312,6 +313,32 @@ test_catalog_single_file(void)
 }
 
 static void
+test_catalog_compare(void)
+{
+	g_autoptr(UbImage) image = ub_firmware_demo_image_new("60", UB_FIRMWARE_LAYOUT_384K, NULL);
+	g_autoptr(UbFirmwareInfo) info = ub_firmware_info_new_from_image(image, NULL, NULL);
+	g_autoptr(UbFirmwareEntry) v502 =
+	        ub_firmware_entry_new("/a/5.02/60/VESC_default.bin", info, "5.02");
+	g_autoptr(UbFirmwareEntry) v503 =
+	        ub_firmware_entry_new("/a/5.03/60/VESC_default.bin", info, "5.03");
+	g_autoptr(UbFirmwareEntry) v503_variant =
+	        ub_firmware_entry_new("/a/5.03/60/VESC_33k.bin", info, "5.03");
+	g_autoptr(UbFirmwareEntry) v600 =
+	        ub_firmware_entry_new("/a/6.00/60/VESC_default.bin", info, "6.00");
+	g_autoptr(UbFirmwareEntry) unknown = ub_firmware_entry_new("/b/mine.bin", info, NULL);
+
+	g_assert_cmpint(ub_firmware_entry_compare_newest_first(v503, v502), <, 0);
+	g_assert_cmpint(ub_firmware_entry_compare_newest_first(v502, v503), >, 0);
+	g_assert_cmpint(ub_firmware_entry_compare_newest_first(v600, v503), <, 0);
+	g_assert_cmpint(ub_firmware_entry_compare_newest_first(v503, v503_variant), <, 0);
+	g_assert_cmpint(ub_firmware_entry_compare_newest_first(v502, unknown), <, 0);
+	g_assert_cmpint(ub_firmware_entry_compare_newest_first(unknown, v502), >, 0);
+	g_assert_false(ub_firmware_entry_get_is_default(v503_variant));
+	g_assert_true(ub_firmware_entry_get_is_default(unknown));
+	g_assert_cmpstr(ub_firmware_entry_get_version_string(unknown), ==, "unknown");
+}
+
+static void
 test_catalog_parse_version(void)
 {
 	guint major = 0;
@@ -344,5 +371,6 @@ main(int argc, char **argv)
 	g_test_add_func("/core/firmware-catalog/no-bootloader", test_catalog_no_bootloader);
 	g_test_add_func("/core/firmware-catalog/single-file", test_catalog_single_file);
 	g_test_add_func("/core/firmware-catalog/parse-version", test_catalog_parse_version);
+	g_test_add_func("/core/firmware-catalog/compare", test_catalog_compare);
 	return g_test_run();
 }

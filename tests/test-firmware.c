@@ -349,7 +349,8 @@ static void
 test_firmware_dump(void)
 {
 	g_autoptr(GBytes) app = load_shared("vesc-fw-6.05-60-VESC_default.bin");
-	g_autoptr(GBytes) unity = load_shared("vesc-fw-6.05-UNITY-VESC_default.bin");
+	/* a 384 KB build fits the 384 KB staging buffer uncompressed, marker included */
+	g_autoptr(GBytes) staged = load_shared("vesc-fw-3.55-410_o_411_o_412-VESC_default.bin");
 	g_autoptr(GBytes) bootloader = load_shared("vesc-bl-generic.bin");
 	g_autoptr(GBytes) dump = NULL;
 	g_autoptr(UbFirmwareInfo) info = NULL;
@@ -358,12 +359,12 @@ test_firmware_dump(void)
 	UbFirmwareInfo *sub;
 	guint32 reset_vector = 0;
 
-	if (app == NULL || unity == NULL || bootloader == NULL) {
+	if (app == NULL || staged == NULL || bootloader == NULL) {
 		g_test_skip("reference images not available");
 		return;
 	}
-	/* a failed update left a UNITY image in the staging buffer: not what runs */
-	dump = make_dump(app, bootloader, TRUE, unity);
+	/* a failed update left a 410 image in the staging buffer: not what runs */
+	dump = make_dump(app, bootloader, TRUE, staged);
 	info = ub_firmware_info_new_from_dump(dump, UB_VESC_FLASH_ADDRESS, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_cmpint(ub_firmware_info_get_kind(info), ==, UB_FIRMWARE_KIND_FLASH_DUMP);
