@@ -1051,7 +1051,8 @@ ub_pinout_render_write_png(UbPinoutRender *self, const UbPinoutPalette *palette,
 	g_return_val_if_fail(scale > 0.0, FALSE);
 	g_return_val_if_fail(filename != NULL, FALSE);
 
-	surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)ceil(self->width * scale),
+	/* the drawing fills its background, so no alpha channel: smaller files */
+	surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(self->width * scale),
 					     (int)ceil(self->height * scale));
 	cr = cairo_create(surface);
 	cairo_scale(cr, scale, scale);
