@@ -5,5 +5,4 @@
  */
 #pragma once
 
-int
-ub_cli_pinout(int argc, char **argv);
+int ub_cli_pinout(int argc, char **argv);

@@ -27,7 +27,8 @@ print_ids(UbBoardDb *boards, UbProbeDb *probes)
 	g_print("Probes:\n");
 	for (guint i = 0; i < all_probes->len; i++) {
 		UbProbeModel *probe = g_ptr_array_index(all_probes, i);
-		g_print("  %-24s %s\n", ub_probe_model_get_id(probe), ub_probe_model_get_name(probe));
+		g_print("  %-24s %s\n", ub_probe_model_get_id(probe),
+		        ub_probe_model_get_name(probe));
 	}
 }
 
@@ -59,17 +60,20 @@ ub_cli_pinout(int argc, char **argv)
 	gboolean no_notes = FALSE;
 	gdouble scale = 2.0;
 	const GOptionEntry entries[] = {
-	    {"png", 0, 0, G_OPTION_ARG_FILENAME, &png, N_("Write the picture as PNG"), N_("FILE")},
-	    {"svg", 0, 0, G_OPTION_ARG_FILENAME, &svg, N_("Write the picture as SVG"), N_("FILE")},
-	    {"scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, N_("PNG pixels per unit (default 2)"),
-	     N_("N")},
-	    {"dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Use dark-theme colours"), NULL},
-	    {"no-notes", 0, 0, G_OPTION_ARG_NONE, &no_notes, N_("Leave the notes out of the picture"),
-	     NULL},
-	    {"highlight", 0, 0, G_OPTION_ARG_STRING, &highlight,
-	     N_("Highlight the wires of these signals, e.g. SWDIO,SWCLK"), N_("SIGNALS")},
-	    {"list", 0, 0, G_OPTION_ARG_NONE, &list, N_("List the known boards and probes"), NULL},
-	    {NULL},
+	        {"png", 0, 0, G_OPTION_ARG_FILENAME, &png, N_("Write the picture as PNG"),
+	         N_("FILE")},
+	        {"svg", 0, 0, G_OPTION_ARG_FILENAME, &svg, N_("Write the picture as SVG"),
+	         N_("FILE")},
+	        {"scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, N_("PNG pixels per unit (default 2)"),
+	         N_("N")},
+	        {"dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Use dark-theme colours"), NULL},
+	        {"no-notes", 0, 0, G_OPTION_ARG_NONE, &no_notes,
+	         N_("Leave the notes out of the picture"), NULL},
+	        {"highlight", 0, 0, G_OPTION_ARG_STRING, &highlight,
+	         N_("Highlight the wires of these signals, e.g. SWDIO,SWCLK"), N_("SIGNALS")},
+	        {"list", 0, 0, G_OPTION_ARG_NONE, &list, N_("List the known boards and probes"),
+	         NULL},
+	        {NULL},
 	};
 	g_autoptr(GOptionContext) context = g_option_context_new(_("BOARD PROBE"));
 	g_autoptr(GError) error = NULL;
@@ -84,8 +88,8 @@ ub_cli_pinout(int argc, char **argv)
 	UbProbeModel *probe;
 
 	g_option_context_set_summary(context,
-				     _("Print the wires between a debug probe and a board, and "
-				       "draw them."));
+	                             _("Print the wires between a debug probe and a board, and "
+	                               "draw them."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
 		g_printerr("unbrick-cli pinout: %s\n", error->message);
@@ -112,8 +116,8 @@ ub_cli_pinout(int argc, char **argv)
 	board = ub_board_db_lookup(boards, argv[1]);
 	probe = ub_probe_db_lookup(probes, argv[2]);
 	if (board == NULL || probe == NULL) {
-		g_printerr("unbrick-cli pinout: unknown %s \"%s\"\n", board == NULL ? "board" : "probe",
-			   board == NULL ? argv[1] : argv[2]);
+		g_printerr("unbrick-cli pinout: unknown %s \"%s\"\n",
+		           board == NULL ? "board" : "probe", board == NULL ? argv[1] : argv[2]);
 		print_ids(boards, probes);
 		return 2;
 	}

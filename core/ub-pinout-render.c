@@ -12,12 +12,12 @@
 /* logical units; pins are drawn at about twice their real 2.54 mm size on a 96 dpi screen */
 #define MARGIN 24.0
 #define PIN_SIZE 20.0
-#define ROW_PITCH 30.0	/* between neighbouring pins of one row */
-#define COL_PITCH 36.0	/* between the two rows of a two-row header, drawn side by side */
-#define BODY_PAD 8.0	/* header plastic around the pins */
+#define ROW_PITCH 30.0 /* between neighbouring pins of one row */
+#define COL_PITCH 36.0 /* between the two rows of a two-row header, drawn side by side */
+#define BODY_PAD 8.0   /* header plastic around the pins */
 #define LABEL_GAP 8.0
 #define TAG_PAD 4.0
-#define FAN_GAP 18.0	/* straight wire before the free curve starts */
+#define FAN_GAP 18.0 /* straight wire before the free curve starts */
 #define WIRE_ZONE_MIN 180.0
 #define MIN_WIDTH 640.0
 #define FONT_LABEL 13.0
@@ -77,11 +77,11 @@ struct _UbPinoutRender {
 	guint32 highlight; /* bit per UbSignal */
 	gdouble width;
 	gdouble height;
-	Side sides[2]; /* 0 probe, 1 board */
-	GArray *pins;	    /* of UbPinoutPinBox */
-	GArray *labels;	    /* of UbPinoutTextBox, parallel to pin_labels */
+	Side sides[2];  /* 0 probe, 1 board */
+	GArray *pins;   /* of UbPinoutPinBox */
+	GArray *labels; /* of UbPinoutTextBox, parallel to pin_labels */
 	GPtrArray *pin_labels[2];
-	GArray *wires; /* of UbPinoutWirePath */
+	GArray *wires;    /* of UbPinoutWirePath */
 	GPtrArray *texts; /* of TextItem */
 };
 
@@ -182,10 +182,10 @@ ub_pinout_colour_from_name(const gchar *name, UbPinoutColour *colour)
 		const gchar *name;
 		gdouble rgb[3];
 	} table[] = {
-	    {"red", {0.86, 0.12, 0.12}},    {"black", {0.08, 0.08, 0.08}},
-	    {"yellow", {0.96, 0.80, 0.05}}, {"blue", {0.15, 0.42, 0.92}},
-	    {"green", {0.10, 0.64, 0.22}},  {"purple", {0.58, 0.26, 0.78}},
-	    {"orange", {0.96, 0.55, 0.10}}, {"white", {0.96, 0.96, 0.96}},
+	        {"red", {0.86, 0.12, 0.12}},    {"black", {0.08, 0.08, 0.08}},
+	        {"yellow", {0.96, 0.80, 0.05}}, {"blue", {0.15, 0.42, 0.92}},
+	        {"green", {0.10, 0.64, 0.22}},  {"purple", {0.58, 0.26, 0.78}},
+	        {"orange", {0.96, 0.55, 0.10}}, {"white", {0.96, 0.96, 0.96}},
 	};
 
 	g_return_val_if_fail(colour != NULL, FALSE);
@@ -208,11 +208,11 @@ source_colour(cairo_t *cr, const UbPinoutColour *colour, gdouble alpha)
 /* the outline that keeps a black wire visible on a dark theme and a yellow one on a light one */
 static void
 outline_colour(cairo_t *cr, const UbPinoutColour *wire, const UbPinoutPalette *palette,
-	       gdouble alpha)
+               gdouble alpha)
 {
 	gdouble luma_wire = 0.3 * wire->red + 0.59 * wire->green + 0.11 * wire->blue;
 	gdouble luma_bg = 0.3 * palette->background.red + 0.59 * palette->background.green +
-			  0.11 * palette->background.blue;
+	                  0.11 * palette->background.blue;
 
 	if (fabs(luma_wire - luma_bg) < 0.35)
 		source_colour(cr, &palette->foreground, 0.9 * alpha);
@@ -232,7 +232,7 @@ setup_font(cairo_t *cr, gdouble size, gboolean bold)
 	cairo_set_font_options(cr, options);
 	cairo_font_options_destroy(options);
 	cairo_select_font_face(cr, "Sans", CAIRO_FONT_SLANT_NORMAL,
-			       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+	                       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
 	cairo_set_font_size(cr, size);
 }
 
@@ -247,8 +247,8 @@ text_width(cairo_t *cr, const gchar *text, gdouble size, gboolean bold)
 }
 
 static TextItem *
-add_text(UbPinoutRender *self, const gchar *text, gdouble x, gdouble y, gdouble size,
-	 gboolean bold, Role role)
+add_text(UbPinoutRender *self, const gchar *text, gdouble x, gdouble y, gdouble size, gboolean bold,
+         Role role)
 {
 	TextItem *item = g_new0(TextItem, 1);
 
@@ -276,7 +276,7 @@ wrap_text(cairo_t *cr, const gchar *text, gdouble size, gdouble max_width)
 		if (words[i][0] == '\0')
 			continue;
 		candidate = line->len > 0 ? g_strdup_printf("%s %s", line->str, words[i])
-					   : g_strdup(words[i]);
+		                          : g_strdup(words[i]);
 		if (line->len > 0 && text_width(cr, candidate, size, FALSE) > max_width) {
 			g_ptr_array_add(lines, g_strdup(line->str));
 			g_string_assign(line, words[i]);
@@ -416,15 +416,16 @@ place_pins_and_labels(UbPinoutRender *self, guint index, cairo_t *cr)
 		label->text = pin_label_text(pin);
 		label->is_tag = row_label_is_tag(side, row);
 		label->width = text_width(cr, label->text, FONT_LABEL, TRUE) +
-			       (label->is_tag ? 2 * TAG_PAD : 0.0);
+		               (label->is_tag ? 2 * TAG_PAD : 0.0);
 		label->height = FONT_LABEL + 4;
 		/* outside labels go away from the wires, tags towards them */
 		left_of_pin = side->is_probe ? !label->is_tag : label->is_tag;
 		if (left_of_pin)
-			label->x = side->row_x[0] - PIN_SIZE / 2 - BODY_PAD - LABEL_GAP - label->width;
+			label->x =
+			        side->row_x[0] - PIN_SIZE / 2 - BODY_PAD - LABEL_GAP - label->width;
 		else
-			label->x = side->row_x[side->rows - 1] + PIN_SIZE / 2 + BODY_PAD +
-				   LABEL_GAP;
+			label->x =
+			        side->row_x[side->rows - 1] + PIN_SIZE / 2 + BODY_PAD + LABEL_GAP;
 		label->y = cy - label->height / 2;
 		text_box.x = label->x;
 		text_box.y = label->y;
@@ -457,10 +458,11 @@ legend_line(const UbWire *wire, guint index)
 
 	/* TRANSLATORS: wire list line: number, signal, probe pin and label, board pin and label */
 	g_string_append_printf(text, _("%1$u. %2$s: probe pin %3$u (%4$s) → board pin %5$u (%6$s)"),
-			       index + 1, ub_signal_to_string(wire->probe_signal), wire->probe_pin,
-			       wire->probe_label, wire->board_pin,
-			       wire->board_label[0] != '\0' ? wire->board_label
-							    : ub_signal_to_string(wire->board_signal));
+	                       index + 1, ub_signal_to_string(wire->probe_signal), wire->probe_pin,
+	                       wire->probe_label, wire->board_pin,
+	                       wire->board_label[0] != '\0'
+	                               ? wire->board_label
+	                               : ub_signal_to_string(wire->board_signal));
 	if (wire->use == UB_WIRE_OPTIONAL)
 		g_string_append_printf(text, " — %s", when_text(wire));
 	if (wire->warnings & UB_WIRE_WARNING_SHARED_PIN)
@@ -502,23 +504,22 @@ layout(UbPinoutRender *self)
 	/* captions above each header: name, connector, and a caution when not confirmed */
 	if (ub_pin_header_get_pitch_mm(ps->header) > 0)
 		probe_kind = g_strdup_printf("%s, %g mm", ub_pin_header_get_kind(ps->header),
-					     ub_pin_header_get_pitch_mm(ps->header));
+		                             ub_pin_header_get_pitch_mm(ps->header));
 	else
 		probe_kind = g_strdup(ub_pin_header_get_kind(ps->header));
 	if (ub_pin_header_get_pitch_mm(bs->header) > 0)
-		board_kind = g_strdup_printf("%s, %g mm%s", ub_pin_header_get_kind(bs->header),
-					     ub_pin_header_get_pitch_mm(bs->header),
-					     ub_pin_header_get_fitted(bs->header)
-						 ? ""
-						 : _(" — solder a header first"));
+		board_kind = g_strdup_printf(
+		        "%s, %g mm%s", ub_pin_header_get_kind(bs->header),
+		        ub_pin_header_get_pitch_mm(bs->header),
+		        ub_pin_header_get_fitted(bs->header) ? "" : _(" — solder a header first"));
 	else
 		board_kind = g_strdup(ub_pin_header_get_kind(bs->header));
 	if (ub_pin_header_get_confidence(bs->header) != UB_CONFIDENCE_CONFIRMED)
 		board_warning = _("Pin order not confirmed: check against your board");
 	cap_probe = MAX(text_width(cr, ub_probe_model_get_name(probe), FONT_NAME, TRUE),
-			text_width(cr, probe_kind, FONT_CAPTION, FALSE));
+	                text_width(cr, probe_kind, FONT_CAPTION, FALSE));
 	cap_board = MAX(text_width(cr, ub_board_get_name(board), FONT_NAME, TRUE),
-			text_width(cr, board_kind, FONT_CAPTION, FALSE));
+	                text_width(cr, board_kind, FONT_CAPTION, FALSE));
 	if (board_warning != NULL)
 		cap_board = MAX(cap_board, text_width(cr, board_warning, FONT_CAPTION, TRUE));
 
@@ -532,7 +533,7 @@ layout(UbPinoutRender *self)
 	for (guint i = 0; i < n_wires; i++) {
 		g_autofree gchar *line = legend_line(ub_wiring_plan_get_wire(self->plan, i), i);
 		self->width = MAX(self->width, 2 * MARGIN + SWATCH_WIDTH + 10 +
-						   text_width(cr, line, FONT_LABEL, FALSE));
+		                                       text_width(cr, line, FONT_LABEL, FALSE));
 	}
 	self->width = ceil(MAX(self->width, MIN_WIDTH));
 	zone = self->width - MARGIN - board_w - probe_fan;
@@ -541,23 +542,24 @@ layout(UbPinoutRender *self)
 	/* captions */
 	y = MARGIN + FONT_CAPTION;
 	add_text(self, _("Probe"), MARGIN, y, FONT_CAPTION, FALSE, ROLE_DIM);
-	add_text(self, _("Board"), self->width - MARGIN - text_width(cr, _("Board"), FONT_CAPTION, FALSE),
-		 y, FONT_CAPTION, FALSE, ROLE_DIM);
+	add_text(self, _("Board"),
+	         self->width - MARGIN - text_width(cr, _("Board"), FONT_CAPTION, FALSE), y,
+	         FONT_CAPTION, FALSE, ROLE_DIM);
 	y += LINE;
 	add_text(self, ub_probe_model_get_name(probe), MARGIN, y, FONT_NAME, TRUE, ROLE_FOREGROUND);
 	add_text(self, ub_board_get_name(board),
-		 self->width - MARGIN - text_width(cr, ub_board_get_name(board), FONT_NAME, TRUE), y,
-		 FONT_NAME, TRUE, ROLE_FOREGROUND);
+	         self->width - MARGIN - text_width(cr, ub_board_get_name(board), FONT_NAME, TRUE),
+	         y, FONT_NAME, TRUE, ROLE_FOREGROUND);
 	y += LINE;
 	add_text(self, probe_kind, MARGIN, y, FONT_CAPTION, FALSE, ROLE_DIM);
 	add_text(self, board_kind,
-		 self->width - MARGIN - text_width(cr, board_kind, FONT_CAPTION, FALSE), y,
-		 FONT_CAPTION, FALSE, ROLE_DIM);
+	         self->width - MARGIN - text_width(cr, board_kind, FONT_CAPTION, FALSE), y,
+	         FONT_CAPTION, FALSE, ROLE_DIM);
 	if (board_warning != NULL) {
 		y += LINE;
 		add_text(self, board_warning,
-			 self->width - MARGIN - text_width(cr, board_warning, FONT_CAPTION, TRUE),
-			 y, FONT_CAPTION, TRUE, ROLE_WARNING);
+		         self->width - MARGIN - text_width(cr, board_warning, FONT_CAPTION, TRUE),
+		         y, FONT_CAPTION, TRUE, ROLE_WARNING);
 	}
 	y_headers = y + 2 * LINE;
 
@@ -586,7 +588,7 @@ layout(UbPinoutRender *self)
 		TextItem *item;
 		y += LINE + 2;
 		item = add_text(self, line, MARGIN + SWATCH_WIDTH + 10, y, FONT_LABEL, FALSE,
-				ROLE_FOREGROUND);
+		                ROLE_FOREGROUND);
 		item->swatch_wire = (gint)i;
 	}
 
@@ -601,19 +603,18 @@ layout(UbPinoutRender *self)
 			text = ub_wiring_plan_describe_note(self->plan, (UbWiringNote)note);
 			if (text == NULL)
 				continue;
-			lines = wrap_text(cr, text, FONT_CAPTION,
-					  self->width - 2 * MARGIN - 14);
+			lines = wrap_text(cr, text, FONT_CAPTION, self->width - 2 * MARGIN - 14);
 			for (guint l = 0; l < lines->len; l++) {
 				y += LINE - 2;
 				if (l == 0)
 					add_text(self, "•", MARGIN, y, FONT_CAPTION, FALSE,
-						 ROLE_DIM);
+					         ROLE_DIM);
 				add_text(self, g_ptr_array_index(lines, l), MARGIN + 14, y,
-					 FONT_CAPTION, FALSE,
-					 note == UB_WIRING_NOTE_CHECK_BOARD_PINOUT ||
-						 note == UB_WIRING_NOTE_RESET_BY_HAND
-					     ? ROLE_WARNING
-					     : ROLE_FOREGROUND);
+				         FONT_CAPTION, FALSE,
+				         note == UB_WIRING_NOTE_CHECK_BOARD_PINOUT ||
+				                         note == UB_WIRING_NOTE_RESET_BY_HAND
+				                 ? ROLE_WARNING
+				                 : ROLE_FOREGROUND);
 			}
 		}
 	}
@@ -751,8 +752,7 @@ draw_header(UbPinoutRender *self, cairo_t *cr, guint index, const UbPinoutPalett
 	cairo_fill(cr);
 }
 
-static const UbWire *wire_at_pin(UbPinoutRender *self, gboolean on_probe, guint pin,
-				 guint *index);
+static const UbWire *wire_at_pin(UbPinoutRender *self, gboolean on_probe, guint pin, guint *index);
 
 /* pins go over the wire ends so their numbers stay readable; a ring in the wire's colour
  * shows which pin a wire lands on */
@@ -777,7 +777,7 @@ draw_pins(UbPinoutRender *self, cairo_t *cr, guint index, const UbPinoutPalette 
 			gboolean lit = ub_pinout_render_is_highlighted(self, wire_index);
 			ub_pinout_colour_from_name(wire->colour, &colour);
 			rounded_rect(cr, cx - PIN_SIZE / 2 - 3, cy - PIN_SIZE / 2 - 3, PIN_SIZE + 6,
-				     PIN_SIZE + 6, n == 1 ? 2.0 : PIN_SIZE / 2 + 2);
+			             PIN_SIZE + 6, n == 1 ? 2.0 : PIN_SIZE / 2 + 2);
 			source_colour(cr, &colour, self->highlight != 0 && !lit ? 0.3 : 1.0);
 			cairo_fill_preserve(cr);
 			outline_colour(cr, &colour, palette, 1.0);
@@ -786,14 +786,14 @@ draw_pins(UbPinoutRender *self, cairo_t *cr, guint index, const UbPinoutPalette 
 		}
 		/* pin 1 square, the others rounded, as on most PCBs */
 		rounded_rect(cr, cx - PIN_SIZE / 2, cy - PIN_SIZE / 2, PIN_SIZE, PIN_SIZE,
-			     n == 1 ? 1.0 : PIN_SIZE / 2 - 1);
+		             n == 1 ? 1.0 : PIN_SIZE / 2 - 1);
 		source_colour(cr, &palette->pin, 1.0);
 		cairo_fill(cr);
 		setup_font(cr, FONT_NUMBER, TRUE);
 		cairo_text_extents(cr, number, &extents);
 		source_colour(cr, &palette->pin_text, 1.0);
 		cairo_move_to(cr, cx - extents.x_bearing - extents.width / 2,
-			      cy - extents.y_bearing - extents.height / 2);
+		              cy - extents.y_bearing - extents.height / 2);
 		cairo_show_text(cr, number);
 		cairo_new_path(cr);
 	}
@@ -845,7 +845,7 @@ draw_labels(UbPinoutRender *self, cairo_t *cr, guint index, const UbPinoutPalett
 		else
 			source_colour(cr, &palette->dim, 1.0);
 		draw_text(cr, label->text, text_x, label->y + label->height - 4.5, FONT_LABEL,
-			  wire != NULL);
+		          wire != NULL);
 	}
 }
 
@@ -896,7 +896,7 @@ wire_path(UbPinoutRender *self, cairo_t *cr, const UbWire *wire)
 
 static void
 stroke_wire(cairo_t *cr, const UbWire *wire, const UbPinoutPalette *palette, gdouble alpha,
-	    gdouble width)
+            gdouble width)
 {
 	static const gdouble dash[] = {9.0, 5.0};
 	UbPinoutColour colour;
@@ -938,7 +938,7 @@ draw_wires(UbPinoutRender *self, cairo_t *cr, const UbPinoutPalette *palette)
 			}
 			wire_path(self, cr, wire);
 			stroke_wire(cr, wire, palette, self->highlight != 0 && !lit ? 0.3 : 1.0,
-				    lit ? WIRE_WIDTH + 1.0 : WIRE_WIDTH);
+			            lit ? WIRE_WIDTH + 1.0 : WIRE_WIDTH);
 		}
 	}
 }
@@ -984,12 +984,13 @@ draw_texts(UbPinoutRender *self, cairo_t *cr, const UbPinoutPalette *palette)
 		TextItem *item = g_ptr_array_index(self->texts, i);
 		if (item->swatch_wire >= 0) {
 			const UbWire *wire =
-			    ub_wiring_plan_get_wire(self->plan, (guint)item->swatch_wire);
-			gboolean lit = ub_pinout_render_is_highlighted(self, (guint)item->swatch_wire);
+			        ub_wiring_plan_get_wire(self->plan, (guint)item->swatch_wire);
+			gboolean lit =
+			        ub_pinout_render_is_highlighted(self, (guint)item->swatch_wire);
 			gdouble sy = item->y - item->size / 3;
 			if (lit) {
 				rounded_rect(cr, MARGIN - 4, item->y - item->size - 2,
-					     self->width - 2 * MARGIN + 8, item->size + 8, 3.0);
+				             self->width - 2 * MARGIN + 8, item->size + 8, 3.0);
 				source_colour(cr, &palette->highlight, 0.25);
 				cairo_fill(cr);
 			}
@@ -1033,14 +1034,14 @@ check_cairo(cairo_status_t status, const gchar *filename, GError **error)
 	if (status == CAIRO_STATUS_SUCCESS)
 		return TRUE;
 	g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write %s: %s", filename,
-		    cairo_status_to_string(status));
+	            cairo_status_to_string(status));
 	return FALSE;
 }
 
 /* @scale 2 gives a picture that stays sharp on HiDPI screens and in documentation */
 gboolean
 ub_pinout_render_write_png(UbPinoutRender *self, const UbPinoutPalette *palette, gdouble scale,
-			   const gchar *filename, GError **error)
+                           const gchar *filename, GError **error)
 {
 	cairo_surface_t *surface;
 	cairo_t *cr;
@@ -1053,7 +1054,7 @@ ub_pinout_render_write_png(UbPinoutRender *self, const UbPinoutPalette *palette,
 
 	/* the drawing fills its background, so no alpha channel: smaller files */
 	surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(self->width * scale),
-					     (int)ceil(self->height * scale));
+	                                     (int)ceil(self->height * scale));
 	cr = cairo_create(surface);
 	cairo_scale(cr, scale, scale);
 	ub_pinout_render_draw(self, cr, palette);
@@ -1067,7 +1068,7 @@ ub_pinout_render_write_png(UbPinoutRender *self, const UbPinoutPalette *palette,
 
 gboolean
 ub_pinout_render_write_svg(UbPinoutRender *self, const UbPinoutPalette *palette,
-			   const gchar *filename, GError **error)
+                           const gchar *filename, GError **error)
 {
 	cairo_surface_t *surface;
 	cairo_t *cr;

@@ -28,9 +28,9 @@ typedef struct {
 typedef struct {
 	UbPinoutColour background;
 	UbPinoutColour foreground;
-	UbPinoutColour dim;	  /* secondary text */
+	UbPinoutColour dim;       /* secondary text */
 	UbPinoutColour highlight; /* suspected wires and pins */
-	UbPinoutColour warning;	  /* "not confirmed" text */
+	UbPinoutColour warning;   /* "not confirmed" text */
 	UbPinoutColour header_body;
 	UbPinoutColour pin;
 	UbPinoutColour pin_text;
@@ -54,47 +54,30 @@ typedef struct {
 
 typedef struct {
 	guint wire_index; /* into the UbWiringPlan */
-	gdouble x0;	  /* centre of the probe pin */
+	gdouble x0;       /* centre of the probe pin */
 	gdouble y0;
 	gdouble x1; /* centre of the board pin */
 	gdouble y1;
 } UbPinoutWirePath;
 
-void
-ub_pinout_palette_init_light(UbPinoutPalette *palette);
-void
-ub_pinout_palette_init_dark(UbPinoutPalette *palette);
-gboolean
-ub_pinout_colour_from_name(const gchar *name, UbPinoutColour *colour);
+void ub_pinout_palette_init_light(UbPinoutPalette *palette);
+void ub_pinout_palette_init_dark(UbPinoutPalette *palette);
+gboolean ub_pinout_colour_from_name(const gchar *name, UbPinoutColour *colour);
 
-UbPinoutRender *
-ub_pinout_render_new(UbWiringPlan *plan, gboolean show_notes);
-UbWiringPlan *
-ub_pinout_render_get_plan(UbPinoutRender *self);
-void
-ub_pinout_render_get_size(UbPinoutRender *self, gdouble *width, gdouble *height);
-void
-ub_pinout_render_set_highlight(UbPinoutRender *self, const UbSignal *signals);
-gboolean
-ub_pinout_render_is_highlighted(UbPinoutRender *self, guint wire_index);
-void
-ub_pinout_render_draw(UbPinoutRender *self, cairo_t *cr, const UbPinoutPalette *palette);
-GArray *
-ub_pinout_render_get_pins(UbPinoutRender *self);
-GArray *
-ub_pinout_render_get_labels(UbPinoutRender *self);
-GArray *
-ub_pinout_render_get_wires(UbPinoutRender *self);
-gboolean
-ub_pinout_render_write_png(UbPinoutRender *self,
-			   const UbPinoutPalette *palette,
-			   gdouble scale,
-			   const gchar *filename,
-			   GError **error) G_GNUC_WARN_UNUSED_RESULT;
-gboolean
-ub_pinout_render_write_svg(UbPinoutRender *self,
-			   const UbPinoutPalette *palette,
-			   const gchar *filename,
-			   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+UbPinoutRender *ub_pinout_render_new(UbWiringPlan *plan, gboolean show_notes);
+UbWiringPlan *ub_pinout_render_get_plan(UbPinoutRender *self);
+void ub_pinout_render_get_size(UbPinoutRender *self, gdouble *width, gdouble *height);
+void ub_pinout_render_set_highlight(UbPinoutRender *self, const UbSignal *signals);
+gboolean ub_pinout_render_is_highlighted(UbPinoutRender *self, guint wire_index);
+void ub_pinout_render_draw(UbPinoutRender *self, cairo_t *cr, const UbPinoutPalette *palette);
+GArray *ub_pinout_render_get_pins(UbPinoutRender *self);
+GArray *ub_pinout_render_get_labels(UbPinoutRender *self);
+GArray *ub_pinout_render_get_wires(UbPinoutRender *self);
+gboolean ub_pinout_render_write_png(UbPinoutRender *self, const UbPinoutPalette *palette,
+                                    gdouble scale, const gchar *filename,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean ub_pinout_render_write_svg(UbPinoutRender *self, const UbPinoutPalette *palette,
+                                    const gchar *filename,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

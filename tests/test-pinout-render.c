@@ -33,7 +33,7 @@ fixture_teardown(Fixture *fixture, gconstpointer user_data)
 
 static gboolean
 boxes_overlap(gdouble ax, gdouble ay, gdouble aw, gdouble ah, gdouble bx, gdouble by, gdouble bw,
-	      gdouble bh)
+              gdouble bh)
 {
 	return ax < bx + bw && bx < ax + aw && ay < by + bh && by < ay + ah;
 }
@@ -79,50 +79,53 @@ test_layout_all_pairs(Fixture *fixture, gconstpointer user_data)
 
 			ub_pinout_render_get_size(render, &width, &height);
 			g_test_message("%s + %s: %.0f x %.0f", ub_board_get_id(board),
-				       ub_probe_model_get_id(probe), width, height);
-			g_assert_cmpuint(pins->len, ==,
-					 ub_pin_header_get_n_pins(ub_board_get_header(board)) +
-					     ub_pin_header_get_n_pins(
-						 ub_probe_model_get_header(probe)));
+			               ub_probe_model_get_id(probe), width, height);
+			g_assert_cmpuint(
+			        pins->len, ==,
+			        ub_pin_header_get_n_pins(ub_board_get_header(board)) +
+			                ub_pin_header_get_n_pins(ub_probe_model_get_header(probe)));
 			g_assert_cmpuint(labels->len, ==, pins->len);
 			for (guint i = 0; i < pins->len; i++) {
 				const UbPinoutPinBox *a = &g_array_index(pins, UbPinoutPinBox, i);
 				const UbPinoutTextBox *label =
-				    &g_array_index(labels, UbPinoutTextBox, i);
+				        &g_array_index(labels, UbPinoutTextBox, i);
 				assert_inside(a->x, a->y, a->size, a->size, width, height);
 				assert_inside(label->x, label->y, label->width, label->height,
-					      width, height);
+				              width, height);
 				for (guint j = 0; j < pins->len; j++) {
 					const UbPinoutPinBox *c =
-					    &g_array_index(pins, UbPinoutPinBox, j);
+					        &g_array_index(pins, UbPinoutPinBox, j);
 					const UbPinoutTextBox *other =
-					    &g_array_index(labels, UbPinoutTextBox, j);
+					        &g_array_index(labels, UbPinoutTextBox, j);
 					if (j != i)
 						g_assert_false(boxes_overlap(a->x, a->y, a->size,
-									     a->size, c->x, c->y,
-									     c->size, c->size));
+						                             a->size, c->x, c->y,
+						                             c->size, c->size));
 					if (j != i)
 						g_assert_false(boxes_overlap(
-						    label->x, label->y, label->width,
-						    label->height, other->x, other->y,
-						    other->width, other->height));
+						        label->x, label->y, label->width,
+						        label->height, other->x, other->y,
+						        other->width, other->height));
 					/* no label covers any pin */
 					g_assert_false(boxes_overlap(label->x, label->y,
-								     label->width, label->height,
-								     c->x, c->y, c->size, c->size));
+					                             label->width, label->height,
+					                             c->x, c->y, c->size, c->size));
 				}
 			}
 			g_assert_cmpuint(wires->len, ==, ub_wiring_plan_get_n_wires(plan));
 			for (guint i = 0; i < wires->len; i++) {
 				const UbPinoutWirePath *path =
-				    &g_array_index(wires, UbPinoutWirePath, i);
-				const UbWire *wire = ub_wiring_plan_get_wire(plan, path->wire_index);
+				        &g_array_index(wires, UbPinoutWirePath, i);
+				const UbWire *wire =
+				        ub_wiring_plan_get_wire(plan, path->wire_index);
 				const UbPinoutPinBox *from = find_pin(pins, TRUE, wire->probe_pin);
 				const UbPinoutPinBox *to = find_pin(pins, FALSE, wire->board_pin);
 				g_assert_nonnull(from);
 				g_assert_nonnull(to);
-				g_assert_cmpfloat(fabs(path->x0 - (from->x + from->size / 2)), <, 0.01);
-				g_assert_cmpfloat(fabs(path->y0 - (from->y + from->size / 2)), <, 0.01);
+				g_assert_cmpfloat(fabs(path->x0 - (from->x + from->size / 2)), <,
+				                  0.01);
+				g_assert_cmpfloat(fabs(path->y0 - (from->y + from->size / 2)), <,
+				                  0.01);
 				g_assert_cmpfloat(fabs(path->x1 - (to->x + to->size / 2)), <, 0.01);
 				g_assert_cmpfloat(fabs(path->y1 - (to->y + to->size / 2)), <, 0.01);
 				/* probe on the left, board on the right */
@@ -136,8 +139,8 @@ static UbPinoutRender *
 render_for(Fixture *fixture, const gchar *board_id, const gchar *probe_id)
 {
 	g_autoptr(UbWiringPlan) plan =
-	    ub_wiring_plan_new(ub_board_db_lookup(fixture->boards, board_id),
-			       ub_probe_db_lookup(fixture->probes, probe_id));
+	        ub_wiring_plan_new(ub_board_db_lookup(fixture->boards, board_id),
+	                           ub_probe_db_lookup(fixture->probes, probe_id));
 	return ub_pinout_render_new(plan, TRUE);
 }
 
@@ -202,8 +205,8 @@ test_png_export(Fixture *fixture, gconstpointer user_data)
 	g_assert_nonnull(strstr(svg_text, "<svg"));
 
 	/* an unwritable place is an error, not a crash */
-	g_assert_false(ub_pinout_render_write_png(render, &palette, 1.0,
-						  "/nonexistent/dir/out.png", &error));
+	g_assert_false(ub_pinout_render_write_png(render, &palette, 1.0, "/nonexistent/dir/out.png",
+	                                          &error));
 	g_assert_nonnull(error);
 
 	g_assert_cmpint(g_unlink(png), ==, 0);
@@ -223,7 +226,7 @@ test_highlight(Fixture *fixture, gconstpointer user_data)
 	for (guint i = 0; i < ub_wiring_plan_get_n_wires(plan); i++) {
 		const UbWire *wire = ub_wiring_plan_get_wire(plan, i);
 		gboolean expected = wire->probe_signal == UB_SIGNAL_SWDIO ||
-				    wire->probe_signal == UB_SIGNAL_SWCLK;
+		                    wire->probe_signal == UB_SIGNAL_SWCLK;
 		g_assert_cmpint(ub_pinout_render_is_highlighted(render, i), ==, expected);
 		lit += expected;
 	}
@@ -257,12 +260,12 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add("/core/pinout-render/layout-all-pairs", Fixture, NULL, fixture_setup,
-		   test_layout_all_pairs, fixture_teardown);
-	g_test_add("/core/pinout-render/png-export", Fixture, NULL, fixture_setup,
-		   test_png_export, fixture_teardown);
+	           test_layout_all_pairs, fixture_teardown);
+	g_test_add("/core/pinout-render/png-export", Fixture, NULL, fixture_setup, test_png_export,
+	           fixture_teardown);
 	g_test_add("/core/pinout-render/highlight", Fixture, NULL, fixture_setup, test_highlight,
-		   fixture_teardown);
+	           fixture_teardown);
 	g_test_add("/core/pinout-render/dark-palette", Fixture, NULL, fixture_setup,
-		   test_dark_palette, fixture_teardown);
+	           test_dark_palette, fixture_teardown);
 	return g_test_run();
 }

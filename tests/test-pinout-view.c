@@ -17,7 +17,7 @@ load_plan(const gchar *board_id, const gchar *probe_id)
 	g_assert_true(ub_board_db_load(boards, &error));
 	g_assert_true(ub_probe_db_load(probes, &error));
 	return ub_wiring_plan_new(ub_board_db_lookup(boards, board_id),
-				  ub_probe_db_lookup(probes, probe_id));
+	                          ub_probe_db_lookup(probes, probe_id));
 }
 
 /* luminance of the widget's top-left pixel when drawn at its natural size */
@@ -32,12 +32,12 @@ corner_luma(GtkWidget *view)
 
 	gtk_widget_get_allocation(view, &allocation);
 	surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, allocation.width,
-					     allocation.height);
+	                                     allocation.height);
 	cr = cairo_create(surface);
 	gtk_widget_draw(view, cr);
 	cairo_surface_flush(surface);
 	argb = *(guint32 *)(cairo_image_surface_get_data(surface) +
-			    4 * cairo_image_surface_get_stride(surface) + 16);
+	                    4 * cairo_image_surface_get_stride(surface) + 16);
 	luma = (0.3 * ((argb >> 16) & 0xff) + 0.59 * ((argb >> 8) & 0xff) + 0.11 * (argb & 0xff)) /
 	       255.0;
 	cairo_destroy(cr);
@@ -64,7 +64,7 @@ test_view(void)
 		return;
 	}
 	g_object_set(gtk_settings_get_default(), "gtk-theme-name", "Adwaita",
-		     "gtk-application-prefer-dark-theme", FALSE, NULL);
+	             "gtk-application-prefer-dark-theme", FALSE, NULL);
 	window = gtk_offscreen_window_new();
 	view = ub_pinout_view_new();
 	gtk_container_add(GTK_CONTAINER(window), view);
