@@ -1,22 +1,47 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib.h>
+#include <glib/gi18n.h>
 #include <locale.h>
 
 #include "cli-commands.h"
+#include "cli-private.h"
+
+static const UbCliCommand commands[] = {
+    {"firmware", N_("Identify and list firmware images"), ub_cli_firmware},
+    {"pinout", N_("Print and draw the wires between a probe and a board"), ub_cli_pinout},
+};
+
+static void
+print_usage(void)
+{
+	g_print("%s\n\n", _("Usage: unbrick-cli COMMAND [OPTIONS]"));
+	g_print("%s\n", _("Commands:"));
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+		g_print("  %-10s %s\n", commands[i].name, _(commands[i].summary));
+	g_print("\n%s\n", ub_cli_exit_codes_help());
+}
 
 int
 main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
-	if (argc > 1 && g_strcmp0(argv[1], "--version") == 0) {
-		g_print("unbrick-cli %s\n", VERSION);
-		return 0;
+	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+	textdomain(GETTEXT_PACKAGE);
+
+	if (argc < 2 || g_strcmp0(argv[1], "--help") == 0 || g_strcmp0(argv[1], "-h") == 0) {
+		print_usage();
+		return argc < 2 ? UB_CLI_EXIT_USAGE : UB_CLI_EXIT_OK;
 	}
-	/* TODO(lead): fold into the dispatch table of branch driver */
-	if (argc > 1 && g_strcmp0(argv[1], "pinout") == 0)
-		return ub_cli_pinout(argc - 1, argv + 1);
-	g_printerr("unbrick-cli: no command given\n");
-	return 2;
+	if (g_strcmp0(argv[1], "--version") == 0) {
+		g_print("unbrick-cli %s\n", VERSION);
+		return UB_CLI_EXIT_OK;
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+		if (g_strcmp0(argv[1], commands[i].name) == 0)
+			return commands[i].func(argc - 1, argv + 1);
+	}
+	g_printerr(_("unbrick-cli: unknown command “%s” (see unbrick-cli --help)\n"), argv[1]);
+	return UB_CLI_EXIT_USAGE;
 }
