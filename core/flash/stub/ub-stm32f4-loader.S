@@ -27,11 +27,14 @@
  *   +0x18 count     in   number of slots (≥ 2)
  *   +0x1c stride    in   distance between slot headers
  *   +0x20 table     in   1 KiB of SRAM for the CRC-32 table, built at start (0: no CRC)
+ *   +0x24 first     in   sequence number of the first command; the host picks it at random so
+ *                        that headers left in SRAM by an earlier run never match
  *
  * Slot header (the host writes a command's data and then its header in one memory write; the
  * AHB-AP writes ascending addresses, so seq, the last word, lands last):
  *   +0x00 cmd  +0x04 addr  +0x08 len  +0x0c arg  +0x10 buf  +0x14 seq
- * The loader runs slot (n - 1) mod count once its seq equals n, then writes n to done.
+ * The loader runs command n from slot (n - first) mod count once that slot's seq equals n,
+ * then writes n to done (the host initialises done to first - 1).
  *
  * Commands:
  *   1 PROGRAM       len bytes from buf to flash at addr (len a multiple of the PSIZE width);
@@ -48,6 +51,7 @@
  * the old firmware started cannot reset the chip mid-write; the key does not start it.
  *
  * Registers kept: r4 control block, r5 FLASH base, r6 expected seq, r11 IWDG_KR, r12 0xAAAA.
+ * Sequence numbers wrap modulo 2^32; the slot index is computed from seq - first.
  * The loader needs no stack: only leaf subroutines.
  */
 	.syntax unified
@@ -78,7 +82,8 @@
 	.equ CB_COUNT, 0x18
 	.equ CB_STRIDE, 0x1c
 	.equ CB_TABLE, 0x20
-	.equ CB_SIZE, 0x24
+	.equ CB_FIRST, 0x24
+	.equ CB_SIZE, 0x28
 
 	.equ H_CMD, 0x00
 	.equ H_ADDR, 0x04
@@ -113,7 +118,7 @@ entry:
 	ldr r5, =FLASH_BASE
 	ldr r11, =IWDG_KR
 	movw r12, #IWDG_RELOAD
-	movs r6, #1
+	ldr r6, [r4, #CB_FIRST]
 
 	/* the host unlocks FLASH_CR; a wrong key earlier keeps it locked until reset */
 	ldr r0, [r5, #FLASH_CR]
@@ -143,10 +148,11 @@ table_bit:
 	cmp r1, #256
 	bne table_entry
 
-	/* header of slot (seq - 1) mod count */
+	/* header of slot (seq - first) mod count */
 next_command:
 	ldr r1, [r4, #CB_COUNT]
-	subs r0, r6, #1
+	ldr r0, [r4, #CB_FIRST]
+	subs r0, r6, r0
 	udiv r2, r0, r1
 	mls r0, r2, r1, r0
 	ldr r1, [r4, #CB_STRIDE]
