@@ -35,7 +35,8 @@ extern const gsize ub_flash_stub_stm32f4_size;
 #define UB_FLASH_STUB_CB_STRIDE 0x1c
 #define UB_FLASH_STUB_CB_TABLE 0x20
 #define UB_FLASH_STUB_CB_FIRST 0x24
-#define UB_FLASH_STUB_CB_SIZE 0x28
+#define UB_FLASH_STUB_CB_ABORT 0x28
+#define UB_FLASH_STUB_CB_SIZE 0x2c
 
 /* slot header; seq is the last word so that it lands last */
 #define UB_FLASH_STUB_H_CMD 0x00

@@ -29,6 +29,7 @@
  *   +0x20 table     in   1 KiB of SRAM for the CRC-32 table, built at start (0: no CRC)
  *   +0x24 first     in   sequence number of the first command; the host picks it at random so
  *                        that headers left in SRAM by an earlier run never match
+ *   +0x28 abort     in   non-zero: stop before the next command (status 1), e.g. on cancel
  *
  * Slot header (the host writes a command's data and then its header in one memory write; the
  * AHB-AP writes ascending addresses, so seq, the last word, lands last):
@@ -83,7 +84,8 @@
 	.equ CB_STRIDE, 0x1c
 	.equ CB_TABLE, 0x20
 	.equ CB_FIRST, 0x24
-	.equ CB_SIZE, 0x28
+	.equ CB_ABORT, 0x28
+	.equ CB_SIZE, 0x2c
 
 	.equ H_CMD, 0x00
 	.equ H_ADDR, 0x04
@@ -160,6 +162,9 @@ next_command:
 	mla r8, r0, r1, r2
 wait_seq:
 	str r12, [r11]
+	ldr r0, [r4, #CB_ABORT]
+	cmp r0, #0
+	bne aborted
 	ldr r0, [r8, #H_SEQ]
 	cmp r0, r6
 	bne wait_seq
@@ -193,6 +198,7 @@ command_done:
 
 exit:
 	str r6, [r4, #CB_DONE]
+aborted:
 	movs r0, #STATUS_EXITED
 	str r0, [r4, #CB_STATUS]
 	dsb
