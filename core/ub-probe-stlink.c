@@ -681,13 +681,21 @@ ub_probe_stlink_get_jtag_version(UbProbeStlink *self)
 	return self->version.jtag;
 }
 
-static gboolean
-ub_probe_stlink_read_version(UbProbeStlink *self, GError **error)
+/**
+ * ub_probe_stlink_query_version:
+ *
+ * GET_VERSION (and GET_VERSION_EX on a V3) only: names the firmware without changing the
+ * probe's mode, for listing probes.
+ */
+gboolean
+ub_probe_stlink_query_version(UbProbeStlink *self, GError **error)
 {
 	UbProbeKind kind = ub_probe_get_kind(UB_PROBE(self));
 	guint8 cmd[STLINK_CMD_SIZE];
 	guint8 reply[12];
 	g_autofree char *str = NULL;
+
+	g_return_val_if_fail(UB_IS_PROBE_STLINK(self), FALSE);
 
 	ub_probe_stlink_cmd_init(cmd, STLINK_GET_VERSION, 0);
 	if (!ub_probe_stlink_xfer(self, cmd, reply, 6, error))
@@ -721,7 +729,7 @@ ub_probe_stlink_open(UbProbe *probe, GError **error)
 	guint8 cmd[STLINK_CMD_SIZE];
 	guint8 mode = 0;
 
-	if (!ub_probe_stlink_read_version(self, error))
+	if (!ub_probe_stlink_query_version(self, error))
 		return FALSE;
 	if (!ub_probe_stlink_get_mode(self, &mode, error))
 		return FALSE;

@@ -28,6 +28,8 @@ G_DECLARE_FINAL_TYPE(UbProbeStlink, ub_probe_stlink, UB, PROBE_STLINK, UbProbe)
 UbProbeStlink *ub_probe_stlink_new(UbTransport *transport,
 				   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+gboolean ub_probe_stlink_query_version(UbProbeStlink *self,
+				       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* the "J" firmware number (feature gates) and the current probe mode (GET_CURRENT_MODE) */
 guint ub_probe_stlink_get_jtag_version(UbProbeStlink *self);
 gboolean ub_probe_stlink_get_mode(UbProbeStlink *self, guint8 *mode, GError **error);
