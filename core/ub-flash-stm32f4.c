@@ -28,16 +28,7 @@
 #define FLASH_OPTKEY1 0x08192a3bu
 #define FLASH_OPTKEY2 0x4c5d6e7fu
 
-/* ARMv7-M C1.6 debug registers, and the core register numbers of DCRSR.REGSEL */
-#define DHCSR 0xe000edf0u
-#define DHCSR_KEY 0xa05f0000u
-#define DHCSR_C_DEBUGEN (1u << 0)
-#define DHCSR_C_HALT (1u << 1)
-#define DHCSR_C_MASKINTS (1u << 3)
-#define DHCSR_S_HALT (1u << 17)
-#define DHCSR_S_LOCKUP (1u << 19)
-#define REGSEL_PC 15
-#define REGSEL_XPSR 16
+/* xPSR with only the Thumb bit: Thread mode, no exception active */
 #define XPSR_THUMB 0x01000000u
 /* RM0090 §38.16.4: stop IWDG and WWDG while the core is halted */
 #define DBGMCU_APB1_FZ 0xe0042008u
@@ -77,7 +68,8 @@ typedef struct {
 
 struct _UbFlashStm32f4 {
 	GObject parent_instance;
-	UbProbe *probe;
+	UbTarget *target;
+	UbProbe *probe;  /* the target's: for accesses of a given width */
 	GArray *sectors; /* UbFlashSector */
 	UbFlashPsize psize;
 	gboolean use_stub;
@@ -104,9 +96,10 @@ G_DEFINE_TYPE(UbFlashStm32f4, ub_flash_stm32f4, G_TYPE_OBJECT)
 
 /* RM0090 Table 5: STM32F405/407, 1 MiB single bank */
 static const UbFlashSector ub_flash_f40x_sectors[] = {
-    {0x08000000, 0x4000},  {0x08004000, 0x4000},  {0x08008000, 0x4000},  {0x0800c000, 0x4000},
-    {0x08010000, 0x10000}, {0x08020000, 0x20000}, {0x08040000, 0x20000}, {0x08060000, 0x20000},
-    {0x08080000, 0x20000}, {0x080a0000, 0x20000}, {0x080c0000, 0x20000}, {0x080e0000, 0x20000},
+        {0, 0x08000000, 0x4000},  {1, 0x08004000, 0x4000},   {2, 0x08008000, 0x4000},
+        {3, 0x0800c000, 0x4000},  {4, 0x08010000, 0x10000},  {5, 0x08020000, 0x20000},
+        {6, 0x08040000, 0x20000}, {7, 0x08060000, 0x20000},  {8, 0x08080000, 0x20000},
+        {9, 0x080a0000, 0x20000}, {10, 0x080c0000, 0x20000}, {11, 0x080e0000, 0x20000},
 };
 
 static gboolean
@@ -191,13 +184,14 @@ count_program_elements(const guint8 *data, gsize len, UbFlashPsize psize)
 /* ---- properties ---- */
 
 UbFlashStm32f4 *
-ub_flash_stm32f4_new(UbProbe *probe)
+ub_flash_stm32f4_new(UbTarget *target)
 {
 	UbFlashStm32f4 *self;
 
-	g_return_val_if_fail(UB_IS_PROBE(probe), NULL);
+	g_return_val_if_fail(UB_IS_TARGET(target), NULL);
 	self = g_object_new(UB_TYPE_FLASH_STM32F4, NULL);
-	self->probe = g_object_ref(probe);
+	self->target = g_object_ref(target);
+	self->probe = g_object_ref(ub_target_get_probe(target));
 	return self;
 }
 
@@ -312,13 +306,13 @@ ub_flash_stm32f4_reset_stats(UbFlashStm32f4 *self)
 static gboolean
 read32(UbFlashStm32f4 *self, guint32 address, guint32 *value, GError **error)
 {
-	return ub_probe_read_u32(self->probe, address, value, error);
+	return ub_target_read_u32(self->target, address, value, error);
 }
 
 static gboolean
 write32(UbFlashStm32f4 *self, guint32 address, guint32 value, GError **error)
 {
-	return ub_probe_write_u32(self->probe, address, value, error);
+	return ub_target_write_u32(self->target, address, value, error);
 }
 
 gboolean
@@ -327,29 +321,29 @@ ub_flash_stm32f4_check_sr(guint32 sr, GError **error)
 	/* most specific first: a protected sector also flags the sequence on some parts */
 	if (sr & UB_STM32F4_SR_WRPERR) {
 		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_WRITE_PROTECTED,
-			    "write-protected by the option bytes (nWRP), FLASH_SR 0x%08x", sr);
+		            "write-protected by the option bytes (nWRP), FLASH_SR 0x%08x", sr);
 		return FALSE;
 	}
 	if (sr & UB_STM32F4_SR_PGAERR) {
 		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_ALIGNMENT,
-			    "programming alignment error (PGAERR), FLASH_SR 0x%08x", sr);
+		            "programming alignment error (PGAERR), FLASH_SR 0x%08x", sr);
 		return FALSE;
 	}
 	if (sr & UB_STM32F4_SR_PGPERR) {
 		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_PARALLELISM,
-			    "write width differs from the programming parallelism (PGPERR), "
-			    "FLASH_SR 0x%08x",
-			    sr);
+		            "write width differs from the programming parallelism (PGPERR), "
+		            "FLASH_SR 0x%08x",
+		            sr);
 		return FALSE;
 	}
 	if (sr & UB_STM32F4_SR_PGSERR) {
 		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_SEQUENCE,
-			    "programming sequence error (PGSERR), FLASH_SR 0x%08x", sr);
+		            "programming sequence error (PGSERR), FLASH_SR 0x%08x", sr);
 		return FALSE;
 	}
 	if (sr & UB_STM32F4_SR_OPERR) {
 		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_OPERATION,
-			    "flash operation error (OPERR), FLASH_SR 0x%08x", sr);
+		            "flash operation error (OPERR), FLASH_SR 0x%08x", sr);
 		return FALSE;
 	}
 	return TRUE;
@@ -358,7 +352,7 @@ ub_flash_stm32f4_check_sr(guint32 sr, GError **error)
 /* waits for BSY to fall, sleeping about as long as the operation should take */
 static gboolean
 wait_not_busy(UbFlashStm32f4 *self, guint64 expected_us, guint64 timeout_us, guint32 *sr,
-	      GCancellable *cancellable, GError **error)
+              GCancellable *cancellable, GError **error)
 {
 	guint64 waited = 0;
 	guint64 nap = expected_us;
@@ -374,9 +368,9 @@ wait_not_busy(UbFlashStm32f4 *self, guint64 expected_us, guint64 timeout_us, gui
 			return TRUE;
 		if (waited > timeout_us) {
 			g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_BUSY_TIMEOUT,
-				    "the flash stayed busy for %" G_GUINT64_FORMAT
-				    " ms (FLASH_SR 0x%08x)",
-				    waited / 1000, *sr);
+			            "the flash stayed busy for %" G_GUINT64_FORMAT
+			            " ms (FLASH_SR 0x%08x)",
+			            waited / 1000, *sr);
 			return FALSE;
 		}
 		/* an erase must not be left half-way: cancellation waits for BSY */
@@ -403,9 +397,9 @@ ub_flash_stm32f4_unlock(UbFlashStm32f4 *self, GError **error)
 	}
 	if (cr & CR_LOCK) {
 		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_LOCKED,
-			    "FLASH_CR stayed locked after the key sequence (0x%08x); a wrong key "
-			    "earlier locks it until the next reset",
-			    cr);
+		            "FLASH_CR stayed locked after the key sequence (0x%08x); a wrong key "
+		            "earlier locks it until the next reset",
+		            cr);
 		return FALSE;
 	}
 	return TRUE;
@@ -440,8 +434,8 @@ ub_flash_stm32f4_read_option_bytes(UbFlashStm32f4 *self, UbFlashOptionBytes *ob,
 }
 
 gboolean
-ub_flash_stm32f4_write_option_bytes(UbFlashStm32f4 *self, guint32 optcr,
-				    GCancellable *cancellable, GError **error)
+ub_flash_stm32f4_write_option_bytes(UbFlashStm32f4 *self, guint32 optcr, GCancellable *cancellable,
+                                    GError **error)
 {
 	UbFlashOptionBytes old = {0};
 	guint32 value = 0;
@@ -453,7 +447,7 @@ ub_flash_stm32f4_write_option_bytes(UbFlashStm32f4 *self, guint32 optcr,
 		return FALSE;
 	if (old.rdp == UB_STM32F4_RDP_LEVEL2) {
 		g_set_error_literal(error, UB_TARGET_ERROR, UB_TARGET_ERROR_LOCKED_FOREVER,
-				    "read protection level 2: the option bytes cannot change");
+		                    "read protection level 2: the option bytes cannot change");
 		return FALSE;
 	}
 	if (old.optcr & OPTCR_OPTLOCK) {
@@ -465,8 +459,8 @@ ub_flash_stm32f4_write_option_bytes(UbFlashStm32f4 *self, guint32 optcr,
 		}
 		if (value & OPTCR_OPTLOCK) {
 			g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_LOCKED,
-				    "FLASH_OPTCR stayed locked after the key sequence (0x%08x)",
-				    value);
+			            "FLASH_OPTCR stayed locked after the key sequence (0x%08x)",
+			            value);
 			return FALSE;
 		}
 	}
@@ -476,9 +470,9 @@ ub_flash_stm32f4_write_option_bytes(UbFlashStm32f4 *self, guint32 optcr,
 	optcr &= ~(OPTCR_OPTLOCK | OPTCR_OPTSTRT);
 	/* leaving level 1 erases the whole flash first (RM0090 §3.7.3) */
 	expected = ((old.rdp != UB_STM32F4_RDP_LEVEL0) &&
-		    ((optcr >> OPTCR_RDP_SHIFT) & 0xff) == UB_STM32F4_RDP_LEVEL0)
-		       ? ub_flash_stm32f4_mass_erase_time_us(self->psize)
-		       : ub_flash_stm32f4_erase_time_us(0x4000, self->psize);
+	            ((optcr >> OPTCR_RDP_SHIFT) & 0xff) == UB_STM32F4_RDP_LEVEL0)
+	                   ? ub_flash_stm32f4_mass_erase_time_us(self->psize)
+	                   : ub_flash_stm32f4_erase_time_us(0x4000, self->psize);
 	if (!write32(self, UB_STM32F4_FLASH_OPTCR, optcr, error) ||
 	    !write32(self, UB_STM32F4_FLASH_OPTCR, optcr | OPTCR_OPTSTRT, error) ||
 	    !wait_not_busy(self, expected, expected * 4 + 1000000, &sr, cancellable, error)) {
@@ -496,7 +490,7 @@ ub_flash_stm32f4_write_option_bytes(UbFlashStm32f4 *self, guint32 optcr,
 
 gboolean
 ub_flash_stm32f4_clear_write_protection(UbFlashStm32f4 *self, GCancellable *cancellable,
-					GError **error)
+                                        GError **error)
 {
 	UbFlashOptionBytes ob = {0};
 	guint32 mask = ((1u << self->sectors->len) - 1) << OPTCR_NWRP_SHIFT;
@@ -511,7 +505,7 @@ ub_flash_stm32f4_clear_write_protection(UbFlashStm32f4 *self, GCancellable *canc
 
 gboolean
 ub_flash_stm32f4_remove_read_protection(UbFlashStm32f4 *self, gboolean erase_all_consent,
-					GCancellable *cancellable, GError **error)
+                                        GCancellable *cancellable, GError **error)
 {
 	UbFlashOptionBytes ob = {0};
 	guint32 optcr;
@@ -523,17 +517,17 @@ ub_flash_stm32f4_remove_read_protection(UbFlashStm32f4 *self, gboolean erase_all
 		return TRUE;
 	if (ob.rdp == UB_STM32F4_RDP_LEVEL2) {
 		g_set_error_literal(error, UB_TARGET_ERROR, UB_TARGET_ERROR_LOCKED_FOREVER,
-				    "read protection level 2 is permanent");
+		                    "read protection level 2 is permanent");
 		return FALSE;
 	}
 	if (!erase_all_consent) {
 		g_set_error_literal(error, UB_TARGET_ERROR, UB_TARGET_ERROR_READ_PROTECTED,
-				    "read protection level 1: removing it erases the whole flash, "
-				    "which needs explicit consent");
+		                    "read protection level 1: removing it erases the whole flash, "
+		                    "which needs explicit consent");
 		return FALSE;
 	}
 	optcr = (ob.optcr & ~(0xffu << OPTCR_RDP_SHIFT)) |
-		((guint32)UB_STM32F4_RDP_LEVEL0 << OPTCR_RDP_SHIFT);
+	        ((guint32)UB_STM32F4_RDP_LEVEL0 << OPTCR_RDP_SHIFT);
 	if (!ub_flash_stm32f4_write_option_bytes(self, optcr, cancellable, error))
 		return FALSE;
 	self->stats.mass_erases++;
@@ -544,7 +538,7 @@ ub_flash_stm32f4_remove_read_protection(UbFlashStm32f4 *self, gboolean erase_all
 
 static void
 op_begin(UbFlashStm32f4 *self, UbProgress *progress, guint n_erase, guint64 erase_us,
-	 guint64 write_bytes, guint64 write_us)
+         guint64 write_bytes, guint64 write_us)
 {
 	guint64 total_us = MAX(erase_us + write_us, 1);
 	guint erase_weight = (guint)MAX(erase_us * 100 / total_us, n_erase > 0 ? 1 : 0);
@@ -570,7 +564,7 @@ op_erased_one(UbFlashStm32f4 *self)
 	if (self->op_progress == NULL)
 		return;
 	ub_progress_set_percentage_full(ub_progress_get_child(self->op_progress),
-					self->op_erase_done, self->op_erase_total);
+	                                self->op_erase_done, self->op_erase_total);
 	if (self->op_erase_done == self->op_erase_total)
 		ub_progress_step_done(self->op_progress);
 }
@@ -582,7 +576,7 @@ op_wrote(UbFlashStm32f4 *self, guint64 bytes)
 	if (self->op_progress == NULL)
 		return;
 	ub_progress_set_bytes(ub_progress_get_child(self->op_progress), self->op_write_done,
-			      self->op_write_total);
+	                      self->op_write_total);
 }
 
 static void
@@ -598,7 +592,8 @@ op_end(UbFlashStm32f4 *self, gboolean success)
 static gboolean
 core_halt(UbFlashStm32f4 *self, GError **error)
 {
-	return write32(self, DHCSR, DHCSR_KEY | DHCSR_C_HALT | DHCSR_C_DEBUGEN, error);
+	return write32(self, UB_DHCSR, UB_DHCSR_DBGKEY | UB_DHCSR_C_HALT | UB_DHCSR_C_DEBUGEN,
+	               error);
 }
 
 /* ---- the loader ---- */
@@ -621,7 +616,7 @@ stub_start(UbFlashStm32f4 *self, GError **error)
 		return FALSE;
 	if (ub_flash_stub_stm32f4_size > STUB_MAX) {
 		g_set_error_literal(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED,
-				    "flash loader does not fit its SRAM slot");
+		                    "flash loader does not fit its SRAM slot");
 		return FALSE;
 	}
 	if (!core_halt(self, error) || !ub_flash_stm32f4_unlock(self, error))
@@ -645,7 +640,7 @@ stub_start(UbFlashStm32f4 *self, GError **error)
 	put_le32(image + control + UB_FLASH_STUB_CB_FIRST, self->stub_first);
 	put_le32(image + control + UB_FLASH_STUB_CB_ABORT, 0);
 	if (!ub_probe_write_memory(self->probe, STUB_ADDR, image, ub_flash_stub_stm32f4_size,
-				   UB_ACCESS_32, error)) {
+	                           UB_ACCESS_32, error)) {
 		/* a bus fault in SRAM (not a lost probe) means the loader cannot be used */
 		if (error != NULL && *error != NULL && (*error)->domain == UB_TARGET_ERROR)
 			self->stub_unusable = TRUE;
@@ -654,12 +649,14 @@ stub_start(UbFlashStm32f4 *self, GError **error)
 	}
 	self->stub_control = STUB_ADDR + control;
 	/* run in Thread mode with interrupts masked: C_MASKINTS changes only while halted */
-	if (!ub_probe_write_core_register(self->probe, REGSEL_XPSR, XPSR_THUMB, error) ||
-	    !ub_probe_write_core_register(self->probe, REGSEL_PC,
-					  STUB_ADDR + ub_flash_stub_get_entry_offset(), error) ||
-	    !write32(self, DHCSR,
-		     DHCSR_KEY | DHCSR_C_MASKINTS | DHCSR_C_HALT | DHCSR_C_DEBUGEN, error) ||
-	    !write32(self, DHCSR, DHCSR_KEY | DHCSR_C_MASKINTS | DHCSR_C_DEBUGEN, error)) {
+	if (!ub_target_write_core_register(self->target, UB_REG_XPSR, XPSR_THUMB, error) ||
+	    !ub_target_write_core_register(self->target, UB_REG_PC,
+	                                   STUB_ADDR + ub_flash_stub_get_entry_offset(), error) ||
+	    !write32(self, UB_DHCSR,
+	             UB_DHCSR_DBGKEY | UB_DHCSR_C_MASKINTS | UB_DHCSR_C_HALT | UB_DHCSR_C_DEBUGEN,
+	             error) ||
+	    !write32(self, UB_DHCSR, UB_DHCSR_DBGKEY | UB_DHCSR_C_MASKINTS | UB_DHCSR_C_DEBUGEN,
+	             error)) {
 		g_prefix_error(error, "cannot start the flash loader: ");
 		return FALSE;
 	}
@@ -700,7 +697,7 @@ stub_poll(UbFlashStm32f4 *self, GError **error)
 	guint32 fail;
 
 	if (!ub_probe_read_memory(self->probe, self->stub_control, cb, sizeof(cb), UB_ACCESS_32,
-				  error))
+	                          error))
 		return FALSE;
 	done = get_le32(cb + UB_FLASH_STUB_CB_DONE);
 	status = get_le32(cb + UB_FLASH_STUB_CB_STATUS);
@@ -733,7 +730,7 @@ stub_poll(UbFlashStm32f4 *self, GError **error)
 		ub_flash_stm32f4_check_sr(sr, error);
 		if (error != NULL && *error == NULL)
 			g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED,
-				    "flash error, FLASH_SR 0x%08x", sr);
+			            "flash error, FLASH_SR 0x%08x", sr);
 		if (stub_first_pending(self) != NULL &&
 		    stub_first_pending(self)->cmd == UB_FLASH_STUB_CMD_PROGRAM)
 			g_prefix_error(error, "at 0x%08x: ", fail);
@@ -743,13 +740,13 @@ stub_poll(UbFlashStm32f4 *self, GError **error)
 	case UB_FLASH_STUB_STATUS_LOCKED:
 		self->stub_active = FALSE;
 		g_set_error_literal(error, UB_FLASH_ERROR, UB_FLASH_ERROR_LOCKED,
-				    "FLASH_CR is locked; the flash loader cannot write");
+		                    "FLASH_CR is locked; the flash loader cannot write");
 		return FALSE;
 	default:
 		self->stub_active = FALSE;
 		self->stub_unusable = TRUE;
 		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED,
-			    "the flash loader stopped with status %u", status);
+		            "the flash loader stopped with status %u", status);
 		return FALSE;
 	}
 }
@@ -760,17 +757,17 @@ stub_stalled(UbFlashStm32f4 *self, GError **error)
 {
 	guint32 dhcsr = 0;
 
-	if (!read32(self, DHCSR, &dhcsr, error))
+	if (!read32(self, UB_DHCSR, &dhcsr, error))
 		return FALSE;
-	if (dhcsr & (DHCSR_S_HALT | DHCSR_S_LOCKUP)) {
+	if (dhcsr & (UB_DHCSR_S_HALT | UB_DHCSR_S_LOCKUP)) {
 		self->stub_active = FALSE;
 		self->stub_unusable = TRUE;
 		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED,
-			    "the flash loader stopped unexpectedly (DHCSR 0x%08x)", dhcsr);
+		            "the flash loader stopped unexpectedly (DHCSR 0x%08x)", dhcsr);
 		return FALSE;
 	}
 	g_set_error_literal(error, UB_FLASH_ERROR, UB_FLASH_ERROR_BUSY_TIMEOUT,
-			    "the flash did not finish in time");
+	                    "the flash did not finish in time");
 	stub_prefix_command(stub_first_pending(self), error);
 	return FALSE;
 }
@@ -808,7 +805,7 @@ stub_wait(UbFlashStm32f4 *self, guint32 seq, GCancellable *cancellable, GError *
 			return TRUE;
 		if (!self->stub_active) {
 			g_set_error_literal(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED,
-					    "the flash loader exited early");
+			                    "the flash loader exited early");
 			return FALSE;
 		}
 		if (g_cancellable_set_error_if_cancelled(cancellable, error))
@@ -836,8 +833,8 @@ stub_wait(UbFlashStm32f4 *self, guint32 seq, GCancellable *cancellable, GError *
  * @result_len bytes are reserved there for results; returns the buffer address */
 static gboolean
 stub_submit(UbFlashStm32f4 *self, UbFlashStubCmd cmd, guint32 addr, guint32 len, guint32 arg,
-	    const guint8 *data, guint32 result_len, guint64 expected_us, guint32 *buf_out,
-	    GCancellable *cancellable, GError **error)
+            const guint8 *data, guint32 result_len, guint64 expected_us, guint32 *buf_out,
+            GCancellable *cancellable, GError **error)
 {
 	UbFlashPending pending = {0};
 	guint32 seq = self->stub_next;
@@ -863,11 +860,11 @@ stub_submit(UbFlashStm32f4 *self, UbFlashStubCmd cmd, guint32 addr, guint32 len,
 	put_le32(block + data_len + UB_FLASH_STUB_H_SEQ, seq);
 	/* only the data and the header travel: result space needs no write */
 	if (data != NULL) {
-		if (!ub_probe_write_memory(self->probe, buf, block,
-					   data_len + UB_FLASH_STUB_H_SIZE, UB_ACCESS_32, error))
+		if (!ub_probe_write_memory(self->probe, buf, block, data_len + UB_FLASH_STUB_H_SIZE,
+		                           UB_ACCESS_32, error))
 			return FALSE;
 	} else if (!ub_probe_write_memory(self->probe, header, block + data_len,
-					  UB_FLASH_STUB_H_SIZE, UB_ACCESS_32, error)) {
+	                                  UB_FLASH_STUB_H_SIZE, UB_ACCESS_32, error)) {
 		return FALSE;
 	}
 	pending.seq = seq;
@@ -914,7 +911,7 @@ stub_abort(UbFlashStm32f4 *self)
 		}
 		if (self->stub_active)
 			ub_flash_stm32f4_sleep(self,
-					       MAX(first != NULL ? first->expected_us : 0, 1000));
+			                       MAX(first != NULL ? first->expected_us : 0, 1000));
 	}
 	self->stub_active = FALSE;
 }
@@ -923,7 +920,7 @@ stub_abort(UbFlashStm32f4 *self)
 
 static gboolean
 direct_erase(UbFlashStm32f4 *self, guint32 cr_op, guint64 expected, GCancellable *cancellable,
-	     GError **error)
+             GError **error)
 {
 	guint32 sr = 0;
 	guint32 cr = cr_op | ((guint32)self->psize << CR_PSIZE_SHIFT);
@@ -941,20 +938,20 @@ direct_erase(UbFlashStm32f4 *self, guint32 cr_op, guint64 expected, GCancellable
 
 static gboolean
 direct_program(UbFlashStm32f4 *self, guint32 address, const guint8 *data, gsize len,
-	       GCancellable *cancellable, GError **error)
+               GCancellable *cancellable, GError **error)
 {
 	static const UbAccess access_for_psize[] = {UB_ACCESS_8, UB_ACCESS_16, UB_ACCESS_32};
 	guint32 sr = 0;
 
 	if (!wait_not_busy(self, 0, 1000000, &sr, cancellable, error) ||
 	    !write32(self, UB_STM32F4_FLASH_SR, SR_CLEAR, error) ||
-	    !write32(self, UB_STM32F4_FLASH_CR,
-		     CR_PG | ((guint32)self->psize << CR_PSIZE_SHIFT), error))
+	    !write32(self, UB_STM32F4_FLASH_CR, CR_PG | ((guint32)self->psize << CR_PSIZE_SHIFT),
+	             error))
 		return FALSE;
 	/* each write stalls the bus until the previous element is programmed; the probe
 	 * retries the WAIT answers (RM0090 §3.6.2: BSY holds off the next access) */
-	if (!ub_probe_write_memory(self->probe, address, data, len,
-				   access_for_psize[self->psize], error))
+	if (!ub_probe_write_memory(self->probe, address, data, len, access_for_psize[self->psize],
+	                           error))
 		return FALSE;
 	if (!wait_not_busy(self, 0, 1000000, &sr, cancellable, error))
 		return FALSE;
@@ -982,11 +979,11 @@ erase_sector_expected(UbFlashStm32f4 *self, guint sector, guint64 *expected, GEr
 {
 	if (sector >= self->sectors->len) {
 		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_INVALID_ARGUMENT,
-			    "there is no sector %u (the chip has %u)", sector, self->sectors->len);
+		            "there is no sector %u (the chip has %u)", sector, self->sectors->len);
 		return FALSE;
 	}
 	*expected = ub_flash_stm32f4_erase_time_us(
-	    g_array_index(self->sectors, UbFlashSector, sector).size, self->psize);
+	        g_array_index(self->sectors, UbFlashSector, sector).size, self->psize);
 	return TRUE;
 }
 
@@ -1039,7 +1036,8 @@ split_program_pieces(GPtrArray *chunks, guint32 max, guint64 *total)
 			while (piece_end < end && piece_end - pos < max) {
 				if (get_le32(buf + (piece_end - start)) == 0xffffffffu) {
 					run_end = piece_end;
-					while (run_end < end && run_end - piece_end < SKIP_RUN_MIN &&
+					while (run_end < end &&
+					       run_end - piece_end < SKIP_RUN_MIN &&
 					       get_le32(buf + (run_end - start)) == 0xffffffffu)
 						run_end += 4;
 					if (run_end - piece_end >= SKIP_RUN_MIN || run_end >= end)
@@ -1059,7 +1057,7 @@ split_program_pieces(GPtrArray *chunks, guint32 max, guint64 *total)
 
 static gboolean
 program_with_stub(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n_erase,
-		  GCancellable *cancellable, GError **error)
+                  GCancellable *cancellable, GError **error)
 {
 	if (!stub_ensure(self, error))
 		return FALSE;
@@ -1068,7 +1066,7 @@ program_with_stub(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guin
 		if (!erase_sector_expected(self, erase[i], &expected, error))
 			return FALSE;
 		if (!stub_submit(self, UB_FLASH_STUB_CMD_ERASE_SECTOR, erase[i], 0, 0, NULL, 0,
-				 expected, NULL, cancellable, error))
+		                 expected, NULL, cancellable, error))
 			return FALSE;
 	}
 	for (guint i = 0; i < pieces->len; i++) {
@@ -1080,8 +1078,8 @@ program_with_stub(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guin
 		if (g_cancellable_set_error_if_cancelled(cancellable, error))
 			return FALSE;
 		if (!stub_submit(self, UB_FLASH_STUB_CMD_PROGRAM, piece->address, (guint32)size, 0,
-				 data, 0, elements * UB_STM32F4_PROGRAM_US, NULL, cancellable,
-				 error))
+		                 data, 0, elements * UB_STM32F4_PROGRAM_US, NULL, cancellable,
+		                 error))
 			return FALSE;
 		self->stats.bytes_programmed += elements * psize_bytes(self->psize);
 	}
@@ -1090,7 +1088,7 @@ program_with_stub(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guin
 
 static gboolean
 program_direct(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n_erase,
-	       GCancellable *cancellable, GError **error)
+               GCancellable *cancellable, GError **error)
 {
 	if (!core_halt(self, error) || !ub_flash_stm32f4_unlock(self, error))
 		return FALSE;
@@ -1101,7 +1099,7 @@ program_direct(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n
 		if (!erase_sector_expected(self, erase[i], &expected, error))
 			return FALSE;
 		if (!direct_erase(self, CR_SER | (erase[i] << CR_SNB_SHIFT), expected, cancellable,
-				  error)) {
+		                  error)) {
 			g_prefix_error(error, "sector %u: ", erase[i]);
 			return FALSE;
 		}
@@ -1121,7 +1119,7 @@ program_direct(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n
 			if (g_cancellable_set_error_if_cancelled(cancellable, error))
 				return FALSE;
 			if (!direct_program(self, piece->address + (guint32)off, data + off, n,
-					    cancellable, error))
+			                    cancellable, error))
 				return FALSE;
 			self->stats.bytes_programmed += elements * psize_bytes(self->psize);
 			self->stats.flash_us += elements * UB_STM32F4_PROGRAM_US;
@@ -1132,9 +1130,8 @@ program_direct(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n
 }
 
 gboolean
-ub_flash_stm32f4_program(UbFlashStm32f4 *self, GPtrArray *chunks, const guint *erase,
-			 guint n_erase, UbProgress *progress, GCancellable *cancellable,
-			 GError **error)
+ub_flash_stm32f4_program(UbFlashStm32f4 *self, GPtrArray *chunks, const guint *erase, guint n_erase,
+                         UbProgress *progress, GCancellable *cancellable, GError **error)
 {
 	g_autoptr(GArray) pieces = NULL;
 	g_autoptr(GError) error_local = NULL;
@@ -1157,7 +1154,7 @@ ub_flash_stm32f4_program(UbFlashStm32f4 *self, GPtrArray *chunks, const guint *e
 	for (guint i = 0; i < pieces->len; i++) {
 		gsize size = 0;
 		const guint8 *data =
-		    g_bytes_get_data(g_array_index(pieces, UbFlashPiece, i).data, &size);
+		        g_bytes_get_data(g_array_index(pieces, UbFlashPiece, i).data, &size);
 		write_us += count_program_elements(data, size, self->psize) * UB_STM32F4_PROGRAM_US;
 	}
 	op_begin(self, progress, n_erase, erase_us, total, write_us);
@@ -1194,7 +1191,7 @@ ub_flash_stm32f4_finish(UbFlashStm32f4 *self, GCancellable *cancellable, GError 
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
 	if (self->stub_active) {
 		if (!stub_submit(self, UB_FLASH_STUB_CMD_EXIT, 0, 0, 0, NULL, 0, 0, NULL,
-				 cancellable, error))
+		                 cancellable, error))
 			return FALSE;
 		for (guint i = 0; i < 100 && self->stub_active; i++) {
 			if (!stub_poll(self, error))
@@ -1205,7 +1202,7 @@ ub_flash_stm32f4_finish(UbFlashStm32f4 *self, GCancellable *cancellable, GError 
 		if (self->stub_active) {
 			self->stub_active = FALSE;
 			g_set_error_literal(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED,
-					    "the flash loader did not stop");
+			                    "the flash loader did not stop");
 			return FALSE;
 		}
 	}
@@ -1231,7 +1228,7 @@ ub_flash_stm32f4_is_loader_running(UbFlashStm32f4 *self)
 
 gboolean
 ub_flash_stm32f4_erase_sectors(UbFlashStm32f4 *self, const guint *sectors, guint n,
-			       UbProgress *progress, GCancellable *cancellable, GError **error)
+                               UbProgress *progress, GCancellable *cancellable, GError **error)
 {
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
 	/* with no data the loader has nothing to overlap: erase by register writes, one sector
@@ -1247,7 +1244,7 @@ ub_flash_stm32f4_erase_sectors(UbFlashStm32f4 *self, const guint *sectors, guint
 		if (!erase_sector_expected(self, sectors[i], &expected, error))
 			return FALSE;
 		if (!direct_erase(self, CR_SER | (sectors[i] << CR_SNB_SHIFT), expected,
-				  cancellable, error)) {
+		                  cancellable, error)) {
 			g_prefix_error(error, "sector %u: ", sectors[i]);
 			return FALSE;
 		}
@@ -1261,7 +1258,7 @@ ub_flash_stm32f4_erase_sectors(UbFlashStm32f4 *self, const guint *sectors, guint
 
 gboolean
 ub_flash_stm32f4_mass_erase(UbFlashStm32f4 *self, UbProgress *progress, GCancellable *cancellable,
-			    GError **error)
+                            GError **error)
 {
 	guint64 expected = ub_flash_stm32f4_mass_erase_time_us(self->psize);
 
@@ -1283,7 +1280,7 @@ ub_flash_stm32f4_mass_erase(UbFlashStm32f4 *self, UbProgress *progress, GCancell
 
 static gboolean
 verify_readback(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, gsize len,
-		GCancellable *cancellable, GError **error)
+                GCancellable *cancellable, GError **error)
 {
 	g_autofree guint8 *buf = g_malloc(len);
 
@@ -1292,15 +1289,15 @@ verify_readback(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, g
 		if (g_cancellable_set_error_if_cancelled(cancellable, error))
 			return FALSE;
 		if (!ub_probe_read_memory(self->probe, address + (guint32)off, buf + off, n,
-					  UB_ACCESS_AUTO, error))
+		                          UB_ACCESS_AUTO, error))
 			return FALSE;
 		self->stats.bytes_read += n;
 	}
 	for (gsize i = 0; i < len; i++) {
 		if (buf[i] != expected[i]) {
 			g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_VERIFY,
-				    "flash at 0x%08x reads 0x%02x, the image has 0x%02x",
-				    address + (guint32)i, buf[i], expected[i]);
+			            "flash at 0x%08x reads 0x%02x, the image has 0x%02x",
+			            address + (guint32)i, buf[i], expected[i]);
 			return FALSE;
 		}
 	}
@@ -1310,7 +1307,7 @@ verify_readback(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, g
 /* one contiguous word-aligned range, checked by CRC on chip */
 static gboolean
 verify_with_stub(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, gsize len,
-		 GCancellable *cancellable, GError **error)
+                 GCancellable *cancellable, GError **error)
 {
 	guint32 max_len = (SLOT_DATA / 8) * VERIFY_BLOCK;
 
@@ -1321,11 +1318,11 @@ verify_with_stub(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, 
 		guint32 buf = 0;
 
 		if (!stub_submit(self, UB_FLASH_STUB_CMD_CRC_BLOCKS, address + (guint32)off, n,
-				 VERIFY_BLOCK, NULL, blocks * 8,
-				 (guint64)n * CRC_NS_PER_BYTE / 1000, &buf, cancellable, error) ||
+		                 VERIFY_BLOCK, NULL, blocks * 8,
+		                 (guint64)n * CRC_NS_PER_BYTE / 1000, &buf, cancellable, error) ||
 		    !stub_wait(self, self->stub_next - 1, cancellable, error) ||
 		    !ub_probe_read_memory(self->probe, buf, results, blocks * 8, UB_ACCESS_32,
-					  error))
+		                          error))
 			return FALSE;
 		for (guint32 b = 0; b < blocks; b++) {
 			guint32 start = b * VERIFY_BLOCK;
@@ -1334,13 +1331,13 @@ verify_with_stub(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, 
 			if (get_le32(results + b * 8) != want) {
 				/* find the first differing byte for the message */
 				if (!verify_readback(self, address + (guint32)off + start,
-						     expected + off + start, size, cancellable,
-						     error))
+				                     expected + off + start, size, cancellable,
+				                     error))
 					return FALSE;
 				g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_VERIFY,
-					    "CRC of 0x%08x..0x%08x differs from the image",
-					    address + (guint32)off + start,
-					    address + (guint32)off + start + size - 1);
+				            "CRC of 0x%08x..0x%08x differs from the image",
+				            address + (guint32)off + start,
+				            address + (guint32)off + start + size - 1);
 				return FALSE;
 			}
 		}
@@ -1350,7 +1347,7 @@ verify_with_stub(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, 
 
 gboolean
 ub_flash_stm32f4_verify(UbFlashStm32f4 *self, GPtrArray *chunks, UbProgress *progress,
-			GCancellable *cancellable, GError **error)
+                        GCancellable *cancellable, GError **error)
 {
 	guint64 total = 0;
 	guint64 done = 0;
@@ -1393,7 +1390,7 @@ ub_flash_stm32f4_verify(UbFlashStm32f4 *self, GPtrArray *chunks, UbProgress *pro
 
 GBytes *
 ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbProgress *progress,
-		      GCancellable *cancellable, GError **error)
+                      GCancellable *cancellable, GError **error)
 {
 	g_autofree guint8 *buf = NULL;
 	g_autofree guint8 *blank = NULL;
@@ -1416,11 +1413,11 @@ ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbPro
 		results = g_malloc(blocks * 8);
 		if (!stub_ensure(self, &error_local) ||
 		    !stub_submit(self, UB_FLASH_STUB_CMD_BLANK_BLOCKS, address, size, BLANK_BLOCK,
-				 NULL, blocks * 8, (guint64)size * BLANK_NS_PER_BYTE / 1000,
-				 &result_buf, cancellable, &error_local) ||
+		                 NULL, blocks * 8, (guint64)size * BLANK_NS_PER_BYTE / 1000,
+		                 &result_buf, cancellable, &error_local) ||
 		    !stub_wait(self, self->stub_next - 1, cancellable, &error_local) ||
 		    !ub_probe_read_memory(self->probe, result_buf, results, blocks * 8,
-					  UB_ACCESS_32, &error_local)) {
+		                          UB_ACCESS_32, &error_local)) {
 			if (!self->stub_unusable) {
 				g_propagate_error(error, g_steal_pointer(&error_local));
 				return NULL;
@@ -1455,7 +1452,7 @@ ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbPro
 		if (g_cancellable_set_error_if_cancelled(cancellable, error))
 			return NULL;
 		if (!ub_probe_read_memory(self->probe, address + off, buf + off, n, UB_ACCESS_AUTO,
-					  error)) {
+		                          error)) {
 			g_prefix_error(error, "reading 0x%08x: ", address + off);
 			return NULL;
 		}
@@ -1475,6 +1472,7 @@ ub_flash_stm32f4_dispose(GObject *object)
 	UbFlashStm32f4 *self = UB_FLASH_STM32F4(object);
 
 	g_clear_object(&self->probe);
+	g_clear_object(&self->target);
 	G_OBJECT_CLASS(ub_flash_stm32f4_parent_class)->dispose(object);
 }
 
@@ -1502,7 +1500,7 @@ ub_flash_stm32f4_init(UbFlashStm32f4 *self)
 {
 	self->sectors = g_array_new(FALSE, FALSE, sizeof(UbFlashSector));
 	g_array_append_vals(self->sectors, ub_flash_f40x_sectors,
-			    G_N_ELEMENTS(ub_flash_f40x_sectors));
+	                    G_N_ELEMENTS(ub_flash_f40x_sectors));
 	self->pending = g_array_new(FALSE, FALSE, sizeof(UbFlashPending));
 	self->psize = UB_FLASH_PSIZE_X32;
 	self->use_stub = TRUE;

@@ -24,7 +24,7 @@ ub_flash_stub_check(GError **error)
 	    stub_word(UB_FLASH_STUB_HDR_MAGIC) != UB_FLASH_STUB_MAGIC ||
 	    stub_word(UB_FLASH_STUB_HDR_VERSION) != UB_FLASH_STUB_VERSION) {
 		g_set_error_literal(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED,
-				    "flash loader image has a wrong header");
+		                    "flash loader image has a wrong header");
 		return FALSE;
 	}
 	control = stub_word(UB_FLASH_STUB_HDR_CONTROL);
@@ -32,7 +32,7 @@ ub_flash_stub_check(GError **error)
 	    control + UB_FLASH_STUB_CB_SIZE != ub_flash_stub_stm32f4_size || (control & 3) != 0 ||
 	    stub_word(UB_FLASH_STUB_HDR_ENTRY) >= control) {
 		g_set_error_literal(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED,
-				    "flash loader image layout does not match its ABI");
+		                    "flash loader image layout does not match its ABI");
 		return FALSE;
 	}
 	return TRUE;

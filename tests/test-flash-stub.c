@@ -11,7 +11,7 @@ static void
 assert_same_as_embedded(GBytes *bytes)
 {
 	g_assert_cmpmem(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes),
-			ub_flash_stub_stm32f4, ub_flash_stub_stm32f4_size);
+	                ub_flash_stub_stm32f4, ub_flash_stub_stm32f4_size);
 }
 
 /* the checked-in bytes (used when no assembler is installed) match what the build embedded */
@@ -19,7 +19,7 @@ static void
 test_stub_checked_in(void)
 {
 	g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "core", "flash", "stub",
-						      "ub-stm32f4-loader.bin", NULL);
+	                                              "ub-stm32f4-loader.bin", NULL);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GMappedFile) file = g_mapped_file_new(path, FALSE, &error);
 	g_autoptr(GBytes) bytes = NULL;
@@ -35,7 +35,7 @@ run(const char *const *argv, GError **error)
 	gint status = 0;
 
 	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-			  &status, error))
+	                  &status, error))
 		return FALSE;
 	return g_spawn_check_wait_status(status, error);
 }
@@ -45,7 +45,7 @@ static void
 test_stub_reproducible(void)
 {
 	g_autofree char *source = g_test_build_filename(G_TEST_DIST, "..", "core", "flash", "stub",
-							"ub-stm32f4-loader.S", NULL);
+	                                                "ub-stm32f4-loader.S", NULL);
 	g_autofree char *as = g_find_program_in_path("arm-none-eabi-as");
 	g_autofree char *objcopy = g_find_program_in_path("arm-none-eabi-objcopy");
 	g_autofree char *dir = NULL;
@@ -65,10 +65,10 @@ test_stub_reproducible(void)
 	object = g_build_filename(dir, "loader.o", NULL);
 	binary = g_build_filename(dir, "loader.bin", NULL);
 	{
-		const char *assemble[] = {as, "-mcpu=cortex-m4", "-mthumb", "-o", object, source,
-					  NULL};
-		const char *extract[] = {objcopy, "-O", "binary", "-j", ".text", object, binary,
-					 NULL};
+		const char *assemble[] = {as,  "-mcpu=cortex-m4", "-mthumb", "-o", object, source,
+		                          NULL};
+		const char *extract[] = {objcopy, "-O",   "binary", "-j",
+		                         ".text", object, binary,   NULL};
 		g_assert_true(run(assemble, &error));
 		g_assert_no_error(error);
 		g_assert_true(run(extract, &error));
@@ -92,7 +92,7 @@ test_stub_header(void)
 	g_assert_no_error(error);
 	/* the control block is the zeroed tail of the image: the host uploads both at once */
 	g_assert_cmpuint(ub_flash_stub_get_control_offset() + UB_FLASH_STUB_CB_SIZE, ==,
-			 ub_flash_stub_stm32f4_size);
+	                 ub_flash_stub_stm32f4_size);
 	for (gsize i = ub_flash_stub_get_control_offset(); i < ub_flash_stub_stm32f4_size; i++)
 		g_assert_cmpuint(ub_flash_stub_stm32f4[i], ==, 0);
 	/* Thumb entry past the 0x20-byte header */
