@@ -13,6 +13,7 @@
 #include "ub-flash-plan.h"
 #include "ub-sim-board.h"
 #include "ub-sim-mcu.h"
+#include "ub-transport-sim.h"
 
 #define FW_502 "vesc-fw-5.02-410_o_411_o_412-VESC_default.bin"
 #define FW_355 "vesc-fw-3.55-410_o_411_o_412-VESC_default.bin"
@@ -402,6 +403,91 @@ test_job_erase(Fixture *fixture, gconstpointer data)
 	g_assert_cmpuint(flash[0xe0000], ==, 0xff);
 	g_assert_cmpmem(flash + 0x4000, 0x8000, pattern, 0x8000);
 	g_assert_nonnull(ub_flash_job_get_backup_path(job));
+}
+
+static guint64
+fixture_round_trips(Fixture *fixture)
+{
+	UbSimStlinkStats stats = {0};
+
+	ub_sim_stlink_get_stats(ub_sim_board_get_stlink(fixture->board), &stats);
+	return stats.round_trips;
+}
+
+/* the probe is unplugged, or the board loses power, half-way through the write: the job says
+ * the chip is partly written and that running it again completes; it does */
+static void
+test_job_fault_then_retry(Fixture *fixture, gconstpointer data)
+{
+	UbTransportSimFault fault = GPOINTER_TO_UINT(data);
+	g_autofree char *old = firmware_path(FW_355);
+	g_autofree char *path = firmware_path(FW_502);
+	g_autofree guint8 *pattern = g_malloc(0x8000);
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(UbImage) old_image = NULL;
+	g_autoptr(UbFlashJob) measure = NULL;
+	g_autoptr(UbFlashJob) job = NULL;
+	g_autoptr(UbFlashJob) retry = NULL;
+	g_autoptr(GBytes) after = NULL;
+	g_autoptr(GFile) gfile = NULL;
+	g_autoptr(GBytes) file = NULL;
+	g_autoptr(GError) error = NULL;
+	guint64 start;
+	guint64 full;
+	const guint8 *flash;
+	const guint8 *want;
+	gsize size = 0;
+
+	if (old == NULL || path == NULL) {
+		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
+		return;
+	}
+	fixture_load_config(fixture, pattern);
+	/* how many round trips a whole flash takes here */
+	old_image = ub_image_new_from_file(old, 0x08000000, &error);
+	g_assert_no_error(error);
+	measure = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(measure, old_image);
+	ub_flash_job_set_flags(measure, UB_FLASH_JOB_FLAG_NO_BACKUP);
+	start = fixture_round_trips(fixture);
+	g_assert_true(fixture_run(fixture, measure, &error));
+	g_assert_no_error(error);
+	full = fixture_round_trips(fixture) - start;
+
+	image = ub_image_new_from_file(path, 0x08000000, &error);
+	g_assert_no_error(error);
+	job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(job, image);
+	ub_flash_job_set_flags(job, UB_FLASH_JOB_FLAG_NO_BACKUP);
+	/* two transfers (command + reply) per round trip: strike in the middle of the write */
+	ub_transport_sim_set_fault(UB_TRANSPORT_SIM(ub_device_get_transport(fixture->device)),
+	                           fault, (guint)full);
+	g_assert_false(fixture_run(fixture, job, &error));
+	g_assert_nonnull(error);
+	g_assert_cmpint(ub_flash_job_get_stage(job), ==, UB_FLASH_JOB_STAGE_CHANGING);
+	g_assert_nonnull(strstr(error->message, "running the same command again completes it"));
+	if (fault == UB_TRANSPORT_SIM_FAULT_UNPLUG)
+		g_assert_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_DISCONNECTED);
+	g_clear_error(&error);
+
+	/* plug back in / power back on, then the same command */
+	if (fault == UB_TRANSPORT_SIM_FAULT_POWER_LOSS)
+		ub_sim_mcu_set_powered(ub_sim_board_get_mcu(fixture->board), TRUE);
+	retry = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(retry, image);
+	ub_flash_job_set_flags(retry, UB_FLASH_JOB_FLAG_NO_BACKUP);
+	g_assert_true(fixture_run(fixture, retry, &error));
+	g_assert_no_error(error);
+
+	after = fixture_dump(fixture);
+	flash = g_bytes_get_data(after, NULL);
+	gfile = g_file_new_for_path(path);
+	file = g_file_load_bytes(gfile, NULL, NULL, &error);
+	g_assert_no_error(error);
+	want = g_bytes_get_data(file, &size);
+	g_assert_cmpmem(flash, 0x4000, want, 0x4000);
+	g_assert_cmpmem(flash + 0x4000, 0x8000, pattern, 0x8000);
+	g_assert_cmpmem(flash + 0xc000, size - 0xc000, want + 0xc000, size - 0xc000);
 }
 
 int
