@@ -1233,10 +1233,10 @@ ub_flash_stm32f4_erase_sectors(UbFlashStm32f4 *self, const guint *sectors, guint
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
 	/* with no data the loader has nothing to overlap: erase by register writes, one sector
 	 * at a time, so that progress and cancellation follow the sectors */
-	if (!core_halt(self, error) || !ub_flash_stm32f4_unlock(self, error))
-		return FALSE;
 	if (self->stub_active)
 		stub_abort(self);
+	if (!core_halt(self, error) || !ub_flash_stm32f4_unlock(self, error))
+		return FALSE;
 	for (guint i = 0; i < n; i++) {
 		guint64 expected = 0;
 		if (g_cancellable_set_error_if_cancelled(cancellable, error))
