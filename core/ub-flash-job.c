@@ -265,6 +265,37 @@ ub_flash_job_check_rdp(UbTargetInfo *info, GError **error)
 	return TRUE;
 }
 
+#define UB_FLASH_JOB_BLANK_BLOCK 0x400
+
+/* the runs of @data that are not entirely 0xFF, as chunks */
+static void
+ub_flash_job_add_used_blocks(GPtrArray *chunks, guint32 base, GBytes *data)
+{
+	gsize size = 0;
+	const guint8 *bytes = g_bytes_get_data(data, &size);
+	gsize run_start = 0;
+	gboolean in_run = FALSE;
+
+	for (gsize off = 0; off <= size; off += UB_FLASH_JOB_BLANK_BLOCK) {
+		gboolean used = FALSE;
+		if (off < size) {
+			gsize n = MIN(UB_FLASH_JOB_BLANK_BLOCK, size - off);
+			for (gsize i = 0; i < n && !used; i++)
+				used = bytes[off + i] != 0xff;
+		}
+		if (used && !in_run) {
+			run_start = off;
+			in_run = TRUE;
+		} else if (!used && in_run) {
+			g_autoptr(GBytes) part =
+			        g_bytes_new_from_bytes(data, run_start, MIN(off, size) - run_start);
+			g_ptr_array_add(chunks,
+			                ub_image_chunk_new(base + (guint32)run_start, part));
+			in_run = FALSE;
+		}
+	}
+}
+
 /* reads everything, checks the copy against the chip's own CRC, saves it */
 static gboolean
 ub_flash_job_backup(UbFlashJob *self, UbFlashStm32f4 *flash, const char *path, UbProgress *progress,
@@ -287,7 +318,8 @@ ub_flash_job_backup(UbFlashJob *self, UbFlashStm32f4 *flash, const char *path, U
 		return FALSE;
 	}
 	ub_progress_step_done(progress);
-	g_ptr_array_add(whole, ub_image_chunk_new(base, data));
+	/* the chip's own CRC of what was read; erased blocks were already checked on chip */
+	ub_flash_job_add_used_blocks(whole, base, data);
 	if (!ub_flash_stm32f4_verify(flash, whole, ub_progress_get_child(progress), cancellable,
 	                             error)) {
 		g_prefix_error(error, "backup read differs from the chip: ");
