@@ -276,7 +276,7 @@ ub_flash_job_add_used_blocks(GPtrArray *chunks, guint32 base, GBytes *data)
 	gsize run_start = 0;
 	gboolean in_run = FALSE;
 
-	for (gsize off = 0; off <= size; off += UB_FLASH_JOB_BLANK_BLOCK) {
+	for (gsize off = 0;; off += UB_FLASH_JOB_BLANK_BLOCK) {
 		gboolean used = FALSE;
 		if (off < size) {
 			gsize n = MIN(UB_FLASH_JOB_BLANK_BLOCK, size - off);
@@ -288,11 +288,12 @@ ub_flash_job_add_used_blocks(GPtrArray *chunks, guint32 base, GBytes *data)
 			in_run = TRUE;
 		} else if (!used && in_run) {
 			g_autoptr(GBytes) part =
-			        g_bytes_new_from_bytes(data, run_start, MIN(off, size) - run_start);
-			g_ptr_array_add(chunks,
-			                ub_image_chunk_new(base + (guint32)run_start, part));
+			    g_bytes_new_from_bytes(data, run_start, MIN(off, size) - run_start);
+			g_ptr_array_add(chunks, ub_image_chunk_new(base + (guint32)run_start, part));
 			in_run = FALSE;
 		}
+		if (off >= size)
+			break;
 	}
 }
 
