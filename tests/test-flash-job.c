@@ -405,6 +405,49 @@ test_job_erase(Fixture *fixture, gconstpointer data)
 	g_assert_nonnull(ub_flash_job_get_backup_path(job));
 }
 
+/* flashing what the chip already holds erases nothing and still verifies everything */
+static void
+test_job_same_image_twice(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *path = firmware_path(FW_502);
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(GError) error = NULL;
+
+	if (path == NULL) {
+		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
+		return;
+	}
+	image = ub_image_new_from_file(path, 0x08000000, &error);
+	g_assert_no_error(error);
+	for (guint run = 0; run < 3; run++) {
+		g_autoptr(UbFlashJob) job =
+		        ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+		g_autoptr(JsonNode) node = NULL;
+		JsonObject *report;
+		UbSimMcuStats before = {0};
+		UbSimMcuStats after = {0};
+
+		ub_flash_job_set_image(job, image);
+		/* run 1 compares with its backup, run 2 on chip */
+		ub_flash_job_set_flags(job, run == 2 ? UB_FLASH_JOB_FLAG_NO_BACKUP
+		                                     : UB_FLASH_JOB_FLAG_NONE);
+		ub_sim_mcu_get_stats(ub_sim_board_get_mcu(fixture->board), &before);
+		g_assert_true(fixture_run(fixture, job, &error));
+		g_assert_no_error(error);
+		ub_sim_mcu_get_stats(ub_sim_board_get_mcu(fixture->board), &after);
+		node = ub_flash_job_to_json(job);
+		report = json_node_get_object(node);
+		if (run == 0)
+			continue;
+		g_assert_cmpint(json_object_get_int_member(report, "sectors_unchanged"), ==, 5);
+		g_assert_cmpuint(json_array_get_length(
+		                         json_object_get_array_member(report, "sectors_erased")),
+		                 ==, 0);
+		g_assert_cmpuint(after.sectors_erased, ==, before.sectors_erased);
+		g_assert_cmpuint(after.bytes_programmed, ==, before.bytes_programmed);
+	}
+}
+
 static guint64
 fixture_round_trips(Fixture *fixture)
 {

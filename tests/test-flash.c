@@ -995,6 +995,37 @@ test_flash_stub_fallback(void)
 	bench_clear(&bench);
 }
 
+/* the chip's CRC tells which sectors already hold what a plan wants */
+static void
+test_flash_compare(void)
+{
+	Bench bench = {0};
+	const guint erase[] = {4};
+	g_autoptr(GPtrArray) chunks = make_chunks(0x08010000, 0x10000, 23);
+	g_autoptr(GPtrArray) other = make_chunks(0x08020000, 0x20000, 29);
+	g_autoptr(GError) error = NULL;
+	gboolean same[2] = {FALSE, TRUE};
+
+	bench_init(&bench);
+	program_and_verify(&bench, chunks, erase, 1);
+	g_ptr_array_add(chunks, ub_image_chunk_ref(g_ptr_array_index(other, 0)));
+	g_assert_true(ub_flash_stm32f4_compare(bench.flash, chunks, same, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_true(same[0]);
+	g_assert_false(same[1]);
+	bench.fake->flash[0x1ffff] ^= 1;
+	g_assert_true(ub_flash_stm32f4_compare(bench.flash, chunks, same, NULL, &error));
+	g_assert_false(same[0]);
+
+	/* without the loader nothing is assumed equal */
+	ub_flash_stm32f4_abort(bench.flash);
+	ub_flash_stm32f4_set_use_stub(bench.flash, FALSE);
+	bench.fake->flash[0x1ffff] ^= 1;
+	g_assert_true(ub_flash_stm32f4_compare(bench.flash, chunks, same, NULL, &error));
+	g_assert_false(same[0]);
+	bench_clear(&bench);
+}
+
 static void
 test_flash_psize_for_voltage(void)
 {
@@ -1025,6 +1056,7 @@ main(int argc, char **argv)
 	g_test_add_func("/flash/driver/rdp-regression", test_flash_rdp_regression);
 	g_test_add_func("/flash/driver/cancel", test_flash_cancel);
 	g_test_add_func("/flash/driver/stub-fallback", test_flash_stub_fallback);
+	g_test_add_func("/flash/driver/compare", test_flash_compare);
 	g_test_add_func("/flash/driver/psize-for-voltage", test_flash_psize_for_voltage);
 	return g_test_run();
 }
