@@ -362,8 +362,13 @@ ub_cli_flash_load_image(const char *path, const char *address_text, int *code)
 		return NULL;
 	}
 	image = ub_image_new_from_file(path, address, &error);
-	if (image == NULL)
+	if (image == NULL && error->domain == G_FILE_ERROR) {
+		/* TRANSLATORS: %1$s is a file name, %2$s why it cannot be read */
+		g_printerr(_("unbrick-cli: cannot read %1$s: %2$s\n"), path, error->message);
+		*code = UB_CLI_EXIT_IMAGE;
+	} else if (image == NULL) {
 		*code = ub_cli_report_error("flash", error);
+	}
 	return image;
 }
 
