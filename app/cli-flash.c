@@ -226,6 +226,29 @@ ub_cli_flash_print_result(UbFlashJob *job, const GError *error)
 }
 
 static void
+ub_cli_flash_print_option_bytes(guint32 optcr)
+{
+	guint8 rdp = (optcr >> 8) & 0xff;
+	guint nwrp = (optcr >> 16) & 0xfff;
+	guint bor = (optcr >> 2) & 0x3;
+	g_autoptr(GString) protected = g_string_new(NULL);
+
+	for (guint s = 0; s < 12; s++) {
+		if ((nwrp & (1u << s)) == 0)
+			g_string_append_printf(protected, "%s%u", protected->len > 0 ? ", " : "",
+			                       s);
+	}
+	/* TRANSLATORS: read protection level, 0 (none) to 2 (permanent) */
+	g_print(_("Read protection:  level %u\n"), rdp == 0xaa ? 0u : (rdp == 0xcc ? 2u : 1u));
+	g_print(_("Write protection: %s\n"), protected->len > 0 ? protected->str : _("none"));
+	/* TRANSLATORS: brown-out reset threshold; "off" or a level 1-3 */
+	if (bor == 3)
+		g_print("%s\n", _("Brown-out reset:  off"));
+	else
+		g_print(_("Brown-out reset:  level %u\n"), 3 - bor);
+}
+
+static void
 ub_cli_flash_print_summary(UbFlashJob *job)
 {
 	UbFlashStats stats = {0};
@@ -234,12 +257,16 @@ ub_cli_flash_print_summary(UbFlashJob *job)
 	ub_flash_job_get_stats(job, &stats);
 	switch (ub_flash_job_get_kind(job)) {
 	case UB_FLASH_JOB_KIND_BACKUP:
+		ub_cli_flash_print_option_bytes(ub_flash_job_get_optcr(job));
 		g_print(_("Backup written to %s\n"), backup);
 		return;
 	case UB_FLASH_JOB_KIND_VERIFY:
 		g_print(_("The flash matches the image.\n"));
 		return;
 	case UB_FLASH_JOB_KIND_UNLOCK:
+		/* TRANSLATORS: followed by the option bytes as they were */
+		g_print("%s\n", _("Before:"));
+		ub_cli_flash_print_option_bytes(ub_flash_job_get_optcr(job));
 		g_print(_("Protection removed.\n"));
 		return;
 	case UB_FLASH_JOB_KIND_ERASE:

@@ -154,6 +154,13 @@ ub_flash_job_get_backup_path(UbFlashJob *self)
 	return self->backup_path;
 }
 
+guint32
+ub_flash_job_get_optcr(UbFlashJob *self)
+{
+	g_return_val_if_fail(UB_IS_FLASH_JOB(self), 0);
+	return self->optcr;
+}
+
 void
 ub_flash_job_get_stats(UbFlashJob *self, UbFlashStats *stats)
 {
@@ -793,6 +800,19 @@ ub_flash_job_to_json(UbFlashJob *self)
 	if (self->backup_path != NULL) {
 		json_builder_set_member_name(builder, "backup");
 		json_builder_add_string_value(builder, self->backup_path);
+	}
+	if (self->stage != UB_FLASH_JOB_STAGE_NOT_STARTED) {
+		guint8 rdp = (self->optcr >> 8) & 0xff;
+		/* as read when the job started */
+		json_builder_set_member_name(builder, "option_bytes");
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "rdp_level");
+		json_builder_add_int_value(builder, rdp == 0xaa ? 0 : (rdp == 0xcc ? 2 : 1));
+		json_builder_set_member_name(builder, "nwrp");
+		json_builder_add_int_value(builder, (self->optcr >> 16) & 0xfff);
+		json_builder_set_member_name(builder, "bor_level");
+		json_builder_add_int_value(builder, (self->optcr >> 2) & 0x3);
+		json_builder_end_object(builder);
 	}
 	json_builder_set_member_name(builder, "parallelism");
 	json_builder_add_int_value(builder, 8 << self->psize);

@@ -87,6 +87,8 @@ UbFlashJobStage ub_flash_job_get_stage(UbFlashJob *self);
 /* the backup written by this run (automatic or BACKUP's file), or NULL */
 const char *ub_flash_job_get_backup_path(UbFlashJob *self);
 void ub_flash_job_get_stats(UbFlashJob *self, UbFlashStats *stats);
+/* FLASH_OPTCR as read when the job started (RDP 15:8, nWRP 27:16, BOR_LEV 3:2) */
+guint32 ub_flash_job_get_optcr(UbFlashJob *self);
 /* what was done, for --json and reports */
 JsonNode *ub_flash_job_to_json(UbFlashJob *self);
 

@@ -61,6 +61,7 @@ struct _UbFakeProbe {
 	/* knobs */
 	guint fail_after;        /* 0: never; else every call after that many fails */
 	gboolean split_writes;   /* flash writes arrive as bytes (PGPERR) */
+	gboolean misalign;       /* flash writes arrive 2 bytes off (PGAERR) */
 	gboolean drop_cr_writes; /* FLASH_CR writes are lost (PGSERR) */
 	gboolean sram_faults;
 	guint millivolts;
@@ -119,6 +120,11 @@ fake_program(UbFakeProbe *self, guint32 offset, guint32 value, guint size)
 	}
 	if (size != width) {
 		self->sr |= UB_STM32F4_SR_PGPERR;
+		return;
+	}
+	/* RM0090 §3.8.4: the data must fit one aligned element of the 128-bit row */
+	if (offset % size != 0) {
+		self->sr |= UB_STM32F4_SR_PGAERR;
 		return;
 	}
 	if ((self->optcr_applied & (1u << (16 + sector_of(offset)))) == 0) {
@@ -191,6 +197,8 @@ fake_bus_write(UbFakeProbe *self, guint32 address, guint32 value, guint size)
 	if (address >= FLASH_BASE && address < FLASH_BASE + FLASH_SIZE) {
 		if (!fake_flash_readable(self))
 			return FALSE;
+		if (self->misalign)
+			address += 2;
 		if (self->split_writes && size > 1) {
 			for (guint i = 0; i < size; i++)
 				fake_program(self, address - FLASH_BASE + i, value >> (8 * i), 1);
@@ -769,6 +777,25 @@ test_flash_parallelism_error(void)
 	bench_clear(&bench);
 }
 
+/* a probe that puts flash writes 2 bytes off: PGAERR, with the address */
+static void
+test_flash_alignment_error(void)
+{
+	Bench bench = {0};
+	const guint erase[] = {5};
+	g_autoptr(GPtrArray) chunks = make_chunks(0x08020000, 0x100, 5);
+	g_autoptr(GError) error = NULL;
+
+	bench_init(&bench);
+	ub_flash_stm32f4_set_use_stub(bench.flash, FALSE);
+	bench.fake->misalign = TRUE;
+	g_assert_false(
+	    ub_flash_stm32f4_program(bench.flash, chunks, erase, 1, NULL, NULL, &error));
+	g_assert_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_ALIGNMENT);
+	g_assert_nonnull(strstr(error->message, "0x08020000"));
+	bench_clear(&bench);
+}
+
 /* FLASH_CR writes that never arrive: programming without PG sets PGSERR */
 static void
 test_flash_sequence_error(void)
@@ -1047,6 +1074,7 @@ main(int argc, char **argv)
 	g_test_add_func("/flash/driver/stub-and-direct-agree", test_flash_stub_and_direct_agree);
 	g_test_add_func("/flash/driver/write-protected", test_flash_write_protected);
 	g_test_add_func("/flash/driver/parallelism-error", test_flash_parallelism_error);
+	g_test_add_func("/flash/driver/alignment-error", test_flash_alignment_error);
 	g_test_add_func("/flash/driver/sequence-error", test_flash_sequence_error);
 	g_test_add_func("/flash/driver/sr-bits", test_flash_sr_bits);
 	g_test_add_func("/flash/driver/locked", test_flash_locked);
