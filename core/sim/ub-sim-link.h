@@ -31,6 +31,13 @@ void ub_sim_link_set_wiring(UbSimLink *self, UbSimWiring wiring);
 UbSimWiring ub_sim_link_get_wiring(UbSimLink *self);
 /* does the probe's own RST output reach anything? (FALSE for the common clone) */
 void ub_sim_link_set_probe_rst_wired(UbSimLink *self, gboolean wired);
+gboolean ub_sim_link_get_probe_rst_wired(UbSimLink *self);
+/* the board's 3.3 V rail as a genuine probe's VAPP sense sees it (default 3300) */
+void ub_sim_link_set_target_vdd_mv(UbSimLink *self, guint mv);
+/* a person shorting NRST (LQFP64 pin 7) to GND, whatever the probe does */
+void ub_sim_link_hold_nrst(UbSimLink *self, gboolean low);
+/* the level on the MCU's NRST pin (TRUE = held low by anyone) */
+gboolean ub_sim_link_get_nrst_low(UbSimLink *self);
 
 /* what the probe observes / does */
 guint ub_sim_link_target_voltage_mv(UbSimLink *self);
