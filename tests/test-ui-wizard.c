@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The wizard as a person uses it: the real window, driven through its widgets (clicks,
+ * activation), with bounded waits on what the widgets show. Runs under Xvfb (tests/meson.build
+ * wraps it in xvfb-run); without a display every case is skipped.
+ */
+#include "config.h"
+
+#include <gtk/gtk.h>
+
+#include "ub-ui.h"
+#include "ub-window-private.h"
+
+#define UB_WAIT_TIMEOUT_MS 5000
+
+typedef struct {
+	GtkApplication *application;
+	UbSession *session;
+	UbWindow *window;
+} Fixture;
+
+typedef gboolean (*UbCondition)(Fixture *fixture, gconstpointer data);
+
+static gboolean have_display;
+
+static gboolean
+wake_cb(gpointer user_data)
+{
+	return G_SOURCE_CONTINUE;
+}
+
+/* iterates the main context until @condition holds or the deadline passes; a wake-up source
+ * keeps g_main_context_iteration() from blocking past the deadline */
+static gboolean
+wait_for(Fixture *fixture, UbCondition condition, gconstpointer data)
+{
+	gint64 deadline = g_get_monotonic_time() + UB_WAIT_TIMEOUT_MS * 1000;
+	guint wake_id = g_timeout_add(10, wake_cb, NULL);
+	gboolean ok;
+
+	while (!(ok = condition(fixture, data)) && g_get_monotonic_time() < deadline)
+		g_main_context_iteration(NULL, TRUE);
+	g_source_remove(wake_id);
+	return ok;
+}
+
+static gboolean
+window_mapped(Fixture *fixture, gconstpointer data)
+{
+	return gtk_widget_get_mapped(GTK_WIDGET(fixture->window));
+}
+
+static gboolean
+page_is(Fixture *fixture, gconstpointer data)
+{
+	return g_strcmp0(ub_window_get_page_name(fixture->window), data) == 0;
+}
+
+static gboolean
+next_sensitive(Fixture *fixture, gconstpointer data)
+{
+	return gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)) ==
+	       GPOINTER_TO_INT(data);
+}
+
+/* a key press as the X server would deliver it to the focused toplevel */
+static void
+send_key(Fixture *fixture, guint keyval, GdkModifierType state)
+{
+	GdkWindow *window = gtk_widget_get_window(GTK_WIDGET(fixture->window));
+	GdkDisplay *display = gdk_window_get_display(window);
+	GdkSeat *seat = gdk_display_get_default_seat(display);
+	g_autofree GdkKeymapKey *keys = NULL;
+	gint n_keys = 0;
+	GdkEvent *event;
+
+	g_assert_true(gdk_keymap_get_entries_for_keyval(gdk_keymap_get_for_display(display),
+							keyval, &keys, &n_keys));
+	for (guint i = 0; i < 2; i++) {
+		event = gdk_event_new(i == 0 ? GDK_KEY_PRESS : GDK_KEY_RELEASE);
+		event->key.window = g_object_ref(window);
+		event->key.time = GDK_CURRENT_TIME;
+		event->key.state = state;
+		event->key.keyval = keyval;
+		event->key.hardware_keycode = (guint16)keys[0].keycode;
+		event->key.group = (guint8)keys[0].group;
+		gdk_event_set_device(event, gdk_seat_get_keyboard(seat));
+		gtk_main_do_event(event);
+		gdk_event_free(event);
+	}
+}
+
+static void
+fixture_setup(Fixture *fixture, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!have_display) {
+		g_test_skip("no display (run under xvfb-run)");
+		return;
+	}
+	fixture->application = gtk_application_new(NULL, G_APPLICATION_NON_UNIQUE);
+	g_assert_true(g_application_register(G_APPLICATION(fixture->application), NULL, &error));
+	g_assert_no_error(error);
+	ub_ui_add_accelerators(fixture->application);
+	ub_ui_init(gdk_screen_get_default());
+	fixture->session = ub_session_new(data);
+	fixture->window = ub_window_new(fixture->application, fixture->session);
+	gtk_window_present(GTK_WINDOW(fixture->window));
+	g_assert_true(wait_for(fixture, window_mapped, NULL));
+}
+
+static void
+fixture_teardown(Fixture *fixture, gconstpointer data)
+{
+	if (fixture->window != NULL)
+		gtk_widget_destroy(GTK_WIDGET(fixture->window));
+	g_clear_object(&fixture->session);
+	g_clear_object(&fixture->application);
+}
+
+/* Next stays off until a board is chosen; Back is never offered on the first page */
+static void
+test_welcome_needs_board(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page;
+	GtkComboBox *combo;
+
+	if (fixture->window == NULL)
+		return;
+	page = ub_window_get_page(fixture->window, "welcome");
+	combo = ub_page_welcome_get_board_combo(page);
+	g_assert_cmpstr(ub_window_get_page_name(fixture->window), ==, "welcome");
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_back_button(fixture->window)));
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
+	g_assert_null(gtk_combo_box_get_active_id(combo));
+
+	/* clicking the insensitive Next does nothing */
+	gtk_button_clicked(GTK_BUTTON(ub_window_get_next_button(fixture->window)));
+	g_assert_cmpstr(ub_window_get_page_name(fixture->window), ==, "welcome");
+
+	gtk_combo_box_set_active_id(combo, "generic");
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+	g_assert_cmpstr(ub_session_get_board_id(fixture->session), ==, "generic");
+}
+
+/* Welcome → Probe by clicking Next, and Back returns with the choice kept */
+static void
+test_welcome_to_probe_and_back(Fixture *fixture, gconstpointer data)
+{
+	GtkComboBox *combo;
+
+	if (fixture->window == NULL)
+		return;
+	combo = ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome"));
+	gtk_combo_box_set_active_id(combo, "generic");
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+	gtk_widget_activate(ub_window_get_next_button(fixture->window));
+	g_assert_true(wait_for(fixture, page_is, "probe"));
+
+	/* no probe chosen yet: Next is not offered, Back is */
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
+	g_assert_true(gtk_widget_get_sensitive(ub_window_get_back_button(fixture->window)));
+	g_assert_false(gtk_widget_get_visible(ub_window_get_cancel_button(fixture->window)));
+
+	gtk_button_clicked(GTK_BUTTON(ub_window_get_back_button(fixture->window)));
+	g_assert_true(wait_for(fixture, page_is, "welcome"));
+	g_assert_cmpstr(gtk_combo_box_get_active_id(combo), ==, "generic");
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_back_button(fixture->window)));
+}
+
+/* keyboard only: Alt+Right is Next, Alt+Left is Back (accelerators of win.next/win.back) */
+static void
+test_keyboard_next(Fixture *fixture, gconstpointer data)
+{
+	GtkComboBox *combo;
+
+	if (fixture->window == NULL)
+		return;
+	combo = ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome"));
+	gtk_combo_box_set_active_id(combo, "generic");
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+	send_key(fixture, GDK_KEY_Right, GDK_MOD1_MASK);
+	g_assert_true(wait_for(fixture, page_is, "probe"));
+	send_key(fixture, GDK_KEY_Left, GDK_MOD1_MASK);
+	g_assert_true(wait_for(fixture, page_is, "welcome"));
+}
+
+/* every control a keyboard or screen-reader user reaches has a name */
+static void
+check_accessible_names(GtkWidget *widget, gpointer user_data)
+{
+	if (!gtk_widget_get_visible(widget))
+		return;
+	if (GTK_IS_BUTTON(widget) || GTK_IS_COMBO_BOX(widget) || GTK_IS_LIST_BOX(widget) ||
+	    GTK_IS_ENTRY(widget) || GTK_IS_TEXT_VIEW(widget) || GTK_IS_PROGRESS_BAR(widget)) {
+		AtkObject *accessible = gtk_widget_get_accessible(widget);
+		const char *name = atk_object_get_name(accessible);
+
+		if (name == NULL || name[0] == '\0')
+			g_error("%s (%s) has no accessible name", G_OBJECT_TYPE_NAME(widget),
+				gtk_buildable_get_name(GTK_BUILDABLE(widget)));
+	}
+	/* a combo box's own children are its internals, named through the combo */
+	if (GTK_IS_CONTAINER(widget) && !GTK_IS_COMBO_BOX(widget) &&
+	    !GTK_IS_FILE_CHOOSER_BUTTON(widget))
+		gtk_container_forall(GTK_CONTAINER(widget), check_accessible_names, NULL);
+}
+
+static void
+test_accessible_names(Fixture *fixture, gconstpointer data)
+{
+	const char *const *names = ub_wizard_get_page_names();
+
+	if (fixture->window == NULL)
+		return;
+	for (guint i = 0; names[i] != NULL; i++) {
+		g_assert_true(ub_window_show_page(fixture->window, names[i]));
+		g_assert_true(wait_for(fixture, page_is, names[i]));
+		check_accessible_names(ub_window_get_page(fixture->window, names[i]), NULL);
+	}
+	check_accessible_names(ub_window_get_back_button(fixture->window), NULL);
+	check_accessible_names(ub_window_get_next_button(fixture->window), NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	have_display = gtk_init_check(&argc, &argv);
+
+	g_test_add("/ui/wizard/welcome-needs-board", Fixture, NULL, fixture_setup,
+		   test_welcome_needs_board, fixture_teardown);
+	g_test_add("/ui/wizard/welcome-to-probe-and-back", Fixture, NULL, fixture_setup,
+		   test_welcome_to_probe_and_back, fixture_teardown);
+	g_test_add("/ui/wizard/keyboard-next", Fixture, NULL, fixture_setup, test_keyboard_next,
+		   fixture_teardown);
+	g_test_add("/ui/wizard/accessible-names", Fixture, NULL, fixture_setup,
+		   test_accessible_names, fixture_teardown);
+	return g_test_run();
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "ub-session.h"
+
+struct _UbSession {
+	GObject parent_instance;
+	char *demo_board;
+	GSettings *settings;
+	char *board_id;
+	gboolean needs_recovery;
+	GString *log;
+	gint64 started_us;
+};
+
+G_DEFINE_TYPE(UbSession, ub_session, G_TYPE_OBJECT)
+
+static void
+ub_session_finalize(GObject *object)
+{
+	UbSession *self = UB_SESSION(object);
+
+	g_free(self->demo_board);
+	g_clear_object(&self->settings);
+	g_free(self->board_id);
+	g_string_free(self->log, TRUE);
+	G_OBJECT_CLASS(ub_session_parent_class)->finalize(object);
+}
+
+static void
+ub_session_class_init(UbSessionClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = ub_session_finalize;
+}
+
+static void
+ub_session_init(UbSession *self)
+{
+	GSettingsSchemaSource *source = g_settings_schema_source_get_default();
+	g_autoptr(GSettingsSchema) schema = NULL;
+
+	self->log = g_string_new(NULL);
+	self->started_us = g_get_monotonic_time();
+	/* g_settings_new() aborts on a missing schema; a build-tree run has none */
+	if (source != NULL)
+		schema = g_settings_schema_source_lookup(source, UB_APP_ID, TRUE);
+	if (schema != NULL)
+		self->settings = g_settings_new_full(schema, NULL, NULL);
+}
+
+UbSession *
+ub_session_new(const char *demo_board)
+{
+	UbSession *self = g_object_new(UB_TYPE_SESSION, NULL);
+
+	self->demo_board = g_strdup(demo_board);
+	if (self->settings != NULL) {
+		g_autofree char *last = g_settings_get_string(self->settings, "last-board");
+		if (last[0] != '\0')
+			self->board_id = g_steal_pointer(&last);
+	}
+	return self;
+}
+
+const char *
+ub_session_get_demo_board(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	return self->demo_board;
+}
+
+gboolean
+ub_session_is_demo(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), FALSE);
+	return self->demo_board != NULL;
+}
+
+GSettings *
+ub_session_get_settings(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	return self->settings;
+}
+
+const char *
+ub_session_get_board_id(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	return self->board_id;
+}
+
+void
+ub_session_set_board_id(UbSession *self, const char *board_id)
+{
+	g_return_if_fail(UB_IS_SESSION(self));
+	if (g_strcmp0(self->board_id, board_id) == 0)
+		return;
+	g_free(self->board_id);
+	self->board_id = g_strdup(board_id);
+	ub_session_log(self, "board: %s", board_id != NULL ? board_id : "(none)");
+	if (self->settings != NULL && board_id != NULL)
+		g_settings_set_string(self->settings, "last-board", board_id);
+}
+
+gboolean
+ub_session_get_needs_recovery(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), FALSE);
+	return self->needs_recovery;
+}
+
+void
+ub_session_set_needs_recovery(UbSession *self, gboolean needs_recovery)
+{
+	g_return_if_fail(UB_IS_SESSION(self));
+	self->needs_recovery = needs_recovery;
+}
+
+void
+ub_session_log(UbSession *self, const char *format, ...)
+{
+	va_list args;
+	gint64 elapsed_ms;
+	gsize start;
+
+	g_return_if_fail(UB_IS_SESSION(self));
+	elapsed_ms = (g_get_monotonic_time() - self->started_us) / 1000;
+	start = self->log->len;
+	g_string_append_printf(self->log, "[%4" G_GINT64_FORMAT ".%03" G_GINT64_FORMAT "] ",
+			       elapsed_ms / 1000, elapsed_ms % 1000);
+	va_start(args, format);
+	g_string_append_vprintf(self->log, format, args);
+	va_end(args);
+	g_debug("%s", self->log->str + start);
+	g_string_append_c(self->log, '\n');
+}
+
+const char *
+ub_session_get_log(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	return self->log->str;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * UbSession: what the wizard has learned so far (board, probe, target, firmware, backup) and
+ * the technical log that goes into the copyable report. Pages read and write it; the state
+ * machine in ub-wizard.c reads it to pick the next page.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define UB_TYPE_SESSION (ub_session_get_type())
+G_DECLARE_FINAL_TYPE(UbSession, ub_session, UB, SESSION, GObject)
+
+/* demo_board: name of a simulated bench (resources/data/sim-boards/NAME.json), or NULL to use
+ * real USB probes */
+UbSession *ub_session_new(const char *demo_board);
+
+const char *ub_session_get_demo_board(UbSession *self);
+gboolean ub_session_is_demo(UbSession *self);
+/* NULL when the schema is not installed (running from the build tree without
+ * GSETTINGS_SCHEMA_DIR) */
+GSettings *ub_session_get_settings(UbSession *self);
+
+const char *ub_session_get_board_id(UbSession *self);
+void ub_session_set_board_id(UbSession *self, const char *board_id);
+
+gboolean ub_session_get_needs_recovery(UbSession *self);
+void ub_session_set_needs_recovery(UbSession *self, gboolean needs_recovery);
+
+/* one line of the technical log (timestamped); shown in details expanders and the report */
+void ub_session_log(UbSession *self, const char *format, ...) G_GNUC_PRINTF(2, 3);
+const char *ub_session_get_log(UbSession *self);
+
+G_END_DECLS
