@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <gio/gio.h>
+
+#include "ub-data-loader.h"
+#include "ub-data-schema.h"
+#include "ub-error.h"
+
+/*
+ * The first existing directory wins: $UB_DATA_DIR/<kind> (tests, and people trying a new board
+ * file), then the source tree (running from the build directory), then the installed copy.
+ */
+gchar *
+ub_data_find_dir(const gchar *kind, GError **error)
+{
+	const gchar *env = g_getenv("UB_DATA_DIR");
+	g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func(g_free);
+
+	g_return_val_if_fail(kind != NULL, NULL);
+
+	if (env != NULL && env[0] != '\0')
+		g_ptr_array_add(candidates, g_build_filename(env, kind, NULL));
+	g_ptr_array_add(candidates, g_build_filename(UB_SOURCE_DATADIR, kind, NULL));
+	g_ptr_array_add(candidates, g_build_filename(UB_PKGDATADIR, kind, NULL));
+	for (guint i = 0; i < candidates->len; i++) {
+		const gchar *dir = g_ptr_array_index(candidates, i);
+		if (g_file_test(dir, G_FILE_TEST_IS_DIR))
+			return g_strdup(dir);
+	}
+	g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND,
+		    "no %s directory in $UB_DATA_DIR, %s or %s", kind, UB_SOURCE_DATADIR,
+		    UB_PKGDATADIR);
+	return NULL;
+}
+
+/* g_ptr_array_sort() passes pointers to the elements */
+static gint
+compare_names(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+static gboolean
+load_file(const gchar *filename, JsonNode *schema, UbDataFileFunc func, gpointer user_data,
+	  GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error_local = NULL;
+	JsonNode *root;
+
+	if (!json_parser_load_from_file(parser, filename, &error_local)) {
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: not valid JSON: %s",
+			    filename, error_local->message);
+		return FALSE;
+	}
+	root = json_parser_get_root(parser);
+	if (root == NULL) {
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: file is empty",
+			    filename);
+		return FALSE;
+	}
+	if (!ub_data_schema_validate(schema, root, error)) {
+		g_prefix_error(error, "%s: ", filename);
+		return FALSE;
+	}
+	return func(json_node_get_object(root), filename, user_data, error);
+}
+
+/*
+ * Reads every *.json file in @dir, in name order. A bad file never stops the others: its error
+ * goes to @problems (a GPtrArray of GError) and the next file is read. Returns FALSE only when
+ * the directory itself cannot be read or the schema is missing.
+ */
+gboolean
+ub_data_load_dir(const gchar *dir, const gchar *schema_name, UbDataFileFunc func,
+		 gpointer user_data, GPtrArray *problems, GError **error)
+{
+	g_autoptr(GDir) handle = NULL;
+	g_autoptr(JsonNode) schema = NULL;
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	const gchar *name;
+
+	g_return_val_if_fail(dir != NULL, FALSE);
+	g_return_val_if_fail(func != NULL, FALSE);
+	g_return_val_if_fail(problems != NULL, FALSE);
+
+	schema = ub_data_schema_load(schema_name, error);
+	if (schema == NULL)
+		return FALSE;
+	handle = g_dir_open(dir, 0, error);
+	if (handle == NULL) {
+		g_prefix_error(error, "cannot read %s: ", dir);
+		return FALSE;
+	}
+	while ((name = g_dir_read_name(handle)) != NULL) {
+		if (g_str_has_suffix(name, ".json") && name[0] != '.')
+			g_ptr_array_add(names, g_strdup(name));
+	}
+	g_ptr_array_sort(names, compare_names);
+	for (guint i = 0; i < names->len; i++) {
+		g_autofree gchar *filename =
+		    g_build_filename(dir, g_ptr_array_index(names, i), NULL);
+		GError *error_file = NULL;
+
+		if (!load_file(filename, schema, func, user_data, &error_file))
+			g_ptr_array_add(problems, error_file);
+	}
+	return TRUE;
+}
+
+/* folds the per-file problems into one UB_DATA_ERROR_INVALID, one line per file */
+gboolean
+ub_data_report_problems(GPtrArray *problems, const gchar *dir, GError **error)
+{
+	g_autoptr(GString) msg = NULL;
+
+	if (problems->len == 0)
+		return TRUE;
+	msg = g_string_new(NULL);
+	g_string_append_printf(msg, "%u invalid file(s) in %s", problems->len, dir);
+	for (guint i = 0; i < problems->len; i++) {
+		const GError *problem = g_ptr_array_index(problems, i);
+		g_string_append_printf(msg, "\n%s", problem->message);
+	}
+	g_set_error_literal(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, msg->str);
+	return FALSE;
+}
+
+gchar **
+ub_data_json_get_strv(JsonObject *object, const gchar *member)
+{
+	JsonArray *array = json_object_get_array_member(object, member);
+	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+
+	for (guint i = 0; i < json_array_get_length(array); i++)
+		g_strv_builder_add(builder, json_array_get_string_element(array, i));
+	return g_strv_builder_end(builder);
+}
+
+/* "[tag] ref", the form the report and the CLI print */
+gchar **
+ub_data_json_get_sources(JsonObject *object)
+{
+	JsonArray *array = json_object_get_array_member(object, "sources");
+	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+
+	for (guint i = 0; i < json_array_get_length(array); i++) {
+		JsonObject *source = json_array_get_object_element(array, i);
+		g_autofree gchar *line =
+		    g_strdup_printf("[%s] %s", json_object_get_string_member(source, "tag"),
+				    json_object_get_string_member(source, "ref"));
+		g_strv_builder_add(builder, line);
+	}
+	return g_strv_builder_end(builder);
+}
