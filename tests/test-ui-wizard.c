@@ -144,6 +144,32 @@ test_welcome_needs_board(Fixture *fixture, gconstpointer data)
 	g_assert_cmpstr(ub_session_get_board_id(fixture->session), ==, "generic");
 }
 
+/* the board list comes from the database; choosing one shows what is special about it */
+static void
+test_welcome_board_notes(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page;
+	GtkComboBox *combo;
+	GtkLabel *notes;
+
+	if (fixture->window == NULL)
+		return;
+	page = ub_window_get_page(fixture->window, "welcome");
+	combo = ub_page_welcome_get_board_combo(page);
+	notes = ub_page_welcome_get_board_notes(page);
+
+	g_assert_true(gtk_combo_box_set_active_id(combo, "focbox"));
+	g_assert_true(gtk_widget_get_visible(GTK_WIDGET(notes)));
+	/* the FOCBOX ships without an SWD connector: the first thing a person must know */
+	g_assert_nonnull(strstr(gtk_label_get_text(notes), "not fitted"));
+	g_assert_false(gtk_widget_get_visible(ub_page_welcome_get_generic_note(page)));
+	g_assert_true(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
+
+	g_assert_true(gtk_combo_box_set_active_id(combo, "generic"));
+	g_assert_false(gtk_widget_get_visible(GTK_WIDGET(notes)));
+	g_assert_true(gtk_widget_get_visible(ub_page_welcome_get_generic_note(page)));
+}
+
 /* Welcome → Probe by clicking Next, and Back returns with the choice kept */
 static void
 test_welcome_to_probe_and_back(Fixture *fixture, gconstpointer data)
@@ -231,6 +257,8 @@ main(int argc, char **argv)
 
 	g_test_add("/ui/wizard/welcome-needs-board", Fixture, NULL, fixture_setup,
 		   test_welcome_needs_board, fixture_teardown);
+	g_test_add("/ui/wizard/welcome-board-notes", Fixture, NULL, fixture_setup,
+		   test_welcome_board_notes, fixture_teardown);
 	g_test_add("/ui/wizard/welcome-to-probe-and-back", Fixture, NULL, fixture_setup,
 		   test_welcome_to_probe_and_back, fixture_teardown);
 	g_test_add("/ui/wizard/keyboard-next", Fixture, NULL, fixture_setup, test_keyboard_next,

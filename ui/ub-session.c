@@ -8,6 +8,8 @@ struct _UbSession {
 	char *demo_board;
 	GSettings *settings;
 	char *board_id;
+	UbBoardDb *board_db;
+	UbProbeDb *probe_db;
 	gboolean needs_recovery;
 	GString *log;
 	gint64 started_us;
@@ -23,6 +25,8 @@ ub_session_finalize(GObject *object)
 	g_free(self->demo_board);
 	g_clear_object(&self->settings);
 	g_free(self->board_id);
+	g_clear_object(&self->board_db);
+	g_clear_object(&self->probe_db);
 	g_string_free(self->log, TRUE);
 	G_OBJECT_CLASS(ub_session_parent_class)->finalize(object);
 }
@@ -81,6 +85,53 @@ ub_session_get_settings(UbSession *self)
 {
 	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
 	return self->settings;
+}
+
+UbBoardDb *
+ub_session_get_board_db(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	if (self->board_db == NULL) {
+		g_autoptr(UbBoardDb) db = ub_board_db_new();
+		g_autoptr(GError) error = NULL;
+
+		/* a few small JSON files: cheap enough to read on first use */
+		if (!ub_board_db_load(db, &error)) {
+			ub_session_log(self, "boards database: %s", error->message);
+			return NULL;
+		}
+		self->board_db = g_steal_pointer(&db);
+	}
+	return self->board_db;
+}
+
+UbProbeDb *
+ub_session_get_probe_db(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	if (self->probe_db == NULL) {
+		g_autoptr(UbProbeDb) db = ub_probe_db_new();
+		g_autoptr(GError) error = NULL;
+
+		if (!ub_probe_db_load(db, &error)) {
+			ub_session_log(self, "probes database: %s", error->message);
+			return NULL;
+		}
+		self->probe_db = g_steal_pointer(&db);
+	}
+	return self->probe_db;
+}
+
+UbBoard *
+ub_session_get_board(UbSession *self)
+{
+	UbBoardDb *db;
+
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	if (self->board_id == NULL)
+		return NULL;
+	db = ub_session_get_board_db(self);
+	return db != NULL ? ub_board_db_lookup(db, self->board_id) : NULL;
 }
 
 const char *

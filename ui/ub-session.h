@@ -8,6 +8,9 @@
 
 #include <gio/gio.h>
 
+#include "ub-board-db.h"
+#include "ub-probe-db.h"
+
 G_BEGIN_DECLS
 
 #define UB_TYPE_SESSION (ub_session_get_type())
@@ -23,7 +26,14 @@ gboolean ub_session_is_demo(UbSession *self);
  * GSETTINGS_SCHEMA_DIR) */
 GSettings *ub_session_get_settings(UbSession *self);
 
+/* the boards and probes databases, loaded on first use; NULL (and a log line) when they
+ * cannot be read */
+UbBoardDb *ub_session_get_board_db(UbSession *self);
+UbProbeDb *ub_session_get_probe_db(UbSession *self);
+
 const char *ub_session_get_board_id(UbSession *self);
+/* the chosen board from the database, or NULL for "other or not sure" */
+UbBoard *ub_session_get_board(UbSession *self);
 void ub_session_set_board_id(UbSession *self, const char *board_id);
 
 gboolean ub_session_get_needs_recovery(UbSession *self);

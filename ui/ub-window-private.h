@@ -22,6 +22,8 @@ gboolean ub_window_show_page(UbWindow *self, const char *name);
 /* pages */
 GtkComboBox *ub_page_welcome_get_board_combo(GtkWidget *page);
 GtkLabel *ub_page_welcome_get_board_hint(GtkWidget *page);
+GtkLabel *ub_page_welcome_get_board_notes(GtkWidget *page);
+GtkWidget *ub_page_welcome_get_generic_note(GtkWidget *page);
 GtkListBox *ub_page_probe_get_list(GtkWidget *page);
 GtkLabel *ub_page_probe_get_status_label(GtkWidget *page);
 GtkWidget *ub_page_probe_get_permission_box(GtkWidget *page);
