@@ -6,8 +6,11 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <unistd.h>
 
+#include "ub-firmware-row.h"
 #include "ub-ui.h"
 #include "ub-window-private.h"
 
@@ -212,6 +215,152 @@ test_keyboard_next(Fixture *fixture, gconstpointer data)
 	g_assert_true(wait_for(fixture, page_is, "welcome"));
 }
 
+static gboolean
+firmware_scanned(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page = ub_window_get_page(fixture->window, "firmware");
+
+	return !ub_page_firmware_is_searching(page) &&
+	       gtk_list_box_get_row_at_index(ub_page_firmware_get_list(page), 0) != NULL;
+}
+
+static gboolean
+firmware_error_shown(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page = ub_window_get_page(fixture->window, "firmware");
+
+	return !ub_page_firmware_is_searching(page) &&
+	       ub_error_view_get_title(ub_page_firmware_get_error_view(page)) != NULL;
+}
+
+/* as a person does it: choose the board, then pick the folder in the chooser */
+static GtkWidget *
+open_firmware_page(Fixture *fixture, const char *board_id, const char *path, gboolean folder)
+{
+	GtkWidget *page = ub_window_get_page(fixture->window, "firmware");
+	GtkFileChooser *chooser = folder ? ub_page_firmware_get_folder_button(page)
+					 : ub_page_firmware_get_file_button(page);
+
+	g_assert_true(gtk_combo_box_set_active_id(
+	    ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome")),
+	    board_id));
+	g_assert_true(ub_window_show_page(fixture->window, "firmware"));
+	g_assert_true(gtk_file_chooser_set_filename(chooser, path));
+	g_signal_emit_by_name(chooser, "file-set");
+	return page;
+}
+
+static const char *
+shared_firmware_dir(void)
+{
+	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
+
+	if (dir == NULL || !g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		g_test_skip("UB_SHARED_FIRMWARE_DIR is not set or missing");
+		return NULL;
+	}
+	return dir;
+}
+
+static GtkListBoxRow *
+find_firmware_row(GtkListBox *list, const char *needle)
+{
+	for (gint i = 0;; i++) {
+		GtkListBoxRow *row = gtk_list_box_get_row_at_index(list, i);
+		g_autofree char *basename = NULL;
+
+		if (row == NULL)
+			return NULL;
+		basename = g_path_get_basename(
+		    ub_firmware_info_get_filename(ub_firmware_row_get_info(UB_FIRMWARE_ROW(row))));
+		if (strstr(basename, needle) != NULL)
+			return row;
+	}
+}
+
+/* a folder of real VESC images: the newest one built for the FOCBOX's hardware (410) is
+ * offered first and Next is allowed */
+static void
+test_firmware_folder_offers_fitting(Fixture *fixture, gconstpointer data)
+{
+	const char *dir = shared_firmware_dir();
+	GtkWidget *page;
+	GtkListBox *list;
+	GtkListBoxRow *selected;
+	UbFirmwareInfo *info;
+
+	if (fixture->window == NULL || dir == NULL)
+		return;
+	page = open_firmware_page(fixture, "focbox", dir, TRUE);
+	g_assert_true(wait_for(fixture, firmware_scanned, NULL));
+	list = ub_page_firmware_get_list(page);
+	selected = gtk_list_box_get_selected_row(list);
+	g_assert_nonnull(selected);
+	info = ub_firmware_row_get_info(UB_FIRMWARE_ROW(selected));
+	g_assert_cmpint(ub_firmware_row_get_fit(UB_FIRMWARE_ROW(selected)), ==,
+			UB_FIRMWARE_FIT_YES);
+	g_assert_true(ub_firmware_info_serves_hw_name(info, "410"));
+	g_assert_nonnull(strstr(ub_firmware_info_get_filename(info), "7.00"));
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+	g_assert_true(ub_session_get_firmware(fixture->session) == info);
+	g_assert_null(ub_error_view_get_title(ub_page_firmware_get_error_view(page)));
+}
+
+/* story 8: firmware for other hardware is refused unless the person overrides explicitly */
+static void
+test_firmware_wrong_hardware_refused(Fixture *fixture, gconstpointer data)
+{
+	const char *dir = shared_firmware_dir();
+	GtkWidget *page;
+	GtkListBoxRow *row;
+	GtkToggleButton *override;
+
+	if (fixture->window == NULL || dir == NULL)
+		return;
+	page = open_firmware_page(fixture, "focbox", dir, TRUE);
+	g_assert_true(wait_for(fixture, firmware_scanned, NULL));
+	row = find_firmware_row(ub_page_firmware_get_list(page), "-60-");
+	g_assert_nonnull(row);
+	g_assert_cmpint(ub_firmware_row_get_fit(UB_FIRMWARE_ROW(row)), ==, UB_FIRMWARE_FIT_NO);
+	gtk_widget_activate(GTK_WIDGET(row));
+	gtk_list_box_select_row(ub_page_firmware_get_list(page), row);
+
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(FALSE)));
+	g_assert_cmpstr(ub_error_view_get_title(ub_page_firmware_get_error_view(page)), ==,
+			"This firmware is for other hardware");
+	g_assert_null(ub_session_get_firmware(fixture->session));
+	override = ub_page_firmware_get_override_check(page);
+	g_assert_true(gtk_widget_get_visible(GTK_WIDGET(override)));
+	g_assert_false(gtk_toggle_button_get_active(override));
+
+	gtk_button_clicked(GTK_BUTTON(override));
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+	g_assert_true(ub_session_get_firmware_override(fixture->session));
+}
+
+/* a damaged file is named as such, with the next step, on the Firmware page */
+static void
+test_firmware_damaged_file(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *path = NULL;
+	g_autoptr(GError) error = NULL;
+	GtkWidget *page;
+	gint fd;
+
+	if (fixture->window == NULL)
+		return;
+	fd = g_file_open_tmp("ub-test-XXXXXX.hex", &path, &error);
+	g_assert_no_error(error);
+	close(fd);
+	g_assert_true(g_file_set_contents(path, ":10000000FFFF\n:00000001FF\n", -1, &error));
+	page = open_firmware_page(fixture, "focbox", path, FALSE);
+	g_assert_true(wait_for(fixture, firmware_error_shown, NULL));
+	g_assert_cmpstr(ub_error_view_get_title(ub_page_firmware_get_error_view(page)), ==,
+			"The firmware file is damaged");
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
+	g_unlink(path);
+}
+
 /* every control a keyboard or screen-reader user reaches has a name */
 static void
 check_accessible_names(GtkWidget *widget, gpointer user_data)
@@ -263,6 +412,12 @@ main(int argc, char **argv)
 		   test_welcome_to_probe_and_back, fixture_teardown);
 	g_test_add("/ui/wizard/keyboard-next", Fixture, NULL, fixture_setup, test_keyboard_next,
 		   fixture_teardown);
+	g_test_add("/ui/firmware/folder-offers-fitting", Fixture, NULL, fixture_setup,
+		   test_firmware_folder_offers_fitting, fixture_teardown);
+	g_test_add("/ui/firmware/wrong-hardware-refused", Fixture, NULL, fixture_setup,
+		   test_firmware_wrong_hardware_refused, fixture_teardown);
+	g_test_add("/ui/firmware/damaged-file", Fixture, NULL, fixture_setup,
+		   test_firmware_damaged_file, fixture_teardown);
 	g_test_add("/ui/wizard/accessible-names", Fixture, NULL, fixture_setup,
 		   test_accessible_names, fixture_teardown);
 	return g_test_run();

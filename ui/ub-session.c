@@ -10,6 +10,9 @@ struct _UbSession {
 	char *board_id;
 	UbBoardDb *board_db;
 	UbProbeDb *probe_db;
+	GStrv known_hw_names;
+	UbFirmwareInfo *firmware;
+	gboolean firmware_override;
 	gboolean needs_recovery;
 	GString *log;
 	gint64 started_us;
@@ -27,6 +30,8 @@ ub_session_finalize(GObject *object)
 	g_free(self->board_id);
 	g_clear_object(&self->board_db);
 	g_clear_object(&self->probe_db);
+	g_strfreev(self->known_hw_names);
+	g_clear_object(&self->firmware);
 	g_string_free(self->log, TRUE);
 	G_OBJECT_CLASS(ub_session_parent_class)->finalize(object);
 }
@@ -152,6 +157,55 @@ ub_session_set_board_id(UbSession *self, const char *board_id)
 	ub_session_log(self, "board: %s", board_id != NULL ? board_id : "(none)");
 	if (self->settings != NULL && board_id != NULL)
 		g_settings_set_string(self->settings, "last-board", board_id);
+}
+
+const char *const *
+ub_session_get_known_hw_names(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	if (self->known_hw_names == NULL) {
+		UbBoardDb *db = ub_session_get_board_db(self);
+		g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+
+		for (guint i = 0; db != NULL && i < ub_board_db_get_all(db)->len; i++) {
+			UbBoard *board = g_ptr_array_index(ub_board_db_get_all(db), i);
+			const char *const *names = ub_board_get_hw_names(board);
+
+			for (guint j = 0; names != NULL && names[j] != NULL; j++)
+				g_strv_builder_add(builder, names[j]);
+		}
+		self->known_hw_names = g_strv_builder_end(builder);
+	}
+	return (const char *const *)self->known_hw_names;
+}
+
+UbFirmwareInfo *
+ub_session_get_firmware(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	return self->firmware;
+}
+
+gboolean
+ub_session_get_firmware_override(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), FALSE);
+	return self->firmware_override;
+}
+
+void
+ub_session_set_firmware(UbSession *self, UbFirmwareInfo *firmware, gboolean override)
+{
+	g_return_if_fail(UB_IS_SESSION(self));
+	if (self->firmware == firmware && self->firmware_override == override)
+		return;
+	g_set_object(&self->firmware, firmware);
+	self->firmware_override = firmware != NULL && override;
+	if (firmware != NULL)
+		ub_session_log(self, "firmware: %s (sha256 %s)%s",
+			       ub_firmware_info_get_filename(firmware),
+			       ub_firmware_info_get_sha256(firmware),
+			       self->firmware_override ? ", hardware mismatch overridden" : "");
 }
 
 gboolean

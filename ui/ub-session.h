@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "ub-board-db.h"
+#include "ub-firmware-info.h"
 #include "ub-probe-db.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,14 @@ const char *ub_session_get_board_id(UbSession *self);
 /* the chosen board from the database, or NULL for "other or not sure" */
 UbBoard *ub_session_get_board(UbSession *self);
 void ub_session_set_board_id(UbSession *self, const char *board_id);
+
+/* every VESC hardware name of the boards database (NULL-terminated, owned by the session) */
+const char *const *ub_session_get_known_hw_names(UbSession *self);
+
+/* the firmware to write; override: the person confirmed writing it despite a mismatch */
+UbFirmwareInfo *ub_session_get_firmware(UbSession *self);
+gboolean ub_session_get_firmware_override(UbSession *self);
+void ub_session_set_firmware(UbSession *self, UbFirmwareInfo *firmware, gboolean override);
 
 gboolean ub_session_get_needs_recovery(UbSession *self);
 void ub_session_set_needs_recovery(UbSession *self, gboolean needs_recovery);

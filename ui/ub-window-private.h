@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "ub-error-view.h"
 #include "ub-window.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,12 @@ GtkButton *ub_page_wiring_get_check_button(GtkWidget *page);
 GtkLabel *ub_page_wiring_get_voltage_label(GtkWidget *page);
 GtkButton *ub_page_connect_get_connect_button(GtkWidget *page);
 GtkLabel *ub_page_connect_get_status_label(GtkWidget *page);
+GtkFileChooser *ub_page_firmware_get_folder_button(GtkWidget *page);
+GtkFileChooser *ub_page_firmware_get_file_button(GtkWidget *page);
+GtkListBox *ub_page_firmware_get_list(GtkWidget *page);
+GtkToggleButton *ub_page_firmware_get_override_check(GtkWidget *page);
+UbErrorView *ub_page_firmware_get_error_view(GtkWidget *page);
+gboolean ub_page_firmware_is_searching(GtkWidget *page);
 GtkButton *ub_page_done_get_copy_button(GtkWidget *page);
 GtkLabel *ub_page_done_get_summary_label(GtkWidget *page);
 
