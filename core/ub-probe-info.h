@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * UbProbeInfo: what is known about one attached (or simulated) debug probe before it is
+ * opened for debugging: kind, serial, firmware version, where it is plugged in. Produced by
+ * UbProbeMonitor, consumed by UbDevice to open that very probe.
+ */
+#pragma once
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+	UB_PROBE_KIND_UNKNOWN,
+	UB_PROBE_KIND_STLINK_V1, /* listed, not supported (SCSI-wrapped protocol) */
+	UB_PROBE_KIND_STLINK_V2,
+	UB_PROBE_KIND_STLINK_V2_1,
+	UB_PROBE_KIND_STLINK_V3,
+} UbProbeKind;
+
+#define UB_USB_VID_STMICRO 0x0483
+
+/* the kind of an ST-LINK from its USB ids (as every tool does: by PID, not descriptors) */
+UbProbeKind ub_probe_kind_from_usb_ids(guint16 vendor_id, guint16 product_id);
+const char *ub_probe_kind_to_string(UbProbeKind kind);
+gboolean ub_probe_kind_is_supported(UbProbeKind kind);
+/* the serial number as stlink-org shows it: a 24-char string as-is, 12 binary bytes as hex */
+char *ub_probe_serial_from_descriptor(const guint8 *data, gsize len);
+
+#define UB_TYPE_PROBE_INFO (ub_probe_info_get_type())
+G_DECLARE_FINAL_TYPE(UbProbeInfo, ub_probe_info, UB, PROBE_INFO, GObject)
+
+UbProbeInfo *ub_probe_info_new(void);
+
+UbProbeKind ub_probe_info_get_kind(UbProbeInfo *self);
+void ub_probe_info_set_kind(UbProbeInfo *self, UbProbeKind kind);
+guint16 ub_probe_info_get_vendor_id(UbProbeInfo *self);
+guint16 ub_probe_info_get_product_id(UbProbeInfo *self);
+void ub_probe_info_set_usb_ids(UbProbeInfo *self, guint16 vendor_id, guint16 product_id);
+const char *ub_probe_info_get_serial(UbProbeInfo *self);
+void ub_probe_info_set_serial(UbProbeInfo *self, const char *serial);
+const char *ub_probe_info_get_firmware_version(UbProbeInfo *self);
+void ub_probe_info_set_firmware_version(UbProbeInfo *self, const char *version);
+/* "1-2.3" (bus-port.port) for USB, "sim:NAME" for a simulated bench */
+const char *ub_probe_info_get_path(UbProbeInfo *self);
+void ub_probe_info_set_path(UbProbeInfo *self, const char *path);
+guint8 ub_probe_info_get_bus(UbProbeInfo *self);
+guint8 ub_probe_info_get_address(UbProbeInfo *self);
+void ub_probe_info_set_bus_address(UbProbeInfo *self, guint8 bus, guint8 address);
+/* the simulated bench's name, or NULL for a real probe */
+const char *ub_probe_info_get_sim_board(UbProbeInfo *self);
+void ub_probe_info_set_sim_board(UbProbeInfo *self, const char *name);
+/* why the firmware version could not be read (e.g. permission denied), or NULL */
+const GError *ub_probe_info_get_problem(UbProbeInfo *self);
+void ub_probe_info_set_problem(UbProbeInfo *self, const GError *error);
+
+gboolean ub_probe_info_matches(UbProbeInfo *self, UbProbeInfo *other);
+JsonNode *ub_probe_info_to_json(UbProbeInfo *self);
+
+G_END_DECLS

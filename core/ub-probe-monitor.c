@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "ub-error.h"
+#include "ub-probe-monitor.h"
+#include "ub-probe-stlink.h"
+#include "ub-transport-sim.h"
+#include "ub-transport-usb.h"
+
+struct _UbProbeMonitor {
+	GObject parent_instance;
+	GMainContext *context;
+	GPtrArray *probes; /* of UbProbeInfo, touched in context only */
+	char *sim_board;
+	gboolean usb_enabled;
+	/* hot-plug */
+	libusb_context *usb;
+	libusb_hotplug_callback_handle hotplug_handle;
+	gboolean hotplug_registered;
+	GThread *event_thread;
+	gint stopping;
+};
+
+G_DEFINE_TYPE(UbProbeMonitor, ub_probe_monitor, G_TYPE_OBJECT)
+
+enum { SIGNAL_PROBE_ADDED, SIGNAL_PROBE_REMOVED, SIGNAL_LAST };
+static guint signals[SIGNAL_LAST] = {0};
+
+/* ---- describing one probe (worker thread) ---- */
+
+/**
+ * ub_probe_info_new_for_sim_board:
+ *
+ * Builds the bench and asks its ST-LINK model for its version, as for a real probe.
+ */
+UbProbeInfo *
+ub_probe_info_new_for_sim_board(const char *name, GError **error)
+{
+	g_autoptr(UbTransportSim) transport = NULL;
+	g_autoptr(UbProbeStlink) stlink = NULL;
+	g_autoptr(UbProbeInfo) info = ub_probe_info_new();
+	g_autoptr(GError) error_local = NULL;
+	UbTransport *t;
+
+	g_return_val_if_fail(name != NULL, NULL);
+
+	transport = ub_transport_sim_new_for_board_name(name, error);
+	if (transport == NULL)
+		return NULL;
+	t = UB_TRANSPORT(transport);
+	ub_probe_info_set_usb_ids(info, ub_transport_get_vendor_id(t),
+				  ub_transport_get_product_id(t));
+	ub_probe_info_set_serial(info, ub_transport_get_serial(t));
+	ub_probe_info_set_path(info, ub_transport_get_path(t));
+	ub_probe_info_set_sim_board(info, name);
+	stlink = ub_probe_stlink_new(t, &error_local);
+	if (stlink == NULL || !ub_probe_stlink_query_version(stlink, &error_local)) {
+		ub_probe_info_set_problem(info, error_local);
+		return g_steal_pointer(&info);
+	}
+	ub_probe_info_set_firmware_version(info, ub_probe_get_firmware_version(UB_PROBE(stlink)));
+	return g_steal_pointer(&info);
+}
+
+/* serial and firmware version of a real probe: open, claim, GET_VERSION, release */
+static void
+ub_probe_monitor_query_usb(libusb_device *device, UbProbeInfo *info)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbTransportUsb) transport = NULL;
+	g_autoptr(UbProbeStlink) stlink = NULL;
+
+	if (!ub_probe_kind_is_supported(ub_probe_info_get_kind(info)))
+		return;
+	transport = ub_transport_usb_open(libusb_get_bus_number(device),
+					  libusb_get_device_address(device), NULL, &error);
+	if (transport == NULL) {
+		ub_probe_info_set_problem(info, error);
+		return;
+	}
+	ub_probe_info_set_serial(info, ub_transport_get_serial(UB_TRANSPORT(transport)));
+	stlink = ub_probe_stlink_new(UB_TRANSPORT(transport), &error);
+	if (stlink == NULL || !ub_probe_stlink_query_version(stlink, &error)) {
+		ub_probe_info_set_problem(info, error);
+		return;
+	}
+	ub_probe_info_set_firmware_version(info, ub_probe_get_firmware_version(UB_PROBE(stlink)));
+	if (!ub_transport_close(UB_TRANSPORT(transport), &error))
+		g_debug("closing probe: %s", error->message);
+}
+
+static UbProbeInfo *
+ub_probe_monitor_describe_usb(libusb_device *device, gboolean query)
+{
+	struct libusb_device_descriptor desc;
+	g_autoptr(UbProbeInfo) info = NULL;
+	g_autofree char *path = NULL;
+
+	if (libusb_get_device_descriptor(device, &desc) < 0)
+		return NULL;
+	if (ub_probe_kind_from_usb_ids(desc.idVendor, desc.idProduct) == UB_PROBE_KIND_UNKNOWN)
+		return NULL;
+	info = ub_probe_info_new();
+	ub_probe_info_set_usb_ids(info, desc.idVendor, desc.idProduct);
+	ub_probe_info_set_bus_address(info, libusb_get_bus_number(device),
+				      libusb_get_device_address(device));
+	path = ub_usb_device_path(device);
+	ub_probe_info_set_path(info, path);
+	if (query)
+		ub_probe_monitor_query_usb(device, info);
+	return g_steal_pointer(&info);
+}
+
+/**
+ * ub_probe_monitor_scan:
+ * @sim_board: (nullable): a simulated bench to list as well
+ * @usb: whether to look at real USB devices
+ *
+ * Synchronous enumeration (does USB I/O: call it from a worker).
+ *
+ * Returns: (transfer container) (element-type UbProbeInfo): the probes
+ */
+GPtrArray *
+ub_probe_monitor_scan(const char *sim_board, gboolean usb, GCancellable *cancellable,
+		      GError **error)
+{
+	g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func(g_object_unref);
+
+	if (sim_board != NULL) {
+		UbProbeInfo *info = ub_probe_info_new_for_sim_board(sim_board, error);
+		if (info == NULL)
+			return NULL;
+		g_ptr_array_add(probes, info);
+	}
+	if (usb) {
+		g_autoptr(libusb_context) context = NULL;
+		libusb_device **list = NULL;
+		ssize_t count;
+		int rc;
+
+		rc = libusb_init(&context);
+		if (rc < 0) {
+			/* no USB at all (a container): nothing attached, not a failure */
+			g_debug("libusb unavailable: %s", libusb_strerror(rc));
+			context = NULL;
+			return g_steal_pointer(&probes);
+		}
+		count = libusb_get_device_list(context, &list);
+		if (count < 0) {
+			ub_usb_error_convert((int)count, error, "listing USB devices");
+			return NULL;
+		}
+		for (ssize_t i = 0; i < count; i++) {
+			UbProbeInfo *info;
+			if (g_cancellable_set_error_if_cancelled(cancellable, error)) {
+				libusb_free_device_list(list, 1);
+				return NULL;
+			}
+			info = ub_probe_monitor_describe_usb(list[i], TRUE);
+			if (info != NULL)
+				g_ptr_array_add(probes, info);
+		}
+		libusb_free_device_list(list, 1);
+	}
+	return g_steal_pointer(&probes);
+}
+
+/* ---- the list in the main context ---- */
+
+static UbProbeInfo *
+ub_probe_monitor_find(UbProbeMonitor *self, UbProbeInfo *info)
+{
+	for (guint i = 0; i < self->probes->len; i++) {
+		UbProbeInfo *known = g_ptr_array_index(self->probes, i);
+		if (ub_probe_info_matches(known, info))
+			return known;
+	}
+	return NULL;
+}
+
+static void
+ub_probe_monitor_add(UbProbeMonitor *self, UbProbeInfo *info)
+{
+	UbProbeInfo *known = ub_probe_monitor_find(self, info);
+
+	if (known != NULL) {
+		/* a re-scan may have learnt the version; keep one object per probe */
+		g_ptr_array_remove(self->probes, known);
+	}
+	g_ptr_array_add(self->probes, g_object_ref(info));
+	if (known == NULL)
+		g_signal_emit(self, signals[SIGNAL_PROBE_ADDED], 0, info);
+}
+
+static void
+ub_probe_monitor_remove(UbProbeMonitor *self, UbProbeInfo *info)
+{
+	g_autoptr(UbProbeInfo) known = NULL;
+
+	known = ub_probe_monitor_find(self, info);
+	if (known == NULL)
+		return;
+	g_object_ref(known);
+	g_ptr_array_remove(self->probes, known);
+	g_signal_emit(self, signals[SIGNAL_PROBE_REMOVED], 0, known);
+}
+
+typedef struct {
+	char *sim_board;
+	gboolean usb;
+} UbProbeMonitorScanData;
+
+static void
+ub_probe_monitor_scan_data_free(UbProbeMonitorScanData *data)
+{
+	g_free(data->sim_board);
+	g_free(data);
+}
+
+static void
+ub_probe_monitor_scan_thread(GTask *task, gpointer source_object, gpointer task_data,
+			     GCancellable *cancellable)
+{
+	UbProbeMonitorScanData *data = task_data;
+	GPtrArray *probes;
+	GError *error = NULL;
+
+	probes = ub_probe_monitor_scan(data->sim_board, data->usb, cancellable, &error);
+	if (probes == NULL) {
+		g_task_return_error(task, error);
+		return;
+	}
+	g_task_return_pointer(task, probes, (GDestroyNotify)g_ptr_array_unref);
+}
+
+/**
+ * ub_probe_monitor_enumerate_async:
+ *
+ * Scans in a worker; on completion the monitor's list is updated ("probe-added" for new
+ * probes, "probe-removed" for vanished ones) before @callback runs.
+ */
+void
+ub_probe_monitor_enumerate_async(UbProbeMonitor *self, GCancellable *cancellable,
+				 GAsyncReadyCallback callback, gpointer user_data)
+{
+	g_autoptr(GTask) task = NULL;
+	UbProbeMonitorScanData *data;
+
+	g_return_if_fail(UB_IS_PROBE_MONITOR(self));
+	g_return_if_fail(cancellable == NULL || G_IS_CANCELLABLE(cancellable));
+
+	task = g_task_new(self, cancellable, callback, user_data);
+	g_task_set_source_tag(task, ub_probe_monitor_enumerate_async);
+	data = g_new0(UbProbeMonitorScanData, 1);
+	data->sim_board = g_strdup(self->sim_board);
+	data->usb = self->usb_enabled;
+	g_task_set_task_data(task, data, (GDestroyNotify)ub_probe_monitor_scan_data_free);
+	g_task_run_in_thread(task, ub_probe_monitor_scan_thread);
+}
+
+GPtrArray *
+ub_probe_monitor_enumerate_finish(UbProbeMonitor *self, GAsyncResult *result, GError **error)
+{
+	g_autoptr(GPtrArray) probes = NULL;
+	g_autoptr(GPtrArray) gone = NULL;
+
+	g_return_val_if_fail(UB_IS_PROBE_MONITOR(self), NULL);
+	g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+	g_return_val_if_fail(g_task_get_source_tag(G_TASK(result)) ==
+				 ub_probe_monitor_enumerate_async,
+			     NULL);
+
+	probes = g_task_propagate_pointer(G_TASK(result), error);
+	if (probes == NULL)
+		return NULL;
+
+	/* reconcile: removals first so a re-plugged probe at a new address reads naturally */
+	gone = g_ptr_array_new_with_free_func(g_object_unref);
+	for (guint i = 0; i < self->probes->len; i++) {
+		UbProbeInfo *known = g_ptr_array_index(self->probes, i);
+		gboolean present = FALSE;
+		for (guint j = 0; j < probes->len; j++)
+			present |= ub_probe_info_matches(known, g_ptr_array_index(probes, j));
+		if (!present)
+			g_ptr_array_add(gone, g_object_ref(known));
+	}
+	for (guint i = 0; i < gone->len; i++)
+		ub_probe_monitor_remove(self, g_ptr_array_index(gone, i));
+	for (guint i = 0; i < probes->len; i++)
+		ub_probe_monitor_add(self, g_ptr_array_index(probes, i));
+	return g_steal_pointer(&probes);
+}
+
+GPtrArray *
+ub_probe_monitor_get_probes(UbProbeMonitor *self)
+{
+	g_return_val_if_fail(UB_IS_PROBE_MONITOR(self), NULL);
+	return self->probes;
+}
+
+void
+ub_probe_monitor_set_sim_board(UbProbeMonitor *self, const char *name)
+{
+	g_return_if_fail(UB_IS_PROBE_MONITOR(self));
+	g_free(self->sim_board);
+	self->sim_board = g_strdup(name);
+}
+
+void
+ub_probe_monitor_set_usb_enabled(UbProbeMonitor *self, gboolean enabled)
+{
+	g_return_if_fail(UB_IS_PROBE_MONITOR(self));
+	self->usb_enabled = enabled;
+}
+
+/* ---- hot-plug ---- */
+
+typedef struct {
+	UbProbeMonitor *self; /* a reference */
+	gboolean arrived;
+	UbProbeInfo *info; /* bus/address/ids only: libusb forbids I/O in the callback */
+} UbProbeMonitorEvent;
+
+static void
+ub_probe_monitor_event_free(UbProbeMonitorEvent *event)
+{
+	g_object_unref(event->self);
+	g_object_unref(event->info);
+	g_free(event);
+}
+
+static void
+ub_probe_monitor_query_thread(GTask *task, gpointer source_object, gpointer task_data,
+			      GCancellable *cancellable)
+{
+	UbProbeInfo *info = UB_PROBE_INFO(task_data);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbTransportUsb) transport = NULL;
+	g_autoptr(UbProbeStlink) stlink = NULL;
+	g_autoptr(UbProbeInfo) result = ub_probe_info_new();
+
+	ub_probe_info_set_usb_ids(result, ub_probe_info_get_vendor_id(info),
+				  ub_probe_info_get_product_id(info));
+	ub_probe_info_set_bus_address(result, ub_probe_info_get_bus(info),
+				      ub_probe_info_get_address(info));
+	ub_probe_info_set_path(result, ub_probe_info_get_path(info));
+	if (ub_probe_kind_is_supported(ub_probe_info_get_kind(result))) {
+		transport = ub_transport_usb_open(ub_probe_info_get_bus(info),
+						  ub_probe_info_get_address(info), NULL, &error);
+		if (transport != NULL) {
+			ub_probe_info_set_serial(result,
+						 ub_transport_get_serial(UB_TRANSPORT(transport)));
+			stlink = ub_probe_stlink_new(UB_TRANSPORT(transport), &error);
+			if (stlink != NULL && ub_probe_stlink_query_version(stlink, &error))
+				ub_probe_info_set_firmware_version(
+				    result, ub_probe_get_firmware_version(UB_PROBE(stlink)));
+		}
+		if (error != NULL)
+			ub_probe_info_set_problem(result, error);
+	}
+	g_task_return_pointer(task, g_steal_pointer(&result), g_object_unref);
+}
+
+static void
+ub_probe_monitor_query_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	UbProbeMonitor *self = UB_PROBE_MONITOR(source);
+	g_autoptr(UbProbeInfo) info = g_task_propagate_pointer(G_TASK(res), NULL);
+
+	if (info != NULL && !g_atomic_int_get(&self->stopping))
+		ub_probe_monitor_add(self, info);
+}
+
+static gboolean
+ub_probe_monitor_event_cb(gpointer user_data)
+{
+	UbProbeMonitorEvent *event = user_data;
+	UbProbeMonitor *self = event->self;
+
+	if (g_atomic_int_get(&self->stopping))
+		return G_SOURCE_REMOVE;
+	if (event->arrived) {
+		g_autoptr(GTask) task = g_task_new(self, NULL, ub_probe_monitor_query_cb, NULL);
+		g_task_set_source_tag(task, ub_probe_monitor_event_cb);
+		g_task_set_task_data(task, g_object_ref(event->info), g_object_unref);
+		g_task_run_in_thread(task, ub_probe_monitor_query_thread);
+	} else {
+		ub_probe_monitor_remove(self, event->info);
+	}
+	return G_SOURCE_REMOVE;
+}
+
+/* runs in the libusb event thread */
+static int LIBUSB_CALL
+ub_probe_monitor_hotplug_cb(libusb_context *context, libusb_device *device,
+			    libusb_hotplug_event event_type, void *user_data)
+{
+	UbProbeMonitor *self = UB_PROBE_MONITOR(user_data);
+	UbProbeMonitorEvent *event;
+	UbProbeInfo *info;
+
+	info = ub_probe_monitor_describe_usb(device, FALSE);
+	if (info == NULL)
+		return 0;
+	event = g_new0(UbProbeMonitorEvent, 1);
+	event->self = g_object_ref(self);
+	event->arrived = event_type == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED;
+	event->info = info;
+	g_main_context_invoke_full(self->context, G_PRIORITY_DEFAULT, ub_probe_monitor_event_cb,
+				   event, (GDestroyNotify)ub_probe_monitor_event_free);
+	return 0;
+}
+
+static gpointer
+ub_probe_monitor_event_thread(gpointer user_data)
+{
+	UbProbeMonitor *self = UB_PROBE_MONITOR(user_data);
+
+	while (!g_atomic_int_get(&self->stopping)) {
+		struct timeval tv = {1, 0};
+		int rc = libusb_handle_events_timeout_completed(self->usb, &tv, NULL);
+		if (rc < 0 && rc != LIBUSB_ERROR_INTERRUPTED) {
+			g_warning("libusb event handling failed: %s", libusb_strerror(rc));
+			break;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * ub_probe_monitor_start:
+ *
+ * Follows USB hot-plug: a libusb event thread turns events into "probe-added" /
+ * "probe-removed" in the monitor's main context.
+ */
+gboolean
+ub_probe_monitor_start(UbProbeMonitor *self, GError **error)
+{
+	int rc;
+
+	g_return_val_if_fail(UB_IS_PROBE_MONITOR(self), FALSE);
+
+	if (self->event_thread != NULL)
+		return TRUE;
+	if (!self->usb_enabled)
+		return TRUE;
+	if (self->usb == NULL) {
+		rc = libusb_init(&self->usb);
+		if (rc < 0) {
+			self->usb = NULL;
+			return ub_usb_error_convert(rc, error, "initialising libusb");
+		}
+	}
+	if (!libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG)) {
+		g_set_error_literal(error, UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED,
+				    "libusb has no hot-plug support here");
+		return FALSE;
+	}
+	rc = libusb_hotplug_register_callback(
+	    self->usb, LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, 0,
+	    UB_USB_VID_STMICRO, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
+	    ub_probe_monitor_hotplug_cb, self, &self->hotplug_handle);
+	if (rc < 0)
+		return ub_usb_error_convert(rc, error, "registering for hot-plug events");
+	self->hotplug_registered = TRUE;
+	g_atomic_int_set(&self->stopping, FALSE);
+	self->event_thread = g_thread_new("ub-usb-events", ub_probe_monitor_event_thread, self);
+	return TRUE;
+}
+
+void
+ub_probe_monitor_stop(UbProbeMonitor *self)
+{
+	g_return_if_fail(UB_IS_PROBE_MONITOR(self));
+
+	if (self->event_thread == NULL)
+		return;
+	g_atomic_int_set(&self->stopping, TRUE);
+	if (self->hotplug_registered) {
+		libusb_hotplug_deregister_callback(self->usb, self->hotplug_handle);
+		self->hotplug_registered = FALSE;
+	}
+	libusb_interrupt_event_handler(self->usb);
+	g_thread_join(g_steal_pointer(&self->event_thread));
+}
+
+static void
+ub_probe_monitor_dispose(GObject *object)
+{
+	UbProbeMonitor *self = UB_PROBE_MONITOR(object);
+
+	ub_probe_monitor_stop(self);
+	G_OBJECT_CLASS(ub_probe_monitor_parent_class)->dispose(object);
+}
+
+static void
+ub_probe_monitor_finalize(GObject *object)
+{
+	UbProbeMonitor *self = UB_PROBE_MONITOR(object);
+
+	g_clear_pointer(&self->usb, libusb_exit);
+	g_ptr_array_unref(self->probes);
+	g_free(self->sim_board);
+	g_main_context_unref(self->context);
+	G_OBJECT_CLASS(ub_probe_monitor_parent_class)->finalize(object);
+}
+
+static void
+ub_probe_monitor_class_init(UbProbeMonitorClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+
+	object_class->dispose = ub_probe_monitor_dispose;
+	object_class->finalize = ub_probe_monitor_finalize;
+
+	/**
+	 * UbProbeMonitor::probe-added:
+	 * @info: the new probe, with serial and firmware version when they could be read
+	 */
+	signals[SIGNAL_PROBE_ADDED] =
+	    g_signal_new("probe-added", G_TYPE_FROM_CLASS(object_class), G_SIGNAL_RUN_LAST, 0,
+			 NULL, NULL, NULL, G_TYPE_NONE, 1, UB_TYPE_PROBE_INFO);
+	signals[SIGNAL_PROBE_REMOVED] =
+	    g_signal_new("probe-removed", G_TYPE_FROM_CLASS(object_class), G_SIGNAL_RUN_LAST, 0,
+			 NULL, NULL, NULL, G_TYPE_NONE, 1, UB_TYPE_PROBE_INFO);
+}
+
+static void
+ub_probe_monitor_init(UbProbeMonitor *self)
+{
+	self->context = g_main_context_ref_thread_default();
+	self->probes = g_ptr_array_new_with_free_func(g_object_unref);
+	self->usb_enabled = TRUE;
+}
+
+UbProbeMonitor *
+ub_probe_monitor_new(void)
+{
+	return g_object_new(UB_TYPE_PROBE_MONITOR, NULL);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * UbProbeMonitor: which debug probes are attached. Enumerates ST-LINKs by VID:PID, reads
+ * serial and firmware version in a worker (that needs an open and a claim), and follows
+ * libusb hot-plug events: "probe-added"/"probe-removed" are emitted in the main context the
+ * monitor was created in. A simulated bench can be listed as one more probe (--sim NAME).
+ *
+ *   g_autoptr(UbProbeMonitor) monitor = ub_probe_monitor_new();
+ *   g_signal_connect(monitor, "probe-added", G_CALLBACK(on_probe_added), self);
+ *   ub_probe_monitor_start(monitor, NULL);                       (hot-plug, optional)
+ *   ub_probe_monitor_enumerate_async(monitor, cancellable, on_enumerated, self);
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ub-probe-info.h"
+
+G_BEGIN_DECLS
+
+#define UB_TYPE_PROBE_MONITOR (ub_probe_monitor_get_type())
+G_DECLARE_FINAL_TYPE(UbProbeMonitor, ub_probe_monitor, UB, PROBE_MONITOR, GObject)
+
+UbProbeMonitor *ub_probe_monitor_new(void) G_GNUC_WARN_UNUSED_RESULT;
+
+/* list this simulated bench too (NULL: none); set before enumerating */
+void ub_probe_monitor_set_sim_board(UbProbeMonitor *self, const char *name);
+/* whether real USB devices are looked at (default TRUE; FALSE for tests and --sim) */
+void ub_probe_monitor_set_usb_enabled(UbProbeMonitor *self, gboolean enabled);
+
+/* start following hot-plug events (FALSE with UNSUPPORTED where libusb cannot) */
+gboolean ub_probe_monitor_start(UbProbeMonitor *self, GError **error);
+void ub_probe_monitor_stop(UbProbeMonitor *self);
+
+void ub_probe_monitor_enumerate_async(UbProbeMonitor *self, GCancellable *cancellable,
+				      GAsyncReadyCallback callback, gpointer user_data);
+/* Returns: (transfer container) (element-type UbProbeInfo): every probe found */
+GPtrArray *ub_probe_monitor_enumerate_finish(UbProbeMonitor *self, GAsyncResult *result,
+					     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* the probes known now (main context only); (transfer none) */
+GPtrArray *ub_probe_monitor_get_probes(UbProbeMonitor *self);
+
+/* synchronous enumeration for a worker thread */
+GPtrArray *ub_probe_monitor_scan(const char *sim_board, gboolean usb, GCancellable *cancellable,
+				 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* the description of one simulated bench's probe (opens the model to read the version) */
+UbProbeInfo *ub_probe_info_new_for_sim_board(const char *name,
+					     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

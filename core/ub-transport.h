@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * UbTransport: how bytes reach a debug probe. A probe driver (UbProbeStlink) sends command
+ * blocks and reads replies through it; subclasses move them over libusb (UbTransportUsb) or
+ * straight into the simulator (UbTransportSim). One thread at a time uses a transport.
+ *
+ *   if (!ub_transport_bulk_write(transport, 0x02, cmd, 16, 3000, error))
+ *           return FALSE;
+ *   if (!ub_transport_bulk_read(transport, 0x81, reply, 2, 3000, &actual, error))
+ *           return FALSE;
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define UB_TYPE_TRANSPORT (ub_transport_get_type())
+G_DECLARE_DERIVABLE_TYPE(UbTransport, ub_transport, UB, TRANSPORT, GObject)
+
+struct _UbTransportClass {
+	GObjectClass parent_class;
+	gboolean (*bulk_write)(UbTransport *self, guint8 endpoint, const guint8 *data, gsize len,
+			       guint timeout_ms, GError **error);
+	gboolean (*bulk_read)(UbTransport *self, guint8 endpoint, guint8 *buffer, gsize len,
+			      guint timeout_ms, gsize *actual, GError **error);
+	gboolean (*close)(UbTransport *self, GError **error);
+	gpointer padding[8];
+};
+
+gboolean ub_transport_bulk_write(UbTransport *self, guint8 endpoint, const guint8 *data, gsize len,
+				 guint timeout_ms, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean ub_transport_bulk_read(UbTransport *self, guint8 endpoint, guint8 *buffer, gsize len,
+				guint timeout_ms, gsize *actual,
+				GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean ub_transport_close(UbTransport *self, GError **error);
+
+/* the USB identity of what is on the other end (the driver picks endpoints by product id,
+ * as stlink-org and OpenOCD do) */
+guint16 ub_transport_get_vendor_id(UbTransport *self);
+guint16 ub_transport_get_product_id(UbTransport *self);
+const char *ub_transport_get_serial(UbTransport *self);
+/* "bus-port.port" for USB, "sim:BOARD" for the simulator */
+const char *ub_transport_get_path(UbTransport *self);
+void ub_transport_set_identity(UbTransport *self, guint16 vendor_id, guint16 product_id,
+			       const char *serial, const char *path);
+
+G_END_DECLS
