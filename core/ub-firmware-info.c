@@ -689,7 +689,8 @@ identify_view(const MemoryView *view, const gchar *filename, gboolean is_dump,
 		classify_config(self, view);
 		analyse_application(self, data, size, known_hw_names);
 		analyse_application_layout(self, view->size);
-		if (view->size >= 8 && !all_bytes_are(view->data + view->size - 8, 8, 0xFF))
+		if (self->layout != UB_FIRMWARE_LAYOUT_UNKNOWN &&
+		    !all_bytes_are(view->data + view->size - 8, 8, 0xFF))
 			add_note(self, "the CRC slot (last 8 bytes) is not erased: this looks like "
 				       "a read-back of a board that has booted");
 	} else {
