@@ -7,3 +7,4 @@
 #pragma once
 
 int ub_cli_firmware(int argc, char **argv);
+int ub_cli_pinout(int argc, char **argv);

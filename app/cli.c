@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <locale.h>
 
+#include "cli-commands.h"
+
 int
 main(int argc, char **argv)
 {
@@ -12,6 +14,9 @@ main(int argc, char **argv)
 		g_print("unbrick-cli %s\n", VERSION);
 		return 0;
 	}
+	/* TODO(lead): fold into the dispatch table of branch driver */
+	if (argc > 1 && g_strcmp0(argv[1], "pinout") == 0)
+		return ub_cli_pinout(argc - 1, argv + 1);
 	g_printerr("unbrick-cli: no command given\n");
 	return 2;
 }

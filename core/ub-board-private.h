@@ -7,8 +7,7 @@
 
 G_BEGIN_DECLS
 
-UbBoard *
-ub_board_new_from_json(JsonObject *root, const gchar *filename, GError **error)
-    G_GNUC_WARN_UNUSED_RESULT;
+UbBoard *ub_board_new_from_json(JsonObject *root, const gchar *filename,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

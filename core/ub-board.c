@@ -103,16 +103,16 @@ check_header(UbBoard *self, GError **error)
 		if (ub_pin_header_find_signal(self->header, needed[i], 0) != NULL)
 			continue;
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
-			    "%s: swd_header.pins: no pin carries %s", self->filename,
-			    ub_signal_to_string(needed[i]));
+		            "%s: swd_header.pins: no pin carries %s", self->filename,
+		            ub_signal_to_string(needed[i]));
 		return FALSE;
 	}
 	if (self->nrst_header_pin != 0) {
 		const UbPin *pin = ub_pin_header_get_pin(self->header, self->nrst_header_pin);
 		if (pin == NULL || pin->signal != UB_SIGNAL_NRST) {
 			g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
-				    "%s: nrst.header_pin: pin %u of swd_header is not NRST",
-				    self->filename, self->nrst_header_pin);
+			            "%s: nrst.header_pin: pin %u of swd_header is not NRST",
+			            self->filename, self->nrst_header_pin);
 			return FALSE;
 		}
 	}
@@ -139,21 +139,20 @@ ub_board_new_from_json(JsonObject *root, const gchar *filename, GError **error)
 	self->mcu_part = g_strdup(json_object_get_string_member(mcu, "part"));
 	self->mcu_package = g_strdup(json_object_get_string_member(mcu, "package"));
 	self->mcu_confidence =
-	    ub_confidence_from_string(json_object_get_string_member(mcu, "confidence"));
+	        ub_confidence_from_string(json_object_get_string_member(mcu, "confidence"));
 	self->hw_names = ub_data_json_get_strv(root, "vesc_hw_names");
-	self->header = ub_pin_header_new_from_json(json_object_get_object_member(root, "swd_header"),
-						   "swd_header", filename, error);
+	self->header = ub_pin_header_new_from_json(
+	        json_object_get_object_member(root, "swd_header"), "swd_header", filename, error);
 	if (self->header == NULL)
 		return NULL;
-	self->nrst_header_pin = JSON_NODE_HOLDS_NULL(header_pin)
-				    ? 0
-				    : (guint)json_node_get_int(header_pin);
+	self->nrst_header_pin =
+	        JSON_NODE_HOLDS_NULL(header_pin) ? 0 : (guint)json_node_get_int(header_pin);
 	self->nrst_mcu_pin = (guint)json_object_get_int_member(nrst, "mcu_pin");
 	self->nrst_confidence =
-	    ub_confidence_from_string(json_object_get_string_member(nrst, "confidence"));
+	        ub_confidence_from_string(json_object_get_string_member(nrst, "confidence"));
 	self->nrst_notes = g_strdup(json_object_get_string_member(nrst, "notes"));
 	self->power_recommended =
-	    power_from_string(json_object_get_string_member(power, "recommended"));
+	        power_from_string(json_object_get_string_member(power, "recommended"));
 	self->probe_supply = supply_from_string(json_object_get_string_member(power, "probe_3v3"));
 	self->power_notes = g_strdup(json_object_get_string_member(power, "notes"));
 	for (guint i = 0; i < json_array_get_length(leds); i++) {

@@ -23,7 +23,7 @@ typedef enum {
 /* what may be done with a probe's 3.3 V supply output on this board */
 typedef enum {
 	UB_PROBE_SUPPLY_ONLY_WHEN_UNPOWERED, /* only with battery and bench supply disconnected */
-	UB_PROBE_SUPPLY_NOT_ENOUGH,	     /* allowed, but the board browns out on it */
+	UB_PROBE_SUPPLY_NOT_ENOUGH,          /* allowed, but the board browns out on it */
 	UB_PROBE_SUPPLY_NEVER,
 } UbProbeSupplyPolicy;
 
@@ -32,45 +32,25 @@ typedef struct {
 	gchar *meaning;
 } UbBoardLed;
 
-const gchar *
-ub_board_get_id(UbBoard *self);
-const gchar *
-ub_board_get_name(UbBoard *self);
-const gchar *
-ub_board_get_vendor(UbBoard *self);
-const gchar *
-ub_board_get_filename(UbBoard *self);
-const gchar *
-ub_board_get_mcu_part(UbBoard *self);
-const gchar *
-ub_board_get_mcu_package(UbBoard *self);
-UbConfidence
-ub_board_get_mcu_confidence(UbBoard *self);
-const gchar *const *
-ub_board_get_hw_names(UbBoard *self);
-gboolean
-ub_board_has_hw_name(UbBoard *self, const gchar *hw_name);
-UbPinHeader *
-ub_board_get_header(UbBoard *self);
-guint
-ub_board_get_nrst_header_pin(UbBoard *self);
-guint
-ub_board_get_nrst_mcu_pin(UbBoard *self);
-UbConfidence
-ub_board_get_nrst_confidence(UbBoard *self);
-const gchar *
-ub_board_get_nrst_notes(UbBoard *self);
-UbBoardPower
-ub_board_get_power_recommended(UbBoard *self);
-UbProbeSupplyPolicy
-ub_board_get_probe_supply_policy(UbBoard *self);
-const gchar *
-ub_board_get_power_notes(UbBoard *self);
-GPtrArray *
-ub_board_get_leds(UbBoard *self);
-const gchar *const *
-ub_board_get_notes(UbBoard *self);
-const gchar *const *
-ub_board_get_sources(UbBoard *self);
+const gchar *ub_board_get_id(UbBoard *self);
+const gchar *ub_board_get_name(UbBoard *self);
+const gchar *ub_board_get_vendor(UbBoard *self);
+const gchar *ub_board_get_filename(UbBoard *self);
+const gchar *ub_board_get_mcu_part(UbBoard *self);
+const gchar *ub_board_get_mcu_package(UbBoard *self);
+UbConfidence ub_board_get_mcu_confidence(UbBoard *self);
+const gchar *const *ub_board_get_hw_names(UbBoard *self);
+gboolean ub_board_has_hw_name(UbBoard *self, const gchar *hw_name);
+UbPinHeader *ub_board_get_header(UbBoard *self);
+guint ub_board_get_nrst_header_pin(UbBoard *self);
+guint ub_board_get_nrst_mcu_pin(UbBoard *self);
+UbConfidence ub_board_get_nrst_confidence(UbBoard *self);
+const gchar *ub_board_get_nrst_notes(UbBoard *self);
+UbBoardPower ub_board_get_power_recommended(UbBoard *self);
+UbProbeSupplyPolicy ub_board_get_probe_supply_policy(UbBoard *self);
+const gchar *ub_board_get_power_notes(UbBoard *self);
+GPtrArray *ub_board_get_leds(UbBoard *self);
+const gchar *const *ub_board_get_notes(UbBoard *self);
+const gchar *const *ub_board_get_sources(UbBoard *self);
 
 G_END_DECLS

@@ -29,8 +29,8 @@ ub_data_find_dir(const gchar *kind, GError **error)
 			return g_strdup(dir);
 	}
 	g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND,
-		    "no %s directory in $UB_DATA_DIR, %s or %s", kind, UB_SOURCE_DATADIR,
-		    UB_PKGDATADIR);
+	            "no %s directory in $UB_DATA_DIR, %s or %s", kind, UB_SOURCE_DATADIR,
+	            UB_PKGDATADIR);
 	return NULL;
 }
 
@@ -43,7 +43,7 @@ compare_names(gconstpointer a, gconstpointer b)
 
 static gboolean
 load_file(const gchar *filename, JsonNode *schema, UbDataFileFunc func, gpointer user_data,
-	  GError **error)
+          GError **error)
 {
 	g_autoptr(JsonParser) parser = json_parser_new();
 	g_autoptr(GError) error_local = NULL;
@@ -51,13 +51,13 @@ load_file(const gchar *filename, JsonNode *schema, UbDataFileFunc func, gpointer
 
 	if (!json_parser_load_from_file(parser, filename, &error_local)) {
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: not valid JSON: %s",
-			    filename, error_local->message);
+		            filename, error_local->message);
 		return FALSE;
 	}
 	root = json_parser_get_root(parser);
 	if (root == NULL) {
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: file is empty",
-			    filename);
+		            filename);
 		return FALSE;
 	}
 	if (!ub_data_schema_validate(schema, root, error)) {
@@ -74,7 +74,7 @@ load_file(const gchar *filename, JsonNode *schema, UbDataFileFunc func, gpointer
  */
 gboolean
 ub_data_load_dir(const gchar *dir, const gchar *schema_name, UbDataFileFunc func,
-		 gpointer user_data, GPtrArray *problems, GError **error)
+                 gpointer user_data, GPtrArray *problems, GError **error)
 {
 	g_autoptr(GDir) handle = NULL;
 	g_autoptr(JsonNode) schema = NULL;
@@ -100,7 +100,7 @@ ub_data_load_dir(const gchar *dir, const gchar *schema_name, UbDataFileFunc func
 	g_ptr_array_sort(names, compare_names);
 	for (guint i = 0; i < names->len; i++) {
 		g_autofree gchar *filename =
-		    g_build_filename(dir, g_ptr_array_index(names, i), NULL);
+		        g_build_filename(dir, g_ptr_array_index(names, i), NULL);
 		GError *error_file = NULL;
 
 		if (!load_file(filename, schema, func, user_data, &error_file))
@@ -148,8 +148,8 @@ ub_data_json_get_sources(JsonObject *object)
 	for (guint i = 0; i < json_array_get_length(array); i++) {
 		JsonObject *source = json_array_get_object_element(array, i);
 		g_autofree gchar *line =
-		    g_strdup_printf("[%s] %s", json_object_get_string_member(source, "tag"),
-				    json_object_get_string_member(source, "ref"));
+		        g_strdup_printf("[%s] %s", json_object_get_string_member(source, "tag"),
+		                        json_object_get_string_member(source, "ref"));
 		g_strv_builder_add(builder, line);
 	}
 	return g_strv_builder_end(builder);

@@ -10,27 +10,17 @@
 G_BEGIN_DECLS
 
 /* returns FALSE with UB_DATA_ERROR_INVALID (file and field in the message) to reject the file */
-typedef gboolean (*UbDataFileFunc)(JsonObject *root,
-				   const gchar *filename,
-				   gpointer user_data,
-				   GError **error);
+typedef gboolean (*UbDataFileFunc)(JsonObject *root, const gchar *filename, gpointer user_data,
+                                   GError **error);
 
-gchar *
-ub_data_find_dir(const gchar *kind, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-gboolean
-ub_data_load_dir(const gchar *dir,
-		 const gchar *schema_name,
-		 UbDataFileFunc func,
-		 gpointer user_data,
-		 GPtrArray *problems,
-		 GError **error) G_GNUC_WARN_UNUSED_RESULT;
-gboolean
-ub_data_report_problems(GPtrArray *problems, const gchar *dir, GError **error);
+gchar *ub_data_find_dir(const gchar *kind, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean ub_data_load_dir(const gchar *dir, const gchar *schema_name, UbDataFileFunc func,
+                          gpointer user_data, GPtrArray *problems,
+                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean ub_data_report_problems(GPtrArray *problems, const gchar *dir, GError **error);
 
 /* a string array member as a NULL-terminated vector */
-gchar **
-ub_data_json_get_strv(JsonObject *object, const gchar *member);
-gchar **
-ub_data_json_get_sources(JsonObject *object);
+gchar **ub_data_json_get_strv(JsonObject *object, const gchar *member);
+gchar **ub_data_json_get_sources(JsonObject *object);
 
 G_END_DECLS

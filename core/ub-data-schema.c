@@ -14,7 +14,8 @@
 JsonNode *
 ub_data_schema_load(const gchar *name, GError **error)
 {
-	g_autofree gchar *path = g_strdup_printf("/io/github/unbrick/core/schema/%s.schema.json", name);
+	g_autofree gchar *path =
+	        g_strdup_printf("/io/github/unbrick/core/schema/%s.schema.json", name);
 	g_autoptr(GBytes) bytes = NULL;
 	g_autoptr(JsonParser) parser = json_parser_new();
 	gsize size = 0;
@@ -23,10 +24,10 @@ ub_data_schema_load(const gchar *name, GError **error)
 	g_return_val_if_fail(name != NULL, NULL);
 
 	bytes = g_resource_lookup_data(ub_core_data_get_resource(), path,
-				       G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+	                               G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
 	if (bytes == NULL) {
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND, "no schema named %s",
-			    name);
+		            name);
 		return NULL;
 	}
 	data = g_bytes_get_data(bytes, &size);
@@ -150,15 +151,12 @@ check_enum(JsonArray *choices, JsonNode *node, GString *path, GError **error)
 	return set_invalid(error, path, msg);
 }
 
-static gboolean validate_node(JsonObject *root,
-			      JsonObject *schema,
-			      JsonNode *node,
-			      GString *path,
-			      GError **error);
+static gboolean validate_node(JsonObject *root, JsonObject *schema, JsonNode *node, GString *path,
+                              GError **error);
 
 static gboolean
 validate_object(JsonObject *root, JsonObject *schema, JsonObject *object, GString *path,
-		GError **error)
+                GError **error)
 {
 	JsonObject *properties = NULL;
 	gboolean closed = FALSE;
@@ -188,7 +186,7 @@ validate_object(JsonObject *root, JsonObject *schema, JsonObject *object, GStrin
 			continue;
 		}
 		if (!validate_node(root, json_node_get_object(sub_schema),
-				   json_object_get_member(object, name), path, error))
+		                   json_object_get_member(object, name), path, error))
 			return FALSE;
 	}
 	g_string_truncate(path, saved_len);
@@ -212,7 +210,7 @@ validate_object(JsonObject *root, JsonObject *schema, JsonObject *object, GStrin
 
 static gboolean
 validate_array(JsonObject *root, JsonObject *schema, JsonArray *array, GString *path,
-	       GError **error)
+               GError **error)
 {
 	guint length = json_array_get_length(array);
 	gsize saved_len = path->len;
@@ -220,8 +218,8 @@ validate_array(JsonObject *root, JsonObject *schema, JsonArray *array, GString *
 	if (json_object_has_member(schema, "minItems") &&
 	    length < (guint)json_object_get_int_member(schema, "minItems")) {
 		g_autofree gchar *msg =
-		    g_strdup_printf("needs at least %" G_GINT64_FORMAT " entries, has %u",
-				    json_object_get_int_member(schema, "minItems"), length);
+		        g_strdup_printf("needs at least %" G_GINT64_FORMAT " entries, has %u",
+		                        json_object_get_int_member(schema, "minItems"), length);
 		return set_invalid(error, path, msg);
 	}
 	if (!json_object_has_member(schema, "items"))
@@ -230,7 +228,7 @@ validate_array(JsonObject *root, JsonObject *schema, JsonArray *array, GString *
 		g_string_truncate(path, saved_len);
 		g_string_append_printf(path, "[%u]", i);
 		if (!validate_node(root, json_object_get_object_member(schema, "items"),
-				   json_array_get_element(array, i), path, error))
+		                   json_array_get_element(array, i), path, error))
 			return FALSE;
 	}
 	g_string_truncate(path, saved_len);
@@ -252,15 +250,14 @@ resolve_ref(JsonObject *root, const gchar *ref)
 }
 
 static gboolean
-validate_node(JsonObject *root, JsonObject *schema, JsonNode *node, GString *path,
-	      GError **error)
+validate_node(JsonObject *root, JsonObject *schema, JsonNode *node, GString *path, GError **error)
 {
 	if (json_object_has_member(schema, "$ref")) {
 		const gchar *ref = json_object_get_string_member(schema, "$ref");
 		JsonObject *target = resolve_ref(root, ref);
 		if (target == NULL) {
 			g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
-				    "schema: unresolved reference %s", ref);
+			            "schema: unresolved reference %s", ref);
 			return FALSE;
 		}
 		return validate_node(root, target, node, path, error);
@@ -287,11 +284,11 @@ validate_node(JsonObject *root, JsonObject *schema, JsonNode *node, GString *pat
 		    g_utf8_strlen(str, -1) < json_object_get_int_member(schema, "minLength"))
 			return set_invalid(error, path, "text is too short");
 		if (json_object_has_member(schema, "pattern") &&
-		    !g_regex_match_simple(json_object_get_string_member(schema, "pattern"), str,
-					  0, 0)) {
-			g_autofree gchar *msg = g_strdup_printf(
-			    "\"%s\" does not match %s", str,
-			    json_object_get_string_member(schema, "pattern"));
+		    !g_regex_match_simple(json_object_get_string_member(schema, "pattern"), str, 0,
+		                          0)) {
+			g_autofree gchar *msg =
+			        g_strdup_printf("\"%s\" does not match %s", str,
+			                        json_object_get_string_member(schema, "pattern"));
 			return set_invalid(error, path, msg);
 		}
 	}
@@ -311,5 +308,5 @@ ub_data_schema_validate(JsonNode *schema, JsonNode *instance, GError **error)
 	g_return_val_if_fail(instance != NULL, FALSE);
 
 	return validate_node(json_node_get_object(schema), json_node_get_object(schema), instance,
-			     path, error);
+	                     path, error);
 }

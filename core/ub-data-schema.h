@@ -11,10 +11,8 @@
 
 G_BEGIN_DECLS
 
-JsonNode *
-ub_data_schema_load(const gchar *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-gboolean
-ub_data_schema_validate(JsonNode *schema, JsonNode *instance, GError **error)
-    G_GNUC_WARN_UNUSED_RESULT;
+JsonNode *ub_data_schema_load(const gchar *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean ub_data_schema_validate(JsonNode *schema, JsonNode *instance,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -7,10 +7,8 @@
 
 G_BEGIN_DECLS
 
-UbPinHeader *
-ub_pin_header_new_from_json(JsonObject *object,
-			    const gchar *path,
-			    const gchar *filename,
-			    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+UbPinHeader *ub_pin_header_new_from_json(JsonObject *object, const gchar *path,
+                                         const gchar *filename,
+                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -56,7 +56,7 @@ ub_pin_header_init(UbPinHeader *self)
  */
 UbPinHeader *
 ub_pin_header_new_from_json(JsonObject *object, const gchar *path, const gchar *filename,
-			    GError **error)
+                            GError **error)
 {
 	g_autoptr(UbPinHeader) self = g_object_new(UB_TYPE_PIN_HEADER, NULL);
 	JsonArray *pins = json_object_get_array_member(object, "pins");
@@ -67,15 +67,15 @@ ub_pin_header_new_from_json(JsonObject *object, const gchar *path, const gchar *
 	self->pitch_mm = JSON_NODE_HOLDS_NULL(pitch) ? 0.0 : json_node_get_double(pitch);
 	self->rows = (guint)json_object_get_int_member(object, "rows");
 	self->numbering =
-	    g_strcmp0(json_object_get_string_member(object, "numbering"), "zigzag") == 0
-		? UB_PIN_NUMBERING_ZIGZAG
-		: UB_PIN_NUMBERING_SEQUENTIAL;
+	        g_strcmp0(json_object_get_string_member(object, "numbering"), "zigzag") == 0
+	                ? UB_PIN_NUMBERING_ZIGZAG
+	                : UB_PIN_NUMBERING_SEQUENTIAL;
 	self->fitted = json_object_has_member(object, "fitted")
-			   ? json_object_get_boolean_member(object, "fitted")
-			   : TRUE;
+	                       ? json_object_get_boolean_member(object, "fitted")
+	                       : TRUE;
 	self->pin1_marking = g_strdup(json_object_get_string_member(object, "pin1_marking"));
 	self->confidence =
-	    ub_confidence_from_string(json_object_get_string_member(object, "confidence"));
+	        ub_confidence_from_string(json_object_get_string_member(object, "confidence"));
 
 	g_array_set_size(self->pins, n_pins);
 	for (guint i = 0; i < n_pins; i++) {
@@ -85,21 +85,21 @@ ub_pin_header_new_from_json(JsonObject *object, const gchar *path, const gchar *
 
 		if (number > n_pins) {
 			g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
-				    "%s: %s.pins[%u].number: pin %u on a %u-pin header (numbers "
-				    "must run from 1 to %u)",
-				    filename, path, i, number, n_pins, n_pins);
+			            "%s: %s.pins[%u].number: pin %u on a %u-pin header (numbers "
+			            "must run from 1 to %u)",
+			            filename, path, i, number, n_pins, n_pins);
 			return NULL;
 		}
 		pin = &g_array_index(self->pins, UbPin, number - 1);
 		if (pin->number != 0) {
 			g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
-				    "%s: %s.pins[%u].number: pin %u is listed twice", filename,
-				    path, i, number);
+			            "%s: %s.pins[%u].number: pin %u is listed twice", filename,
+			            path, i, number);
 			return NULL;
 		}
 		pin->number = number;
 		pin->signal =
-		    ub_signal_from_string(json_object_get_string_member(pin_json, "signal"));
+		        ub_signal_from_string(json_object_get_string_member(pin_json, "signal"));
 		pin->label = g_strdup(json_object_get_string_member(pin_json, "label"));
 	}
 	return g_steal_pointer(&self);

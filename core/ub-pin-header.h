@@ -26,29 +26,17 @@ typedef struct {
 	gchar *label; /* as printed on the board/probe; may be empty */
 } UbPin;
 
-const gchar *
-ub_pin_header_get_kind(UbPinHeader *self);
-gdouble
-ub_pin_header_get_pitch_mm(UbPinHeader *self);
-guint
-ub_pin_header_get_rows(UbPinHeader *self);
-guint
-ub_pin_header_get_columns(UbPinHeader *self);
-UbPinNumbering
-ub_pin_header_get_numbering(UbPinHeader *self);
-gboolean
-ub_pin_header_get_fitted(UbPinHeader *self);
-const gchar *
-ub_pin_header_get_pin1_marking(UbPinHeader *self);
-UbConfidence
-ub_pin_header_get_confidence(UbPinHeader *self);
-guint
-ub_pin_header_get_n_pins(UbPinHeader *self);
-const UbPin *
-ub_pin_header_get_pin(UbPinHeader *self, guint number);
-const UbPin *
-ub_pin_header_find_signal(UbPinHeader *self, UbSignal signal, guint after_number);
-void
-ub_pin_header_get_position(UbPinHeader *self, guint number, guint *row, guint *column);
+const gchar *ub_pin_header_get_kind(UbPinHeader *self);
+gdouble ub_pin_header_get_pitch_mm(UbPinHeader *self);
+guint ub_pin_header_get_rows(UbPinHeader *self);
+guint ub_pin_header_get_columns(UbPinHeader *self);
+UbPinNumbering ub_pin_header_get_numbering(UbPinHeader *self);
+gboolean ub_pin_header_get_fitted(UbPinHeader *self);
+const gchar *ub_pin_header_get_pin1_marking(UbPinHeader *self);
+UbConfidence ub_pin_header_get_confidence(UbPinHeader *self);
+guint ub_pin_header_get_n_pins(UbPinHeader *self);
+const UbPin *ub_pin_header_get_pin(UbPinHeader *self, guint number);
+const UbPin *ub_pin_header_find_signal(UbPinHeader *self, UbSignal signal, guint after_number);
+void ub_pin_header_get_position(UbPinHeader *self, guint number, guint *row, guint *column);
 
 G_END_DECLS

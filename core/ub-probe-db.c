@@ -53,8 +53,10 @@ add_file(JsonObject *root, const gchar *filename, gpointer user_data, GError **e
 		return FALSE;
 	if (ub_probe_db_lookup(self, ub_probe_model_get_id(item)) != NULL) {
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
-			    "%s: id: \"%s\" is already used by %s", filename, ub_probe_model_get_id(item),
-			    ub_probe_model_get_filename(ub_probe_db_lookup(self, ub_probe_model_get_id(item))));
+		            "%s: id: \"%s\" is already used by %s", filename,
+		            ub_probe_model_get_id(item),
+		            ub_probe_model_get_filename(
+		                    ub_probe_db_lookup(self, ub_probe_model_get_id(item))));
 		return FALSE;
 	}
 	g_ptr_array_add(self->items, g_steal_pointer(&item));
@@ -69,7 +71,8 @@ add_file(JsonObject *root, const gchar *filename, gpointer user_data, GError **e
 gboolean
 ub_probe_db_load_dir(UbProbeDb *self, const gchar *dir, GError **error)
 {
-	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify)g_error_free);
+	g_autoptr(GPtrArray) problems =
+	        g_ptr_array_new_with_free_func((GDestroyNotify)g_error_free);
 
 	g_return_val_if_fail(UB_IS_PROBE_DB(self), FALSE);
 	g_return_val_if_fail(dir != NULL, FALSE);

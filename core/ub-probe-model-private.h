@@ -7,8 +7,7 @@
 
 G_BEGIN_DECLS
 
-UbProbeModel *
-ub_probe_model_new_from_json(JsonObject *root, const gchar *filename, GError **error)
-    G_GNUC_WARN_UNUSED_RESULT;
+UbProbeModel *ub_probe_model_new_from_json(JsonObject *root, const gchar *filename,
+                                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

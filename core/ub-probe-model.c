@@ -107,9 +107,9 @@ check_wires(UbProbeModel *self, GError **error)
 		    count_signal(self->required_wires, signal))
 			continue;
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
-			    "%s: required_wires[%u]: the header has too few %s pins for the wires "
-			    "listed",
-			    self->filename, i, ub_signal_to_string(signal));
+		            "%s: required_wires[%u]: the header has too few %s pins for the wires "
+		            "listed",
+		            self->filename, i, ub_signal_to_string(signal));
 		return FALSE;
 	}
 	for (guint i = 0; i < self->optional_wires->len; i++) {
@@ -117,14 +117,13 @@ check_wires(UbProbeModel *self, GError **error)
 		if (count_header_pins(self->header, wire->signal) > 0)
 			continue;
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
-			    "%s: optional_wires[%u].signal: the header has no %s pin",
-			    self->filename, i, ub_signal_to_string(wire->signal));
+		            "%s: optional_wires[%u].signal: the header has no %s pin",
+		            self->filename, i, ub_signal_to_string(wire->signal));
 		return FALSE;
 	}
 	if (self->supplies_3v3 && count_header_pins(self->header, UB_SIGNAL_3V3) == 0) {
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
-			    "%s: supplies_3v3: true but the header has no 3V3 pin",
-			    self->filename);
+		            "%s: supplies_3v3: true but the header has no 3V3 pin", self->filename);
 		return FALSE;
 	}
 	return TRUE;
@@ -155,12 +154,12 @@ ub_probe_model_new_from_json(JsonObject *root, const gchar *filename, GError **e
 		g_array_append_val(self->usb_ids, id);
 	}
 	self->header = ub_pin_header_new_from_json(json_object_get_object_member(root, "header"),
-						   "header", filename, error);
+	                                           "header", filename, error);
 	if (self->header == NULL)
 		return NULL;
 	if (json_node_get_value_type(rst) == G_TYPE_BOOLEAN)
 		self->reset_line = json_node_get_boolean(rst) ? UB_RESET_LINE_DRIVES_NRST
-							      : UB_RESET_LINE_NOT_CONNECTED;
+		                                              : UB_RESET_LINE_NOT_CONNECTED;
 	else
 		self->reset_line = UB_RESET_LINE_UNKNOWN;
 	self->supplies_3v3 = json_object_get_boolean_member(root, "supplies_3v3");
@@ -178,8 +177,9 @@ ub_probe_model_new_from_json(JsonObject *root, const gchar *filename, GError **e
 	for (guint i = 0; i < json_array_get_length(optional); i++) {
 		JsonObject *entry = json_array_get_object_element(optional, i);
 		UbOptionalWire wire = {
-		    .signal = ub_signal_from_string(json_object_get_string_member(entry, "signal")),
-		    .when = when_from_string(json_object_get_string_member(entry, "when")),
+		        .signal = ub_signal_from_string(
+		                json_object_get_string_member(entry, "signal")),
+		        .when = when_from_string(json_object_get_string_member(entry, "when")),
 		};
 		g_array_append_val(self->optional_wires, wire);
 	}

@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE(UbProbeModel, ub_probe_model, UB, PROBE_MODEL, GObject)
 
 typedef enum {
 	UB_RESET_LINE_DRIVES_NRST,
-	UB_RESET_LINE_NOT_CONNECTED, /* the pin labelled RST does not reach the probe's NRST output */
+	UB_RESET_LINE_NOT_CONNECTED, /* the pin labelled RST does not reach the probe's NRST output
+	                              */
 	UB_RESET_LINE_UNKNOWN,
 } UbResetLine;
 
@@ -31,8 +32,8 @@ typedef enum {
 typedef enum {
 	UB_WIRE_WHEN_ALWAYS,
 	UB_WIRE_WHEN_NO_OTHER_POWER, /* only if the board has no battery or bench supply on */
-	UB_WIRE_WHEN_RESET,	     /* for connect-under-reset */
-	UB_WIRE_WHEN_TRACE,	     /* SWO trace */
+	UB_WIRE_WHEN_RESET,          /* for connect-under-reset */
+	UB_WIRE_WHEN_TRACE,          /* SWO trace */
 } UbWireWhen;
 
 typedef struct {
@@ -40,35 +41,20 @@ typedef struct {
 	UbWireWhen when;
 } UbOptionalWire;
 
-const gchar *
-ub_probe_model_get_id(UbProbeModel *self);
-const gchar *
-ub_probe_model_get_name(UbProbeModel *self);
-const gchar *
-ub_probe_model_get_vendor(UbProbeModel *self);
-const gchar *
-ub_probe_model_get_kind(UbProbeModel *self);
-const gchar *
-ub_probe_model_get_filename(UbProbeModel *self);
-gboolean
-ub_probe_model_matches_usb(UbProbeModel *self, guint16 vid, guint16 pid);
-UbPinHeader *
-ub_probe_model_get_header(UbProbeModel *self);
-UbResetLine
-ub_probe_model_get_reset_line(UbProbeModel *self);
-gboolean
-ub_probe_model_get_supplies_3v3(UbProbeModel *self);
-const gchar *
-ub_probe_model_get_supply_warning(UbProbeModel *self);
-UbVoltageReading
-ub_probe_model_get_voltage_reading(UbProbeModel *self);
-const UbSignal *
-ub_probe_model_get_required_wires(UbProbeModel *self, guint *n_wires);
-const UbOptionalWire *
-ub_probe_model_get_optional_wires(UbProbeModel *self, guint *n_wires);
-const gchar *const *
-ub_probe_model_get_notes(UbProbeModel *self);
-const gchar *const *
-ub_probe_model_get_sources(UbProbeModel *self);
+const gchar *ub_probe_model_get_id(UbProbeModel *self);
+const gchar *ub_probe_model_get_name(UbProbeModel *self);
+const gchar *ub_probe_model_get_vendor(UbProbeModel *self);
+const gchar *ub_probe_model_get_kind(UbProbeModel *self);
+const gchar *ub_probe_model_get_filename(UbProbeModel *self);
+gboolean ub_probe_model_matches_usb(UbProbeModel *self, guint16 vid, guint16 pid);
+UbPinHeader *ub_probe_model_get_header(UbProbeModel *self);
+UbResetLine ub_probe_model_get_reset_line(UbProbeModel *self);
+gboolean ub_probe_model_get_supplies_3v3(UbProbeModel *self);
+const gchar *ub_probe_model_get_supply_warning(UbProbeModel *self);
+UbVoltageReading ub_probe_model_get_voltage_reading(UbProbeModel *self);
+const UbSignal *ub_probe_model_get_required_wires(UbProbeModel *self, guint *n_wires);
+const UbOptionalWire *ub_probe_model_get_optional_wires(UbProbeModel *self, guint *n_wires);
+const gchar *const *ub_probe_model_get_notes(UbProbeModel *self);
+const gchar *const *ub_probe_model_get_sources(UbProbeModel *self);
 
 G_END_DECLS

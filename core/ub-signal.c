@@ -5,10 +5,10 @@
 
 /* names as spelled in the data files */
 static const gchar *signal_names[UB_SIGNAL_LAST] = {
-    [UB_SIGNAL_NONE] = "NONE",	 [UB_SIGNAL_3V3] = "3V3",     [UB_SIGNAL_5V] = "5V",
-    [UB_SIGNAL_GND] = "GND",	 [UB_SIGNAL_SWDIO] = "SWDIO", [UB_SIGNAL_SWCLK] = "SWCLK",
-    [UB_SIGNAL_NRST] = "NRST",	 [UB_SIGNAL_SWO] = "SWO",     [UB_SIGNAL_VTREF] = "VTREF",
-    [UB_SIGNAL_SWIM] = "SWIM",	 [UB_SIGNAL_NC] = "NC",	      [UB_SIGNAL_OTHER] = "OTHER",
+        [UB_SIGNAL_NONE] = "NONE", [UB_SIGNAL_3V3] = "3V3",     [UB_SIGNAL_5V] = "5V",
+        [UB_SIGNAL_GND] = "GND",   [UB_SIGNAL_SWDIO] = "SWDIO", [UB_SIGNAL_SWCLK] = "SWCLK",
+        [UB_SIGNAL_NRST] = "NRST", [UB_SIGNAL_SWO] = "SWO",     [UB_SIGNAL_VTREF] = "VTREF",
+        [UB_SIGNAL_SWIM] = "SWIM", [UB_SIGNAL_NC] = "NC",       [UB_SIGNAL_OTHER] = "OTHER",
 };
 
 /*
@@ -17,9 +17,9 @@ static const gchar *signal_names[UB_SIGNAL_LAST] = {
  * The sense wire (VTREF) goes to the same 3.3 V pin as a supply wire would, so it is red too.
  */
 static const gchar *signal_colours[UB_SIGNAL_LAST] = {
-    [UB_SIGNAL_3V3] = "red",	   [UB_SIGNAL_VTREF] = "red",	 [UB_SIGNAL_GND] = "black",
-    [UB_SIGNAL_SWDIO] = "yellow", [UB_SIGNAL_SWCLK] = "blue",	 [UB_SIGNAL_NRST] = "green",
-    [UB_SIGNAL_SWO] = "purple",   [UB_SIGNAL_5V] = "orange",	 [UB_SIGNAL_SWIM] = "white",
+        [UB_SIGNAL_3V3] = "red",      [UB_SIGNAL_VTREF] = "red",  [UB_SIGNAL_GND] = "black",
+        [UB_SIGNAL_SWDIO] = "yellow", [UB_SIGNAL_SWCLK] = "blue", [UB_SIGNAL_NRST] = "green",
+        [UB_SIGNAL_SWO] = "purple",   [UB_SIGNAL_5V] = "orange",  [UB_SIGNAL_SWIM] = "white",
 };
 
 const gchar *

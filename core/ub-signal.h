@@ -33,16 +33,11 @@ typedef enum {
 	UB_CONFIDENCE_UNCONFIRMED,
 } UbConfidence;
 
-const gchar *
-ub_signal_to_string(UbSignal signal);
-UbSignal
-ub_signal_from_string(const gchar *str);
-const gchar *
-ub_signal_get_colour_name(UbSignal signal);
+const gchar *ub_signal_to_string(UbSignal signal);
+UbSignal ub_signal_from_string(const gchar *str);
+const gchar *ub_signal_get_colour_name(UbSignal signal);
 
-const gchar *
-ub_confidence_to_string(UbConfidence confidence);
-UbConfidence
-ub_confidence_from_string(const gchar *str);
+const gchar *ub_confidence_to_string(UbConfidence confidence);
+UbConfidence ub_confidence_from_string(const gchar *str);
 
 G_END_DECLS

@@ -117,7 +117,8 @@ add_wire(UbWiringPlan *self, UbSignal signal, UbWireUse use, UbWireWhen when)
 {
 	UbPinHeader *board_header = ub_board_get_header(self->board);
 	const UbPin *probe_pin = next_free_probe_pin(self, signal);
-	const UbPin *board_pin = ub_pin_header_find_signal(board_header, board_signal_for(signal), 0);
+	const UbPin *board_pin =
+	        ub_pin_header_find_signal(board_header, board_signal_for(signal), 0);
 	UbWire wire = {0};
 
 	if (probe_pin == NULL)
@@ -125,7 +126,7 @@ add_wire(UbWiringPlan *self, UbSignal signal, UbWireUse use, UbWireWhen when)
 	if (board_pin == NULL) {
 		if (use == UB_WIRE_REQUIRED) {
 			self->notes |= signal == UB_SIGNAL_NRST ? UB_WIRING_NOTE_NO_NRST_ON_HEADER
-								: UB_WIRING_NOTE_MISSING_BOARD_PIN;
+			                                        : UB_WIRING_NOTE_MISSING_BOARD_PIN;
 			g_ptr_array_add(self->missing, GUINT_TO_POINTER(signal));
 		}
 		return;
@@ -133,7 +134,7 @@ add_wire(UbWiringPlan *self, UbSignal signal, UbWireUse use, UbWireWhen when)
 	/* a second GND wire may share the board's only GND pin; take another GND if there is */
 	while (board_pin != NULL && board_pin_used(self, board_pin->number)) {
 		const UbPin *other = ub_pin_header_find_signal(board_header, board_pin->signal,
-							       board_pin->number);
+		                                               board_pin->number);
 		if (other == NULL) {
 			wire.warnings |= UB_WIRE_WARNING_SHARED_PIN;
 			break;
@@ -328,43 +329,44 @@ ub_wiring_plan_describe_note(UbWiringPlan *self, UbWiringNote note)
 	switch (note) {
 	case UB_WIRING_NOTE_RESET_BY_HAND:
 		if (ub_board_get_nrst_header_pin(self->board) != 0)
-			return g_strdup_printf(
-			    "This probe's RST pin does not reach NRST: leave it unconnected. To "
-			    "reset the board, hold its NRST (header pin %u, MCU pin %u) to GND by "
-			    "hand.",
-			    ub_board_get_nrst_header_pin(self->board),
-			    ub_board_get_nrst_mcu_pin(self->board));
+			return g_strdup_printf("This probe's RST pin does not reach NRST: leave it "
+			                       "unconnected. To "
+			                       "reset the board, hold its NRST (header pin %u, MCU "
+			                       "pin %u) to GND by "
+			                       "hand.",
+			                       ub_board_get_nrst_header_pin(self->board),
+			                       ub_board_get_nrst_mcu_pin(self->board));
 		return g_strdup_printf("This probe's RST pin does not reach NRST: leave it "
-				       "unconnected. To reset the board, hold MCU pin %u (NRST) "
-				       "to GND by hand.",
-				       ub_board_get_nrst_mcu_pin(self->board));
+		                       "unconnected. To reset the board, hold MCU pin %u (NRST) "
+		                       "to GND by hand.",
+		                       ub_board_get_nrst_mcu_pin(self->board));
 	case UB_WIRING_NOTE_NO_NRST_ON_HEADER:
 		return g_strdup_printf("NRST is not on this board's header; it is MCU pin %u.",
-				       ub_board_get_nrst_mcu_pin(self->board));
+		                       ub_board_get_nrst_mcu_pin(self->board));
 	case UB_WIRING_NOTE_SOLDER_HEADER:
 		return g_strdup("This board has no connector fitted: solder a header or wires "
-				"to the SWD pads first. Pins only pressed into the holes make "
-				"unreliable contact.");
+		                "to the SWD pads first. Pins only pressed into the holes make "
+		                "unreliable contact.");
 	case UB_WIRING_NOTE_CHECK_BOARD_PINOUT:
-		return g_strdup_printf("The pin order of this board's header is %s, not "
-				       "confirmed: check it against the labels on your board. %s",
-				       ub_pin_header_get_confidence(ub_board_get_header(
-					   self->board)) == UB_CONFIDENCE_REPORTED
-					   ? "reported by users"
-					   : "a best guess",
-				       ub_pin_header_get_pin1_marking(
-					   ub_board_get_header(self->board)));
+		return g_strdup_printf(
+		        "The pin order of this board's header is %s, not "
+		        "confirmed: check it against the labels on your board. %s",
+		        ub_pin_header_get_confidence(ub_board_get_header(self->board)) ==
+		                        UB_CONFIDENCE_REPORTED
+		                ? "reported by users"
+		                : "a best guess",
+		        ub_pin_header_get_pin1_marking(ub_board_get_header(self->board)));
 	case UB_WIRING_NOTE_CHECK_PROBE_LABELS:
 		return g_strdup("Go by the pin labels printed on your probe; clones differ in "
-				"pin order.");
+		                "pin order.");
 	case UB_WIRING_NOTE_VOLTAGE_OWN_RAIL:
 		return g_strdup("This probe's voltage reading is its own 3.3V rail; it cannot "
-				"tell whether the board is powered. Check the board's LED "
-				"instead.");
+		                "tell whether the board is powered. Check the board's LED "
+		                "instead.");
 	case UB_WIRING_NOTE_PROBE_POWERS_BOARD:
 		return g_strdup_printf("This probe needs its 3.3V wire: disconnect the battery and "
-				       "any bench supply, the probe powers the board. %s",
-				       ub_probe_model_get_supply_warning(self->probe));
+		                       "any bench supply, the probe powers the board. %s",
+		                       ub_probe_model_get_supply_warning(self->probe));
 	case UB_WIRING_NOTE_LEAVE_5V_FREE:
 		return g_strdup("Leave the board's +5V pin unconnected.");
 	case UB_WIRING_NOTE_MISSING_BOARD_PIN: {
@@ -392,14 +394,14 @@ ub_wire_to_string(const UbWire *wire)
 	g_return_val_if_fail(wire != NULL, NULL);
 
 	g_string_append_printf(text, "%s (%s): probe pin %u \"%s\" -> board pin %u \"%s\", %s",
-			       ub_signal_to_string(wire->probe_signal), wire->colour,
-			       wire->probe_pin, wire->probe_label, wire->board_pin,
-			       wire->board_label,
-			       wire->use == UB_WIRE_REQUIRED ? "required" : "optional");
+	                       ub_signal_to_string(wire->probe_signal), wire->colour,
+	                       wire->probe_pin, wire->probe_label, wire->board_pin,
+	                       wire->board_label,
+	                       wire->use == UB_WIRE_REQUIRED ? "required" : "optional");
 	for (guint flag = 1; flag < UB_WIRE_WARNING_LAST; flag <<= 1) {
 		if ((wire->warnings & flag) != 0)
 			g_string_append_printf(text, "; %s",
-					       ub_wire_warning_to_string((UbWireWarning)flag));
+			                       ub_wire_warning_to_string((UbWireWarning)flag));
 	}
 	return g_string_free(g_steal_pointer(&text), FALSE);
 }
@@ -413,10 +415,9 @@ ub_wiring_plan_to_text(UbWiringPlan *self)
 	g_return_val_if_fail(UB_IS_WIRING_PLAN(self), NULL);
 
 	g_string_append_printf(text, "Wiring %s to %s:\n", ub_probe_model_get_name(self->probe),
-			       ub_board_get_name(self->board));
+	                       ub_board_get_name(self->board));
 	for (guint i = 0; i < self->wires->len; i++) {
-		g_autofree gchar *line =
-		    ub_wire_to_string(&g_array_index(self->wires, UbWire, i));
+		g_autofree gchar *line = ub_wire_to_string(&g_array_index(self->wires, UbWire, i));
 		g_string_append_printf(text, "%u. %s\n", i + 1, line);
 	}
 	for (guint note = 1; note < UB_WIRING_NOTE_LAST; note <<= 1) {

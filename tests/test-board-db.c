@@ -43,7 +43,7 @@ test_vesc412_facts(void)
 	g_assert_cmpfloat(ub_pin_header_get_pitch_mm(header), ==, 2.0);
 	for (guint n = 1; n <= 6; n++)
 		g_assert_cmpstr(ub_signal_to_string(ub_pin_header_get_pin(header, n)->signal), ==,
-				signals[n - 1]);
+		                signals[n - 1]);
 	g_assert_cmpuint(ub_board_get_nrst_header_pin(board), ==, 5);
 	g_assert_cmpuint(ub_board_get_nrst_mcu_pin(board), ==, 7);
 	g_assert_true(ub_pin_header_get_fitted(header));
@@ -55,11 +55,11 @@ test_vesc412_facts(void)
 	g_assert_nonnull(board);
 	g_assert_false(ub_pin_header_get_fitted(ub_board_get_header(board)));
 	g_assert_cmpint(ub_pin_header_get_confidence(ub_board_get_header(board)), ==,
-			UB_CONFIDENCE_UNCONFIRMED);
+	                UB_CONFIDENCE_UNCONFIRMED);
 	/* nor is the VESC 6 order taken from the community reproduction */
 	board = ub_board_db_lookup(db, "vesc-6");
 	g_assert_cmpint(ub_pin_header_get_confidence(ub_board_get_header(board)), ==,
-			UB_CONFIDENCE_UNCONFIRMED);
+	                UB_CONFIDENCE_UNCONFIRMED);
 	g_assert_cmpuint(ub_board_get_nrst_header_pin(board), ==, 2);
 
 	by_hw = ub_board_db_lookup_by_hw_name(db, "410");
@@ -80,9 +80,9 @@ test_probe_facts(void)
 	probe = ub_probe_db_lookup(db, "stlink-v2");
 	g_assert_nonnull(probe);
 	g_assert_cmpint(ub_pin_header_get_pin(ub_probe_model_get_header(probe), 7)->signal, ==,
-			UB_SIGNAL_SWDIO);
+	                UB_SIGNAL_SWDIO);
 	g_assert_cmpint(ub_pin_header_get_pin(ub_probe_model_get_header(probe), 15)->signal, ==,
-			UB_SIGNAL_NRST);
+	                UB_SIGNAL_NRST);
 	g_assert_cmpint(ub_probe_model_get_reset_line(probe), ==, UB_RESET_LINE_DRIVES_NRST);
 	g_assert_false(ub_probe_model_get_supplies_3v3(probe));
 	wires = ub_probe_model_get_required_wires(probe, &n_wires);
@@ -92,8 +92,7 @@ test_probe_facts(void)
 	probe = ub_probe_db_lookup(db, "stlink-v2-clone-a");
 	g_assert_cmpint(ub_probe_model_get_reset_line(probe), ==, UB_RESET_LINE_NOT_CONNECTED);
 	g_assert_true(ub_probe_model_get_supplies_3v3(probe));
-	g_assert_cmpint(ub_probe_model_get_voltage_reading(probe), ==,
-			UB_VOLTAGE_READING_OWN_RAIL);
+	g_assert_cmpint(ub_probe_model_get_voltage_reading(probe), ==, UB_VOLTAGE_READING_OWN_RAIL);
 
 	probe = ub_probe_db_lookup(db, "stlink-v1-marked-clone");
 	ub_probe_model_get_required_wires(probe, &n_wires);
@@ -103,13 +102,13 @@ test_probe_facts(void)
 	by_usb = ub_probe_db_lookup_by_usb(db, 0x0483, 0x3748);
 	g_assert_cmpuint(by_usb->len, >=, 3);
 	g_assert_true(ub_probe_model_matches_usb(ub_probe_db_lookup(db, "nucleo-stlink-v2-1"),
-						 0x0483, 0x374b));
+	                                         0x0483, 0x374b));
 }
 
 /* copies one shipped file into @dir under @name, with @from replaced by @to */
 static void
 write_variant(const gchar *dir, const gchar *kind, const gchar *source, const gchar *name,
-	      const gchar *from, const gchar *to)
+              const gchar *from, const gchar *to)
 {
 	g_autofree gchar *src = g_build_filename(g_getenv("UB_DATA_DIR"), kind, source, NULL);
 	g_autofree gchar *dst = g_build_filename(dir, name, NULL);
@@ -134,16 +133,17 @@ static void
 test_malformed_board(void)
 {
 	const Breakage cases[] = {
-	    {"\"signal\": \"SWDIO\"", "\"signal\": \"SWDOI\"", "swd_header.pins[3].signal"},
-	    {"\"pitch_mm\": 2.0", "\"pitch_mm\": \"2 mm\"", "swd_header.pitch_mm"},
-	    {"\"mcu_pin\": 7,", "", "nrst.mcu_pin: required field is missing"},
-	    {"\"vendor\"", "\"vendour\"", "vendour: unknown field"},
-	    {"{ \"number\": 6,", "{ \"number\": 2,", "swd_header.pins[5].number"},
-	    {"\"header_pin\": 5", "\"header_pin\": 4", "nrst.header_pin"},
-	    {"\"id\": \"vesc-4.12\"", "\"id\": \"VESC 4.12\"", "id: \"VESC 4.12\" does not match"},
-	    {"\"format\": 1,", "\"format\": 1,,", "not valid JSON"},
-	    {"{ \"number\": 4, \"signal\": \"SWDIO\"", "{ \"number\": 4, \"signal\": \"OTHER\"",
-	     "no pin carries SWDIO"},
+	        {"\"signal\": \"SWDIO\"", "\"signal\": \"SWDOI\"", "swd_header.pins[3].signal"},
+	        {"\"pitch_mm\": 2.0", "\"pitch_mm\": \"2 mm\"", "swd_header.pitch_mm"},
+	        {"\"mcu_pin\": 7,", "", "nrst.mcu_pin: required field is missing"},
+	        {"\"vendor\"", "\"vendour\"", "vendour: unknown field"},
+	        {"{ \"number\": 6,", "{ \"number\": 2,", "swd_header.pins[5].number"},
+	        {"\"header_pin\": 5", "\"header_pin\": 4", "nrst.header_pin"},
+	        {"\"id\": \"vesc-4.12\"", "\"id\": \"VESC 4.12\"",
+	         "id: \"VESC 4.12\" does not match"},
+	        {"\"format\": 1,", "\"format\": 1,,", "not valid JSON"},
+	        {"{ \"number\": 4, \"signal\": \"SWDIO\"", "{ \"number\": 4, \"signal\": \"OTHER\"",
+	         "no pin carries SWDIO"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -155,10 +155,10 @@ test_malformed_board(void)
 		GPtrArray *problems;
 
 		write_variant(dir, "boards", "vesc-4.12.json", "broken.json", cases[i].from,
-			      cases[i].to);
+		              cases[i].to);
 		/* a good file next to the bad one, with its id changed so both could coexist */
 		write_variant(dir, "boards", "vesc-4.12.json", "vesc-4.12.json",
-			      "\"id\": \"vesc-4.12\"", "\"id\": \"vesc-4.12-copy\"");
+		              "\"id\": \"vesc-4.12\"", "\"id\": \"vesc-4.12-copy\"");
 
 		g_assert_false(ub_board_db_load_dir(db, dir, &error));
 		g_assert_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID);
@@ -181,14 +181,14 @@ static void
 test_malformed_probe(void)
 {
 	const Breakage cases[] = {
-	    {"\"rst_drives_nrst\": false", "\"rst_drives_nrst\": \"no\"", "rst_drives_nrst"},
-	    {"\"0483:3748\"", "\"0483-3748\"", "usb_ids[0]"},
-	    {"\"required_wires\": [\"SWDIO\", \"SWCLK\", \"GND\"]",
-	     "\"required_wires\": [\"SWDIO\", \"SWCLK\", \"GND\", \"NRST\", \"NRST\"]",
-	     "required_wires[3]: the header has too few NRST pins"},
-	    {"\"signal\": \"3V3\", \"when\"", "\"signal\": \"SWO\", \"when\"",
-	     "optional_wires[0].signal: the header has no SWO pin"},
-	    {NULL, NULL, "id: \"stlink-v2-clone-a\" is already used"},
+	        {"\"rst_drives_nrst\": false", "\"rst_drives_nrst\": \"no\"", "rst_drives_nrst"},
+	        {"\"0483:3748\"", "\"0483-3748\"", "usb_ids[0]"},
+	        {"\"required_wires\": [\"SWDIO\", \"SWCLK\", \"GND\"]",
+	         "\"required_wires\": [\"SWDIO\", \"SWCLK\", \"GND\", \"NRST\", \"NRST\"]",
+	         "required_wires[3]: the header has too few NRST pins"},
+	        {"\"signal\": \"3V3\", \"when\"", "\"signal\": \"SWO\", \"when\"",
+	         "optional_wires[0].signal: the header has no SWO pin"},
+	        {NULL, NULL, "id: \"stlink-v2-clone-a\" is already used"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -199,7 +199,7 @@ test_malformed_probe(void)
 		g_autoptr(GError) error = NULL;
 
 		write_variant(dir, "probes", "stlink-v2-clone-a.json", "broken.json", cases[i].from,
-			      cases[i].to);
+		              cases[i].to);
 		write_variant(dir, "probes", "stlink-v2-clone-a.json", "a-good.json", NULL, NULL);
 
 		g_assert_false(ub_probe_db_load_dir(db, dir, &error));

@@ -57,7 +57,7 @@ assert_wires(UbWiringPlan *plan, const Expected *expected, guint n_expected)
 	for (guint i = 0; i < n_expected; i++) {
 		const UbWire *wire = ub_wiring_plan_get_wire(plan, i);
 		g_assert_cmpstr(ub_signal_to_string(wire->probe_signal), ==,
-				ub_signal_to_string(expected[i].signal));
+		                ub_signal_to_string(expected[i].signal));
 		g_assert_cmpuint(wire->probe_pin, ==, expected[i].probe_pin);
 		g_assert_cmpuint(wire->board_pin, ==, expected[i].board_pin);
 		g_assert_cmpint(wire->use, ==, expected[i].use);
@@ -71,10 +71,10 @@ test_focbox_clone(Fixture *fixture, gconstpointer user_data)
 {
 	g_autoptr(UbWiringPlan) plan = plan_for(fixture, "focbox", "stlink-v2-clone-a");
 	const Expected expected[] = {
-	    {UB_SIGNAL_GND, 3, 3, UB_WIRE_REQUIRED},
-	    {UB_SIGNAL_SWDIO, 2, 4, UB_WIRE_REQUIRED},
-	    {UB_SIGNAL_SWCLK, 6, 2, UB_WIRE_REQUIRED},
-	    {UB_SIGNAL_3V3, 7, 1, UB_WIRE_OPTIONAL},
+	        {UB_SIGNAL_GND, 3, 3, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_SWDIO, 2, 4, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_SWCLK, 6, 2, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_3V3, 7, 1, UB_WIRE_OPTIONAL},
 	};
 	UbWiringNote notes = ub_wiring_plan_get_notes(plan);
 	const UbWire *supply = ub_wiring_plan_find_wire(plan, UB_SIGNAL_3V3);
@@ -97,7 +97,7 @@ test_focbox_clone(Fixture *fixture, gconstpointer user_data)
 	/* the FOCBOX pad order is a guess: every wire says so */
 	for (guint i = 0; i < ub_wiring_plan_get_n_wires(plan); i++)
 		g_assert_true(ub_wiring_plan_get_wire(plan, i)->warnings &
-			      UB_WIRE_WARNING_UNCONFIRMED_PIN);
+		              UB_WIRE_WARNING_UNCONFIRMED_PIN);
 }
 
 /* story 4: a genuine V2 needs 4 wires, the sense wire to the board's 3.3 V */
@@ -106,21 +106,21 @@ test_vesc412_genuine(Fixture *fixture, gconstpointer user_data)
 {
 	g_autoptr(UbWiringPlan) plan = plan_for(fixture, "vesc-4.12", "stlink-v2");
 	const Expected expected[] = {
-	    {UB_SIGNAL_GND, 4, 3, UB_WIRE_REQUIRED},
-	    {UB_SIGNAL_VTREF, 1, 1, UB_WIRE_REQUIRED},
-	    {UB_SIGNAL_SWDIO, 7, 4, UB_WIRE_REQUIRED},
-	    {UB_SIGNAL_SWCLK, 9, 2, UB_WIRE_REQUIRED},
-	    {UB_SIGNAL_NRST, 15, 5, UB_WIRE_OPTIONAL},
+	        {UB_SIGNAL_GND, 4, 3, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_VTREF, 1, 1, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_SWDIO, 7, 4, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_SWCLK, 9, 2, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_NRST, 15, 5, UB_WIRE_OPTIONAL},
 	};
 	UbWiringNote notes = ub_wiring_plan_get_notes(plan);
 
 	assert_wires(plan, expected, G_N_ELEMENTS(expected));
 	g_assert_cmpuint(ub_wiring_plan_count_required(plan), ==, 4);
 	g_assert_cmpint(ub_wiring_plan_find_wire(plan, UB_SIGNAL_VTREF)->board_signal, ==,
-			UB_SIGNAL_3V3);
+	                UB_SIGNAL_3V3);
 	/* a sense wire is no supply: no back-feed warning */
 	g_assert_cmpint(ub_wiring_plan_find_wire(plan, UB_SIGNAL_VTREF)->warnings, ==,
-			UB_WIRE_WARNING_NONE);
+	                UB_WIRE_WARNING_NONE);
 	g_assert_false(notes & UB_WIRING_NOTE_RESET_BY_HAND);
 	g_assert_false(notes & UB_WIRING_NOTE_CHECK_BOARD_PINOUT);
 	g_assert_false(notes & UB_WIRING_NOTE_SOLDER_HEADER);
@@ -133,9 +133,12 @@ test_vesc412_v1_marked(Fixture *fixture, gconstpointer user_data)
 {
 	g_autoptr(UbWiringPlan) plan = plan_for(fixture, "vesc-4.12", "stlink-v1-marked-clone");
 	const Expected expected[] = {
-	    {UB_SIGNAL_GND, 4, 3, UB_WIRE_REQUIRED},   {UB_SIGNAL_GND, 7, 3, UB_WIRE_REQUIRED},
-	    {UB_SIGNAL_3V3, 5, 1, UB_WIRE_REQUIRED},   {UB_SIGNAL_SWDIO, 2, 4, UB_WIRE_REQUIRED},
-	    {UB_SIGNAL_SWCLK, 3, 2, UB_WIRE_REQUIRED}, {UB_SIGNAL_NRST, 1, 5, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_GND, 4, 3, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_GND, 7, 3, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_3V3, 5, 1, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_SWDIO, 2, 4, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_SWCLK, 3, 2, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_NRST, 1, 5, UB_WIRE_REQUIRED},
 	};
 	UbWiringNote notes = ub_wiring_plan_get_notes(plan);
 
@@ -143,7 +146,7 @@ test_vesc412_v1_marked(Fixture *fixture, gconstpointer user_data)
 	g_assert_cmpuint(ub_wiring_plan_count_required(plan), ==, 6);
 	g_assert_true(ub_wiring_plan_get_wire(plan, 1)->warnings & UB_WIRE_WARNING_SHARED_PIN);
 	g_assert_true(ub_wiring_plan_find_wire(plan, UB_SIGNAL_NRST)->warnings &
-		      UB_WIRE_WARNING_RESET_UNKNOWN);
+	              UB_WIRE_WARNING_RESET_UNKNOWN);
 	g_assert_true(notes & UB_WIRING_NOTE_PROBE_POWERS_BOARD);
 	g_assert_false(notes & UB_WIRING_NOTE_EXTERNAL_POWER);
 }
@@ -153,9 +156,11 @@ test_vesc6_nucleo(Fixture *fixture, gconstpointer user_data)
 {
 	g_autoptr(UbWiringPlan) plan = plan_for(fixture, "vesc-6", "nucleo-stlink-v2-1");
 	const Expected expected[] = {
-	    {UB_SIGNAL_GND, 3, 4, UB_WIRE_REQUIRED},   {UB_SIGNAL_VTREF, 1, 6, UB_WIRE_REQUIRED},
-	    {UB_SIGNAL_SWDIO, 4, 3, UB_WIRE_REQUIRED}, {UB_SIGNAL_SWCLK, 2, 5, UB_WIRE_REQUIRED},
-	    {UB_SIGNAL_NRST, 5, 2, UB_WIRE_OPTIONAL},
+	        {UB_SIGNAL_GND, 3, 4, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_VTREF, 1, 6, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_SWDIO, 4, 3, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_SWCLK, 2, 5, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_NRST, 5, 2, UB_WIRE_OPTIONAL},
 	};
 
 	assert_wires(plan, expected, G_N_ELEMENTS(expected));
@@ -199,9 +204,9 @@ test_all_pairs(Fixture *fixture, gconstpointer user_data)
 			for (guint i = 0; i < ub_wiring_plan_get_n_wires(plan); i++) {
 				const UbWire *wire = ub_wiring_plan_get_wire(plan, i);
 				const UbPin *bp = ub_pin_header_get_pin(ub_board_get_header(board),
-									wire->board_pin);
+				                                        wire->board_pin);
 				const UbPin *pp = ub_pin_header_get_pin(
-				    ub_probe_model_get_header(probe), wire->probe_pin);
+				        ub_probe_model_get_header(probe), wire->probe_pin);
 				g_assert_nonnull(bp);
 				g_assert_nonnull(pp);
 				g_assert_cmpint(bp->signal, ==, wire->board_signal);
@@ -212,8 +217,7 @@ test_all_pairs(Fixture *fixture, gconstpointer user_data)
 				    wire->probe_signal == UB_SIGNAL_3V3)
 					g_assert_cmpint(wire->board_signal, ==, UB_SIGNAL_3V3);
 				else
-					g_assert_cmpint(wire->board_signal, ==,
-							wire->probe_signal);
+					g_assert_cmpint(wire->board_signal, ==, wire->probe_signal);
 			}
 		}
 	}
@@ -224,16 +228,16 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add("/core/wiring-plan/focbox-clone", Fixture, NULL, fixture_setup,
-		   test_focbox_clone, fixture_teardown);
+	           test_focbox_clone, fixture_teardown);
 	g_test_add("/core/wiring-plan/vesc412-genuine", Fixture, NULL, fixture_setup,
-		   test_vesc412_genuine, fixture_teardown);
+	           test_vesc412_genuine, fixture_teardown);
 	g_test_add("/core/wiring-plan/vesc412-v1-marked-all-six", Fixture, NULL, fixture_setup,
-		   test_vesc412_v1_marked, fixture_teardown);
+	           test_vesc412_v1_marked, fixture_teardown);
 	g_test_add("/core/wiring-plan/vesc6-nucleo", Fixture, NULL, fixture_setup,
-		   test_vesc6_nucleo, fixture_teardown);
+	           test_vesc6_nucleo, fixture_teardown);
 	g_test_add("/core/wiring-plan/unity-clone-supply", Fixture, NULL, fixture_setup,
-		   test_unity_clone_supply, fixture_teardown);
+	           test_unity_clone_supply, fixture_teardown);
 	g_test_add("/core/wiring-plan/all-pairs", Fixture, NULL, fixture_setup, test_all_pairs,
-		   fixture_teardown);
+	           fixture_teardown);
 	return g_test_run();
 }

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Draws a wiring plan as a picture: the probe header on the left, the board header on the
+ * right, numbered pins with their labels, one coloured wire per signal and the wire list
+ * below. Cairo only (no GTK), so the same drawing serves UbPinoutView, PNG/SVG export and the
+ * CLI. All coordinates are logical units; the caller's cairo_t carries any HiDPI scale.
+ */
+#pragma once
+
+#include <cairo.h>
+#include <glib-object.h>
+
+#include "ub-wiring-plan.h"
+
+G_BEGIN_DECLS
+
+#define UB_TYPE_PINOUT_RENDER (ub_pinout_render_get_type())
+G_DECLARE_FINAL_TYPE(UbPinoutRender, ub_pinout_render, UB, PINOUT_RENDER, GObject)
+
+typedef struct {
+	gdouble red;
+	gdouble green;
+	gdouble blue;
+	gdouble alpha;
+} UbPinoutColour;
+
+/* the theme-dependent colours; wire hues are fixed (they name real jumper colours) */
+typedef struct {
+	UbPinoutColour background;
+	UbPinoutColour foreground;
+	UbPinoutColour dim;       /* secondary text */
+	UbPinoutColour highlight; /* suspected wires and pins */
+	UbPinoutColour warning;   /* "not confirmed" text */
+	UbPinoutColour header_body;
+	UbPinoutColour pin;
+	UbPinoutColour pin_text;
+} UbPinoutPalette;
+
+/* what the drawing placed where, for tests and hit-testing */
+typedef struct {
+	gboolean on_probe;
+	guint number;
+	gdouble x; /* top-left */
+	gdouble y;
+	gdouble size;
+} UbPinoutPinBox;
+
+typedef struct {
+	gdouble x;
+	gdouble y;
+	gdouble width;
+	gdouble height;
+} UbPinoutTextBox;
+
+typedef struct {
+	guint wire_index; /* into the UbWiringPlan */
+	gdouble x0;       /* centre of the probe pin */
+	gdouble y0;
+	gdouble x1; /* centre of the board pin */
+	gdouble y1;
+} UbPinoutWirePath;
+
+void ub_pinout_palette_init_light(UbPinoutPalette *palette);
+void ub_pinout_palette_init_dark(UbPinoutPalette *palette);
+gboolean ub_pinout_colour_from_name(const gchar *name, UbPinoutColour *colour);
+
+UbPinoutRender *ub_pinout_render_new(UbWiringPlan *plan, gboolean show_notes);
+UbWiringPlan *ub_pinout_render_get_plan(UbPinoutRender *self);
+void ub_pinout_render_get_size(UbPinoutRender *self, gdouble *width, gdouble *height);
+void ub_pinout_render_set_highlight(UbPinoutRender *self, const UbSignal *signals);
+gboolean ub_pinout_render_is_highlighted(UbPinoutRender *self, guint wire_index);
+void ub_pinout_render_draw(UbPinoutRender *self, cairo_t *cr, const UbPinoutPalette *palette);
+GArray *ub_pinout_render_get_pins(UbPinoutRender *self);
+GArray *ub_pinout_render_get_labels(UbPinoutRender *self);
+GArray *ub_pinout_render_get_wires(UbPinoutRender *self);
+gboolean ub_pinout_render_write_png(UbPinoutRender *self, const UbPinoutPalette *palette,
+                                    gdouble scale, const gchar *filename,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean ub_pinout_render_write_svg(UbPinoutRender *self, const UbPinoutPalette *palette,
+                                    const gchar *filename,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <gtk/gtk.h>
+
+#include "ub-board-db.h"
+#include "ub-pinout-view.h"
+#include "ub-probe-db.h"
+
+static UbWiringPlan *
+load_plan(const gchar *board_id, const gchar *probe_id)
+{
+	g_autoptr(UbBoardDb) boards = ub_board_db_new();
+	g_autoptr(UbProbeDb) probes = ub_probe_db_new();
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(ub_board_db_load(boards, &error));
+	g_assert_true(ub_probe_db_load(probes, &error));
+	return ub_wiring_plan_new(ub_board_db_lookup(boards, board_id),
+	                          ub_probe_db_lookup(probes, probe_id));
+}
+
+/* luminance of the widget's top-left pixel when drawn at its natural size */
+static gdouble
+corner_luma(GtkWidget *view)
+{
+	GtkAllocation allocation;
+	cairo_surface_t *surface;
+	cairo_t *cr;
+	guint32 argb;
+	gdouble luma;
+
+	gtk_widget_get_allocation(view, &allocation);
+	surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, allocation.width,
+	                                     allocation.height);
+	cr = cairo_create(surface);
+	gtk_widget_draw(view, cr);
+	cairo_surface_flush(surface);
+	argb = *(guint32 *)(cairo_image_surface_get_data(surface) +
+	                    4 * cairo_image_surface_get_stride(surface) + 16);
+	luma = (0.3 * ((argb >> 16) & 0xff) + 0.59 * ((argb >> 8) & 0xff) + 0.11 * (argb & 0xff)) /
+	       255.0;
+	cairo_destroy(cr);
+	cairo_surface_destroy(surface);
+	return luma;
+}
+
+static void
+test_view(void)
+{
+	g_autoptr(UbWiringPlan) plan = load_plan("vesc-4.12", "stlink-v2");
+	GtkWidget *window;
+	GtkWidget *view;
+	g_autofree gchar *description = NULL;
+	AtkObject *accessible;
+	const UbSignal suspects[] = {UB_SIGNAL_SWDIO, UB_SIGNAL_NONE};
+	gint minimum = 0;
+	gint natural = 0;
+	gdouble light;
+	gdouble dark;
+
+	if (!gtk_init_check(NULL, NULL)) {
+		g_test_skip("no display (run under xvfb-run)");
+		return;
+	}
+	g_object_set(gtk_settings_get_default(), "gtk-theme-name", "Adwaita",
+	             "gtk-application-prefer-dark-theme", FALSE, NULL);
+	window = gtk_offscreen_window_new();
+	view = ub_pinout_view_new();
+	gtk_container_add(GTK_CONTAINER(window), view);
+
+	/* no plan: a small placeholder size and an empty description */
+	g_assert_null(ub_pinout_view_get_plan(UB_PINOUT_VIEW(view)));
+	description = ub_pinout_view_get_description(UB_PINOUT_VIEW(view));
+	g_assert_cmpstr(description, ==, "");
+	g_clear_pointer(&description, g_free);
+
+	ub_pinout_view_set_plan(UB_PINOUT_VIEW(view), plan);
+	gtk_widget_show(view); /* hidden widgets request no size */
+	gtk_widget_get_preferred_width(view, &minimum, &natural);
+	g_assert_cmpint(natural, >=, 600);
+	g_assert_cmpint(minimum, <, natural);
+
+	/* the accessible description lists every wire as text */
+	accessible = gtk_widget_get_accessible(view);
+	description = g_strdup(atk_object_get_description(accessible));
+	g_assert_nonnull(strstr(description, "probe pin 7 \"TMS/SWDIO\" -> board pin 4 \"DIO\""));
+	g_assert_nonnull(strstr(description, "probe pin 1 \"VAPP\" -> board pin 1"));
+	g_assert_cmpint(atk_object_get_role(accessible), ==, ATK_ROLE_IMAGE);
+
+	ub_pinout_view_set_highlight(UB_PINOUT_VIEW(view), suspects);
+	gtk_widget_show_all(window);
+	while (gtk_events_pending())
+		gtk_main_iteration();
+	light = corner_luma(view);
+
+	/* the canvas follows the theme */
+	g_object_set(gtk_settings_get_default(), "gtk-application-prefer-dark-theme", TRUE, NULL);
+	while (gtk_events_pending())
+		gtk_main_iteration();
+	dark = corner_luma(view);
+	g_test_message("corner luminance light %.2f dark %.2f", light, dark);
+	g_assert_cmpfloat(light, >, 0.7);
+	g_assert_cmpfloat(dark, <, 0.4);
+
+	ub_pinout_view_set_plan(UB_PINOUT_VIEW(view), NULL);
+	gtk_widget_destroy(window);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/ui/pinout-view/theme-and-description", test_view);
+	return g_test_run();
+}
