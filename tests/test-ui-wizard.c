@@ -215,6 +215,60 @@ test_keyboard_next(Fixture *fixture, gconstpointer data)
 	g_assert_true(wait_for(fixture, page_is, "welcome"));
 }
 
+/* story 4/5: the drawing for the FOCBOX and a clone stick, with what is special about them */
+static void
+test_wiring_plan_for_board_and_probe(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page;
+	UbProbeDb *probe_db;
+	UbWiringPlan *plan;
+	const char *notes;
+
+	if (fixture->window == NULL)
+		return;
+	g_assert_true(gtk_combo_box_set_active_id(
+	    ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome")),
+	    "focbox"));
+	probe_db = ub_session_get_probe_db(fixture->session);
+	g_assert_nonnull(probe_db);
+	ub_session_set_probe_model(fixture->session,
+				   ub_probe_db_lookup(probe_db, "stlink-v2-clone-a"));
+	g_assert_true(ub_window_show_page(fixture->window, "wiring"));
+	page = ub_window_get_page(fixture->window, "wiring");
+
+	g_assert_true(gtk_widget_get_visible(GTK_WIDGET(ub_page_wiring_get_pinout_view(page))));
+	g_assert_false(gtk_widget_get_visible(ub_page_wiring_get_wire_list_label(page)));
+	plan = ub_pinout_view_get_plan(ub_page_wiring_get_pinout_view(page));
+	g_assert_nonnull(plan);
+	g_assert_true(ub_wiring_plan_get_board(plan) == ub_session_get_board(fixture->session));
+	notes = gtk_label_get_text(ub_page_wiring_get_notes_label(page));
+	/* the FOCBOX has no connector, and the clone's RST pin is dead */
+	g_assert_nonnull(strstr(notes, "solder"));
+	g_assert_nonnull(strstr(notes, "chip pin 7"));
+	/* nothing checked yet: Next is not offered */
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
+}
+
+/* an unknown board gets the general wire list instead of a drawing */
+static void
+test_wiring_generic_board(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page;
+
+	if (fixture->window == NULL)
+		return;
+	g_assert_true(gtk_combo_box_set_active_id(
+	    ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome")),
+	    "generic"));
+	ub_session_set_probe_model(
+	    fixture->session,
+	    ub_probe_db_lookup(ub_session_get_probe_db(fixture->session), "stlink-v2"));
+	g_assert_true(ub_window_show_page(fixture->window, "wiring"));
+	page = ub_window_get_page(fixture->window, "wiring");
+	g_assert_false(gtk_widget_get_visible(GTK_WIDGET(ub_page_wiring_get_pinout_view(page))));
+	g_assert_true(gtk_widget_get_visible(ub_page_wiring_get_wire_list_label(page)));
+}
+
 static gboolean
 firmware_scanned(Fixture *fixture, gconstpointer data)
 {
@@ -412,6 +466,10 @@ main(int argc, char **argv)
 		   test_welcome_to_probe_and_back, fixture_teardown);
 	g_test_add("/ui/wizard/keyboard-next", Fixture, NULL, fixture_setup, test_keyboard_next,
 		   fixture_teardown);
+	g_test_add("/ui/wiring/plan-for-board-and-probe", Fixture, NULL, fixture_setup,
+		   test_wiring_plan_for_board_and_probe, fixture_teardown);
+	g_test_add("/ui/wiring/generic-board", Fixture, NULL, fixture_setup,
+		   test_wiring_generic_board, fixture_teardown);
 	g_test_add("/ui/firmware/folder-offers-fitting", Fixture, NULL, fixture_setup,
 		   test_firmware_folder_offers_fitting, fixture_teardown);
 	g_test_add("/ui/firmware/wrong-hardware-refused", Fixture, NULL, fixture_setup,

@@ -207,3 +207,66 @@ ub_error_text_lookup(const GError *error, UbErrorText *text)
 	text->cause = _("An error that unbrick does not know yet.");
 	text->next_step = _("Try the step again. The details below help others to help you.");
 }
+
+char *
+ub_hint_wiring_note(UbWiringPlan *plan, UbWiringNote note)
+{
+	UbBoard *board;
+	UbPinHeader *header;
+
+	g_return_val_if_fail(UB_IS_WIRING_PLAN(plan), NULL);
+	board = ub_wiring_plan_get_board(plan);
+	header = ub_board_get_header(board);
+
+	switch (note) {
+	case UB_WIRING_NOTE_RESET_BY_HAND:
+		if (ub_board_get_nrst_header_pin(board) != 0)
+			return g_strdup_printf(
+			    /* TRANSLATORS: NRST and GND are signal names printed on boards */
+			    _("This probe's RST pin does not reach the chip's reset: leave it "
+			      "unconnected. When unbrick asks for a reset, hold the board's NRST "
+			      "(header pin %1$u, chip pin %2$u) to GND with a spare wire."),
+			    ub_board_get_nrst_header_pin(board), ub_board_get_nrst_mcu_pin(board));
+		return g_strdup_printf(
+		    _("This probe's RST pin does not reach the chip's reset: leave it unconnected. "
+		      "When unbrick asks for a reset, hold chip pin %u (NRST) to GND with a spare "
+		      "wire."),
+		    ub_board_get_nrst_mcu_pin(board));
+	case UB_WIRING_NOTE_NO_NRST_ON_HEADER:
+		return g_strdup_printf(_("NRST is not on this board's header; it is pin %u of the "
+					 "chip."),
+				       ub_board_get_nrst_mcu_pin(board));
+	case UB_WIRING_NOTE_SOLDER_HEADER:
+		return g_strdup(_("This board has no connector fitted: solder a pin header or wires "
+				  "to the SWD pads first. Pins only pressed into the holes make "
+				  "unreliable contact."));
+	case UB_WIRING_NOTE_CHECK_BOARD_PINOUT:
+		if (ub_pin_header_get_confidence(header) == UB_CONFIDENCE_REPORTED)
+			return g_strdup(_("The pin order of this board's header comes from user "
+					  "reports and is not confirmed: compare it with the labels "
+					  "printed next to the pins."));
+		return g_strdup(_("The pin order of this board's header is a best guess: compare "
+				  "it with the labels printed next to the pins before you connect "
+				  "anything."));
+	case UB_WIRING_NOTE_CHECK_PROBE_LABELS:
+		return g_strdup(_("Go by the pin labels printed on your probe: clones differ in pin "
+				  "order."));
+	case UB_WIRING_NOTE_VOLTAGE_OWN_RAIL:
+		return g_strdup(_("This probe's voltage reading is its own 3.3 V, so it cannot tell "
+				  "whether the board is powered. Look at the board's LED instead."));
+	case UB_WIRING_NOTE_PROBE_POWERS_BOARD:
+		return g_strdup(_("This probe needs its 3.3 V wire and powers the board: disconnect "
+				  "the battery and any bench supply first."));
+	case UB_WIRING_NOTE_LEAVE_5V_FREE:
+		return g_strdup(_("Leave the board's 5 V pin unconnected."));
+	case UB_WIRING_NOTE_MISSING_BOARD_PIN:
+		return g_strdup(_("This board's header lacks a signal the probe needs; the drawing "
+				  "shows which. Solder that wire to the chip's pad instead."));
+	case UB_WIRING_NOTE_EXTERNAL_POWER:
+		return g_strdup(_("Power the board from its battery (motor unplugged) or a bench "
+				  "supply while programming, and leave the probe's 3.3 V pin "
+				  "unconnected."));
+	default:
+		return NULL;
+	}
+}

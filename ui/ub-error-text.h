@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "ub-wiring-plan.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -20,5 +22,9 @@ typedef struct {
 /* fills @text for @error; unknown (domain, code) pairs get a generic text that still says what
  * to do */
 void ub_error_text_lookup(const GError *error, UbErrorText *text);
+
+/* one translated sentence per wiring-plan note (UB_WIRING_NOTE_*), with the board's pin
+ * numbers filled in; NULL for a note that needs no words */
+char *ub_hint_wiring_note(UbWiringPlan *plan, UbWiringNote note);
 
 G_END_DECLS

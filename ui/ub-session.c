@@ -11,6 +11,8 @@ struct _UbSession {
 	UbBoardDb *board_db;
 	UbProbeDb *probe_db;
 	GStrv known_hw_names;
+	UbProbeModel *probe_model;
+	UbWiringPlan *wiring_plan;
 	UbFirmwareInfo *firmware;
 	gboolean firmware_override;
 	gboolean needs_recovery;
@@ -31,6 +33,8 @@ ub_session_finalize(GObject *object)
 	g_clear_object(&self->board_db);
 	g_clear_object(&self->probe_db);
 	g_strfreev(self->known_hw_names);
+	g_clear_object(&self->probe_model);
+	g_clear_object(&self->wiring_plan);
 	g_clear_object(&self->firmware);
 	g_string_free(self->log, TRUE);
 	G_OBJECT_CLASS(ub_session_parent_class)->finalize(object);
@@ -155,6 +159,7 @@ ub_session_set_board_id(UbSession *self, const char *board_id)
 	g_free(self->board_id);
 	self->board_id = g_strdup(board_id);
 	ub_session_log(self, "board: %s", board_id != NULL ? board_id : "(none)");
+	g_clear_object(&self->wiring_plan);
 	if (self->settings != NULL && board_id != NULL)
 		g_settings_set_string(self->settings, "last-board", board_id);
 }
@@ -177,6 +182,36 @@ ub_session_get_known_hw_names(UbSession *self)
 		self->known_hw_names = g_strv_builder_end(builder);
 	}
 	return (const char *const *)self->known_hw_names;
+}
+
+UbProbeModel *
+ub_session_get_probe_model(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	return self->probe_model;
+}
+
+void
+ub_session_set_probe_model(UbSession *self, UbProbeModel *model)
+{
+	g_return_if_fail(UB_IS_SESSION(self));
+	if (!g_set_object(&self->probe_model, model))
+		return;
+	g_clear_object(&self->wiring_plan);
+	ub_session_log(self, "probe model: %s",
+		       model != NULL ? ub_probe_model_get_id(model) : "(unknown)");
+}
+
+UbWiringPlan *
+ub_session_get_wiring_plan(UbSession *self)
+{
+	UbBoard *board;
+
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	board = ub_session_get_board(self);
+	if (self->wiring_plan == NULL && board != NULL && self->probe_model != NULL)
+		self->wiring_plan = ub_wiring_plan_new(board, self->probe_model);
+	return self->wiring_plan;
 }
 
 UbFirmwareInfo *

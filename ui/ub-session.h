@@ -11,6 +11,7 @@
 #include "ub-board-db.h"
 #include "ub-firmware-info.h"
 #include "ub-probe-db.h"
+#include "ub-wiring-plan.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,12 @@ void ub_session_set_board_id(UbSession *self, const char *board_id);
 
 /* every VESC hardware name of the boards database (NULL-terminated, owned by the session) */
 const char *const *ub_session_get_known_hw_names(UbSession *self);
+
+/* the kind of probe the person has (from the probes database), or NULL if not known */
+UbProbeModel *ub_session_get_probe_model(UbSession *self);
+void ub_session_set_probe_model(UbSession *self, UbProbeModel *model);
+/* the wire list for the chosen board and probe model; NULL while either is unknown */
+UbWiringPlan *ub_session_get_wiring_plan(UbSession *self);
 
 /* the firmware to write; override: the person confirmed writing it despite a mismatch */
 UbFirmwareInfo *ub_session_get_firmware(UbSession *self);

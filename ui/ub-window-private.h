@@ -7,6 +7,7 @@
 #pragma once
 
 #include "ub-error-view.h"
+#include "ub-pinout-view.h"
 #include "ub-window.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,9 @@ GtkLabel *ub_page_probe_get_status_label(GtkWidget *page);
 GtkWidget *ub_page_probe_get_permission_box(GtkWidget *page);
 GtkButton *ub_page_wiring_get_check_button(GtkWidget *page);
 GtkLabel *ub_page_wiring_get_voltage_label(GtkWidget *page);
+UbPinoutView *ub_page_wiring_get_pinout_view(GtkWidget *page);
+GtkLabel *ub_page_wiring_get_notes_label(GtkWidget *page);
+GtkWidget *ub_page_wiring_get_wire_list_label(GtkWidget *page);
 GtkButton *ub_page_connect_get_connect_button(GtkWidget *page);
 GtkLabel *ub_page_connect_get_status_label(GtkWidget *page);
 GtkFileChooser *ub_page_firmware_get_folder_button(GtkWidget *page);
