@@ -415,6 +415,46 @@ test_firmware_damaged_file(Fixture *fixture, gconstpointer data)
 	g_unlink(path);
 }
 
+/* the Done page says what was done, and Copy report puts a forum-ready report on the clipboard */
+static void
+test_done_copy_report(Fixture *fixture, gconstpointer data)
+{
+	const char *dir = shared_firmware_dir();
+	g_autofree char *path = NULL;
+	g_autoptr(UbFirmwareInfo) info = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *text = NULL;
+	GtkWidget *page;
+
+	if (fixture->window == NULL || dir == NULL)
+		return;
+	path = g_build_filename(dir, "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin", NULL);
+	info = ub_firmware_info_new_from_file(path, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(gtk_combo_box_set_active_id(
+	    ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome")),
+	    "focbox"));
+	ub_session_set_firmware(fixture->session, info, FALSE);
+	ub_session_set_backup_path(fixture->session, "/tmp/backup-test.bin");
+	g_assert_true(ub_window_show_page(fixture->window, "done"));
+	page = ub_window_get_page(fixture->window, "done");
+
+	/* nothing to go back to after a flash, and no Next on the last page */
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_back_button(fixture->window)));
+	g_assert_false(gtk_widget_get_visible(ub_window_get_next_button(fixture->window)));
+	g_assert_cmpstr(gtk_label_get_text(ub_page_done_get_backup_value(page)), ==,
+			"/tmp/backup-test.bin");
+	g_assert_cmpstr(gtk_label_get_text(ub_page_done_get_firmware_value(page)), ==, path);
+
+	gtk_button_clicked(ub_page_done_get_copy_button(page));
+	text = gtk_clipboard_wait_for_text(gtk_clipboard_get(GDK_SELECTION_CLIPBOARD));
+	g_assert_nonnull(text);
+	g_assert_nonnull(strstr(text, "board: Enertion FOCBOX"));
+	g_assert_nonnull(strstr(text, "firmware version: 6.05"));
+	g_assert_nonnull(strstr(text, "backup: /tmp/backup-test.bin"));
+	g_assert_nonnull(strstr(text, ub_firmware_info_get_sha256(info)));
+}
+
 /* every control a keyboard or screen-reader user reaches has a name */
 static void
 check_accessible_names(GtkWidget *widget, gpointer user_data)
@@ -476,6 +516,8 @@ main(int argc, char **argv)
 		   test_firmware_wrong_hardware_refused, fixture_teardown);
 	g_test_add("/ui/firmware/damaged-file", Fixture, NULL, fixture_setup,
 		   test_firmware_damaged_file, fixture_teardown);
+	g_test_add("/ui/done/copy-report", Fixture, NULL, fixture_setup, test_done_copy_report,
+		   fixture_teardown);
 	g_test_add("/ui/wizard/accessible-names", Fixture, NULL, fixture_setup,
 		   test_accessible_names, fixture_teardown);
 	return g_test_run();

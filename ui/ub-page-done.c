@@ -9,9 +9,13 @@
 struct _UbPageDone {
 	GtkBox parent_instance;
 	GtkLabel *summary_label;
-	GtkLabel *backup_label;
+	GtkLabel *board_value;
+	GtkLabel *firmware_value;
+	GtkLabel *backup_value;
 	GtkButton *copy_button;
-	GtkLabel *copied_label;
+	GtkWidget *copied_label;
+	char *not_known; /* the template's own words for missing values */
+	char *no_backup;
 	UbSession *session;
 };
 
@@ -25,14 +29,32 @@ G_DEFINE_TYPE_WITH_CODE(UbPageDone, ub_page_done, GTK_TYPE_BOX,
 static void
 ub_page_done_copy_clicked_cb(UbPageDone *self)
 {
+	GtkClipboard *clipboard = gtk_widget_get_clipboard(GTK_WIDGET(self), GDK_SELECTION_CLIPBOARD);
+	g_autofree char *report = ub_session_build_report(self->session);
+
+	gtk_clipboard_set_text(clipboard, report, -1);
+	gtk_widget_show(self->copied_label);
 }
 
 static void
 ub_page_done_enter(UbPage *page, UbSession *session)
 {
 	UbPageDone *self = UB_PAGE_DONE(page);
+	UbBoard *board;
+	UbFirmwareInfo *firmware;
 
 	g_set_object(&self->session, session);
+	board = ub_session_get_board(session);
+	firmware = ub_session_get_firmware(session);
+	gtk_label_set_text(self->board_value,
+			   board != NULL ? ub_board_get_name(board) : self->not_known);
+	gtk_label_set_text(self->firmware_value, firmware != NULL
+						     ? ub_firmware_info_get_filename(firmware)
+						     : self->not_known);
+	gtk_label_set_text(self->backup_value, ub_session_get_backup_path(session) != NULL
+						   ? ub_session_get_backup_path(session)
+						   : self->no_backup);
+	gtk_widget_hide(self->copied_label);
 	g_object_notify(G_OBJECT(self), "complete");
 }
 
@@ -64,6 +86,8 @@ ub_page_done_dispose(GObject *object)
 	UbPageDone *self = UB_PAGE_DONE(object);
 
 	g_clear_object(&self->session);
+	g_clear_pointer(&self->not_known, g_free);
+	g_clear_pointer(&self->no_backup, g_free);
 	G_OBJECT_CLASS(ub_page_done_parent_class)->dispose(object);
 }
 
@@ -82,7 +106,9 @@ ub_page_done_class_init(UbPageDoneClass *klass)
 	gtk_widget_class_set_template_from_resource(widget_class,
 						    "/io/github/unbrick/Unbrick/ub-page-done.ui");
 	gtk_widget_class_bind_template_child(widget_class, UbPageDone, summary_label);
-	gtk_widget_class_bind_template_child(widget_class, UbPageDone, backup_label);
+	gtk_widget_class_bind_template_child(widget_class, UbPageDone, board_value);
+	gtk_widget_class_bind_template_child(widget_class, UbPageDone, firmware_value);
+	gtk_widget_class_bind_template_child(widget_class, UbPageDone, backup_value);
 	gtk_widget_class_bind_template_child(widget_class, UbPageDone, copy_button);
 	gtk_widget_class_bind_template_child(widget_class, UbPageDone, copied_label);
 	gtk_widget_class_bind_template_callback(widget_class, ub_page_done_copy_clicked_cb);
@@ -92,6 +118,8 @@ static void
 ub_page_done_init(UbPageDone *self)
 {
 	gtk_widget_init_template(GTK_WIDGET(self));
+	self->not_known = g_strdup(gtk_label_get_text(self->board_value));
+	self->no_backup = g_strdup(gtk_label_get_text(self->backup_value));
 }
 
 GtkButton *
@@ -106,4 +134,18 @@ ub_page_done_get_summary_label(GtkWidget *page)
 {
 	g_return_val_if_fail(UB_IS_PAGE_DONE(page), NULL);
 	return UB_PAGE_DONE(page)->summary_label;
+}
+
+GtkLabel *
+ub_page_done_get_firmware_value(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_DONE(page), NULL);
+	return UB_PAGE_DONE(page)->firmware_value;
+}
+
+GtkLabel *
+ub_page_done_get_backup_value(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_DONE(page), NULL);
+	return UB_PAGE_DONE(page)->backup_value;
 }

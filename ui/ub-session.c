@@ -13,6 +13,7 @@ struct _UbSession {
 	GStrv known_hw_names;
 	UbProbeModel *probe_model;
 	UbWiringPlan *wiring_plan;
+	char *backup_path;
 	UbFirmwareInfo *firmware;
 	gboolean firmware_override;
 	gboolean needs_recovery;
@@ -243,6 +244,23 @@ ub_session_set_firmware(UbSession *self, UbFirmwareInfo *firmware, gboolean over
 			       self->firmware_override ? ", hardware mismatch overridden" : "");
 }
 
+const char *
+ub_session_get_backup_path(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	return self->backup_path;
+}
+
+void
+ub_session_set_backup_path(UbSession *self, const char *path)
+{
+	g_return_if_fail(UB_IS_SESSION(self));
+	g_free(self->backup_path);
+	self->backup_path = g_strdup(path);
+	if (path != NULL)
+		ub_session_log(self, "backup: %s", path);
+}
+
 gboolean
 ub_session_get_needs_recovery(UbSession *self)
 {
@@ -281,4 +299,45 @@ ub_session_get_log(UbSession *self)
 {
 	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
 	return self->log->str;
+}
+
+char *
+ub_session_build_report(UbSession *self)
+{
+	GString *report = g_string_new(NULL);
+	UbBoard *board;
+
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	board = ub_session_get_board(self);
+	/* English on purpose: the report goes to forums and bug trackers */
+	g_string_append_printf(report, "unbrick %s report\n", VERSION);
+	if (self->demo_board != NULL)
+		g_string_append_printf(report, "mode: demo (simulated bench %s)\n",
+				       self->demo_board);
+	g_string_append_printf(report, "board: %s\n",
+			       board != NULL ? ub_board_get_name(board)
+					     : (self->board_id != NULL ? self->board_id : "unknown"));
+	if (self->probe_model != NULL)
+		g_string_append_printf(report, "probe model: %s\n",
+				       ub_probe_model_get_name(self->probe_model));
+	if (self->firmware != NULL) {
+		const char *const *hw_names = ub_firmware_info_get_hw_names(self->firmware);
+		g_autofree char *hw = hw_names != NULL ? g_strjoinv(", ", (char **)hw_names) : NULL;
+
+		g_string_append_printf(report, "firmware: %s\n",
+				       ub_firmware_info_get_filename(self->firmware));
+		g_string_append_printf(report, "firmware hardware: %s%s\n",
+				       hw != NULL && hw[0] != '\0' ? hw : "not stated",
+				       self->firmware_override ? " (mismatch overridden)" : "");
+		if (ub_firmware_info_get_version_string(self->firmware) != NULL)
+			g_string_append_printf(report, "firmware version: %s\n",
+					       ub_firmware_info_get_version_string(self->firmware));
+		g_string_append_printf(report, "firmware sha256: %s\n",
+				       ub_firmware_info_get_sha256(self->firmware));
+	}
+	g_string_append_printf(report, "backup: %s\n",
+			       self->backup_path != NULL ? self->backup_path : "none");
+	g_string_append(report, "\nlog:\n");
+	g_string_append(report, self->log->str);
+	return g_string_free(report, FALSE);
 }

@@ -52,11 +52,17 @@ UbFirmwareInfo *ub_session_get_firmware(UbSession *self);
 gboolean ub_session_get_firmware_override(UbSession *self);
 void ub_session_set_firmware(UbSession *self, UbFirmwareInfo *firmware, gboolean override);
 
+/* where the backup taken before flashing was saved, or NULL */
+const char *ub_session_get_backup_path(UbSession *self);
+void ub_session_set_backup_path(UbSession *self, const char *path);
+
 gboolean ub_session_get_needs_recovery(UbSession *self);
 void ub_session_set_needs_recovery(UbSession *self, gboolean needs_recovery);
 
 /* one line of the technical log (timestamped); shown in details expanders and the report */
 void ub_session_log(UbSession *self, const char *format, ...) G_GNUC_PRINTF(2, 3);
 const char *ub_session_get_log(UbSession *self);
+/* a plain-text report for a forum post: what was found and done, then the log */
+char *ub_session_build_report(UbSession *self);
 
 G_END_DECLS

@@ -44,5 +44,7 @@ UbErrorView *ub_page_firmware_get_error_view(GtkWidget *page);
 gboolean ub_page_firmware_is_searching(GtkWidget *page);
 GtkButton *ub_page_done_get_copy_button(GtkWidget *page);
 GtkLabel *ub_page_done_get_summary_label(GtkWidget *page);
+GtkLabel *ub_page_done_get_firmware_value(GtkWidget *page);
+GtkLabel *ub_page_done_get_backup_value(GtkWidget *page);
 
 G_END_DECLS
