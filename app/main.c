@@ -28,12 +28,34 @@ static const GOptionEntry option_entries[] = {
      "Show this page and save a screenshot of the window (for tools/screenshots.sh)", "NAME"},
     {"screenshot-file", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL,
      "PNG file for --screenshot-page", "FILE"},
+    {"bench-startup", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, NULL,
+     "Print the milliseconds from T0 (CLOCK_MONOTONIC, µs) to the first painted frame and quit",
+     "T0"},
     {"version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL, N_("Show the version and quit"),
      NULL},
     {G_OPTION_REMAINING, 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING_ARRAY, NULL, NULL,
      N_("[BOARD]")},
     {NULL},
 };
+
+/* bench/ui-startup.c: the first frame has been painted once the frame clock says so */
+static void
+ub_bench_after_paint_cb(GdkFrameClock *clock, gpointer user_data)
+{
+	GtkWindow *window = GTK_WINDOW(user_data);
+	gint64 t0 = GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(window), "ub-bench-t0"));
+
+	g_signal_handlers_disconnect_by_func(clock, ub_bench_after_paint_cb, user_data);
+	g_print("%.3f\n", (gdouble)(g_get_monotonic_time() - t0) / 1000.0);
+	g_application_quit(G_APPLICATION(gtk_window_get_application(window)));
+}
+
+static void
+ub_bench_realize_cb(GtkWidget *widget, gpointer user_data)
+{
+	g_signal_connect_after(gtk_widget_get_frame_clock(widget), "after-paint",
+			       G_CALLBACK(ub_bench_after_paint_cb), widget);
+}
 
 static gboolean
 ub_screenshot_save(UbScreenshot *shot, GError **error)
@@ -91,12 +113,14 @@ ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_l
 	GVariantDict *options = g_application_command_line_get_options_dict(command_line);
 	GtkWindow *window = gtk_application_get_active_window(GTK_APPLICATION(application));
 	gboolean demo = FALSE;
+	gint64 bench_t0 = 0;
 	g_autofree char *shot_page = NULL;
 	g_autofree char *shot_file = NULL;
 	g_autofree const char **remaining = NULL;
 	const char *demo_board = NULL;
 
 	g_variant_dict_lookup(options, "demo", "b", &demo);
+	g_variant_dict_lookup(options, "bench-startup", "x", &bench_t0);
 	g_variant_dict_lookup(options, "screenshot-page", "s", &shot_page);
 	g_variant_dict_lookup(options, "screenshot-file", "^ay", &shot_file);
 	g_variant_dict_lookup(options, G_OPTION_REMAINING, "^a&s", &remaining);
@@ -123,6 +147,11 @@ ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_l
 
 		ub_ui_init(gdk_screen_get_default());
 		window = GTK_WINDOW(ub_window_new(GTK_APPLICATION(application), session));
+		if (bench_t0 > 0) {
+			g_object_set_data(G_OBJECT(window), "ub-bench-t0",
+					  GSIZE_TO_POINTER((gsize)bench_t0));
+			g_signal_connect(window, "realize", G_CALLBACK(ub_bench_realize_cb), NULL);
+		}
 	}
 	if (shot_page != NULL) {
 		UbScreenshot *shot = g_new0(UbScreenshot, 1);
