@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * unbrick-cli internals. A command is one file app/cli-COMMAND.c with one function
+ * `int ub_cli_COMMAND(int argc, char **argv)` (argv[0] is the command name), declared here
+ * and listed with one line in the table of app/cli.c.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit codes, one per error class (also printed by --help; keep both in step):
+ *   0  success
+ *   1  usage: unknown command or bad option
+ *   2  no probe found, or the probe failed (USB error, timeout, unplugged, unsupported)
+ *   3  the probe cannot be used: permission denied (udev rule) or busy (another program)
+ *   4  the target does not answer or misbehaves (power, wiring, reset, unknown chip)
+ *   5  the target is read-protected (RDP level 1) or locked for good (level 2)
+ *   6  flash operation failed
+ *   7  firmware image cannot be used
+ *   8  unbrick's data files are missing or invalid
+ *   9  stopped by the user (Ctrl-C)
+ *  10  internal error */
+typedef enum {
+	UB_CLI_EXIT_OK = 0,
+	UB_CLI_EXIT_USAGE = 1,
+	UB_CLI_EXIT_PROBE = 2,
+	UB_CLI_EXIT_PROBE_ACCESS = 3,
+	UB_CLI_EXIT_TARGET = 4,
+	UB_CLI_EXIT_PROTECTED = 5,
+	UB_CLI_EXIT_FLASH = 6,
+	UB_CLI_EXIT_IMAGE = 7,
+	UB_CLI_EXIT_DATA = 8,
+	UB_CLI_EXIT_CANCELLED = 9,
+	UB_CLI_EXIT_INTERNAL = 10,
+} UbCliExit;
+
+typedef int (*UbCliCommandFunc)(int argc, char **argv);
+
+typedef struct {
+	const char *name;
+	const char *summary; /* N_() */
+	UbCliCommandFunc func;
+} UbCliCommand;
+
+/* commands (app/cli-COMMAND.c) */
+int ub_cli_probe(int argc, char **argv);
+int ub_cli_info(int argc, char **argv);
+
+/* shared helpers (app/cli-common.c) */
+const char *ub_cli_exit_codes_help(void);
+int ub_cli_exit_code_for_error(const GError *error);
+/* prints what happened (one line) and a hint to stderr; returns the exit code */
+int ub_cli_report_error(const char *command, const GError *error);
+/* parses options; on failure prints the usage error and returns FALSE */
+gboolean ub_cli_parse_options(GOptionContext *context, int *argc, char ***argv);
+void ub_cli_print_json(JsonNode *node);
+
+/* waiting for one async call while the main loop runs; Ctrl-C cancels */
+typedef struct {
+	GMainLoop *loop;
+	GAsyncResult *result;
+	GCancellable *cancellable;
+	guint sigint_id;
+} UbCliWait;
+
+void ub_cli_wait_init(UbCliWait *wait);
+void ub_cli_wait_clear(UbCliWait *wait);
+void ub_cli_wait_cb(GObject *source, GAsyncResult *result, gpointer user_data);
+GAsyncResult *ub_cli_wait_run(UbCliWait *wait);
+
+G_END_DECLS

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* unbrick-cli probe: list the attached (or one simulated) ST-LINK probes */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cli-private.h"
+#include "ub-error.h"
+#include "ub-probe-monitor.h"
+
+static void
+ub_cli_probe_print(UbProbeInfo *info)
+{
+	const GError *problem = ub_probe_info_get_problem(info);
+	const char *serial = ub_probe_info_get_serial(info);
+	const char *firmware = ub_probe_info_get_firmware_version(info);
+
+	/* TRANSLATORS: shown when a value could not be read */
+	g_print("%-13s %-24s %-10s %s", ub_probe_kind_to_string(ub_probe_info_get_kind(info)),
+		serial != NULL ? serial : _("unknown"), firmware != NULL ? firmware : _("unknown"),
+		ub_probe_info_get_path(info));
+	if (!ub_probe_kind_is_supported(ub_probe_info_get_kind(info)))
+		g_print("  (%s)", _("not supported"));
+	else if (problem != NULL)
+		g_print("  (%s)", problem->message);
+	g_print("\n");
+}
+
+int
+ub_cli_probe(int argc, char **argv)
+{
+	gboolean json = FALSE;
+	gboolean verbose = FALSE;
+	g_autofree char *sim = NULL;
+	const GOptionEntry entries[] = {
+	    {"json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL},
+	    {"sim", 0, 0, G_OPTION_ARG_STRING, &sim,
+	     N_("List the probe of a simulated bench instead of USB devices"), N_("BOARD")},
+	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show debug messages"), NULL},
+	    {NULL}};
+	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+	g_autoptr(UbProbeMonitor) monitor = NULL;
+	g_autoptr(GPtrArray) probes = NULL;
+	g_autoptr(GError) error = NULL;
+	UbCliWait wait;
+
+	g_option_context_set_summary(context, _("List attached ST-LINK probes: kind, serial, "
+						"firmware version, USB path."));
+	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	if (!ub_cli_parse_options(context, &argc, &argv))
+		return UB_CLI_EXIT_USAGE;
+	if (verbose)
+		g_log_set_debug_enabled(TRUE);
+
+	monitor = ub_probe_monitor_new();
+	if (sim != NULL) {
+		ub_probe_monitor_set_sim_board(monitor, sim);
+		ub_probe_monitor_set_usb_enabled(monitor, FALSE);
+	}
+	ub_cli_wait_init(&wait);
+	ub_probe_monitor_enumerate_async(monitor, wait.cancellable, ub_cli_wait_cb, &wait);
+	probes = ub_probe_monitor_enumerate_finish(monitor, ub_cli_wait_run(&wait), &error);
+	ub_cli_wait_clear(&wait);
+	if (probes == NULL)
+		return ub_cli_report_error("probe", error);
+
+	if (json) {
+		g_autoptr(JsonBuilder) builder = json_builder_new();
+		g_autoptr(JsonNode) root = NULL;
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "probes");
+		json_builder_begin_array(builder);
+		for (guint i = 0; i < probes->len; i++)
+			json_builder_add_value(builder,
+					       ub_probe_info_to_json(g_ptr_array_index(probes, i)));
+		json_builder_end_array(builder);
+		json_builder_end_object(builder);
+		root = json_builder_get_root(builder);
+		ub_cli_print_json(root);
+	} else {
+		for (guint i = 0; i < probes->len; i++)
+			ub_cli_probe_print(g_ptr_array_index(probes, i));
+	}
+	if (probes->len == 0) {
+		g_set_error_literal(&error, UB_PROBE_ERROR, UB_PROBE_ERROR_NOT_FOUND,
+				    "no ST-LINK on USB");
+		return ub_cli_report_error("probe", error);
+	}
+	return UB_CLI_EXIT_OK;
+}

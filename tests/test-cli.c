@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* the built unbrick-cli, run as a person runs it (output and exit status) */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+typedef struct {
+	char *out;
+	char *err;
+	gint status;
+} CliRun;
+
+static void
+cli_run_clear(CliRun *run)
+{
+	g_free(run->out);
+	g_free(run->err);
+}
+
+static gboolean
+cli_run(CliRun *run, const char *first, ...)
+{
+	g_autofree char *cli = g_test_build_filename(G_TEST_BUILT, "..", "app", "unbrick-cli",
+						     NULL);
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_autoptr(GError) error = NULL;
+	gint wait_status = 0;
+	va_list args;
+
+	if (!g_file_test(cli, G_FILE_TEST_IS_EXECUTABLE)) {
+		g_test_skip("unbrick-cli is not built");
+		return FALSE;
+	}
+	g_ptr_array_add(argv, cli);
+	va_start(args, first);
+	for (const char *arg = first; arg != NULL; arg = va_arg(args, const char *))
+		g_ptr_array_add(argv, (gpointer)arg);
+	va_end(args);
+	g_ptr_array_add(argv, NULL);
+	g_assert_true(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+				   &run->out, &run->err, &wait_status, &error));
+	g_assert_no_error(error);
+	g_assert_true(WIFEXITED(wait_status));
+	run->status = WEXITSTATUS(wait_status);
+	g_test_message("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
+	return TRUE;
+}
+
+static JsonObject *
+parse_object(JsonParser *parser, const char *text)
+{
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(json_parser_load_from_data(parser, text, -1, &error));
+	g_assert_no_error(error);
+	g_assert_true(JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)));
+	return json_node_get_object(json_parser_get_root(parser));
+}
+
+static void
+test_cli_info_json(void)
+{
+	CliRun run = {0};
+	g_autoptr(JsonParser) parser = json_parser_new();
+	JsonObject *root;
+	JsonObject *chip;
+
+	if (!cli_run(&run, "info", "--sim", "focbox", "--json", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	root = parse_object(parser, run.out);
+	chip = json_object_get_object_member(root, "chip");
+	g_assert_cmpstr(json_object_get_string_member(chip, "name"), ==, "STM32F405/407/415/417");
+	g_assert_cmpstr(json_object_get_string_member(chip, "dev-id"), ==, "0x413");
+	g_assert_cmpint(json_object_get_int_member(root, "flash-size"), ==, 1024 * 1024);
+	g_assert_cmpint(json_object_get_int_member(root, "rdp-level"), ==, 0);
+	g_assert_cmpstr(json_object_get_string_member(root, "dp-idcode"), ==, "0x2ba01477");
+	g_assert_cmpuint(strlen(json_object_get_string_member(root, "uid")), ==, 24);
+	g_assert_cmpfloat(json_object_get_double_member(root, "target-voltage"), >, 3.0);
+	g_assert_cmpstr(
+	    json_object_get_string_member(json_object_get_object_member(root, "probe"), "firmware"),
+	    ==, "V2J37S7");
+	cli_run_clear(&run);
+}
+
+static void
+test_cli_info_text(void)
+{
+	CliRun run = {0};
+
+	if (!cli_run(&run, "info", "--sim", "focbox", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "STM32F405/407/415/417"));
+	g_assert_nonnull(strstr(run.out, "1024 KiB"));
+	cli_run_clear(&run);
+}
+
+static void
+test_cli_info_bricked(void)
+{
+	CliRun run = {0};
+	g_auto(GStrv) lines = NULL;
+
+	if (!cli_run(&run, "info", "--sim", "focbox-bricked", "--json", NULL))
+		return;
+	/* exit 4: the target does not answer; one line of what happened, one hint */
+	g_assert_cmpint(run.status, ==, 4);
+	g_assert_cmpstr(run.out, ==, "");
+	lines = g_strsplit(g_strchomp(run.err), "\n", -1);
+	g_assert_cmpuint(g_strv_length(lines), ==, 2);
+	g_assert_nonnull(strstr(lines[0], "does not answer"));
+	g_assert_true(g_str_has_prefix(lines[1], "Hint: "));
+	cli_run_clear(&run);
+}
+
+static void
+test_cli_probe_sim(void)
+{
+	CliRun run = {0};
+	g_autoptr(JsonParser) parser = json_parser_new();
+	JsonArray *probes;
+	JsonObject *probe;
+
+	if (!cli_run(&run, "probe", "--sim", "focbox", "--json", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	probes = json_object_get_array_member(parse_object(parser, run.out), "probes");
+	g_assert_cmpuint(json_array_get_length(probes), ==, 1);
+	probe = json_array_get_object_element(probes, 0);
+	g_assert_cmpstr(json_object_get_string_member(probe, "kind"), ==, "ST-LINK/V2");
+	g_assert_cmpstr(json_object_get_string_member(probe, "firmware"), ==, "V2J37S7");
+	g_assert_cmpstr(json_object_get_string_member(probe, "path"), ==, "sim:focbox");
+	g_assert_cmpstr(json_object_get_string_member(probe, "usb-id"), ==, "0483:3748");
+	g_assert_cmpuint(strlen(json_object_get_string_member(probe, "serial")), ==, 24);
+	cli_run_clear(&run);
+}
+
+static void
+test_cli_usage(void)
+{
+	CliRun run = {0};
+
+	if (!cli_run(&run, "frobnicate", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 1);
+	g_assert_nonnull(strstr(run.err, "frobnicate"));
+	cli_run_clear(&run);
+
+	if (!cli_run(&run, "--help", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "probe"));
+	g_assert_nonnull(strstr(run.out, "info"));
+	g_assert_nonnull(strstr(run.out, "Exit status"));
+	cli_run_clear(&run);
+
+	if (!cli_run(&run, "info", "--no-such-option", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 1);
+	cli_run_clear(&run);
+}
+
+static void
+test_cli_unknown_board(void)
+{
+	CliRun run = {0};
+
+	if (!cli_run(&run, "info", "--sim", "no-such-bench", NULL))
+		return;
+	/* exit 8: data files (the bench description) */
+	g_assert_cmpint(run.status, ==, 8);
+	g_assert_nonnull(strstr(run.err, "no-such-bench"));
+	cli_run_clear(&run);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/core/cli/info-json", test_cli_info_json);
+	g_test_add_func("/core/cli/info-text", test_cli_info_text);
+	g_test_add_func("/core/cli/info-bricked", test_cli_info_bricked);
+	g_test_add_func("/core/cli/probe-sim", test_cli_probe_sim);
+	g_test_add_func("/core/cli/usage", test_cli_usage);
+	g_test_add_func("/core/cli/unknown-board", test_cli_unknown_board);
+	return g_test_run();
+}
