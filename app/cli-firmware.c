@@ -25,7 +25,7 @@ parse_address(const gchar *text, guint32 *address)
 	guint64 value = 0;
 
 	if (!g_ascii_string_to_unsigned(text, g_str_has_prefix(text, "0x") ? 16 : 10, 0,
-					G_MAXUINT32, &value, NULL)) {
+	                                G_MAXUINT32, &value, NULL)) {
 		if (!g_str_has_prefix(text, "0x") ||
 		    !g_ascii_string_to_unsigned(text + 2, 16, 0, G_MAXUINT32, &value, NULL))
 			return FALSE;
@@ -96,9 +96,9 @@ print_info(UbFirmwareInfo *info, const gchar *indent)
 			served = join_or_none(ub_firmware_info_get_bootloader_hw_names(info));
 		g_print("%s%-14s %s\n", indent, _("Serves:"), served);
 		g_print("%s%-14s %s\n", indent, _("Compression:"),
-			compression < 0 ? _("cannot tell")
-			: compression > 0 ? _("heatshrink (FW >= 6.00 updates work)")
-					  : _("none (too old for FW >= 6.00 updates)"));
+		        compression < 0   ? _("cannot tell")
+		        : compression > 0 ? _("heatshrink (FW >= 6.00 updates work)")
+		                          : _("none (too old for FW >= 6.00 updates)"));
 	} else {
 		g_autofree gchar *names = join_or_none(ub_firmware_info_get_hw_names(info));
 
@@ -108,31 +108,31 @@ print_info(UbFirmwareInfo *info, const gchar *indent)
 			g_print("%s%-14s %s\n", indent, _("Hardware:"), names);
 		if (ub_firmware_info_get_git_hash(info) != NULL)
 			g_print("%s%-14s %s (git %s)\n", indent, _("Version:"),
-				ub_firmware_info_get_version_string(info),
-				ub_firmware_info_get_git_hash(info));
+			        ub_firmware_info_get_version_string(info),
+			        ub_firmware_info_get_git_hash(info));
 		else
 			g_print("%s%-14s %s\n", indent, _("Version:"),
-				ub_firmware_info_get_version_string(info));
+			        ub_firmware_info_get_version_string(info));
 		g_print("%s%-14s %s\n", indent, _("Layout:"),
-			ub_firmware_layout_to_string(ub_firmware_info_get_layout(info)));
+		        ub_firmware_layout_to_string(ub_firmware_info_get_layout(info)));
 		g_print("%s%-14s %s\n", indent, _("Sectors 1-2:"),
-			ub_firmware_config_to_string(ub_firmware_info_get_config(info)));
+		        ub_firmware_config_to_string(ub_firmware_info_get_config(info)));
 	}
 	g_print("%s%-14s 0x%08x, %" G_GSIZE_FORMAT " %s\n", indent, _("Flash at:"),
-		ub_firmware_info_get_flash_address(info), ub_firmware_info_get_size(info),
-		_("bytes"));
+	        ub_firmware_info_get_flash_address(info), ub_firmware_info_get_size(info),
+	        _("bytes"));
 	g_print("%s%-14s SP 0x%08x, reset 0x%08x%s\n", indent, _("Vectors:"), initial_sp,
-		reset_vector, valid ? "" : _(" (not valid)"));
+	        reset_vector, valid ? "" : _(" (not valid)"));
 	g_print("%s%-14s %s\n", indent, _("MCU:"),
-		ub_firmware_info_get_mcu(info) != NULL ? ub_firmware_info_get_mcu(info)
-						       : _("unknown"));
+	        ub_firmware_info_get_mcu(info) != NULL ? ub_firmware_info_get_mcu(info)
+	                                               : _("unknown"));
 	g_print("%s%-14s %s\n", indent, _("SHA-256:"), ub_firmware_info_get_sha256(info));
 	if (kind == UB_FIRMWARE_KIND_FLASH_DUMP) {
 		g_print("%s%-14s %s\n", indent, _("Application:"),
-			ub_firmware_presence_to_string(ub_firmware_info_get_app_presence(info)));
+		        ub_firmware_presence_to_string(ub_firmware_info_get_app_presence(info)));
 		g_print("%s%-14s %s\n", indent, _("Bootloader:"),
-			ub_firmware_presence_to_string(
-			    ub_firmware_info_get_bootloader_presence(info)));
+		        ub_firmware_presence_to_string(
+		                ub_firmware_info_get_bootloader_presence(info)));
 		if (ub_firmware_info_get_bootloader(info) != NULL)
 			print_info(ub_firmware_info_get_bootloader(info), "    ");
 	}
@@ -147,12 +147,12 @@ firmware_identify(int argc, char **argv)
 	g_autofree gchar *base_text = NULL;
 	g_auto(GStrv) known = NULL;
 	const GOptionEntry entries[] = {
-	    {"json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL},
-	    {"base", 0, 0, G_OPTION_ARG_STRING, &base_text,
-	     N_("Load address of a raw .bin (default 0x08000000)"), N_("ADDRESS")},
-	    {"known", 0, 0, G_OPTION_ARG_STRING_ARRAY, &known,
-	     N_("A HW name to look for in images without marker (repeatable)"), N_("NAME")},
-	    {NULL},
+	        {"json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL},
+	        {"base", 0, 0, G_OPTION_ARG_STRING, &base_text,
+	         N_("Load address of a raw .bin (default 0x08000000)"), N_("ADDRESS")},
+	        {"known", 0, 0, G_OPTION_ARG_STRING_ARRAY, &known,
+	         N_("A HW name to look for in images without marker (repeatable)"), N_("NAME")},
+	        {NULL},
 	};
 	g_autoptr(GOptionContext) context = g_option_context_new(_("FILE"));
 	g_autoptr(GError) error = NULL;
@@ -161,7 +161,7 @@ firmware_identify(int argc, char **argv)
 	guint32 base = UB_IMAGE_DEFAULT_BASE;
 
 	g_option_context_set_summary(context, _("Say what a firmware image or flash backup is "
-						"and which VESC hardware it was built for."));
+	                                        "and which VESC hardware it was built for."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
 		g_printerr("unbrick-cli firmware identify: %s\n", error->message);
@@ -215,13 +215,13 @@ print_entry(UbFirmwareEntry *entry)
 
 	if (ub_firmware_info_get_kind(info) == UB_FIRMWARE_KIND_BOOTLOADER)
 		names = ub_firmware_info_get_bootloader_generic(info)
-			    ? g_strdup(_("(generic)"))
-			    : join_or_none(ub_firmware_info_get_bootloader_hw_names(info));
+		                ? g_strdup(_("(generic)"))
+		                : join_or_none(ub_firmware_info_get_bootloader_hw_names(info));
 	else
 		names = join_or_none(ub_firmware_info_get_hw_names(info));
 	g_print("%-8s %-12s %-20s %s\n", ub_firmware_entry_get_version_string(entry),
-		ub_firmware_kind_to_string(ub_firmware_info_get_kind(info)), names,
-		ub_firmware_entry_get_path(entry));
+	        ub_firmware_kind_to_string(ub_firmware_info_get_kind(info)), names,
+	        ub_firmware_entry_get_path(entry));
 }
 
 static int
@@ -231,12 +231,12 @@ firmware_list(int argc, char **argv)
 	gboolean all = FALSE;
 	g_auto(GStrv) board = NULL;
 	const GOptionEntry entries[] = {
-	    {"board", 0, 0, G_OPTION_ARG_STRING_ARRAY, &board,
-	     N_("Only firmware for this VESC HW name (repeatable)"), N_("NAME")},
-	    {"all", 0, 0, G_OPTION_ARG_NONE, &all,
-	     N_("Also list variants besides VESC_default.bin"), NULL},
-	    {"json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL},
-	    {NULL},
+	        {"board", 0, 0, G_OPTION_ARG_STRING_ARRAY, &board,
+	         N_("Only firmware for this VESC HW name (repeatable)"), N_("NAME")},
+	        {"all", 0, 0, G_OPTION_ARG_NONE, &all,
+	         N_("Also list variants besides VESC_default.bin"), NULL},
+	        {"json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL},
+	        {NULL},
 	};
 	g_autoptr(GOptionContext) context = g_option_context_new(_("DIR|FILE…"));
 	g_autoptr(GError) error = NULL;
@@ -247,7 +247,7 @@ firmware_list(int argc, char **argv)
 	const gchar *const *skipped;
 
 	g_option_context_set_summary(context, _("List firmware in a folder laid out like VESC "
-						"Tool's archive, newest first."));
+	                                        "Tool's archive, newest first."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
 		g_printerr("unbrick-cli firmware list: %s\n", error->message);
@@ -259,18 +259,18 @@ firmware_list(int argc, char **argv)
 	}
 	for (int i = 1; i < argc; i++) {
 		gboolean ok = g_file_test(argv[i], G_FILE_TEST_IS_DIR)
-				  ? ub_firmware_catalog_add_directory(catalog, argv[i], &error)
-				  : ub_firmware_catalog_add_file(catalog, argv[i], &error);
+		                      ? ub_firmware_catalog_add_directory(catalog, argv[i], &error)
+		                      : ub_firmware_catalog_add_file(catalog, argv[i], &error);
 		if (!ok) {
 			g_printerr("unbrick-cli firmware list: %s\n", error->message);
 			return EXIT_FAILED;
 		}
 	}
-	applications = ub_firmware_catalog_list_for_board(catalog, (const gchar *const *)board,
-							  all);
+	applications =
+	        ub_firmware_catalog_list_for_board(catalog, (const gchar *const *)board, all);
 	if (board != NULL)
 		bootloader = ub_firmware_catalog_pick_bootloader(
-		    catalog, (const gchar *const *)board, &bootloader_error);
+		        catalog, (const gchar *const *)board, &bootloader_error);
 	skipped = ub_firmware_catalog_get_skipped(catalog);
 
 	if (json) {
@@ -300,7 +300,7 @@ firmware_list(int argc, char **argv)
 
 	if (applications->len == 0)
 		g_print("%s\n", board != NULL ? _("No firmware for this hardware.")
-					      : _("No firmware found."));
+		                              : _("No firmware found."));
 	for (guint i = 0; i < applications->len; i++)
 		print_entry(g_ptr_array_index(applications, i));
 	if (board == NULL) {
@@ -330,8 +330,8 @@ ub_cli_firmware(int argc, char **argv)
 {
 	if (argc < 2) {
 		g_printerr("%s", _("usage: unbrick-cli firmware identify FILE [--json]\n"
-				   "       unbrick-cli firmware list DIR [--board NAME] [--all] "
-				   "[--json]\n"));
+		                   "       unbrick-cli firmware list DIR [--board NAME] [--all] "
+		                   "[--json]\n"));
 		return EXIT_USAGE;
 	}
 	if (g_strcmp0(argv[1], "identify") == 0)

@@ -51,7 +51,7 @@ static gint
 compare_entries(gconstpointer a, gconstpointer b)
 {
 	return ub_firmware_entry_compare_newest_first(*(UbFirmwareEntry **)a,
-						      *(UbFirmwareEntry **)b);
+	                                              *(UbFirmwareEntry **)b);
 }
 
 static gboolean
@@ -75,14 +75,14 @@ add_skipped(UbFirmwareCatalog *self, const gchar *path, const gchar *reason)
 	    strncmp(reason + basename_length, ": ", 2) == 0)
 		reason += basename_length + 2;
 	g_ptr_array_insert(self->skipped, (gint)self->skipped->len - 1,
-			   g_strdup_printf("%s: %s", path, reason));
+	                   g_strdup_printf("%s: %s", path, reason));
 }
 
 /* the archive's folder names are a dictionary for builds without an org.vesc marker, nothing
  * more: the name must still appear in the binary as a whole string */
 static gboolean
 add_file_internal(UbFirmwareCatalog *self, const gchar *path, const gchar *archive_version,
-		  const gchar *hardware_folder, GError **error)
+                  const gchar *hardware_folder, GError **error)
 {
 	g_autoptr(UbFirmwareInfo) info = NULL;
 	g_auto(GStrv) folder_names = NULL;
@@ -118,7 +118,7 @@ ub_firmware_catalog_add_file(UbFirmwareCatalog *self, const gchar *path, GError 
 
 static gboolean
 scan_directory(UbFirmwareCatalog *self, const gchar *path, guint depth,
-	       const gchar *archive_version, const gchar *folder_name, GError **error)
+               const gchar *archive_version, const gchar *folder_name, GError **error)
 {
 	g_autoptr(GDir) dir = NULL;
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
@@ -147,14 +147,14 @@ scan_directory(UbFirmwareCatalog *self, const gchar *path, guint depth,
 			if (version == NULL && ub_firmware_parse_version(child, NULL, NULL))
 				version = child;
 			if (!scan_directory(self, child_path, depth + 1, version, child,
-					    &error_local))
+			                    &error_local))
 				add_skipped(self, child_path, error_local->message);
 			continue;
 		}
 		if (!g_file_test(child_path, G_FILE_TEST_IS_REGULAR) || !is_image_filename(child))
 			continue;
 		if (!add_file_internal(self, child_path, archive_version, folder_name,
-				       &error_local)) {
+		                       &error_local)) {
 			g_debug("skipping %s: %s", child_path, error_local->message);
 			add_skipped(self, child_path, error_local->message);
 		}
@@ -221,7 +221,7 @@ entry_serves_board(UbFirmwareEntry *entry, const gchar *const *board_hw_names)
  */
 GPtrArray *
 ub_firmware_catalog_list_for_board(UbFirmwareCatalog *self, const gchar *const *board_hw_names,
-				   gboolean include_variants)
+                                   gboolean include_variants)
 {
 	GPtrArray *result;
 
@@ -252,7 +252,7 @@ ub_firmware_catalog_list_for_board(UbFirmwareCatalog *self, const gchar *const *
  */
 UbFirmwareEntry *
 ub_firmware_catalog_pick_bootloader(UbFirmwareCatalog *self, const gchar *const *board_hw_names,
-				    GError **error)
+                                    GError **error)
 {
 	UbFirmwareEntry *generic = NULL;
 	g_autofree gchar *board = NULL;
@@ -279,6 +279,6 @@ ub_firmware_catalog_pick_bootloader(UbFirmwareCatalog *self, const gchar *const 
 		return generic;
 	board = g_strjoinv(", ", (gchar **)board_hw_names);
 	g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND,
-		    "no bootloader for %s and no generic.bin in the catalogue", board);
+	            "no bootloader for %s and no generic.bin in the catalogue", board);
 	return NULL;
 }

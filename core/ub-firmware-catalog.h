@@ -23,16 +23,16 @@ G_DECLARE_FINAL_TYPE(UbFirmwareCatalog, ub_firmware_catalog, UB, FIRMWARE_CATALO
 
 UbFirmwareCatalog *ub_firmware_catalog_new(void);
 gboolean ub_firmware_catalog_add_directory(UbFirmwareCatalog *self, const gchar *path,
-					   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+                                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_firmware_catalog_add_file(UbFirmwareCatalog *self, const gchar *path,
-				      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 GPtrArray *ub_firmware_catalog_get_entries(UbFirmwareCatalog *self);
 const gchar *const *ub_firmware_catalog_get_skipped(UbFirmwareCatalog *self);
 GPtrArray *ub_firmware_catalog_list_for_board(UbFirmwareCatalog *self,
-					      const gchar *const *board_hw_names,
-					      gboolean include_variants);
+                                              const gchar *const *board_hw_names,
+                                              gboolean include_variants);
 UbFirmwareEntry *ub_firmware_catalog_pick_bootloader(UbFirmwareCatalog *self,
-						     const gchar *const *board_hw_names,
-						     GError **error);
+                                                     const gchar *const *board_hw_names,
+                                                     GError **error);
 
 G_END_DECLS

@@ -94,8 +94,8 @@ ub_firmware_entry_new(const gchar *path, UbFirmwareInfo *info, const gchar *arch
 	basename = g_path_get_basename(path);
 	/* only inside an archive layout do other names mark variants; a single file the user
 	 * picked is what they mean to flash */
-	self->is_default = archive_version == NULL ||
-			   g_ascii_strcasecmp(basename, DEFAULT_IMAGE_NAME) == 0;
+	self->is_default =
+	        archive_version == NULL || g_ascii_strcasecmp(basename, DEFAULT_IMAGE_NAME) == 0;
 	if (archive_version != NULL &&
 	    ub_firmware_parse_version(archive_version, &self->major, &self->minor)) {
 		self->archive_version = g_strdup(archive_version);

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE(UbFirmwareEntry, ub_firmware_entry, UB, FIRMWARE_ENTRY, GObject)
 
 UbFirmwareEntry *ub_firmware_entry_new(const gchar *path, UbFirmwareInfo *info,
-				       const gchar *archive_version);
+                                       const gchar *archive_version);
 const gchar *ub_firmware_entry_get_path(UbFirmwareEntry *self);
 UbFirmwareInfo *ub_firmware_entry_get_info(UbFirmwareEntry *self);
 const gchar *ub_firmware_entry_get_archive_version(UbFirmwareEntry *self);

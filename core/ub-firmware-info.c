@@ -39,7 +39,7 @@ struct _UbFirmwareInfo {
 	UbFirmwarePresence app_presence;
 	UbFirmwarePresence bootloader_presence;
 	UbFirmwareInfo *bootloader; /* dumps: what sits in sector 11 */
-	GPtrArray *notes;	    /* NULL-terminated */
+	GPtrArray *notes;           /* NULL-terminated */
 };
 
 G_DEFINE_TYPE(UbFirmwareInfo, ub_firmware_info, G_TYPE_OBJECT)
@@ -193,8 +193,8 @@ find_uavcan_names(UbFirmwareInfo *self, const guint8 *data, gsize size)
 	gsize offset = 0;
 
 	while (offset + prefix_length < size) {
-		const guint8 *hit = memmem(data + offset, size - offset, UAVCAN_PREFIX,
-					   prefix_length);
+		const guint8 *hit =
+		        memmem(data + offset, size - offset, UAVCAN_PREFIX, prefix_length);
 		gsize name_offset;
 		gsize length;
 
@@ -202,7 +202,7 @@ find_uavcan_names(UbFirmwareInfo *self, const guint8 *data, gsize size)
 			break;
 		name_offset = (gsize)(hit - data) + prefix_length;
 		length = printable_string_length(data + name_offset, size - name_offset,
-						 HW_NAME_MAX);
+		                                 HW_NAME_MAX);
 		if (length > 0)
 			add_hw_name(self, data + name_offset, length);
 		offset = name_offset;
@@ -239,7 +239,7 @@ find_terminal_names(UbFirmwareInfo *self, const guint8 *data, gsize size)
 		offset = (gsize)(hit - data) + before_length;
 		name_offset = skip_nuls(data, size, offset);
 		length = printable_string_length(data + name_offset, size - name_offset,
-						 HW_NAME_MAX);
+		                                 HW_NAME_MAX);
 		if (length == 0)
 			continue;
 		next = skip_nuls(data, size, name_offset + length);
@@ -274,14 +274,14 @@ contains_whole_string(const guint8 *data, gsize size, const gchar *needle)
 
 static void
 find_known_names(UbFirmwareInfo *self, const guint8 *data, gsize size,
-		 const gchar *const *known_hw_names)
+                 const gchar *const *known_hw_names)
 {
 	if (known_hw_names == NULL)
 		return;
 	for (guint i = 0; known_hw_names[i] != NULL; i++) {
 		if (contains_whole_string(data, size, known_hw_names[i]))
 			add_hw_name(self, (const guint8 *)known_hw_names[i],
-				    strlen(known_hw_names[i]));
+			            strlen(known_hw_names[i]));
 	}
 }
 
@@ -304,7 +304,7 @@ parse_decimal(const guint8 *data, gsize length, guint *value)
 /* "release_6_05\0" as a whole string (firmware_metadata.h: the git branch of the build) */
 static gboolean
 parse_release_string(const guint8 *string, gsize length, guint *major, guint *minor,
-		     gchar **display)
+                     gchar **display)
 {
 	const gchar *prefix = "release_";
 	gsize prefix_length = strlen(prefix);
@@ -321,10 +321,9 @@ parse_release_string(const guint8 *string, gsize length, guint *major, guint *mi
 		return FALSE;
 	if (!parse_decimal(underscore + 1, length - prefix_length - major_length - 1, minor))
 		return FALSE;
-	*display = g_strdup_printf("%.*s.%.*s", (gint)major_length,
-				   (const gchar *)string + prefix_length,
-				   (gint)(length - prefix_length - major_length - 1),
-				   (const gchar *)underscore + 1);
+	*display = g_strdup_printf(
+	        "%.*s.%.*s", (gint)major_length, (const gchar *)string + prefix_length,
+	        (gint)(length - prefix_length - major_length - 1), (const gchar *)underscore + 1);
 	return TRUE;
 }
 
@@ -379,7 +378,7 @@ find_version(UbFirmwareInfo *self, const guint8 *data, gsize size)
 		    (major != self->version_major || minor != self->version_minor)) {
 			/* two different branch names: refuse to pick one */
 			add_note(self, "conflicting version strings %s and %s",
-				 self->version_string, display);
+			         self->version_string, display);
 			self->has_version = FALSE;
 			g_clear_pointer(&self->version_string, g_free);
 			return;
@@ -399,11 +398,11 @@ static gboolean
 vector_table_valid(guint32 initial_sp, guint32 reset_vector)
 {
 	gboolean sp_ok = (initial_sp > UB_VESC_SRAM_ADDRESS &&
-			  initial_sp <= UB_VESC_SRAM_ADDRESS + UB_VESC_SRAM_SIZE) ||
-			 (initial_sp > UB_VESC_CCM_ADDRESS &&
-			  initial_sp <= UB_VESC_CCM_ADDRESS + UB_VESC_CCM_SIZE);
+	                  initial_sp <= UB_VESC_SRAM_ADDRESS + UB_VESC_SRAM_SIZE) ||
+	                 (initial_sp > UB_VESC_CCM_ADDRESS &&
+	                  initial_sp <= UB_VESC_CCM_ADDRESS + UB_VESC_CCM_SIZE);
 	gboolean pc_ok = (reset_vector & 1) != 0 && reset_vector >= UB_VESC_FLASH_ADDRESS &&
-			 reset_vector < UB_VESC_FLASH_ADDRESS + UB_VESC_FLASH_SIZE;
+	                 reset_vector < UB_VESC_FLASH_ADDRESS + UB_VESC_FLASH_SIZE;
 
 	return sp_ok && pc_ok;
 }
@@ -437,7 +436,7 @@ classify_config(UbFirmwareInfo *self, const MemoryView *view)
  * configuration sectors are already masked */
 static void
 analyse_application(UbFirmwareInfo *self, const guint8 *data, gsize size,
-		    const gchar *const *known_hw_names)
+                    const gchar *const *known_hw_names)
 {
 	find_uavcan_names(self, data, size);
 	if (self->hw_names->len > 1) {
@@ -525,12 +524,13 @@ analyse_bootloader(UbFirmwareInfo *self, gsize code_size)
 	else if (code_size <= BOOTLOADER_PLAIN_MAX_SIZE)
 		self->bootloader_compression = 0;
 	if (self->bootloader_compression == 0)
-		add_note(self, "bootloader of %" G_GSIZE_FORMAT " bytes predates heatshrink "
-			       "support: USB updates to FW >= 6.00 will not install",
-			 code_size);
+		add_note(self,
+		         "bootloader of %" G_GSIZE_FORMAT " bytes predates heatshrink "
+		         "support: USB updates to FW >= 6.00 will not install",
+		         code_size);
 	if (self->load_address != UB_VESC_BOOTLOADER_ADDRESS)
 		add_note(self, "bootloader image based at 0x%08x; it must be written at 0x%08x",
-			 self->load_address, (guint)UB_VESC_BOOTLOADER_ADDRESS);
+		         self->load_address, (guint)UB_VESC_BOOTLOADER_ADDRESS);
 }
 
 static gboolean
@@ -583,17 +583,18 @@ analyse_application_layout(UbFirmwareInfo *self, gsize size)
 	self->layout = layout_from_size(size);
 	if (self->layout == UB_FIRMWARE_LAYOUT_UNKNOWN && self->has_version)
 		self->layout = self->version_major >= 6 ? UB_FIRMWARE_LAYOUT_512K
-							: UB_FIRMWARE_LAYOUT_384K;
+		                                        : UB_FIRMWARE_LAYOUT_384K;
 	if (self->layout == UB_FIRMWARE_LAYOUT_384K && !self->has_version)
 		add_note(self, "<= 5.03 layout (384 KB app slot); this era does not store its "
-			       "version as text");
+		               "version as text");
 	if (self->layout == UB_FIRMWARE_LAYOUT_512K)
 		add_note(self, ">= 6.00 layout (512 KB app slot); USB updates need a "
-			       "heatshrink-capable bootloader");
+		               "heatshrink-capable bootloader");
 	if (self->layout == UB_FIRMWARE_LAYOUT_UNKNOWN)
-		add_note(self, "size %" G_GSIZE_FORMAT " matches no VESC app slot (%u or %u "
-			       "bytes)",
-			 size, (guint)UB_VESC_APP_SIZE_384K, (guint)UB_VESC_APP_SIZE_512K);
+		add_note(self,
+		         "size %" G_GSIZE_FORMAT " matches no VESC app slot (%u or %u "
+		         "bytes)",
+		         size, (guint)UB_VESC_APP_SIZE_384K, (guint)UB_VESC_APP_SIZE_512K);
 }
 
 /* the chip as read back: app, configuration, staging buffer (ignored), bootloader */
@@ -601,8 +602,8 @@ static void
 analyse_dump(UbFirmwareInfo *self, const MemoryView *view, const gchar *const *known_hw_names)
 {
 	const guint8 *vectors = view_get(view, UB_VESC_APP_ADDRESS, 8);
-	const guint8 *bootloader = view_get(view, UB_VESC_BOOTLOADER_ADDRESS,
-					    UB_VESC_BOOTLOADER_SECTOR_SIZE);
+	const guint8 *bootloader =
+	        view_get(view, UB_VESC_BOOTLOADER_ADDRESS, UB_VESC_BOOTLOADER_SECTOR_SIZE);
 	g_autoptr(GBytes) app = app_region_masked(view);
 
 	self->kind = UB_FIRMWARE_KIND_FLASH_DUMP;
@@ -610,11 +611,12 @@ analyse_dump(UbFirmwareInfo *self, const MemoryView *view, const gchar *const *k
 	if (vectors != NULL) {
 		read_vector_table(self, vectors, 8);
 		self->app_presence = all_bytes_are(vectors, 8, 0xFF) ? UB_FIRMWARE_PRESENCE_ABSENT
-								     : UB_FIRMWARE_PRESENCE_PRESENT;
+		                                                     : UB_FIRMWARE_PRESENCE_PRESENT;
 		if (self->app_presence == UB_FIRMWARE_PRESENCE_PRESENT && !self->has_vector_table)
-			add_note(self, "vector table at 0x%08x is not valid (SP 0x%08x, reset "
-				       "0x%08x): the chip cannot boot",
-				 (guint)UB_VESC_APP_ADDRESS, self->initial_sp, self->reset_vector);
+			add_note(self,
+			         "vector table at 0x%08x is not valid (SP 0x%08x, reset "
+			         "0x%08x): the chip cannot boot",
+			         (guint)UB_VESC_APP_ADDRESS, self->initial_sp, self->reset_vector);
 	}
 	classify_config(self, view);
 	if (app != NULL && self->app_presence == UB_FIRMWARE_PRESENCE_PRESENT) {
@@ -626,7 +628,7 @@ analyse_dump(UbFirmwareInfo *self, const MemoryView *view, const gchar *const *k
 		 * without one is from the 384 KB era */
 		if (self->has_version)
 			self->layout = self->version_major >= 6 ? UB_FIRMWARE_LAYOUT_512K
-								: UB_FIRMWARE_LAYOUT_384K;
+			                                        : UB_FIRMWARE_LAYOUT_384K;
 		else if (self->hw_names->len > 1)
 			self->layout = UB_FIRMWARE_LAYOUT_384K;
 	}
@@ -645,10 +647,11 @@ analyse_dump(UbFirmwareInfo *self, const MemoryView *view, const gchar *const *k
 			read_vector_table(sub, bootloader, code_size);
 			sub->sha256 = compute_sha256(bootloader, code_size);
 			analyse_bootloader(sub, code_size);
-			set_mcu_from_addresses(sub, (guint64)UB_VESC_BOOTLOADER_ADDRESS + code_size);
+			set_mcu_from_addresses(sub,
+			                       (guint64)UB_VESC_BOOTLOADER_ADDRESS + code_size);
 			if (!sub->has_vector_table)
 				add_note(self, "sector 11 holds data but no valid bootloader "
-					       "vector table");
+				               "vector table");
 			self->bootloader = sub;
 		}
 	}
@@ -657,7 +660,7 @@ analyse_dump(UbFirmwareInfo *self, const MemoryView *view, const gchar *const *k
 
 static UbFirmwareInfo *
 identify_view(const MemoryView *view, const gchar *filename, gboolean is_dump,
-	      const gchar *const *known_hw_names)
+              const gchar *const *known_hw_names)
 {
 	g_autoptr(UbFirmwareInfo) self = g_object_new(UB_TYPE_FIRMWARE_INFO, NULL);
 	guint64 end = (guint64)view->base + view->size;
@@ -669,8 +672,8 @@ identify_view(const MemoryView *view, const gchar *filename, gboolean is_dump,
 	self->sha256 = compute_sha256(view->data, view->size);
 
 	/* a read-back of the whole chip, whether handed over as a dump or as a backup file */
-	if (is_dump || (view->base == UB_VESC_APP_ADDRESS &&
-			end > (guint64)UB_VESC_BOOTLOADER_ADDRESS)) {
+	if (is_dump ||
+	    (view->base == UB_VESC_APP_ADDRESS && end > (guint64)UB_VESC_BOOTLOADER_ADDRESS)) {
 		analyse_dump(self, view, known_hw_names);
 		return g_steal_pointer(&self);
 	}
@@ -692,14 +695,14 @@ identify_view(const MemoryView *view, const gchar *filename, gboolean is_dump,
 		if (self->layout != UB_FIRMWARE_LAYOUT_UNKNOWN &&
 		    !all_bytes_are(view->data + view->size - 8, 8, 0xFF))
 			add_note(self, "the CRC slot (last 8 bytes) is not erased: this looks like "
-				       "a read-back of a board that has booted");
+			               "a read-back of a board that has booted");
 	} else {
 		self->kind = UB_FIRMWARE_KIND_UNKNOWN;
 		if (!self->has_vector_table)
 			add_note(self, "no valid Cortex-M vector table at 0x%08x", view->base);
 		else
 			add_note(self, "image starts at 0x%08x, not where VESC firmware goes",
-				 view->base);
+			         view->base);
 	}
 	set_mcu_from_addresses(self, end);
 	return g_steal_pointer(&self);
@@ -714,8 +717,7 @@ identify_view(const MemoryView *view, const gchar *filename, gboolean is_dump,
  * 0x08000000 into sector 11) a backup of a chip.
  */
 UbFirmwareInfo *
-ub_firmware_info_new_from_image(UbImage *image, const gchar *const *known_hw_names,
-				GError **error)
+ub_firmware_info_new_from_image(UbImage *image, const gchar *const *known_hw_names, GError **error)
 {
 	g_autoptr(GBytes) flat = NULL;
 	MemoryView view;
@@ -734,7 +736,7 @@ ub_firmware_info_new_from_image(UbImage *image, const gchar *const *known_hw_nam
 
 UbFirmwareInfo *
 ub_firmware_info_new_from_file(const gchar *path, const gchar *const *known_hw_names,
-			       GError **error)
+                               GError **error)
 {
 	g_autoptr(UbImage) image = NULL;
 	UbFirmwareInfo *info;
@@ -763,7 +765,7 @@ ub_firmware_info_new_from_file(const gchar *path, const gchar *const *known_hw_n
  */
 UbFirmwareInfo *
 ub_firmware_info_new_from_dump(GBytes *dump, guint32 address, const gchar *const *known_hw_names,
-			       GError **error)
+                               GError **error)
 {
 	MemoryView view;
 
@@ -773,12 +775,12 @@ ub_firmware_info_new_from_dump(GBytes *dump, guint32 address, const gchar *const
 	view.base = address;
 	if (view.size < 8) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "flash dump of %" G_GSIZE_FORMAT " bytes is too short", view.size);
+		            "flash dump of %" G_GSIZE_FORMAT " bytes is too short", view.size);
 		return NULL;
 	}
 	if ((guint64)address + view.size > G_MAXUINT32 + (guint64)1) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_TOO_LARGE,
-			    "flash dump at 0x%08x passes the 4 GiB address space", address);
+		            "flash dump at 0x%08x passes the 4 GiB address space", address);
 		return NULL;
 	}
 	return identify_view(&view, NULL, TRUE, known_hw_names);
@@ -895,8 +897,7 @@ ub_firmware_info_get_size(UbFirmwareInfo *self)
  *   CCM, thumb reset vector in flash); the words are returned either way when present
  */
 gboolean
-ub_firmware_info_get_vector_table(UbFirmwareInfo *self, guint32 *initial_sp,
-				  guint32 *reset_vector)
+ub_firmware_info_get_vector_table(UbFirmwareInfo *self, guint32 *initial_sp, guint32 *reset_vector)
 {
 	g_return_val_if_fail(UB_IS_FIRMWARE_INFO(self), FALSE);
 	if (initial_sp != NULL)
@@ -1045,7 +1046,7 @@ join_names(const gchar *const *names)
  */
 gboolean
 ub_firmware_info_check_compatible(UbFirmwareInfo *self, const gchar *const *board_hw_names,
-				  GError **error)
+                                  GError **error)
 {
 	g_autofree gchar *board = NULL;
 	g_autofree gchar *image = NULL;
@@ -1062,26 +1063,26 @@ ub_firmware_info_check_compatible(UbFirmwareInfo *self, const gchar *const *boar
 	if (self->kind == UB_FIRMWARE_KIND_BOOTLOADER) {
 		if (self->bootloader_hw_names->len <= 1) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_HARDWARE,
-				    "cannot tell which boards this bootloader serves; the board is "
-				    "%s",
-				    board);
+			            "cannot tell which boards this bootloader serves; the board is "
+			            "%s",
+			            board);
 			return FALSE;
 		}
 		image = join_names(ub_firmware_info_get_bootloader_hw_names(self));
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_HARDWARE,
-			    "bootloader serves VESC hardware %s, the board is %s", image, board);
+		            "bootloader serves VESC hardware %s, the board is %s", image, board);
 		return FALSE;
 	}
 	if (self->hw_names->len <= 1) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_HARDWARE,
-			    "image names no VESC hardware, so it cannot be confirmed to fit the "
-			    "board %s",
-			    board);
+		            "image names no VESC hardware, so it cannot be confirmed to fit the "
+		            "board %s",
+		            board);
 		return FALSE;
 	}
 	image = join_names(ub_firmware_info_get_hw_names(self));
 	g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_HARDWARE,
-		    "firmware is built for VESC hardware %s, the board is %s", image, board);
+	            "firmware is built for VESC hardware %s, the board is %s", image, board);
 	return FALSE;
 }
 
@@ -1232,7 +1233,7 @@ ub_firmware_info_to_json(UbFirmwareInfo *self, JsonBuilder *builder)
 		json_builder_set_member_name(builder, "bootloader_generic");
 		json_builder_add_boolean_value(builder, self->bootloader_generic);
 		add_string_array(builder, "bootloader_hw_names",
-				 ub_firmware_info_get_bootloader_hw_names(self));
+		                 ub_firmware_info_get_bootloader_hw_names(self));
 		json_builder_set_member_name(builder, "bootloader_compression");
 		if (self->bootloader_compression < 0)
 			json_builder_add_null_value(builder);
@@ -1242,13 +1243,13 @@ ub_firmware_info_to_json(UbFirmwareInfo *self, JsonBuilder *builder)
 	if (self->kind == UB_FIRMWARE_KIND_FLASH_DUMP) {
 		json_builder_set_member_name(builder, "app");
 		json_builder_add_string_value(builder,
-					      ub_firmware_presence_to_string(self->app_presence));
+		                              ub_firmware_presence_to_string(self->app_presence));
 		json_builder_set_member_name(builder, "bootloader");
 		if (self->bootloader != NULL)
 			ub_firmware_info_to_json(self->bootloader, builder);
 		else
 			json_builder_add_string_value(
-			    builder, ub_firmware_presence_to_string(self->bootloader_presence));
+			        builder, ub_firmware_presence_to_string(self->bootloader_presence));
 	}
 	add_string_array(builder, "notes", ub_firmware_info_get_notes(self));
 	json_builder_end_object(builder);

@@ -52,10 +52,10 @@ typedef enum {
 	UB_FIRMWARE_HW_SOURCE_NONE,
 	UB_FIRMWARE_HW_SOURCE_UAVCAN_NAME,     /* "org.vesc.<name>" */
 	UB_FIRMWARE_HW_SOURCE_TERMINAL_STRING, /* bare name between "Firmware: %d.%d" and
-						  "Hardware: %s" (FW <= 5.03) */
+	                                          "Hardware: %s" (FW <= 5.03) */
 	UB_FIRMWARE_HW_SOURCE_KNOWN_NAME,      /* a caller-supplied name found as a whole
-						  NUL-delimited string */
-	UB_FIRMWARE_HW_SOURCE_FILENAME,	       /* bootloaders: VESC Tool's file name convention */
+	                                          NUL-delimited string */
+	UB_FIRMWARE_HW_SOURCE_FILENAME,        /* bootloaders: VESC Tool's file name convention */
 } UbFirmwareHwSource;
 
 typedef enum {
@@ -64,15 +64,14 @@ typedef enum {
 	UB_FIRMWARE_PRESENCE_PRESENT,
 } UbFirmwarePresence;
 
-UbFirmwareInfo *ub_firmware_info_new_from_image(UbImage *image,
-						 const gchar *const *known_hw_names,
-						 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+UbFirmwareInfo *ub_firmware_info_new_from_image(UbImage *image, const gchar *const *known_hw_names,
+                                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
 UbFirmwareInfo *ub_firmware_info_new_from_file(const gchar *path,
-					       const gchar *const *known_hw_names,
-					       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+                                               const gchar *const *known_hw_names,
+                                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 UbFirmwareInfo *ub_firmware_info_new_from_dump(GBytes *dump, guint32 address,
-					       const gchar *const *known_hw_names,
-					       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+                                               const gchar *const *known_hw_names,
+                                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 UbFirmwareKind ub_firmware_info_get_kind(UbFirmwareInfo *self);
 const gchar *ub_firmware_info_get_filename(UbFirmwareInfo *self);
@@ -87,7 +86,7 @@ guint32 ub_firmware_info_get_load_address(UbFirmwareInfo *self);
 guint32 ub_firmware_info_get_flash_address(UbFirmwareInfo *self);
 gsize ub_firmware_info_get_size(UbFirmwareInfo *self);
 gboolean ub_firmware_info_get_vector_table(UbFirmwareInfo *self, guint32 *initial_sp,
-					   guint32 *reset_vector);
+                                           guint32 *reset_vector);
 const gchar *ub_firmware_info_get_mcu(UbFirmwareInfo *self);
 const gchar *ub_firmware_info_get_sha256(UbFirmwareInfo *self);
 gboolean ub_firmware_info_get_bootloader_generic(UbFirmwareInfo *self);
@@ -99,9 +98,8 @@ UbFirmwareInfo *ub_firmware_info_get_bootloader(UbFirmwareInfo *self);
 const gchar *const *ub_firmware_info_get_notes(UbFirmwareInfo *self);
 
 gboolean ub_firmware_info_serves_hw_name(UbFirmwareInfo *self, const gchar *hw_name);
-gboolean ub_firmware_info_check_compatible(UbFirmwareInfo *self,
-					   const gchar *const *board_hw_names,
-					   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean ub_firmware_info_check_compatible(UbFirmwareInfo *self, const gchar *const *board_hw_names,
+                                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_firmware_hw_name_equal(const gchar *a, const gchar *b);
 gchar **ub_firmware_split_hw_names(const gchar *joined);
 

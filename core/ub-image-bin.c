@@ -20,8 +20,8 @@ ub_image_bin_parse(UbImage *image, GBytes *blob, UbImageParseFlags flags, GError
 	}
 	if ((guint64)self->base + size > G_MAXUINT32 + (guint64)1) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_TOO_LARGE,
-			    "%" G_GSIZE_FORMAT " bytes at 0x%08x pass the 4 GiB address space",
-			    size, self->base);
+		            "%" G_GSIZE_FORMAT " bytes at 0x%08x pass the 4 GiB address space",
+		            size, self->base);
 		return FALSE;
 	}
 	ub_image_add_bytes(image, self->base, blob);

@@ -56,7 +56,7 @@ static void
 append_u32(GByteArray *out, guint32 value)
 {
 	guint8 bytes[4] = {(guint8)value, (guint8)(value >> 8), (guint8)(value >> 16),
-			   (guint8)(value >> 24)};
+	                   (guint8)(value >> 24)};
 	g_byte_array_append(out, bytes, sizeof(bytes));
 }
 
@@ -75,7 +75,7 @@ dfu_crc32(const guint8 *data, gsize size)
 
 static gboolean
 parse_suffix(UbImageDfuse *self, const guint8 *data, gsize size, UbImageParseFlags flags,
-	     GError **error)
+             GError **error)
 {
 	const guint8 *suffix;
 	gsize suffix_offset;
@@ -84,38 +84,38 @@ parse_suffix(UbImageDfuse *self, const guint8 *data, gsize size, UbImageParseFla
 
 	if (size < PREFIX_SIZE + SUFFIX_SIZE) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x%" G_GSIZE_MODIFIER "x: file too short for DfuSe prefix "
-			    "and DFU suffix",
-			    size);
+		            "offset 0x%" G_GSIZE_MODIFIER "x: file too short for DfuSe prefix "
+		            "and DFU suffix",
+		            size);
 		return FALSE;
 	}
 	suffix_offset = size - SUFFIX_SIZE;
 	suffix = data + suffix_offset;
 	if (memcmp(suffix + 8, "UFD", 3) != 0) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x%" G_GSIZE_MODIFIER "x: DFU suffix signature \"UFD\" missing",
-			    suffix_offset + 8);
+		            "offset 0x%" G_GSIZE_MODIFIER "x: DFU suffix signature \"UFD\" missing",
+		            suffix_offset + 8);
 		return FALSE;
 	}
 	if (suffix[11] != SUFFIX_SIZE) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x%" G_GSIZE_MODIFIER "x: DFU suffix length %u, expected %u",
-			    suffix_offset + 11, suffix[11], (guint)SUFFIX_SIZE);
+		            "offset 0x%" G_GSIZE_MODIFIER "x: DFU suffix length %u, expected %u",
+		            suffix_offset + 11, suffix[11], (guint)SUFFIX_SIZE);
 		return FALSE;
 	}
 	if (read_u16(suffix + 6) != BCD_DFUSE) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x%" G_GSIZE_MODIFIER "x: bcdDFU 0x%04x is not DfuSe (0x%04x)",
-			    suffix_offset + 6, read_u16(suffix + 6), (guint)BCD_DFUSE);
+		            "offset 0x%" G_GSIZE_MODIFIER "x: bcdDFU 0x%04x is not DfuSe (0x%04x)",
+		            suffix_offset + 6, read_u16(suffix + 6), (guint)BCD_DFUSE);
 		return FALSE;
 	}
 	crc_file = read_u32(suffix + 12);
 	crc_computed = dfu_crc32(data, size - 4);
 	if (crc_file != crc_computed && (flags & UB_IMAGE_PARSE_FLAG_IGNORE_CHECKSUM) == 0) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x%" G_GSIZE_MODIFIER "x: DFU suffix CRC 0x%08x is wrong, "
-			    "file data gives 0x%08x",
-			    size - 4, crc_file, crc_computed);
+		            "offset 0x%" G_GSIZE_MODIFIER "x: DFU suffix CRC 0x%08x is wrong, "
+		            "file data gives 0x%08x",
+		            size - 4, crc_file, crc_computed);
 		return FALSE;
 	}
 	self->product = read_u16(suffix + 2);
@@ -139,26 +139,26 @@ ub_image_dfuse_parse(UbImage *image, GBytes *blob, UbImageParseFlags flags, GErr
 	end = size - SUFFIX_SIZE;
 	if (memcmp(data, "DfuSe", 5) != 0) {
 		g_set_error_literal(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "offset 0x0: DfuSe prefix signature missing");
+		                    "offset 0x0: DfuSe prefix signature missing");
 		return FALSE;
 	}
 	if (data[5] != 0x01) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x5: DfuSe version %u, expected 1", data[5]);
+		            "offset 0x5: DfuSe version %u, expected 1", data[5]);
 		return FALSE;
 	}
 	image_size = read_u32(data + 6);
 	if (image_size != end) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x6: DFUImageSize %u, but the file holds %" G_GSIZE_FORMAT
-			    " bytes before the suffix",
-			    image_size, end);
+		            "offset 0x6: DFUImageSize %u, but the file holds %" G_GSIZE_FORMAT
+		            " bytes before the suffix",
+		            image_size, end);
 		return FALSE;
 	}
 	targets = data[10];
 	if (targets == 0) {
 		g_set_error_literal(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "offset 0xa: DfuSe file has no targets");
+		                    "offset 0xa: DfuSe file has no targets");
 		return FALSE;
 	}
 
@@ -171,16 +171,16 @@ ub_image_dfuse_parse(UbImage *image, GBytes *blob, UbImageParseFlags flags, GErr
 
 		if (end - offset < TARGET_PREFIX_SIZE) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "offset 0x%" G_GSIZE_MODIFIER "x: target %u prefix runs past "
-				    "the end of the image",
-				    offset, target);
+			            "offset 0x%" G_GSIZE_MODIFIER "x: target %u prefix runs past "
+			            "the end of the image",
+			            offset, target);
 			return FALSE;
 		}
 		if (memcmp(data + offset, "Target", 6) != 0) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "offset 0x%" G_GSIZE_MODIFIER "x: target %u signature "
-				    "\"Target\" missing",
-				    offset, target);
+			            "offset 0x%" G_GSIZE_MODIFIER "x: target %u signature "
+			            "\"Target\" missing",
+			            offset, target);
 			return FALSE;
 		}
 		target_size = read_u32(data + offset + 266);
@@ -188,9 +188,9 @@ ub_image_dfuse_parse(UbImage *image, GBytes *blob, UbImageParseFlags flags, GErr
 		offset += TARGET_PREFIX_SIZE;
 		if (target_size > end - offset) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "offset 0x%" G_GSIZE_MODIFIER "x: target %u size %u runs past "
-				    "the end of the image",
-				    target_offset + 266, target, target_size);
+			            "offset 0x%" G_GSIZE_MODIFIER "x: target %u size %u runs past "
+			            "the end of the image",
+			            target_offset + 266, target, target_size);
 			return FALSE;
 		}
 		target_end = offset + target_size;
@@ -202,9 +202,9 @@ ub_image_dfuse_parse(UbImage *image, GBytes *blob, UbImageParseFlags flags, GErr
 
 			if (target_end - offset < ELEMENT_HEADER_SIZE) {
 				g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-					    "offset 0x%" G_GSIZE_MODIFIER "x: element %u of target "
-					    "%u runs past the target's end",
-					    offset, element, target);
+				            "offset 0x%" G_GSIZE_MODIFIER "x: element %u of target "
+				            "%u runs past the target's end",
+				            offset, element, target);
 				return FALSE;
 			}
 			address = read_u32(data + offset);
@@ -212,16 +212,17 @@ ub_image_dfuse_parse(UbImage *image, GBytes *blob, UbImageParseFlags flags, GErr
 			offset += ELEMENT_HEADER_SIZE;
 			if (element_size > target_end - offset) {
 				g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-					    "offset 0x%" G_GSIZE_MODIFIER "x: element %u of target "
-					    "%u: %u bytes run past the target's end",
-					    element_offset + 4, element, target, element_size);
+				            "offset 0x%" G_GSIZE_MODIFIER "x: element %u of target "
+				            "%u: %u bytes run past the target's end",
+				            element_offset + 4, element, target, element_size);
 				return FALSE;
 			}
 			if ((guint64)address + element_size > G_MAXUINT32 + (guint64)1) {
 				g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-					    "offset 0x%" G_GSIZE_MODIFIER "x: element at 0x%08x+0x%x "
-					    "passes the 4 GiB address space",
-					    element_offset, address, element_size);
+				            "offset 0x%" G_GSIZE_MODIFIER
+				            "x: element at 0x%08x+0x%x "
+				            "passes the 4 GiB address space",
+				            element_offset, address, element_size);
 				return FALSE;
 			}
 			if (element_size > 0) {
@@ -232,23 +233,23 @@ ub_image_dfuse_parse(UbImage *image, GBytes *blob, UbImageParseFlags flags, GErr
 		}
 		if (offset != target_end) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "offset 0x%" G_GSIZE_MODIFIER "x: target %u declares %u bytes "
-				    "but its %u elements use %" G_GSIZE_FORMAT,
-				    target_offset + 266, target, target_size, elements,
-				    offset - (target_offset + TARGET_PREFIX_SIZE));
+			            "offset 0x%" G_GSIZE_MODIFIER "x: target %u declares %u bytes "
+			            "but its %u elements use %" G_GSIZE_FORMAT,
+			            target_offset + 266, target, target_size, elements,
+			            offset - (target_offset + TARGET_PREFIX_SIZE));
 			return FALSE;
 		}
 	}
 	if (offset != end) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x%" G_GSIZE_MODIFIER "x: %" G_GSIZE_FORMAT
-			    " stray bytes after the last target",
-			    offset, end - offset);
+		            "offset 0x%" G_GSIZE_MODIFIER "x: %" G_GSIZE_FORMAT
+		            " stray bytes after the last target",
+		            offset, end - offset);
 		return FALSE;
 	}
 	if (ub_image_get_chunks(image)->len == 0) {
 		g_set_error_literal(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "DfuSe file holds no data");
+		                    "DfuSe file holds no data");
 		return FALSE;
 	}
 	self->target_count = targets;
@@ -270,15 +271,15 @@ ub_image_dfuse_write(UbImage *image, GError **error)
 
 	if (chunks->len == 0) {
 		g_set_error_literal(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "image holds no data");
+		                    "image holds no data");
 		return NULL;
 	}
 	for (guint i = 0; i < chunks->len; i++)
-		target_size += ELEMENT_HEADER_SIZE +
-			       ub_image_chunk_get_size(g_ptr_array_index(chunks, i));
+		target_size +=
+		        ELEMENT_HEADER_SIZE + ub_image_chunk_get_size(g_ptr_array_index(chunks, i));
 	if (target_size > G_MAXUINT32 - PREFIX_SIZE - TARGET_PREFIX_SIZE - SUFFIX_SIZE) {
 		g_set_error_literal(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_TOO_LARGE,
-				    "image too large for a DfuSe file");
+		                    "image too large for a DfuSe file");
 		return NULL;
 	}
 

@@ -83,41 +83,41 @@ ub_image_elf_parse(UbImage *image, GBytes *blob, UbImageParseFlags flags, GError
 
 	if (size < ELF_HEADER_SIZE) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x%" G_GSIZE_MODIFIER "x: file ends inside the %u-byte ELF "
-			    "header",
-			    size, (guint)ELF_HEADER_SIZE);
+		            "offset 0x%" G_GSIZE_MODIFIER "x: file ends inside the %u-byte ELF "
+		            "header",
+		            size, (guint)ELF_HEADER_SIZE);
 		return FALSE;
 	}
 	if (memcmp(data, "\177ELF", 4) != 0) {
 		g_set_error_literal(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "offset 0x0: no ELF magic");
+		                    "offset 0x0: no ELF magic");
 		return FALSE;
 	}
 	if (data[4] != ELFCLASS32) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x4: ELF class %u is not 32-bit", data[4]);
+		            "offset 0x4: ELF class %u is not 32-bit", data[4]);
 		return FALSE;
 	}
 	if (data[5] != ELFDATA2LSB) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x5: ELF data encoding %u is not little-endian", data[5]);
+		            "offset 0x5: ELF data encoding %u is not little-endian", data[5]);
 		return FALSE;
 	}
 	if (data[6] != EV_CURRENT || read_u32(data + E_VERSION) != EV_CURRENT) {
 		g_set_error_literal(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "offset 0x6: unknown ELF version");
+		                    "offset 0x6: unknown ELF version");
 		return FALSE;
 	}
 	if (read_u16(data + E_MACHINE) != EM_ARM) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x12: machine %u is not ARM (40)", read_u16(data + E_MACHINE));
+		            "offset 0x12: machine %u is not ARM (40)", read_u16(data + E_MACHINE));
 		return FALSE;
 	}
 	if (read_u16(data + E_TYPE) != ET_EXEC) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x10: ELF type %u is not an executable (2); object files "
-			    "have no load addresses",
-			    read_u16(data + E_TYPE));
+		            "offset 0x10: ELF type %u is not an executable (2); object files "
+		            "have no load addresses",
+		            read_u16(data + E_TYPE));
 		return FALSE;
 	}
 	phoff = read_u32(data + E_PHOFF);
@@ -125,20 +125,20 @@ ub_image_elf_parse(UbImage *image, GBytes *blob, UbImageParseFlags flags, GError
 	phnum = read_u16(data + E_PHNUM);
 	if (phnum == 0) {
 		g_set_error_literal(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "offset 0x2c: ELF file has no program headers");
+		                    "offset 0x2c: ELF file has no program headers");
 		return FALSE;
 	}
 	if (phentsize < ELF_PROGRAM_HEADER_SIZE) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x2a: program header size %u, expected %u", phentsize,
-			    (guint)ELF_PROGRAM_HEADER_SIZE);
+		            "offset 0x2a: program header size %u, expected %u", phentsize,
+		            (guint)ELF_PROGRAM_HEADER_SIZE);
 		return FALSE;
 	}
 	if ((guint64)phoff + (guint64)phentsize * phnum > size) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x%x: %u program headers of %u bytes run past the end of the "
-			    "file (0x%" G_GSIZE_MODIFIER "x)",
-			    phoff, phnum, phentsize, size);
+		            "offset 0x%x: %u program headers of %u bytes run past the end of the "
+		            "file (0x%" G_GSIZE_MODIFIER "x)",
+		            phoff, phnum, phentsize, size);
 		return FALSE;
 	}
 
@@ -155,23 +155,24 @@ ub_image_elf_parse(UbImage *image, GBytes *blob, UbImageParseFlags flags, GError
 			continue;
 		if (p_filesz > p_memsz) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "offset 0x%" G_GSIZE_MODIFIER "x: segment %u has p_filesz 0x%x "
-				    "larger than p_memsz 0x%x",
-				    header_offset, i, p_filesz, p_memsz);
+			            "offset 0x%" G_GSIZE_MODIFIER "x: segment %u has p_filesz 0x%x "
+			            "larger than p_memsz 0x%x",
+			            header_offset, i, p_filesz, p_memsz);
 			return FALSE;
 		}
 		if ((guint64)p_offset + p_filesz > size) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "offset 0x%" G_GSIZE_MODIFIER "x: segment %u data 0x%x+0x%x runs "
-				    "past the end of the file (0x%" G_GSIZE_MODIFIER "x)",
-				    header_offset, i, p_offset, p_filesz, size);
+			            "offset 0x%" G_GSIZE_MODIFIER
+			            "x: segment %u data 0x%x+0x%x runs "
+			            "past the end of the file (0x%" G_GSIZE_MODIFIER "x)",
+			            header_offset, i, p_offset, p_filesz, size);
 			return FALSE;
 		}
 		if ((guint64)p_paddr + p_filesz > G_MAXUINT32 + (guint64)1) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "offset 0x%" G_GSIZE_MODIFIER "x: segment %u at 0x%08x+0x%x "
-				    "passes the 4 GiB address space",
-				    header_offset, i, p_paddr, p_filesz);
+			            "offset 0x%" G_GSIZE_MODIFIER "x: segment %u at 0x%08x+0x%x "
+			            "passes the 4 GiB address space",
+			            header_offset, i, p_paddr, p_filesz);
 			return FALSE;
 		}
 		segment = g_bytes_new_from_bytes(blob, p_offset, p_filesz);
@@ -180,7 +181,7 @@ ub_image_elf_parse(UbImage *image, GBytes *blob, UbImageParseFlags flags, GError
 	}
 	if (loaded == 0) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "offset 0x%x: no PT_LOAD segment carries file data", phoff);
+		            "offset 0x%x: no PT_LOAD segment carries file data", phoff);
 		return FALSE;
 	}
 	ub_image_set_entry_point(image, read_u32(data + E_ENTRY));
@@ -201,14 +202,14 @@ ub_image_elf_write(UbImage *image, GError **error)
 
 	if (chunks->len == 0 || chunks->len > G_MAXUINT16) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "cannot write an ELF file with %u segments", chunks->len);
+		            "cannot write an ELF file with %u segments", chunks->len);
 		return NULL;
 	}
 	for (guint i = 0; i < chunks->len; i++)
 		total += ub_image_chunk_get_size(g_ptr_array_index(chunks, i));
 	if (total > G_MAXUINT32) {
 		g_set_error_literal(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_TOO_LARGE,
-				    "image too large for ELF32");
+		                    "image too large for ELF32");
 		return NULL;
 	}
 	out = g_byte_array_sized_new((guint)total);
@@ -250,7 +251,7 @@ ub_image_elf_write(UbImage *image, GError **error)
 	for (guint i = 0; i < chunks->len; i++) {
 		gsize size = 0;
 		const guint8 *data = g_bytes_get_data(
-		    ub_image_chunk_get_data(g_ptr_array_index(chunks, i)), &size);
+		        ub_image_chunk_get_data(g_ptr_array_index(chunks, i)), &size);
 		g_byte_array_append(out, data, (guint)size);
 	}
 	return g_byte_array_free_to_bytes(g_steal_pointer(&out));

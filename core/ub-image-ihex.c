@@ -28,7 +28,8 @@ enum {
 typedef struct {
 	UbImage *image;
 	guint32 run_start;
-	GByteArray *run; /* contiguous data not yet turned into a chunk */
+	GByteArray *run;       /* contiguous data not yet turned into a chunk */
+	gboolean segment_mode; /* last address record was type 02 */
 } ParseState;
 
 static void
@@ -41,6 +42,18 @@ parse_state_flush(ParseState *state)
 	bytes = g_byte_array_free_to_bytes(state->run);
 	ub_image_add_bytes(state->image, state->run_start, bytes);
 	state->run = g_byte_array_new();
+}
+
+static void
+parse_state_append(ParseState *state, guint32 address, const guint8 *data, gsize size)
+{
+	if (size == 0)
+		return;
+	if (state->run->len == 0 || (guint64)state->run_start + state->run->len != address) {
+		parse_state_flush(state);
+		state->run_start = address;
+	}
+	g_byte_array_append(state->run, data, (guint)size);
 }
 
 static gint
@@ -67,7 +80,7 @@ is_blank_line(const gchar *line, gsize length)
 
 static gboolean
 ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, guint line_number,
-			   UbImageParseFlags flags, guint32 *base, gboolean *done, GError **error)
+                           UbImageParseFlags flags, guint32 *base, gboolean *done, GError **error)
 {
 	guint8 record[5 + 255];
 	gsize digits;
@@ -83,27 +96,28 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 		length--;
 	if (line[0] != ':') {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: record does not start with ':'", line_number);
+		            "line %u: record does not start with ':'", line_number);
 		return FALSE;
 	}
 	digits = length - 1;
 	if (digits % 2 != 0) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: odd number of hex digits (%" G_GSIZE_FORMAT ")", line_number,
-			    digits);
+		            "line %u: odd number of hex digits (%" G_GSIZE_FORMAT ")", line_number,
+		            digits);
 		return FALSE;
 	}
 	count = digits / 2;
 	if (count < 5) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: record too short (%" G_GSIZE_FORMAT " bytes, at least 5 needed)",
-			    line_number, count);
+		            "line %u: record too short (%" G_GSIZE_FORMAT
+		            " bytes, at least 5 needed)",
+		            line_number, count);
 		return FALSE;
 	}
 	if (count > sizeof(record)) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: record too long (%" G_GSIZE_FORMAT " bytes)", line_number,
-			    count);
+		            "line %u: record too long (%" G_GSIZE_FORMAT " bytes)", line_number,
+		            count);
 		return FALSE;
 	}
 	for (gsize i = 0; i < count; i++) {
@@ -112,8 +126,8 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 		if (high < 0 || low < 0) {
 			gsize column = high < 0 ? 2 + 2 * i : 3 + 2 * i;
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "line %u, column %" G_GSIZE_FORMAT ": '%c' is not a hex digit",
-				    line_number, column, line[column - 1]);
+			            "line %u, column %" G_GSIZE_FORMAT ": '%c' is not a hex digit",
+			            line_number, column, line[column - 1]);
 			return FALSE;
 		}
 		record[i] = (guint8)(high << 4 | low);
@@ -124,43 +138,43 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 	type = record[3];
 	payload = record + 4;
 	if ((gsize)record_length + 5 != count) {
-		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: length field says %u data bytes, record holds %" G_GSIZE_FORMAT,
-			    line_number, record_length, count - 5);
+		g_set_error(
+		        error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
+		        "line %u: length field says %u data bytes, record holds %" G_GSIZE_FORMAT,
+		        line_number, record_length, count - 5);
 		return FALSE;
 	}
 	if (sum != 0 && (flags & UB_IMAGE_PARSE_FLAG_IGNORE_CHECKSUM) == 0) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: checksum 0x%02X is wrong, expected 0x%02X", line_number,
-			    record[count - 1], (guint8)(record[count - 1] - sum));
+		            "line %u: checksum 0x%02X is wrong, expected 0x%02X", line_number,
+		            record[count - 1], (guint8)(record[count - 1] - sum));
 		return FALSE;
 	}
 
 	switch (type) {
 	case RECORD_DATA: {
 		guint64 address = (guint64)*base + offset;
-		if (address + record_length > G_MAXUINT32 + (guint64)1) {
+		gsize first = record_length;
+		if (state->segment_mode && (gsize)offset + record_length > 0x10000) {
+			/* the spec's segment arithmetic: the offset wraps inside the 64 KiB
+			 * segment, so the tail goes to the segment's start */
+			first = 0x10000 - offset;
+		} else if (address + record_length > G_MAXUINT32 + (guint64)1) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "line %u: data at 0x%08" G_GINT64_MODIFIER
-				    "x passes the 4 GiB address space",
-				    line_number, address);
+			            "line %u: data at 0x%08" G_GINT64_MODIFIER
+			            "x passes the 4 GiB address space",
+			            line_number, address);
 			return FALSE;
 		}
-		if (record_length == 0)
-			return TRUE;
-		if (state->run->len == 0 ||
-		    (guint64)state->run_start + state->run->len != address) {
-			parse_state_flush(state);
-			state->run_start = (guint32)address;
-		}
-		g_byte_array_append(state->run, payload, record_length);
+		parse_state_append(state, (guint32)address, payload, first);
+		parse_state_append(state, *base, payload + first, record_length - first);
 		return TRUE;
 	}
 	case RECORD_END_OF_FILE:
 		if (record_length != 0) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "line %u: end-of-file record carries %u data bytes", line_number,
-				    record_length);
+			            "line %u: end-of-file record carries %u data bytes",
+			            line_number, record_length);
 			return FALSE;
 		}
 		*done = TRUE;
@@ -168,9 +182,10 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 	case RECORD_EXTENDED_SEGMENT_ADDRESS:
 	case RECORD_EXTENDED_LINEAR_ADDRESS:
 		if (record_length != 2) {
-			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "line %u: address record type 0x%02X needs 2 data bytes, has %u",
-				    line_number, type, record_length);
+			g_set_error(
+			        error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
+			        "line %u: address record type 0x%02X needs 2 data bytes, has %u",
+			        line_number, type, record_length);
 			return FALSE;
 		}
 		/* segment: base = paragraph * 16; linear: the upper 16 address bits */
@@ -178,19 +193,20 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 			*base = (guint32)(payload[0] << 8 | payload[1]) << 4;
 		else
 			*base = (guint32)(payload[0] << 8 | payload[1]) << 16;
+		state->segment_mode = type == RECORD_EXTENDED_SEGMENT_ADDRESS;
 		return TRUE;
 	case RECORD_START_SEGMENT_ADDRESS:
 	case RECORD_START_LINEAR_ADDRESS: {
 		guint32 value;
 		if (record_length != 4) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "line %u: start address record type 0x%02X needs 4 data bytes, "
-				    "has %u",
-				    line_number, type, record_length);
+			            "line %u: start address record type 0x%02X needs 4 data bytes, "
+			            "has %u",
+			            line_number, type, record_length);
 			return FALSE;
 		}
 		value = (guint32)payload[0] << 24 | (guint32)payload[1] << 16 |
-			(guint32)payload[2] << 8 | payload[3];
+		        (guint32)payload[2] << 8 | payload[3];
 		/* CS:IP for type 03; a plain 32-bit address (EIP) for type 05 */
 		if (type == RECORD_START_SEGMENT_ADDRESS)
 			value = ((value >> 16) << 4) + (value & 0xFFFF);
@@ -199,7 +215,7 @@ ub_image_ihex_parse_record(ParseState *state, const gchar *line, gsize length, g
 	}
 	default:
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: unknown record type 0x%02X", line_number, type);
+		            "line %u: unknown record type 0x%02X", line_number, type);
 		return FALSE;
 	}
 }
@@ -228,12 +244,12 @@ ub_image_ihex_parse(UbImage *image, GBytes *blob, UbImageParseFlags flags, GErro
 			continue;
 		if (done) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "line %u: data after the end-of-file record", line_number);
+			            "line %u: data after the end-of-file record", line_number);
 			ok = FALSE;
 			break;
 		}
 		ok = ub_image_ihex_parse_record(&state, line, length, line_number, flags, &base,
-						&done, error);
+		                                &done, error);
 	}
 	if (ok)
 		parse_state_flush(&state);
@@ -242,12 +258,12 @@ ub_image_ihex_parse(UbImage *image, GBytes *blob, UbImageParseFlags flags, GErro
 		return FALSE;
 	if (!done) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-			    "line %u: file ends without an end-of-file record", line_number);
+		            "line %u: file ends without an end-of-file record", line_number);
 		return FALSE;
 	}
 	if (ub_image_get_chunks(image)->len == 0) {
 		g_set_error_literal(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "file holds no data records");
+		                    "file holds no data records");
 		return FALSE;
 	}
 	return TRUE;
@@ -288,7 +304,8 @@ ub_image_ihex_write(UbImage *image, GError **error)
 		while (done < size) {
 			guint32 here = address + (guint32)done;
 			gsize to_boundary = 0x10000 - (here & 0xFFFF);
-			guint8 length = (guint8)MIN(MIN(size - done, to_boundary), WRITE_RECORD_SIZE);
+			guint8 length =
+			        (guint8)MIN(MIN(size - done, to_boundary), WRITE_RECORD_SIZE);
 
 			if (!have_upper || here >> 16 != upper) {
 				guint8 value[2] = {(guint8)(here >> 24), (guint8)(here >> 16)};
@@ -297,13 +314,13 @@ ub_image_ihex_write(UbImage *image, GError **error)
 				have_upper = TRUE;
 			}
 			append_record(out, RECORD_DATA, (guint16)(here & 0xFFFF), data + done,
-				      length);
+			              length);
 			done += length;
 		}
 	}
 	if (ub_image_get_entry_point(image, &entry_point)) {
 		guint8 value[4] = {(guint8)(entry_point >> 24), (guint8)(entry_point >> 16),
-				   (guint8)(entry_point >> 8), (guint8)entry_point};
+		                   (guint8)(entry_point >> 8), (guint8)entry_point};
 		append_record(out, RECORD_START_LINEAR_ADDRESS, 0, value, 4);
 	}
 	append_record(out, RECORD_END_OF_FILE, 0, NULL, 0);

@@ -232,8 +232,9 @@ ub_image_read(UbImage *self, guint32 address, gsize size, guint8 fill, GError **
 
 	if (end > G_MAXUINT32 + (guint64)1) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_TOO_LARGE,
-			    "range 0x%08x + 0x%" G_GSIZE_MODIFIER "x passes the 4 GiB address space",
-			    address, size);
+		            "range 0x%08x + 0x%" G_GSIZE_MODIFIER
+		            "x passes the 4 GiB address space",
+		            address, size);
 		return NULL;
 	}
 	buffer = g_malloc(MAX(size, 1));
@@ -269,7 +270,7 @@ ub_image_flatten(UbImage *self, guint8 fill, GError **error)
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 	if (GET_PRIVATE(self)->chunks->len == 0) {
 		g_set_error_literal(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "image holds no data");
+		                    "image holds no data");
 		return NULL;
 	}
 	lowest = ub_image_get_lowest_address(self);
@@ -277,8 +278,8 @@ ub_image_flatten(UbImage *self, guint8 fill, GError **error)
 	/* a flat copy of an image spanning RAM and flash would be gigabytes: refuse */
 	if (end - lowest > 64 * 1024 * 1024) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_TOO_LARGE,
-			    "image spans 0x%08x-0x%08" G_GINT64_MODIFIER "x, too wide to flatten",
-			    lowest, end - 1);
+		            "image spans 0x%08x-0x%08" G_GINT64_MODIFIER "x, too wide to flatten",
+		            lowest, end - 1);
 		return NULL;
 	}
 	return ub_image_read(self, lowest, (gsize)(end - lowest), fill, error);
@@ -298,23 +299,26 @@ ub_image_check_overlap(UbImage *self, GError **error)
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 	priv = GET_PRIVATE(self);
 
-	/* sorted by start, so it is enough to compare each chunk with the furthest end so far */
-	for (guint i = 1; i < priv->chunks->len; i++) {
+	/* sorted by start: a chunk overlaps an earlier one exactly when it starts before the
+	 * furthest end seen so far; O(n) even for Intel HEX files with thousands of runs */
+	for (guint i = 1, furthest = 0; i < priv->chunks->len; i++) {
 		UbImageChunk *chunk = g_ptr_array_index(priv->chunks, i);
-		for (guint j = 0; j < i; j++) {
-			UbImageChunk *earlier = g_ptr_array_index(priv->chunks, j);
-			if (ub_image_chunk_get_end(earlier) > ub_image_chunk_get_address(chunk) &&
-			    ub_image_chunk_get_size(chunk) > 0) {
-				g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_OVERLAP,
-					    "range 0x%08x-0x%08" G_GINT64_MODIFIER
-					    "x overlaps range 0x%08x-0x%08" G_GINT64_MODIFIER "x",
-					    ub_image_chunk_get_address(chunk),
-					    ub_image_chunk_get_end(chunk) - 1,
-					    ub_image_chunk_get_address(earlier),
-					    ub_image_chunk_get_end(earlier) - 1);
-				return FALSE;
-			}
+		UbImageChunk *earlier = g_ptr_array_index(priv->chunks, furthest);
+
+		if (ub_image_chunk_get_size(chunk) == 0)
+			continue;
+		if (ub_image_chunk_get_end(earlier) > ub_image_chunk_get_address(chunk)) {
+			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_OVERLAP,
+			            "range 0x%08x-0x%08" G_GINT64_MODIFIER
+			            "x overlaps range 0x%08x-0x%08" G_GINT64_MODIFIER "x",
+			            ub_image_chunk_get_address(chunk),
+			            ub_image_chunk_get_end(chunk) - 1,
+			            ub_image_chunk_get_address(earlier),
+			            ub_image_chunk_get_end(earlier) - 1);
+			return FALSE;
 		}
+		if (ub_image_chunk_get_end(chunk) > ub_image_chunk_get_end(earlier))
+			furthest = i;
 	}
 	return TRUE;
 }
@@ -340,7 +344,7 @@ ub_image_check_flash(UbImage *self, guint32 flash_base, guint64 flash_size, GErr
 
 	if (priv->chunks->len == 0) {
 		g_set_error_literal(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-				    "image holds no data");
+		                    "image holds no data");
 		return FALSE;
 	}
 	for (guint i = 0; i < priv->chunks->len; i++) {
@@ -350,17 +354,17 @@ ub_image_check_flash(UbImage *self, guint32 flash_base, guint64 flash_size, GErr
 
 		if (start < flash_base || start >= flash_end) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_NOT_FLASH,
-				    "range 0x%08x-0x%08" G_GINT64_MODIFIER
-				    "x is outside flash 0x%08x-0x%08" G_GINT64_MODIFIER "x",
-				    start, end - 1, flash_base, flash_end - 1);
+			            "range 0x%08x-0x%08" G_GINT64_MODIFIER
+			            "x is outside flash 0x%08x-0x%08" G_GINT64_MODIFIER "x",
+			            start, end - 1, flash_base, flash_end - 1);
 			return FALSE;
 		}
 		if (end > flash_end) {
 			g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_TOO_LARGE,
-				    "range 0x%08x-0x%08" G_GINT64_MODIFIER
-				    "x runs %" G_GUINT64_FORMAT " bytes past the end of flash "
-				    "0x%08" G_GINT64_MODIFIER "x",
-				    start, end - 1, end - flash_end, flash_end - 1);
+			            "range 0x%08x-0x%08" G_GINT64_MODIFIER
+			            "x runs %" G_GUINT64_FORMAT " bytes past the end of flash "
+			            "0x%08" G_GINT64_MODIFIER "x",
+			            start, end - 1, end - flash_end, flash_end - 1);
 			return FALSE;
 		}
 	}
@@ -386,7 +390,7 @@ ub_image_parse(UbImage *self, GBytes *blob, UbImageParseFlags flags, GError **er
 	GET_PRIVATE(self)->has_entry_point = FALSE;
 	if (klass->parse == NULL) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_UNSUPPORTED,
-			    "%s cannot be parsed", G_OBJECT_TYPE_NAME(self));
+		            "%s cannot be parsed", G_OBJECT_TYPE_NAME(self));
 		return FALSE;
 	}
 	if (!klass->parse(self, blob, flags, error)) {
@@ -406,7 +410,7 @@ ub_image_write(UbImage *self, GError **error)
 	klass = UB_IMAGE_GET_CLASS(self);
 	if (klass->write == NULL) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_UNSUPPORTED,
-			    "%s cannot be written", G_OBJECT_TYPE_NAME(self));
+		            "%s cannot be written", G_OBJECT_TYPE_NAME(self));
 		return NULL;
 	}
 	return klass->write(self, error);
@@ -420,7 +424,8 @@ looks_like_ihex(const guint8 *data, gsize size)
 	gsize i = 0;
 	gsize digits = 0;
 
-	while (i < size && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+	while (i < size &&
+	       (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
 		i++;
 	if (i >= size || data[i] != ':')
 		return FALSE;

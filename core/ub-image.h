@@ -37,13 +37,13 @@ struct _UbImageClass {
 	gpointer padding[8];
 };
 
-UbImage *ub_image_new_from_file(const gchar *path, guint32 base, GError **error)
-    G_GNUC_WARN_UNUSED_RESULT;
-UbImage *ub_image_new_from_bytes(GBytes *blob, const gchar *filename, guint32 base, GError **error)
-    G_GNUC_WARN_UNUSED_RESULT;
+UbImage *ub_image_new_from_file(const gchar *path, guint32 base,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+UbImage *ub_image_new_from_bytes(GBytes *blob, const gchar *filename, guint32 base,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-gboolean ub_image_parse(UbImage *self, GBytes *blob, UbImageParseFlags flags, GError **error)
-    G_GNUC_WARN_UNUSED_RESULT;
+gboolean ub_image_parse(UbImage *self, GBytes *blob, UbImageParseFlags flags,
+                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
 GBytes *ub_image_write(UbImage *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 const gchar *ub_image_get_format(UbImage *self);
@@ -61,12 +61,12 @@ gsize ub_image_get_data_size(UbImage *self);
 gboolean ub_image_get_entry_point(UbImage *self, guint32 *entry_point);
 void ub_image_set_entry_point(UbImage *self, guint32 entry_point);
 
-GBytes *ub_image_read(UbImage *self, guint32 address, gsize size, guint8 fill, GError **error)
-    G_GNUC_WARN_UNUSED_RESULT;
+GBytes *ub_image_read(UbImage *self, guint32 address, gsize size, guint8 fill,
+                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 GBytes *ub_image_flatten(UbImage *self, guint8 fill, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 gboolean ub_image_check_overlap(UbImage *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_image_check_flash(UbImage *self, guint32 flash_base, guint64 flash_size,
-			      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

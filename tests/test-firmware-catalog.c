@@ -13,20 +13,20 @@ typedef struct {
 
 /* archive path -> shared/firmware file */
 static const gchar *const archive_layout[][2] = {
-    {"3.55/410_o_411_o_412/VESC_default.bin", "vesc-fw-3.55-410_o_411_o_412-VESC_default.bin"},
-    {"5.02/410_o_411_o_412/VESC_default.bin", "vesc-fw-5.02-410_o_411_o_412-VESC_default.bin"},
-    {"6.05/410_o_411_o_412/VESC_default.bin", "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin"},
-    /* a variant: listed only on request */
-    {"6.05/410_o_411_o_412/VESC_default_no_hw_limits.bin",
-     "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin"},
-    {"6.05/60/VESC_default.bin", "vesc-fw-6.05-60-VESC_default.bin"},
-    {"6.05/UNITY/VESC_default.bin", "vesc-fw-6.05-UNITY-VESC_default.bin"},
-    /* a UNITY build filed under 60: the binary decides, not the folder */
-    {"6.05/60/VESC_misfiled.bin", "vesc-fw-6.05-UNITY-VESC_default.bin"},
-    {"7.00/410_o_411_o_412/VESC_default.bin", "vesc-fw-7.00-410_o_411_o_412-VESC_default.bin"},
-    {"bootloaders/40_o_47_o_48_o_410_o_411_o_412_o_DAS_RS.bin",
-     "vesc-bl-40_o_47_o_48_o_410_o_411_o_412_o_DAS_RS.bin"},
-    {"bootloaders/generic.bin", "vesc-bl-generic.bin"},
+        {"3.55/410_o_411_o_412/VESC_default.bin", "vesc-fw-3.55-410_o_411_o_412-VESC_default.bin"},
+        {"5.02/410_o_411_o_412/VESC_default.bin", "vesc-fw-5.02-410_o_411_o_412-VESC_default.bin"},
+        {"6.05/410_o_411_o_412/VESC_default.bin", "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin"},
+        /* a variant: listed only on request */
+        {"6.05/410_o_411_o_412/VESC_default_no_hw_limits.bin",
+         "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin"},
+        {"6.05/60/VESC_default.bin", "vesc-fw-6.05-60-VESC_default.bin"},
+        {"6.05/UNITY/VESC_default.bin", "vesc-fw-6.05-UNITY-VESC_default.bin"},
+        /* a UNITY build filed under 60: the binary decides, not the folder */
+        {"6.05/60/VESC_misfiled.bin", "vesc-fw-6.05-UNITY-VESC_default.bin"},
+        {"7.00/410_o_411_o_412/VESC_default.bin", "vesc-fw-7.00-410_o_411_o_412-VESC_default.bin"},
+        {"bootloaders/40_o_47_o_48_o_410_o_411_o_412_o_DAS_RS.bin",
+         "vesc-bl-40_o_47_o_48_o_410_o_411_o_412_o_DAS_RS.bin"},
+        {"bootloaders/generic.bin", "vesc-bl-generic.bin"},
 };
 
 static void
@@ -60,7 +60,8 @@ fixture_setup(Fixture *fixture, gconstpointer user_data)
 	fixture->root = g_dir_make_tmp("unbrick-catalog-XXXXXX", &error);
 	g_assert_no_error(error);
 	for (guint i = 0; i < G_N_ELEMENTS(archive_layout); i++) {
-		g_autofree gchar *link = g_build_filename(fixture->root, archive_layout[i][0], NULL);
+		g_autofree gchar *link =
+		        g_build_filename(fixture->root, archive_layout[i][0], NULL);
 		g_autofree gchar *target = g_build_filename(shared, archive_layout[i][1], NULL);
 		g_autofree gchar *dir = g_path_get_dirname(link);
 
@@ -139,15 +140,15 @@ test_catalog_sorted(Fixture *fixture, gconstpointer user_data)
 	g_assert_cmpstr(last_app, ==, "3.55/410_o_411_o_412/VESC_default.bin");
 	/* the 3.55 binary does not state its version: the archive folder does */
 	g_assert_cmpstr(ub_firmware_entry_get_version_string(g_ptr_array_index(entries, 7)), ==,
-			"3.55");
-	g_assert_cmpstr(ub_firmware_info_get_version_string(ub_firmware_entry_get_info(
-			    g_ptr_array_index(entries, 7))),
-			==, "unknown");
+	                "3.55");
+	g_assert_cmpstr(ub_firmware_info_get_version_string(
+	                        ub_firmware_entry_get_info(g_ptr_array_index(entries, 7))),
+	                ==, "unknown");
 
 	skipped = ub_firmware_catalog_get_skipped(fixture->catalog);
 	g_assert_cmpuint(g_strv_length((gchar **)skipped), ==, 1);
 	g_assert_true(g_str_has_suffix(skipped[0], "6.05/broken.hex: line 1: record too "
-						   "short (4 bytes, at least 5 needed)"));
+	                                           "short (4 bytes, at least 5 needed)"));
 }
 
 static void
@@ -172,19 +173,19 @@ test_catalog_filter_by_board(Fixture *fixture, gconstpointer user_data)
 	for_focbox = ub_firmware_catalog_list_for_board(fixture->catalog, focbox, FALSE);
 	text_focbox = describe(fixture, for_focbox);
 	g_assert_cmpstr(text_focbox, ==,
-			"7.00/410_o_411_o_412/VESC_default.bin "
-			"6.05/410_o_411_o_412/VESC_default.bin "
-			"5.02/410_o_411_o_412/VESC_default.bin "
-			"3.55/410_o_411_o_412/VESC_default.bin");
+	                "7.00/410_o_411_o_412/VESC_default.bin "
+	                "6.05/410_o_411_o_412/VESC_default.bin "
+	                "5.02/410_o_411_o_412/VESC_default.bin "
+	                "3.55/410_o_411_o_412/VESC_default.bin");
 
 	for_focbox_all = ub_firmware_catalog_list_for_board(fixture->catalog, focbox, TRUE);
 	text_focbox_all = describe(fixture, for_focbox_all);
 	g_assert_cmpstr(text_focbox_all, ==,
-			"7.00/410_o_411_o_412/VESC_default.bin "
-			"6.05/410_o_411_o_412/VESC_default.bin "
-			"6.05/410_o_411_o_412/VESC_default_no_hw_limits.bin "
-			"5.02/410_o_411_o_412/VESC_default.bin "
-			"3.55/410_o_411_o_412/VESC_default.bin");
+	                "7.00/410_o_411_o_412/VESC_default.bin "
+	                "6.05/410_o_411_o_412/VESC_default.bin "
+	                "6.05/410_o_411_o_412/VESC_default_no_hw_limits.bin "
+	                "5.02/410_o_411_o_412/VESC_default.bin "
+	                "3.55/410_o_411_o_412/VESC_default.bin");
 
 	/* the misfiled UNITY build in 60/ is not offered for a VESC 6 */
 	for_vesc6 = ub_firmware_catalog_list_for_board(fixture->catalog, vesc6, TRUE);
@@ -220,7 +221,7 @@ test_catalog_bootloader_offer(Fixture *fixture, gconstpointer user_data)
 	for_vesc6 = relative(fixture, entry);
 	g_assert_cmpstr(for_vesc6, ==, "bootloaders/generic.bin");
 	g_assert_cmphex(ub_firmware_info_get_flash_address(ub_firmware_entry_get_info(entry)), ==,
-			0x080E0000);
+	                0x080E0000);
 }
 
 static void
@@ -232,8 +233,9 @@ test_catalog_no_bootloader(void)
 
 	g_assert_null(ub_firmware_catalog_pick_bootloader(catalog, board, &error));
 	g_assert_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND);
-	g_assert_cmpstr(error->message, ==, "no bootloader for 60 and no generic.bin in the "
-					    "catalogue");
+	g_assert_cmpstr(error->message, ==,
+	                "no bootloader for 60 and no generic.bin in the "
+	                "catalogue");
 }
 
 static void
@@ -288,11 +290,11 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add("/core/firmware-catalog/sorted", Fixture, NULL, fixture_setup,
-		   test_catalog_sorted, fixture_teardown);
+	           test_catalog_sorted, fixture_teardown);
 	g_test_add("/core/firmware-catalog/filter-by-board", Fixture, NULL, fixture_setup,
-		   test_catalog_filter_by_board, fixture_teardown);
+	           test_catalog_filter_by_board, fixture_teardown);
 	g_test_add("/core/firmware-catalog/bootloader-offer", Fixture, NULL, fixture_setup,
-		   test_catalog_bootloader_offer, fixture_teardown);
+	           test_catalog_bootloader_offer, fixture_teardown);
 	g_test_add_func("/core/firmware-catalog/no-bootloader", test_catalog_no_bootloader);
 	g_test_add_func("/core/firmware-catalog/single-file", test_catalog_single_file);
 	g_test_add_func("/core/firmware-catalog/parse-version", test_catalog_parse_version);

@@ -3,6 +3,7 @@
  * each holds), flash dumps, and the wrong-hardware guard. */
 #include <string.h>
 
+#include "ub-firmware-demo.h"
 #include "ub-firmware-info.h"
 #include "ub-image-bin.h"
 #include "ub-vesc-layout.h"
@@ -21,29 +22,28 @@ typedef struct {
 } KnownImage;
 
 static const KnownImage known_images[] = {
-    {"vesc-fw-3.55-410_o_411_o_412-VESC_default.bin", UB_FIRMWARE_KIND_APPLICATION, "410",
-     "unknown", UB_FIRMWARE_LAYOUT_384K, UB_FIRMWARE_CONFIG_ERASED, 393208, 0x0800C001,
-     0x08000000, NULL},
-    {"vesc-fw-5.02-410_o_411_o_412-VESC_default.bin", UB_FIRMWARE_KIND_APPLICATION, "410",
-     "unknown", UB_FIRMWARE_LAYOUT_384K, UB_FIRMWARE_CONFIG_ERASED, 393208, 0x0800C001,
-     0x08000000, NULL},
-    {"vesc-fw-6.05-410_o_411_o_412-VESC_default.bin", UB_FIRMWARE_KIND_APPLICATION, "410",
-     "6.05", UB_FIRMWARE_LAYOUT_512K, UB_FIRMWARE_CONFIG_ZEROED, 524280, 0x0800C001,
-     0x08000000, "820e853e"},
-    {"vesc-fw-7.00-410_o_411_o_412-VESC_default.bin", UB_FIRMWARE_KIND_APPLICATION, "410",
-     "7.00", UB_FIRMWARE_LAYOUT_512K, UB_FIRMWARE_CONFIG_ZEROED, 524280, 0x0800C001,
-     0x08000000, "26af69484014b6771d02e68c22f4cb96645b5f22"},
-    {"vesc-fw-6.05-60-VESC_default.bin", UB_FIRMWARE_KIND_APPLICATION, "60", "6.05",
-     UB_FIRMWARE_LAYOUT_512K, UB_FIRMWARE_CONFIG_ZEROED, 524280, 0x0800C001, 0x08000000, NULL},
-    {"vesc-fw-6.05-UNITY-VESC_default.bin", UB_FIRMWARE_KIND_APPLICATION, "UNITY", "6.05",
-     UB_FIRMWARE_LAYOUT_512K, UB_FIRMWARE_CONFIG_ZEROED, 524280, 0x0800C001, 0x08000000,
-     NULL},
-    {"vesc-bl-40_o_47_o_48_o_410_o_411_o_412_o_DAS_RS.bin", UB_FIRMWARE_KIND_BOOTLOADER,
-     "40,47,48,410,411,412,DAS_RS", "unknown", UB_FIRMWARE_LAYOUT_UNKNOWN,
-     UB_FIRMWARE_CONFIG_UNKNOWN, 5776, 0x080E0551, 0x080E0000, NULL},
-    {"vesc-bl-generic.bin", UB_FIRMWARE_KIND_BOOTLOADER, "", "unknown",
-     UB_FIRMWARE_LAYOUT_UNKNOWN, UB_FIRMWARE_CONFIG_UNKNOWN, 5280, 0x080E04F1, 0x080E0000,
-     NULL},
+        {"vesc-fw-3.55-410_o_411_o_412-VESC_default.bin", UB_FIRMWARE_KIND_APPLICATION, "410",
+         "unknown", UB_FIRMWARE_LAYOUT_384K, UB_FIRMWARE_CONFIG_ERASED, 393208, 0x0800C001,
+         0x08000000, NULL},
+        {"vesc-fw-5.02-410_o_411_o_412-VESC_default.bin", UB_FIRMWARE_KIND_APPLICATION, "410",
+         "unknown", UB_FIRMWARE_LAYOUT_384K, UB_FIRMWARE_CONFIG_ERASED, 393208, 0x0800C001,
+         0x08000000, NULL},
+        {"vesc-fw-6.05-410_o_411_o_412-VESC_default.bin", UB_FIRMWARE_KIND_APPLICATION, "410",
+         "6.05", UB_FIRMWARE_LAYOUT_512K, UB_FIRMWARE_CONFIG_ZEROED, 524280, 0x0800C001, 0x08000000,
+         "820e853e"},
+        {"vesc-fw-7.00-410_o_411_o_412-VESC_default.bin", UB_FIRMWARE_KIND_APPLICATION, "410",
+         "7.00", UB_FIRMWARE_LAYOUT_512K, UB_FIRMWARE_CONFIG_ZEROED, 524280, 0x0800C001, 0x08000000,
+         "26af69484014b6771d02e68c22f4cb96645b5f22"},
+        {"vesc-fw-6.05-60-VESC_default.bin", UB_FIRMWARE_KIND_APPLICATION, "60", "6.05",
+         UB_FIRMWARE_LAYOUT_512K, UB_FIRMWARE_CONFIG_ZEROED, 524280, 0x0800C001, 0x08000000, NULL},
+        {"vesc-fw-6.05-UNITY-VESC_default.bin", UB_FIRMWARE_KIND_APPLICATION, "UNITY", "6.05",
+         UB_FIRMWARE_LAYOUT_512K, UB_FIRMWARE_CONFIG_ZEROED, 524280, 0x0800C001, 0x08000000, NULL},
+        {"vesc-bl-40_o_47_o_48_o_410_o_411_o_412_o_DAS_RS.bin", UB_FIRMWARE_KIND_BOOTLOADER,
+         "40,47,48,410,411,412,DAS_RS", "unknown", UB_FIRMWARE_LAYOUT_UNKNOWN,
+         UB_FIRMWARE_CONFIG_UNKNOWN, 5776, 0x080E0551, 0x080E0000, NULL},
+        {"vesc-bl-generic.bin", UB_FIRMWARE_KIND_BOOTLOADER, "", "unknown",
+         UB_FIRMWARE_LAYOUT_UNKNOWN, UB_FIRMWARE_CONFIG_UNKNOWN, 5280, 0x080E04F1, 0x080E0000,
+         NULL},
 };
 
 static gchar *
@@ -102,21 +102,22 @@ test_firmware_identify_shared(void)
 		g_assert_cmpint(ub_firmware_info_get_kind(info), ==, known->kind);
 		if (known->kind == UB_FIRMWARE_KIND_BOOTLOADER) {
 			names = join_strv(ub_firmware_info_get_bootloader_hw_names(info));
-			g_assert_cmpuint(g_strv_length((gchar **)ub_firmware_info_get_hw_names(info)),
-					 ==, 0);
+			g_assert_cmpuint(
+			        g_strv_length((gchar **)ub_firmware_info_get_hw_names(info)), ==,
+			        0);
 			g_assert_cmpint(ub_firmware_info_get_bootloader_generic(info), ==,
-					known->hw_names[0] == '\0');
+			                known->hw_names[0] == '\0');
 			/* both 2022+ builds: heatshrink-capable */
 			g_assert_cmpint(ub_firmware_info_get_bootloader_compression(info), ==, 1);
 		} else {
 			names = join_strv(ub_firmware_info_get_hw_names(info));
 			g_assert_cmpint(ub_firmware_info_get_hw_source(info), ==,
-					UB_FIRMWARE_HW_SOURCE_UAVCAN_NAME);
+			                UB_FIRMWARE_HW_SOURCE_UAVCAN_NAME);
 		}
 		g_assert_cmpstr(names, ==, known->hw_names);
 		g_assert_cmpstr(ub_firmware_info_get_version_string(info), ==, known->version);
 		g_assert_cmpint(ub_firmware_info_get_version(info, NULL, NULL), ==,
-				g_strcmp0(known->version, "unknown") != 0);
+		                g_strcmp0(known->version, "unknown") != 0);
 		g_assert_cmpint(ub_firmware_info_get_layout(info), ==, known->layout);
 		g_assert_cmpint(ub_firmware_info_get_config(info), ==, known->config);
 		g_assert_cmpuint(ub_firmware_info_get_size(info), ==, known->size);
@@ -156,8 +157,8 @@ test_firmware_wrong_hardware_focbox(void)
 	const gchar *unity_board[] = {"unity", NULL};
 	g_autoptr(UbFirmwareInfo) unity = identify_shared("vesc-fw-6.05-UNITY-VESC_default.bin");
 	g_autoptr(UbFirmwareInfo) vesc6 = identify_shared("vesc-fw-6.05-60-VESC_default.bin");
-	g_autoptr(UbFirmwareInfo) right = identify_shared(
-	    "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin");
+	g_autoptr(UbFirmwareInfo) right =
+	        identify_shared("vesc-fw-6.05-410_o_411_o_412-VESC_default.bin");
 	g_autoptr(GError) error = NULL;
 
 	if (unity == NULL || vesc6 == NULL || right == NULL) {
@@ -167,13 +168,13 @@ test_firmware_wrong_hardware_focbox(void)
 	g_assert_false(ub_firmware_info_check_compatible(unity, focbox, &error));
 	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_HARDWARE);
 	g_assert_cmpstr(error->message, ==,
-			"firmware is built for VESC hardware \"UNITY\", the board is \"410\"");
+	                "firmware is built for VESC hardware \"UNITY\", the board is \"410\"");
 	g_clear_error(&error);
 
 	g_assert_false(ub_firmware_info_check_compatible(vesc6, focbox, &error));
 	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_HARDWARE);
 	g_assert_cmpstr(error->message, ==,
-			"firmware is built for VESC hardware \"60\", the board is \"410\"");
+	                "firmware is built for VESC hardware \"60\", the board is \"410\"");
 	g_clear_error(&error);
 
 	g_assert_true(ub_firmware_info_check_compatible(right, focbox, &error));
@@ -189,8 +190,8 @@ test_firmware_bootloader_compatible(void)
 	const gchar *focbox[] = {"410", NULL};
 	const gchar *vesc6[] = {"60", NULL};
 	const gchar *das[] = {"das_rs", NULL};
-	g_autoptr(UbFirmwareInfo) specific = identify_shared(
-	    "vesc-bl-40_o_47_o_48_o_410_o_411_o_412_o_DAS_RS.bin");
+	g_autoptr(UbFirmwareInfo) specific =
+	        identify_shared("vesc-bl-40_o_47_o_48_o_410_o_411_o_412_o_DAS_RS.bin");
 	g_autoptr(UbFirmwareInfo) generic = identify_shared("vesc-bl-generic.bin");
 	g_autoptr(GError) error = NULL;
 
@@ -204,8 +205,8 @@ test_firmware_bootloader_compatible(void)
 	g_assert_false(ub_firmware_info_check_compatible(specific, vesc6, &error));
 	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_HARDWARE);
 	g_assert_cmpstr(error->message, ==,
-			"bootloader serves VESC hardware \"40\", \"47\", \"48\", \"410\", "
-			"\"411\", \"412\", \"DAS_RS\", the board is \"60\"");
+	                "bootloader serves VESC hardware \"40\", \"47\", \"48\", \"410\", "
+	                "\"411\", \"412\", \"DAS_RS\", the board is \"60\"");
 	g_clear_error(&error);
 	g_assert_true(ub_firmware_info_check_compatible(generic, vesc6, &error));
 	g_assert_true(ub_firmware_info_check_compatible(generic, focbox, &error));
@@ -264,7 +265,7 @@ test_firmware_terminal_fallback(void)
 	names = join_strv(ub_firmware_info_get_hw_names(info));
 	g_assert_cmpstr(names, ==, "410");
 	g_assert_cmpint(ub_firmware_info_get_hw_source(info), ==,
-			UB_FIRMWARE_HW_SOURCE_TERMINAL_STRING);
+	                UB_FIRMWARE_HW_SOURCE_TERMINAL_STRING);
 
 	/* the bare name counts only between its two anchors */
 	no_anchor = patched_copy(patched, "Hardware: %s", "Hardwire: %s");
@@ -300,8 +301,8 @@ test_firmware_known_names_whole_strings(void)
 	g_assert_false(ub_firmware_info_check_compatible(info, board, &error));
 	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_HARDWARE);
 	g_assert_cmpstr(error->message, ==,
-			"image names no VESC hardware, so it cannot be confirmed to fit the "
-			"board \"60\"");
+	                "image names no VESC hardware, so it cannot be confirmed to fit the "
+	                "board \"60\"");
 
 	/* a no-CAN build (GESC) keeps its name as a free string */
 	data = g_bytes_unref_to_data(g_bytes_ref(patched), &size);
@@ -311,7 +312,7 @@ test_firmware_known_names_whole_strings(void)
 	names = join_strv(ub_firmware_info_get_hw_names(gesc_info));
 	g_assert_cmpstr(names, ==, "GESC");
 	g_assert_cmpint(ub_firmware_info_get_hw_source(gesc_info), ==,
-			UB_FIRMWARE_HW_SOURCE_KNOWN_NAME);
+	                UB_FIRMWARE_HW_SOURCE_KNOWN_NAME);
 }
 
 /* a 1 MB read-back laid out as a chip that ran this firmware */
@@ -324,8 +325,7 @@ make_dump(GBytes *app, GBytes *bootloader, gboolean with_config, GBytes *staged)
 	if (app != NULL)
 		memcpy(flash, g_bytes_get_data(app, NULL), g_bytes_get_size(app));
 	/* erased config sectors, as a mass erase + .bin write with 0xFF gap leaves them... */
-	memset(flash + (UB_VESC_CONFIG_ADDRESS - UB_VESC_FLASH_ADDRESS), 0xFF,
-	       UB_VESC_CONFIG_SIZE);
+	memset(flash + (UB_VESC_CONFIG_ADDRESS - UB_VESC_FLASH_ADDRESS), 0xFF, UB_VESC_CONFIG_SIZE);
 	if (with_config) {
 		/* ...or one valid EEPROM-emulation page (status 0x0000) with a variable */
 		guint8 *page = flash + (UB_VESC_CONFIG_ADDRESS - UB_VESC_FLASH_ADDRESS);
@@ -371,10 +371,9 @@ test_firmware_dump(void)
 	g_assert_cmpstr(ub_firmware_info_get_version_string(info), ==, "6.05");
 	g_assert_cmpint(ub_firmware_info_get_layout(info), ==, UB_FIRMWARE_LAYOUT_512K);
 	g_assert_cmpint(ub_firmware_info_get_config(info), ==, UB_FIRMWARE_CONFIG_DATA);
-	g_assert_cmpint(ub_firmware_info_get_app_presence(info), ==,
-			UB_FIRMWARE_PRESENCE_PRESENT);
+	g_assert_cmpint(ub_firmware_info_get_app_presence(info), ==, UB_FIRMWARE_PRESENCE_PRESENT);
 	g_assert_cmpint(ub_firmware_info_get_bootloader_presence(info), ==,
-			UB_FIRMWARE_PRESENCE_PRESENT);
+	                UB_FIRMWARE_PRESENCE_PRESENT);
 	sub = ub_firmware_info_get_bootloader(info);
 	g_assert_nonnull(sub);
 	g_assert_cmpuint(ub_firmware_info_get_size(sub), ==, 5280);
@@ -405,19 +404,20 @@ test_firmware_dump_matches_file(void)
 			continue;
 		from_file = identify_bytes(app, NULL);
 		dump = make_dump(app, NULL, FALSE, NULL);
-		from_dump = ub_firmware_info_new_from_dump(dump, UB_VESC_FLASH_ADDRESS, NULL, &error);
+		from_dump =
+		        ub_firmware_info_new_from_dump(dump, UB_VESC_FLASH_ADDRESS, NULL, &error);
 		g_assert_no_error(error);
 		file_names = join_strv(ub_firmware_info_get_hw_names(from_file));
 		dump_names = join_strv(ub_firmware_info_get_hw_names(from_dump));
 		g_assert_cmpstr(file_names, ==, dump_names);
 		g_assert_cmpstr(ub_firmware_info_get_version_string(from_file), ==,
-				ub_firmware_info_get_version_string(from_dump));
+		                ub_firmware_info_get_version_string(from_dump));
 		g_assert_cmpint(ub_firmware_info_get_layout(from_file), ==,
-				ub_firmware_info_get_layout(from_dump));
+		                ub_firmware_info_get_layout(from_dump));
 		g_assert_cmpint(ub_firmware_info_get_config(from_dump), ==,
-				UB_FIRMWARE_CONFIG_ERASED);
+		                UB_FIRMWARE_CONFIG_ERASED);
 		g_assert_cmpint(ub_firmware_info_get_bootloader_presence(from_dump), ==,
-				UB_FIRMWARE_PRESENCE_ABSENT);
+		                UB_FIRMWARE_PRESENCE_ABSENT);
 	}
 }
 
@@ -432,7 +432,7 @@ test_firmware_dump_erased(void)
 	g_assert_no_error(error);
 	g_assert_cmpint(ub_firmware_info_get_app_presence(info), ==, UB_FIRMWARE_PRESENCE_ABSENT);
 	g_assert_cmpint(ub_firmware_info_get_bootloader_presence(info), ==,
-			UB_FIRMWARE_PRESENCE_ABSENT);
+	                UB_FIRMWARE_PRESENCE_ABSENT);
 	g_assert_cmpint(ub_firmware_info_get_config(info), ==, UB_FIRMWARE_CONFIG_ERASED);
 	g_assert_cmpuint(g_strv_length((gchar **)ub_firmware_info_get_hw_names(info)), ==, 0);
 	g_assert_cmpstr(ub_firmware_info_get_version_string(info), ==, "unknown");
@@ -450,10 +450,9 @@ test_firmware_dump_partial(void)
 
 	info = ub_firmware_info_new_from_dump(dump, UB_VESC_FLASH_ADDRESS, NULL, &error);
 	g_assert_no_error(error);
-	g_assert_cmpint(ub_firmware_info_get_app_presence(info), ==,
-			UB_FIRMWARE_PRESENCE_PRESENT);
+	g_assert_cmpint(ub_firmware_info_get_app_presence(info), ==, UB_FIRMWARE_PRESENCE_PRESENT);
 	g_assert_cmpint(ub_firmware_info_get_bootloader_presence(info), ==,
-			UB_FIRMWARE_PRESENCE_UNKNOWN);
+	                UB_FIRMWARE_PRESENCE_UNKNOWN);
 	g_assert_cmpint(ub_firmware_info_get_config(info), ==, UB_FIRMWARE_CONFIG_UNKNOWN);
 	g_assert_true(ub_firmware_info_get_vector_table(info, NULL, NULL));
 }
@@ -474,20 +473,76 @@ test_firmware_split_names(void)
 	g_assert_false(ub_firmware_hw_name_equal("60", "60_MK3"));
 }
 
+/* the project's own stand-in image identifies like an archive build, in both layouts */
+static void
+test_firmware_demo_image(void)
+{
+	const UbFirmwareLayout layouts[] = {UB_FIRMWARE_LAYOUT_384K, UB_FIRMWARE_LAYOUT_512K};
+	const UbFirmwareConfig fills[] = {UB_FIRMWARE_CONFIG_ERASED, UB_FIRMWARE_CONFIG_ZEROED};
+	const gsize sizes[] = {393208, 524280};
+	const gchar *focbox[] = {"410", NULL};
+	const gchar *vesc6[] = {"60", NULL};
+
+	for (guint i = 0; i < G_N_ELEMENTS(layouts); i++) {
+		g_autoptr(UbImage) image = NULL;
+		g_autoptr(UbFirmwareInfo) info = NULL;
+		g_autoptr(GError) error = NULL;
+		g_autofree gchar *names = NULL;
+		guint32 reset_vector = 0;
+
+		image = ub_firmware_demo_image_new("410", layouts[i], &error);
+		g_assert_no_error(error);
+		g_assert_true(ub_image_check_flash(image, 0x08000000, 0x100000, &error));
+		info = ub_firmware_info_new_from_image(image, NULL, &error);
+		g_assert_no_error(error);
+		g_assert_cmpint(ub_firmware_info_get_kind(info), ==, UB_FIRMWARE_KIND_APPLICATION);
+		names = join_strv(ub_firmware_info_get_hw_names(info));
+		g_assert_cmpstr(names, ==, "410");
+		g_assert_cmpstr(ub_firmware_info_get_version_string(info), ==, "unknown");
+		g_assert_cmpint(ub_firmware_info_get_layout(info), ==, layouts[i]);
+		g_assert_cmpint(ub_firmware_info_get_config(info), ==, fills[i]);
+		g_assert_cmpuint(ub_firmware_info_get_size(info), ==, sizes[i]);
+		g_assert_true(ub_firmware_info_get_vector_table(info, NULL, &reset_vector));
+		g_assert_cmphex(reset_vector, ==, 0x0800C001);
+		g_assert_true(ub_firmware_info_check_compatible(info, focbox, &error));
+		g_assert_false(ub_firmware_info_check_compatible(info, vesc6, &error));
+		g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_HARDWARE);
+	}
+}
+
+static void
+test_firmware_demo_image_invalid(void)
+{
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(GError) error = NULL;
+
+	image = ub_firmware_demo_image_new("", UB_FIRMWARE_LAYOUT_512K, &error);
+	g_assert_null(image);
+	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID);
+	g_clear_error(&error);
+	image = ub_firmware_demo_image_new("410", UB_FIRMWARE_LAYOUT_UNKNOWN, &error);
+	g_assert_null(image);
+	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_UNSUPPORTED);
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/core/firmware/identify-shared", test_firmware_identify_shared);
-	g_test_add_func("/core/firmware/wrong-hardware-focbox", test_firmware_wrong_hardware_focbox);
-	g_test_add_func("/core/firmware/bootloader-compatible", test_firmware_bootloader_compatible);
+	g_test_add_func("/core/firmware/wrong-hardware-focbox",
+	                test_firmware_wrong_hardware_focbox);
+	g_test_add_func("/core/firmware/bootloader-compatible",
+	                test_firmware_bootloader_compatible);
 	g_test_add_func("/core/firmware/terminal-fallback", test_firmware_terminal_fallback);
 	g_test_add_func("/core/firmware/known-names-whole-strings",
-			test_firmware_known_names_whole_strings);
+	                test_firmware_known_names_whole_strings);
 	g_test_add_func("/core/firmware/dump", test_firmware_dump);
 	g_test_add_func("/core/firmware/dump-matches-file", test_firmware_dump_matches_file);
 	g_test_add_func("/core/firmware/dump-erased", test_firmware_dump_erased);
 	g_test_add_func("/core/firmware/dump-partial", test_firmware_dump_partial);
 	g_test_add_func("/core/firmware/split-names", test_firmware_split_names);
+	g_test_add_func("/core/firmware/demo-image", test_firmware_demo_image);
+	g_test_add_func("/core/firmware/demo-image-invalid", test_firmware_demo_image_invalid);
 	return g_test_run();
 }

@@ -65,7 +65,7 @@ test_image_read_fills_gaps(void)
 	flat = ub_image_flatten(UB_IMAGE(image), 0xAA, &error);
 	g_assert_no_error(error);
 	g_assert_cmpmem(g_bytes_get_data(flat, NULL), g_bytes_get_size(flat), expected,
-			sizeof(expected));
+	                sizeof(expected));
 }
 
 static void
@@ -228,11 +228,11 @@ static void
 test_image_ihex_segments(void)
 {
 	const gchar *text = ":020000021000EC\r\n"
-			    ":04001000DEADBEEFB4\r\n"
-			    ":0400000312345678E5\r\n"
-			    ":020000022000DC\r\n"
-			    ":02FFFE000102FE\r\n"
-			    ":00000001FF\r\n";
+	                    ":04001000DEADBEEFB4\r\n"
+	                    ":0400000312345678E5\r\n"
+	                    ":020000022000DC\r\n"
+	                    ":02FFFE000102FE\r\n"
+	                    ":00000001FF\r\n";
 	g_autoptr(GBytes) blob = g_bytes_new_static(text, strlen(text));
 	g_autoptr(UbImage) image = NULL;
 	g_autoptr(GError) error = NULL;
@@ -252,6 +252,32 @@ test_image_ihex_segments(void)
 	g_assert_cmphex(entry_point, ==, 0x12340 + 0x5678);
 }
 
+/* in segment mode (type 02) offsets wrap inside the 64 KiB segment: FFFE, FFFF, 0000, 0001 */
+static void
+test_image_ihex_segment_wrap(void)
+{
+	const gchar *text = ":020000021000EC\n"
+	                    ":04FFFE00AABBCCDDF1\n"
+	                    ":00000001FF\n";
+	g_autoptr(GBytes) blob = g_bytes_new_static(text, strlen(text));
+	g_autoptr(UbImageIhex) image = ub_image_ihex_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) head = NULL;
+	g_autoptr(GBytes) tail = NULL;
+	const guint8 expected_head[] = {0xCC, 0xDD};
+	const guint8 expected_tail[] = {0xAA, 0xBB};
+
+	g_assert_true(ub_image_parse(UB_IMAGE(image), blob, UB_IMAGE_PARSE_FLAG_NONE, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(ub_image_get_chunks(UB_IMAGE(image))->len, ==, 2);
+	assert_chunk(UB_IMAGE(image), 0, 0x10000, 2);
+	assert_chunk(UB_IMAGE(image), 1, 0x1FFFE, 2);
+	head = ub_image_read(UB_IMAGE(image), 0x10000, 2, 0xFF, &error);
+	tail = ub_image_read(UB_IMAGE(image), 0x1FFFE, 2, 0xFF, &error);
+	g_assert_cmpmem(g_bytes_get_data(head, NULL), 2, expected_head, 2);
+	g_assert_cmpmem(g_bytes_get_data(tail, NULL), 2, expected_tail, 2);
+}
+
 typedef struct {
 	const gchar *text;
 	const gchar *message;
@@ -261,26 +287,29 @@ static void
 test_image_ihex_corrupt(void)
 {
 	const CorruptCase cases[] = {
-	    {":020000040800F2\n:1000000000080020010400080104000801040008A2\n:00000001FF\n",
-	     "line 2: checksum 0xA2 is wrong, expected 0xA1"},
-	    {":020000040800F2\n\n:10000000000800200104000801040G0801040008A1\n:00000001FF\n",
-	     "line 3, column 31: 'G' is not a hex digit"},
-	    {"020000040800F2\n:00000001FF\n", "line 1: record does not start with ':'"},
-	    {":020000040800F2\n:0400000000080020\n:00000001FF\n", "line 2: length field says 4 "
-	     "data bytes, record holds 3"},
-	    {":020000040800F2\n:0100000000FF\n", "line 2: file ends without an end-of-file "
-	     "record"},
-	    {":020000040800F2\n:0100000000FF\n:00000001FF\n:0100000000FF\n",
-	     "line 4: data after the end-of-file record"},
-	    {":0100000600F9\n:00000001FF\n", "line 1: unknown record type 0x06"},
-	    {":0100000000F\n:00000001FF\n", "line 1: odd number of hex digits (11)"},
-	    {":03000004080000F1\n:00000001FF\n", "line 1: address record type 0x04 needs 2 data bytes, has 3"},
-	    {":00000005FB\n:00000001FF\n", "line 1: start address record type 0x05 needs 4 data bytes, has 0"},
-	    {":00000001FF\n", "file holds no data records"},
-	    {":0000\n", "line 1: record too short (2 bytes, at least 5 needed)"},
-	    {":01000001AA54\n", "line 1: end-of-file record carries 1 data bytes"},
-	    {":02000004FFFFFC\n:02FFFF000102FD\n:00000001FF\n", "line 2: data at 0xffffffff "
-	     "passes the 4 GiB address space"},
+	        {":020000040800F2\n:1000000000080020010400080104000801040008A2\n:00000001FF\n",
+	         "line 2: checksum 0xA2 is wrong, expected 0xA1"},
+	        {":020000040800F2\n\n:10000000000800200104000801040G0801040008A1\n:00000001FF\n",
+	         "line 3, column 31: 'G' is not a hex digit"},
+	        {"020000040800F2\n:00000001FF\n", "line 1: record does not start with ':'"},
+	        {":020000040800F2\n:0400000000080020\n:00000001FF\n", "line 2: length field says 4 "
+	                                                              "data bytes, record holds 3"},
+	        {":020000040800F2\n:0100000000FF\n", "line 2: file ends without an end-of-file "
+	                                             "record"},
+	        {":020000040800F2\n:0100000000FF\n:00000001FF\n:0100000000FF\n",
+	         "line 4: data after the end-of-file record"},
+	        {":0100000600F9\n:00000001FF\n", "line 1: unknown record type 0x06"},
+	        {":0100000000F\n:00000001FF\n", "line 1: odd number of hex digits (11)"},
+	        {":03000004080000F1\n:00000001FF\n",
+	         "line 1: address record type 0x04 needs 2 data bytes, has 3"},
+	        {":00000005FB\n:00000001FF\n",
+	         "line 1: start address record type 0x05 needs 4 data bytes, has 0"},
+	        {":00000001FF\n", "file holds no data records"},
+	        {":0000\n", "line 1: record too short (2 bytes, at least 5 needed)"},
+	        {":01000001AA54\n", "line 1: end-of-file record carries 1 data bytes"},
+	        {":02000004FFFFFC\n:02FFFF000102FD\n:00000001FF\n",
+	         "line 2: data at 0xffffffff "
+	         "passes the 4 GiB address space"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -289,8 +318,8 @@ test_image_ihex_corrupt(void)
 		g_autoptr(GError) error = NULL;
 
 		g_test_message("case %u: %s", i, cases[i].message);
-		g_assert_false(ub_image_parse(UB_IMAGE(image), blob, UB_IMAGE_PARSE_FLAG_NONE,
-					      &error));
+		g_assert_false(
+		        ub_image_parse(UB_IMAGE(image), blob, UB_IMAGE_PARSE_FLAG_NONE, &error));
 		g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID);
 		g_assert_cmpstr(error->message, ==, cases[i].message);
 		g_assert_cmpuint(ub_image_get_chunks(UB_IMAGE(image))->len, ==, 0);
@@ -442,20 +471,24 @@ static void
 test_image_elf_corrupt(void)
 {
 	const CorruptBinaryCase cases[] = {
-	    {corrupt_elf_truncate_header, "offset 0x28: file ends inside the 52-byte ELF header"},
-	    {corrupt_elf_magic, "offset 0x0: no ELF magic"},
-	    {corrupt_elf_class, "offset 0x4: ELF class 2 is not 32-bit"},
-	    {corrupt_elf_machine, "offset 0x12: machine 62 is not ARM (40)"},
-	    {corrupt_elf_type, "offset 0x10: ELF type 1 is not an executable (2); object files "
-			       "have no load addresses"},
-	    {corrupt_elf_phnum, "offset 0x34: 200 program headers of 32 bytes run past the end "
-				"of the file (0x248)"},
-	    {corrupt_elf_segment_offset, "offset 0x54: segment 1 data 0x7ffffff0+0x20 runs past "
-					 "the end of the file (0x248)"},
-	    {corrupt_elf_filesz, "offset 0x54: segment 1 has p_filesz 0x1000 larger than p_memsz "
-				 "0x20"},
-	    {corrupt_elf_paddr_wrap, "offset 0x54: segment 1 at 0xfffffff0+0x20 passes the 4 GiB "
-				     "address space"},
+	        {corrupt_elf_truncate_header,
+	         "offset 0x28: file ends inside the 52-byte ELF header"},
+	        {corrupt_elf_magic, "offset 0x0: no ELF magic"},
+	        {corrupt_elf_class, "offset 0x4: ELF class 2 is not 32-bit"},
+	        {corrupt_elf_machine, "offset 0x12: machine 62 is not ARM (40)"},
+	        {corrupt_elf_type, "offset 0x10: ELF type 1 is not an executable (2); object files "
+	                           "have no load addresses"},
+	        {corrupt_elf_phnum, "offset 0x34: 200 program headers of 32 bytes run past the end "
+	                            "of the file (0x248)"},
+	        {corrupt_elf_segment_offset,
+	         "offset 0x54: segment 1 data 0x7ffffff0+0x20 runs past "
+	         "the end of the file (0x248)"},
+	        {corrupt_elf_filesz,
+	         "offset 0x54: segment 1 has p_filesz 0x1000 larger than p_memsz "
+	         "0x20"},
+	        {corrupt_elf_paddr_wrap,
+	         "offset 0x54: segment 1 at 0xfffffff0+0x20 passes the 4 GiB "
+	         "address space"},
 	};
 
 	run_corrupt_cases("sample.elf", UB_TYPE_IMAGE_ELF, cases, G_N_ELEMENTS(cases));
@@ -596,31 +629,35 @@ static void
 test_image_dfuse_corrupt(void)
 {
 	const CorruptBinaryCase cases[] = {
-	    {corrupt_dfuse_crc, "offset 0x28f: DFU suffix CRC 0xa31cc2e4 is wrong, file data "
-				"gives 0xbcb15de9"},
-	    {corrupt_dfuse_signature, "offset 0x28b: DFU suffix signature \"UFD\" missing"},
-	    {corrupt_dfuse_truncated, "offset 0x14: file too short for DfuSe prefix and DFU "
-				      "suffix"},
-	    {corrupt_dfuse_prefix, "offset 0x0: DfuSe prefix signature missing"},
-	    {corrupt_dfuse_version, "offset 0x5: DfuSe version 2, expected 1"},
-	    {corrupt_dfuse_image_size, "offset 0x6: DFUImageSize 4096, but the file holds 643 "
-				       "bytes before the suffix"},
-	    {corrupt_dfuse_too_many_targets, "offset 0x283: target 2 prefix runs past the end of "
-					     "the image"},
-	    {corrupt_dfuse_too_few_targets, "offset 0x165: 286 stray bytes after the last "
-					    "target"},
-	    {corrupt_dfuse_target_signature, "offset 0x165: target 1 signature \"Target\" "
-					     "missing"},
-	    {corrupt_dfuse_target_size, "offset 0x115: target 0 size 4294967040 runs past the end "
-					"of the image"},
-	    {corrupt_dfuse_element_size, "offset 0x139: element 1 of target 0: 4096 bytes run "
-					 "past the target's end"},
-	    {corrupt_dfuse_extra_element, "offset 0x165: element 2 of target 0 runs past the "
-					  "target's end"},
-	    {corrupt_dfuse_missing_element, "offset 0x115: target 0 declares 72 bytes but its 1 "
-					    "elements use 24"},
-	    {corrupt_dfuse_address_wrap, "offset 0x135: element at 0xfffffff0+0x28 passes the 4 "
-					 "GiB address space"},
+	        {corrupt_dfuse_crc, "offset 0x28f: DFU suffix CRC 0xa31cc2e4 is wrong, file data "
+	                            "gives 0xbcb15de9"},
+	        {corrupt_dfuse_signature, "offset 0x28b: DFU suffix signature \"UFD\" missing"},
+	        {corrupt_dfuse_truncated, "offset 0x14: file too short for DfuSe prefix and DFU "
+	                                  "suffix"},
+	        {corrupt_dfuse_prefix, "offset 0x0: DfuSe prefix signature missing"},
+	        {corrupt_dfuse_version, "offset 0x5: DfuSe version 2, expected 1"},
+	        {corrupt_dfuse_image_size, "offset 0x6: DFUImageSize 4096, but the file holds 643 "
+	                                   "bytes before the suffix"},
+	        {corrupt_dfuse_too_many_targets,
+	         "offset 0x283: target 2 prefix runs past the end of "
+	         "the image"},
+	        {corrupt_dfuse_too_few_targets, "offset 0x165: 286 stray bytes after the last "
+	                                        "target"},
+	        {corrupt_dfuse_target_signature, "offset 0x165: target 1 signature \"Target\" "
+	                                         "missing"},
+	        {corrupt_dfuse_target_size,
+	         "offset 0x115: target 0 size 4294967040 runs past the end "
+	         "of the image"},
+	        {corrupt_dfuse_element_size, "offset 0x139: element 1 of target 0: 4096 bytes run "
+	                                     "past the target's end"},
+	        {corrupt_dfuse_extra_element, "offset 0x165: element 2 of target 0 runs past the "
+	                                      "target's end"},
+	        {corrupt_dfuse_missing_element,
+	         "offset 0x115: target 0 declares 72 bytes but its 1 "
+	         "elements use 24"},
+	        {corrupt_dfuse_address_wrap,
+	         "offset 0x135: element at 0xfffffff0+0x28 passes the 4 "
+	         "GiB address space"},
 	};
 
 	run_corrupt_cases("sample.dfu", UB_TYPE_IMAGE_DFUSE, cases, G_N_ELEMENTS(cases));
@@ -639,8 +676,8 @@ test_image_dfuse_ignore_checksum(void)
 
 	corrupt_dfuse_crc(data, &size);
 	blob = g_bytes_new(data, size);
-	g_assert_true(ub_image_parse(UB_IMAGE(image), blob, UB_IMAGE_PARSE_FLAG_IGNORE_CHECKSUM,
-				     &error));
+	g_assert_true(
+	        ub_image_parse(UB_IMAGE(image), blob, UB_IMAGE_PARSE_FLAG_IGNORE_CHECKSUM, &error));
 	g_assert_no_error(error);
 	g_assert_cmpuint(ub_image_get_chunks(UB_IMAGE(image))->len, ==, 3);
 }
@@ -685,8 +722,9 @@ assert_same_chunks(UbImage *a, UbImage *b)
 		UbImageChunk *chunk_a = g_ptr_array_index(chunks_a, i);
 		UbImageChunk *chunk_b = g_ptr_array_index(chunks_b, i);
 		g_assert_cmphex(ub_image_chunk_get_address(chunk_a), ==,
-				ub_image_chunk_get_address(chunk_b));
-		assert_bytes_equal(ub_image_chunk_get_data(chunk_a), ub_image_chunk_get_data(chunk_b));
+		                ub_image_chunk_get_address(chunk_b));
+		assert_bytes_equal(ub_image_chunk_get_data(chunk_a),
+		                   ub_image_chunk_get_data(chunk_b));
 	}
 }
 
@@ -696,7 +734,7 @@ static void
 test_image_roundtrip_all_formats(void)
 {
 	const GType types[] = {UB_TYPE_IMAGE_BIN, UB_TYPE_IMAGE_IHEX, UB_TYPE_IMAGE_ELF,
-			       UB_TYPE_IMAGE_DFUSE};
+	                       UB_TYPE_IMAGE_DFUSE};
 	g_autoptr(GBytes) first = make_pattern(0x30, 9);
 	g_autoptr(GBytes) second = make_pattern(0x1003, 77);
 
@@ -765,6 +803,7 @@ main(int argc, char **argv)
 	g_test_add_func("/core/image/bin/errors", test_image_bin_errors);
 	g_test_add_func("/core/image/ihex/sample", test_image_ihex_sample);
 	g_test_add_func("/core/image/ihex/segments", test_image_ihex_segments);
+	g_test_add_func("/core/image/ihex/segment-wrap", test_image_ihex_segment_wrap);
 	g_test_add_func("/core/image/ihex/corrupt", test_image_ihex_corrupt);
 	g_test_add_func("/core/image/detect-by-extension", test_image_detect_by_extension);
 	g_test_add_func("/core/image/missing-file", test_image_missing_file);
@@ -775,9 +814,9 @@ main(int argc, char **argv)
 	g_test_add_func("/core/image/dfuse/corrupt", test_image_dfuse_corrupt);
 	g_test_add_func("/core/image/dfuse/ignore-checksum", test_image_dfuse_ignore_checksum);
 	g_test_add_func("/core/image/ihex/write-matches-objcopy",
-			test_image_ihex_write_matches_objcopy);
+	                test_image_ihex_write_matches_objcopy);
 	g_test_add_func("/core/image/roundtrip-all-formats", test_image_roundtrip_all_formats);
 	g_test_add_func("/core/image/dfuse/write-matches-sample",
-			test_image_dfuse_write_matches_sample);
+	                test_image_dfuse_write_matches_sample);
 	return g_test_run();
 }
