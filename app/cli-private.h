@@ -48,6 +48,13 @@ typedef struct {
 /* commands (app/cli-COMMAND.c) */
 int ub_cli_probe(int argc, char **argv);
 int ub_cli_info(int argc, char **argv);
+/* flash engine (app/cli-flash.c) */
+int ub_cli_backup(int argc, char **argv);
+int ub_cli_flash(int argc, char **argv);
+int ub_cli_verify(int argc, char **argv);
+int ub_cli_erase(int argc, char **argv);
+int ub_cli_restore(int argc, char **argv);
+int ub_cli_unlock(int argc, char **argv);
 
 /* shared helpers (app/cli-common.c) */
 const char *ub_cli_exit_codes_help(void);

@@ -57,6 +57,7 @@ typedef enum {
 	UB_FLASH_ERROR_LOW_VOLTAGE,	/* supply too low for the requested parallelism */
 	UB_FLASH_ERROR_NO_BACKUP,	/* backup could not be written */
 	UB_FLASH_ERROR_FAILED,
+	UB_FLASH_ERROR_WOULD_WIPE_CONFIG, /* image has data where the board keeps its settings */
 } UbFlashError;
 
 /* firmware images and their files */

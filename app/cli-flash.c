@@ -1,0 +1,569 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * unbrick-cli backup FILE
+ * unbrick-cli flash IMAGE [--address A] [--wipe-config] [--no-backup]
+ * unbrick-cli verify IMAGE [--address A]
+ * unbrick-cli erase [--mass | --sectors LIST]
+ * unbrick-cli restore BACKUP
+ * unbrick-cli unlock [--erase-all]
+ * All take --json (JSON lines: progress events, then the result), --sim BOARD, --serial.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli-private.h"
+#include "ub-error.h"
+#include "ub-flash-job.h"
+#include "ub-image.h"
+
+typedef struct {
+	const char *command;
+	gboolean json;
+	gboolean bar;
+	gboolean drawn;
+	UbProgress *progress;
+} UbCliFlashUi;
+
+/* options every flash command takes */
+typedef struct {
+	gboolean json;
+	gboolean verbose;
+	gboolean no_backup;
+	gboolean wipe_config;
+	gboolean no_reset;
+	gboolean direct;
+	char *sim;
+	char *serial;
+	char *backup_dir;
+} UbCliFlashOptions;
+
+static void
+ub_cli_flash_options_clear(UbCliFlashOptions *options)
+{
+	g_free(options->sim);
+	g_free(options->serial);
+	g_free(options->backup_dir);
+}
+
+static void
+ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gboolean changes_flash)
+{
+	const GOptionEntry common[] = {
+	        {"json", 0, 0, G_OPTION_ARG_NONE, &options->json,
+	         N_("Print JSON lines (progress events, then the result)"), NULL},
+	        {"sim", 0, 0, G_OPTION_ARG_STRING, &options->sim,
+	         N_("Use the in-process simulator with this bench (e.g. focbox)"), N_("BOARD")},
+	        {"serial", 0, 0, G_OPTION_ARG_STRING, &options->serial,
+	         N_("Use the probe with this serial number"), N_("SERIAL")},
+	        {"no-reset", 0, 0, G_OPTION_ARG_NONE, &options->no_reset,
+	         N_("Leave the chip halted at the end"), NULL},
+	        {"direct", 0, 0, G_OPTION_ARG_NONE, &options->direct,
+	         N_("Do not use the SRAM flash loader (slower)"), NULL},
+	        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &options->verbose, N_("Show debug messages"),
+	         NULL},
+	        {NULL}};
+	const GOptionEntry changing[] = {
+	        {"no-backup", 0, 0, G_OPTION_ARG_NONE, &options->no_backup,
+	         N_("Do not back the flash up first"), NULL},
+	        {"wipe-config", 0, 0, G_OPTION_ARG_NONE, &options->wipe_config,
+	         N_("Also erase and write sectors 1-2, where a VESC keeps its settings"), NULL},
+	        {"backup-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->backup_dir,
+	         N_("Where to keep automatic backups"), N_("DIR")},
+	        {NULL}};
+
+	g_option_context_add_main_entries(context, common, GETTEXT_PACKAGE);
+	if (changes_flash)
+		g_option_context_add_main_entries(context, changing, GETTEXT_PACKAGE);
+}
+
+static UbFlashJobFlags
+ub_cli_flash_flags(UbCliFlashOptions *options)
+{
+	UbFlashJobFlags flags = UB_FLASH_JOB_FLAG_NONE;
+
+	if (options->no_backup)
+		flags |= UB_FLASH_JOB_FLAG_NO_BACKUP;
+	if (options->wipe_config)
+		flags |= UB_FLASH_JOB_FLAG_WIPE_CONFIG;
+	if (options->no_reset)
+		flags |= UB_FLASH_JOB_FLAG_NO_RESET;
+	if (options->direct)
+		flags |= UB_FLASH_JOB_FLAG_NO_LOADER;
+	return flags;
+}
+
+static gboolean
+ub_cli_flash_parse_address(const char *text, guint32 *address)
+{
+	guint64 value = 0;
+
+	if (g_str_has_prefix(text, "0x") || g_str_has_prefix(text, "0X"))
+		return g_ascii_string_to_unsigned(text + 2, 16, 0, G_MAXUINT32, &value, NULL) &&
+		       (*address = (guint32)value, TRUE);
+	if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT32, &value, NULL))
+		return FALSE;
+	*address = (guint32)value;
+	return TRUE;
+}
+
+/* "0,3-6,11" */
+static GArray *
+ub_cli_flash_parse_sectors(const char *text)
+{
+	g_autoptr(GArray) sectors = g_array_new(FALSE, FALSE, sizeof(guint));
+	g_auto(GStrv) parts = g_strsplit(text, ",", -1);
+
+	for (guint i = 0; parts[i] != NULL; i++) {
+		g_auto(GStrv) range = g_strsplit(g_strstrip(parts[i]), "-", 2);
+		guint64 first = 0;
+		guint64 last = 0;
+
+		if (!g_ascii_string_to_unsigned(range[0], 10, 0, 63, &first, NULL))
+			return NULL;
+		last = first;
+		if (range[1] != NULL &&
+		    !g_ascii_string_to_unsigned(range[1], 10, first, 63, &last, NULL))
+			return NULL;
+		for (guint64 s = first; s <= last; s++) {
+			guint sector = (guint)s;
+			g_array_append_val(sectors, sector);
+		}
+	}
+	return sectors->len > 0 ? g_steal_pointer(&sectors) : NULL;
+}
+
+static void
+ub_cli_flash_draw_bar(UbCliFlashUi *ui, guint percentage, const char *step)
+{
+	guint64 rate = ub_progress_get_rate(ui->progress);
+	gint64 eta = ub_progress_get_eta(ui->progress);
+	char bar[31];
+	g_autofree char *rate_text = NULL;
+	g_autofree char *eta_text = NULL;
+	guint filled = MIN(percentage, 100u) * 30 / 100;
+
+	for (guint i = 0; i < 30; i++)
+		bar[i] = i < filled ? '#' : '-';
+	bar[30] = '\0';
+	rate_text = rate > 0 ? g_format_size(rate) : g_strdup("");
+	if (eta >= 0)
+		/* TRANSLATORS: time left, minutes:seconds */
+		eta_text = g_strdup_printf(_("%u:%02u left"), (guint)(eta / 60), (guint)(eta % 60));
+	else
+		eta_text = g_strdup("");
+	g_printerr("\r[%s] %3u%%  %-8s %s%s  %s\033[K", bar, percentage, step != NULL ? step : "",
+	           rate_text, rate > 0 ? "/s" : "", eta_text);
+	ui->drawn = TRUE;
+}
+
+static void
+ub_cli_flash_progress_cb(UbProgress *progress, guint percentage, guint status, const char *step,
+                         gpointer user_data)
+{
+	UbCliFlashUi *ui = user_data;
+
+	if (ui->json) {
+		g_autoptr(JsonBuilder) builder = json_builder_new();
+		g_autoptr(JsonGenerator) generator = json_generator_new();
+		g_autoptr(JsonNode) root = NULL;
+		g_autofree char *text = NULL;
+
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "event");
+		json_builder_add_string_value(builder, "progress");
+		json_builder_set_member_name(builder, "percentage");
+		json_builder_add_int_value(builder, percentage);
+		json_builder_set_member_name(builder, "status");
+		json_builder_add_string_value(builder, ub_status_to_string((UbStatus)status));
+		json_builder_set_member_name(builder, "step");
+		json_builder_add_string_value(builder, step != NULL ? step : "");
+		json_builder_set_member_name(builder, "rate");
+		json_builder_add_int_value(builder, (gint64)ub_progress_get_rate(progress));
+		json_builder_set_member_name(builder, "eta");
+		json_builder_add_int_value(builder, ub_progress_get_eta(progress));
+		json_builder_end_object(builder);
+		root = json_builder_get_root(builder);
+		json_generator_set_root(generator, root);
+		text = json_generator_to_data(generator, NULL);
+		g_print("%s\n", text);
+		fflush(stdout);
+		return;
+	}
+	if (ui->bar)
+		ub_cli_flash_draw_bar(ui, percentage, ub_status_to_string((UbStatus)status));
+}
+
+static void
+ub_cli_flash_print_json_line(JsonNode *node)
+{
+	g_autoptr(JsonGenerator) generator = json_generator_new();
+	g_autofree char *text = NULL;
+
+	json_generator_set_root(generator, node);
+	text = json_generator_to_data(generator, NULL);
+	g_print("%s\n", text);
+}
+
+static void
+ub_cli_flash_print_result(UbFlashJob *job, const GError *error)
+{
+	g_autoptr(JsonNode) report = ub_flash_job_to_json(job);
+	JsonObject *object = json_node_get_object(report);
+
+	json_object_set_string_member(object, "event", "result");
+	json_object_set_boolean_member(object, "ok", error == NULL);
+	if (error != NULL) {
+		JsonObject *detail = json_object_new();
+		json_object_set_string_member(detail, "domain", g_quark_to_string(error->domain));
+		json_object_set_int_member(detail, "code", error->code);
+		json_object_set_string_member(detail, "message", error->message);
+		json_object_set_object_member(object, "error", detail);
+	}
+	ub_cli_flash_print_json_line(report);
+}
+
+static void
+ub_cli_flash_print_summary(UbFlashJob *job)
+{
+	UbFlashStats stats = {0};
+	const char *backup = ub_flash_job_get_backup_path(job);
+
+	ub_flash_job_get_stats(job, &stats);
+	switch (ub_flash_job_get_kind(job)) {
+	case UB_FLASH_JOB_KIND_BACKUP:
+		g_print(_("Backup written to %s\n"), backup);
+		return;
+	case UB_FLASH_JOB_KIND_VERIFY:
+		g_print(_("The flash matches the image.\n"));
+		return;
+	case UB_FLASH_JOB_KIND_UNLOCK:
+		g_print(_("Protection removed.\n"));
+		return;
+	case UB_FLASH_JOB_KIND_ERASE:
+		g_print(ngettext("%u sector erased and checked.\n",
+		                 "%u sectors erased and checked.\n", stats.sectors_erased),
+		        stats.sectors_erased);
+		break;
+	case UB_FLASH_JOB_KIND_FLASH:
+	case UB_FLASH_JOB_KIND_RESTORE:
+	default: {
+		g_autofree char *size = g_format_size(stats.bytes_programmed);
+		/* TRANSLATORS: %1$s is a size like "360 kB", %2$u a count of sectors */
+		g_print(ngettext("Written and verified: %1$s in %2$u sector.\n",
+		                 "Written and verified: %1$s in %2$u sectors.\n",
+		                 stats.sectors_erased),
+		        size, stats.sectors_erased);
+		break;
+	}
+	}
+	if (backup != NULL)
+		g_print(_("The previous contents are saved in %s\n"), backup);
+}
+
+static void
+ub_cli_flash_print_state(UbFlashJob *job)
+{
+	switch (ub_flash_job_get_stage(job)) {
+	case UB_FLASH_JOB_STAGE_CHANGING:
+		g_printerr("%s\n", _("The chip is only partly written and may not start. Run the "
+		                     "same command again to finish."));
+		break;
+	case UB_FLASH_JOB_STAGE_WRITTEN:
+		g_printerr("%s\n", _("The chip is written but was not verified. Run the same "
+		                     "command again to check it."));
+		break;
+	case UB_FLASH_JOB_STAGE_NOT_STARTED:
+	case UB_FLASH_JOB_STAGE_CONNECTED:
+	case UB_FLASH_JOB_STAGE_BACKED_UP:
+		g_printerr("%s\n", _("Nothing on the chip was changed."));
+		break;
+	case UB_FLASH_JOB_STAGE_DONE:
+	default:
+		break;
+	}
+	if (ub_flash_job_get_backup_path(job) != NULL)
+		g_printerr(_("The previous contents are saved in %s\n"),
+		           ub_flash_job_get_backup_path(job));
+}
+
+static UbDevice *
+ub_cli_flash_device(UbCliFlashOptions *options)
+{
+	if (options->verbose)
+		g_log_set_debug_enabled(TRUE);
+	return options->sim != NULL ? ub_device_new_for_sim(options->sim)
+	                            : ub_device_new_for_serial(options->serial);
+}
+
+/* runs one job on a new device, shows progress, prints the outcome; returns the exit code */
+static int
+ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind kind,
+                 UbImage *image, const char *file, GArray *sectors, UbFlashJobFlags extra)
+{
+	g_autoptr(UbDevice) device = ub_cli_flash_device(options);
+	g_autoptr(UbFlashJob) job = ub_flash_job_new(device, kind);
+	g_autoptr(UbProgress) progress = ub_progress_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GError) error_close = NULL;
+	UbCliFlashUi ui = {command, options->json, FALSE, FALSE, progress};
+	UbCliWait wait;
+	gboolean ok;
+
+	if (image != NULL)
+		ub_flash_job_set_image(job, image);
+	if (file != NULL)
+		ub_flash_job_set_backup_file(job, file);
+	if (sectors != NULL)
+		ub_flash_job_set_sectors(job, (const guint *)sectors->data, sectors->len);
+	ub_flash_job_set_flags(job, ub_cli_flash_flags(options) | extra);
+	if (options->backup_dir != NULL)
+		ub_flash_job_set_backup_dir(job, options->backup_dir);
+
+	ui.bar = !options->json && isatty(STDERR_FILENO);
+	g_signal_connect(progress, "changed", G_CALLBACK(ub_cli_flash_progress_cb), &ui);
+	ub_cli_wait_init(&wait);
+	ub_flash_job_run_async(job, progress, wait.cancellable, ub_cli_wait_cb, &wait);
+	ok = ub_flash_job_run_finish(job, ub_cli_wait_run(&wait), &error);
+	/* leave debug mode either way */
+	ub_device_close_async(device, NULL, ub_cli_wait_cb, &wait);
+	if (!ub_device_close_finish(device, ub_cli_wait_run(&wait), &error_close))
+		g_debug("closing: %s", error_close->message);
+	ub_cli_wait_clear(&wait);
+	g_signal_handlers_disconnect_by_data(progress, &ui);
+	if (ui.drawn)
+		g_printerr("\n");
+
+	if (options->json)
+		ub_cli_flash_print_result(job, ok ? NULL : error);
+	if (!ok) {
+		int code = ub_cli_report_error(command, error);
+		if (!options->json)
+			ub_cli_flash_print_state(job);
+		return code;
+	}
+	if (!options->json)
+		ub_cli_flash_print_summary(job);
+	return UB_CLI_EXIT_OK;
+}
+
+static UbImage *
+ub_cli_flash_load_image(const char *path, const char *address_text, int *code)
+{
+	g_autoptr(GError) error = NULL;
+	guint32 address = UB_IMAGE_DEFAULT_BASE;
+	UbImage *image;
+
+	if (address_text != NULL && !ub_cli_flash_parse_address(address_text, &address)) {
+		g_printerr(_("unbrick-cli: \"%s\" is not an address\n"), address_text);
+		*code = UB_CLI_EXIT_USAGE;
+		return NULL;
+	}
+	image = ub_image_new_from_file(path, address, &error);
+	if (image == NULL)
+		*code = ub_cli_report_error("flash", error);
+	return image;
+}
+
+static gboolean
+ub_cli_flash_one_argument(GOptionContext *context, int *argc, char ***argv, const char *what)
+{
+	g_autoptr(GError) error = NULL;
+
+	g_option_context_set_description(context, ub_cli_exit_codes_help());
+	if (!g_option_context_parse(context, argc, argv, &error)) {
+		g_printerr("unbrick-cli: %s\n", error->message);
+		return FALSE;
+	}
+	if (what == NULL) {
+		if (*argc > 1) {
+			g_printerr(_("unbrick-cli: unexpected argument \"%s\"\n"), (*argv)[1]);
+			return FALSE;
+		}
+		return TRUE;
+	}
+	if (*argc != 2) {
+		/* TRANSLATORS: %s names the missing argument, e.g. IMAGE */
+		g_printerr(_("unbrick-cli: give exactly one %s\n"), what);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+int
+ub_cli_backup(int argc, char **argv)
+{
+	UbCliFlashOptions options = {0};
+	g_autoptr(GOptionContext) context = g_option_context_new(_("FILE"));
+	int code;
+
+	g_option_context_set_summary(context, _("Read the whole flash and the option bytes into "
+	                                        "FILE, with a FILE.json description beside it."));
+	ub_cli_flash_add_common(context, &options, FALSE);
+	if (!ub_cli_flash_one_argument(context, &argc, &argv, "FILE")) {
+		ub_cli_flash_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
+	}
+	code = ub_cli_flash_run("backup", &options, UB_FLASH_JOB_KIND_BACKUP, NULL, argv[1], NULL,
+	                        UB_FLASH_JOB_FLAG_NONE);
+	ub_cli_flash_options_clear(&options);
+	return code;
+}
+
+int
+ub_cli_flash(int argc, char **argv)
+{
+	UbCliFlashOptions options = {0};
+	g_autofree char *address = NULL;
+	const GOptionEntry entries[] = {{"address", 0, 0, G_OPTION_ARG_STRING, &address,
+	                                 N_("Where a raw .bin goes (default 0x08000000)"),
+	                                 N_("ADDRESS")},
+	                                {NULL}};
+	g_autoptr(GOptionContext) context = g_option_context_new(_("IMAGE"));
+	g_autoptr(UbImage) image = NULL;
+	int code = UB_CLI_EXIT_OK;
+
+	g_option_context_set_summary(
+	        context,
+	        _("Back the flash up, erase the sectors IMAGE needs, write it and verify it. "
+	          "A VESC's settings in sectors 1-2 are kept unless --wipe-config is given."));
+	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	ub_cli_flash_add_common(context, &options, TRUE);
+	if (!ub_cli_flash_one_argument(context, &argc, &argv, "IMAGE")) {
+		ub_cli_flash_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
+	}
+	image = ub_cli_flash_load_image(argv[1], address, &code);
+	if (image != NULL)
+		code = ub_cli_flash_run("flash", &options, UB_FLASH_JOB_KIND_FLASH, image, NULL,
+		                        NULL, UB_FLASH_JOB_FLAG_NONE);
+	ub_cli_flash_options_clear(&options);
+	return code;
+}
+
+int
+ub_cli_verify(int argc, char **argv)
+{
+	UbCliFlashOptions options = {0};
+	g_autofree char *address = NULL;
+	const GOptionEntry entries[] = {
+	        {"address", 0, 0, G_OPTION_ARG_STRING, &address,
+	         N_("Where a raw .bin goes (default 0x08000000)"), N_("ADDRESS")},
+	        {"wipe-config", 0, 0, G_OPTION_ARG_NONE, &options.wipe_config,
+	         N_("Also compare sectors 1-2, where a VESC keeps its settings"), NULL},
+	        {NULL}};
+	g_autoptr(GOptionContext) context = g_option_context_new(_("IMAGE"));
+	g_autoptr(UbImage) image = NULL;
+	int code = UB_CLI_EXIT_OK;
+
+	g_option_context_set_summary(context, _("Compare the flash with IMAGE."));
+	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	ub_cli_flash_add_common(context, &options, FALSE);
+	if (!ub_cli_flash_one_argument(context, &argc, &argv, "IMAGE")) {
+		ub_cli_flash_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
+	}
+	image = ub_cli_flash_load_image(argv[1], address, &code);
+	if (image != NULL)
+		code = ub_cli_flash_run("verify", &options, UB_FLASH_JOB_KIND_VERIFY, image, NULL,
+		                        NULL, UB_FLASH_JOB_FLAG_NONE);
+	ub_cli_flash_options_clear(&options);
+	return code;
+}
+
+int
+ub_cli_erase(int argc, char **argv)
+{
+	UbCliFlashOptions options = {0};
+	gboolean mass = FALSE;
+	g_autofree char *sectors_text = NULL;
+	const GOptionEntry entries[] = {
+	        {"mass", 0, 0, G_OPTION_ARG_NONE, &mass, N_("Erase the whole chip at once"), NULL},
+	        {"sectors", 0, 0, G_OPTION_ARG_STRING, &sectors_text,
+	         N_("Erase these sectors, e.g. 0,3-6"), N_("LIST")},
+	        {NULL}};
+	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+	g_autoptr(GArray) sectors = NULL;
+	int code;
+
+	g_option_context_set_summary(
+	        context, _("Back the flash up, then erase it: every sector but a VESC's settings "
+	                   "(sectors 1-2), the sectors given, or the whole chip with --mass."));
+	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	ub_cli_flash_add_common(context, &options, TRUE);
+	if (!ub_cli_flash_one_argument(context, &argc, &argv, NULL)) {
+		ub_cli_flash_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
+	}
+	if (mass && sectors_text != NULL) {
+		g_printerr("%s\n", _("unbrick-cli: --mass and --sectors exclude each other"));
+		ub_cli_flash_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
+	}
+	if (sectors_text != NULL) {
+		sectors = ub_cli_flash_parse_sectors(sectors_text);
+		if (sectors == NULL) {
+			g_printerr(_("unbrick-cli: \"%s\" is not a list of sectors\n"),
+			           sectors_text);
+			ub_cli_flash_options_clear(&options);
+			return UB_CLI_EXIT_USAGE;
+		}
+	}
+	code = ub_cli_flash_run("erase", &options, UB_FLASH_JOB_KIND_ERASE, NULL, NULL, sectors,
+	                        mass ? UB_FLASH_JOB_FLAG_MASS_ERASE : UB_FLASH_JOB_FLAG_NONE);
+	ub_cli_flash_options_clear(&options);
+	return code;
+}
+
+int
+ub_cli_restore(int argc, char **argv)
+{
+	UbCliFlashOptions options = {0};
+	g_autoptr(GOptionContext) context = g_option_context_new(_("BACKUP"));
+	int code;
+
+	g_option_context_set_summary(
+	        context,
+	        _("Write a backup made by unbrick back to the chip and verify it. A VESC's "
+	          "settings in sectors 1-2 are kept unless --wipe-config is given."));
+	ub_cli_flash_add_common(context, &options, TRUE);
+	if (!ub_cli_flash_one_argument(context, &argc, &argv, "BACKUP")) {
+		ub_cli_flash_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
+	}
+	code = ub_cli_flash_run("restore", &options, UB_FLASH_JOB_KIND_RESTORE, NULL, argv[1], NULL,
+	                        UB_FLASH_JOB_FLAG_NONE);
+	ub_cli_flash_options_clear(&options);
+	return code;
+}
+
+int
+ub_cli_unlock(int argc, char **argv)
+{
+	UbCliFlashOptions options = {0};
+	gboolean erase_all = FALSE;
+	const GOptionEntry entries[] = {
+	        {"erase-all", 0, 0, G_OPTION_ARG_NONE, &erase_all,
+	         N_("Agree that removing read protection erases the whole flash"), NULL},
+	        {NULL}};
+	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+	int code;
+
+	g_option_context_set_summary(
+	        context,
+	        _("Remove write protection, and read protection (level 1) when --erase-all "
+	          "is given: the chip then erases all of its flash."));
+	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	ub_cli_flash_add_common(context, &options, FALSE);
+	if (!ub_cli_flash_one_argument(context, &argc, &argv, NULL)) {
+		ub_cli_flash_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
+	}
+	code = ub_cli_flash_run("unlock", &options, UB_FLASH_JOB_KIND_UNLOCK, NULL, NULL, NULL,
+	                        erase_all ? UB_FLASH_JOB_FLAG_ERASE_ALL_CONSENT
+	                                  : UB_FLASH_JOB_FLAG_NONE);
+	ub_cli_flash_options_clear(&options);
+	return code;
+}

@@ -1,0 +1,1507 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "ub-error.h"
+#include "ub-flash-stm32f4.h"
+#include "ub-flash-stub.h"
+
+/* RM0090 §3.9.7 FLASH_CR */
+#define CR_PG (1u << 0)
+#define CR_SER (1u << 1)
+#define CR_MER (1u << 2)
+#define CR_SNB_SHIFT 3
+#define CR_PSIZE_SHIFT 8
+#define CR_STRT (1u << 16)
+#define CR_LOCK (1u << 31)
+/* RM0090 §3.9.8 FLASH_OPTCR */
+#define OPTCR_OPTLOCK (1u << 0)
+#define OPTCR_OPTSTRT (1u << 1)
+#define OPTCR_NWRP_SHIFT 16
+#define OPTCR_RDP_SHIFT 8
+#define SR_CLEAR 0xf3u
+
+/* RM0090 §3.5.1 key sequences */
+#define FLASH_KEY1 0x45670123u
+#define FLASH_KEY2 0xcdef89abu
+#define FLASH_OPTKEY1 0x08192a3bu
+#define FLASH_OPTKEY2 0x4c5d6e7fu
+
+/* xPSR with only the Thumb bit: Thread mode, no exception active */
+#define XPSR_THUMB 0x01000000u
+/* RM0090 §38.16.4: stop IWDG and WWDG while the core is halted */
+#define DBGMCU_APB1_FZ 0xe0042008u
+#define DBGMCU_WDG_STOP 0x1800u
+
+/* SRAM plan while the loader runs: code + control block, CRC table, then the ring */
+#define SRAM_BASE 0x20000000u
+#define STUB_ADDR SRAM_BASE
+#define STUB_MAX 0x400u
+#define TABLE_ADDR (SRAM_BASE + 0x400u)
+#define RING_ADDR (SRAM_BASE + 0x800u)
+#define SLOT_DATA 0x4000u
+#define SLOT_STRIDE (SLOT_DATA + 0x20u)
+#define SLOT_COUNT 7u
+/* granularity of the on-chip CRC and blank checks */
+#define VERIFY_BLOCK 0x1000u
+#define BLANK_BLOCK 0x400u
+/* a run of erased words at least this long is not sent at all */
+#define SKIP_RUN_MIN 64u
+/* host-side pieces for direct writes and reads: progress and cancellation granularity */
+#define DIRECT_PIECE 0x1000u
+#define READ_PIECE 0x1800u
+
+/* rough core speed for on-chip loops (HSI 16 MHz after reset): only used to plan waits */
+#define CRC_NS_PER_BYTE 300
+#define BLANK_NS_PER_BYTE 80
+
+typedef struct {
+	guint32 seq;
+	UbFlashStubCmd cmd;
+	guint32 addr;
+	guint32 len;
+	guint32 buf;
+	guint64 expected_us;
+	guint64 timeout_us;
+} UbFlashPending;
+
+struct _UbFlashStm32f4 {
+	GObject parent_instance;
+	UbTarget *target;
+	UbProbe *probe;  /* the target's: for accesses of a given width */
+	GArray *sectors; /* UbFlashSector */
+	UbFlashPsize psize;
+	gboolean use_stub;
+	UbFlashSleepFunc sleep_func;
+	gpointer sleep_data;
+	UbFlashStats stats;
+	/* the loader session */
+	gboolean stub_active;
+	gboolean stub_unusable;
+	guint32 stub_control;
+	guint32 stub_first;
+	guint32 stub_next;
+	guint32 stub_done;
+	GArray *pending; /* UbFlashPending, oldest first */
+	/* progress of the running program operation: steps "erase" and "write" */
+	UbProgress *op_progress;
+	guint op_erase_total;
+	guint op_erase_done;
+	guint64 op_write_total;
+	guint64 op_write_done;
+};
+
+G_DEFINE_TYPE(UbFlashStm32f4, ub_flash_stm32f4, G_TYPE_OBJECT)
+
+/* RM0090 Table 5: STM32F405/407, 1 MiB single bank */
+static const UbFlashSector ub_flash_f40x_sectors[] = {
+        {0, 0x08000000, 0x4000},  {1, 0x08004000, 0x4000},   {2, 0x08008000, 0x4000},
+        {3, 0x0800c000, 0x4000},  {4, 0x08010000, 0x10000},  {5, 0x08020000, 0x20000},
+        {6, 0x08040000, 0x20000}, {7, 0x08060000, 0x20000},  {8, 0x08080000, 0x20000},
+        {9, 0x080a0000, 0x20000}, {10, 0x080c0000, 0x20000}, {11, 0x080e0000, 0x20000},
+};
+
+static gboolean
+seq_before(guint32 a, guint32 b)
+{
+	return (gint32)(a - b) < 0;
+}
+
+static void
+put_le32(guint8 *buf, guint32 value)
+{
+	value = GUINT32_TO_LE(value);
+	memcpy(buf, &value, 4);
+}
+
+static guint32
+get_le32(const guint8 *buf)
+{
+	guint32 value;
+
+	memcpy(&value, buf, 4);
+	return GUINT32_FROM_LE(value);
+}
+
+static void
+ub_flash_stm32f4_sleep(UbFlashStm32f4 *self, guint64 us)
+{
+	if (self->sleep_func != NULL)
+		self->sleep_func(us, self->sleep_data);
+	else
+		g_usleep((gulong)us);
+}
+
+/* ---- timing (DS8626, §6.6 of our reference) ---- */
+
+guint64
+ub_flash_stm32f4_erase_time_us(guint32 sector_size, UbFlashPsize psize)
+{
+	static const guint64 ms16[] = {400, 300, 250};
+	static const guint64 ms64[] = {1200, 700, 550};
+	static const guint64 ms128[] = {2000, 1300, 1000};
+	guint index = MIN((guint)psize, 2u);
+
+	if (sector_size <= 0x4000)
+		return ms16[index] * 1000;
+	if (sector_size <= 0x10000)
+		return ms64[index] * 1000;
+	return ms128[index] * 1000 * (sector_size / 0x20000u);
+}
+
+guint64
+ub_flash_stm32f4_mass_erase_time_us(UbFlashPsize psize)
+{
+	static const guint64 ms[] = {16000, 11000, 8000};
+	return ms[MIN((guint)psize, 2u)] * 1000;
+}
+
+static guint
+psize_bytes(UbFlashPsize psize)
+{
+	return 1u << (guint)psize;
+}
+
+/* elements the flash really programs: all-ones elements are skipped on erased flash */
+static guint64
+count_program_elements(const guint8 *data, gsize len, UbFlashPsize psize)
+{
+	guint width = psize_bytes(psize);
+	guint64 count = 0;
+
+	for (gsize i = 0; i + width <= len; i += width) {
+		for (guint j = 0; j < width; j++) {
+			if (data[i + j] != 0xff) {
+				count++;
+				break;
+			}
+		}
+	}
+	return count;
+}
+
+/* ---- properties ---- */
+
+UbFlashStm32f4 *
+ub_flash_stm32f4_new(UbTarget *target)
+{
+	UbFlashStm32f4 *self;
+
+	g_return_val_if_fail(UB_IS_TARGET(target), NULL);
+	self = g_object_new(UB_TYPE_FLASH_STM32F4, NULL);
+	self->target = g_object_ref(target);
+	self->probe = g_object_ref(ub_target_get_probe(target));
+	return self;
+}
+
+void
+ub_flash_stm32f4_set_sectors(UbFlashStm32f4 *self, const UbFlashSector *sectors, guint n)
+{
+	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
+	g_return_if_fail(sectors != NULL && n > 0);
+	g_array_set_size(self->sectors, 0);
+	g_array_append_vals(self->sectors, sectors, n);
+}
+
+const UbFlashSector *
+ub_flash_stm32f4_get_sectors(UbFlashStm32f4 *self, guint *n)
+{
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), NULL);
+	if (n != NULL)
+		*n = self->sectors->len;
+	return (const UbFlashSector *)self->sectors->data;
+}
+
+guint32
+ub_flash_stm32f4_get_base(UbFlashStm32f4 *self)
+{
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), 0);
+	return g_array_index(self->sectors, UbFlashSector, 0).address;
+}
+
+guint32
+ub_flash_stm32f4_get_size(UbFlashStm32f4 *self)
+{
+	const UbFlashSector *last;
+
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), 0);
+	last = &g_array_index(self->sectors, UbFlashSector, self->sectors->len - 1);
+	return last->address + last->size - ub_flash_stm32f4_get_base(self);
+}
+
+gint
+ub_flash_stm32f4_sector_for_address(UbFlashStm32f4 *self, guint32 address)
+{
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), -1);
+	for (guint i = 0; i < self->sectors->len; i++) {
+		const UbFlashSector *sector = &g_array_index(self->sectors, UbFlashSector, i);
+		if (address >= sector->address && address - sector->address < sector->size)
+			return (gint)i;
+	}
+	return -1;
+}
+
+void
+ub_flash_stm32f4_set_psize(UbFlashStm32f4 *self, UbFlashPsize psize)
+{
+	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
+	g_return_if_fail(psize <= UB_FLASH_PSIZE_X32);
+	self->psize = psize;
+}
+
+UbFlashPsize
+ub_flash_stm32f4_get_psize(UbFlashStm32f4 *self)
+{
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), UB_FLASH_PSIZE_X8);
+	return self->psize;
+}
+
+gboolean
+ub_flash_psize_for_voltage(guint millivolts, UbFlashPsize *psize)
+{
+	/* RM0090 Table 7: x32 from 2.7 V, x16 from 2.1 V, x8 from 1.8 V (x64 needs VPP) */
+	if (millivolts >= 2700)
+		*psize = UB_FLASH_PSIZE_X32;
+	else if (millivolts >= 2100)
+		*psize = UB_FLASH_PSIZE_X16;
+	else if (millivolts >= 1800)
+		*psize = UB_FLASH_PSIZE_X8;
+	else
+		return FALSE;
+	return TRUE;
+}
+
+void
+ub_flash_stm32f4_set_use_stub(UbFlashStm32f4 *self, gboolean use_stub)
+{
+	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
+	self->use_stub = use_stub;
+}
+
+void
+ub_flash_stm32f4_set_sleep_func(UbFlashStm32f4 *self, UbFlashSleepFunc func, gpointer user_data)
+{
+	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
+	self->sleep_func = func;
+	self->sleep_data = user_data;
+}
+
+void
+ub_flash_stm32f4_get_stats(UbFlashStm32f4 *self, UbFlashStats *stats)
+{
+	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
+	*stats = self->stats;
+}
+
+void
+ub_flash_stm32f4_reset_stats(UbFlashStm32f4 *self)
+{
+	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
+	memset(&self->stats, 0, sizeof(self->stats));
+}
+
+/* ---- registers ---- */
+
+static gboolean
+read32(UbFlashStm32f4 *self, guint32 address, guint32 *value, GError **error)
+{
+	return ub_target_read_u32(self->target, address, value, error);
+}
+
+static gboolean
+write32(UbFlashStm32f4 *self, guint32 address, guint32 value, GError **error)
+{
+	return ub_target_write_u32(self->target, address, value, error);
+}
+
+gboolean
+ub_flash_stm32f4_check_sr(guint32 sr, GError **error)
+{
+	/* most specific first: a protected sector also flags the sequence on some parts */
+	if (sr & UB_STM32F4_SR_WRPERR) {
+		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_WRITE_PROTECTED,
+		            "write-protected by the option bytes (nWRP), FLASH_SR 0x%08x", sr);
+		return FALSE;
+	}
+	if (sr & UB_STM32F4_SR_PGAERR) {
+		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_ALIGNMENT,
+		            "programming alignment error (PGAERR), FLASH_SR 0x%08x", sr);
+		return FALSE;
+	}
+	if (sr & UB_STM32F4_SR_PGPERR) {
+		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_PARALLELISM,
+		            "write width differs from the programming parallelism (PGPERR), "
+		            "FLASH_SR 0x%08x",
+		            sr);
+		return FALSE;
+	}
+	if (sr & UB_STM32F4_SR_PGSERR) {
+		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_SEQUENCE,
+		            "programming sequence error (PGSERR), FLASH_SR 0x%08x", sr);
+		return FALSE;
+	}
+	if (sr & UB_STM32F4_SR_OPERR) {
+		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_OPERATION,
+		            "flash operation error (OPERR), FLASH_SR 0x%08x", sr);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* waits for BSY to fall, sleeping about as long as the operation should take */
+static gboolean
+wait_not_busy(UbFlashStm32f4 *self, guint64 expected_us, guint64 timeout_us, guint32 *sr,
+              GCancellable *cancellable, GError **error)
+{
+	guint64 waited = 0;
+	guint64 nap = expected_us;
+
+	for (;;) {
+		if (nap > 0) {
+			ub_flash_stm32f4_sleep(self, nap);
+			waited += nap;
+		}
+		if (!read32(self, UB_STM32F4_FLASH_SR, sr, error))
+			return FALSE;
+		if ((*sr & UB_STM32F4_SR_BSY) == 0)
+			return TRUE;
+		if (waited > timeout_us) {
+			g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_BUSY_TIMEOUT,
+			            "the flash stayed busy for %" G_GUINT64_FORMAT
+			            " ms (FLASH_SR 0x%08x)",
+			            waited / 1000, *sr);
+			return FALSE;
+		}
+		/* an erase must not be left half-way: cancellation waits for BSY */
+		nap = MAX(expected_us / 8, 1000);
+	}
+}
+
+gboolean
+ub_flash_stm32f4_unlock(UbFlashStm32f4 *self, GError **error)
+{
+	guint32 cr = 0;
+
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	if (!read32(self, UB_STM32F4_FLASH_CR, &cr, error))
+		return FALSE;
+	if ((cr & CR_LOCK) == 0)
+		return TRUE;
+	/* a wrong key raises a bus error and locks FLASH_CR until reset (RM0090 §3.5.1) */
+	if (!write32(self, UB_STM32F4_FLASH_KEYR, FLASH_KEY1, error) ||
+	    !write32(self, UB_STM32F4_FLASH_KEYR, FLASH_KEY2, error) ||
+	    !read32(self, UB_STM32F4_FLASH_CR, &cr, error)) {
+		g_prefix_error(error, "cannot unlock the flash: ");
+		return FALSE;
+	}
+	if (cr & CR_LOCK) {
+		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_LOCKED,
+		            "FLASH_CR stayed locked after the key sequence (0x%08x); a wrong key "
+		            "earlier locks it until the next reset",
+		            cr);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+ub_flash_stm32f4_lock(UbFlashStm32f4 *self, GError **error)
+{
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	return write32(self, UB_STM32F4_FLASH_CR, CR_LOCK, error);
+}
+
+/* ---- option bytes ---- */
+
+gboolean
+ub_flash_stm32f4_read_option_bytes(UbFlashStm32f4 *self, UbFlashOptionBytes *ob, GError **error)
+{
+	guint32 optcr = 0;
+
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	g_return_val_if_fail(ob != NULL, FALSE);
+	if (!read32(self, UB_STM32F4_FLASH_OPTCR, &optcr, error)) {
+		g_prefix_error(error, "cannot read the option bytes: ");
+		return FALSE;
+	}
+	ob->optcr = optcr;
+	ob->rdp = (optcr >> OPTCR_RDP_SHIFT) & 0xff;
+	ob->nwrp = (optcr >> OPTCR_NWRP_SHIFT) & 0xfff;
+	ob->bor_level = (optcr >> 2) & 0x3;
+	ob->user = (optcr >> 5) & 0x7;
+	return TRUE;
+}
+
+gboolean
+ub_flash_stm32f4_write_option_bytes(UbFlashStm32f4 *self, guint32 optcr, GCancellable *cancellable,
+                                    GError **error)
+{
+	UbFlashOptionBytes old = {0};
+	guint32 value = 0;
+	guint32 sr = 0;
+	guint64 expected;
+
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	if (!ub_flash_stm32f4_read_option_bytes(self, &old, error))
+		return FALSE;
+	if (old.rdp == UB_STM32F4_RDP_LEVEL2) {
+		g_set_error_literal(error, UB_TARGET_ERROR, UB_TARGET_ERROR_LOCKED_FOREVER,
+		                    "read protection level 2: the option bytes cannot change");
+		return FALSE;
+	}
+	if (old.optcr & OPTCR_OPTLOCK) {
+		if (!write32(self, UB_STM32F4_FLASH_OPTKEYR, FLASH_OPTKEY1, error) ||
+		    !write32(self, UB_STM32F4_FLASH_OPTKEYR, FLASH_OPTKEY2, error) ||
+		    !read32(self, UB_STM32F4_FLASH_OPTCR, &value, error)) {
+			g_prefix_error(error, "cannot unlock the option bytes: ");
+			return FALSE;
+		}
+		if (value & OPTCR_OPTLOCK) {
+			g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_LOCKED,
+			            "FLASH_OPTCR stayed locked after the key sequence (0x%08x)",
+			            value);
+			return FALSE;
+		}
+	}
+	if (!wait_not_busy(self, 0, 1000000, &sr, cancellable, error) ||
+	    !write32(self, UB_STM32F4_FLASH_SR, SR_CLEAR, error))
+		return FALSE;
+	optcr &= ~(OPTCR_OPTLOCK | OPTCR_OPTSTRT);
+	/* leaving level 1 erases the whole flash first (RM0090 §3.7.3) */
+	expected = ((old.rdp != UB_STM32F4_RDP_LEVEL0) &&
+	            ((optcr >> OPTCR_RDP_SHIFT) & 0xff) == UB_STM32F4_RDP_LEVEL0)
+	                   ? ub_flash_stm32f4_mass_erase_time_us(self->psize)
+	                   : ub_flash_stm32f4_erase_time_us(0x4000, self->psize);
+	if (!write32(self, UB_STM32F4_FLASH_OPTCR, optcr, error) ||
+	    !write32(self, UB_STM32F4_FLASH_OPTCR, optcr | OPTCR_OPTSTRT, error) ||
+	    !wait_not_busy(self, expected, expected * 4 + 1000000, &sr, cancellable, error)) {
+		g_prefix_error(error, "option bytes: ");
+		return FALSE;
+	}
+	if (!ub_flash_stm32f4_check_sr(sr, error)) {
+		g_prefix_error(error, "option bytes: ");
+		return FALSE;
+	}
+	if (!write32(self, UB_STM32F4_FLASH_OPTCR, optcr | OPTCR_OPTLOCK, error))
+		return FALSE;
+	return TRUE;
+}
+
+gboolean
+ub_flash_stm32f4_clear_write_protection(UbFlashStm32f4 *self, GCancellable *cancellable,
+                                        GError **error)
+{
+	UbFlashOptionBytes ob = {0};
+	guint32 mask = ((1u << self->sectors->len) - 1) << OPTCR_NWRP_SHIFT;
+
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	if (!ub_flash_stm32f4_read_option_bytes(self, &ob, error))
+		return FALSE;
+	if ((ob.optcr & mask) == mask)
+		return TRUE;
+	return ub_flash_stm32f4_write_option_bytes(self, ob.optcr | mask, cancellable, error);
+}
+
+gboolean
+ub_flash_stm32f4_remove_read_protection(UbFlashStm32f4 *self, gboolean erase_all_consent,
+                                        GCancellable *cancellable, GError **error)
+{
+	UbFlashOptionBytes ob = {0};
+	guint32 optcr;
+
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	if (!ub_flash_stm32f4_read_option_bytes(self, &ob, error))
+		return FALSE;
+	if (ob.rdp == UB_STM32F4_RDP_LEVEL0)
+		return TRUE;
+	if (ob.rdp == UB_STM32F4_RDP_LEVEL2) {
+		g_set_error_literal(error, UB_TARGET_ERROR, UB_TARGET_ERROR_LOCKED_FOREVER,
+		                    "read protection level 2 is permanent");
+		return FALSE;
+	}
+	if (!erase_all_consent) {
+		g_set_error_literal(error, UB_TARGET_ERROR, UB_TARGET_ERROR_READ_PROTECTED,
+		                    "read protection level 1: removing it erases the whole flash, "
+		                    "which needs explicit consent");
+		return FALSE;
+	}
+	optcr = (ob.optcr & ~(0xffu << OPTCR_RDP_SHIFT)) |
+	        ((guint32)UB_STM32F4_RDP_LEVEL0 << OPTCR_RDP_SHIFT);
+	if (!ub_flash_stm32f4_write_option_bytes(self, optcr, cancellable, error))
+		return FALSE;
+	self->stats.mass_erases++;
+	return TRUE;
+}
+
+/* ---- progress of erase + write, fed as commands finish ---- */
+
+static void
+op_begin(UbFlashStm32f4 *self, UbProgress *progress, guint n_erase, guint64 erase_us,
+         guint64 write_bytes, guint64 write_us)
+{
+	guint64 total_us = MAX(erase_us + write_us, 1);
+	guint erase_weight = (guint)MAX(erase_us * 100 / total_us, n_erase > 0 ? 1 : 0);
+
+	self->op_progress = progress;
+	self->op_erase_total = n_erase;
+	self->op_erase_done = 0;
+	self->op_write_total = write_bytes;
+	self->op_write_done = 0;
+	if (progress == NULL)
+		return;
+	/* weights follow the datasheet time each stage should take */
+	ub_progress_add_step(progress, UB_STATUS_ERASE, erase_weight, "erase");
+	ub_progress_add_step(progress, UB_STATUS_WRITE, MAX(100 - erase_weight, 1), "write");
+	if (n_erase == 0)
+		ub_progress_step_done(progress);
+}
+
+static void
+op_erased_one(UbFlashStm32f4 *self)
+{
+	self->op_erase_done++;
+	if (self->op_progress == NULL)
+		return;
+	ub_progress_set_percentage_full(ub_progress_get_child(self->op_progress),
+	                                self->op_erase_done, self->op_erase_total);
+	if (self->op_erase_done == self->op_erase_total)
+		ub_progress_step_done(self->op_progress);
+}
+
+static void
+op_wrote(UbFlashStm32f4 *self, guint64 bytes)
+{
+	self->op_write_done += bytes;
+	if (self->op_progress == NULL)
+		return;
+	ub_progress_set_bytes(ub_progress_get_child(self->op_progress), self->op_write_done,
+	                      self->op_write_total);
+}
+
+static void
+op_end(UbFlashStm32f4 *self, gboolean success)
+{
+	if (success && self->op_progress != NULL)
+		ub_progress_step_done(self->op_progress);
+	self->op_progress = NULL;
+}
+
+/* ---- the core ---- */
+
+static gboolean
+core_halt(UbFlashStm32f4 *self, GError **error)
+{
+	return write32(self, UB_DHCSR, UB_DHCSR_DBGKEY | UB_DHCSR_C_HALT | UB_DHCSR_C_DEBUGEN,
+	               error);
+}
+
+/* ---- the loader ---- */
+
+static guint32
+stub_slot_header(UbFlashStm32f4 *self, guint32 seq)
+{
+	guint32 slot = (seq - self->stub_first) % SLOT_COUNT;
+	return RING_ADDR + slot * SLOT_STRIDE + SLOT_DATA;
+}
+
+static gboolean
+stub_start(UbFlashStm32f4 *self, GError **error)
+{
+	guint8 image[STUB_MAX];
+	guint32 control = ub_flash_stub_get_control_offset();
+	guint32 fz = 0;
+
+	if (!ub_flash_stub_check(error))
+		return FALSE;
+	if (ub_flash_stub_stm32f4_size > STUB_MAX) {
+		g_set_error_literal(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED,
+		                    "flash loader does not fit its SRAM slot");
+		return FALSE;
+	}
+	if (!core_halt(self, error) || !ub_flash_stm32f4_unlock(self, error))
+		return FALSE;
+	/* the watchdog the old firmware may have started must not reset the chip while halted */
+	if (!read32(self, DBGMCU_APB1_FZ, &fz, error) ||
+	    !write32(self, DBGMCU_APB1_FZ, fz | DBGMCU_WDG_STOP, error))
+		return FALSE;
+
+	self->stub_first = g_random_int_range(1, G_MAXINT32);
+	self->stub_next = self->stub_first;
+	self->stub_done = self->stub_first - 1;
+	g_array_set_size(self->pending, 0);
+	memcpy(image, ub_flash_stub_stm32f4, ub_flash_stub_stm32f4_size);
+	put_le32(image + control + UB_FLASH_STUB_CB_DONE, self->stub_done);
+	put_le32(image + control + UB_FLASH_STUB_CB_PSIZE, self->psize);
+	put_le32(image + control + UB_FLASH_STUB_CB_RING, RING_ADDR + SLOT_DATA);
+	put_le32(image + control + UB_FLASH_STUB_CB_COUNT, SLOT_COUNT);
+	put_le32(image + control + UB_FLASH_STUB_CB_STRIDE, SLOT_STRIDE);
+	put_le32(image + control + UB_FLASH_STUB_CB_TABLE, TABLE_ADDR);
+	put_le32(image + control + UB_FLASH_STUB_CB_FIRST, self->stub_first);
+	put_le32(image + control + UB_FLASH_STUB_CB_ABORT, 0);
+	if (!ub_probe_write_memory(self->probe, STUB_ADDR, image, ub_flash_stub_stm32f4_size,
+	                           UB_ACCESS_32, error)) {
+		/* a bus fault in SRAM (not a lost probe) means the loader cannot be used */
+		if (error != NULL && *error != NULL && (*error)->domain == UB_TARGET_ERROR)
+			self->stub_unusable = TRUE;
+		g_prefix_error(error, "cannot load the flash loader: ");
+		return FALSE;
+	}
+	self->stub_control = STUB_ADDR + control;
+	/* run in Thread mode with interrupts masked: C_MASKINTS changes only while halted */
+	if (!ub_target_write_core_register(self->target, UB_REG_XPSR, XPSR_THUMB, error) ||
+	    !ub_target_write_core_register(self->target, UB_REG_PC,
+	                                   STUB_ADDR + ub_flash_stub_get_entry_offset(), error) ||
+	    !write32(self, UB_DHCSR,
+	             UB_DHCSR_DBGKEY | UB_DHCSR_C_MASKINTS | UB_DHCSR_C_HALT | UB_DHCSR_C_DEBUGEN,
+	             error) ||
+	    !write32(self, UB_DHCSR, UB_DHCSR_DBGKEY | UB_DHCSR_C_MASKINTS | UB_DHCSR_C_DEBUGEN,
+	             error)) {
+		g_prefix_error(error, "cannot start the flash loader: ");
+		return FALSE;
+	}
+	self->stub_active = TRUE;
+	self->stats.used_stub = TRUE;
+	return TRUE;
+}
+
+static const UbFlashPending *
+stub_first_pending(UbFlashStm32f4 *self)
+{
+	if (self->pending->len == 0)
+		return NULL;
+	return &g_array_index(self->pending, UbFlashPending, 0);
+}
+
+static void
+stub_prefix_command(const UbFlashPending *pending, GError **error)
+{
+	if (pending == NULL)
+		return;
+	if (pending->cmd == UB_FLASH_STUB_CMD_ERASE_SECTOR)
+		g_prefix_error(error, "sector %u: ", pending->addr);
+	else if (pending->cmd == UB_FLASH_STUB_CMD_MASS_ERASE)
+		g_prefix_error(error, "mass erase: ");
+	else
+		g_prefix_error(error, "at 0x%08x: ", pending->addr);
+}
+
+/* reads the control block; retires finished commands */
+static gboolean
+stub_poll(UbFlashStm32f4 *self, GError **error)
+{
+	guint8 cb[16];
+	guint32 done;
+	guint32 status;
+	guint32 sr;
+	guint32 fail;
+
+	if (!ub_probe_read_memory(self->probe, self->stub_control, cb, sizeof(cb), UB_ACCESS_32,
+	                          error))
+		return FALSE;
+	done = get_le32(cb + UB_FLASH_STUB_CB_DONE);
+	status = get_le32(cb + UB_FLASH_STUB_CB_STATUS);
+	sr = get_le32(cb + UB_FLASH_STUB_CB_SR);
+	fail = get_le32(cb + UB_FLASH_STUB_CB_FAIL);
+	if (seq_before(self->stub_done, done))
+		self->stub_done = done;
+	while (self->pending->len > 0 &&
+	       !seq_before(self->stub_done, stub_first_pending(self)->seq)) {
+		const UbFlashPending *retired = stub_first_pending(self);
+		if (retired->cmd == UB_FLASH_STUB_CMD_ERASE_SECTOR) {
+			self->stats.sectors_erased++;
+			self->stats.flash_us += retired->expected_us;
+			op_erased_one(self);
+		} else if (retired->cmd == UB_FLASH_STUB_CMD_PROGRAM) {
+			self->stats.flash_us += retired->expected_us;
+			op_wrote(self, retired->len);
+		}
+		g_array_remove_index(self->pending, 0);
+	}
+
+	switch (status) {
+	case UB_FLASH_STUB_STATUS_RUNNING:
+		return TRUE;
+	case UB_FLASH_STUB_STATUS_EXITED:
+		self->stub_active = FALSE;
+		return TRUE;
+	case UB_FLASH_STUB_STATUS_FLASH_ERROR:
+		self->stub_active = FALSE;
+		ub_flash_stm32f4_check_sr(sr, error);
+		if (error != NULL && *error == NULL)
+			g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED,
+			            "flash error, FLASH_SR 0x%08x", sr);
+		if (stub_first_pending(self) != NULL &&
+		    stub_first_pending(self)->cmd == UB_FLASH_STUB_CMD_PROGRAM)
+			g_prefix_error(error, "at 0x%08x: ", fail);
+		else
+			stub_prefix_command(stub_first_pending(self), error);
+		return FALSE;
+	case UB_FLASH_STUB_STATUS_LOCKED:
+		self->stub_active = FALSE;
+		g_set_error_literal(error, UB_FLASH_ERROR, UB_FLASH_ERROR_LOCKED,
+		                    "FLASH_CR is locked; the flash loader cannot write");
+		return FALSE;
+	default:
+		self->stub_active = FALSE;
+		self->stub_unusable = TRUE;
+		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED,
+		            "the flash loader stopped with status %u", status);
+		return FALSE;
+	}
+}
+
+/* the loader made no progress for too long: crashed, or the flash hangs */
+static gboolean
+stub_stalled(UbFlashStm32f4 *self, GError **error)
+{
+	guint32 dhcsr = 0;
+
+	if (!read32(self, UB_DHCSR, &dhcsr, error))
+		return FALSE;
+	if (dhcsr & (UB_DHCSR_S_HALT | UB_DHCSR_S_LOCKUP)) {
+		self->stub_active = FALSE;
+		self->stub_unusable = TRUE;
+		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED,
+		            "the flash loader stopped unexpectedly (DHCSR 0x%08x)", dhcsr);
+		return FALSE;
+	}
+	g_set_error_literal(error, UB_FLASH_ERROR, UB_FLASH_ERROR_BUSY_TIMEOUT,
+	                    "the flash did not finish in time");
+	stub_prefix_command(stub_first_pending(self), error);
+	return FALSE;
+}
+
+static guint64
+stub_expected_until(UbFlashStm32f4 *self, guint32 seq)
+{
+	guint64 total = 0;
+
+	for (guint i = 0; i < self->pending->len; i++) {
+		const UbFlashPending *pending = &g_array_index(self->pending, UbFlashPending, i);
+		if (seq_before(seq, pending->seq))
+			break;
+		total += pending->expected_us;
+	}
+	return total;
+}
+
+/* waits until command @seq has finished; polls first, then sleeps as long as the queued work
+ * should take, so most waits cost one or two round trips */
+static gboolean
+stub_wait(UbFlashStm32f4 *self, guint32 seq, GCancellable *cancellable, GError **error)
+{
+	guint64 stalled = 0;
+	guint32 last_done = self->stub_done;
+	gboolean progressed = TRUE;
+
+	for (;;) {
+		guint64 nap;
+		const UbFlashPending *first;
+
+		if (!stub_poll(self, error))
+			return FALSE;
+		if (!seq_before(self->stub_done, seq))
+			return TRUE;
+		if (!self->stub_active) {
+			g_set_error_literal(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED,
+			                    "the flash loader exited early");
+			return FALSE;
+		}
+		if (g_cancellable_set_error_if_cancelled(cancellable, error))
+			return FALSE;
+		if (self->stub_done != last_done) {
+			last_done = self->stub_done;
+			stalled = 0;
+			progressed = TRUE;
+		}
+		first = stub_first_pending(self);
+		if (first != NULL && stalled > first->timeout_us)
+			return stub_stalled(self, error);
+		if (progressed)
+			nap = stub_expected_until(self, seq);
+		else
+			nap = first != NULL ? first->expected_us / 8 : 0;
+		nap = MAX(nap, 200);
+		progressed = FALSE;
+		ub_flash_stm32f4_sleep(self, nap);
+		stalled += nap;
+	}
+}
+
+/* queues one command; @data (may be NULL) is written just below the slot's header and
+ * @result_len bytes are reserved there for results; returns the buffer address */
+static gboolean
+stub_submit(UbFlashStm32f4 *self, UbFlashStubCmd cmd, guint32 addr, guint32 len, guint32 arg,
+            const guint8 *data, guint32 result_len, guint64 expected_us, guint32 *buf_out,
+            GCancellable *cancellable, GError **error)
+{
+	UbFlashPending pending = {0};
+	guint32 seq = self->stub_next;
+	guint32 header = stub_slot_header(self, seq);
+	guint32 data_len = data != NULL ? (len + 3) & ~3u : result_len;
+	g_autofree guint8 *block = NULL;
+	guint32 buf;
+
+	g_return_val_if_fail(data_len <= SLOT_DATA, FALSE);
+	if (seq_before(self->stub_done, seq - SLOT_COUNT) &&
+	    !stub_wait(self, seq - SLOT_COUNT, cancellable, error))
+		return FALSE;
+	buf = header - data_len;
+	block = g_malloc(data_len + UB_FLASH_STUB_H_SIZE);
+	memset(block, 0xff, data_len);
+	if (data != NULL)
+		memcpy(block, data, len);
+	put_le32(block + data_len + UB_FLASH_STUB_H_CMD, cmd);
+	put_le32(block + data_len + UB_FLASH_STUB_H_ADDR, addr);
+	put_le32(block + data_len + UB_FLASH_STUB_H_LEN, len);
+	put_le32(block + data_len + UB_FLASH_STUB_H_ARG, arg);
+	put_le32(block + data_len + UB_FLASH_STUB_H_BUF, buf);
+	put_le32(block + data_len + UB_FLASH_STUB_H_SEQ, seq);
+	/* only the data and the header travel: result space needs no write */
+	if (data != NULL) {
+		if (!ub_probe_write_memory(self->probe, buf, block, data_len + UB_FLASH_STUB_H_SIZE,
+		                           UB_ACCESS_32, error))
+			return FALSE;
+	} else if (!ub_probe_write_memory(self->probe, header, block + data_len,
+	                                  UB_FLASH_STUB_H_SIZE, UB_ACCESS_32, error)) {
+		return FALSE;
+	}
+	pending.seq = seq;
+	pending.cmd = cmd;
+	pending.addr = addr;
+	pending.len = len;
+	pending.buf = buf;
+	pending.expected_us = expected_us;
+	/* twice the datasheet maximum (2 × typical for erase, 100/16 for programming) */
+	pending.timeout_us = expected_us * 14 + 500000;
+	g_array_append_val(self->pending, pending);
+	self->stub_next++;
+	if (buf_out != NULL)
+		*buf_out = buf;
+	return TRUE;
+}
+
+static gboolean
+stub_ensure(UbFlashStm32f4 *self, GError **error)
+{
+	if (self->stub_active)
+		return TRUE;
+	return stub_start(self, error);
+}
+
+/* stops the loader at a safe point (after the command it is running); best effort */
+static void
+stub_abort(UbFlashStm32f4 *self)
+{
+	g_autoptr(GError) error_local = NULL;
+
+	if (!self->stub_active)
+		return;
+	if (!write32(self, self->stub_control + UB_FLASH_STUB_CB_ABORT, 1, &error_local)) {
+		g_debug("cannot stop the flash loader: %s", error_local->message);
+		self->stub_active = FALSE;
+		return;
+	}
+	for (guint i = 0; i < 100 && self->stub_active; i++) {
+		const UbFlashPending *first = stub_first_pending(self);
+		if (!stub_poll(self, &error_local)) {
+			g_debug("flash loader: %s", error_local->message);
+			break;
+		}
+		if (self->stub_active)
+			ub_flash_stm32f4_sleep(self,
+			                       MAX(first != NULL ? first->expected_us : 0, 1000));
+	}
+	self->stub_active = FALSE;
+}
+
+/* ---- direct register access (no loader) ---- */
+
+static gboolean
+direct_erase(UbFlashStm32f4 *self, guint32 cr_op, guint64 expected, GCancellable *cancellable,
+             GError **error)
+{
+	guint32 sr = 0;
+	guint32 cr = cr_op | ((guint32)self->psize << CR_PSIZE_SHIFT);
+
+	if (!wait_not_busy(self, 0, 1000000, &sr, cancellable, error) ||
+	    !write32(self, UB_STM32F4_FLASH_SR, SR_CLEAR, error) ||
+	    !write32(self, UB_STM32F4_FLASH_CR, cr, error) ||
+	    !write32(self, UB_STM32F4_FLASH_CR, cr | CR_STRT, error) ||
+	    !wait_not_busy(self, expected, expected * 4 + 500000, &sr, cancellable, error))
+		return FALSE;
+	if (!write32(self, UB_STM32F4_FLASH_CR, 0, error))
+		return FALSE;
+	return ub_flash_stm32f4_check_sr(sr, error);
+}
+
+static gboolean
+direct_program(UbFlashStm32f4 *self, guint32 address, const guint8 *data, gsize len,
+               GCancellable *cancellable, GError **error)
+{
+	static const UbAccess access_for_psize[] = {UB_ACCESS_8, UB_ACCESS_16, UB_ACCESS_32};
+	guint32 sr = 0;
+
+	if (!wait_not_busy(self, 0, 1000000, &sr, cancellable, error) ||
+	    !write32(self, UB_STM32F4_FLASH_SR, SR_CLEAR, error) ||
+	    !write32(self, UB_STM32F4_FLASH_CR, CR_PG | ((guint32)self->psize << CR_PSIZE_SHIFT),
+	             error))
+		return FALSE;
+	/* each write stalls the bus until the previous element is programmed; the probe
+	 * retries the WAIT answers (RM0090 §3.6.2: BSY holds off the next access) */
+	if (!ub_probe_write_memory(self->probe, address, data, len, access_for_psize[self->psize],
+	                           error))
+		return FALSE;
+	if (!wait_not_busy(self, 0, 1000000, &sr, cancellable, error))
+		return FALSE;
+	if (!write32(self, UB_STM32F4_FLASH_CR, 0, error))
+		return FALSE;
+	if (!ub_flash_stm32f4_check_sr(sr, error)) {
+		g_prefix_error(error, "at 0x%08x: ", address);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* ---- operations ---- */
+
+static void
+progress_set(UbProgress *progress, guint64 done, guint64 total)
+{
+	if (progress == NULL)
+		return;
+	ub_progress_set_bytes(progress, done, total);
+}
+
+static gboolean
+erase_sector_expected(UbFlashStm32f4 *self, guint sector, guint64 *expected, GError **error)
+{
+	if (sector >= self->sectors->len) {
+		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_INVALID_ARGUMENT,
+		            "there is no sector %u (the chip has %u)", sector, self->sectors->len);
+		return FALSE;
+	}
+	*expected = ub_flash_stm32f4_erase_time_us(
+	        g_array_index(self->sectors, UbFlashSector, sector).size, self->psize);
+	return TRUE;
+}
+
+/* a piece of work for the loader or the direct path, in address order */
+typedef struct {
+	guint32 address;
+	GBytes *data;
+} UbFlashPiece;
+
+static void
+ub_flash_piece_clear(gpointer data)
+{
+	UbFlashPiece *piece = data;
+	g_bytes_unref(piece->data);
+}
+
+/* cuts @chunks into word-aligned pieces of at most @max bytes, leaving out long runs of
+ * erased words (nothing to program there) */
+static GArray *
+split_program_pieces(GPtrArray *chunks, guint32 max, guint64 *total)
+{
+	GArray *pieces = g_array_new(FALSE, FALSE, sizeof(UbFlashPiece));
+
+	g_array_set_clear_func(pieces, ub_flash_piece_clear);
+	*total = 0;
+	for (guint i = 0; i < chunks->len; i++) {
+		UbImageChunk *chunk = g_ptr_array_index(chunks, i);
+		guint32 address = ub_image_chunk_get_address(chunk);
+		guint32 start = address & ~3u;
+		guint32 end = (guint32)((ub_image_chunk_get_end(chunk) + 3) & ~(guint64)3);
+		g_autofree guint8 *buf = g_malloc(end - start);
+		gsize size = 0;
+		const guint8 *data = g_bytes_get_data(ub_image_chunk_get_data(chunk), &size);
+		guint32 pos = start;
+
+		memset(buf, 0xff, end - start);
+		memcpy(buf + (address - start), data, size);
+		while (pos < end) {
+			guint32 run_end;
+			guint32 piece_end;
+			UbFlashPiece piece;
+
+			/* skip erased words */
+			while (pos < end && get_le32(buf + (pos - start)) == 0xffffffffu)
+				pos += 4;
+			if (pos >= end)
+				break;
+			/* extend until a long erased run, the end, or max */
+			piece_end = pos;
+			while (piece_end < end && piece_end - pos < max) {
+				if (get_le32(buf + (piece_end - start)) == 0xffffffffu) {
+					run_end = piece_end;
+					while (run_end < end &&
+					       run_end - piece_end < SKIP_RUN_MIN &&
+					       get_le32(buf + (run_end - start)) == 0xffffffffu)
+						run_end += 4;
+					if (run_end - piece_end >= SKIP_RUN_MIN || run_end >= end)
+						break;
+				}
+				piece_end += 4;
+			}
+			piece.address = pos;
+			piece.data = g_bytes_new(buf + (pos - start), piece_end - pos);
+			*total += piece_end - pos;
+			g_array_append_val(pieces, piece);
+			pos = piece_end;
+		}
+	}
+	return pieces;
+}
+
+static gboolean
+program_with_stub(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n_erase,
+                  GCancellable *cancellable, GError **error)
+{
+	if (!stub_ensure(self, error))
+		return FALSE;
+	for (guint i = 0; i < n_erase; i++) {
+		guint64 expected = 0;
+		if (!erase_sector_expected(self, erase[i], &expected, error))
+			return FALSE;
+		if (!stub_submit(self, UB_FLASH_STUB_CMD_ERASE_SECTOR, erase[i], 0, 0, NULL, 0,
+		                 expected, NULL, cancellable, error))
+			return FALSE;
+	}
+	for (guint i = 0; i < pieces->len; i++) {
+		const UbFlashPiece *piece = &g_array_index(pieces, UbFlashPiece, i);
+		gsize size = 0;
+		const guint8 *data = g_bytes_get_data(piece->data, &size);
+		guint64 elements = count_program_elements(data, size, self->psize);
+
+		if (g_cancellable_set_error_if_cancelled(cancellable, error))
+			return FALSE;
+		if (!stub_submit(self, UB_FLASH_STUB_CMD_PROGRAM, piece->address, (guint32)size, 0,
+		                 data, 0, elements * UB_STM32F4_PROGRAM_US, NULL, cancellable,
+		                 error))
+			return FALSE;
+		self->stats.bytes_programmed += elements * psize_bytes(self->psize);
+	}
+	return stub_wait(self, self->stub_next - 1, cancellable, error);
+}
+
+static gboolean
+program_direct(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n_erase,
+               GCancellable *cancellable, GError **error)
+{
+	if (!core_halt(self, error) || !ub_flash_stm32f4_unlock(self, error))
+		return FALSE;
+	for (guint i = 0; i < n_erase; i++) {
+		guint64 expected = 0;
+		if (g_cancellable_set_error_if_cancelled(cancellable, error))
+			return FALSE;
+		if (!erase_sector_expected(self, erase[i], &expected, error))
+			return FALSE;
+		if (!direct_erase(self, CR_SER | (erase[i] << CR_SNB_SHIFT), expected, cancellable,
+		                  error)) {
+			g_prefix_error(error, "sector %u: ", erase[i]);
+			return FALSE;
+		}
+		self->stats.sectors_erased++;
+		self->stats.flash_us += expected;
+		op_erased_one(self);
+	}
+	for (guint i = 0; i < pieces->len; i++) {
+		const UbFlashPiece *piece = &g_array_index(pieces, UbFlashPiece, i);
+		gsize size = 0;
+		const guint8 *data = g_bytes_get_data(piece->data, &size);
+
+		for (gsize off = 0; off < size; off += DIRECT_PIECE) {
+			gsize n = MIN(DIRECT_PIECE, size - off);
+			guint64 elements = count_program_elements(data + off, n, self->psize);
+
+			if (g_cancellable_set_error_if_cancelled(cancellable, error))
+				return FALSE;
+			if (!direct_program(self, piece->address + (guint32)off, data + off, n,
+			                    cancellable, error))
+				return FALSE;
+			self->stats.bytes_programmed += elements * psize_bytes(self->psize);
+			self->stats.flash_us += elements * UB_STM32F4_PROGRAM_US;
+			op_wrote(self, n);
+		}
+	}
+	return TRUE;
+}
+
+gboolean
+ub_flash_stm32f4_program(UbFlashStm32f4 *self, GPtrArray *chunks, const guint *erase, guint n_erase,
+                         UbProgress *progress, GCancellable *cancellable, GError **error)
+{
+	g_autoptr(GArray) pieces = NULL;
+	g_autoptr(GError) error_local = NULL;
+	guint64 total = 0;
+	guint64 erase_us = 0;
+	guint64 write_us = 0;
+	gboolean ok;
+
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	g_return_val_if_fail(chunks != NULL, FALSE);
+	g_return_val_if_fail(erase != NULL || n_erase == 0, FALSE);
+
+	for (guint i = 0; i < n_erase; i++) {
+		guint64 expected = 0;
+		if (!erase_sector_expected(self, erase[i], &expected, error))
+			return FALSE;
+		erase_us += expected;
+	}
+	pieces = split_program_pieces(chunks, SLOT_DATA, &total);
+	for (guint i = 0; i < pieces->len; i++) {
+		gsize size = 0;
+		const guint8 *data =
+		        g_bytes_get_data(g_array_index(pieces, UbFlashPiece, i).data, &size);
+		write_us += count_program_elements(data, size, self->psize) * UB_STM32F4_PROGRAM_US;
+	}
+	op_begin(self, progress, n_erase, erase_us, total, write_us);
+	if (self->use_stub && !self->stub_unusable) {
+		if (program_with_stub(self, pieces, erase, n_erase, cancellable, &error_local)) {
+			op_end(self, TRUE);
+			return TRUE;
+		}
+		stub_abort(self);
+		if (!self->stub_unusable) {
+			op_end(self, FALSE);
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return FALSE;
+		}
+		/* the loader cannot run on this chip: do the same work by direct writes */
+		g_info("flash loader unusable (%s), falling back to direct writes",
+		       error_local->message);
+		self->stats.stub_failed = TRUE;
+		g_clear_error(&error_local);
+		if (progress != NULL) {
+			ub_progress_reset(progress);
+			op_begin(self, progress, n_erase, erase_us, total, write_us);
+		}
+	}
+	ok = program_direct(self, pieces, erase, n_erase, cancellable, error);
+	op_end(self, ok);
+	return ok;
+}
+
+/* stops the loader (after its queued work) and locks FLASH_CR; the core is left halted */
+gboolean
+ub_flash_stm32f4_finish(UbFlashStm32f4 *self, GCancellable *cancellable, GError **error)
+{
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	if (self->stub_active) {
+		if (!stub_submit(self, UB_FLASH_STUB_CMD_EXIT, 0, 0, 0, NULL, 0, 0, NULL,
+		                 cancellable, error))
+			return FALSE;
+		for (guint i = 0; i < 100 && self->stub_active; i++) {
+			if (!stub_poll(self, error))
+				return FALSE;
+			if (self->stub_active)
+				ub_flash_stm32f4_sleep(self, 1000);
+		}
+		if (self->stub_active) {
+			self->stub_active = FALSE;
+			g_set_error_literal(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED,
+			                    "the flash loader did not stop");
+			return FALSE;
+		}
+	}
+	if (!core_halt(self, error))
+		return FALSE;
+	return ub_flash_stm32f4_lock(self, error);
+}
+
+/* stops the loader without waiting for queued work (cancellation, errors); best effort */
+void
+ub_flash_stm32f4_abort(UbFlashStm32f4 *self)
+{
+	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
+	stub_abort(self);
+}
+
+gboolean
+ub_flash_stm32f4_is_loader_running(UbFlashStm32f4 *self)
+{
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	return self->stub_active;
+}
+
+gboolean
+ub_flash_stm32f4_erase_sectors(UbFlashStm32f4 *self, const guint *sectors, guint n,
+                               UbProgress *progress, GCancellable *cancellable, GError **error)
+{
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	/* with no data the loader has nothing to overlap: erase by register writes, one sector
+	 * at a time, so that progress and cancellation follow the sectors */
+	if (!core_halt(self, error) || !ub_flash_stm32f4_unlock(self, error))
+		return FALSE;
+	if (self->stub_active)
+		stub_abort(self);
+	for (guint i = 0; i < n; i++) {
+		guint64 expected = 0;
+		if (g_cancellable_set_error_if_cancelled(cancellable, error))
+			return FALSE;
+		if (!erase_sector_expected(self, sectors[i], &expected, error))
+			return FALSE;
+		if (!direct_erase(self, CR_SER | (sectors[i] << CR_SNB_SHIFT), expected,
+		                  cancellable, error)) {
+			g_prefix_error(error, "sector %u: ", sectors[i]);
+			return FALSE;
+		}
+		self->stats.sectors_erased++;
+		self->stats.flash_us += expected;
+		if (progress != NULL)
+			ub_progress_set_percentage_full(progress, i + 1, n);
+	}
+	return TRUE;
+}
+
+gboolean
+ub_flash_stm32f4_mass_erase(UbFlashStm32f4 *self, UbProgress *progress, GCancellable *cancellable,
+                            GError **error)
+{
+	guint64 expected = ub_flash_stm32f4_mass_erase_time_us(self->psize);
+
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	if (self->stub_active)
+		stub_abort(self);
+	if (!core_halt(self, error) || !ub_flash_stm32f4_unlock(self, error))
+		return FALSE;
+	if (!direct_erase(self, CR_MER, expected, cancellable, error)) {
+		g_prefix_error(error, "mass erase: ");
+		return FALSE;
+	}
+	self->stats.mass_erases++;
+	self->stats.flash_us += expected;
+	if (progress != NULL)
+		ub_progress_set_percentage(progress, 100);
+	return TRUE;
+}
+
+static gboolean
+verify_readback(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, gsize len,
+                GCancellable *cancellable, GError **error)
+{
+	g_autofree guint8 *buf = g_malloc(len);
+
+	for (gsize off = 0; off < len; off += READ_PIECE) {
+		gsize n = MIN(READ_PIECE, len - off);
+		if (g_cancellable_set_error_if_cancelled(cancellable, error))
+			return FALSE;
+		if (!ub_probe_read_memory(self->probe, address + (guint32)off, buf + off, n,
+		                          UB_ACCESS_AUTO, error))
+			return FALSE;
+		self->stats.bytes_read += n;
+	}
+	for (gsize i = 0; i < len; i++) {
+		if (buf[i] != expected[i]) {
+			g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_VERIFY,
+			            "flash at 0x%08x reads 0x%02x, the image has 0x%02x",
+			            address + (guint32)i, buf[i], expected[i]);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* one contiguous word-aligned range, checked by CRC on chip */
+static gboolean
+verify_with_stub(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, gsize len,
+                 GCancellable *cancellable, GError **error)
+{
+	guint32 max_len = (SLOT_DATA / 8) * VERIFY_BLOCK;
+
+	for (gsize off = 0; off < len; off += max_len) {
+		guint32 n = (guint32)MIN((gsize)max_len, len - off);
+		guint32 blocks = (n + VERIFY_BLOCK - 1) / VERIFY_BLOCK;
+		g_autofree guint8 *results = g_malloc(blocks * 8);
+		guint32 buf = 0;
+
+		if (!stub_submit(self, UB_FLASH_STUB_CMD_CRC_BLOCKS, address + (guint32)off, n,
+		                 VERIFY_BLOCK, NULL, blocks * 8,
+		                 (guint64)n * CRC_NS_PER_BYTE / 1000, &buf, cancellable, error) ||
+		    !stub_wait(self, self->stub_next - 1, cancellable, error) ||
+		    !ub_probe_read_memory(self->probe, buf, results, blocks * 8, UB_ACCESS_32,
+		                          error))
+			return FALSE;
+		for (guint32 b = 0; b < blocks; b++) {
+			guint32 start = b * VERIFY_BLOCK;
+			guint32 size = MIN(VERIFY_BLOCK, n - start);
+			guint32 want = ub_flash_crc32(expected + off + start, size);
+			if (get_le32(results + b * 8) != want) {
+				/* find the first differing byte for the message */
+				if (!verify_readback(self, address + (guint32)off + start,
+				                     expected + off + start, size, cancellable,
+				                     error))
+					return FALSE;
+				g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_VERIFY,
+				            "CRC of 0x%08x..0x%08x differs from the image",
+				            address + (guint32)off + start,
+				            address + (guint32)off + start + size - 1);
+				return FALSE;
+			}
+		}
+	}
+	return TRUE;
+}
+
+gboolean
+ub_flash_stm32f4_verify(UbFlashStm32f4 *self, GPtrArray *chunks, UbProgress *progress,
+                        GCancellable *cancellable, GError **error)
+{
+	guint64 total = 0;
+	guint64 done = 0;
+	gboolean stub = self->use_stub && !self->stub_unusable;
+
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	g_return_val_if_fail(chunks != NULL, FALSE);
+	for (guint i = 0; i < chunks->len; i++)
+		total += ub_image_chunk_get_size(g_ptr_array_index(chunks, i));
+	if (stub) {
+		g_autoptr(GError) error_local = NULL;
+		if (!stub_ensure(self, &error_local)) {
+			if (!self->stub_unusable) {
+				g_propagate_error(error, g_steal_pointer(&error_local));
+				return FALSE;
+			}
+			g_debug("verifying by read-back: %s", error_local->message);
+			stub = FALSE;
+		}
+	}
+	for (guint i = 0; i < chunks->len; i++) {
+		UbImageChunk *chunk = g_ptr_array_index(chunks, i);
+		guint32 address = ub_image_chunk_get_address(chunk);
+		gsize size = 0;
+		const guint8 *data = g_bytes_get_data(ub_image_chunk_get_data(chunk), &size);
+		gboolean ok;
+
+		/* the loader's CRC works on whole words: unaligned edges are read back */
+		if (stub && (address & 3) == 0 && (size & 3) == 0)
+			ok = verify_with_stub(self, address, data, size, cancellable, error);
+		else
+			ok = verify_readback(self, address, data, size, cancellable, error);
+		if (!ok)
+			return FALSE;
+		done += size;
+		progress_set(progress, done, total);
+	}
+	return TRUE;
+}
+
+GBytes *
+ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbProgress *progress,
+                      GCancellable *cancellable, GError **error)
+{
+	g_autofree guint8 *buf = NULL;
+	g_autofree guint8 *blank = NULL;
+	guint32 blocks = 0;
+	guint64 to_read = size;
+	guint64 done = 0;
+
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), NULL);
+	buf = g_malloc(size);
+	memset(buf, 0xff, size);
+
+	/* find erased blocks on chip first: a VESC uses well under half of its flash */
+	if (self->use_stub && !self->stub_unusable && (address % BLANK_BLOCK) == 0 &&
+	    (size % BLANK_BLOCK) == 0 && size / BLANK_BLOCK * 8 <= SLOT_DATA) {
+		g_autoptr(GError) error_local = NULL;
+		g_autofree guint8 *results = NULL;
+		guint32 result_buf = 0;
+
+		blocks = size / BLANK_BLOCK;
+		results = g_malloc(blocks * 8);
+		if (!stub_ensure(self, &error_local) ||
+		    !stub_submit(self, UB_FLASH_STUB_CMD_BLANK_BLOCKS, address, size, BLANK_BLOCK,
+		                 NULL, blocks * 8, (guint64)size * BLANK_NS_PER_BYTE / 1000,
+		                 &result_buf, cancellable, &error_local) ||
+		    !stub_wait(self, self->stub_next - 1, cancellable, &error_local) ||
+		    !ub_probe_read_memory(self->probe, result_buf, results, blocks * 8,
+		                          UB_ACCESS_32, &error_local)) {
+			if (!self->stub_unusable) {
+				g_propagate_error(error, g_steal_pointer(&error_local));
+				return NULL;
+			}
+			g_debug("reading everything: %s", error_local->message);
+			blocks = 0;
+		} else {
+			blank = g_malloc0(blocks);
+			for (guint32 b = 0; b < blocks; b++) {
+				blank[b] = get_le32(results + b * 8 + 4) == 0xffffffffu;
+				if (blank[b]) {
+					to_read -= BLANK_BLOCK;
+					self->stats.bytes_blank += BLANK_BLOCK;
+				}
+			}
+		}
+	}
+
+	for (guint32 off = 0; off < size;) {
+		guint32 n;
+
+		if (blank != NULL && blank[off / BLANK_BLOCK]) {
+			off += BLANK_BLOCK;
+			continue;
+		}
+		/* a run of non-blank blocks, at most one probe buffer */
+		n = 0;
+		while (off + n < size && n < READ_PIECE &&
+		       (blank == NULL || !blank[(off + n) / BLANK_BLOCK]))
+			n += blank != NULL ? BLANK_BLOCK : MIN(READ_PIECE, size - off);
+		n = MIN(n, size - off);
+		if (g_cancellable_set_error_if_cancelled(cancellable, error))
+			return NULL;
+		if (!ub_probe_read_memory(self->probe, address + off, buf + off, n, UB_ACCESS_AUTO,
+		                          error)) {
+			g_prefix_error(error, "reading 0x%08x: ", address + off);
+			return NULL;
+		}
+		self->stats.bytes_read += n;
+		done += n;
+		progress_set(progress, done, to_read);
+		off += n;
+	}
+	return g_bytes_new_take(g_steal_pointer(&buf), size);
+}
+
+/* ---- GObject ---- */
+
+static void
+ub_flash_stm32f4_dispose(GObject *object)
+{
+	UbFlashStm32f4 *self = UB_FLASH_STM32F4(object);
+
+	g_clear_object(&self->probe);
+	g_clear_object(&self->target);
+	G_OBJECT_CLASS(ub_flash_stm32f4_parent_class)->dispose(object);
+}
+
+static void
+ub_flash_stm32f4_finalize(GObject *object)
+{
+	UbFlashStm32f4 *self = UB_FLASH_STM32F4(object);
+
+	g_array_unref(self->sectors);
+	g_array_unref(self->pending);
+	G_OBJECT_CLASS(ub_flash_stm32f4_parent_class)->finalize(object);
+}
+
+static void
+ub_flash_stm32f4_class_init(UbFlashStm32f4Class *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+
+	object_class->dispose = ub_flash_stm32f4_dispose;
+	object_class->finalize = ub_flash_stm32f4_finalize;
+}
+
+static void
+ub_flash_stm32f4_init(UbFlashStm32f4 *self)
+{
+	self->sectors = g_array_new(FALSE, FALSE, sizeof(UbFlashSector));
+	g_array_append_vals(self->sectors, ub_flash_f40x_sectors,
+	                    G_N_ELEMENTS(ub_flash_f40x_sectors));
+	self->pending = g_array_new(FALSE, FALSE, sizeof(UbFlashPending));
+	self->psize = UB_FLASH_PSIZE_X32;
+	self->use_stub = TRUE;
+}
