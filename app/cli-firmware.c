@@ -13,11 +13,24 @@
 #include "ub-firmware-catalog.h"
 #include "ub-firmware-info.h"
 
+/* the exit codes of app/cli-private.h (driver branch): keep in step */
 enum {
 	EXIT_OK = 0,
-	EXIT_FAILED = 1,
-	EXIT_USAGE = 2,
+	EXIT_USAGE = 1,
+	EXIT_IMAGE = 7,
+	EXIT_DATA = 8,
+	EXIT_INTERNAL = 10,
 };
+
+static int
+exit_code_for_error(const GError *error)
+{
+	if (error->domain == UB_IMAGE_ERROR || error->domain == G_FILE_ERROR)
+		return EXIT_IMAGE;
+	if (error->domain == UB_DATA_ERROR)
+		return EXIT_DATA;
+	return EXIT_INTERNAL;
+}
 
 static gboolean
 parse_address(const gchar *text, guint32 *address)
@@ -180,7 +193,7 @@ firmware_identify(int argc, char **argv)
 		info = ub_firmware_info_new_from_image(image, (const gchar *const *)known, &error);
 	if (info == NULL) {
 		g_printerr("unbrick-cli firmware identify: %s\n", error->message);
-		return EXIT_FAILED;
+		return exit_code_for_error(error);
 	}
 	if (json) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();
@@ -263,7 +276,7 @@ firmware_list(int argc, char **argv)
 		                      : ub_firmware_catalog_add_file(catalog, argv[i], &error);
 		if (!ok) {
 			g_printerr("unbrick-cli firmware list: %s\n", error->message);
-			return EXIT_FAILED;
+			return exit_code_for_error(error);
 		}
 	}
 	applications =

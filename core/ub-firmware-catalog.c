@@ -243,6 +243,29 @@ ub_firmware_catalog_list_for_board(UbFirmwareCatalog *self, const gchar *const *
 }
 
 /**
+ * ub_firmware_catalog_find_by_sha256:
+ * @sha256: lower-case hex, e.g. of the bootloader found in a dump
+ *   (ub_firmware_info_get_bootloader() trims the erased tail of sector 11, and the VESC
+ *   bootloader files end in code, so the hashes compare)
+ *
+ * Returns: (transfer none) (nullable): the first entry whose file has that hash
+ */
+UbFirmwareEntry *
+ub_firmware_catalog_find_by_sha256(UbFirmwareCatalog *self, const gchar *sha256)
+{
+	g_return_val_if_fail(UB_IS_FIRMWARE_CATALOG(self), NULL);
+	g_return_val_if_fail(sha256 != NULL, NULL);
+	for (guint i = 0; i < self->entries->len; i++) {
+		UbFirmwareEntry *entry = g_ptr_array_index(self->entries, i);
+		const gchar *entry_sha256 =
+		        ub_firmware_info_get_sha256(ub_firmware_entry_get_info(entry));
+		if (g_ascii_strcasecmp(entry_sha256, sha256) == 0)
+			return entry;
+	}
+	return NULL;
+}
+
+/**
  * ub_firmware_catalog_pick_bootloader:
  *
  * As VESC Tool's bootloader list: the hardware-specific bootloader whose file name lists one of

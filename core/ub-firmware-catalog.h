@@ -31,6 +31,7 @@ const gchar *const *ub_firmware_catalog_get_skipped(UbFirmwareCatalog *self);
 GPtrArray *ub_firmware_catalog_list_for_board(UbFirmwareCatalog *self,
                                               const gchar *const *board_hw_names,
                                               gboolean include_variants);
+UbFirmwareEntry *ub_firmware_catalog_find_by_sha256(UbFirmwareCatalog *self, const gchar *sha256);
 UbFirmwareEntry *ub_firmware_catalog_pick_bootloader(UbFirmwareCatalog *self,
                                                      const gchar *const *board_hw_names,
                                                      GError **error);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ub-firmware-catalog.h"
+#include "ub-firmware-demo.h"
 
 typedef struct {
 	gchar *root;
@@ -224,6 +225,50 @@ test_catalog_bootloader_offer(Fixture *fixture, gconstpointer user_data)
 	                0x080E0000);
 }
 
+/* which bootloader is on a chip: its code in sector 11 hashes like the catalogue's file */
+static void
+test_catalog_identify_installed_bootloader(Fixture *fixture, gconstpointer user_data)
+{
+	const gchar *focbox[] = {"410", NULL};
+	const gchar *vesc6[] = {"60", NULL};
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *contents = NULL;
+	gsize size = 0;
+	guint8 *flash;
+	g_autoptr(GBytes) dump = NULL;
+	g_autoptr(UbFirmwareInfo) info = NULL;
+	g_autoptr(GError) error = NULL;
+	UbFirmwareInfo *installed;
+	UbFirmwareEntry *entry;
+
+	if (fixture->catalog == NULL) {
+		g_test_skip("UB_SHARED_FIRMWARE_DIR missing");
+		return;
+	}
+	path = g_build_filename(fixture->root, "bootloaders",
+	                        "40_o_47_o_48_o_410_o_411_o_412_o_DAS_RS.bin", NULL);
+	g_file_get_contents(path, &contents, &size, &error);
+	g_assert_no_error(error);
+	flash = g_malloc(0x100000);
+	memset(flash, 0xFF, 0x100000);
+	memcpy(flash + 0xE0000, contents, size);
+	dump = g_bytes_new_take(flash, 0x100000);
+	info = ub_firmware_info_new_from_dump(dump, 0x08000000, NULL, &error);
+	g_assert_no_error(error);
+	installed = ub_firmware_info_get_bootloader(info);
+	g_assert_nonnull(installed);
+	entry = ub_firmware_catalog_find_by_sha256(fixture->catalog,
+	                                           ub_firmware_info_get_sha256(installed));
+	g_assert_nonnull(entry);
+	g_assert_true(g_str_has_suffix(ub_firmware_entry_get_path(entry),
+	                               "40_o_47_o_48_o_410_o_411_o_412_o_DAS_RS.bin"));
+	g_assert_true(
+	        ub_firmware_info_check_compatible(ub_firmware_entry_get_info(entry), focbox, NULL));
+	g_assert_false(
+	        ub_firmware_info_check_compatible(ub_firmware_entry_get_info(entry), vesc6, NULL));
+	g_assert_null(ub_firmware_catalog_find_by_sha256(fixture->catalog, "00"));
+}
+
 static void
 test_catalog_no_bootloader(void)
 {
@@ -268,6 +313,32 @@ test_catalog_single_file(void)
 }
 
 static void
+test_catalog_compare(void)
+{
+	g_autoptr(UbImage) image = ub_firmware_demo_image_new("60", UB_FIRMWARE_LAYOUT_384K, NULL);
+	g_autoptr(UbFirmwareInfo) info = ub_firmware_info_new_from_image(image, NULL, NULL);
+	g_autoptr(UbFirmwareEntry) v502 =
+	        ub_firmware_entry_new("/a/5.02/60/VESC_default.bin", info, "5.02");
+	g_autoptr(UbFirmwareEntry) v503 =
+	        ub_firmware_entry_new("/a/5.03/60/VESC_default.bin", info, "5.03");
+	g_autoptr(UbFirmwareEntry) v503_variant =
+	        ub_firmware_entry_new("/a/5.03/60/VESC_33k.bin", info, "5.03");
+	g_autoptr(UbFirmwareEntry) v600 =
+	        ub_firmware_entry_new("/a/6.00/60/VESC_default.bin", info, "6.00");
+	g_autoptr(UbFirmwareEntry) unknown = ub_firmware_entry_new("/b/mine.bin", info, NULL);
+
+	g_assert_cmpint(ub_firmware_entry_compare_newest_first(v503, v502), <, 0);
+	g_assert_cmpint(ub_firmware_entry_compare_newest_first(v502, v503), >, 0);
+	g_assert_cmpint(ub_firmware_entry_compare_newest_first(v600, v503), <, 0);
+	g_assert_cmpint(ub_firmware_entry_compare_newest_first(v503, v503_variant), <, 0);
+	g_assert_cmpint(ub_firmware_entry_compare_newest_first(v502, unknown), <, 0);
+	g_assert_cmpint(ub_firmware_entry_compare_newest_first(unknown, v502), >, 0);
+	g_assert_false(ub_firmware_entry_get_is_default(v503_variant));
+	g_assert_true(ub_firmware_entry_get_is_default(unknown));
+	g_assert_cmpstr(ub_firmware_entry_get_version_string(unknown), ==, "unknown");
+}
+
+static void
 test_catalog_parse_version(void)
 {
 	guint major = 0;
@@ -295,8 +366,11 @@ main(int argc, char **argv)
 	           test_catalog_filter_by_board, fixture_teardown);
 	g_test_add("/core/firmware-catalog/bootloader-offer", Fixture, NULL, fixture_setup,
 	           test_catalog_bootloader_offer, fixture_teardown);
+	g_test_add("/core/firmware-catalog/identify-installed-bootloader", Fixture, NULL,
+	           fixture_setup, test_catalog_identify_installed_bootloader, fixture_teardown);
 	g_test_add_func("/core/firmware-catalog/no-bootloader", test_catalog_no_bootloader);
 	g_test_add_func("/core/firmware-catalog/single-file", test_catalog_single_file);
 	g_test_add_func("/core/firmware-catalog/parse-version", test_catalog_parse_version);
+	g_test_add_func("/core/firmware-catalog/compare", test_catalog_compare);
 	return g_test_run();
 }

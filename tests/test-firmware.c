@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Firmware identification on the real VESC images in shared/firmware (SOURCES.md lists what
  * each holds), flash dumps, and the wrong-hardware guard. */
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "ub-firmware-demo.h"
@@ -348,7 +349,8 @@ static void
 test_firmware_dump(void)
 {
 	g_autoptr(GBytes) app = load_shared("vesc-fw-6.05-60-VESC_default.bin");
-	g_autoptr(GBytes) unity = load_shared("vesc-fw-6.05-UNITY-VESC_default.bin");
+	/* a 384 KB build fits the 384 KB staging buffer uncompressed, marker included */
+	g_autoptr(GBytes) staged = load_shared("vesc-fw-3.55-410_o_411_o_412-VESC_default.bin");
 	g_autoptr(GBytes) bootloader = load_shared("vesc-bl-generic.bin");
 	g_autoptr(GBytes) dump = NULL;
 	g_autoptr(UbFirmwareInfo) info = NULL;
@@ -357,12 +359,12 @@ test_firmware_dump(void)
 	UbFirmwareInfo *sub;
 	guint32 reset_vector = 0;
 
-	if (app == NULL || unity == NULL || bootloader == NULL) {
+	if (app == NULL || staged == NULL || bootloader == NULL) {
 		g_test_skip("reference images not available");
 		return;
 	}
-	/* a failed update left a UNITY image in the staging buffer: not what runs */
-	dump = make_dump(app, bootloader, TRUE, unity);
+	/* a failed update left a 410 image in the staging buffer: not what runs */
+	dump = make_dump(app, bootloader, TRUE, staged);
 	info = ub_firmware_info_new_from_dump(dump, UB_VESC_FLASH_ADDRESS, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_cmpint(ub_firmware_info_get_kind(info), ==, UB_FIRMWARE_KIND_FLASH_DUMP);
@@ -419,6 +421,46 @@ test_firmware_dump_matches_file(void)
 		g_assert_cmpint(ub_firmware_info_get_bootloader_presence(from_dump), ==,
 		                UB_FIRMWARE_PRESENCE_ABSENT);
 	}
+}
+
+/* a full-chip backup file (what `unbrick-cli backup` writes) identifies as a dump */
+static void
+test_firmware_backup_file(void)
+{
+	g_autoptr(GBytes) app = load_shared("vesc-fw-5.02-410_o_411_o_412-VESC_default.bin");
+	g_autoptr(GBytes) bootloader =
+	        load_shared("vesc-bl-40_o_47_o_48_o_410_o_411_o_412_o_DAS_RS.bin");
+	g_autoptr(GBytes) dump = NULL;
+	g_autoptr(UbFirmwareInfo) info = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *dir = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *names = NULL;
+
+	if (app == NULL || bootloader == NULL) {
+		g_test_skip("reference images not available");
+		return;
+	}
+	dump = make_dump(app, bootloader, TRUE, NULL);
+	dir = g_dir_make_tmp("unbrick-backup-XXXXXX", &error);
+	g_assert_no_error(error);
+	path = g_build_filename(dir, "backup.bin", NULL);
+	g_file_set_contents(path, g_bytes_get_data(dump, NULL), (gssize)g_bytes_get_size(dump),
+	                    &error);
+	g_assert_no_error(error);
+	info = ub_firmware_info_new_from_file(path, NULL, &error);
+	g_assert_no_error(error);
+	g_unlink(path);
+	g_rmdir(dir);
+	g_assert_cmpint(ub_firmware_info_get_kind(info), ==, UB_FIRMWARE_KIND_FLASH_DUMP);
+	names = join_strv(ub_firmware_info_get_hw_names(info));
+	g_assert_cmpstr(names, ==, "410");
+	/* 5.02 states no version; no release string means the 384 KB era */
+	g_assert_cmpstr(ub_firmware_info_get_version_string(info), ==, "unknown");
+	g_assert_cmpint(ub_firmware_info_get_layout(info), ==, UB_FIRMWARE_LAYOUT_384K);
+	g_assert_cmpint(ub_firmware_info_get_config(info), ==, UB_FIRMWARE_CONFIG_DATA);
+	g_assert_cmpint(ub_firmware_info_get_bootloader_presence(info), ==,
+	                UB_FIRMWARE_PRESENCE_PRESENT);
 }
 
 static void
@@ -539,6 +581,7 @@ main(int argc, char **argv)
 	                test_firmware_known_names_whole_strings);
 	g_test_add_func("/core/firmware/dump", test_firmware_dump);
 	g_test_add_func("/core/firmware/dump-matches-file", test_firmware_dump_matches_file);
+	g_test_add_func("/core/firmware/backup-file", test_firmware_backup_file);
 	g_test_add_func("/core/firmware/dump-erased", test_firmware_dump_erased);
 	g_test_add_func("/core/firmware/dump-partial", test_firmware_dump_partial);
 	g_test_add_func("/core/firmware/split-names", test_firmware_split_names);
