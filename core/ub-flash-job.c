@@ -28,7 +28,10 @@ struct _UbFlashJob {
 	guint32 optcr;
 	UbFlashPsize psize;
 	gboolean config_kept;
-	GArray *erased; /* guint: sectors this run set out to erase */
+	GArray *erased;      /* guint: sectors this run set out to erase */
+	guint unchanged;     /* sectors that already held what the plan wanted */
+	GBytes *backup_data; /* this run's backup, to compare with the plan */
+	guint32 backup_base;
 };
 
 G_DEFINE_TYPE(UbFlashJob, ub_flash_job, G_TYPE_OBJECT)
@@ -265,6 +268,39 @@ ub_flash_job_check_rdp(UbTargetInfo *info, GError **error)
 	return TRUE;
 }
 
+#define UB_FLASH_JOB_BLANK_BLOCK 0x400
+
+/* the runs of @data that are not entirely 0xFF, as chunks */
+static void
+ub_flash_job_add_used_blocks(GPtrArray *chunks, guint32 base, GBytes *data)
+{
+	gsize size = 0;
+	const guint8 *bytes = g_bytes_get_data(data, &size);
+	gsize run_start = 0;
+	gboolean in_run = FALSE;
+
+	for (gsize off = 0;; off += UB_FLASH_JOB_BLANK_BLOCK) {
+		gboolean used = FALSE;
+		if (off < size) {
+			gsize n = MIN(UB_FLASH_JOB_BLANK_BLOCK, size - off);
+			for (gsize i = 0; i < n && !used; i++)
+				used = bytes[off + i] != 0xff;
+		}
+		if (used && !in_run) {
+			run_start = off;
+			in_run = TRUE;
+		} else if (!used && in_run) {
+			g_autoptr(GBytes) part =
+			        g_bytes_new_from_bytes(data, run_start, MIN(off, size) - run_start);
+			g_ptr_array_add(chunks,
+			                ub_image_chunk_new(base + (guint32)run_start, part));
+			in_run = FALSE;
+		}
+		if (off >= size)
+			break;
+	}
+}
+
 /* reads everything, checks the copy against the chip's own CRC, saves it */
 static gboolean
 ub_flash_job_backup(UbFlashJob *self, UbFlashStm32f4 *flash, const char *path, UbProgress *progress,
@@ -287,7 +323,8 @@ ub_flash_job_backup(UbFlashJob *self, UbFlashStm32f4 *flash, const char *path, U
 		return FALSE;
 	}
 	ub_progress_step_done(progress);
-	g_ptr_array_add(whole, ub_image_chunk_new(base, data));
+	/* the chip's own CRC of what was read; erased blocks were already checked on chip */
+	ub_flash_job_add_used_blocks(whole, base, data);
 	if (!ub_flash_stm32f4_verify(flash, whole, ub_progress_get_child(progress), cancellable,
 	                             error)) {
 		g_prefix_error(error, "backup read differs from the chip: ");
@@ -302,6 +339,9 @@ ub_flash_job_backup(UbFlashJob *self, UbFlashStm32f4 *flash, const char *path, U
 		return FALSE;
 	g_free(self->backup_path);
 	self->backup_path = g_strdup(path);
+	g_clear_pointer(&self->backup_data, g_bytes_unref);
+	self->backup_data = g_bytes_ref(data);
+	self->backup_base = base;
 	self->stage = UB_FLASH_JOB_STAGE_BACKED_UP;
 	return TRUE;
 }
@@ -324,26 +364,67 @@ ub_flash_job_check_write_protection(UbFlashJob *self, const guint *sectors, guin
 }
 
 /* erase, program, verify a plan; steps in @progress: write (erase + program), verify */
+/* which expected sectors the chip already holds: from this run's backup when there is one
+ * (free), else by the chip's CRC. A rerun after a failure then redoes only what is missing. */
+static gboolean
+ub_flash_job_compare(UbFlashJob *self, UbFlashStm32f4 *flash, GPtrArray *expected, gboolean *same,
+                     GCancellable *cancellable, GError **error)
+{
+	if (self->backup_data == NULL)
+		return ub_flash_stm32f4_compare(flash, expected, same, cancellable, error);
+	for (guint i = 0; i < expected->len; i++) {
+		UbImageChunk *chunk = g_ptr_array_index(expected, i);
+		guint32 address = ub_image_chunk_get_address(chunk);
+		gsize size = 0;
+		gsize backup_size = 0;
+		const guint8 *want = g_bytes_get_data(ub_image_chunk_get_data(chunk), &size);
+		const guint8 *have = g_bytes_get_data(self->backup_data, &backup_size);
+
+		same[i] = address >= self->backup_base &&
+		          address - self->backup_base + size <= backup_size &&
+		          memcmp(have + (address - self->backup_base), want, size) == 0;
+	}
+	return TRUE;
+}
+
+/* erase, program, verify a plan; steps in @progress: write (erase + program), verify */
 static gboolean
 ub_flash_job_write_plan(UbFlashJob *self, UbFlashStm32f4 *flash, UbFlashPlan *plan,
                         UbProgress *progress, GCancellable *cancellable, GError **error)
 {
 	guint n = 0;
 	const guint *sectors = ub_flash_plan_get_sectors(plan, &n);
+	GPtrArray *expected = ub_flash_plan_get_expected(plan);
+	g_autofree gboolean *same = g_new0(gboolean, MAX(n, 1));
+	g_autoptr(GPtrArray) program =
+	        g_ptr_array_new_with_free_func((GDestroyNotify)ub_image_chunk_unref);
 
 	if (!ub_flash_job_check_write_protection(self, sectors, n, error))
 		return FALSE;
+	if (!ub_flash_job_compare(self, flash, expected, same, cancellable, error))
+		return FALSE;
+	/* each expected chunk is one whole sector: program it where the chip differs (its
+	 * 0xFF stretches are not sent) */
 	g_array_set_size(self->erased, 0);
-	g_array_append_vals(self->erased, sectors, n);
+	self->unchanged = 0;
+	for (guint i = 0; i < n; i++) {
+		if (same[i]) {
+			self->unchanged++;
+			continue;
+		}
+		g_array_append_val(self->erased, sectors[i]);
+		g_ptr_array_add(program, ub_image_chunk_ref(g_ptr_array_index(expected, i)));
+	}
 	self->config_kept = ub_flash_plan_get_config_kept(plan);
 	self->stage = UB_FLASH_JOB_STAGE_CHANGING;
-	if (!ub_flash_stm32f4_program(flash, ub_flash_plan_get_chunks(plan), sectors, n,
-	                              ub_progress_get_child(progress), cancellable, error))
+	if (!ub_flash_stm32f4_program(flash, program, (const guint *)self->erased->data,
+	                              self->erased->len, ub_progress_get_child(progress),
+	                              cancellable, error))
 		return FALSE;
 	ub_progress_step_done(progress);
 	self->stage = UB_FLASH_JOB_STAGE_WRITTEN;
-	if (!ub_flash_stm32f4_verify(flash, ub_flash_plan_get_expected(plan),
-	                             ub_progress_get_child(progress), cancellable, error)) {
+	if (!ub_flash_stm32f4_verify(flash, expected, ub_progress_get_child(progress), cancellable,
+	                             error)) {
 		g_prefix_error(error, "verify: ");
 		return FALSE;
 	}
@@ -640,6 +721,7 @@ ub_flash_job_run(UbFlashJob *self, UbProgress *progress, GCancellable *cancellab
 		progress = own = ub_progress_new();
 	self->stage = UB_FLASH_JOB_STAGE_NOT_STARTED;
 	g_clear_pointer(&self->backup_path, g_free);
+	g_clear_pointer(&self->backup_data, g_bytes_unref);
 	if (ub_flash_job_run_inner(self, &flash, progress, cancellable, &error_local)) {
 		ub_flash_stm32f4_get_stats(flash, &self->stats);
 		ub_progress_finished(progress);
@@ -721,6 +803,8 @@ ub_flash_job_to_json(UbFlashJob *self)
 	for (guint i = 0; i < self->erased->len; i++)
 		json_builder_add_int_value(builder, g_array_index(self->erased, guint, i));
 	json_builder_end_array(builder);
+	json_builder_set_member_name(builder, "sectors_unchanged");
+	json_builder_add_int_value(builder, self->unchanged);
 	json_builder_set_member_name(builder, "bytes_programmed");
 	json_builder_add_int_value(builder, (gint64)self->stats.bytes_programmed);
 	json_builder_set_member_name(builder, "bytes_read");
@@ -746,6 +830,7 @@ ub_flash_job_finalize(GObject *object)
 	g_free(self->backup_dir);
 	g_array_unref(self->sectors);
 	g_free(self->backup_path);
+	g_clear_pointer(&self->backup_data, g_bytes_unref);
 	g_free(self->chip_id);
 	g_free(self->uid);
 	g_array_unref(self->erased);

@@ -1233,10 +1233,10 @@ ub_flash_stm32f4_erase_sectors(UbFlashStm32f4 *self, const guint *sectors, guint
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
 	/* with no data the loader has nothing to overlap: erase by register writes, one sector
 	 * at a time, so that progress and cancellation follow the sectors */
-	if (!core_halt(self, error) || !ub_flash_stm32f4_unlock(self, error))
-		return FALSE;
 	if (self->stub_active)
 		stub_abort(self);
+	if (!core_halt(self, error) || !ub_flash_stm32f4_unlock(self, error))
+		return FALSE;
 	for (guint i = 0; i < n; i++) {
 		guint64 expected = 0;
 		if (g_cancellable_set_error_if_cancelled(cancellable, error))
@@ -1384,6 +1384,47 @@ ub_flash_stm32f4_verify(UbFlashStm32f4 *self, GPtrArray *chunks, UbProgress *pro
 			return FALSE;
 		done += size;
 		progress_set(progress, done, total);
+	}
+	return TRUE;
+}
+
+gboolean
+ub_flash_stm32f4_compare(UbFlashStm32f4 *self, GPtrArray *chunks, gboolean *same,
+                         GCancellable *cancellable, GError **error)
+{
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	g_return_val_if_fail(chunks != NULL && same != NULL, FALSE);
+
+	for (guint i = 0; i < chunks->len; i++)
+		same[i] = FALSE;
+	if (!self->use_stub || self->stub_unusable)
+		return TRUE;
+	if (!stub_ensure(self, error)) {
+		if (!self->stub_unusable)
+			return FALSE;
+		g_clear_error(error);
+		return TRUE;
+	}
+	for (guint i = 0; i < chunks->len; i++) {
+		UbImageChunk *chunk = g_ptr_array_index(chunks, i);
+		guint32 address = ub_image_chunk_get_address(chunk);
+		gsize size = 0;
+		const guint8 *data = g_bytes_get_data(ub_image_chunk_get_data(chunk), &size);
+		guint8 result[8];
+		guint32 buf = 0;
+
+		if ((address & 3) != 0 || (size & 3) != 0 || size == 0)
+			continue;
+		/* one block: the whole chunk */
+		if (!stub_submit(self, UB_FLASH_STUB_CMD_CRC_BLOCKS, address, (guint32)size,
+		                 (guint32)size, NULL, sizeof(result),
+		                 (guint64)size * CRC_NS_PER_BYTE / 1000, &buf, cancellable,
+		                 error) ||
+		    !stub_wait(self, self->stub_next - 1, cancellable, error) ||
+		    !ub_probe_read_memory(self->probe, buf, result, sizeof(result), UB_ACCESS_32,
+		                          error))
+			return FALSE;
+		same[i] = get_le32(result) == ub_flash_crc32(data, size);
 	}
 	return TRUE;
 }

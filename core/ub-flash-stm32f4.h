@@ -142,6 +142,11 @@ gboolean ub_flash_stm32f4_program(UbFlashStm32f4 *self, GPtrArray *chunks, const
 gboolean ub_flash_stm32f4_verify(UbFlashStm32f4 *self, GPtrArray *chunks, UbProgress *progress,
                                  GCancellable *cancellable,
                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* @same[i]: the flash already holds chunk i exactly (on-chip CRC-32); all FALSE when the
+ * loader cannot run */
+gboolean ub_flash_stm32f4_compare(UbFlashStm32f4 *self, GPtrArray *chunks, gboolean *same,
+                                  GCancellable *cancellable,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* stops the loader after its queued work and locks FLASH_CR; the core is left halted */
 gboolean ub_flash_stm32f4_finish(UbFlashStm32f4 *self, GCancellable *cancellable,
                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -8,9 +8,36 @@ struct _UbTransportSim {
 	UbTransport parent_instance;
 	UbSimBoard *board;
 	UbSimStlink *stlink;
+	/* fault injection for tests (ub_transport_sim_set_fault) */
+	UbTransportSimFault fault;
+	guint fault_countdown;
+	gboolean unplugged;
 };
 
 G_DEFINE_TYPE(UbTransportSim, ub_transport_sim, UB_TYPE_TRANSPORT)
+
+/* counts a transfer towards an injected fault; FALSE once the probe is "unplugged" */
+static gboolean
+ub_transport_sim_fault_step(UbTransportSim *self, GError **error)
+{
+	if (!self->unplugged && self->fault != UB_TRANSPORT_SIM_FAULT_NONE) {
+		if (self->fault_countdown > 0)
+			self->fault_countdown--;
+		if (self->fault_countdown == 0) {
+			if (self->fault == UB_TRANSPORT_SIM_FAULT_UNPLUG)
+				self->unplugged = TRUE;
+			else
+				ub_sim_mcu_set_powered(ub_sim_board_get_mcu(self->board), FALSE);
+			self->fault = UB_TRANSPORT_SIM_FAULT_NONE;
+		}
+	}
+	if (self->unplugged) {
+		g_set_error_literal(error, UB_PROBE_ERROR, UB_PROBE_ERROR_DISCONNECTED,
+				    "the probe was unplugged");
+		return FALSE;
+	}
+	return TRUE;
+}
 
 static gboolean
 ub_transport_sim_bulk_write(UbTransport *transport, guint8 endpoint, const guint8 *data, gsize len,
@@ -18,6 +45,8 @@ ub_transport_sim_bulk_write(UbTransport *transport, guint8 endpoint, const guint
 {
 	UbTransportSim *self = UB_TRANSPORT_SIM(transport);
 
+	if (!ub_transport_sim_fault_step(self, error))
+		return FALSE;
 	ub_sim_stlink_bulk_out(self->stlink, endpoint, data, len);
 	return TRUE;
 }
@@ -29,6 +58,8 @@ ub_transport_sim_bulk_read(UbTransport *transport, guint8 endpoint, guint8 *buff
 	UbTransportSim *self = UB_TRANSPORT_SIM(transport);
 	gssize rc;
 
+	if (!ub_transport_sim_fault_step(self, error))
+		return FALSE;
 	/* The model answers synchronously inside bulk_out, so "no data" (a NAK) cannot turn
 	 * into data by waiting: nothing else advances the bench while the host waits. A real
 	 * host would see the transfer time out after timeout_ms. */
@@ -113,4 +144,20 @@ ub_transport_sim_get_board(UbTransportSim *self)
 {
 	g_return_val_if_fail(UB_IS_TRANSPORT_SIM(self), NULL);
 	return self->board;
+}
+
+/**
+ * ub_transport_sim_set_fault:
+ * @fault: what happens: the probe's USB goes away for good (a new transport is a re-plug),
+ *   or the board loses its supply (ub_sim_mcu_set_powered() brings it back)
+ * @after_transfers: how many more bulk transfers go through first
+ *
+ * Test hook for failures in the middle of a job. Set it between jobs.
+ */
+void
+ub_transport_sim_set_fault(UbTransportSim *self, UbTransportSimFault fault, guint after_transfers)
+{
+	g_return_if_fail(UB_IS_TRANSPORT_SIM(self));
+	self->fault = fault;
+	self->fault_countdown = after_transfers;
 }

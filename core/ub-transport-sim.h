@@ -21,4 +21,14 @@ UbTransportSim *ub_transport_sim_new_for_board_name(const char *name,
 						    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 UbSimBoard *ub_transport_sim_get_board(UbTransportSim *self);
 
+typedef enum {
+	UB_TRANSPORT_SIM_FAULT_NONE,
+	UB_TRANSPORT_SIM_FAULT_UNPLUG,	   /* every later transfer: UB_PROBE_ERROR_DISCONNECTED */
+	UB_TRANSPORT_SIM_FAULT_POWER_LOSS, /* the board's supply goes */
+} UbTransportSimFault;
+
+/* test hook: @fault strikes after @after_transfers more bulk transfers */
+void ub_transport_sim_set_fault(UbTransportSim *self, UbTransportSimFault fault,
+				guint after_transfers);
+
 G_END_DECLS

@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * UbFlashJob through UbDevice on the simulated FOCBOX (core/sim/): the same async API the
+ * wizard and the CLI use, real VESC images from UB_SHARED_FIRMWARE_DIR.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "ub-error.h"
+#include "ub-flash-job.h"
+#include "ub-flash-plan.h"
+#include "ub-sim-board.h"
+#include "ub-sim-mcu.h"
+#include "ub-transport-sim.h"
+
+#define FW_502 "vesc-fw-5.02-410_o_411_o_412-VESC_default.bin"
+#define FW_355 "vesc-fw-3.55-410_o_411_o_412-VESC_default.bin"
+#define FW_605 "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin"
+
+typedef struct {
+	UbDevice *device;
+	UbSimBoard *board;
+	char *dir;
+	GMainLoop *loop;
+	GAsyncResult *result;
+} Fixture;
+
+static char *
+firmware_path(const char *name)
+{
+	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
+	g_autofree char *path = NULL;
+
+	if (dir == NULL)
+		return NULL;
+	path = g_build_filename(dir, name, NULL);
+	if (!g_file_test(path, G_FILE_TEST_EXISTS))
+		return NULL;
+	return g_steal_pointer(&path);
+}
+
+static void
+fixture_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	Fixture *fixture = user_data;
+	g_set_object(&fixture->result, result);
+	g_main_loop_quit(fixture->loop);
+}
+
+static GAsyncResult *
+fixture_wait(Fixture *fixture)
+{
+	g_clear_object(&fixture->result);
+	g_main_loop_run(fixture->loop);
+	return fixture->result;
+}
+
+static void
+fixture_setup(Fixture *fixture, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+
+	fixture->loop = g_main_loop_new(NULL, FALSE);
+	fixture->dir = g_dir_make_tmp("ub-flash-job-XXXXXX", &error);
+	g_assert_no_error(error);
+	fixture->device = ub_device_new_for_sim("focbox");
+	ub_device_open_async(fixture->device, NULL, fixture_cb, fixture);
+	g_assert_true(ub_device_open_finish(fixture->device, fixture_wait(fixture), &error));
+	g_assert_no_error(error);
+	fixture->board = ub_device_get_sim_board(fixture->device);
+	g_assert_nonnull(fixture->board);
+}
+
+static void
+remove_tree(const char *dir)
+{
+	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (handle != NULL && (name = g_dir_read_name(handle)) != NULL) {
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+		if (g_file_test(path, G_FILE_TEST_IS_DIR))
+			remove_tree(path);
+		else
+			g_unlink(path);
+	}
+	g_rmdir(dir);
+}
+
+static void
+fixture_teardown(Fixture *fixture, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+
+	ub_device_close_async(fixture->device, NULL, fixture_cb, fixture);
+	if (!ub_device_close_finish(fixture->device, fixture_wait(fixture), &error))
+		g_debug("close: %s", error->message);
+	g_clear_object(&fixture->result);
+	g_clear_object(&fixture->device);
+	remove_tree(fixture->dir);
+	g_free(fixture->dir);
+	g_main_loop_unref(fixture->loop);
+}
+
+static gboolean
+fixture_run(Fixture *fixture, UbFlashJob *job, GError **error)
+{
+	g_autoptr(UbProgress) progress = ub_progress_new();
+
+	ub_flash_job_set_backup_dir(job, fixture->dir);
+	ub_flash_job_run_async(job, progress, NULL, fixture_cb, fixture);
+	if (!ub_flash_job_run_finish(job, fixture_wait(fixture), error))
+		return FALSE;
+	/* a finished job's bar is full */
+	g_assert_cmpuint(ub_progress_get_percentage(progress), ==, 100);
+	return TRUE;
+}
+
+static GBytes *
+fixture_dump(Fixture *fixture)
+{
+	return ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(fixture->board));
+}
+
+static void
+fixture_load(Fixture *fixture, guint32 address, const guint8 *data, gsize len)
+{
+	g_autoptr(GBytes) bytes = g_bytes_new(data, len);
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(ub_sim_mcu_load_flash(ub_sim_board_get_mcu(fixture->board), address, bytes,
+	                                    &error));
+	g_assert_no_error(error);
+}
+
+/* the board's settings: something that is neither erased nor zeroed */
+static void
+fixture_load_config(Fixture *fixture, guint8 *pattern)
+{
+	for (guint i = 0; i < 0x8000; i++)
+		pattern[i] = (guint8)(i * 31 + 7);
+	fixture_load(fixture, UB_FLASH_VESC_CONFIG_START, pattern, 0x8000);
+}
+
+/* flashing a VESC image keeps sectors 1–2 and leaves a backup of what was there */
+static void
+test_job_flash_keeps_config(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *old = firmware_path(FW_355);
+	g_autofree char *path = firmware_path(FW_502);
+	g_autofree guint8 *pattern = g_malloc(0x8000);
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(UbFlashJob) job = NULL;
+	g_autoptr(GBytes) before = NULL;
+	g_autoptr(GBytes) after = NULL;
+	g_autoptr(GBytes) file = NULL;
+	g_autoptr(GFile) gfile = NULL;
+	g_autoptr(UbFlashBackup) backup = NULL;
+	g_autoptr(GError) error = NULL;
+	const guint8 *flash;
+	const guint8 *want;
+	gsize size = 0;
+
+	if (old == NULL || path == NULL) {
+		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
+		return;
+	}
+	g_assert_true(ub_sim_board_load_flash_file(fixture->board, old, &error));
+	g_assert_no_error(error);
+	fixture_load_config(fixture, pattern);
+	before = fixture_dump(fixture);
+
+	image = ub_image_new_from_file(path, 0x08000000, &error);
+	g_assert_no_error(error);
+	job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(job, image);
+	g_assert_true(fixture_run(fixture, job, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(ub_flash_job_get_stage(job), ==, UB_FLASH_JOB_STAGE_DONE);
+
+	after = fixture_dump(fixture);
+	flash = g_bytes_get_data(after, NULL);
+	gfile = g_file_new_for_path(path);
+	file = g_file_load_bytes(gfile, NULL, NULL, &error);
+	g_assert_no_error(error);
+	want = g_bytes_get_data(file, &size);
+	/* sector 0 and 3.. hold the new image, 1–2 the old settings */
+	g_assert_cmpmem(flash, 0x4000, want, 0x4000);
+	g_assert_cmpmem(flash + 0x4000, 0x8000, pattern, 0x8000);
+	g_assert_cmpmem(flash + 0xc000, size - 0xc000, want + 0xc000, size - 0xc000);
+	/* past the image, sector 6 reads erased (the old CRC flag is gone) */
+	for (gsize i = size; i < 0x60000; i++)
+		g_assert_cmpuint(flash[i], ==, 0xff);
+
+	/* the backup holds the chip as it was */
+	g_assert_nonnull(ub_flash_job_get_backup_path(job));
+	backup = ub_flash_backup_load(ub_flash_job_get_backup_path(job), &error);
+	g_assert_no_error(error);
+	g_assert_true(g_bytes_equal(ub_flash_backup_get_data(backup), before));
+}
+
+/* --wipe-config writes the image's gap bytes over sectors 1–2 */
+static void
+test_job_flash_wipe_config(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *path = firmware_path(FW_605);
+	g_autofree guint8 *pattern = g_malloc(0x8000);
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(UbFlashJob) job = NULL;
+	g_autoptr(GBytes) after = NULL;
+	g_autoptr(GError) error = NULL;
+	const guint8 *flash;
+
+	if (path == NULL) {
+		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
+		return;
+	}
+	fixture_load_config(fixture, pattern);
+	image = ub_image_new_from_file(path, 0x08000000, &error);
+	g_assert_no_error(error);
+	job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(job, image);
+	ub_flash_job_set_flags(job, UB_FLASH_JOB_FLAG_WIPE_CONFIG | UB_FLASH_JOB_FLAG_NO_BACKUP);
+	g_assert_true(fixture_run(fixture, job, &error));
+	g_assert_no_error(error);
+	g_assert_null(ub_flash_job_get_backup_path(job));
+	after = fixture_dump(fixture);
+	flash = g_bytes_get_data(after, NULL);
+	/* 6.x images fill the gap with 0x00 (boards-and-firmware.md §4.2) */
+	for (guint i = 0x4000; i < 0xc000; i++)
+		g_assert_cmpuint(flash[i], ==, 0x00);
+}
+
+/* backup FILE, flash something else over everything, restore FILE: the same chip again */
+static void
+test_job_backup_restore(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *old = firmware_path(FW_502);
+	g_autofree char *other = firmware_path(FW_605);
+	g_autofree char *file = g_build_filename(fixture->dir, "mine.bin", NULL);
+	g_autofree guint8 *pattern = g_malloc(0x8000);
+	g_autoptr(UbFlashJob) backup = NULL;
+	g_autoptr(UbFlashJob) flash = NULL;
+	g_autoptr(UbFlashJob) restore = NULL;
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(GBytes) original = NULL;
+	g_autoptr(GBytes) changed = NULL;
+	g_autoptr(GBytes) restored = NULL;
+	g_autoptr(GError) error = NULL;
+	guint8 boot[64];
+
+	if (old == NULL || other == NULL) {
+		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
+		return;
+	}
+	g_assert_true(ub_sim_board_load_flash_file(fixture->board, old, &error));
+	g_assert_no_error(error);
+	fixture_load_config(fixture, pattern);
+	memset(boot, 0x5a, sizeof(boot));
+	fixture_load(fixture, 0x080e0000, boot, sizeof(boot));
+	original = fixture_dump(fixture);
+
+	backup = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_BACKUP);
+	ub_flash_job_set_backup_file(backup, file);
+	g_assert_true(fixture_run(fixture, backup, &error));
+	g_assert_no_error(error);
+	g_assert_cmpstr(ub_flash_job_get_backup_path(backup), ==, file);
+
+	image = ub_image_new_from_file(other, 0x08000000, &error);
+	g_assert_no_error(error);
+	flash = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(flash, image);
+	ub_flash_job_set_flags(flash, UB_FLASH_JOB_FLAG_WIPE_CONFIG);
+	g_assert_true(fixture_run(fixture, flash, &error));
+	g_assert_no_error(error);
+	changed = fixture_dump(fixture);
+	g_assert_false(g_bytes_equal(changed, original));
+
+	restore = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_RESTORE);
+	ub_flash_job_set_backup_file(restore, file);
+	ub_flash_job_set_flags(restore, UB_FLASH_JOB_FLAG_WIPE_CONFIG);
+	g_assert_true(fixture_run(fixture, restore, &error));
+	g_assert_no_error(error);
+	restored = fixture_dump(fixture);
+	g_assert_true(g_bytes_equal(restored, original));
+	/* the restore made its own backup of what it replaced first */
+	g_assert_nonnull(ub_flash_job_get_backup_path(restore));
+	g_assert_cmpstr(ub_flash_job_get_backup_path(restore), !=, file);
+}
+
+/* a write-protected sector stops the job before anything is erased */
+static void
+test_job_write_protected(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *path = firmware_path(FW_502);
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(UbFlashJob) job = NULL;
+	g_autoptr(UbFlashJob) unlock = NULL;
+	g_autoptr(GBytes) before = NULL;
+	g_autoptr(GBytes) after = NULL;
+	g_autoptr(GError) error = NULL;
+	UbSimMcu *mcu = ub_sim_board_get_mcu(fixture->board);
+
+	if (path == NULL) {
+		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
+		return;
+	}
+	/* nWRP bit 5 clear; applied at the next reset, as on the chip */
+	ub_sim_mcu_set_option_bytes(mcu, ub_sim_mcu_get_option_bytes(mcu) & ~(1u << (16 + 5)));
+	ub_sim_mcu_set_powered(mcu, FALSE);
+	ub_sim_mcu_set_powered(mcu, TRUE);
+	before = fixture_dump(fixture);
+	image = ub_image_new_from_file(path, 0x08000000, &error);
+	g_assert_no_error(error);
+	job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(job, image);
+	ub_flash_job_set_flags(job, UB_FLASH_JOB_FLAG_NO_BACKUP);
+	g_assert_false(fixture_run(fixture, job, &error));
+	g_assert_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_WRITE_PROTECTED);
+	g_assert_nonnull(strstr(error->message, "sector 5"));
+	g_assert_nonnull(strstr(error->message, "nothing on the chip was changed"));
+	g_clear_error(&error);
+	after = fixture_dump(fixture);
+	g_assert_true(g_bytes_equal(before, after));
+
+	/* unlock clears it; the same flash then goes through */
+	unlock = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_UNLOCK);
+	g_assert_true(fixture_run(fixture, unlock, &error));
+	g_assert_no_error(error);
+	g_clear_object(&job);
+	job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(job, image);
+	ub_flash_job_set_flags(job, UB_FLASH_JOB_FLAG_NO_BACKUP);
+	g_assert_true(fixture_run(fixture, job, &error));
+	g_assert_no_error(error);
+}
+
+/* RDP level 1: flash is refused; unlock without consent is refused; with it the chip is
+ * erased and open again */
+static void
+test_job_rdp_regression(Fixture *fixture, gconstpointer data)
+{
+	g_autoptr(UbFlashJob) backup = NULL;
+	g_autoptr(UbFlashJob) unlock = NULL;
+	g_autoptr(UbFlashJob) consent = NULL;
+	g_autoptr(GBytes) after = NULL;
+	g_autoptr(GError) error = NULL;
+	UbSimMcu *mcu = ub_sim_board_get_mcu(fixture->board);
+	guint8 code[256];
+	const guint8 *flash;
+
+	memset(code, 0x42, sizeof(code));
+	fixture_load(fixture, 0x08000000, code, sizeof(code));
+	ub_sim_mcu_set_option_bytes(mcu, (ub_sim_mcu_get_option_bytes(mcu) & ~0xff00u) | 0x5500u);
+	ub_sim_mcu_set_powered(mcu, FALSE);
+	ub_sim_mcu_set_powered(mcu, TRUE);
+
+	backup = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_BACKUP);
+	ub_flash_job_set_backup_file(backup, "unused.bin");
+	g_assert_false(fixture_run(fixture, backup, &error));
+	g_assert_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_READ_PROTECTED);
+	g_clear_error(&error);
+
+	unlock = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_UNLOCK);
+	g_assert_false(fixture_run(fixture, unlock, &error));
+	g_assert_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_READ_PROTECTED);
+	g_clear_error(&error);
+
+	consent = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_UNLOCK);
+	ub_flash_job_set_flags(consent, UB_FLASH_JOB_FLAG_ERASE_ALL_CONSENT);
+	g_assert_true(fixture_run(fixture, consent, &error));
+	g_assert_no_error(error);
+	g_assert_cmphex((ub_sim_mcu_get_option_bytes(mcu) >> 8) & 0xff, ==, 0xaa);
+	after = fixture_dump(fixture);
+	flash = g_bytes_get_data(after, NULL);
+	for (guint i = 0; i < sizeof(code); i++)
+		g_assert_cmpuint(flash[i], ==, 0xff);
+}
+
+/* erase: every sector but the settings, by default; each checked erased */
+static void
+test_job_erase(Fixture *fixture, gconstpointer data)
+{
+	g_autofree guint8 *pattern = g_malloc(0x8000);
+	g_autoptr(UbFlashJob) job = NULL;
+	g_autoptr(GBytes) after = NULL;
+	g_autoptr(GError) error = NULL;
+	guint8 code[256];
+	const guint8 *flash;
+
+	memset(code, 0x42, sizeof(code));
+	fixture_load(fixture, 0x08000000, code, sizeof(code));
+	fixture_load(fixture, 0x080e0000, code, sizeof(code));
+	fixture_load_config(fixture, pattern);
+	job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_ERASE);
+	g_assert_true(fixture_run(fixture, job, &error));
+	g_assert_no_error(error);
+	after = fixture_dump(fixture);
+	flash = g_bytes_get_data(after, NULL);
+	g_assert_cmpuint(flash[0], ==, 0xff);
+	g_assert_cmpuint(flash[0xe0000], ==, 0xff);
+	g_assert_cmpmem(flash + 0x4000, 0x8000, pattern, 0x8000);
+	g_assert_nonnull(ub_flash_job_get_backup_path(job));
+}
+
+/* flashing what the chip already holds erases nothing and still verifies everything */
+static void
+test_job_same_image_twice(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *path = firmware_path(FW_502);
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(GError) error = NULL;
+
+	if (path == NULL) {
+		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
+		return;
+	}
+	image = ub_image_new_from_file(path, 0x08000000, &error);
+	g_assert_no_error(error);
+	for (guint run = 0; run < 3; run++) {
+		g_autoptr(UbFlashJob) job =
+		        ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+		g_autoptr(JsonNode) node = NULL;
+		JsonObject *report;
+		UbSimMcuStats before = {0};
+		UbSimMcuStats after = {0};
+
+		ub_flash_job_set_image(job, image);
+		/* run 1 compares with its backup, run 2 on chip */
+		ub_flash_job_set_flags(job, run == 2 ? UB_FLASH_JOB_FLAG_NO_BACKUP
+		                                     : UB_FLASH_JOB_FLAG_NONE);
+		ub_sim_mcu_get_stats(ub_sim_board_get_mcu(fixture->board), &before);
+		g_assert_true(fixture_run(fixture, job, &error));
+		g_assert_no_error(error);
+		ub_sim_mcu_get_stats(ub_sim_board_get_mcu(fixture->board), &after);
+		node = ub_flash_job_to_json(job);
+		report = json_node_get_object(node);
+		if (run == 0)
+			continue;
+		g_assert_cmpint(json_object_get_int_member(report, "sectors_unchanged"), ==, 5);
+		g_assert_cmpuint(json_array_get_length(
+		                         json_object_get_array_member(report, "sectors_erased")),
+		                 ==, 0);
+		g_assert_cmpuint(after.sectors_erased, ==, before.sectors_erased);
+		g_assert_cmpuint(after.bytes_programmed, ==, before.bytes_programmed);
+	}
+}
+
+static guint64
+fixture_round_trips(Fixture *fixture)
+{
+	UbSimStlinkStats stats = {0};
+
+	ub_sim_stlink_get_stats(ub_sim_board_get_stlink(fixture->board), &stats);
+	return stats.round_trips;
+}
+
+/* the probe is unplugged, or the board loses power, half-way through the write: the job says
+ * the chip is partly written and that running it again completes; it does */
+static void
+test_job_fault_then_retry(Fixture *fixture, gconstpointer data)
+{
+	UbTransportSimFault fault = GPOINTER_TO_UINT(data);
+	g_autofree char *old = firmware_path(FW_355);
+	g_autofree char *path = firmware_path(FW_502);
+	g_autofree guint8 *pattern = g_malloc(0x8000);
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(UbImage) old_image = NULL;
+	g_autoptr(UbFlashJob) measure = NULL;
+	g_autoptr(UbFlashJob) job = NULL;
+	g_autoptr(UbFlashJob) retry = NULL;
+	g_autoptr(GBytes) after = NULL;
+	g_autoptr(GFile) gfile = NULL;
+	g_autoptr(GBytes) file = NULL;
+	g_autoptr(GError) error = NULL;
+	guint64 start;
+	guint64 full;
+	const guint8 *flash;
+	const guint8 *want;
+	gsize size = 0;
+
+	if (old == NULL || path == NULL) {
+		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
+		return;
+	}
+	fixture_load_config(fixture, pattern);
+	/* how many round trips a whole flash takes here */
+	old_image = ub_image_new_from_file(old, 0x08000000, &error);
+	g_assert_no_error(error);
+	measure = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(measure, old_image);
+	ub_flash_job_set_flags(measure, UB_FLASH_JOB_FLAG_NO_BACKUP);
+	start = fixture_round_trips(fixture);
+	g_assert_true(fixture_run(fixture, measure, &error));
+	g_assert_no_error(error);
+	full = fixture_round_trips(fixture) - start;
+
+	image = ub_image_new_from_file(path, 0x08000000, &error);
+	g_assert_no_error(error);
+	job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(job, image);
+	ub_flash_job_set_flags(job, UB_FLASH_JOB_FLAG_NO_BACKUP);
+	/* two transfers (command + reply) per round trip: strike in the middle of the write */
+	ub_transport_sim_set_fault(UB_TRANSPORT_SIM(ub_device_get_transport(fixture->device)),
+	                           fault, (guint)full);
+	g_assert_false(fixture_run(fixture, job, &error));
+	g_assert_nonnull(error);
+	g_assert_cmpint(ub_flash_job_get_stage(job), ==, UB_FLASH_JOB_STAGE_CHANGING);
+	g_assert_nonnull(strstr(error->message, "running the same command again completes it"));
+	if (fault == UB_TRANSPORT_SIM_FAULT_UNPLUG)
+		g_assert_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_DISCONNECTED);
+	g_clear_error(&error);
+
+	/* plug back in / power back on, then the same command */
+	if (fault == UB_TRANSPORT_SIM_FAULT_POWER_LOSS)
+		ub_sim_mcu_set_powered(ub_sim_board_get_mcu(fixture->board), TRUE);
+	retry = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(retry, image);
+	ub_flash_job_set_flags(retry, UB_FLASH_JOB_FLAG_NO_BACKUP);
+	g_assert_true(fixture_run(fixture, retry, &error));
+	g_assert_no_error(error);
+
+	after = fixture_dump(fixture);
+	flash = g_bytes_get_data(after, NULL);
+	gfile = g_file_new_for_path(path);
+	file = g_file_load_bytes(gfile, NULL, NULL, &error);
+	g_assert_no_error(error);
+	want = g_bytes_get_data(file, &size);
+	g_assert_cmpmem(flash, 0x4000, want, 0x4000);
+	g_assert_cmpmem(flash + 0x4000, 0x8000, pattern, 0x8000);
+	g_assert_cmpmem(flash + 0xc000, size - 0xc000, want + 0xc000, size - 0xc000);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add("/flash/job/flash-keeps-config", Fixture, NULL, fixture_setup,
+	           test_job_flash_keeps_config, fixture_teardown);
+	g_test_add("/flash/job/flash-wipe-config", Fixture, NULL, fixture_setup,
+	           test_job_flash_wipe_config, fixture_teardown);
+	g_test_add("/flash/job/backup-restore", Fixture, NULL, fixture_setup,
+	           test_job_backup_restore, fixture_teardown);
+	g_test_add("/flash/job/write-protected", Fixture, NULL, fixture_setup,
+	           test_job_write_protected, fixture_teardown);
+	g_test_add("/flash/job/rdp-regression", Fixture, NULL, fixture_setup,
+	           test_job_rdp_regression, fixture_teardown);
+	g_test_add("/flash/job/erase", Fixture, NULL, fixture_setup, test_job_erase,
+	           fixture_teardown);
+	return g_test_run();
+}
