@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * unbrick: the GTK wizard. Parses the command line, creates the one window of the single
+ * application instance and, for the screenshot script, renders a page to a PNG file.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gtk/gtk.h>
+#include <locale.h>
+
+#include "ub-ui.h"
+#include "ub-window-private.h"
+
+#define UB_DEFAULT_DEMO_BOARD "focbox-bricked"
+
+typedef struct {
+	char *page;
+	char *file;
+	UbWindow *window;
+	guint timeout_id;
+} UbScreenshot;
+
+static const GOptionEntry option_entries[] = {
+    {"demo", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+     N_("Run against a simulated board instead of real hardware"), NULL},
+    {"screenshot-page", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL,
+     "Show this page and save a screenshot of the window (for tools/screenshots.sh)", "NAME"},
+    {"screenshot-file", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL,
+     "PNG file for --screenshot-page", "FILE"},
+    {"bench-startup", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, NULL,
+     "Print the milliseconds from T0 (CLOCK_MONOTONIC, µs) to the first painted frame and quit",
+     "T0"},
+    {"version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL, N_("Show the version and quit"),
+     NULL},
+    {G_OPTION_REMAINING, 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING_ARRAY, NULL, NULL,
+     N_("[BOARD]")},
+    {NULL},
+};
+
+/* bench/ui-startup.c: the first frame has been painted once the frame clock says so */
+static void
+ub_bench_after_paint_cb(GdkFrameClock *clock, gpointer user_data)
+{
+	GtkWindow *window = GTK_WINDOW(user_data);
+	gint64 t0 = GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(window), "ub-bench-t0"));
+
+	g_signal_handlers_disconnect_by_func(clock, ub_bench_after_paint_cb, user_data);
+	g_print("%.3f\n", (gdouble)(g_get_monotonic_time() - t0) / 1000.0);
+	g_application_quit(G_APPLICATION(gtk_window_get_application(window)));
+}
+
+static void
+ub_bench_realize_cb(GtkWidget *widget, gpointer user_data)
+{
+	g_signal_connect_after(gtk_widget_get_frame_clock(widget), "after-paint",
+			       G_CALLBACK(ub_bench_after_paint_cb), widget);
+}
+
+static gboolean
+ub_screenshot_save(UbScreenshot *shot, GError **error)
+{
+	GtkWidget *widget = GTK_WIDGET(shot->window);
+	gint width = gtk_widget_get_allocated_width(widget);
+	gint height = gtk_widget_get_allocated_height(widget);
+	cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
+	cairo_t *cr = cairo_create(surface);
+	cairo_status_t status;
+
+	gtk_widget_draw(widget, cr);
+	cairo_destroy(cr);
+	status = cairo_surface_write_to_png(surface, shot->file);
+	cairo_surface_destroy(surface);
+	if (status != CAIRO_STATUS_SUCCESS) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write %s: %s", shot->file,
+			    cairo_status_to_string(status));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+ub_screenshot_timeout_cb(gpointer user_data)
+{
+	UbScreenshot *shot = user_data;
+	GApplication *application = G_APPLICATION(gtk_window_get_application(GTK_WINDOW(shot->window)));
+	g_autoptr(GError) error = NULL;
+
+	shot->timeout_id = 0;
+	if (!ub_screenshot_save(shot, &error)) {
+		g_printerr("unbrick: %s\n", error->message);
+		g_application_set_default(NULL);
+		exit(1);
+	}
+	g_application_quit(application);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+ub_screenshot_free(UbScreenshot *shot)
+{
+	if (shot->timeout_id != 0)
+		g_source_remove(shot->timeout_id);
+	g_free(shot->page);
+	g_free(shot->file);
+	g_free(shot);
+}
+
+static gint
+ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_line,
+		   gpointer user_data)
+{
+	GVariantDict *options = g_application_command_line_get_options_dict(command_line);
+	GtkWindow *window = gtk_application_get_active_window(GTK_APPLICATION(application));
+	gboolean demo = FALSE;
+	gint64 bench_t0 = 0;
+	g_autofree char *shot_page = NULL;
+	g_autofree char *shot_file = NULL;
+	g_autofree const char **remaining = NULL;
+	const char *demo_board = NULL;
+
+	g_variant_dict_lookup(options, "demo", "b", &demo);
+	g_variant_dict_lookup(options, "bench-startup", "x", &bench_t0);
+	g_variant_dict_lookup(options, "screenshot-page", "s", &shot_page);
+	g_variant_dict_lookup(options, "screenshot-file", "^ay", &shot_file);
+	g_variant_dict_lookup(options, G_OPTION_REMAINING, "^a&s", &remaining);
+	if (remaining != NULL && remaining[0] != NULL) {
+		if (!demo || remaining[1] != NULL) {
+			g_application_command_line_printerr(
+			    command_line, _("Unexpected argument: %s\n"),
+			    remaining[demo ? 1 : 0]);
+			return 2;
+		}
+		demo_board = remaining[0];
+	} else if (demo) {
+		demo_board = UB_DEFAULT_DEMO_BOARD;
+	}
+	if ((shot_page == NULL) != (shot_file == NULL)) {
+		g_application_command_line_printerr(
+		    command_line, "--screenshot-page and --screenshot-file go together\n");
+		return 2;
+	}
+
+	/* single instance: a second start only raises the window it already has */
+	if (window == NULL) {
+		g_autoptr(UbSession) session = ub_session_new(demo_board);
+
+		ub_ui_init(gdk_screen_get_default());
+		window = GTK_WINDOW(ub_window_new(GTK_APPLICATION(application), session));
+		if (bench_t0 > 0) {
+			g_object_set_data(G_OBJECT(window), "ub-bench-t0",
+					  GSIZE_TO_POINTER((gsize)bench_t0));
+			g_signal_connect(window, "realize", G_CALLBACK(ub_bench_realize_cb), NULL);
+		}
+	}
+	if (shot_page != NULL) {
+		UbScreenshot *shot = g_new0(UbScreenshot, 1);
+
+		shot->window = UB_WINDOW(window);
+		shot->page = g_steal_pointer(&shot_page);
+		shot->file = g_steal_pointer(&shot_file);
+		if (!ub_window_show_page(shot->window, shot->page)) {
+			g_application_command_line_printerr(command_line, "no page named %s\n",
+							    shot->page);
+			ub_screenshot_free(shot);
+			return 2;
+		}
+		/* long enough for the first frame and the stack's transition to settle */
+		shot->timeout_id = g_timeout_add(600, ub_screenshot_timeout_cb, shot);
+		g_object_set_data_full(G_OBJECT(window), "ub-screenshot", shot,
+				       (GDestroyNotify)ub_screenshot_free);
+	}
+	gtk_window_present(window);
+	return 0;
+}
+
+static gint
+ub_handle_local_options_cb(GApplication *application, GVariantDict *options, gpointer user_data)
+{
+	if (g_variant_dict_contains(options, "version")) {
+		g_print("unbrick %s\n", VERSION);
+		return 0;
+	}
+	return -1;
+}
+
+static void
+ub_startup_cb(GApplication *application, gpointer user_data)
+{
+	ub_ui_add_accelerators(GTK_APPLICATION(application));
+}
+
+int
+main(int argc, char **argv)
+{
+	g_autoptr(GtkApplication) application = NULL;
+
+	setlocale(LC_ALL, "");
+	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+	textdomain(GETTEXT_PACKAGE);
+
+	g_set_application_name(_("Unbrick"));
+	application = gtk_application_new(UB_APP_ID, G_APPLICATION_HANDLES_COMMAND_LINE);
+	g_application_add_main_option_entries(G_APPLICATION(application), option_entries);
+	g_application_set_option_context_parameter_string(G_APPLICATION(application), _("[BOARD]"));
+	g_application_set_option_context_summary(
+	    G_APPLICATION(application),
+	    _("Bring a bricked STM32F405 motor controller back to life with an ST-LINK probe.\n"
+	      "With --demo, BOARD names a simulated bench (default: focbox-bricked)."));
+	g_signal_connect(application, "startup", G_CALLBACK(ub_startup_cb), NULL);
+	g_signal_connect(application, "command-line", G_CALLBACK(ub_command_line_cb), NULL);
+	g_signal_connect(application, "handle-local-options", G_CALLBACK(ub_handle_local_options_cb),
+			 NULL);
+	return g_application_run(G_APPLICATION(application), argc, argv);
+}

@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The wizard as a person uses it: the real window, driven through its widgets (clicks,
+ * activation), with bounded waits on what the widgets show. Runs under Xvfb (tests/meson.build
+ * wraps it in xvfb-run); without a display every case is skipped.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <unistd.h>
+
+#include "ub-firmware-row.h"
+#include "ub-ui.h"
+#include "ub-window-private.h"
+
+#define UB_WAIT_TIMEOUT_MS 5000
+
+typedef struct {
+	GtkApplication *application;
+	UbSession *session;
+	UbWindow *window;
+} Fixture;
+
+typedef gboolean (*UbCondition)(Fixture *fixture, gconstpointer data);
+
+static gboolean have_display;
+
+static gboolean
+wake_cb(gpointer user_data)
+{
+	return G_SOURCE_CONTINUE;
+}
+
+/* iterates the main context until @condition holds or the deadline passes; a wake-up source
+ * keeps g_main_context_iteration() from blocking past the deadline */
+static gboolean
+wait_for(Fixture *fixture, UbCondition condition, gconstpointer data)
+{
+	gint64 deadline = g_get_monotonic_time() + UB_WAIT_TIMEOUT_MS * 1000;
+	guint wake_id = g_timeout_add(10, wake_cb, NULL);
+	gboolean ok;
+
+	while (!(ok = condition(fixture, data)) && g_get_monotonic_time() < deadline)
+		g_main_context_iteration(NULL, TRUE);
+	g_source_remove(wake_id);
+	return ok;
+}
+
+static gboolean
+window_mapped(Fixture *fixture, gconstpointer data)
+{
+	return gtk_widget_get_mapped(GTK_WIDGET(fixture->window));
+}
+
+static gboolean
+page_is(Fixture *fixture, gconstpointer data)
+{
+	return g_strcmp0(ub_window_get_page_name(fixture->window), data) == 0;
+}
+
+static gboolean
+next_sensitive(Fixture *fixture, gconstpointer data)
+{
+	return gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)) ==
+	       GPOINTER_TO_INT(data);
+}
+
+/* a key press as the X server would deliver it to the focused toplevel */
+static void
+send_key(Fixture *fixture, guint keyval, GdkModifierType state)
+{
+	GdkWindow *window = gtk_widget_get_window(GTK_WIDGET(fixture->window));
+	GdkDisplay *display = gdk_window_get_display(window);
+	GdkSeat *seat = gdk_display_get_default_seat(display);
+	g_autofree GdkKeymapKey *keys = NULL;
+	gint n_keys = 0;
+	GdkEvent *event;
+
+	g_assert_true(gdk_keymap_get_entries_for_keyval(gdk_keymap_get_for_display(display),
+							keyval, &keys, &n_keys));
+	for (guint i = 0; i < 2; i++) {
+		event = gdk_event_new(i == 0 ? GDK_KEY_PRESS : GDK_KEY_RELEASE);
+		event->key.window = g_object_ref(window);
+		event->key.time = GDK_CURRENT_TIME;
+		event->key.state = state;
+		event->key.keyval = keyval;
+		event->key.hardware_keycode = (guint16)keys[0].keycode;
+		event->key.group = (guint8)keys[0].group;
+		gdk_event_set_device(event, gdk_seat_get_keyboard(seat));
+		gtk_main_do_event(event);
+		gdk_event_free(event);
+	}
+}
+
+static void
+fixture_setup(Fixture *fixture, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!have_display) {
+		g_test_skip("no display (run under xvfb-run)");
+		return;
+	}
+	fixture->application = gtk_application_new(NULL, G_APPLICATION_NON_UNIQUE);
+	g_assert_true(g_application_register(G_APPLICATION(fixture->application), NULL, &error));
+	g_assert_no_error(error);
+	ub_ui_add_accelerators(fixture->application);
+	ub_ui_init(gdk_screen_get_default());
+	fixture->session = ub_session_new(data);
+	fixture->window = ub_window_new(fixture->application, fixture->session);
+	gtk_window_present(GTK_WINDOW(fixture->window));
+	g_assert_true(wait_for(fixture, window_mapped, NULL));
+}
+
+static void
+fixture_teardown(Fixture *fixture, gconstpointer data)
+{
+	if (fixture->window != NULL)
+		gtk_widget_destroy(GTK_WIDGET(fixture->window));
+	g_clear_object(&fixture->session);
+	g_clear_object(&fixture->application);
+}
+
+/* Next stays off until a board is chosen; Back is never offered on the first page */
+static void
+test_welcome_needs_board(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page;
+	GtkComboBox *combo;
+
+	if (fixture->window == NULL)
+		return;
+	page = ub_window_get_page(fixture->window, "welcome");
+	combo = ub_page_welcome_get_board_combo(page);
+	g_assert_cmpstr(ub_window_get_page_name(fixture->window), ==, "welcome");
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_back_button(fixture->window)));
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
+	g_assert_null(gtk_combo_box_get_active_id(combo));
+
+	/* clicking the insensitive Next does nothing */
+	gtk_button_clicked(GTK_BUTTON(ub_window_get_next_button(fixture->window)));
+	g_assert_cmpstr(ub_window_get_page_name(fixture->window), ==, "welcome");
+
+	gtk_combo_box_set_active_id(combo, "generic");
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+	g_assert_cmpstr(ub_session_get_board_id(fixture->session), ==, "generic");
+}
+
+/* the board list comes from the database; choosing one shows what is special about it */
+static void
+test_welcome_board_notes(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page;
+	GtkComboBox *combo;
+	GtkLabel *notes;
+
+	if (fixture->window == NULL)
+		return;
+	page = ub_window_get_page(fixture->window, "welcome");
+	combo = ub_page_welcome_get_board_combo(page);
+	notes = ub_page_welcome_get_board_notes(page);
+
+	g_assert_true(gtk_combo_box_set_active_id(combo, "focbox"));
+	g_assert_true(gtk_widget_get_visible(GTK_WIDGET(notes)));
+	/* the FOCBOX ships without an SWD connector: the first thing a person must know */
+	g_assert_nonnull(strstr(gtk_label_get_text(notes), "not fitted"));
+	g_assert_false(gtk_widget_get_visible(ub_page_welcome_get_generic_note(page)));
+	g_assert_true(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
+
+	g_assert_true(gtk_combo_box_set_active_id(combo, "generic"));
+	g_assert_false(gtk_widget_get_visible(GTK_WIDGET(notes)));
+	g_assert_true(gtk_widget_get_visible(ub_page_welcome_get_generic_note(page)));
+}
+
+/* Welcome → Probe by clicking Next, and Back returns with the choice kept */
+static void
+test_welcome_to_probe_and_back(Fixture *fixture, gconstpointer data)
+{
+	GtkComboBox *combo;
+
+	if (fixture->window == NULL)
+		return;
+	combo = ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome"));
+	gtk_combo_box_set_active_id(combo, "generic");
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+	gtk_widget_activate(ub_window_get_next_button(fixture->window));
+	g_assert_true(wait_for(fixture, page_is, "probe"));
+
+	/* no probe chosen yet: Next is not offered, Back is */
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
+	g_assert_true(gtk_widget_get_sensitive(ub_window_get_back_button(fixture->window)));
+	g_assert_false(gtk_widget_get_visible(ub_window_get_cancel_button(fixture->window)));
+
+	gtk_button_clicked(GTK_BUTTON(ub_window_get_back_button(fixture->window)));
+	g_assert_true(wait_for(fixture, page_is, "welcome"));
+	g_assert_cmpstr(gtk_combo_box_get_active_id(combo), ==, "generic");
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_back_button(fixture->window)));
+}
+
+/* keyboard only: Alt+Right is Next, Alt+Left is Back (accelerators of win.next/win.back) */
+static void
+test_keyboard_next(Fixture *fixture, gconstpointer data)
+{
+	GtkComboBox *combo;
+
+	if (fixture->window == NULL)
+		return;
+	combo = ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome"));
+	gtk_combo_box_set_active_id(combo, "generic");
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+	send_key(fixture, GDK_KEY_Right, GDK_MOD1_MASK);
+	g_assert_true(wait_for(fixture, page_is, "probe"));
+	send_key(fixture, GDK_KEY_Left, GDK_MOD1_MASK);
+	g_assert_true(wait_for(fixture, page_is, "welcome"));
+}
+
+/* story 4/5: the drawing for the FOCBOX and a clone stick, with what is special about them */
+static void
+test_wiring_plan_for_board_and_probe(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page;
+	UbProbeDb *probe_db;
+	UbWiringPlan *plan;
+	const char *notes;
+
+	if (fixture->window == NULL)
+		return;
+	g_assert_true(gtk_combo_box_set_active_id(
+	    ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome")),
+	    "focbox"));
+	probe_db = ub_session_get_probe_db(fixture->session);
+	g_assert_nonnull(probe_db);
+	ub_session_set_probe_model(fixture->session,
+				   ub_probe_db_lookup(probe_db, "stlink-v2-clone-a"));
+	g_assert_true(ub_window_show_page(fixture->window, "wiring"));
+	page = ub_window_get_page(fixture->window, "wiring");
+
+	g_assert_true(gtk_widget_get_visible(GTK_WIDGET(ub_page_wiring_get_pinout_view(page))));
+	g_assert_false(gtk_widget_get_visible(ub_page_wiring_get_wire_list_label(page)));
+	plan = ub_pinout_view_get_plan(ub_page_wiring_get_pinout_view(page));
+	g_assert_nonnull(plan);
+	g_assert_true(ub_wiring_plan_get_board(plan) == ub_session_get_board(fixture->session));
+	notes = gtk_label_get_text(ub_page_wiring_get_notes_label(page));
+	/* the FOCBOX has no connector, and the clone's RST pin is dead */
+	g_assert_nonnull(strstr(notes, "solder"));
+	g_assert_nonnull(strstr(notes, "chip pin 7"));
+	/* nothing checked yet: Next is not offered */
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
+}
+
+/* an unknown board gets the general wire list instead of a drawing */
+static void
+test_wiring_generic_board(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page;
+
+	if (fixture->window == NULL)
+		return;
+	g_assert_true(gtk_combo_box_set_active_id(
+	    ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome")),
+	    "generic"));
+	ub_session_set_probe_model(
+	    fixture->session,
+	    ub_probe_db_lookup(ub_session_get_probe_db(fixture->session), "stlink-v2"));
+	g_assert_true(ub_window_show_page(fixture->window, "wiring"));
+	page = ub_window_get_page(fixture->window, "wiring");
+	g_assert_false(gtk_widget_get_visible(GTK_WIDGET(ub_page_wiring_get_pinout_view(page))));
+	g_assert_true(gtk_widget_get_visible(ub_page_wiring_get_wire_list_label(page)));
+}
+
+static gboolean
+firmware_scanned(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page = ub_window_get_page(fixture->window, "firmware");
+
+	return !ub_page_firmware_is_searching(page) &&
+	       gtk_list_box_get_row_at_index(ub_page_firmware_get_list(page), 0) != NULL;
+}
+
+static gboolean
+firmware_error_shown(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page = ub_window_get_page(fixture->window, "firmware");
+
+	return !ub_page_firmware_is_searching(page) &&
+	       ub_error_view_get_title(ub_page_firmware_get_error_view(page)) != NULL;
+}
+
+/* as a person does it: choose the board, then pick the folder in the chooser */
+static GtkWidget *
+open_firmware_page(Fixture *fixture, const char *board_id, const char *path, gboolean folder)
+{
+	GtkWidget *page = ub_window_get_page(fixture->window, "firmware");
+	GtkFileChooser *chooser = folder ? ub_page_firmware_get_folder_button(page)
+					 : ub_page_firmware_get_file_button(page);
+
+	g_assert_true(gtk_combo_box_set_active_id(
+	    ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome")),
+	    board_id));
+	g_assert_true(ub_window_show_page(fixture->window, "firmware"));
+	g_assert_true(gtk_file_chooser_set_filename(chooser, path));
+	g_signal_emit_by_name(chooser, "file-set");
+	return page;
+}
+
+static const char *
+shared_firmware_dir(void)
+{
+	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
+
+	if (dir == NULL || !g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		g_test_skip("UB_SHARED_FIRMWARE_DIR is not set or missing");
+		return NULL;
+	}
+	return dir;
+}
+
+static GtkListBoxRow *
+find_firmware_row(GtkListBox *list, const char *needle)
+{
+	for (gint i = 0;; i++) {
+		GtkListBoxRow *row = gtk_list_box_get_row_at_index(list, i);
+		g_autofree char *basename = NULL;
+
+		if (row == NULL)
+			return NULL;
+		basename = g_path_get_basename(
+		    ub_firmware_info_get_filename(ub_firmware_row_get_info(UB_FIRMWARE_ROW(row))));
+		if (strstr(basename, needle) != NULL)
+			return row;
+	}
+}
+
+/* a folder of real VESC images: the newest one built for the FOCBOX's hardware (410) is
+ * offered first and Next is allowed */
+static void
+test_firmware_folder_offers_fitting(Fixture *fixture, gconstpointer data)
+{
+	const char *dir = shared_firmware_dir();
+	GtkWidget *page;
+	GtkListBox *list;
+	GtkListBoxRow *selected;
+	UbFirmwareInfo *info;
+
+	if (fixture->window == NULL || dir == NULL)
+		return;
+	page = open_firmware_page(fixture, "focbox", dir, TRUE);
+	g_assert_true(wait_for(fixture, firmware_scanned, NULL));
+	list = ub_page_firmware_get_list(page);
+	selected = gtk_list_box_get_selected_row(list);
+	g_assert_nonnull(selected);
+	info = ub_firmware_row_get_info(UB_FIRMWARE_ROW(selected));
+	g_assert_cmpint(ub_firmware_row_get_fit(UB_FIRMWARE_ROW(selected)), ==,
+			UB_FIRMWARE_FIT_YES);
+	g_assert_true(ub_firmware_info_serves_hw_name(info, "410"));
+	g_assert_nonnull(strstr(ub_firmware_info_get_filename(info), "7.00"));
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+	g_assert_true(ub_session_get_firmware(fixture->session) == info);
+	g_assert_null(ub_error_view_get_title(ub_page_firmware_get_error_view(page)));
+}
+
+/* story 8: firmware for other hardware is refused unless the person overrides explicitly */
+static void
+test_firmware_wrong_hardware_refused(Fixture *fixture, gconstpointer data)
+{
+	const char *dir = shared_firmware_dir();
+	GtkWidget *page;
+	GtkListBoxRow *row;
+	GtkToggleButton *override;
+
+	if (fixture->window == NULL || dir == NULL)
+		return;
+	page = open_firmware_page(fixture, "focbox", dir, TRUE);
+	g_assert_true(wait_for(fixture, firmware_scanned, NULL));
+	row = find_firmware_row(ub_page_firmware_get_list(page), "-60-");
+	g_assert_nonnull(row);
+	g_assert_cmpint(ub_firmware_row_get_fit(UB_FIRMWARE_ROW(row)), ==, UB_FIRMWARE_FIT_NO);
+	gtk_widget_activate(GTK_WIDGET(row));
+	gtk_list_box_select_row(ub_page_firmware_get_list(page), row);
+
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(FALSE)));
+	g_assert_cmpstr(ub_error_view_get_title(ub_page_firmware_get_error_view(page)), ==,
+			"This firmware is for other hardware");
+	g_assert_null(ub_session_get_firmware(fixture->session));
+	override = ub_page_firmware_get_override_check(page);
+	g_assert_true(gtk_widget_get_visible(GTK_WIDGET(override)));
+	g_assert_false(gtk_toggle_button_get_active(override));
+
+	gtk_button_clicked(GTK_BUTTON(override));
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+	g_assert_true(ub_session_get_firmware_override(fixture->session));
+}
+
+/* a damaged file is named as such, with the next step, on the Firmware page */
+static void
+test_firmware_damaged_file(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *path = NULL;
+	g_autoptr(GError) error = NULL;
+	GtkWidget *page;
+	gint fd;
+
+	if (fixture->window == NULL)
+		return;
+	fd = g_file_open_tmp("ub-test-XXXXXX.hex", &path, &error);
+	g_assert_no_error(error);
+	close(fd);
+	g_assert_true(g_file_set_contents(path, ":10000000FFFF\n:00000001FF\n", -1, &error));
+	page = open_firmware_page(fixture, "focbox", path, FALSE);
+	g_assert_true(wait_for(fixture, firmware_error_shown, NULL));
+	g_assert_cmpstr(ub_error_view_get_title(ub_page_firmware_get_error_view(page)), ==,
+			"The firmware file is damaged");
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
+	g_unlink(path);
+}
+
+/* the Done page says what was done, and Copy report puts a forum-ready report on the clipboard */
+static void
+test_done_copy_report(Fixture *fixture, gconstpointer data)
+{
+	const char *dir = shared_firmware_dir();
+	g_autofree char *path = NULL;
+	g_autoptr(UbFirmwareInfo) info = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *text = NULL;
+	GtkWidget *page;
+
+	if (fixture->window == NULL || dir == NULL)
+		return;
+	path = g_build_filename(dir, "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin", NULL);
+	info = ub_firmware_info_new_from_file(path, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(gtk_combo_box_set_active_id(
+	    ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome")),
+	    "focbox"));
+	ub_session_set_firmware(fixture->session, info, FALSE);
+	ub_session_set_backup_path(fixture->session, "/tmp/backup-test.bin");
+	g_assert_true(ub_window_show_page(fixture->window, "done"));
+	page = ub_window_get_page(fixture->window, "done");
+
+	/* nothing to go back to after a flash, and no Next on the last page */
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_back_button(fixture->window)));
+	g_assert_false(gtk_widget_get_visible(ub_window_get_next_button(fixture->window)));
+	g_assert_cmpstr(gtk_label_get_text(ub_page_done_get_backup_value(page)), ==,
+			"/tmp/backup-test.bin");
+	g_assert_cmpstr(gtk_label_get_text(ub_page_done_get_firmware_value(page)), ==, path);
+
+	gtk_button_clicked(ub_page_done_get_copy_button(page));
+	text = gtk_clipboard_wait_for_text(gtk_clipboard_get(GDK_SELECTION_CLIPBOARD));
+	g_assert_nonnull(text);
+	g_assert_nonnull(strstr(text, "board: Enertion FOCBOX"));
+	g_assert_nonnull(strstr(text, "firmware version: 6.05"));
+	g_assert_nonnull(strstr(text, "backup: /tmp/backup-test.bin"));
+	g_assert_nonnull(strstr(text, ub_firmware_info_get_sha256(info)));
+}
+
+/* every control a keyboard or screen-reader user reaches has a name */
+static void
+check_accessible_names(GtkWidget *widget, gpointer user_data)
+{
+	if (!gtk_widget_get_visible(widget))
+		return;
+	if (GTK_IS_BUTTON(widget) || GTK_IS_COMBO_BOX(widget) || GTK_IS_LIST_BOX(widget) ||
+	    GTK_IS_ENTRY(widget) || GTK_IS_TEXT_VIEW(widget) || GTK_IS_PROGRESS_BAR(widget)) {
+		AtkObject *accessible = gtk_widget_get_accessible(widget);
+		const char *name = atk_object_get_name(accessible);
+
+		if (name == NULL || name[0] == '\0')
+			g_error("%s (%s) has no accessible name", G_OBJECT_TYPE_NAME(widget),
+				gtk_buildable_get_name(GTK_BUILDABLE(widget)));
+	}
+	/* a combo box's own children are its internals, named through the combo */
+	if (GTK_IS_CONTAINER(widget) && !GTK_IS_COMBO_BOX(widget) &&
+	    !GTK_IS_FILE_CHOOSER_BUTTON(widget))
+		gtk_container_forall(GTK_CONTAINER(widget), check_accessible_names, NULL);
+}
+
+static void
+test_accessible_names(Fixture *fixture, gconstpointer data)
+{
+	const char *const *names = ub_wizard_get_page_names();
+
+	if (fixture->window == NULL)
+		return;
+	for (guint i = 0; names[i] != NULL; i++) {
+		g_assert_true(ub_window_show_page(fixture->window, names[i]));
+		g_assert_true(wait_for(fixture, page_is, names[i]));
+		check_accessible_names(ub_window_get_page(fixture->window, names[i]), NULL);
+	}
+	check_accessible_names(ub_window_get_back_button(fixture->window), NULL);
+	check_accessible_names(ub_window_get_next_button(fixture->window), NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	have_display = gtk_init_check(&argc, &argv);
+
+	g_test_add("/ui/wizard/welcome-needs-board", Fixture, NULL, fixture_setup,
+		   test_welcome_needs_board, fixture_teardown);
+	g_test_add("/ui/wizard/welcome-board-notes", Fixture, NULL, fixture_setup,
+		   test_welcome_board_notes, fixture_teardown);
+	g_test_add("/ui/wizard/welcome-to-probe-and-back", Fixture, NULL, fixture_setup,
+		   test_welcome_to_probe_and_back, fixture_teardown);
+	g_test_add("/ui/wizard/keyboard-next", Fixture, NULL, fixture_setup, test_keyboard_next,
+		   fixture_teardown);
+	g_test_add("/ui/wiring/plan-for-board-and-probe", Fixture, NULL, fixture_setup,
+		   test_wiring_plan_for_board_and_probe, fixture_teardown);
+	g_test_add("/ui/wiring/generic-board", Fixture, NULL, fixture_setup,
+		   test_wiring_generic_board, fixture_teardown);
+	g_test_add("/ui/firmware/folder-offers-fitting", Fixture, NULL, fixture_setup,
+		   test_firmware_folder_offers_fitting, fixture_teardown);
+	g_test_add("/ui/firmware/wrong-hardware-refused", Fixture, NULL, fixture_setup,
+		   test_firmware_wrong_hardware_refused, fixture_teardown);
+	g_test_add("/ui/firmware/damaged-file", Fixture, NULL, fixture_setup,
+		   test_firmware_damaged_file, fixture_teardown);
+	g_test_add("/ui/done/copy-report", Fixture, NULL, fixture_setup, test_done_copy_report,
+		   fixture_teardown);
+	g_test_add("/ui/wizard/accessible-names", Fixture, NULL, fixture_setup,
+		   test_accessible_names, fixture_teardown);
+	return g_test_run();
+}

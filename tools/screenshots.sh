@@ -1,0 +1,35 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Renders every wizard page in the light and the dark Adwaita theme into docs/screenshots/
+# (PAGE-light.png, PAGE-dark.png), running the real app under Xvfb in demo mode.
+# Usage: tools/screenshots.sh [BUILDDIR]   (default: build)
+set -eu
+cd "$(dirname "$0")/.."
+builddir=${1:-build}
+app="$builddir/app/unbrick"
+out=docs/screenshots
+pages="welcome probe wiring connect recovery firmware flash done"
+
+[ -x "$app" ] || { echo "screenshots: build first ($app missing)" >&2; exit 1; }
+command -v xvfb-run >/dev/null || { echo "screenshots: xvfb-run is missing" >&2; exit 1; }
+mkdir -p "$out"
+
+# no session bus: each run is its own instance, and nothing is autolaunched
+export DBUS_SESSION_BUS_ADDRESS=disabled:
+export NO_AT_BRIDGE=1
+export GSETTINGS_BACKEND=memory
+export GSETTINGS_SCHEMA_DIR="$builddir/resources"
+export LANGUAGE="${LANGUAGE:-en}"
+
+for theme in light dark; do
+	case $theme in
+	light) gtk_theme=Adwaita ;;
+	dark) gtk_theme=Adwaita:dark ;;
+	esac
+	for page in $pages; do
+		GTK_THEME=$gtk_theme xvfb-run -a -s "-screen 0 1280x800x24" \
+			"$app" --demo --screenshot-page "$page" \
+			--screenshot-file "$out/$page-$theme.png"
+		echo "$out/$page-$theme.png"
+	done
+done

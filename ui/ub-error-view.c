@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ub-error-text.h"
+#include "ub-error-view.h"
+
+struct _UbErrorView {
+	GtkBox parent_instance;
+	GtkImage *icon;
+	GtkLabel *title_label;
+	GtkLabel *cause_label;
+	GtkLabel *next_step_label;
+	GtkExpander *details_expander;
+	GtkTextView *details_view;
+};
+
+G_DEFINE_TYPE(UbErrorView, ub_error_view, GTK_TYPE_BOX)
+
+static void
+ub_error_view_class_init(UbErrorViewClass *klass)
+{
+	GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+
+	gtk_widget_class_set_template_from_resource(widget_class,
+						    "/io/github/unbrick/Unbrick/ub-error-view.ui");
+	gtk_widget_class_bind_template_child(widget_class, UbErrorView, icon);
+	gtk_widget_class_bind_template_child(widget_class, UbErrorView, title_label);
+	gtk_widget_class_bind_template_child(widget_class, UbErrorView, cause_label);
+	gtk_widget_class_bind_template_child(widget_class, UbErrorView, next_step_label);
+	gtk_widget_class_bind_template_child(widget_class, UbErrorView, details_expander);
+	gtk_widget_class_bind_template_child(widget_class, UbErrorView, details_view);
+}
+
+static void
+ub_error_view_init(UbErrorView *self)
+{
+	gtk_widget_init_template(GTK_WIDGET(self));
+}
+
+void
+ub_error_view_set_error(UbErrorView *self, const GError *error, const char *details)
+{
+	UbErrorText text;
+	GtkStyleContext *context;
+	g_autofree char *cause = NULL;
+	g_autofree char *next_step = NULL;
+	g_autofree char *log = NULL;
+
+	g_return_if_fail(UB_IS_ERROR_VIEW(self));
+	g_return_if_fail(error != NULL);
+
+	ub_error_text_lookup(error, &text);
+	/* TRANSLATORS: shown before the likely cause of an error */
+	cause = g_strdup_printf(_("Likely cause: %s"), text.cause);
+	/* TRANSLATORS: shown before the next step after an error */
+	next_step = g_strdup_printf(_("What to do: %s"), text.next_step);
+	gtk_label_set_text(self->title_label, text.title);
+	gtk_label_set_text(self->cause_label, cause);
+	gtk_label_set_text(self->next_step_label, next_step);
+	gtk_image_set_from_icon_name(self->icon,
+				     text.stopped ? "media-playback-stop-symbolic"
+						  : "dialog-warning-symbolic",
+				     GTK_ICON_SIZE_DND);
+	context = gtk_widget_get_style_context(GTK_WIDGET(self));
+	if (text.stopped)
+		gtk_style_context_remove_class(context, "ub-failed");
+	else
+		gtk_style_context_add_class(context, "ub-failed");
+
+	log = g_strdup_printf("%s%s%s: %s (%s %d)\n", details != NULL ? details : "",
+			      details != NULL && !g_str_has_suffix(details, "\n") ? "\n" : "",
+			      text.stopped ? "stopped" : "error", error->message,
+			      g_quark_to_string(error->domain), error->code);
+	gtk_text_buffer_set_text(gtk_text_view_get_buffer(self->details_view), log, -1);
+	/* no-show-all keeps a parent's gtk_widget_show_all() from revealing an empty view */
+	gtk_widget_show(GTK_WIDGET(self));
+}
+
+void
+ub_error_view_clear(UbErrorView *self)
+{
+	g_return_if_fail(UB_IS_ERROR_VIEW(self));
+	gtk_label_set_text(self->title_label, "");
+	gtk_expander_set_expanded(self->details_expander, FALSE);
+	gtk_widget_hide(GTK_WIDGET(self));
+}
+
+const char *
+ub_error_view_get_title(UbErrorView *self)
+{
+	g_return_val_if_fail(UB_IS_ERROR_VIEW(self), NULL);
+	if (!gtk_widget_get_visible(GTK_WIDGET(self)))
+		return NULL;
+	return gtk_label_get_text(self->title_label);
+}

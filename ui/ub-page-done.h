@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* UbPageDone: what was done, where the backup is, and a copyable report */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define UB_TYPE_PAGE_DONE (ub_page_done_get_type())
+G_DECLARE_FINAL_TYPE(UbPageDone, ub_page_done, UB, PAGE_DONE, GtkBox)
+
+G_END_DECLS

@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "ub-error-view.h"
+#include "ub-firmware-row.h"
+#include "ub-firmware-scan.h"
+#include "ub-page-firmware.h"
+#include "ub-page.h"
+#include "ub-window-private.h"
+
+struct _UbPageFirmware {
+	GtkBox parent_instance;
+	GtkFileChooser *folder_button;
+	GtkFileChooser *file_button;
+	GtkListBox *firmware_list;
+	GtkWidget *searching_box;
+	GtkWidget *none_found_label;
+	GtkWidget *unchecked_note;
+	UbErrorView *error_view;
+	GtkToggleButton *override_check;
+	UbSession *session;
+	GCancellable *cancellable;
+	GPtrArray *infos; /* of UbFirmwareInfo: the last scan, rows are rebuilt from it */
+	char *rows_board_id; /* the board the rows were checked against */
+};
+
+enum { PROP_0, PROP_COMPLETE, PROP_BUSY };
+
+static void ub_page_firmware_page_init(UbPageInterface *iface);
+
+G_DEFINE_TYPE_WITH_CODE(UbPageFirmware, ub_page_firmware, GTK_TYPE_BOX,
+			G_IMPLEMENT_INTERFACE(UB_TYPE_PAGE, ub_page_firmware_page_init))
+
+static UbFirmwareRow *
+ub_page_firmware_get_selected(UbPageFirmware *self)
+{
+	GtkListBoxRow *row = gtk_list_box_get_selected_row(self->firmware_list);
+
+	return row != NULL ? UB_FIRMWARE_ROW(row) : NULL;
+}
+
+static gboolean
+ub_page_firmware_is_complete(UbPageFirmware *self)
+{
+	UbFirmwareRow *row = ub_page_firmware_get_selected(self);
+
+	if (row == NULL)
+		return FALSE;
+	switch (ub_firmware_row_get_fit(row)) {
+	case UB_FIRMWARE_FIT_YES:
+	case UB_FIRMWARE_FIT_UNCHECKED:
+		return TRUE;
+	case UB_FIRMWARE_FIT_NO:
+		/* wrong firmware burns boards: only with the explicit override */
+		return gtk_toggle_button_get_active(self->override_check);
+	case UB_FIRMWARE_FIT_BOOTLOADER:
+	default:
+		return FALSE;
+	}
+}
+
+static void
+ub_page_firmware_update_session(UbPageFirmware *self)
+{
+	UbFirmwareRow *row = ub_page_firmware_get_selected(self);
+
+	if (self->session == NULL)
+		return;
+	if (row != NULL && ub_page_firmware_is_complete(self))
+		ub_session_set_firmware(self->session, ub_firmware_row_get_info(row),
+					ub_firmware_row_get_fit(row) == UB_FIRMWARE_FIT_NO);
+	else
+		ub_session_set_firmware(self->session, NULL, FALSE);
+	g_object_notify(G_OBJECT(self), "complete");
+}
+
+static void
+ub_page_firmware_row_selected_cb(UbPageFirmware *self, GtkListBoxRow *list_row)
+{
+	UbFirmwareRow *row = list_row != NULL ? UB_FIRMWARE_ROW(list_row) : NULL;
+	gboolean mismatch = row != NULL && ub_firmware_row_get_fit(row) == UB_FIRMWARE_FIT_NO;
+
+	gtk_toggle_button_set_active(self->override_check, FALSE);
+	gtk_widget_set_visible(GTK_WIDGET(self->override_check), mismatch);
+	gtk_widget_set_visible(self->unchecked_note,
+			       row != NULL &&
+				   ub_firmware_row_get_fit(row) == UB_FIRMWARE_FIT_UNCHECKED);
+	if (mismatch)
+		ub_error_view_set_error(self->error_view, ub_firmware_row_get_mismatch(row),
+					ub_session_get_log(self->session));
+	else
+		ub_error_view_clear(self->error_view);
+	ub_page_firmware_update_session(self);
+}
+
+static void
+ub_page_firmware_override_toggled_cb(UbPageFirmware *self)
+{
+	ub_page_firmware_update_session(self);
+}
+
+static gint
+ub_page_firmware_sort_cb(GtkListBoxRow *row_a, GtkListBoxRow *row_b, gpointer user_data)
+{
+	UbFirmwareRow *a = UB_FIRMWARE_ROW(row_a);
+	UbFirmwareRow *b = UB_FIRMWARE_ROW(row_b);
+	guint major_a = 0, minor_a = 0, major_b = 0, minor_b = 0;
+
+	/* what fits first, then the newest version */
+	if (ub_firmware_row_get_fit(a) != ub_firmware_row_get_fit(b))
+		return (gint)ub_firmware_row_get_fit(a) - (gint)ub_firmware_row_get_fit(b);
+	ub_firmware_info_get_version(ub_firmware_row_get_info(a), &major_a, &minor_a);
+	ub_firmware_info_get_version(ub_firmware_row_get_info(b), &major_b, &minor_b);
+	if (major_a != major_b)
+		return major_a > major_b ? -1 : 1;
+	if (minor_a != minor_b)
+		return minor_a > minor_b ? -1 : 1;
+	return g_strcmp0(ub_firmware_info_get_filename(ub_firmware_row_get_info(a)),
+			 ub_firmware_info_get_filename(ub_firmware_row_get_info(b)));
+}
+
+static void
+ub_page_firmware_rebuild_rows(UbPageFirmware *self)
+{
+	UbBoard *board = ub_session_get_board(self->session);
+	const char *const *hw_names = board != NULL ? ub_board_get_hw_names(board) : NULL;
+	GtkListBoxRow *first;
+	g_autoptr(GList) children = gtk_container_get_children(GTK_CONTAINER(self->firmware_list));
+
+	for (GList *l = children; l != NULL; l = l->next)
+		gtk_widget_destroy(GTK_WIDGET(l->data));
+	for (guint i = 0; self->infos != NULL && i < self->infos->len; i++) {
+		GtkWidget *row = ub_firmware_row_new(g_ptr_array_index(self->infos, i), hw_names);
+
+		gtk_widget_show(row);
+		gtk_container_add(GTK_CONTAINER(self->firmware_list), row);
+	}
+	g_free(self->rows_board_id);
+	self->rows_board_id = g_strdup(ub_session_get_board_id(self->session));
+
+	/* offer the best candidate, but never preselect one that does not fit */
+	first = gtk_list_box_get_row_at_index(self->firmware_list, 0);
+	if (first != NULL && ub_firmware_row_get_fit(UB_FIRMWARE_ROW(first)) == UB_FIRMWARE_FIT_YES)
+		gtk_list_box_select_row(self->firmware_list, first);
+	else
+		ub_page_firmware_row_selected_cb(self, NULL);
+}
+
+static void
+ub_page_firmware_scan_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(UbPageFirmware) self = UB_PAGE_FIRMWARE(user_data);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) infos = ub_firmware_scan_finish(result, &error);
+
+	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		return;
+	g_clear_object(&self->cancellable);
+	gtk_widget_hide(self->searching_box);
+	if (infos == NULL) {
+		ub_session_log(self->session, "firmware: %s", error->message);
+		g_clear_pointer(&self->infos, g_ptr_array_unref);
+		ub_page_firmware_rebuild_rows(self);
+		ub_error_view_set_error(self->error_view, error,
+					ub_session_get_log(self->session));
+		return;
+	}
+	ub_session_log(self->session, "firmware: %u file(s) identified", infos->len);
+	g_clear_pointer(&self->infos, g_ptr_array_unref);
+	self->infos = g_steal_pointer(&infos);
+	gtk_widget_set_visible(self->none_found_label, self->infos->len == 0);
+	ub_page_firmware_rebuild_rows(self);
+}
+
+static void
+ub_page_firmware_start_scan(UbPageFirmware *self, const char *path, gboolean is_folder)
+{
+	if (self->cancellable != NULL)
+		g_cancellable_cancel(self->cancellable);
+	g_clear_object(&self->cancellable);
+	self->cancellable = g_cancellable_new();
+	ub_error_view_clear(self->error_view);
+	gtk_widget_hide(self->none_found_label);
+	gtk_widget_show(self->searching_box);
+	ub_session_log(self->session, "firmware: looking at %s", path);
+	ub_firmware_scan_async(path, is_folder, ub_session_get_known_hw_names(self->session),
+			       self->cancellable, ub_page_firmware_scan_cb, g_object_ref(self));
+}
+
+static void
+ub_page_firmware_folder_set_cb(UbPageFirmware *self)
+{
+	g_autofree char *path = gtk_file_chooser_get_filename(self->folder_button);
+	GSettings *settings = ub_session_get_settings(self->session);
+
+	if (path == NULL)
+		return;
+	if (settings != NULL)
+		g_settings_set_string(settings, "firmware-folder", path);
+	ub_page_firmware_start_scan(self, path, TRUE);
+}
+
+static void
+ub_page_firmware_file_set_cb(UbPageFirmware *self)
+{
+	g_autofree char *path = gtk_file_chooser_get_filename(self->file_button);
+
+	if (path != NULL)
+		ub_page_firmware_start_scan(self, path, FALSE);
+}
+
+static void
+ub_page_firmware_enter(UbPage *page, UbSession *session)
+{
+	UbPageFirmware *self = UB_PAGE_FIRMWARE(page);
+	GSettings *settings = ub_session_get_settings(session);
+
+	g_set_object(&self->session, session);
+	/* the board may have changed since the rows were checked against it */
+	if (self->infos != NULL &&
+	    g_strcmp0(self->rows_board_id, ub_session_get_board_id(session)) != 0)
+		ub_page_firmware_rebuild_rows(self);
+	if (settings != NULL && self->infos == NULL && self->cancellable == NULL) {
+		g_autofree char *folder = g_settings_get_string(settings, "firmware-folder");
+
+		if (folder[0] != '\0' && g_file_test(folder, G_FILE_TEST_IS_DIR)) {
+			gtk_file_chooser_set_filename(self->folder_button, folder);
+			ub_page_firmware_start_scan(self, folder, TRUE);
+		}
+	}
+	g_object_notify(G_OBJECT(self), "complete");
+}
+
+static void
+ub_page_firmware_page_init(UbPageInterface *iface)
+{
+	iface->enter = ub_page_firmware_enter;
+}
+
+static void
+ub_page_firmware_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+	UbPageFirmware *self = UB_PAGE_FIRMWARE(object);
+
+	switch (prop_id) {
+	case PROP_COMPLETE:
+		g_value_set_boolean(value, ub_page_firmware_is_complete(self));
+		break;
+	case PROP_BUSY:
+		g_value_set_boolean(value, FALSE);
+		break;
+	default:
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+		break;
+	}
+}
+
+static void
+ub_page_firmware_dispose(GObject *object)
+{
+	UbPageFirmware *self = UB_PAGE_FIRMWARE(object);
+
+	if (self->cancellable != NULL)
+		g_cancellable_cancel(self->cancellable);
+	g_clear_object(&self->cancellable);
+	g_clear_object(&self->session);
+	g_clear_pointer(&self->infos, g_ptr_array_unref);
+	g_clear_pointer(&self->rows_board_id, g_free);
+	G_OBJECT_CLASS(ub_page_firmware_parent_class)->dispose(object);
+}
+
+static void
+ub_page_firmware_class_init(UbPageFirmwareClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+
+	object_class->get_property = ub_page_firmware_get_property;
+	object_class->dispose = ub_page_firmware_dispose;
+	g_object_class_override_property(object_class, PROP_COMPLETE, "complete");
+	g_object_class_override_property(object_class, PROP_BUSY, "busy");
+
+	g_type_ensure(UB_TYPE_ERROR_VIEW);
+	gtk_widget_class_set_template_from_resource(
+	    widget_class, "/io/github/unbrick/Unbrick/ub-page-firmware.ui");
+	gtk_widget_class_bind_template_child(widget_class, UbPageFirmware, folder_button);
+	gtk_widget_class_bind_template_child(widget_class, UbPageFirmware, file_button);
+	gtk_widget_class_bind_template_child(widget_class, UbPageFirmware, firmware_list);
+	gtk_widget_class_bind_template_child(widget_class, UbPageFirmware, searching_box);
+	gtk_widget_class_bind_template_child(widget_class, UbPageFirmware, none_found_label);
+	gtk_widget_class_bind_template_child(widget_class, UbPageFirmware, unchecked_note);
+	gtk_widget_class_bind_template_child(widget_class, UbPageFirmware, error_view);
+	gtk_widget_class_bind_template_child(widget_class, UbPageFirmware, override_check);
+	gtk_widget_class_bind_template_callback(widget_class, ub_page_firmware_folder_set_cb);
+	gtk_widget_class_bind_template_callback(widget_class, ub_page_firmware_file_set_cb);
+	gtk_widget_class_bind_template_callback(widget_class, ub_page_firmware_row_selected_cb);
+	gtk_widget_class_bind_template_callback(widget_class,
+						ub_page_firmware_override_toggled_cb);
+}
+
+static void
+ub_page_firmware_init(UbPageFirmware *self)
+{
+	gtk_widget_init_template(GTK_WIDGET(self));
+	gtk_list_box_set_sort_func(self->firmware_list, ub_page_firmware_sort_cb, NULL, NULL);
+}
+
+GtkFileChooser *
+ub_page_firmware_get_folder_button(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_FIRMWARE(page), NULL);
+	return UB_PAGE_FIRMWARE(page)->folder_button;
+}
+
+GtkFileChooser *
+ub_page_firmware_get_file_button(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_FIRMWARE(page), NULL);
+	return UB_PAGE_FIRMWARE(page)->file_button;
+}
+
+GtkListBox *
+ub_page_firmware_get_list(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_FIRMWARE(page), NULL);
+	return UB_PAGE_FIRMWARE(page)->firmware_list;
+}
+
+GtkToggleButton *
+ub_page_firmware_get_override_check(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_FIRMWARE(page), NULL);
+	return UB_PAGE_FIRMWARE(page)->override_check;
+}
+
+UbErrorView *
+ub_page_firmware_get_error_view(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_FIRMWARE(page), NULL);
+	return UB_PAGE_FIRMWARE(page)->error_view;
+}
+
+gboolean
+ub_page_firmware_is_searching(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_FIRMWARE(page), FALSE);
+	return UB_PAGE_FIRMWARE(page)->cancellable != NULL;
+}

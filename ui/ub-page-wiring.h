@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* UbPageWiring: pinout, checklist, measured target voltage and the wiring check */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define UB_TYPE_PAGE_WIRING (ub_page_wiring_get_type())
+G_DECLARE_FINAL_TYPE(UbPageWiring, ub_page_wiring, UB, PAGE_WIRING, GtkBox)
+
+G_END_DECLS

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * UbSession: what the wizard has learned so far (board, probe, target, firmware, backup) and
+ * the technical log that goes into the copyable report. Pages read and write it; the state
+ * machine in ub-wizard.c reads it to pick the next page.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ub-board-db.h"
+#include "ub-firmware-info.h"
+#include "ub-probe-db.h"
+#include "ub-wiring-plan.h"
+
+G_BEGIN_DECLS
+
+#define UB_TYPE_SESSION (ub_session_get_type())
+G_DECLARE_FINAL_TYPE(UbSession, ub_session, UB, SESSION, GObject)
+
+/* demo_board: name of a simulated bench (resources/data/sim-boards/NAME.json), or NULL to use
+ * real USB probes */
+UbSession *ub_session_new(const char *demo_board);
+
+const char *ub_session_get_demo_board(UbSession *self);
+gboolean ub_session_is_demo(UbSession *self);
+/* NULL when the schema is not installed (running from the build tree without
+ * GSETTINGS_SCHEMA_DIR) */
+GSettings *ub_session_get_settings(UbSession *self);
+
+/* the boards and probes databases, loaded on first use; NULL (and a log line) when they
+ * cannot be read */
+UbBoardDb *ub_session_get_board_db(UbSession *self);
+UbProbeDb *ub_session_get_probe_db(UbSession *self);
+
+const char *ub_session_get_board_id(UbSession *self);
+/* the chosen board from the database, or NULL for "other or not sure" */
+UbBoard *ub_session_get_board(UbSession *self);
+void ub_session_set_board_id(UbSession *self, const char *board_id);
+
+/* every VESC hardware name of the boards database (NULL-terminated, owned by the session) */
+const char *const *ub_session_get_known_hw_names(UbSession *self);
+
+/* the kind of probe the person has (from the probes database), or NULL if not known */
+UbProbeModel *ub_session_get_probe_model(UbSession *self);
+void ub_session_set_probe_model(UbSession *self, UbProbeModel *model);
+/* the wire list for the chosen board and probe model; NULL while either is unknown */
+UbWiringPlan *ub_session_get_wiring_plan(UbSession *self);
+
+/* the firmware to write; override: the person confirmed writing it despite a mismatch */
+UbFirmwareInfo *ub_session_get_firmware(UbSession *self);
+gboolean ub_session_get_firmware_override(UbSession *self);
+void ub_session_set_firmware(UbSession *self, UbFirmwareInfo *firmware, gboolean override);
+
+/* where the backup taken before flashing was saved, or NULL */
+const char *ub_session_get_backup_path(UbSession *self);
+void ub_session_set_backup_path(UbSession *self, const char *path);
+
+gboolean ub_session_get_needs_recovery(UbSession *self);
+void ub_session_set_needs_recovery(UbSession *self, gboolean needs_recovery);
+
+/* one line of the technical log (timestamped); shown in details expanders and the report */
+void ub_session_log(UbSession *self, const char *format, ...) G_GNUC_PRINTF(2, 3);
+const char *ub_session_get_log(UbSession *self);
+/* a plain-text report for a forum post: what was found and done, then the log */
+char *ub_session_build_report(UbSession *self);
+
+G_END_DECLS
