@@ -30,8 +30,8 @@
 /* time between the unplug and the plug of --replug-after: a person's hand */
 #define UB_SIM_REPLUG_GAP_MS 300
 
-/* the simulator lags the host by no more than this before it catches up */
-#define UB_SIM_CATCH_UP_NS (50 * UB_SIM_NS_PER_US)
+/* host idle time is handed to the model in steps of at least this much */
+#define UB_SIM_HOST_IDLE_STEP_NS (50 * UB_SIM_NS_PER_US)
 
 typedef struct {
 	UbSimBoard *board;
@@ -44,7 +44,9 @@ typedef struct {
 	gint wait_status;
 	gboolean exited;
 	gint64 wall_start_us;
-	guint64 clock_start_ns;
+	gint64 wall_return_us;	 /* when the model last returned to the host */
+	guint64 host_idle_ns;	 /* host time not yet given to the model */
+	guint64 host_credit_ns; /* host time given to the model */
 	guint replugs;
 	guint unplugs;
 } UbSim;
@@ -52,32 +54,47 @@ typedef struct {
 /* The target runs while the host sleeps: a tool that waits 10 ms of wall-clock time for the
  * flash loader must find 10 ms of modelled time gone, or its own time-outs (500 ms per chunk
  * in st-flash, 10 s in OpenOCD) would expire on a simulator that only advances with USB
- * traffic. So before each transfer the virtual clock is brought up to the wall clock;
- * modelled work that took longer than the host's wall time keeps its own, later figure. */
+ * traffic. So the wall time the host spends between two calls into the probe is added to the
+ * virtual clock. The time spent in the model itself is not: it already charges what the
+ * work costs, and counting the emulator's own speed would let a slow machine chase its tail. */
 static void
-ub_sim_catch_up_with_host(UbSim *sim)
+ub_sim_host_time_begin(UbSim *sim)
 {
-	guint64 wall_ns = (guint64)(g_get_monotonic_time() - sim->wall_start_us) * 1000;
-	guint64 modelled_ns = ub_sim_clock_get_ns(sim->clock) - sim->clock_start_ns;
+	gint64 now = g_get_monotonic_time();
 
-	if (wall_ns > modelled_ns + UB_SIM_CATCH_UP_NS)
-		ub_sim_clock_advance(sim->clock, wall_ns - modelled_ns);
+	sim->host_idle_ns += (guint64)MAX(now - sim->wall_return_us, 0) * 1000;
+	if (sim->host_idle_ns >= UB_SIM_HOST_IDLE_STEP_NS) {
+		ub_sim_clock_advance(sim->clock, sim->host_idle_ns);
+		sim->host_credit_ns += sim->host_idle_ns;
+		sim->host_idle_ns = 0;
+	}
+}
+
+static void
+ub_sim_host_time_end(UbSim *sim)
+{
+	sim->wall_return_us = g_get_monotonic_time();
 }
 
 static void
 ub_sim_firmware_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize len)
 {
 	UbSim *sim = user_data;
-	ub_sim_catch_up_with_host(sim);
+	ub_sim_host_time_begin(sim);
 	ub_sim_stlink_bulk_out(sim->stlink, endpoint, data, len);
+	ub_sim_host_time_end(sim);
 }
 
 static gssize
 ub_sim_firmware_bulk_in(gpointer user_data, guint8 endpoint, guint8 *buffer, gsize len)
 {
 	UbSim *sim = user_data;
-	ub_sim_catch_up_with_host(sim);
-	return ub_sim_stlink_bulk_in(sim->stlink, endpoint, buffer, len);
+	gssize n;
+
+	ub_sim_host_time_begin(sim);
+	n = ub_sim_stlink_bulk_in(sim->stlink, endpoint, buffer, len);
+	ub_sim_host_time_end(sim);
+	return n;
 }
 
 static void
@@ -221,6 +238,7 @@ ub_sim_build_report(UbSim *sim, gchar **command, gint exit_code, gint64 wall_us,
 	json_object_set_array_member(object, "command", array);
 	json_object_set_int_member(object, "exit_status", exit_code);
 	json_object_set_int_member(object, "wall_time_us", wall_us);
+	json_object_set_int_member(object, "host_idle_credited_ns", sim->host_credit_ns);
 	json_object_set_int_member(object, "usb_unplugs", sim->unplugs);
 	json_object_set_int_member(object, "usb_replugs", sim->replugs);
 	json_generator_set_root(generator, json_parser_get_root(parser));
@@ -403,7 +421,7 @@ main(int argc, char **argv)
 	}
 
 	sim.wall_start_us = g_get_monotonic_time();
-	sim.clock_start_ns = ub_sim_clock_get_ns(sim.clock);
+	sim.wall_return_us = sim.wall_start_us;
 	/* UMOCKDEV_DIR and LD_PRELOAD are in this process's environment and go to the child */
 	if (!g_spawn_async(NULL, command, NULL,
 			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
