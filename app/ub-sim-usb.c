@@ -934,11 +934,13 @@ ub_sim_usb_plug(UbSimUsb *self, UMockdevTestbed *testbed, GError **error)
 	self->plugged = TRUE;
 	g_mutex_unlock(&self->mutex);
 
-	if (!umockdev_testbed_add_from_string(testbed, record, error))
+	/* the ioctl socket first: add_from_string() sends the "add" uevent (in the mock
+	 * environment), and a client that opens the node before the socket exists would be
+	 * connected to umockdev's default handler instead */
+	if (!umockdev_testbed_attach_ioctl(testbed, self->devnode, UMOCKDEV_IOCTL_BASE(self),
+					   error))
 		return FALSE;
-	/* in the mock environment add_from_string() has sent the "add" uevent already */
-	return umockdev_testbed_attach_ioctl(testbed, self->devnode, UMOCKDEV_IOCTL_BASE(self),
-					     error);
+	return umockdev_testbed_add_from_string(testbed, record, error);
 }
 
 void

@@ -273,6 +273,10 @@ test_hotplug(Fixture *fixture, gconstpointer user_data)
 	/* the re-plugged probe comes back at the next address, like after a real re-plug */
 	g_assert_nonnull(strstr(out, "ready\nleft 1 2\narrived 1 3\n"));
 	g_assert_nonnull(strstr(out, "open-after-replug LIBUSB_SUCCESS"));
+	/* the new connection is served (a stale one would get ENODEV) */
+	g_assert_nonnull(strstr(out, "echo-after-replug out 16 in 16 equal 1\n"));
+	/* plugging in again restarts the probe firmware */
+	g_assert_cmpuint(fixture->loopback.bus_resets, ==, 1);
 }
 
 static void
@@ -487,8 +491,11 @@ child_hotplug(libusb_context *ctx)
 	libusb_hotplug_deregister_callback(ctx, callback);
 	handle = child_open(ctx);
 	printf("open-after-replug %s\n", libusb_error_name(handle != NULL ? 0 : LIBUSB_ERROR_NO_DEVICE));
-	if (handle != NULL)
+	if (handle != NULL) {
+		if (libusb_claim_interface(handle, 0) == 0)
+			child_echo(handle, "echo-after-replug", 16, 0x02, 0x81);
 		libusb_close(handle);
+	}
 	return count.arrived == 2 && count.left == 1 ? 0 : 1;
 }
 
