@@ -72,10 +72,133 @@ static const UbSimUsbIdentity identity_v3 = {
     0x0483, 0x374e, 0x0100, "STMicroelectronics", "STLINK-V3", SERIAL, 0x01, 0x81, 0x82, 512,
 };
 
+/* a few fixed ST-LINK answers, enough for st-info --probe to identify an F405; it stands in
+ * for the probe model so that the USB layer is tested against the real tool on its own */
+typedef struct {
+	GByteArray *reply;
+	guint8 mode;
+	guint commands;
+} Scripted;
+
+static guint32
+scripted_memory(guint32 address)
+{
+	switch (address & ~3u) {
+	case 0xe000ed00: /* CPUID: Cortex-M4 r0p1 */
+		return 0x410fc241;
+	case 0xe0042000: /* DBGMCU_IDCODE: rev 0x1007, dev 0x413 */
+		return 0x10076413;
+	case 0x1fff7a20: /* flash size 1024 KiB in the upper half-word */
+		return 0x04000000;
+	case 0xe000edf0: /* DHCSR: debug enabled, halted */
+		return 0x00030003;
+	default:
+		return 0;
+	}
+}
+
+static void
+scripted_reply(Scripted *scripted, gsize n, ...)
+{
+	va_list args;
+	va_start(args, n);
+	for (gsize i = 0; i < n; i++) {
+		guint8 byte = (guint8)va_arg(args, guint);
+		g_byte_array_append(scripted->reply, &byte, 1);
+	}
+	va_end(args);
+}
+
+static void
+scripted_reply_u32(Scripted *scripted, guint32 value)
+{
+	scripted_reply(scripted, 4, value & 0xff, (value >> 8) & 0xff, (value >> 16) & 0xff,
+		       value >> 24);
+}
+
+static void
+scripted_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize len)
+{
+	Scripted *scripted = user_data;
+	guint32 address = len >= 6 ? data[2] | data[3] << 8 | data[4] << 16 | (guint32)data[5] << 24
+				   : 0;
+
+	scripted->commands++;
+	switch (data[0]) {
+	case 0xf1: /* V2J37S7, 0483:3748 */
+		scripted_reply(scripted, 6, 0x29, 0x47, 0x83, 0x04, 0x48, 0x37);
+		break;
+	case 0xf5:
+		scripted_reply(scripted, 2, scripted->mode, 0);
+		break;
+	case 0xf7: /* 3.3 V */
+		scripted_reply_u32(scripted, 1200);
+		scripted_reply_u32(scripted, 1650);
+		break;
+	case 0xf2:
+		switch (data[1]) {
+		case 0x21:
+			scripted->mode = 1;
+			break;
+		case 0x30:
+			scripted->mode = 2;
+			scripted_reply(scripted, 2, 0x80, 0);
+			break;
+		case 0x31:
+			scripted_reply_u32(scripted, 0x80);
+			scripted_reply_u32(scripted, 0x2ba01477);
+			scripted_reply_u32(scripted, 0);
+			break;
+		case 0x36:
+			scripted_reply_u32(scripted, 0x80);
+			scripted_reply_u32(scripted, scripted_memory(address));
+			break;
+		case 0x07:
+			for (guint i = 0; i < (guint)(data[6] | data[7] << 8); i += 4)
+				scripted_reply_u32(scripted, scripted_memory(address + i));
+			break;
+		case 0x3e:
+			scripted_reply_u32(scripted, 0x80);
+			scripted_reply_u32(scripted, 0);
+			scripted_reply_u32(scripted, 0);
+			break;
+		default:
+			scripted_reply(scripted, 2, 0x80, 0);
+			break;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static gssize
+scripted_bulk_in(gpointer user_data, guint8 endpoint, guint8 *buffer, gsize len)
+{
+	Scripted *scripted = user_data;
+	gsize n;
+
+	if (endpoint != 0x81 || scripted->reply->len == 0)
+		return -1;
+	n = MIN(len, scripted->reply->len);
+	memcpy(buffer, scripted->reply->data, n);
+	g_byte_array_remove_range(scripted->reply, 0, n);
+	return n;
+}
+
+static const UbSimUsbFirmware scripted_firmware = {
+    .bulk_out = scripted_bulk_out,
+    .bulk_in = scripted_bulk_in,
+};
+
+/* product NULL: the scripted ST-LINK answers instead of the loopback */
+static const UbSimUsbIdentity identity_scripted = {0};
+
 typedef struct {
 	UMockdevTestbed *testbed;
 	UbSimUsb *usb;
 	Loopback loopback;
+	Scripted scripted;
 } Fixture;
 
 static void
@@ -85,10 +208,15 @@ fixture_set_up(Fixture *fixture, gconstpointer user_data)
 	g_autoptr(GError) error = NULL;
 
 	fixture->loopback.queue = g_byte_array_new();
+	fixture->scripted.reply = g_byte_array_new();
+	fixture->scripted.mode = 1;
 	fixture->loopback.endpoint_out = identity->endpoint_out;
 	fixture->loopback.endpoint_in = identity->endpoint_in;
 	fixture->testbed = umockdev_testbed_new();
-	fixture->usb = ub_sim_usb_new(identity, &loopback_firmware, &fixture->loopback);
+	if (identity->product == NULL)
+		fixture->usb = ub_sim_usb_new(&identity_v2, &scripted_firmware, &fixture->scripted);
+	else
+		fixture->usb = ub_sim_usb_new(identity, &loopback_firmware, &fixture->loopback);
 	g_assert_true(ub_sim_usb_plug(fixture->usb, fixture->testbed, &error));
 	g_assert_no_error(error);
 }
@@ -101,6 +229,7 @@ fixture_tear_down(Fixture *fixture, gconstpointer user_data)
 	g_clear_object(&fixture->usb);
 	g_clear_object(&fixture->testbed);
 	g_byte_array_unref(fixture->loopback.queue);
+	g_byte_array_unref(fixture->scripted.reply);
 }
 
 typedef void (*ReadyFunc)(Fixture *fixture);
@@ -149,23 +278,22 @@ child_wait_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	child_run_maybe_quit(run);
 }
 
-/* runs this program as "--child MODE" inside the testbed; returns its output */
+/* runs ARGV inside the testbed; returns its output */
 static gchar *
-run_child(Fixture *fixture, const gchar *mode, ReadyFunc on_ready, gint *exit_status)
+run_program(Fixture *fixture, const gchar *const *argv, ReadyFunc on_ready, gint *exit_status)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GSubprocessLauncher) launcher = NULL;
 	g_autoptr(GSubprocess) child = NULL;
 	g_autoptr(GDataInputStream) stream = NULL;
 	g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
-	g_autofree gchar *self_path = g_file_read_link("/proc/self/exe", NULL);
 	g_autofree gchar *root = umockdev_testbed_get_root_dir(fixture->testbed);
 	ChildRun run = {fixture, on_ready, loop, g_string_new(NULL), FALSE, FALSE};
 
 	/* LD_PRELOAD is inherited: this process runs in the mock environment already */
 	launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
 	g_subprocess_launcher_setenv(launcher, "UMOCKDEV_DIR", root, TRUE);
-	child = g_subprocess_launcher_spawn(launcher, &error, self_path, "--child", mode, NULL);
+	child = g_subprocess_launcher_spawnv(launcher, argv, &error);
 	g_assert_no_error(error);
 
 	stream = g_data_input_stream_new(g_subprocess_get_stdout_pipe(child));
@@ -175,8 +303,17 @@ run_child(Fixture *fixture, const gchar *mode, ReadyFunc on_ready, gint *exit_st
 	g_main_loop_run(loop);
 
 	*exit_status = g_subprocess_get_if_exited(child) ? g_subprocess_get_exit_status(child) : -1;
-	g_test_message("child %s (exit %d):\n%s", mode, *exit_status, run.output->str);
+	g_test_message("%s (exit %d):\n%s", argv[0], *exit_status, run.output->str);
 	return g_string_free(run.output, FALSE);
+}
+
+/* runs this program as "--child MODE" inside the testbed */
+static gchar *
+run_child(Fixture *fixture, const gchar *mode, ReadyFunc on_ready, gint *exit_status)
+{
+	g_autofree gchar *self_path = g_file_read_link("/proc/self/exe", NULL);
+	const gchar *argv[] = {self_path, "--child", mode, NULL};
+	return run_program(fixture, argv, on_ready, exit_status);
 }
 
 static void
@@ -277,6 +414,29 @@ test_hotplug(Fixture *fixture, gconstpointer user_data)
 	g_assert_nonnull(strstr(out, "echo-after-replug out 16 in 16 equal 1\n"));
 	/* plugging in again restarts the probe firmware */
 	g_assert_cmpuint(fixture->loopback.bus_resets, ==, 1);
+}
+
+/* the real st-info through the real libusb, with the scripted answers behind the endpoints */
+static void
+test_st_info(Fixture *fixture, gconstpointer user_data)
+{
+	g_autofree gchar *st_info = g_find_program_in_path("st-info");
+	const gchar *argv[] = {st_info, "--probe", NULL};
+	g_autofree gchar *out = NULL;
+	gint status;
+
+	if (st_info == NULL) {
+		g_test_skip("st-info (stlink-tools) is not installed");
+		return;
+	}
+	out = run_program(fixture, argv, NULL, &status);
+	g_assert_cmpint(status, ==, 0);
+	g_assert_nonnull(strstr(out, "Found 1 stlink programmers\n"));
+	g_assert_nonnull(strstr(out, "version:    V2J37S7\n"));
+	g_assert_nonnull(strstr(out, "serial:     " SERIAL "\n"));
+	g_assert_nonnull(strstr(out, "flash:      1048576 (pagesize: 16384)\n"));
+	g_assert_nonnull(strstr(out, "chipid:     0x0413\n"));
+	g_assert_cmpuint(fixture->scripted.commands, >, 10);
 }
 
 static void
@@ -573,6 +733,8 @@ main(int argc, char **argv)
 	g_test_add("/sim/usb/enumerate-v3", Fixture, &identity_v3, fixture_set_up,
 		   test_enumerate_v3, fixture_tear_down);
 	g_test_add("/sim/usb/transfer", Fixture, &identity_v2, fixture_set_up, test_transfer,
+		   fixture_tear_down);
+	g_test_add("/sim/usb/st-info", Fixture, &identity_scripted, fixture_set_up, test_st_info,
 		   fixture_tear_down);
 	g_test_add("/sim/usb/hotplug", Fixture, &identity_v2, fixture_set_up, test_hotplug,
 		   fixture_tear_down);
