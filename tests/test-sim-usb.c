@@ -78,6 +78,7 @@ typedef struct {
 	GByteArray *reply;
 	guint8 mode;
 	guint commands;
+	gsize write_data; /* bytes of a WRITEMEM data phase still to come */
 } Scripted;
 
 static guint32
@@ -92,6 +93,14 @@ scripted_memory(guint32 address)
 		return 0x04000000;
 	case 0xe000edf0: /* DHCSR: debug enabled, halted */
 		return 0x00030003;
+	case 0xe000ef40: /* MVFR0, MVFR1: single-precision FPU */
+		return 0x10110021;
+	case 0xe000ef44:
+		return 0x11000011;
+	case 0xe0002000: /* FP_CTRL: 6 code comparators */
+		return 0x00000260;
+	case 0xe0001000: /* DWT_CTRL: 4 comparators */
+		return 0x40000000;
 	default:
 		return 0;
 	}
@@ -123,6 +132,10 @@ scripted_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize
 	guint32 address = len >= 6 ? data[2] | data[3] << 8 | data[4] << 16 | (guint32)data[5] << 24
 				   : 0;
 
+	if (scripted->write_data > 0) {
+		scripted->write_data -= MIN(len, scripted->write_data);
+		return;
+	}
 	scripted->commands++;
 	switch (data[0]) {
 	case 0xf1: /* V2J37S7, 0483:3748 */
@@ -156,6 +169,14 @@ scripted_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize
 		case 0x07:
 			for (guint i = 0; i < (guint)(data[6] | data[7] << 8); i += 4)
 				scripted_reply_u32(scripted, scripted_memory(address + i));
+			break;
+		case 0x08: /* WRITEMEM_32BIT / 8BIT: a data phase follows, no reply */
+		case 0x0d:
+			scripted->write_data = data[6] | data[7] << 8;
+			break;
+		case 0x33: /* READREG (API v2): status + value */
+			scripted_reply_u32(scripted, 0x80);
+			scripted_reply_u32(scripted, data[2] == 16 ? 0x01000000 : 0);
 			break;
 		case 0x3e:
 			scripted_reply_u32(scripted, 0x80);
@@ -291,7 +312,8 @@ run_program(Fixture *fixture, const gchar *const *argv, ReadyFunc on_ready, gint
 	ChildRun run = {fixture, on_ready, loop, g_string_new(NULL), FALSE, FALSE};
 
 	/* LD_PRELOAD is inherited: this process runs in the mock environment already */
-	launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+	launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+					     G_SUBPROCESS_FLAGS_STDERR_MERGE);
 	g_subprocess_launcher_setenv(launcher, "UMOCKDEV_DIR", root, TRUE);
 	child = g_subprocess_launcher_spawnv(launcher, argv, &error);
 	g_assert_no_error(error);
@@ -437,6 +459,38 @@ test_st_info(Fixture *fixture, gconstpointer user_data)
 	g_assert_nonnull(strstr(out, "flash:      1048576 (pagesize: 16384)\n"));
 	g_assert_nonnull(strstr(out, "chipid:     0x0413\n"));
 	g_assert_cmpuint(fixture->scripted.commands, >, 10);
+}
+
+/* OpenOCD (HLA driver) submits its IN transfers together with the commands */
+static void
+test_openocd(Fixture *fixture, gconstpointer user_data)
+{
+	g_autofree gchar *openocd = g_find_program_in_path("openocd");
+	const gchar *argv[] = {openocd,
+			       "-c",
+			       "gdb_port disabled; tcl_port disabled; telnet_port disabled",
+			       "-f",
+			       "interface/stlink.cfg",
+			       "-f",
+			       "target/stm32f4x.cfg",
+			       "-c",
+			       "init",
+			       "-c",
+			       "exit",
+			       NULL};
+	g_autofree gchar *out = NULL;
+	gint status;
+
+	if (openocd == NULL) {
+		g_test_skip("openocd is not installed");
+		return;
+	}
+	out = run_program(fixture, argv, NULL, &status);
+	g_assert_cmpint(status, ==, 0);
+	g_assert_nonnull(strstr(out, "STLINK V2J37S7 (API v2) VID:PID 0483:3748"));
+	g_assert_nonnull(strstr(out, "Target voltage: 3.3"));
+	g_assert_nonnull(strstr(out, "Cortex-M4 r0p1 processor detected"));
+	g_assert_cmpuint(fixture->scripted.commands, >, 20);
 }
 
 static void
@@ -735,6 +789,8 @@ main(int argc, char **argv)
 	g_test_add("/sim/usb/transfer", Fixture, &identity_v2, fixture_set_up, test_transfer,
 		   fixture_tear_down);
 	g_test_add("/sim/usb/st-info", Fixture, &identity_scripted, fixture_set_up, test_st_info,
+		   fixture_tear_down);
+	g_test_add("/sim/usb/openocd", Fixture, &identity_scripted, fixture_set_up, test_openocd,
 		   fixture_tear_down);
 	g_test_add("/sim/usb/hotplug", Fixture, &identity_v2, fixture_set_up, test_hotplug,
 		   fixture_tear_down);
