@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * unbrick-sim: runs a program next to a simulated bench (ST-LINK + STM32F405 board) that it
+ * sees as a real USB device. The probe is put into a umockdev testbed (UbSimUsb) and the
+ * program runs with the umockdev preload library, so st-info, st-flash, OpenOCD or
+ * unbrick-cli talk to the simulator through their own, unmodified libusb.
+ *
+ *   unbrick-sim --board focbox --flash fw.bin --dump out.bin --report report.json \
+ *           -- st-flash --reset write new.bin 0x08000000
+ *
+ * The exit status is the program's (128 + signal if it was killed); 125 means unbrick-sim
+ * itself failed, 127 that the program could not be started.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+
+#include "ub-sim-board.h"
+#include "ub-sim-usb.h"
+
+#define UB_SIM_EXIT_SETUP 125
+#define UB_SIM_EXIT_NOT_FOUND 127
+
+/* time between the unplug and the plug of --replug-after: a person's hand */
+#define UB_SIM_REPLUG_GAP_MS 300
+
+/* host idle time is handed to the model in steps of at least this much */
+#define UB_SIM_HOST_IDLE_STEP_NS (50 * UB_SIM_NS_PER_US)
+
+typedef struct {
+	UbSimBoard *board;
+	UbSimStlink *stlink; /* the probe behind the USB device */
+	UbSimClock *clock;
+	UMockdevTestbed *testbed;
+	UbSimUsb *usb;
+	GMainLoop *loop;
+	GPid pid;
+	gint wait_status;
+	gboolean exited;
+	gint64 wall_start_us;
+	gint64 wall_return_us;	 /* when the model last returned to the host */
+	guint64 host_idle_ns;	 /* host time not yet given to the model */
+	guint64 host_credit_ns; /* host time given to the model */
+	guint replugs;
+	guint unplugs;
+} UbSim;
+
+/* The target runs while the host sleeps: a tool that waits 10 ms of wall-clock time for the
+ * flash loader must find 10 ms of modelled time gone, or its own time-outs (500 ms per chunk
+ * in st-flash, 10 s in OpenOCD) would expire on a simulator that only advances with USB
+ * traffic. So the wall time the host spends between two calls into the probe is added to the
+ * virtual clock. The time spent in the model itself is not: it already charges what the
+ * work costs, and counting the emulator's own speed would let a slow machine chase its tail. */
+static void
+ub_sim_host_time_begin(UbSim *sim)
+{
+	gint64 now = g_get_monotonic_time();
+
+	sim->host_idle_ns += (guint64)MAX(now - sim->wall_return_us, 0) * 1000;
+	if (sim->host_idle_ns >= UB_SIM_HOST_IDLE_STEP_NS) {
+		ub_sim_clock_advance(sim->clock, sim->host_idle_ns);
+		sim->host_credit_ns += sim->host_idle_ns;
+		sim->host_idle_ns = 0;
+	}
+}
+
+static void
+ub_sim_host_time_end(UbSim *sim)
+{
+	sim->wall_return_us = g_get_monotonic_time();
+}
+
+static void
+ub_sim_firmware_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize len)
+{
+	UbSim *sim = user_data;
+	ub_sim_host_time_begin(sim);
+	ub_sim_stlink_bulk_out(sim->stlink, endpoint, data, len);
+	ub_sim_host_time_end(sim);
+}
+
+static gssize
+ub_sim_firmware_bulk_in(gpointer user_data, guint8 endpoint, guint8 *buffer, gsize len)
+{
+	UbSim *sim = user_data;
+	gssize n;
+
+	ub_sim_host_time_begin(sim);
+	n = ub_sim_stlink_bulk_in(sim->stlink, endpoint, buffer, len);
+	ub_sim_host_time_end(sim);
+	return n;
+}
+
+static void
+ub_sim_firmware_bus_reset(gpointer user_data)
+{
+	UbSim *sim = user_data;
+	ub_sim_stlink_usb_reset(sim->stlink);
+}
+
+static const UbSimUsbFirmware ub_sim_firmware = {
+    .bulk_out = ub_sim_firmware_bulk_out,
+    .bulk_in = ub_sim_firmware_bulk_in,
+    .bus_reset = ub_sim_firmware_bus_reset,
+};
+
+static gboolean
+ub_sim_parse_probe(const gchar *name, UbSimStlinkKind *kind)
+{
+	if (g_strcmp0(name, "v2") == 0)
+		*kind = UB_SIM_STLINK_V2;
+	else if (g_strcmp0(name, "v2-1") == 0)
+		*kind = UB_SIM_STLINK_V2_1;
+	else if (g_strcmp0(name, "v3") == 0)
+		*kind = UB_SIM_STLINK_V3;
+	else
+		return FALSE;
+	return TRUE;
+}
+
+/* a wiring state (ub_sim_wiring_from_string) or a fault of the chip itself */
+static gboolean
+ub_sim_apply_fault(UbSim *sim, const gchar *name, GError **error)
+{
+	UbSimWiring wiring;
+
+	if (ub_sim_wiring_from_string(name, &wiring)) {
+		ub_sim_link_set_wiring(ub_sim_board_get_link(sim->board), wiring);
+		return TRUE;
+	}
+	if (g_strcmp0(name, "dead") == 0) {
+		ub_sim_mcu_set_dead(ub_sim_board_get_mcu(sim->board), TRUE);
+		return TRUE;
+	}
+	g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		    "unknown fault '%s' (known: unpowered, no-gnd, swapped, rst-not-connected, "
+		    "nrst-stuck-low, dead)",
+		    name);
+	return FALSE;
+}
+
+static void
+ub_sim_child_watch_cb(GPid pid, gint wait_status, gpointer user_data)
+{
+	UbSim *sim = user_data;
+
+	sim->wait_status = wait_status;
+	sim->exited = TRUE;
+	g_spawn_close_pid(pid);
+	g_main_loop_quit(sim->loop);
+}
+
+static gboolean
+ub_sim_forward_signal_cb(gpointer user_data)
+{
+	UbSim *sim = user_data;
+	if (!sim->exited)
+		kill(sim->pid, SIGTERM);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+ub_sim_plug_cb(gpointer user_data)
+{
+	UbSim *sim = user_data;
+	g_autoptr(GError) error = NULL;
+
+	if (!ub_sim_usb_plug(sim->usb, sim->testbed, &error))
+		g_printerr("unbrick-sim: cannot plug the probe back in: %s\n", error->message);
+	else
+		g_info("probe plugged in again at %s", ub_sim_usb_get_devnode(sim->usb));
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+ub_sim_unplug_cb(gpointer user_data)
+{
+	UbSim *sim = user_data;
+
+	g_info("probe unplugged");
+	ub_sim_usb_unplug(sim->usb, sim->testbed);
+	sim->unplugs++;
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+ub_sim_replug_cb(gpointer user_data)
+{
+	UbSim *sim = user_data;
+
+	ub_sim_unplug_cb(sim);
+	sim->replugs++;
+	g_timeout_add(UB_SIM_REPLUG_GAP_MS, ub_sim_plug_cb, sim);
+	return G_SOURCE_REMOVE;
+}
+
+static gint
+ub_sim_exit_code(gint wait_status)
+{
+	if (WIFEXITED(wait_status))
+		return WEXITSTATUS(wait_status);
+	if (WIFSIGNALED(wait_status))
+		return 128 + WTERMSIG(wait_status);
+	return UB_SIM_EXIT_SETUP;
+}
+
+/* the board's report plus what the launcher knows: the command, its status, wall time */
+static gchar *
+ub_sim_build_report(UbSim *sim, gchar **command, gint exit_code, gint64 wall_us,
+		    GError **error)
+{
+	g_autofree gchar *board_report = ub_sim_board_build_report(sim->board);
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(JsonGenerator) generator = json_generator_new();
+	JsonObject *object;
+	JsonArray *array = json_array_new();
+
+	if (!json_parser_load_from_data(parser, board_report, -1, error)) {
+		g_prefix_error(error, "board report: ");
+		json_array_unref(array);
+		return NULL;
+	}
+	if (!JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
+		g_set_error_literal(error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+				    "board report: not an object");
+		json_array_unref(array);
+		return NULL;
+	}
+	object = json_node_get_object(json_parser_get_root(parser));
+	for (guint i = 0; command[i] != NULL; i++)
+		json_array_add_string_element(array, command[i]);
+	json_object_set_array_member(object, "command", array);
+	json_object_set_int_member(object, "exit_status", exit_code);
+	json_object_set_int_member(object, "wall_time_us", wall_us);
+	json_object_set_int_member(object, "host_idle_credited_ns", sim->host_credit_ns);
+	json_object_set_int_member(object, "usb_unplugs", sim->unplugs);
+	json_object_set_int_member(object, "usb_replugs", sim->replugs);
+	json_generator_set_root(generator, json_parser_get_root(parser));
+	json_generator_set_pretty(generator, TRUE);
+	return json_generator_to_data(generator, NULL);
+}
+
+static gboolean
+ub_sim_write_results(UbSim *sim, const gchar *dump_path, const gchar *report_path,
+		     gchar **command, gint exit_code, gint64 wall_us, GError **error)
+{
+	g_autoptr(GBytes) flash = NULL;
+	g_autofree gchar *report = NULL;
+
+	/* the testbed thread may still be answering a late ioctl */
+	ub_sim_usb_lock(sim->usb);
+	if (dump_path != NULL)
+		flash = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(sim->board));
+	if (report_path != NULL)
+		report = ub_sim_build_report(sim, command, exit_code, wall_us, error);
+	ub_sim_usb_unlock(sim->usb);
+
+	if (report_path != NULL && report == NULL)
+		return FALSE;
+	if (flash != NULL && !g_file_set_contents(dump_path, g_bytes_get_data(flash, NULL),
+						  g_bytes_get_size(flash), error)) {
+		g_prefix_error(error, "--dump: ");
+		return FALSE;
+	}
+	if (report != NULL && !g_file_set_contents(report_path, report, -1, error)) {
+		g_prefix_error(error, "--report: ");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+ub_sim_clear(UbSim *sim)
+{
+	if (sim->usb != NULL && sim->testbed != NULL && ub_sim_usb_get_plugged(sim->usb))
+		ub_sim_usb_unplug(sim->usb, sim->testbed);
+	g_clear_object(&sim->usb);
+	g_clear_object(&sim->testbed);
+	g_clear_object(&sim->stlink);
+	g_clear_object(&sim->board);
+	g_clear_pointer(&sim->loop, g_main_loop_unref);
+}
+
+static void
+ub_sim_list_boards(void)
+{
+	g_auto(GStrv) names = ub_sim_board_list_names();
+
+	for (guint i = 0; names != NULL && names[i] != NULL; i++) {
+		g_autoptr(UbSimBoard) board = ub_sim_board_new_from_name(names[i], NULL);
+		g_print("%-28s %s\n", names[i],
+			board != NULL ? ub_sim_board_get_description(board) : "");
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GOptionContext) context = NULL;
+	g_autofree gchar *board_name = NULL;
+	g_autofree gchar *flash_path = NULL;
+	g_autofree gchar *dump_path = NULL;
+	g_autofree gchar *report_path = NULL;
+	g_autofree gchar *probe_name = NULL;
+	g_auto(GStrv) faults = NULL;
+	g_auto(GStrv) command = NULL;
+	g_auto(GStrv) original_argv = g_strdupv(argv);
+	gboolean realtime = FALSE;
+	gboolean list_boards = FALSE;
+	gboolean verbose = FALSE;
+	gint replug_after_ms = -1;
+	gint unplug_after_ms = -1;
+	gint exit_code;
+	UbSim sim = {0};
+	const GOptionEntry entries[] = {
+	    {"board", 'b', 0, G_OPTION_ARG_STRING, &board_name,
+	     "Simulated bench: a name from --list-boards or a .json file", "NAME|FILE"},
+	    {"fault", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &faults,
+	     "Wiring state or fault (unpowered, no-gnd, swapped, rst-not-connected, "
+	     "nrst-stuck-low, dead); may be repeated",
+	     "NAME"},
+	    {"flash", 0, 0, G_OPTION_ARG_FILENAME, &flash_path,
+	     "Load this raw image into flash at 0x08000000 first", "IMAGE"},
+	    {"dump", 0, 0, G_OPTION_ARG_FILENAME, &dump_path,
+	     "Write the final flash contents (1 MiB) to FILE", "FILE"},
+	    {"report", 0, 0, G_OPTION_ARG_FILENAME, &report_path,
+	     "Write a JSON report (USB round trips, bytes, modelled time, flash operations, "
+	     "faults) to FILE",
+	     "FILE"},
+	    {"realtime", 0, 0, G_OPTION_ARG_NONE, &realtime,
+	     "Pace the simulation against the wall clock", NULL},
+	    {"probe", 'p', 0, G_OPTION_ARG_STRING, &probe_name,
+	     "Probe model instead of the board's: v2, v2-1 or v3", "MODEL"},
+	    {"replug-after", 0, 0, G_OPTION_ARG_INT, &replug_after_ms,
+	     "Unplug the probe after MS milliseconds and plug it back in", "MS"},
+	    {"unplug-after", 0, 0, G_OPTION_ARG_INT, &unplug_after_ms,
+	     "Unplug the probe after MS milliseconds for good", "MS"},
+	    {"list-boards", 0, 0, G_OPTION_ARG_NONE, &list_boards, "List the known boards",
+	     NULL},
+	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log what the simulator does", NULL},
+	    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &command, NULL, NULL},
+	    {NULL},
+	};
+
+	setlocale(LC_ALL, "");
+
+	context = g_option_context_new("-- COMMAND [ARGS...]");
+	g_option_context_set_summary(context,
+				     "Run COMMAND with a simulated ST-LINK and STM32F405 board "
+				     "attached as a USB device.");
+	g_option_context_add_main_entries(context, entries, NULL);
+	/* options after the command belong to the command */
+	g_option_context_set_strict_posix(context, TRUE);
+	if (!g_option_context_parse(context, &argc, &argv, &error)) {
+		g_printerr("unbrick-sim: %s\n", error->message);
+		return UB_SIM_EXIT_SETUP;
+	}
+	if (verbose)
+		g_setenv("G_MESSAGES_DEBUG", "all", FALSE);
+	if (list_boards) {
+		ub_sim_list_boards();
+		return 0;
+	}
+	if (command == NULL || command[0] == NULL) {
+		g_printerr("unbrick-sim: no command given (unbrick-sim [OPTION...] -- COMMAND)\n");
+		return UB_SIM_EXIT_SETUP;
+	}
+
+	/* the testbed's uevents need this process inside the mock environment as well */
+	if (!ub_sim_usb_reexec_in_mock_environment(original_argv, &error)) {
+		g_printerr("unbrick-sim: %s\n", error->message);
+		return UB_SIM_EXIT_SETUP;
+	}
+	g_unsetenv("UB_SIM_USB_REEXEC");
+
+	sim.board = ub_sim_board_new_from_name(board_name != NULL ? board_name : "focbox",
+					       &error);
+	if (sim.board == NULL) {
+		g_printerr("unbrick-sim: %s\n", error->message);
+		return UB_SIM_EXIT_SETUP;
+	}
+	sim.clock = ub_sim_board_get_clock(sim.board);
+	sim.stlink = g_object_ref(ub_sim_board_get_stlink(sim.board));
+	if (probe_name != NULL) {
+		UbSimStlinkKind kind;
+		if (!ub_sim_parse_probe(probe_name, &kind)) {
+			g_printerr("unbrick-sim: unknown probe '%s' (v2, v2-1, v3)\n", probe_name);
+			ub_sim_clear(&sim);
+			return UB_SIM_EXIT_SETUP;
+		}
+		g_object_unref(sim.stlink);
+		sim.stlink = ub_sim_stlink_new(kind, ub_sim_board_get_link(sim.board), sim.clock);
+	}
+	for (guint i = 0; faults != NULL && faults[i] != NULL; i++) {
+		if (!ub_sim_apply_fault(&sim, faults[i], &error)) {
+			g_printerr("unbrick-sim: %s\n", error->message);
+			ub_sim_clear(&sim);
+			return UB_SIM_EXIT_SETUP;
+		}
+	}
+	if (flash_path != NULL && !ub_sim_board_load_flash_file(sim.board, flash_path, &error)) {
+		g_printerr("unbrick-sim: --flash: %s\n", error->message);
+		ub_sim_clear(&sim);
+		return UB_SIM_EXIT_SETUP;
+	}
+	ub_sim_clock_set_realtime(sim.clock, realtime);
+
+	sim.testbed = umockdev_testbed_new();
+	sim.usb = ub_sim_usb_new(ub_sim_stlink_get_identity(sim.stlink), &ub_sim_firmware, &sim);
+	if (!ub_sim_usb_plug(sim.usb, sim.testbed, &error)) {
+		g_printerr("unbrick-sim: cannot attach the probe: %s\n", error->message);
+		ub_sim_clear(&sim);
+		return UB_SIM_EXIT_SETUP;
+	}
+
+	sim.wall_start_us = g_get_monotonic_time();
+	sim.wall_return_us = sim.wall_start_us;
+	/* UMOCKDEV_DIR and LD_PRELOAD are in this process's environment and go to the child */
+	if (!g_spawn_async(NULL, command, NULL,
+			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+			       G_SPAWN_CHILD_INHERITS_STDIN,
+			   NULL, NULL, &sim.pid, &error)) {
+		g_printerr("unbrick-sim: %s\n", error->message);
+		ub_sim_clear(&sim);
+		return g_error_matches(error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT)
+			   ? UB_SIM_EXIT_NOT_FOUND
+			   : UB_SIM_EXIT_SETUP;
+	}
+	sim.loop = g_main_loop_new(NULL, FALSE);
+	g_child_watch_add(sim.pid, ub_sim_child_watch_cb, &sim);
+	g_unix_signal_add(SIGINT, ub_sim_forward_signal_cb, &sim);
+	g_unix_signal_add(SIGTERM, ub_sim_forward_signal_cb, &sim);
+	if (replug_after_ms >= 0)
+		g_timeout_add(replug_after_ms, ub_sim_replug_cb, &sim);
+	else if (unplug_after_ms >= 0)
+		g_timeout_add(unplug_after_ms, ub_sim_unplug_cb, &sim);
+	g_main_loop_run(sim.loop);
+
+	exit_code = ub_sim_exit_code(sim.wait_status);
+	if (!ub_sim_write_results(&sim, dump_path, report_path, command, exit_code,
+				  g_get_monotonic_time() - sim.wall_start_us, &error)) {
+		g_printerr("unbrick-sim: %s\n", error->message);
+		ub_sim_clear(&sim);
+		return UB_SIM_EXIT_SETUP;
+	}
+	ub_sim_clear(&sim);
+	return exit_code;
+}
