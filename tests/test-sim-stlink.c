@@ -8,6 +8,7 @@
 #include "sim-probe-helpers.h"
 
 /* TEMPORARY: until branch sim-mcu provides UbSimMcu/UbSimDap */
+#define UB_TEST_FAKE_TARGET 1
 #include "fake-sim-target.c"
 
 static void
