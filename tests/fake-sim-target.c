@@ -51,9 +51,10 @@ fake_mcu_reset(UbSimMcu *self, UbSimReset kind)
 		self->dhcsr |= 0x2u | (1u << 17);
 	memset(self->regs, 0, sizeof(self->regs));
 	self->regs[13] = self->regs[17] = self->flash[0] | self->flash[1] << 8 |
-					  self->flash[2] << 16 | (guint32)self->flash[3] << 24;
+	                                  self->flash[2] << 16 | (guint32)self->flash[3] << 24;
 	self->regs[15] = (self->flash[4] | self->flash[5] << 8 | self->flash[6] << 16 |
-			  (guint32)self->flash[7] << 24) & ~1u;
+	                  (guint32)self->flash[7] << 24) &
+	                 ~1u;
 	self->regs[16] = 0x01000000;
 }
 
@@ -451,7 +452,7 @@ ub_sim_dap_transfer(UbSimDap *self, gboolean ap, gboolean read, guint8 a2a3, gui
 			*data = self->ctrl;
 		else
 			self->ctrl = (*data & 0x50000000u) | ((*data & 0x50000000u) << 1) |
-				     (self->ctrl & (1u << 5));
+			             (self->ctrl & (1u << 5));
 		return UB_SIM_ACK_OK;
 	case 0x8:
 		if (!read)

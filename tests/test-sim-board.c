@@ -18,9 +18,18 @@
 #include "fake-sim-target.c"
 
 static const char *const shipped[] = {
-    "focbox",	      "focbox-bricked", "focbox-bricked-genuine", "focbox-blank",
-    "focbox-unpowered", "focbox-no-gnd",  "focbox-swapped",	  "focbox-nrst-stuck",
-    "focbox-rdp1",      "focbox-dead",    "vesc6",		  "nucleo",
+        "focbox",
+        "focbox-bricked",
+        "focbox-bricked-genuine",
+        "focbox-blank",
+        "focbox-unpowered",
+        "focbox-no-gnd",
+        "focbox-swapped",
+        "focbox-nrst-stuck",
+        "focbox-rdp1",
+        "focbox-dead",
+        "vesc6",
+        "nucleo",
 };
 
 static void
@@ -41,7 +50,7 @@ test_all_load(void)
 		g_assert_nonnull(ub_sim_board_get_clock(board));
 		g_assert_nonnull(ub_sim_board_get_mcu(board));
 		g_assert_true(ub_sim_stlink_get_link(ub_sim_board_get_stlink(board)) ==
-			      ub_sim_board_get_link(board));
+		              ub_sim_board_get_link(board));
 	}
 }
 
@@ -117,8 +126,8 @@ test_focbox(void)
 	g_assert_cmphex(id->product_id, ==, 0x3748);
 	g_assert_cmpstr(ub_sim_board_get_probe_name(board), ==, "stlink-v2");
 	/* the serial is stable per bench */
-	g_assert_cmpstr(id->serial, ==, ub_sim_stlink_get_identity(
-					    ub_sim_board_get_stlink(again))->serial);
+	g_assert_cmpstr(id->serial, ==,
+	                ub_sim_stlink_get_identity(ub_sim_board_get_stlink(again))->serial);
 	g_assert_cmpuint(host_voltage_mv(stlink), ==, 3300);
 	g_assert_cmphex(host_enter_swd(stlink), ==, 0x80);
 	g_assert_cmphex(host_read32(stlink, 0x08000004, &value), ==, 0x80);
@@ -143,7 +152,7 @@ test_vesc6_and_nucleo(void)
 	g_assert_cmphex(id->product_id, ==, 0x374B);
 	g_assert_cmphex(id->endpoint_out, ==, 0x01);
 	g_assert_cmpint(ub_sim_stlink_get_kind(ub_sim_board_get_stlink(nucleo)), ==,
-			UB_SIM_STLINK_V2_1);
+	                UB_SIM_STLINK_V2_1);
 	g_assert_cmphex(host_enter_swd(ub_sim_board_get_stlink(nucleo)), ==, 0x80);
 }
 
@@ -198,9 +207,9 @@ test_wiring_benches(void)
 		guint min_mv, max_mv;
 		guint8 enter;
 	} cases[] = {
-	    {"focbox-unpowered", 0, 0, 0x09},	  {"focbox-no-gnd", 1, 2699, 0x09},
-	    {"focbox-swapped", 3300, 3300, 0x09}, {"focbox-nrst-stuck", 3300, 3300, 0x80},
-	    {"focbox-dead", 3300, 3300, 0x09},
+	        {"focbox-unpowered", 0, 0, 0x09},     {"focbox-no-gnd", 1, 2699, 0x09},
+	        {"focbox-swapped", 3300, 3300, 0x09}, {"focbox-nrst-stuck", 3300, 3300, 0x80},
+	        {"focbox-dead", 3300, 3300, 0x09},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -261,26 +270,26 @@ test_malformed(void)
 		const char *json;
 		const char *field;
 	} cases[] = {
-	    {"{ \"name\": \"bad\", ", NULL},
-	    {"[1, 2]", "(root)"},
-	    {"{ \"description\": \"x\" }", "name"},
-	    {"{ \"name\": \"other\" }", "name"},
-	    {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"jlink\" } }", "probe.kind"},
-	    {"{ \"name\": \"bad\", \"probe\": \"stlink-v2\" }", "probe"},
-	    {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"stlink-v2\", "
-	     "\"clone_voltage_mv\": 3000 } }",
-	     "probe.clone_voltage_mv"},
-	    {"{ \"name\": \"bad\", \"wiring\": \"loose\" }", "wiring"},
-	    {"{ \"name\": \"bad\", \"powered\": \"yes\" }", "powered"},
-	    {"{ \"name\": \"bad\", \"uid\": \"1234\" }", "uid"},
-	    {"{ \"name\": \"bad\", \"option_bytes\": \"0xZZ\" }", "option_bytes"},
-	    {"{ \"name\": \"bad\", \"flash\": [ { \"image\": \"nope\" } ] }", "flash[0]"},
-	    {"{ \"name\": \"bad\", \"flash\": [ { \"file\": \"missing.bin\" } ] }", "flash[0]"},
-	    {"{ \"name\": \"bad\", \"flash\": [ { \"image\": \"demo-410\", "
-	     "\"address\": \"0x20000000\" } ] }",
-	     "flash[0]"},
-	    {"{ \"name\": \"bad\", \"flash\": [ {} ] }", "flash[0]"},
-	    {"{ \"name\": \"bad\", \"faults\": [ \"melted\" ] }", "faults"},
+	        {"{ \"name\": \"bad\", ", NULL},
+	        {"[1, 2]", "(root)"},
+	        {"{ \"description\": \"x\" }", "name"},
+	        {"{ \"name\": \"other\" }", "name"},
+	        {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"jlink\" } }", "probe.kind"},
+	        {"{ \"name\": \"bad\", \"probe\": \"stlink-v2\" }", "probe"},
+	        {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"stlink-v2\", "
+	         "\"clone_voltage_mv\": 3000 } }",
+	         "probe.clone_voltage_mv"},
+	        {"{ \"name\": \"bad\", \"wiring\": \"loose\" }", "wiring"},
+	        {"{ \"name\": \"bad\", \"powered\": \"yes\" }", "powered"},
+	        {"{ \"name\": \"bad\", \"uid\": \"1234\" }", "uid"},
+	        {"{ \"name\": \"bad\", \"option_bytes\": \"0xZZ\" }", "option_bytes"},
+	        {"{ \"name\": \"bad\", \"flash\": [ { \"image\": \"nope\" } ] }", "flash[0]"},
+	        {"{ \"name\": \"bad\", \"flash\": [ { \"file\": \"missing.bin\" } ] }", "flash[0]"},
+	        {"{ \"name\": \"bad\", \"flash\": [ { \"image\": \"demo-410\", "
+	         "\"address\": \"0x20000000\" } ] }",
+	         "flash[0]"},
+	        {"{ \"name\": \"bad\", \"flash\": [ {} ] }", "flash[0]"},
+	        {"{ \"name\": \"bad\", \"faults\": [ \"melted\" ] }", "faults"},
 	};
 	g_autofree char *dir = g_dir_make_tmp("ub-sim-board-XXXXXX", NULL);
 
@@ -326,9 +335,9 @@ test_lookup(void)
 	/* $UB_SIM_BOARDS_DIR comes first; a flash file is relative to the data file */
 	g_assert_true(g_file_set_contents(image, (const char *)pattern, 8, NULL));
 	path = write_board(dir, "focbox",
-			   "{ \"name\": \"focbox\", \"description\": \"a local override\", "
-			   "\"flash\": [ { \"file\": \"fw.bin\", \"address\": 134234112 } ], "
-			   "\"uid\": \"00112233445566778899AABB\" }");
+	                   "{ \"name\": \"focbox\", \"description\": \"a local override\", "
+	                   "\"flash\": [ { \"file\": \"fw.bin\", \"address\": 134234112 } ], "
+	                   "\"uid\": \"00112233445566778899AABB\" }");
 	g_setenv("UB_SIM_BOARDS_DIR", dir, TRUE);
 	board = ub_sim_board_new_from_name("focbox", &error);
 	g_assert_no_error(error);
@@ -378,13 +387,13 @@ test_report(void)
 	g_assert_cmpint(json_object_get_int_member(usb, "bytes_out"), ==, 32);
 	g_assert_cmpint(json_object_get_int_member(usb, "bytes_in"), ==, 10);
 	g_assert_cmpfloat(json_object_get_double_member(
-			      json_object_get_object_member(root, "time_ms"), "usb"),
-			  ==, 4.0);
+	                          json_object_get_object_member(root, "time_ms"), "usb"),
+	                  ==, 4.0);
 	g_assert_true(json_object_has_member(json_object_get_object_member(root, "flash"),
-					     "sectors_erased"));
-	g_assert_cmpstr(
-	    json_object_get_string_member(json_object_get_object_member(root, "probe"), "usb_id"),
-	    ==, "0483:3748");
+	                                     "sectors_erased"));
+	g_assert_cmpstr(json_object_get_string_member(json_object_get_object_member(root, "probe"),
+	                                              "usb_id"),
+	                ==, "0483:3748");
 }
 
 static void
@@ -459,7 +468,7 @@ test_read_real_image(void)
 		cmd[6] = (guint8)n;
 		cmd[7] = (guint8)(n >> 8);
 		g_assert_cmpint(host_command(stlink, cmd, sizeof(cmd), dump + off, n), ==,
-				(gssize)n);
+		                (gssize)n);
 	}
 	ub_sim_stlink_get_stats(stlink, &stats);
 	g_assert_cmpmem(dump, len, contents, len);
@@ -468,11 +477,11 @@ test_read_real_image(void)
 	g_assert_cmpuint(stats.round_trips, ==, (UB_SIM_FLASH_SIZE + 6143) / 6144);
 	g_assert_cmpuint(stats.bytes_in, ==, UB_SIM_FLASH_SIZE);
 	g_test_message("1 MiB in 6144-byte READMEM_32BIT: %" G_GUINT64_FORMAT
-		       " round trips, %" G_GUINT64_FORMAT " bytes out, USB %.1f ms + SWD %.1f ms"
-		       " = %.2f s modelled (%.0f KiB/s)",
-		       stats.round_trips, stats.bytes_out, stats.usb_ns / 1e6, stats.swd_ns / 1e6,
-		       (stats.usb_ns + stats.swd_ns) / 1e9,
-		       1024.0 / ((stats.usb_ns + stats.swd_ns) / 1e9));
+	               " round trips, %" G_GUINT64_FORMAT " bytes out, USB %.1f ms + SWD %.1f ms"
+	               " = %.2f s modelled (%.0f KiB/s)",
+	               stats.round_trips, stats.bytes_out, stats.usb_ns / 1e6, stats.swd_ns / 1e6,
+	               (stats.usb_ns + stats.swd_ns) / 1e9,
+	               1024.0 / ((stats.usb_ns + stats.swd_ns) / 1e9));
 }
 
 int

@@ -19,9 +19,12 @@ static void
 test_wiring_names(void)
 {
 	UbSimWiring wiring = UB_SIM_WIRING_GOOD;
-	const UbSimWiring all[] = {UB_SIM_WIRING_GOOD,		    UB_SIM_WIRING_UNPOWERED,
-				   UB_SIM_WIRING_NO_GND,	    UB_SIM_WIRING_SWAPPED,
-				   UB_SIM_WIRING_RST_NOT_CONNECTED, UB_SIM_WIRING_NRST_STUCK_LOW};
+	const UbSimWiring all[] = {UB_SIM_WIRING_GOOD,
+	                           UB_SIM_WIRING_UNPOWERED,
+	                           UB_SIM_WIRING_NO_GND,
+	                           UB_SIM_WIRING_SWAPPED,
+	                           UB_SIM_WIRING_RST_NOT_CONNECTED,
+	                           UB_SIM_WIRING_NRST_STUCK_LOW};
 
 	for (guint i = 0; i < G_N_ELEMENTS(all); i++) {
 		const char *name = ub_sim_wiring_to_string(all[i]);
@@ -62,7 +65,7 @@ test_unpowered(void)
 	g_assert_cmphex(host_enter_swd(b.stlink), ==, 0x09);
 	/* the pull-up reads all ones, no ACK */
 	g_assert_cmpint(ub_sim_link_transfer(b.link, FALSE, TRUE, 0x0, &value), ==,
-			UB_SIM_ACK_NONE);
+	                UB_SIM_ACK_NONE);
 	g_assert_cmphex(value, ==, 0xFFFFFFFF);
 	/* a clone reports its own rail even so: the reading proves nothing */
 	ub_sim_stlink_set_clone_voltage_mv(b.stlink, 3190);

@@ -66,7 +66,7 @@ test_version(void)
 	const guint8 v21[] = {0x29, 0x5A, 0x83, 0x04, 0x4B, 0x37};
 	const guint8 v3[] = {0x30, 0x00, 0x83, 0x04, 0x4E, 0x37};
 	const guint8 v3ex[] = {0x03, 0x01, 0x07, 0x03, 0x03, 0x00,
-			       0x00, 0x00, 0x83, 0x04, 0x4E, 0x37};
+	                       0x00, 0x00, 0x83, 0x04, 0x4E, 0x37};
 	guint8 reply[12];
 	Bench b;
 
@@ -299,8 +299,7 @@ write_mem(UbSimStlink *stlink, guint8 sub, guint32 address, const guint8 *data, 
 }
 
 static gssize
-read_mem(UbSimStlink *stlink, guint8 sub, guint32 address, gsize len, guint8 *out,
-	 gsize reply_len)
+read_mem(UbSimStlink *stlink, guint8 sub, guint32 address, gsize len, guint8 *out, gsize reply_len)
 {
 	guint8 cmd[8] = {0xF2, sub};
 	put_le32(cmd + 2, address);
@@ -343,7 +342,7 @@ test_memory_round_trips(void)
 	for (guint off = 0; off < 32768; off += 6144) {
 		gsize n = MIN(6144, 32768 - off);
 		g_assert_cmpint(read_mem(b.stlink, 0x07, 0x20000030 + off, n, back, n), ==,
-				(gssize)n);
+		                (gssize)n);
 		g_assert_cmpmem(back, n, data + off, n);
 	}
 

@@ -84,14 +84,14 @@ ub_sim_board_init(UbSimBoard *self)
 static gboolean
 ub_sim_board_invalid(GError **error, const char *path, const char *field, const char *why)
 {
-	g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: field '%s': %s", path,
-		    field, why);
+	g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: field '%s': %s", path, field,
+	            why);
 	return FALSE;
 }
 
 static gboolean
-ub_sim_board_get_string(JsonObject *obj, const char *member, const char *path,
-			const char *field, const char **value, GError **error)
+ub_sim_board_get_string(JsonObject *obj, const char *member, const char *path, const char *field,
+                        const char **value, GError **error)
 {
 	JsonNode *node = json_object_get_member(obj, member);
 
@@ -104,8 +104,8 @@ ub_sim_board_get_string(JsonObject *obj, const char *member, const char *path,
 }
 
 static gboolean
-ub_sim_board_get_bool(JsonObject *obj, const char *member, const char *path,
-		      const char *field, gboolean *value, GError **error)
+ub_sim_board_get_bool(JsonObject *obj, const char *member, const char *path, const char *field,
+                      gboolean *value, GError **error)
 {
 	JsonNode *node = json_object_get_member(obj, member);
 
@@ -120,7 +120,7 @@ ub_sim_board_get_bool(JsonObject *obj, const char *member, const char *path,
 /* a number, or a string in C notation ("0x0FFFAAED") */
 static gboolean
 ub_sim_board_get_u32(JsonObject *obj, const char *member, const char *path, const char *field,
-		     guint32 *value, GError **error)
+                     guint32 *value, GError **error)
 {
 	JsonNode *node = json_object_get_member(obj, member);
 	guint64 parsed;
@@ -140,8 +140,7 @@ ub_sim_board_get_u32(JsonObject *obj, const char *member, const char *path, cons
 
 		parsed = g_ascii_strtoull(text, &end, 0);
 		if (text[0] == '\0' || end == NULL || *end != '\0' || parsed > G_MAXUINT32)
-			return ub_sim_board_invalid(error, path, field,
-						    "not a 32-bit number");
+			return ub_sim_board_invalid(error, path, field, "not a 32-bit number");
 		*value = (guint32)parsed;
 		return TRUE;
 	}
@@ -164,8 +163,8 @@ ub_sim_board_parse_uid(const char *text, guint8 uid[12])
 }
 
 static gboolean
-ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *kind,
-			 guint *clone_mv, GError **error)
+ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *kind, guint *clone_mv,
+                         GError **error)
 {
 	JsonNode *node = json_object_get_member(root, "probe");
 	JsonObject *probe;
@@ -179,10 +178,9 @@ ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *ki
 	if (node != NULL) {
 		if (!JSON_NODE_HOLDS_OBJECT(node))
 			return ub_sim_board_invalid(error, self->path, "probe",
-						    "must be an object");
+			                            "must be an object");
 		probe = json_node_get_object(node);
-		if (!ub_sim_board_get_string(probe, "kind", self->path, "probe.kind", &name,
-					     error))
+		if (!ub_sim_board_get_string(probe, "kind", self->path, "probe.kind", &name, error))
 			return FALSE;
 	}
 	if (g_strcmp0(name, "stlink-v2") == 0) {
@@ -205,14 +203,14 @@ ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *ki
 		return TRUE;
 	probe = json_node_get_object(node);
 	if (!ub_sim_board_get_bool(probe, "rst_wired", self->path, "probe.rst_wired",
-				   &self->probe_rst_wired, error))
+	                           &self->probe_rst_wired, error))
 		return FALSE;
-	if (!ub_sim_board_get_u32(probe, "clone_voltage_mv", self->path,
-				  "probe.clone_voltage_mv", &mv, error))
+	if (!ub_sim_board_get_u32(probe, "clone_voltage_mv", self->path, "probe.clone_voltage_mv",
+	                          &mv, error))
 		return FALSE;
 	if (json_object_has_member(probe, "clone_voltage_mv") && !clone)
 		return ub_sim_board_invalid(error, self->path, "probe.clone_voltage_mv",
-					    "only a clone reports its own rail");
+		                            "only a clone reports its own rail");
 	if (clone)
 		*clone_mv = MAX(mv, 1);
 	return TRUE;
@@ -251,44 +249,43 @@ ub_sim_board_load_flash_entries(UbSimBoard *self, JsonObject *root, GError **err
 		entry = json_node_get_object(element);
 		if (!ub_sim_board_get_string(entry, "image", self->path, field, &image, error) ||
 		    !ub_sim_board_get_string(entry, "file", self->path, field, &file, error) ||
-		    !ub_sim_board_get_u32(entry, "address", self->path, field, &address,
-					  error)) {
+		    !ub_sim_board_get_u32(entry, "address", self->path, field, &address, error)) {
 			g_string_free(source, TRUE);
 			return FALSE;
 		}
 		if ((image == NULL) == (file == NULL)) {
 			g_string_free(source, TRUE);
 			return ub_sim_board_invalid(error, self->path, field,
-						    "needs exactly one of 'image' or 'file'");
+			                            "needs exactly one of 'image' or 'file'");
 		}
 		if (image != NULL) {
 			bytes = ub_sim_firmware_lookup(image);
 			if (bytes == NULL) {
 				g_autofree char *why =
-				    g_strdup_printf("unknown generated image '%s'", image);
+				        g_strdup_printf("unknown generated image '%s'", image);
 				g_string_free(source, TRUE);
 				return ub_sim_board_invalid(error, self->path, field, why);
 			}
 		} else {
 			g_autofree char *dir = g_path_get_dirname(self->path);
 			g_autofree char *full = g_path_is_absolute(file)
-						    ? g_strdup(file)
-						    : g_build_filename(dir, file, NULL);
-			g_autoptr(GMappedFile) mapped = g_mapped_file_new(full, FALSE, &error_local);
+			                                ? g_strdup(file)
+			                                : g_build_filename(dir, file, NULL);
+			g_autoptr(GMappedFile) mapped =
+			        g_mapped_file_new(full, FALSE, &error_local);
 			if (mapped == NULL) {
 				g_string_free(source, TRUE);
 				return ub_sim_board_invalid(error, self->path, field,
-							    error_local->message);
+				                            error_local->message);
 			}
 			bytes = g_mapped_file_get_bytes(mapped);
 		}
 		if (!ub_sim_mcu_load_flash(self->mcu, address, bytes, &error_local)) {
 			g_string_free(source, TRUE);
-			return ub_sim_board_invalid(error, self->path, field,
-						    error_local->message);
+			return ub_sim_board_invalid(error, self->path, field, error_local->message);
 		}
 		g_string_append_printf(source, "%s%s@0x%08x", source->len > 0 ? ", " : "",
-				       image != NULL ? image : file, address);
+		                       image != NULL ? image : file, address);
 	}
 	self->flash_source = g_string_free(source, FALSE);
 	return TRUE;
@@ -312,7 +309,7 @@ ub_sim_board_parse_faults(UbSimBoard *self, JsonObject *root, GError **error)
 		if (!JSON_NODE_HOLDS_VALUE(element) ||
 		    json_node_get_value_type(element) != G_TYPE_STRING)
 			return ub_sim_board_invalid(error, self->path, "faults",
-						    "must be a list of strings");
+			                            "must be a list of strings");
 		fault = json_node_get_string(element);
 		if (g_strcmp0(fault, "dead") == 0) {
 			ub_sim_mcu_set_dead(self->mcu, TRUE);
@@ -348,11 +345,11 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	if (!json_parser_load_from_file(parser, self->path, &error_local)) {
 		if (g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
 			g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND, "%s: %s",
-				    self->path, error_local->message);
+			            self->path, error_local->message);
 			return FALSE;
 		}
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: %s", self->path,
-			    error_local->message);
+		            error_local->message);
 		return FALSE;
 	}
 	root_node = json_parser_get_root(parser);
@@ -361,14 +358,13 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	root = json_node_get_object(root_node);
 
 	if (!ub_sim_board_get_string(root, "name", self->path, "name", &name, error) ||
-	    !ub_sim_board_get_string(root, "description", self->path, "description",
-				     &description, error) ||
-	    !ub_sim_board_get_string(root, "wiring", self->path, "wiring", &wiring_name,
-				     error) ||
+	    !ub_sim_board_get_string(root, "description", self->path, "description", &description,
+	                             error) ||
+	    !ub_sim_board_get_string(root, "wiring", self->path, "wiring", &wiring_name, error) ||
 	    !ub_sim_board_get_string(root, "uid", self->path, "uid", &uid_text, error) ||
 	    !ub_sim_board_get_bool(root, "powered", self->path, "powered", &powered, error) ||
 	    !ub_sim_board_get_u32(root, "option_bytes", self->path, "option_bytes", &optcr,
-				  error) ||
+	                          error) ||
 	    !ub_sim_board_get_u32(root, "vdd_mv", self->path, "vdd_mv", &vdd_mv, error))
 		return FALSE;
 	if (name == NULL)
@@ -378,7 +374,7 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 		basename[strlen(basename) - 5] = '\0';
 	if (g_strcmp0(basename, name) != 0)
 		return ub_sim_board_invalid(error, self->path, "name",
-					    "does not match the file name");
+		                            "does not match the file name");
 	if (!ub_sim_wiring_from_string(wiring_name, &wiring)) {
 		g_autofree char *why = g_strdup_printf("unknown wiring '%s'", wiring_name);
 		return ub_sim_board_invalid(error, self->path, "wiring", why);
@@ -476,20 +472,21 @@ ub_sim_board_new_from_name(const char *name, GError **error)
 		return ub_sim_board_new_from_file(name, error);
 	if (name[0] == '\0' || strchr(name, '/') != NULL || name[0] == '.') {
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND,
-			    "'%s' is not a simulated board name", name);
+		            "'%s' is not a simulated board name", name);
 		return NULL;
 	}
 	filename = g_strconcat(name, ".json", NULL);
 	dirs = ub_sim_board_search_dirs();
 	for (guint i = 0; i < dirs->len; i++) {
-		g_autofree char *path = g_build_filename(g_ptr_array_index(dirs, i), filename, NULL);
+		g_autofree char *path =
+		        g_build_filename(g_ptr_array_index(dirs, i), filename, NULL);
 		if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
 			return ub_sim_board_new_from_file(path, error);
 	}
 	g_ptr_array_add(dirs, NULL);
 	looked = g_strjoinv(", ", (char **)dirs->pdata);
 	g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND,
-		    "no simulated board '%s' (looked in %s)", name, looked);
+	            "no simulated board '%s' (looked in %s)", name, looked);
 	return NULL;
 }
 
@@ -598,14 +595,14 @@ ub_sim_board_load_flash_file(UbSimBoard *self, const char *path, GError **error)
 	mapped = g_mapped_file_new(path, FALSE, &error_local);
 	if (mapped == NULL) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID, "%s: %s", path,
-			    error_local->message);
+		            error_local->message);
 		return FALSE;
 	}
 	bytes = g_mapped_file_get_bytes(mapped);
 	if (g_bytes_get_size(bytes) > UB_SIM_FLASH_SIZE) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_TOO_LARGE,
-			    "%s: %" G_GSIZE_FORMAT " bytes do not fit the 1 MiB flash", path,
-			    g_bytes_get_size(bytes));
+		            "%s: %" G_GSIZE_FORMAT " bytes do not fit the 1 MiB flash", path,
+		            g_bytes_get_size(bytes));
 		return FALSE;
 	}
 	/* replace, not overlay: the rest of the chip is erased */
@@ -683,7 +680,7 @@ ub_sim_board_build_report(UbSimBoard *self)
 
 	json_builder_set_member_name(builder, "wiring");
 	json_builder_add_string_value(builder,
-				      ub_sim_wiring_to_string(ub_sim_link_get_wiring(self->link)));
+	                              ub_sim_wiring_to_string(ub_sim_link_get_wiring(self->link)));
 	json_builder_set_member_name(builder, "powered");
 	json_builder_add_boolean_value(builder, ub_sim_mcu_get_powered(self->mcu));
 	json_builder_set_member_name(builder, "faults");
@@ -712,10 +709,10 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_builder_add_double_value(builder, (gdouble)stats.swd_ns / UB_SIM_NS_PER_MS);
 	json_builder_set_member_name(builder, "probe_total");
 	json_builder_add_double_value(builder,
-				      (gdouble)(stats.usb_ns + stats.swd_ns) / UB_SIM_NS_PER_MS);
+	                              (gdouble)(stats.usb_ns + stats.swd_ns) / UB_SIM_NS_PER_MS);
 	json_builder_set_member_name(builder, "clock");
 	json_builder_add_double_value(builder,
-				      (gdouble)ub_sim_clock_get_ns(self->clock) / UB_SIM_NS_PER_MS);
+	                              (gdouble)ub_sim_clock_get_ns(self->clock) / UB_SIM_NS_PER_MS);
 	json_builder_end_object(builder);
 
 	json_builder_set_member_name(builder, "flash");
@@ -736,7 +733,7 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_builder_add_int_value(builder, mcu_stats.resets);
 	json_builder_set_member_name(builder, "last_reset");
 	json_builder_add_string_value(
-	    builder, ub_sim_board_reset_to_string(ub_sim_mcu_get_last_reset(self->mcu)));
+	        builder, ub_sim_board_reset_to_string(ub_sim_mcu_get_last_reset(self->mcu)));
 	json_builder_set_member_name(builder, "in_reset");
 	json_builder_add_boolean_value(builder, ub_sim_mcu_get_in_reset(self->mcu));
 	json_builder_set_member_name(builder, "swd_pins_connected");

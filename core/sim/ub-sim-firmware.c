@@ -10,7 +10,7 @@ ub_sim_firmware_lookup(const char *name)
 	for (guint i = 0; ub_sim_firmware_images[i].name != NULL; i++) {
 		if (g_strcmp0(ub_sim_firmware_images[i].name, name) == 0)
 			return g_bytes_new_static(ub_sim_firmware_images[i].data,
-						  ub_sim_firmware_images[i].size);
+			                          ub_sim_firmware_images[i].size);
 	}
 	return NULL;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The simulator's own firmware images, assembled at build time from core/sim/firmware (the .S files) and
- * embedded in the library: "demo-410" and "demo-60" (healthy VESC-like images), and
+ * The simulator's own firmware images, assembled at build time from core/sim/firmware (the .S
+ * files) and embedded in the library: "demo-410" and "demo-60" (healthy VESC-like images), and
  * "repurpose-swd" (turns PA13/PA14 into GPIO a few ms after reset: the brick).
  */
 #pragma once
