@@ -30,6 +30,7 @@ struct _UbSimMcu {
 	guint32 demcr;
 	guint32 dcrdr;
 	guint32 regs[0x60];
+	GHashTable *ppb; /* plain storage for the other debug/system registers */
 	/* a firmware that turns the SWD pins into GPIO after running for this long (0 = never) */
 	guint64 repurpose_after_ns;
 	guint64 run_ns;
@@ -77,6 +78,7 @@ ub_sim_mcu_finalize(GObject *object)
 	g_object_unref(self->clock);
 	g_free(self->flash);
 	g_free(self->sram);
+	g_hash_table_unref(self->ppb);
 	G_OBJECT_CLASS(ub_sim_mcu_parent_class)->finalize(object);
 }
 
@@ -93,6 +95,7 @@ ub_sim_mcu_init(UbSimMcu *self)
 	memset(self->flash, 0xFF, UB_SIM_FLASH_SIZE);
 	self->sram = g_malloc0(UB_SIM_SRAM_SIZE);
 	self->optcr = 0x0FFFAAED;
+	self->ppb = g_hash_table_new(g_direct_hash, g_direct_equal);
 }
 
 UbSimMcu *
@@ -245,6 +248,8 @@ ub_sim_mcu_ap_read(UbSimMcu *self, guint32 address, guint size, guint32 *value)
 		memcpy(&word, self->uid + (aligned - 0x1FFF7A10), 4);
 	} else if (aligned == 0x40023C14) {
 		word = self->optcr;
+	} else if (aligned >= 0xE0000000u) {
+		word = GPOINTER_TO_UINT(g_hash_table_lookup(self->ppb, GUINT_TO_POINTER(aligned)));
 	} else {
 		return UB_SIM_ACCESS_FAULT;
 	}
@@ -296,6 +301,10 @@ ub_sim_mcu_ap_write(UbSimMcu *self, guint32 address, guint size, guint32 value)
 	if (aligned == 0xE000ED0C) {
 		if ((value >> 16) == 0x05FA && (value & 4))
 			fake_mcu_reset(self, UB_SIM_RESET_SOFTWARE);
+		return UB_SIM_ACCESS_OK;
+	}
+	if (aligned >= 0xE0000000u) {
+		g_hash_table_insert(self->ppb, GUINT_TO_POINTER(aligned), GUINT_TO_POINTER(value));
 		return UB_SIM_ACCESS_OK;
 	}
 	return UB_SIM_ACCESS_FAULT;
