@@ -34,6 +34,7 @@ struct _UbSimMcu {
 	/* a firmware that turns the SWD pins into GPIO after running for this long (0 = never) */
 	guint64 repurpose_after_ns;
 	guint64 run_ns;
+	guint64 busy_until_ns; /* the flash stalls the bus until then */
 	UbSimMcuStats stats;
 };
 
@@ -212,6 +213,22 @@ ub_sim_mcu_debug_port_enabled(UbSimMcu *self)
 }
 
 G_GNUC_UNUSED static void
+fake_mcu_set_flash_busy_until(UbSimMcu *self, guint64 ns)
+{
+	self->busy_until_ns = ns;
+}
+
+static gboolean
+fake_mcu_stalls(UbSimMcu *self, guint32 address)
+{
+	/* RM0090: flash reads and FLASH_CR writes stall while BSY; SR never does */
+	if (ub_sim_clock_get_ns(self->clock) >= self->busy_until_ns)
+		return FALSE;
+	return (address >= UB_SIM_FLASH_BASE && address < UB_SIM_FLASH_BASE + UB_SIM_FLASH_SIZE) ||
+	       (address & ~3u) == 0x40023C10;
+}
+
+G_GNUC_UNUSED static void
 fake_mcu_set_repurpose_after(UbSimMcu *self, guint64 ns)
 {
 	self->repurpose_after_ns = ns;
@@ -223,6 +240,9 @@ ub_sim_mcu_ap_read(UbSimMcu *self, guint32 address, guint size, guint32 *value)
 	guint32 word = 0;
 	guint32 aligned = address & ~3u;
 	guint8 rdp = (self->optcr >> 8) & 0xFF;
+
+	if (fake_mcu_stalls(self, address))
+		return UB_SIM_ACCESS_WAIT;
 
 	if (address >= UB_SIM_FLASH_BASE && address < UB_SIM_FLASH_BASE + UB_SIM_FLASH_SIZE) {
 		if (rdp != 0xAA)
@@ -263,6 +283,10 @@ ub_sim_mcu_ap_write(UbSimMcu *self, guint32 address, guint size, guint32 value)
 {
 	guint32 aligned = address & ~3u;
 
+	if (fake_mcu_stalls(self, address))
+		return UB_SIM_ACCESS_WAIT;
+	if (aligned == 0x40023C10)
+		return UB_SIM_ACCESS_OK;
 	if (address >= UB_SIM_SRAM_BASE && address < UB_SIM_SRAM_BASE + UB_SIM_SRAM_SIZE) {
 		for (guint b = 0; b < size; b++)
 			self->sram[address - UB_SIM_SRAM_BASE + b] = (guint8)(value >> (8 * b));
@@ -415,14 +439,18 @@ fake_dap_ap(UbSimDap *self, gboolean read, guint8 reg, guint32 *data)
 	case 0x0C: {
 		UbSimAccess access;
 		if (read) {
-			*data = self->rdbuff;
 			access = ub_sim_mcu_ap_read(self->mcu, self->tar, size, &value);
+			if (access == UB_SIM_ACCESS_WAIT)
+				return UB_SIM_ACK_WAIT;
+			*data = self->rdbuff;
 			self->rdbuff = value << (8 * (self->tar & 3 & ~(size - 1)));
 		} else {
 			value = *data >> (8 * (self->tar & 3 & ~(size - 1)));
 			if (size < 4)
 				value &= size == 2 ? 0xFFFF : 0xFF;
 			access = ub_sim_mcu_ap_write(self->mcu, self->tar, size, value);
+			if (access == UB_SIM_ACCESS_WAIT)
+				return UB_SIM_ACK_WAIT;
 		}
 		if (access == UB_SIM_ACCESS_FAULT) {
 			/* sticky; TAR stays at the failed address */
