@@ -30,9 +30,11 @@ struct _UbSimMcu {
 	guint32 demcr;
 	guint32 dcrdr;
 	guint32 regs[0x60];
+	GHashTable *ppb; /* plain storage for the other debug/system registers */
 	/* a firmware that turns the SWD pins into GPIO after running for this long (0 = never) */
 	guint64 repurpose_after_ns;
 	guint64 run_ns;
+	guint64 busy_until_ns; /* the flash stalls the bus until then */
 	UbSimMcuStats stats;
 };
 
@@ -51,9 +53,10 @@ fake_mcu_reset(UbSimMcu *self, UbSimReset kind)
 		self->dhcsr |= 0x2u | (1u << 17);
 	memset(self->regs, 0, sizeof(self->regs));
 	self->regs[13] = self->regs[17] = self->flash[0] | self->flash[1] << 8 |
-					  self->flash[2] << 16 | (guint32)self->flash[3] << 24;
+	                                  self->flash[2] << 16 | (guint32)self->flash[3] << 24;
 	self->regs[15] = (self->flash[4] | self->flash[5] << 8 | self->flash[6] << 16 |
-			  (guint32)self->flash[7] << 24) & ~1u;
+	                  (guint32)self->flash[7] << 24) &
+	                 ~1u;
 	self->regs[16] = 0x01000000;
 }
 
@@ -76,6 +79,7 @@ ub_sim_mcu_finalize(GObject *object)
 	g_object_unref(self->clock);
 	g_free(self->flash);
 	g_free(self->sram);
+	g_hash_table_unref(self->ppb);
 	G_OBJECT_CLASS(ub_sim_mcu_parent_class)->finalize(object);
 }
 
@@ -92,6 +96,7 @@ ub_sim_mcu_init(UbSimMcu *self)
 	memset(self->flash, 0xFF, UB_SIM_FLASH_SIZE);
 	self->sram = g_malloc0(UB_SIM_SRAM_SIZE);
 	self->optcr = 0x0FFFAAED;
+	self->ppb = g_hash_table_new(g_direct_hash, g_direct_equal);
 }
 
 UbSimMcu *
@@ -208,6 +213,22 @@ ub_sim_mcu_debug_port_enabled(UbSimMcu *self)
 }
 
 G_GNUC_UNUSED static void
+fake_mcu_set_flash_busy_until(UbSimMcu *self, guint64 ns)
+{
+	self->busy_until_ns = ns;
+}
+
+static gboolean
+fake_mcu_stalls(UbSimMcu *self, guint32 address)
+{
+	/* RM0090: flash reads and FLASH_CR writes stall while BSY; SR never does */
+	if (ub_sim_clock_get_ns(self->clock) >= self->busy_until_ns)
+		return FALSE;
+	return (address >= UB_SIM_FLASH_BASE && address < UB_SIM_FLASH_BASE + UB_SIM_FLASH_SIZE) ||
+	       (address & ~3u) == 0x40023C10;
+}
+
+G_GNUC_UNUSED static void
 fake_mcu_set_repurpose_after(UbSimMcu *self, guint64 ns)
 {
 	self->repurpose_after_ns = ns;
@@ -219,6 +240,9 @@ ub_sim_mcu_ap_read(UbSimMcu *self, guint32 address, guint size, guint32 *value)
 	guint32 word = 0;
 	guint32 aligned = address & ~3u;
 	guint8 rdp = (self->optcr >> 8) & 0xFF;
+
+	if (fake_mcu_stalls(self, address))
+		return UB_SIM_ACCESS_WAIT;
 
 	if (address >= UB_SIM_FLASH_BASE && address < UB_SIM_FLASH_BASE + UB_SIM_FLASH_SIZE) {
 		if (rdp != 0xAA)
@@ -244,6 +268,8 @@ ub_sim_mcu_ap_read(UbSimMcu *self, guint32 address, guint size, guint32 *value)
 		memcpy(&word, self->uid + (aligned - 0x1FFF7A10), 4);
 	} else if (aligned == 0x40023C14) {
 		word = self->optcr;
+	} else if (aligned >= 0xE0000000u) {
+		word = GPOINTER_TO_UINT(g_hash_table_lookup(self->ppb, GUINT_TO_POINTER(aligned)));
 	} else {
 		return UB_SIM_ACCESS_FAULT;
 	}
@@ -257,6 +283,10 @@ ub_sim_mcu_ap_write(UbSimMcu *self, guint32 address, guint size, guint32 value)
 {
 	guint32 aligned = address & ~3u;
 
+	if (fake_mcu_stalls(self, address))
+		return UB_SIM_ACCESS_WAIT;
+	if (aligned == 0x40023C10)
+		return UB_SIM_ACCESS_OK;
 	if (address >= UB_SIM_SRAM_BASE && address < UB_SIM_SRAM_BASE + UB_SIM_SRAM_SIZE) {
 		for (guint b = 0; b < size; b++)
 			self->sram[address - UB_SIM_SRAM_BASE + b] = (guint8)(value >> (8 * b));
@@ -295,6 +325,10 @@ ub_sim_mcu_ap_write(UbSimMcu *self, guint32 address, guint size, guint32 value)
 	if (aligned == 0xE000ED0C) {
 		if ((value >> 16) == 0x05FA && (value & 4))
 			fake_mcu_reset(self, UB_SIM_RESET_SOFTWARE);
+		return UB_SIM_ACCESS_OK;
+	}
+	if (aligned >= 0xE0000000u) {
+		g_hash_table_insert(self->ppb, GUINT_TO_POINTER(aligned), GUINT_TO_POINTER(value));
 		return UB_SIM_ACCESS_OK;
 	}
 	return UB_SIM_ACCESS_FAULT;
@@ -405,14 +439,18 @@ fake_dap_ap(UbSimDap *self, gboolean read, guint8 reg, guint32 *data)
 	case 0x0C: {
 		UbSimAccess access;
 		if (read) {
-			*data = self->rdbuff;
 			access = ub_sim_mcu_ap_read(self->mcu, self->tar, size, &value);
+			if (access == UB_SIM_ACCESS_WAIT)
+				return UB_SIM_ACK_WAIT;
+			*data = self->rdbuff;
 			self->rdbuff = value << (8 * (self->tar & 3 & ~(size - 1)));
 		} else {
 			value = *data >> (8 * (self->tar & 3 & ~(size - 1)));
 			if (size < 4)
 				value &= size == 2 ? 0xFFFF : 0xFF;
 			access = ub_sim_mcu_ap_write(self->mcu, self->tar, size, value);
+			if (access == UB_SIM_ACCESS_WAIT)
+				return UB_SIM_ACK_WAIT;
 		}
 		if (access == UB_SIM_ACCESS_FAULT) {
 			/* sticky; TAR stays at the failed address */
@@ -451,7 +489,7 @@ ub_sim_dap_transfer(UbSimDap *self, gboolean ap, gboolean read, guint8 a2a3, gui
 			*data = self->ctrl;
 		else
 			self->ctrl = (*data & 0x50000000u) | ((*data & 0x50000000u) << 1) |
-				     (self->ctrl & (1u << 5));
+			             (self->ctrl & (1u << 5));
 		return UB_SIM_ACK_OK;
 	case 0x8:
 		if (!read)

@@ -42,8 +42,7 @@ bench_clear(Bench *bench)
 
 /* send a command (zero-padded to 16 bytes) and collect exactly reply_len bytes */
 static inline gssize
-host_command(UbSimStlink *stlink, const guint8 *cmd, gsize cmd_len, guint8 *reply,
-	     gsize reply_len)
+host_command(UbSimStlink *stlink, const guint8 *cmd, gsize cmd_len, guint8 *reply, gsize reply_len)
 {
 	const UbSimUsbIdentity *id = ub_sim_stlink_get_identity(stlink);
 	guint8 buf[16] = {0};
@@ -56,7 +55,7 @@ host_command(UbSimStlink *stlink, const guint8 *cmd, gsize cmd_len, guint8 *repl
 		return 0;
 	while (got < reply_len) {
 		gssize n = ub_sim_stlink_bulk_in(stlink, id->endpoint_in, reply + got,
-						 reply_len - got);
+		                                 reply_len - got);
 		if (n < 0)
 			return got > 0 ? (gssize)got : -1;
 		got += (gsize)n;

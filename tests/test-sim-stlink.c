@@ -8,6 +8,7 @@
 #include "sim-probe-helpers.h"
 
 /* TEMPORARY: until branch sim-mcu provides UbSimMcu/UbSimDap */
+#define UB_TEST_FAKE_TARGET 1
 #include "fake-sim-target.c"
 
 static void
@@ -65,7 +66,7 @@ test_version(void)
 	const guint8 v21[] = {0x29, 0x5A, 0x83, 0x04, 0x4B, 0x37};
 	const guint8 v3[] = {0x30, 0x00, 0x83, 0x04, 0x4E, 0x37};
 	const guint8 v3ex[] = {0x03, 0x01, 0x07, 0x03, 0x03, 0x00,
-			       0x00, 0x00, 0x83, 0x04, 0x4E, 0x37};
+	                       0x00, 0x00, 0x83, 0x04, 0x4E, 0x37};
 	guint8 reply[12];
 	Bench b;
 
@@ -298,8 +299,7 @@ write_mem(UbSimStlink *stlink, guint8 sub, guint32 address, const guint8 *data, 
 }
 
 static gssize
-read_mem(UbSimStlink *stlink, guint8 sub, guint32 address, gsize len, guint8 *out,
-	 gsize reply_len)
+read_mem(UbSimStlink *stlink, guint8 sub, guint32 address, gsize len, guint8 *out, gsize reply_len)
 {
 	guint8 cmd[8] = {0xF2, sub};
 	put_le32(cmd + 2, address);
@@ -342,7 +342,7 @@ test_memory_round_trips(void)
 	for (guint off = 0; off < 32768; off += 6144) {
 		gsize n = MIN(6144, 32768 - off);
 		g_assert_cmpint(read_mem(b.stlink, 0x07, 0x20000030 + off, n, back, n), ==,
-				(gssize)n);
+		                (gssize)n);
 		g_assert_cmpmem(back, n, data + off, n);
 	}
 
@@ -461,6 +461,57 @@ test_legacy_and_unknown(void)
 }
 
 static void
+test_wait(void)
+{
+	guint32 value = 0;
+	guint64 t0;
+	Bench b;
+
+	bench_init(&b, UB_SIM_STLINK_V2);
+	g_assert_cmphex(host_enter_swd(b.stlink), ==, 0x80);
+	/* a short stall is ridden out by the firmware's retries, time passing meanwhile */
+	t0 = ub_sim_clock_get_ns(b.clock);
+	fake_mcu_set_flash_busy_until(b.mcu, t0 + 1 * UB_SIM_NS_PER_MS + 300 * UB_SIM_NS_PER_US);
+	g_assert_cmphex(host_write32(b.stlink, 0x40023C10, 0x80000000), ==, 0x80);
+	g_assert_cmphex(host_read32(b.stlink, 0x08000000, &value), ==, 0x80);
+	g_assert_cmphex(value, ==, 0xFFFFFFFF);
+	/* a long one (a sector erase) comes back as AP WAIT; the host retries later */
+	t0 = ub_sim_clock_get_ns(b.clock);
+	fake_mcu_set_flash_busy_until(b.mcu, t0 + 250 * UB_SIM_NS_PER_MS);
+	g_assert_cmphex(host_read32(b.stlink, 0x08000000, &value), ==, 0x10);
+	g_assert_cmphex(host_read32(b.stlink, 0x40023C14, &value), ==, 0x80);
+	g_assert_cmphex(value, ==, 0x0FFFAAED);
+	ub_sim_clock_advance(b.clock, 250 * UB_SIM_NS_PER_MS);
+	g_assert_cmphex(host_read32(b.stlink, 0x08000000, &value), ==, 0x80);
+	bench_clear(&b);
+}
+
+static void
+test_data_phase_in_pieces(void)
+{
+	g_autofree guint8 *data = g_malloc(32768);
+	g_autofree guint8 *back = g_malloc(6144);
+	guint8 cmd[8] = {0xF2, 0x08, 0x00, 0x00, 0x00, 0x20, 0x00, 0x80};
+	guint8 reply[2];
+	Bench b;
+
+	for (guint i = 0; i < 32768; i++)
+		data[i] = (guint8)(i ^ (i >> 7));
+	bench_init(&b, UB_SIM_STLINK_V2);
+	g_assert_cmphex(host_enter_swd(b.stlink), ==, 0x80);
+	/* libusb splits a 32 KiB transfer into 16 KiB URBs; the firmware waits for all of it */
+	host_command(b.stlink, cmd, sizeof(cmd), NULL, 0);
+	host_data_out(b.stlink, data, 16384);
+	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x81, reply, 2), ==, -1);
+	host_data_out(b.stlink, data + 16384, 10000);
+	host_data_out(b.stlink, data + 26384, 32768 - 26384);
+	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x81, reply, 2), ==, -1);
+	g_assert_cmpint(read_mem(b.stlink, 0x07, 0x20000000 + 30000, 2768, back, 2768), ==, 2768);
+	g_assert_cmpmem(back, 2768, data + 30000, 2768);
+	bench_clear(&b);
+}
+
+static void
 test_costs(void)
 {
 	const guint8 f1[] = {0xF1};
@@ -492,6 +543,27 @@ test_costs(void)
 	g_assert_cmpuint(stats.swd_ns, >, 39 * UB_SIM_NS_PER_MS);
 	g_assert_cmpuint(stats.swd_ns, <, 41 * UB_SIM_NS_PER_MS);
 	g_assert_cmpuint(ub_sim_clock_get_ns(b.clock) - t0, ==, stats.usb_ns + stats.swd_ns);
+
+	/* 4 MHz: the SWD part shrinks by 1800/4000 */
+	{
+		const guint8 set_4mhz[] = {0xF2, 0x43, 0x00, 0x00};
+		guint8 reply[2];
+		guint64 slow = stats.swd_ns;
+
+		host_command(b.stlink, set_4mhz, 4, reply, 2);
+		ub_sim_stlink_reset_stats(b.stlink);
+		read_mem(b.stlink, 0x07, 0x20000000, 6144, back, 6144);
+		ub_sim_stlink_get_stats(b.stlink, &stats);
+		g_assert_cmpuint(stats.swd_ns, >, slow * 44 / 100);
+		g_assert_cmpuint(stats.swd_ns, <, slow * 46 / 100);
+	}
+	bench_clear(&b);
+
+	/* a V3 is high speed: 125 µs microframes */
+	bench_init(&b, UB_SIM_STLINK_V3);
+	host_command(b.stlink, f1, 1, back, 6);
+	ub_sim_stlink_get_stats(b.stlink, &stats);
+	g_assert_cmpuint(stats.usb_ns, ==, 2 * 125 * UB_SIM_NS_PER_US);
 	bench_clear(&b);
 }
 
@@ -512,6 +584,8 @@ main(int argc, char **argv)
 	g_test_add_func("/sim/stlink/fault-address", test_fault_address);
 	g_test_add_func("/sim/stlink/dap-registers", test_dap_registers);
 	g_test_add_func("/sim/stlink/legacy-and-unknown", test_legacy_and_unknown);
+	g_test_add_func("/sim/stlink/wait", test_wait);
+	g_test_add_func("/sim/stlink/data-phase-in-pieces", test_data_phase_in_pieces);
 	g_test_add_func("/sim/stlink/costs", test_costs);
 	return g_test_run();
 }

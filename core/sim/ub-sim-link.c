@@ -37,7 +37,7 @@ struct _UbSimLink {
 	UbSimWiring wiring;
 	gboolean probe_rst_wired;
 	gboolean probe_nrst_low; /* what the probe's RST output drives */
-	gboolean hand_nrst_low;	 /* a person shorting NRST to GND */
+	gboolean hand_nrst_low;  /* a person shorting NRST to GND */
 	gboolean nrst_level_low; /* last level given to the MCU */
 	guint vdd_mv;
 	guint32 noise; /* xorshift state for the no-GND garbage */
@@ -49,12 +49,12 @@ static const struct {
 	UbSimWiring wiring;
 	const char *name;
 } ub_sim_wiring_names[] = {
-    {UB_SIM_WIRING_GOOD, "good"},
-    {UB_SIM_WIRING_UNPOWERED, "unpowered"},
-    {UB_SIM_WIRING_NO_GND, "no-gnd"},
-    {UB_SIM_WIRING_SWAPPED, "swapped"},
-    {UB_SIM_WIRING_RST_NOT_CONNECTED, "rst-not-connected"},
-    {UB_SIM_WIRING_NRST_STUCK_LOW, "nrst-stuck-low"},
+        {UB_SIM_WIRING_GOOD, "good"},
+        {UB_SIM_WIRING_UNPOWERED, "unpowered"},
+        {UB_SIM_WIRING_NO_GND, "no-gnd"},
+        {UB_SIM_WIRING_SWAPPED, "swapped"},
+        {UB_SIM_WIRING_RST_NOT_CONNECTED, "rst-not-connected"},
+        {UB_SIM_WIRING_NRST_STUCK_LOW, "nrst-stuck-low"},
 };
 
 const char *
@@ -139,7 +139,7 @@ static void
 ub_sim_link_update_nrst(UbSimLink *self)
 {
 	gboolean low = self->hand_nrst_low || self->wiring == UB_SIM_WIRING_NRST_STUCK_LOW ||
-		       (self->probe_nrst_low && ub_sim_link_probe_rst_reaches_target(self));
+	               (self->probe_nrst_low && ub_sim_link_probe_rst_reaches_target(self));
 
 	if (low == self->nrst_level_low)
 		return;
@@ -280,7 +280,7 @@ ub_sim_link_transfer(UbSimLink *self, gboolean ap, gboolean read, guint8 a2a3, g
 {
 	/* bit patterns a floating SWDIO produces that are none of OK, WAIT, FAULT */
 	static const UbSimAck garbage[] = {UB_SIM_ACK_NONE, UB_SIM_ACK_LOW, (UbSimAck)3,
-					   (UbSimAck)5, (UbSimAck)6};
+	                                   (UbSimAck)5, (UbSimAck)6};
 
 	g_return_val_if_fail(UB_IS_SIM_LINK(self), UB_SIM_ACK_NONE);
 	g_return_val_if_fail(data != NULL, UB_SIM_ACK_NONE);

@@ -15,11 +15,11 @@ G_BEGIN_DECLS
 
 typedef enum {
 	UB_SIM_WIRING_GOOD,
-	UB_SIM_WIRING_UNPOWERED,	/* board has no supply: no voltage, DP silent */
-	UB_SIM_WIRING_NO_GND,		/* GND wire missing: no common reference */
-	UB_SIM_WIRING_SWAPPED,		/* SWDIO and SWCLK exchanged */
-	UB_SIM_WIRING_RST_NOT_CONNECTED,/* probe RST pin does not reach NRST (clone or no wire) */
-	UB_SIM_WIRING_NRST_STUCK_LOW,	/* NRST held low on the board (short, bad capacitor) */
+	UB_SIM_WIRING_UNPOWERED,         /* board has no supply: no voltage, DP silent */
+	UB_SIM_WIRING_NO_GND,            /* GND wire missing: no common reference */
+	UB_SIM_WIRING_SWAPPED,           /* SWDIO and SWCLK exchanged */
+	UB_SIM_WIRING_RST_NOT_CONNECTED, /* probe RST pin does not reach NRST (clone or no wire) */
+	UB_SIM_WIRING_NRST_STUCK_LOW,    /* NRST held low on the board (short, bad capacitor) */
 } UbSimWiring;
 
 #define UB_TYPE_SIM_LINK (ub_sim_link_get_type())
@@ -44,7 +44,7 @@ guint ub_sim_link_target_voltage_mv(UbSimLink *self);
 void ub_sim_link_drive_nrst(UbSimLink *self, gboolean low);
 void ub_sim_link_line_reset(UbSimLink *self, gboolean jtag_to_swd);
 UbSimAck ub_sim_link_transfer(UbSimLink *self, gboolean ap, gboolean read, guint8 a2a3,
-			      guint32 *data);
+                              guint32 *data);
 
 const char *ub_sim_wiring_to_string(UbSimWiring wiring);
 gboolean ub_sim_wiring_from_string(const char *name, UbSimWiring *wiring);

@@ -165,8 +165,8 @@ static const struct {
 	guint16 divisor;
 	guint khz;
 } ub_sim_stlink_v2_swd_speeds[] = {
-    {0, 4000},	{1, 1800}, {2, 1200},  {3, 950},   {7, 480},	{15, 240},
-    {31, 125},	{40, 100}, {79, 50},   {158, 25},  {265, 15},	{798, 5},
+        {0, 4000}, {1, 1800}, {2, 1200}, {3, 950},  {7, 480},  {15, 240},
+        {31, 125}, {40, 100}, {79, 50},  {158, 25}, {265, 15}, {798, 5},
 };
 
 /* STLINK-V3 SWD frequencies, fastest first, as GET_COM_FREQ lists them */
@@ -257,7 +257,8 @@ static void
 ub_sim_stlink_charge_usb(UbSimStlink *self, gsize bytes)
 {
 	guint64 packets = MAX((bytes + self->usb->packet - 1) / self->usb->packet, 1);
-	guint64 frames = (packets + self->usb->packets_per_frame - 1) / self->usb->packets_per_frame;
+	guint64 frames =
+	        (packets + self->usb->packets_per_frame - 1) / self->usb->packets_per_frame;
 	guint64 ns = frames * self->usb->frame_ns;
 
 	self->stats.usb_ns += ns;
@@ -434,7 +435,7 @@ ub_sim_stlink_swd_connect(UbSimStlink *self, guint32 *dpidr)
 typedef struct {
 	guint8 ap;
 	guint32 csw_high; /* bits 31:8 given by the host (J ≥ 32), 0 = firmware default */
-	guint size;	  /* 1, 2 or 4 */
+	guint size;       /* 1, 2 or 4 */
 	gboolean increment;
 } UbSimMemAccess;
 
@@ -453,7 +454,7 @@ ub_sim_stlink_csw(const UbSimMemAccess *access)
  * firmware does for GETLASTRWSTATUS2 */
 static guint8
 ub_sim_stlink_mem_failed(UbSimStlink *self, const UbSimMemAccess *access, guint8 status,
-			 guint32 guess, guint32 *fault_address)
+                         guint32 guess, guint32 *fault_address)
 {
 	guint32 tar = 0;
 
@@ -462,8 +463,7 @@ ub_sim_stlink_mem_failed(UbSimStlink *self, const UbSimMemAccess *access, guint8
 	if (status == ST_DP_FAULT)
 		status = ST_AP_FAULT;
 	*fault_address = guess;
-	if (status == ST_AP_FAULT &&
-	    ub_sim_stlink_ap_read(self, access->ap, AP_TAR, &tar) == ST_OK)
+	if (status == ST_AP_FAULT && ub_sim_stlink_ap_read(self, access->ap, AP_TAR, &tar) == ST_OK)
 		*fault_address = tar;
 	return status;
 }
@@ -471,7 +471,7 @@ ub_sim_stlink_mem_failed(UbSimStlink *self, const UbSimMemAccess *access, guint8
 /* the last access of a stream may have failed without any later transaction to report it */
 static guint8
 ub_sim_stlink_mem_check_sticky(UbSimStlink *self, const UbSimMemAccess *access, guint32 guess,
-			       guint32 *fault_address)
+                               guint32 *fault_address)
 {
 	guint32 ctrl = 0;
 	guint8 status = ub_sim_stlink_dp_read(self, DP_CTRL_STAT, &ctrl);
@@ -500,7 +500,7 @@ ub_sim_stlink_run_length(const UbSimMemAccess *access, guint32 address, gsize re
 
 static guint8
 ub_sim_stlink_mem_read(UbSimStlink *self, const UbSimMemAccess *access, guint32 address,
-		       guint8 *out, gsize len, guint32 *fault_address)
+                       guint8 *out, gsize len, guint32 *fault_address)
 {
 	gsize done = 0;
 	guint8 status;
@@ -516,8 +516,7 @@ ub_sim_stlink_mem_read(UbSimStlink *self, const UbSimMemAccess *access, guint32 
 
 		status = ub_sim_stlink_ap_write(self, access->ap, AP_TAR, start);
 		if (status != ST_OK)
-			return ub_sim_stlink_mem_failed(self, access, status, start,
-							fault_address);
+			return ub_sim_stlink_mem_failed(self, access, status, start, fault_address);
 		/* posted: read k returns element k-1, RDBUFF the last one */
 		for (gsize k = 0; k <= count; k++) {
 			guint32 value = 0;
@@ -529,14 +528,14 @@ ub_sim_stlink_mem_read(UbSimStlink *self, const UbSimMemAccess *access, guint32 
 				status = ub_sim_stlink_dp_read(self, DP_RDBUFF, &value);
 			if (status != ST_OK) {
 				guint32 guess = ub_sim_stlink_element_address(
-				    access, address, done + (k > 0 ? k - 1 : 0) * access->size);
+				        access, address, done + (k > 0 ? k - 1 : 0) * access->size);
 				return ub_sim_stlink_mem_failed(self, access, status, guess,
-								fault_address);
+				                                fault_address);
 			}
 			if (k == 0)
 				continue;
 			element = ub_sim_stlink_element_address(access, address,
-								done + (k - 1) * access->size);
+			                                        done + (k - 1) * access->size);
 			/* narrow data comes on its byte lanes (ADIv5 C2.2.6) */
 			value >>= 8 * (element & 3 & ~(access->size - 1));
 			for (guint b = 0; b < access->size; b++)
@@ -545,13 +544,13 @@ ub_sim_stlink_mem_read(UbSimStlink *self, const UbSimMemAccess *access, guint32 
 		done += run;
 	}
 	return ub_sim_stlink_mem_check_sticky(
-	    self, access, ub_sim_stlink_element_address(access, address, len - access->size),
-	    fault_address);
+	        self, access, ub_sim_stlink_element_address(access, address, len - access->size),
+	        fault_address);
 }
 
 static guint8
 ub_sim_stlink_mem_write(UbSimStlink *self, const UbSimMemAccess *access, guint32 address,
-			const guint8 *in, gsize len, guint32 *fault_address)
+                        const guint8 *in, gsize len, guint32 *fault_address)
 {
 	gsize done = 0;
 	guint32 value = 0;
@@ -567,11 +566,10 @@ ub_sim_stlink_mem_write(UbSimStlink *self, const UbSimMemAccess *access, guint32
 
 		status = ub_sim_stlink_ap_write(self, access->ap, AP_TAR, start);
 		if (status != ST_OK)
-			return ub_sim_stlink_mem_failed(self, access, status, start,
-							fault_address);
+			return ub_sim_stlink_mem_failed(self, access, status, start, fault_address);
 		for (gsize offset = 0; offset < run; offset += access->size) {
-			guint32 element = ub_sim_stlink_element_address(access, address,
-									done + offset);
+			guint32 element =
+			        ub_sim_stlink_element_address(access, address, done + offset);
 			guint32 data = 0;
 
 			for (guint b = 0; b < access->size; b++)
@@ -580,11 +578,12 @@ ub_sim_stlink_mem_write(UbSimStlink *self, const UbSimMemAccess *access, guint32
 			status = ub_sim_stlink_swd_xfer(self, TRUE, FALSE, AP_DRW, &data);
 			if (status != ST_OK) {
 				/* a posted write's error is reported by the next transaction */
-				guint32 guess = offset + done >= access->size
-						    ? element - (access->increment ? access->size : 0)
-						    : element;
+				guint32 guess =
+				        offset + done >= access->size
+				                ? element - (access->increment ? access->size : 0)
+				                : element;
 				return ub_sim_stlink_mem_failed(self, access, status, guess,
-								fault_address);
+				                                fault_address);
 			}
 		}
 		done += run;
@@ -593,12 +592,12 @@ ub_sim_stlink_mem_write(UbSimStlink *self, const UbSimMemAccess *access, guint32
 	status = ub_sim_stlink_dp_read(self, DP_RDBUFF, &value);
 	if (status != ST_OK)
 		return ub_sim_stlink_mem_failed(
-		    self, access, status,
-		    ub_sim_stlink_element_address(access, address, len - access->size),
-		    fault_address);
+		        self, access, status,
+		        ub_sim_stlink_element_address(access, address, len - access->size),
+		        fault_address);
 	return ub_sim_stlink_mem_check_sticky(
-	    self, access, ub_sim_stlink_element_address(access, address, len - access->size),
-	    fault_address);
+	        self, access, ub_sim_stlink_element_address(access, address, len - access->size),
+	        fault_address);
 }
 
 static const UbSimMemAccess ub_sim_stlink_word_access = {0, 0, 4, TRUE};
@@ -608,8 +607,8 @@ ub_sim_stlink_read_word(UbSimStlink *self, guint32 address, guint32 *value)
 {
 	guint8 buf[4] = {0};
 	guint32 fault;
-	guint8 status = ub_sim_stlink_mem_read(self, &ub_sim_stlink_word_access, address, buf, 4,
-					       &fault);
+	guint8 status =
+	        ub_sim_stlink_mem_read(self, &ub_sim_stlink_word_access, address, buf, 4, &fault);
 
 	*value = get_u32(buf);
 	return status;
@@ -754,7 +753,7 @@ ub_sim_stlink_cmd_get_target_voltage(UbSimStlink *self)
 {
 	guint8 *reply = ub_sim_stlink_reply_new(self, 8);
 	guint mv = self->clone_voltage_mv != 0 ? self->clone_voltage_mv
-					       : ub_sim_link_target_voltage_mv(self->link);
+	                                       : ub_sim_link_target_voltage_mv(self->link);
 
 	/* a0 = 1.2 V reference, a1 = VAPP / 2; never a0 = 0 (stlink-org 1.7.0 divides by it) */
 	put_u32(reply, 1200);
@@ -828,7 +827,7 @@ ub_sim_stlink_mem_access_for(UbSimStlink *self, guint8 sub, UbSimMemAccess *acce
 /* is (address, len) acceptable for this command? ST status for GETLASTRWSTATUS otherwise */
 static guint8
 ub_sim_stlink_mem_check(UbSimStlink *self, const UbSimMemAccess *access, gboolean write,
-			guint32 address, gsize len)
+                        guint32 address, gsize len)
 {
 	gsize max;
 
@@ -859,10 +858,10 @@ ub_sim_stlink_cmd_readmem(UbSimStlink *self, guint8 sub)
 	status = ub_sim_stlink_mem_check(self, &access, FALSE, address, len);
 	if (status == ST_OK && len > 0)
 		status = ub_sim_stlink_mem_read(self, &access, address, reply, len,
-						&self->last_fault_address);
+		                                &self->last_fault_address);
 	if (status != ST_OK) {
-		g_debug("READMEM 0x%02x at 0x%08x+%" G_GSIZE_FORMAT ": status 0x%02x (0x%08x)",
-			sub, address, len, status, self->last_fault_address);
+		g_debug("READMEM 0x%02x at 0x%08x+%" G_GSIZE_FORMAT ": status 0x%02x (0x%08x)", sub,
+		        address, len, status, self->last_fault_address);
 	}
 	self->last_rw_status = status;
 }
@@ -879,10 +878,10 @@ ub_sim_stlink_cmd_writemem(UbSimStlink *self, guint8 sub, const guint8 *data, gs
 	status = ub_sim_stlink_mem_check(self, &access, TRUE, address, len);
 	if (status == ST_OK && len > 0)
 		status = ub_sim_stlink_mem_write(self, &access, address, data, len,
-						 &self->last_fault_address);
+		                                 &self->last_fault_address);
 	if (status != ST_OK) {
 		g_debug("WRITEMEM 0x%02x at 0x%08x+%" G_GSIZE_FORMAT ": status 0x%02x (0x%08x)",
-			sub, address, len, status, self->last_fault_address);
+		        sub, address, len, status, self->last_fault_address);
 	}
 	self->last_rw_status = status;
 }
@@ -995,7 +994,7 @@ ub_sim_stlink_debug_command(UbSimStlink *self)
 		break;
 	case STLINK_DEBUG_APIV2_WRITEDEBUGREG:
 		status = ub_sim_stlink_write_word(self, get_u32(self->cmd + 2),
-						  get_u32(self->cmd + 6));
+		                                  get_u32(self->cmd + 6));
 		ub_sim_stlink_reply_status(self, status);
 		break;
 	case STLINK_DEBUG_APIV2_READREG:
@@ -1020,7 +1019,7 @@ ub_sim_stlink_debug_command(UbSimStlink *self)
 		break;
 	case STLINK_DEBUG_APIV2_GETLASTRWSTATUS2:
 		ub_sim_stlink_reply_status_value(self, self->last_rw_status,
-						 self->last_fault_address, 12);
+		                                 self->last_fault_address, 12);
 		break;
 	case STLINK_DEBUG_APIV2_DRIVE_NRST:
 		if (self->cmd[2] == 0x02) {
@@ -1048,7 +1047,7 @@ ub_sim_stlink_debug_command(UbSimStlink *self)
 		break;
 	case STLINK_DEBUG_FORCEDEBUG:
 		status = ub_sim_stlink_write_word(self, DHCSR,
-						  DHCSR_KEY | DHCSR_C_HALT | DHCSR_C_DEBUGEN);
+		                                  DHCSR_KEY | DHCSR_C_HALT | DHCSR_C_DEBUGEN);
 		ub_sim_stlink_reply_status(self, status);
 		break;
 	case STLINK_DEBUG_RUNCORE:
@@ -1057,7 +1056,7 @@ ub_sim_stlink_debug_command(UbSimStlink *self)
 		break;
 	case STLINK_DEBUG_STEPCORE:
 		status = ub_sim_stlink_write_word(self, DHCSR,
-						  DHCSR_KEY | DHCSR_C_STEP | DHCSR_C_DEBUGEN);
+		                                  DHCSR_KEY | DHCSR_C_STEP | DHCSR_C_DEBUGEN);
 		ub_sim_stlink_reply_status(self, status);
 		break;
 	case STLINK_DEBUG_APIV2_READ_DAP_REG:
@@ -1170,8 +1169,7 @@ ub_sim_stlink_bulk_out(UbSimStlink *self, guint8 endpoint, const guint8 *data, g
 		if (self->data->len < self->data_expected)
 			return;
 		ub_sim_stlink_charge_usb(self, self->data_expected);
-		ub_sim_stlink_cmd_writemem(self, self->cmd[1], self->data->data,
-					   self->data->len);
+		ub_sim_stlink_cmd_writemem(self, self->cmd[1], self->data->data, self->data->len);
 		self->data_expected = 0;
 		g_byte_array_set_size(self->data, 0);
 		ub_sim_stlink_swd_flush(self);
