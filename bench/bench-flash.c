@@ -137,6 +137,7 @@ run_peer(const char *unbrick_sim, const char *board, const char *old, const char
 	gint status = 0;
 	JsonObject *root;
 	JsonObject *usb;
+	JsonObject *times;
 
 	g_ptr_array_add(args, (gpointer)unbrick_sim);
 	g_ptr_array_add(args, (gpointer) "--board");
@@ -158,12 +159,18 @@ run_peer(const char *unbrick_sim, const char *board, const char *old, const char
 		return FALSE;
 	}
 	run->ok = g_spawn_check_wait_status(status, NULL);
+	/* the board's report (core/sim/ub-sim-board.c): usb.round_trips, time_ms.clock */
 	root = json_node_get_object(json_parser_get_root(parser));
-	usb = json_object_has_member(root, "usb") ? json_object_get_object_member(root, "usb")
-	                                          : root;
+	usb = json_object_get_object_member(root, "usb");
+	times = json_object_get_object_member(root, "time_ms");
+	if (usb == NULL || times == NULL) {
+		g_printerr("  (%s: report without usb/time_ms)\n", argv[0]);
+		return FALSE;
+	}
 	run->round_trips = (guint64)json_object_get_int_member_with_default(usb, "round_trips", 0);
-	run->ns = (guint64)json_object_get_int_member_with_default(
-	        root, "modelled_ns", json_object_get_int_member_with_default(root, "time_ns", 0));
+	run->ns = (guint64)(json_object_get_double_member_with_default(times, "clock", 0) * 1e6);
+	run->usb_ns = (guint64)(json_object_get_double_member_with_default(times, "usb", 0) * 1e6);
+	run->swd_ns = (guint64)(json_object_get_double_member_with_default(times, "swd", 0) * 1e6);
 	g_unlink(report);
 	g_rmdir(dir);
 	return TRUE;

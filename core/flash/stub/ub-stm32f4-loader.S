@@ -11,7 +11,7 @@
  *
  *   arm-none-eabi-as -mcpu=cortex-m4 -mthumb -o loader.o ub-stm32f4-loader.S
  *   arm-none-eabi-objcopy -O binary -j .text loader.o ub-stm32f4-loader.bin
- *   python3 tools/bin2c.py ub-stm32f4-loader.bin ub_flash_stub_stm32f4 > ub-flash-stub-data.c
+ *   python3 tools/bin2c.py --array ub_flash_stub_stm32f4 ub-stm32f4-loader.bin data.c
  *
  * Image layout (offsets from the load address, all words little-endian):
  *   0x00 magic "UBL1"   0x04 ABI version   0x08 entry offset   0x0c control block offset
