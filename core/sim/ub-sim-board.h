@@ -30,7 +30,11 @@ UbSimMcu *ub_sim_board_get_mcu(UbSimBoard *self);
 UbSimLink *ub_sim_board_get_link(UbSimBoard *self);
 UbSimStlink *ub_sim_board_get_stlink(UbSimBoard *self);
 
-/* replace the flash contents (e.g. --flash IMAGE) */
+/* the probe as the data file names it: stlink-v2, stlink-v2-clone, stlink-v2-1, stlink-v3 */
+const char *ub_sim_board_get_probe_name(UbSimBoard *self);
+
+/* replace the flash contents (e.g. --flash IMAGE); the rest of the chip reads erased and the
+ * board power-cycles so the new image boots */
 gboolean ub_sim_board_load_flash_file(UbSimBoard *self, const char *path, GError **error);
 /* JSON report: USB round trips, bytes, modelled time, flash operations, faults hit */
 char *ub_sim_board_build_report(UbSimBoard *self);

@@ -15,11 +15,11 @@ G_BEGIN_DECLS
 
 typedef enum {
 	UB_SIM_WIRING_GOOD,
-	UB_SIM_WIRING_UNPOWERED,	/* board has no supply: no voltage, DP silent */
-	UB_SIM_WIRING_NO_GND,		/* GND wire missing: no common reference */
-	UB_SIM_WIRING_SWAPPED,		/* SWDIO and SWCLK exchanged */
-	UB_SIM_WIRING_RST_NOT_CONNECTED,/* probe RST pin does not reach NRST (clone or no wire) */
-	UB_SIM_WIRING_NRST_STUCK_LOW,	/* NRST held low on the board (short, bad capacitor) */
+	UB_SIM_WIRING_UNPOWERED,         /* board has no supply: no voltage, DP silent */
+	UB_SIM_WIRING_NO_GND,            /* GND wire missing: no common reference */
+	UB_SIM_WIRING_SWAPPED,           /* SWDIO and SWCLK exchanged */
+	UB_SIM_WIRING_RST_NOT_CONNECTED, /* probe RST pin does not reach NRST (clone or no wire) */
+	UB_SIM_WIRING_NRST_STUCK_LOW,    /* NRST held low on the board (short, bad capacitor) */
 } UbSimWiring;
 
 #define UB_TYPE_SIM_LINK (ub_sim_link_get_type())
@@ -31,13 +31,20 @@ void ub_sim_link_set_wiring(UbSimLink *self, UbSimWiring wiring);
 UbSimWiring ub_sim_link_get_wiring(UbSimLink *self);
 /* does the probe's own RST output reach anything? (FALSE for the common clone) */
 void ub_sim_link_set_probe_rst_wired(UbSimLink *self, gboolean wired);
+gboolean ub_sim_link_get_probe_rst_wired(UbSimLink *self);
+/* the board's 3.3 V rail as a genuine probe's VAPP sense sees it (default 3300) */
+void ub_sim_link_set_target_vdd_mv(UbSimLink *self, guint mv);
+/* a person shorting NRST (LQFP64 pin 7) to GND, whatever the probe does */
+void ub_sim_link_hold_nrst(UbSimLink *self, gboolean low);
+/* the level on the MCU's NRST pin (TRUE = held low by anyone) */
+gboolean ub_sim_link_get_nrst_low(UbSimLink *self);
 
 /* what the probe observes / does */
 guint ub_sim_link_target_voltage_mv(UbSimLink *self);
 void ub_sim_link_drive_nrst(UbSimLink *self, gboolean low);
 void ub_sim_link_line_reset(UbSimLink *self, gboolean jtag_to_swd);
 UbSimAck ub_sim_link_transfer(UbSimLink *self, gboolean ap, gboolean read, guint8 a2a3,
-			      guint32 *data);
+                              guint32 *data);
 
 const char *ub_sim_wiring_to_string(UbSimWiring wiring);
 gboolean ub_sim_wiring_from_string(const char *name, UbSimWiring *wiring);

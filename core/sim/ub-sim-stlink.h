@@ -61,4 +61,17 @@ void ub_sim_stlink_usb_reset(UbSimStlink *self);
 void ub_sim_stlink_get_stats(UbSimStlink *self, UbSimStlinkStats *stats);
 void ub_sim_stlink_reset_stats(UbSimStlink *self);
 
+UbSimStlinkKind ub_sim_stlink_get_kind(UbSimStlink *self);
+const char *ub_sim_stlink_kind_to_string(UbSimStlinkKind kind);
+/* the USB serial becomes 24 upper-case hex chars derived from seed (e.g. the board name) */
+void ub_sim_stlink_set_serial_seed(UbSimStlink *self, const char *seed);
+/* a clone reports its own 3.3 V rail, not the target's (boards-and-firmware.md §3.1);
+ * 0 (the default) = a genuine VAPP sense through the link */
+void ub_sim_stlink_set_clone_voltage_mv(UbSimStlink *self, guint mv);
+/* APIV2_RESETSYS (F2 32): TRUE (default) = an NRST pulse through the link, FALSE = an
+ * AIRCR.SYSRESETREQ written over SWD (stlink-and-stm32f4.md Doubt 3) */
+void ub_sim_stlink_set_resetsys_pulses_nrst(UbSimStlink *self, gboolean pulse);
+/* current SWD clock in kHz (1800 after power-up) */
+guint ub_sim_stlink_get_swd_khz(UbSimStlink *self);
+
 G_END_DECLS

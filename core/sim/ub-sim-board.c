@@ -1,0 +1,748 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * A simulated bench from a data file. Keys (all but "name" optional):
+ *
+ *   name            the bench's name (must match the file name without .json)
+ *   description     one line for --help and reports
+ *   probe           { kind: stlink-v2 | stlink-v2-clone | stlink-v2-1 | stlink-v3,
+ *                     rst_wired: bool (default: TRUE, FALSE for a clone),
+ *                     clone_voltage_mv: what a clone reports as target voltage (its own
+ *                     3.3 V rail, boards-and-firmware.md §3.1; default 3300) }
+ *   wiring          good | unpowered | no-gnd | swapped | rst-not-connected | nrst-stuck-low
+ *   powered         FALSE is the same as wiring "unpowered"
+ *   vdd_mv          the board's 3.3 V rail (default 3300)
+ *   flash           [ { image: NAME (core/sim/firmware) | file: PATH (relative to the data
+ *                       file), address: "0x08000000" } ] over an erased chip
+ *   option_bytes    FLASH_OPTCR as stored (default 0x0FFFAAED)
+ *   uid             24 hex digits (default: derived from the name)
+ *   faults          [ "dead" ]
+ */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "ub-error.h"
+#include "ub-sim-board.h"
+#include "ub-sim-firmware.h"
+
+#define UB_SIM_BOARD_DEFAULT_OPTCR 0x0FFFAAEDu
+#define UB_SIM_BOARD_DEFAULT_VDD_MV 3300
+#define UB_SIM_BOARD_DEFAULT_CLONE_MV 3300
+
+struct _UbSimBoard {
+	GObject parent_instance;
+	char *name;
+	char *description;
+	char *path;
+	char *probe_name;
+	char *flash_source;
+	gboolean probe_rst_wired;
+	GPtrArray *faults;
+	UbSimClock *clock;
+	UbSimMcu *mcu;
+	UbSimDap *dap;
+	UbSimLink *link;
+	UbSimStlink *stlink;
+};
+
+G_DEFINE_TYPE(UbSimBoard, ub_sim_board, G_TYPE_OBJECT)
+
+static void
+ub_sim_board_finalize(GObject *object)
+{
+	UbSimBoard *self = UB_SIM_BOARD(object);
+
+	g_clear_object(&self->stlink);
+	g_clear_object(&self->link);
+	g_clear_object(&self->dap);
+	g_clear_object(&self->mcu);
+	g_clear_object(&self->clock);
+	g_ptr_array_unref(self->faults);
+	g_free(self->name);
+	g_free(self->description);
+	g_free(self->path);
+	g_free(self->probe_name);
+	g_free(self->flash_source);
+	G_OBJECT_CLASS(ub_sim_board_parent_class)->finalize(object);
+}
+
+static void
+ub_sim_board_class_init(UbSimBoardClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = ub_sim_board_finalize;
+}
+
+static void
+ub_sim_board_init(UbSimBoard *self)
+{
+	self->faults = g_ptr_array_new_with_free_func(g_free);
+}
+
+/* ---- data file parsing -------------------------------------------------------------- */
+
+static gboolean
+ub_sim_board_invalid(GError **error, const char *path, const char *field, const char *why)
+{
+	g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: field '%s': %s", path, field,
+	            why);
+	return FALSE;
+}
+
+static gboolean
+ub_sim_board_get_string(JsonObject *obj, const char *member, const char *path, const char *field,
+                        const char **value, GError **error)
+{
+	JsonNode *node = json_object_get_member(obj, member);
+
+	if (node == NULL)
+		return TRUE;
+	if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING)
+		return ub_sim_board_invalid(error, path, field, "must be a string");
+	*value = json_node_get_string(node);
+	return TRUE;
+}
+
+static gboolean
+ub_sim_board_get_bool(JsonObject *obj, const char *member, const char *path, const char *field,
+                      gboolean *value, GError **error)
+{
+	JsonNode *node = json_object_get_member(obj, member);
+
+	if (node == NULL)
+		return TRUE;
+	if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_BOOLEAN)
+		return ub_sim_board_invalid(error, path, field, "must be true or false");
+	*value = json_node_get_boolean(node);
+	return TRUE;
+}
+
+/* a number, or a string in C notation ("0x0FFFAAED") */
+static gboolean
+ub_sim_board_get_u32(JsonObject *obj, const char *member, const char *path, const char *field,
+                     guint32 *value, GError **error)
+{
+	JsonNode *node = json_object_get_member(obj, member);
+	guint64 parsed;
+
+	if (node == NULL)
+		return TRUE;
+	if (JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_INT64) {
+		gint64 v = json_node_get_int(node);
+		if (v < 0 || v > G_MAXUINT32)
+			return ub_sim_board_invalid(error, path, field, "out of range");
+		*value = (guint32)v;
+		return TRUE;
+	}
+	if (JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING) {
+		const char *text = json_node_get_string(node);
+		char *end = NULL;
+
+		parsed = g_ascii_strtoull(text, &end, 0);
+		if (text[0] == '\0' || end == NULL || *end != '\0' || parsed > G_MAXUINT32)
+			return ub_sim_board_invalid(error, path, field, "not a 32-bit number");
+		*value = (guint32)parsed;
+		return TRUE;
+	}
+	return ub_sim_board_invalid(error, path, field, "must be a number");
+}
+
+static gboolean
+ub_sim_board_parse_uid(const char *text, guint8 uid[12])
+{
+	if (strlen(text) != 24)
+		return FALSE;
+	for (guint i = 0; i < 12; i++) {
+		gint hi = g_ascii_xdigit_value(text[2 * i]);
+		gint lo = g_ascii_xdigit_value(text[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return FALSE;
+		uid[i] = (guint8)(hi << 4 | lo);
+	}
+	return TRUE;
+}
+
+static gboolean
+ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *kind, guint *clone_mv,
+                         GError **error)
+{
+	JsonNode *node = json_object_get_member(root, "probe");
+	JsonObject *probe;
+	const char *name = "stlink-v2";
+	guint32 mv = UB_SIM_BOARD_DEFAULT_CLONE_MV;
+	gboolean clone = FALSE;
+
+	*kind = UB_SIM_STLINK_V2;
+	*clone_mv = 0;
+	self->probe_rst_wired = TRUE;
+	if (node != NULL) {
+		if (!JSON_NODE_HOLDS_OBJECT(node))
+			return ub_sim_board_invalid(error, self->path, "probe",
+			                            "must be an object");
+		probe = json_node_get_object(node);
+		if (!ub_sim_board_get_string(probe, "kind", self->path, "probe.kind", &name, error))
+			return FALSE;
+	}
+	if (g_strcmp0(name, "stlink-v2") == 0) {
+		*kind = UB_SIM_STLINK_V2;
+	} else if (g_strcmp0(name, "stlink-v2-clone") == 0) {
+		/* clones route the header's RST to the STM8 SWIM reset (§3.1) */
+		*kind = UB_SIM_STLINK_V2;
+		clone = TRUE;
+		self->probe_rst_wired = FALSE;
+	} else if (g_strcmp0(name, "stlink-v2-1") == 0) {
+		*kind = UB_SIM_STLINK_V2_1;
+	} else if (g_strcmp0(name, "stlink-v3") == 0) {
+		*kind = UB_SIM_STLINK_V3;
+	} else {
+		g_autofree char *why = g_strdup_printf("unknown probe kind '%s'", name);
+		return ub_sim_board_invalid(error, self->path, "probe.kind", why);
+	}
+	self->probe_name = g_strdup(name);
+	if (node == NULL)
+		return TRUE;
+	probe = json_node_get_object(node);
+	if (!ub_sim_board_get_bool(probe, "rst_wired", self->path, "probe.rst_wired",
+	                           &self->probe_rst_wired, error))
+		return FALSE;
+	if (!ub_sim_board_get_u32(probe, "clone_voltage_mv", self->path, "probe.clone_voltage_mv",
+	                          &mv, error))
+		return FALSE;
+	if (json_object_has_member(probe, "clone_voltage_mv") && !clone)
+		return ub_sim_board_invalid(error, self->path, "probe.clone_voltage_mv",
+		                            "only a clone reports its own rail");
+	if (clone)
+		*clone_mv = MAX(mv, 1);
+	return TRUE;
+}
+
+static gboolean
+ub_sim_board_load_flash_entries(UbSimBoard *self, JsonObject *root, GError **error)
+{
+	JsonNode *node = json_object_get_member(root, "flash");
+	JsonArray *array;
+	GString *source = g_string_new(NULL);
+
+	if (node == NULL || JSON_NODE_HOLDS_NULL(node)) {
+		self->flash_source = g_string_free(source, FALSE);
+		return TRUE;
+	}
+	if (!JSON_NODE_HOLDS_ARRAY(node)) {
+		g_string_free(source, TRUE);
+		return ub_sim_board_invalid(error, self->path, "flash", "must be a list");
+	}
+	array = json_node_get_array(node);
+	for (guint i = 0; i < json_array_get_length(array); i++) {
+		JsonNode *element = json_array_get_element(array, i);
+		g_autofree char *field = g_strdup_printf("flash[%u]", i);
+		g_autoptr(GBytes) bytes = NULL;
+		g_autoptr(GError) error_local = NULL;
+		const char *image = NULL;
+		const char *file = NULL;
+		guint32 address = UB_SIM_FLASH_BASE;
+		JsonObject *entry;
+
+		if (!JSON_NODE_HOLDS_OBJECT(element)) {
+			g_string_free(source, TRUE);
+			return ub_sim_board_invalid(error, self->path, field, "must be an object");
+		}
+		entry = json_node_get_object(element);
+		if (!ub_sim_board_get_string(entry, "image", self->path, field, &image, error) ||
+		    !ub_sim_board_get_string(entry, "file", self->path, field, &file, error) ||
+		    !ub_sim_board_get_u32(entry, "address", self->path, field, &address, error)) {
+			g_string_free(source, TRUE);
+			return FALSE;
+		}
+		if ((image == NULL) == (file == NULL)) {
+			g_string_free(source, TRUE);
+			return ub_sim_board_invalid(error, self->path, field,
+			                            "needs exactly one of 'image' or 'file'");
+		}
+		if (image != NULL) {
+			bytes = ub_sim_firmware_lookup(image);
+			if (bytes == NULL) {
+				g_autofree char *why =
+				        g_strdup_printf("unknown generated image '%s'", image);
+				g_string_free(source, TRUE);
+				return ub_sim_board_invalid(error, self->path, field, why);
+			}
+		} else {
+			g_autofree char *dir = g_path_get_dirname(self->path);
+			g_autofree char *full = g_path_is_absolute(file)
+			                                ? g_strdup(file)
+			                                : g_build_filename(dir, file, NULL);
+			g_autoptr(GMappedFile) mapped =
+			        g_mapped_file_new(full, FALSE, &error_local);
+			if (mapped == NULL) {
+				g_string_free(source, TRUE);
+				return ub_sim_board_invalid(error, self->path, field,
+				                            error_local->message);
+			}
+			bytes = g_mapped_file_get_bytes(mapped);
+		}
+		if (!ub_sim_mcu_load_flash(self->mcu, address, bytes, &error_local)) {
+			g_string_free(source, TRUE);
+			return ub_sim_board_invalid(error, self->path, field, error_local->message);
+		}
+		g_string_append_printf(source, "%s%s@0x%08x", source->len > 0 ? ", " : "",
+		                       image != NULL ? image : file, address);
+	}
+	self->flash_source = g_string_free(source, FALSE);
+	return TRUE;
+}
+
+static gboolean
+ub_sim_board_parse_faults(UbSimBoard *self, JsonObject *root, GError **error)
+{
+	JsonNode *node = json_object_get_member(root, "faults");
+	JsonArray *array;
+
+	if (node == NULL)
+		return TRUE;
+	if (!JSON_NODE_HOLDS_ARRAY(node))
+		return ub_sim_board_invalid(error, self->path, "faults", "must be a list");
+	array = json_node_get_array(node);
+	for (guint i = 0; i < json_array_get_length(array); i++) {
+		JsonNode *element = json_array_get_element(array, i);
+		const char *fault;
+
+		if (!JSON_NODE_HOLDS_VALUE(element) ||
+		    json_node_get_value_type(element) != G_TYPE_STRING)
+			return ub_sim_board_invalid(error, self->path, "faults",
+			                            "must be a list of strings");
+		fault = json_node_get_string(element);
+		if (g_strcmp0(fault, "dead") == 0) {
+			ub_sim_mcu_set_dead(self->mcu, TRUE);
+		} else {
+			g_autofree char *why = g_strdup_printf("unknown fault '%s'", fault);
+			return ub_sim_board_invalid(error, self->path, "faults", why);
+		}
+		g_ptr_array_add(self->faults, g_strdup(fault));
+	}
+	return TRUE;
+}
+
+static gboolean
+ub_sim_board_load(UbSimBoard *self, GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error_local = NULL;
+	g_autofree char *basename = NULL;
+	JsonNode *root_node;
+	JsonObject *root;
+	const char *name = NULL;
+	const char *description = "";
+	const char *wiring_name = "good";
+	const char *uid_text = NULL;
+	guint32 optcr = UB_SIM_BOARD_DEFAULT_OPTCR;
+	guint32 vdd_mv = UB_SIM_BOARD_DEFAULT_VDD_MV;
+	gboolean powered = TRUE;
+	UbSimWiring wiring;
+	UbSimStlinkKind kind;
+	guint clone_mv;
+	guint8 uid[12];
+
+	if (!json_parser_load_from_file(parser, self->path, &error_local)) {
+		if (g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+			g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND, "%s: %s",
+			            self->path, error_local->message);
+			return FALSE;
+		}
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: %s", self->path,
+		            error_local->message);
+		return FALSE;
+	}
+	root_node = json_parser_get_root(parser);
+	if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT(root_node))
+		return ub_sim_board_invalid(error, self->path, "(root)", "must be an object");
+	root = json_node_get_object(root_node);
+
+	if (!ub_sim_board_get_string(root, "name", self->path, "name", &name, error) ||
+	    !ub_sim_board_get_string(root, "description", self->path, "description", &description,
+	                             error) ||
+	    !ub_sim_board_get_string(root, "wiring", self->path, "wiring", &wiring_name, error) ||
+	    !ub_sim_board_get_string(root, "uid", self->path, "uid", &uid_text, error) ||
+	    !ub_sim_board_get_bool(root, "powered", self->path, "powered", &powered, error) ||
+	    !ub_sim_board_get_u32(root, "option_bytes", self->path, "option_bytes", &optcr,
+	                          error) ||
+	    !ub_sim_board_get_u32(root, "vdd_mv", self->path, "vdd_mv", &vdd_mv, error))
+		return FALSE;
+	if (name == NULL)
+		return ub_sim_board_invalid(error, self->path, "name", "missing");
+	basename = g_path_get_basename(self->path);
+	if (g_str_has_suffix(basename, ".json"))
+		basename[strlen(basename) - 5] = '\0';
+	if (g_strcmp0(basename, name) != 0)
+		return ub_sim_board_invalid(error, self->path, "name",
+		                            "does not match the file name");
+	if (!ub_sim_wiring_from_string(wiring_name, &wiring)) {
+		g_autofree char *why = g_strdup_printf("unknown wiring '%s'", wiring_name);
+		return ub_sim_board_invalid(error, self->path, "wiring", why);
+	}
+	if (!powered)
+		wiring = UB_SIM_WIRING_UNPOWERED;
+	if (uid_text != NULL && !ub_sim_board_parse_uid(uid_text, uid))
+		return ub_sim_board_invalid(error, self->path, "uid", "needs 24 hex digits");
+	if (uid_text == NULL) {
+		/* a stable UID per bench, like a real chip's */
+		g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
+		guint8 digest[32];
+		gsize digest_len = sizeof(digest);
+
+		g_checksum_update(checksum, (const guchar *)name, -1);
+		g_checksum_get_digest(checksum, digest, &digest_len);
+		memcpy(uid, digest, sizeof(uid));
+	}
+	self->name = g_strdup(name);
+	self->description = g_strdup(description);
+
+	/* the chip, as it sits on the board before anyone powers it */
+	self->clock = ub_sim_clock_new();
+	self->mcu = ub_sim_mcu_new(self->clock);
+	if (!ub_sim_board_load_flash_entries(self, root, error))
+		return FALSE;
+	ub_sim_mcu_set_option_bytes(self->mcu, optcr);
+	ub_sim_mcu_set_uid(self->mcu, uid);
+	if (!ub_sim_board_parse_faults(self, root, error))
+		return FALSE;
+
+	/* the wires and the probe */
+	if (!ub_sim_board_parse_probe(self, root, &kind, &clone_mv, error))
+		return FALSE;
+	self->dap = ub_sim_dap_new(self->mcu);
+	self->link = ub_sim_link_new(self->dap);
+	ub_sim_link_set_probe_rst_wired(self->link, self->probe_rst_wired);
+	ub_sim_link_set_target_vdd_mv(self->link, vdd_mv);
+	self->stlink = ub_sim_stlink_new(kind, self->link, self->clock);
+	ub_sim_stlink_set_serial_seed(self->stlink, name);
+	ub_sim_stlink_set_clone_voltage_mv(self->stlink, clone_mv);
+
+	/* power up (unless the bench has no supply), then the wiring takes effect */
+	if (wiring != UB_SIM_WIRING_UNPOWERED)
+		ub_sim_mcu_set_powered(self->mcu, TRUE);
+	ub_sim_link_set_wiring(self->link, wiring);
+	return TRUE;
+}
+
+/* ---- lookup ------------------------------------------------------------------------- */
+
+static GPtrArray *
+ub_sim_board_search_dirs(void)
+{
+	GPtrArray *dirs = g_ptr_array_new_with_free_func(g_free);
+	const char *env;
+
+	env = g_getenv("UB_SIM_BOARDS_DIR");
+	if (env != NULL && env[0] != '\0')
+		g_ptr_array_add(dirs, g_strdup(env));
+	env = g_getenv("UB_DATA_DIR");
+	if (env != NULL && env[0] != '\0')
+		g_ptr_array_add(dirs, g_build_filename(env, "sim-boards", NULL));
+	g_ptr_array_add(dirs, g_build_filename(UB_SOURCE_DATADIR, "sim-boards", NULL));
+	g_ptr_array_add(dirs, g_build_filename(UB_PKGDATADIR, "sim-boards", NULL));
+	return dirs;
+}
+
+UbSimBoard *
+ub_sim_board_new_from_file(const char *path, GError **error)
+{
+	g_autoptr(UbSimBoard) self = NULL;
+
+	g_return_val_if_fail(path != NULL, NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+	self = g_object_new(UB_TYPE_SIM_BOARD, NULL);
+	self->path = g_strdup(path);
+	if (!ub_sim_board_load(self, error))
+		return NULL;
+	return g_steal_pointer(&self);
+}
+
+UbSimBoard *
+ub_sim_board_new_from_name(const char *name, GError **error)
+{
+	g_autoptr(GPtrArray) dirs = NULL;
+	g_autofree char *filename = NULL;
+	g_autofree char *looked = NULL;
+
+	g_return_val_if_fail(name != NULL, NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+	if (g_str_has_suffix(name, ".json"))
+		return ub_sim_board_new_from_file(name, error);
+	if (name[0] == '\0' || strchr(name, '/') != NULL || name[0] == '.') {
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND,
+		            "'%s' is not a simulated board name", name);
+		return NULL;
+	}
+	filename = g_strconcat(name, ".json", NULL);
+	dirs = ub_sim_board_search_dirs();
+	for (guint i = 0; i < dirs->len; i++) {
+		g_autofree char *path =
+		        g_build_filename(g_ptr_array_index(dirs, i), filename, NULL);
+		if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+			return ub_sim_board_new_from_file(path, error);
+	}
+	g_ptr_array_add(dirs, NULL);
+	looked = g_strjoinv(", ", (char **)dirs->pdata);
+	g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND,
+	            "no simulated board '%s' (looked in %s)", name, looked);
+	return NULL;
+}
+
+static gint
+ub_sim_board_compare_names(gconstpointer a, gconstpointer b)
+{
+	/* g_ptr_array_sort passes pointers to the elements */
+	return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
+}
+
+GStrv
+ub_sim_board_list_names(void)
+{
+	g_autoptr(GPtrArray) dirs = ub_sim_board_search_dirs();
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+
+	for (guint i = 0; i < dirs->len; i++) {
+		g_autoptr(GDir) dir = g_dir_open(g_ptr_array_index(dirs, i), 0, NULL);
+		const char *entry;
+
+		if (dir == NULL)
+			continue;
+		while ((entry = g_dir_read_name(dir)) != NULL) {
+			char *name;
+
+			if (!g_str_has_suffix(entry, ".json"))
+				continue;
+			name = g_strndup(entry, strlen(entry) - 5);
+			if (g_hash_table_contains(seen, name)) {
+				g_free(name);
+				continue;
+			}
+			g_hash_table_add(seen, name);
+			g_ptr_array_add(names, name);
+		}
+	}
+	g_ptr_array_sort(names, ub_sim_board_compare_names);
+	g_ptr_array_add(names, NULL);
+	return (GStrv)g_ptr_array_steal(names, NULL);
+}
+
+/* ---- accessors ---------------------------------------------------------------------- */
+
+const char *
+ub_sim_board_get_name(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	return self->name;
+}
+
+const char *
+ub_sim_board_get_description(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	return self->description;
+}
+
+UbSimClock *
+ub_sim_board_get_clock(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	return self->clock;
+}
+
+UbSimMcu *
+ub_sim_board_get_mcu(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	return self->mcu;
+}
+
+UbSimLink *
+ub_sim_board_get_link(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	return self->link;
+}
+
+UbSimStlink *
+ub_sim_board_get_stlink(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	return self->stlink;
+}
+
+const char *
+ub_sim_board_get_probe_name(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	return self->probe_name;
+}
+
+gboolean
+ub_sim_board_load_flash_file(UbSimBoard *self, const char *path, GError **error)
+{
+	g_autoptr(GMappedFile) mapped = NULL;
+	g_autoptr(GBytes) bytes = NULL;
+	g_autoptr(GBytes) erased = NULL;
+	g_autofree guint8 *blank = NULL;
+	g_autoptr(GError) error_local = NULL;
+
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), FALSE);
+	g_return_val_if_fail(path != NULL, FALSE);
+
+	mapped = g_mapped_file_new(path, FALSE, &error_local);
+	if (mapped == NULL) {
+		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID, "%s: %s", path,
+		            error_local->message);
+		return FALSE;
+	}
+	bytes = g_mapped_file_get_bytes(mapped);
+	if (g_bytes_get_size(bytes) > UB_SIM_FLASH_SIZE) {
+		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_TOO_LARGE,
+		            "%s: %" G_GSIZE_FORMAT " bytes do not fit the 1 MiB flash", path,
+		            g_bytes_get_size(bytes));
+		return FALSE;
+	}
+	/* replace, not overlay: the rest of the chip is erased */
+	blank = g_malloc(UB_SIM_FLASH_SIZE);
+	memset(blank, 0xFF, UB_SIM_FLASH_SIZE);
+	erased = g_bytes_new_take(g_steal_pointer(&blank), UB_SIM_FLASH_SIZE);
+	if (!ub_sim_mcu_load_flash(self->mcu, UB_SIM_FLASH_BASE, erased, error) ||
+	    !ub_sim_mcu_load_flash(self->mcu, UB_SIM_FLASH_BASE, bytes, error))
+		return FALSE;
+	g_free(self->flash_source);
+	self->flash_source = g_strdup_printf("%s@0x%08x", path, UB_SIM_FLASH_BASE);
+	/* the new image boots as after a power cycle, if the board has power */
+	if (ub_sim_mcu_get_powered(self->mcu)) {
+		ub_sim_mcu_set_powered(self->mcu, FALSE);
+		ub_sim_mcu_set_powered(self->mcu, TRUE);
+	}
+	return TRUE;
+}
+
+static const char *
+ub_sim_board_reset_to_string(UbSimReset reset)
+{
+	switch (reset) {
+	case UB_SIM_RESET_POWER_ON:
+		return "power-on";
+	case UB_SIM_RESET_PIN:
+		return "pin";
+	case UB_SIM_RESET_SOFTWARE:
+		return "software";
+	case UB_SIM_RESET_WATCHDOG:
+		return "watchdog";
+	case UB_SIM_RESET_NONE:
+	default:
+		return "none";
+	}
+}
+
+char *
+ub_sim_board_build_report(UbSimBoard *self)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+	g_autoptr(JsonGenerator) generator = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+	const UbSimUsbIdentity *identity;
+	g_autofree char *usb_id = NULL;
+	UbSimStlinkStats stats;
+	UbSimMcuStats mcu_stats;
+
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+
+	identity = ub_sim_stlink_get_identity(self->stlink);
+	ub_sim_stlink_get_stats(self->stlink, &stats);
+	ub_sim_mcu_get_stats(self->mcu, &mcu_stats);
+	usb_id = g_strdup_printf("%04x:%04x", identity->vendor_id, identity->product_id);
+
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "board");
+	json_builder_add_string_value(builder, self->name);
+	json_builder_set_member_name(builder, "description");
+	json_builder_add_string_value(builder, self->description);
+
+	json_builder_set_member_name(builder, "probe");
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "kind");
+	json_builder_add_string_value(builder, self->probe_name);
+	json_builder_set_member_name(builder, "usb_id");
+	json_builder_add_string_value(builder, usb_id);
+	json_builder_set_member_name(builder, "serial");
+	json_builder_add_string_value(builder, identity->serial);
+	json_builder_set_member_name(builder, "rst_wired");
+	json_builder_add_boolean_value(builder, ub_sim_link_get_probe_rst_wired(self->link));
+	json_builder_set_member_name(builder, "swd_khz");
+	json_builder_add_int_value(builder, ub_sim_stlink_get_swd_khz(self->stlink));
+	json_builder_end_object(builder);
+
+	json_builder_set_member_name(builder, "wiring");
+	json_builder_add_string_value(builder,
+	                              ub_sim_wiring_to_string(ub_sim_link_get_wiring(self->link)));
+	json_builder_set_member_name(builder, "powered");
+	json_builder_add_boolean_value(builder, ub_sim_mcu_get_powered(self->mcu));
+	json_builder_set_member_name(builder, "faults");
+	json_builder_begin_array(builder);
+	for (guint i = 0; i < self->faults->len; i++)
+		json_builder_add_string_value(builder, g_ptr_array_index(self->faults, i));
+	json_builder_end_array(builder);
+	json_builder_set_member_name(builder, "flash_image");
+	json_builder_add_string_value(builder, self->flash_source);
+
+	json_builder_set_member_name(builder, "usb");
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "round_trips");
+	json_builder_add_int_value(builder, (gint64)stats.round_trips);
+	json_builder_set_member_name(builder, "bytes_out");
+	json_builder_add_int_value(builder, (gint64)stats.bytes_out);
+	json_builder_set_member_name(builder, "bytes_in");
+	json_builder_add_int_value(builder, (gint64)stats.bytes_in);
+	json_builder_end_object(builder);
+
+	json_builder_set_member_name(builder, "time_ms");
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "usb");
+	json_builder_add_double_value(builder, (gdouble)stats.usb_ns / UB_SIM_NS_PER_MS);
+	json_builder_set_member_name(builder, "swd");
+	json_builder_add_double_value(builder, (gdouble)stats.swd_ns / UB_SIM_NS_PER_MS);
+	json_builder_set_member_name(builder, "probe_total");
+	json_builder_add_double_value(builder,
+	                              (gdouble)(stats.usb_ns + stats.swd_ns) / UB_SIM_NS_PER_MS);
+	json_builder_set_member_name(builder, "clock");
+	json_builder_add_double_value(builder,
+	                              (gdouble)ub_sim_clock_get_ns(self->clock) / UB_SIM_NS_PER_MS);
+	json_builder_end_object(builder);
+
+	json_builder_set_member_name(builder, "flash");
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "sectors_erased");
+	json_builder_add_int_value(builder, mcu_stats.sectors_erased);
+	json_builder_set_member_name(builder, "mass_erases");
+	json_builder_add_int_value(builder, mcu_stats.mass_erases);
+	json_builder_set_member_name(builder, "bytes_programmed");
+	json_builder_add_int_value(builder, (gint64)mcu_stats.bytes_programmed);
+	json_builder_end_object(builder);
+
+	json_builder_set_member_name(builder, "mcu");
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "instructions");
+	json_builder_add_int_value(builder, (gint64)mcu_stats.instructions);
+	json_builder_set_member_name(builder, "resets");
+	json_builder_add_int_value(builder, mcu_stats.resets);
+	json_builder_set_member_name(builder, "last_reset");
+	json_builder_add_string_value(
+	        builder, ub_sim_board_reset_to_string(ub_sim_mcu_get_last_reset(self->mcu)));
+	json_builder_set_member_name(builder, "in_reset");
+	json_builder_add_boolean_value(builder, ub_sim_mcu_get_in_reset(self->mcu));
+	json_builder_set_member_name(builder, "swd_pins_connected");
+	json_builder_add_boolean_value(builder, ub_sim_mcu_swd_pins_connected(self->mcu));
+	json_builder_end_object(builder);
+	json_builder_end_object(builder);
+
+	root = json_builder_get_root(builder);
+	json_generator_set_root(generator, root);
+	json_generator_set_pretty(generator, TRUE);
+	return json_generator_to_data(generator, NULL);
+}
