@@ -11,6 +11,7 @@ page (the notes written by hand) is kept.
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -98,7 +99,9 @@ def flash_matches(path, image):
 
 def last_line(text, words):
     """the most telling line of a tool's log"""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # stlink-tools prefix each line with a timestamp that changes on every run
+    lines = [re.sub(r'^\d{4}-\d\d-\d\dT[\d:]+ ', '', line.strip())
+             for line in text.splitlines() if line.strip()]
     for line in reversed(lines):
         if any(word in line for word in words):
             return line
@@ -132,7 +135,7 @@ def run_case(sim, case, tmp):
         verdict = 'recorded'
     else:
         verdict = 'pass' if ok == expect else 'FAIL'
-    modelled = find(report, 'modelled_ns', 'clock_ns', 'time_ns', 'virtual_ns')
+    times = report.get('time_ms', {})
     return {
         'tool': tool,
         'title': title,
@@ -143,7 +146,8 @@ def run_case(sim, case, tmp):
         'round_trips': find(report, 'round_trips'),
         'bytes_out': find(report, 'bytes_out'),
         'bytes_in': find(report, 'bytes_in'),
-        'modelled_ms': modelled / 1e6 if isinstance(modelled, (int, float)) else None,
+        'probe_ms': times.get('probe_total'),
+        'clock_ms': times.get('clock'),
         'wall_s': wall,
         'line': last_line(log, ['chipid', 'jolly', 'Verified', 'Error', 'error', 'WARN',
                                 'Failed', 'failed', 'Cannot', 'Found', 'wrote', 'erase']),
@@ -161,21 +165,24 @@ def render(results, versions):
                ' with ' + ', '.join(versions) + '.')
     out.append('"pass" means the tool did what the row expects (including an expected failure); '
                '"recorded" rows have no fixed expectation and document what the model does. '
-               'Modelled time is the simulator\'s virtual clock (USB + SWD + flash + CPU, with '
-               'host sleeps credited); wall time is how long the run took here.')
+               '"Modelled USB + SWD" is what the probe model charged for the traffic '
+               '(deterministic); "virtual clock" is the simulator\'s whole clock, which also '
+               'counts flash busy time and the host\'s sleeps; wall time is how long the run '
+               'took on this machine.')
     out.append('')
     for tool in dict.fromkeys(r['tool'] for r in results):
         out.append(f'### {tool}')
         out.append('')
         out.append('| Case | Board | Result | Exit | USB round trips | Bytes out / in | '
-                   'Modelled time | Wall time | Tool says |')
-        out.append('|---|---|---|---|---|---|---|---|---|')
+                   'Modelled USB + SWD | Virtual clock | Wall time | Tool says |')
+        out.append('|---|---|---|---|---|---|---|---|---|---|')
         for r in (r for r in results if r['tool'] == tool):
             line = r['line'].replace('|', '\\|')[:100]
             out.append(f"| {r['title']} | {r['board']} | {r['verdict']} ({r['outcome']}) | "
                        f"{r['status']} | {fmt(r['round_trips'])} | "
                        f"{fmt(r['bytes_out'])} / {fmt(r['bytes_in'])} | "
-                       f"{fmt(r['modelled_ms'], '{:.1f} ms')} | {r['wall_s']:.1f} s | "
+                       f"{fmt(r['probe_ms'], '{:.1f} ms')} | {fmt(r['clock_ms'], '{:.1f} ms')} | "
+                       f"{r['wall_s']:.1f} s | "
                        f"`{line}` |")
         out.append('')
     out.append(END)
@@ -196,9 +203,10 @@ def main():
     parser.add_argument('--build', default=os.path.join(TOP, 'build'))
     parser.add_argument('--firmware', default=os.path.join(TOP, '..', 'shared', 'firmware'))
     parser.add_argument('--output', default=os.path.join(TOP, 'docs', 'conformance.md'))
+    parser.add_argument('--sim', help='unbrick-sim to use (default: BUILD/app/unbrick-sim)')
     args = parser.parse_args()
 
-    sim = os.path.join(args.build, 'app', 'unbrick-sim')
+    sim = args.sim or os.path.join(args.build, 'app', 'unbrick-sim')
     if not os.access(sim, os.X_OK):
         sys.exit(f'{sim} not built')
     versions = [v for v in (tool_version(['st-info', '--version']),
