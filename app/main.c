@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 #include <locale.h>
 
+#include "ub-tour.h"
 #include "ub-ui.h"
 #include "ub-window-private.h"
 
@@ -97,6 +98,17 @@ ub_screenshot_timeout_cb(gpointer user_data)
 }
 
 static void
+ub_screenshot_tour_done_cb(UbWindow *window, gboolean reached, gpointer user_data)
+{
+	UbScreenshot *shot = user_data;
+
+	if (!reached)
+		g_printerr("unbrick: the demo did not reach the page %s\n", shot->page);
+	/* let the last change settle into a frame */
+	shot->timeout_id = g_timeout_add(600, ub_screenshot_timeout_cb, shot);
+}
+
+static void
 ub_screenshot_free(UbScreenshot *shot)
 {
 	if (shot->timeout_id != 0)
@@ -159,16 +171,20 @@ ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_l
 		shot->window = UB_WINDOW(window);
 		shot->page = g_steal_pointer(&shot_page);
 		shot->file = g_steal_pointer(&shot_file);
-		if (!ub_window_show_page(shot->window, shot->page)) {
-			g_application_command_line_printerr(command_line, "no page named %s\n",
-							    shot->page);
-			ub_screenshot_free(shot);
-			return 2;
-		}
-		/* long enough for the first frame and the stack's transition to settle */
-		shot->timeout_id = g_timeout_add(600, ub_screenshot_timeout_cb, shot);
 		g_object_set_data_full(G_OBJECT(window), "ub-screenshot", shot,
 				       (GDestroyNotify)ub_screenshot_free);
+		if (demo_board != NULL) {
+			/* on the simulator the pages can show real results: walk there */
+			ub_tour_start(shot->window, shot->page, ub_screenshot_tour_done_cb, shot);
+		} else if (ub_window_show_page(shot->window, shot->page)) {
+			/* long enough for the first frame and the stack's transition to settle */
+			shot->timeout_id = g_timeout_add(600, ub_screenshot_timeout_cb, shot);
+		} else {
+			g_application_command_line_printerr(command_line, "no page named %s\n",
+							    shot->page);
+			gtk_widget_destroy(GTK_WIDGET(window));
+			return 2;
+		}
 	}
 	gtk_window_present(window);
 	return 0;
