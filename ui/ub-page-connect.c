@@ -210,6 +210,8 @@ ub_page_connect_enter(UbPage *page, UbSession *session)
 	UbPageConnect *self = UB_PAGE_CONNECT(page);
 
 	g_set_object(&self->session, session);
+	gtk_widget_set_sensitive(GTK_WIDGET(self->connect_button),
+				 self->cancellable == NULL && ub_session_get_device(session) != NULL);
 	g_object_notify(G_OBJECT(self), "complete");
 }
 

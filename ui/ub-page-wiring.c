@@ -204,6 +204,9 @@ ub_page_wiring_enter(UbPage *page, UbSession *session)
 
 	g_set_object(&self->session, session);
 	ub_page_wiring_show_plan(self);
+	/* without a probe there is nothing to measure with */
+	gtk_widget_set_sensitive(GTK_WIDGET(self->check_button),
+				 self->cancellable == NULL && ub_session_get_device(session) != NULL);
 	/* a check only counts for the probe it was made with */
 	if (self->checked_device != ub_session_get_device(session)) {
 		self->wiring_ok = FALSE;
