@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 #include <locale.h>
 
+#include "ub-tour.h"
 #include "ub-ui.h"
 #include "ub-window-private.h"
 
@@ -31,6 +32,9 @@ static const GOptionEntry option_entries[] = {
     {"bench-startup", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, NULL,
      "Print the milliseconds from T0 (CLOCK_MONOTONIC, µs) to the first painted frame and quit",
      "T0"},
+    {"bench-flash-stall", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL,
+     "With --demo: walk to the end and print the longest main-loop stall during the flash",
+     NULL},
     {"version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL, N_("Show the version and quit"),
      NULL},
     {G_OPTION_REMAINING, 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING_ARRAY, NULL, NULL,
@@ -55,6 +59,47 @@ ub_bench_realize_cb(GtkWidget *widget, gpointer user_data)
 {
 	g_signal_connect_after(gtk_widget_get_frame_clock(widget), "after-paint",
 			       G_CALLBACK(ub_bench_after_paint_cb), widget);
+}
+
+/* the main loop is probed every UB_STALL_TICK_MS; a late tick is a stall the person would see
+ * as a frozen window */
+#define UB_STALL_TICK_MS 2
+
+typedef struct {
+	gint64 last_us;
+	gint64 longest_us;
+	guint ticks;
+	guint tick_id;
+} UbStallMeter;
+
+static gboolean
+ub_stall_tick_cb(gpointer user_data)
+{
+	UbStallMeter *meter = user_data;
+	gint64 now = g_get_monotonic_time();
+
+	if (meter->last_us != 0)
+		meter->longest_us = MAX(meter->longest_us,
+					now - meter->last_us - UB_STALL_TICK_MS * 1000);
+	meter->last_us = now;
+	meter->ticks++;
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+ub_stall_tour_done_cb(UbWindow *window, gboolean reached, gpointer user_data)
+{
+	UbStallMeter *meter = user_data;
+
+	g_source_remove(meter->tick_id);
+	if (!reached) {
+		g_printerr("unbrick: the demo did not reach the end of the flash\n");
+	} else {
+		g_print("longest main-loop stall during the demo: %.1f ms (%u ticks of %u ms)\n",
+			meter->longest_us / 1000.0, meter->ticks, (guint)UB_STALL_TICK_MS);
+	}
+	g_free(meter);
+	g_application_quit(G_APPLICATION(gtk_window_get_application(GTK_WINDOW(window))));
 }
 
 static gboolean
@@ -97,6 +142,17 @@ ub_screenshot_timeout_cb(gpointer user_data)
 }
 
 static void
+ub_screenshot_tour_done_cb(UbWindow *window, gboolean reached, gpointer user_data)
+{
+	UbScreenshot *shot = user_data;
+
+	if (!reached)
+		g_printerr("unbrick: the demo did not reach the page %s\n", shot->page);
+	/* let the last change settle into a frame */
+	shot->timeout_id = g_timeout_add(600, ub_screenshot_timeout_cb, shot);
+}
+
+static void
 ub_screenshot_free(UbScreenshot *shot)
 {
 	if (shot->timeout_id != 0)
@@ -114,6 +170,7 @@ ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_l
 	GtkWindow *window = gtk_application_get_active_window(GTK_APPLICATION(application));
 	gboolean demo = FALSE;
 	gint64 bench_t0 = 0;
+	gboolean bench_stall = FALSE;
 	g_autofree char *shot_page = NULL;
 	g_autofree char *shot_file = NULL;
 	g_autofree const char **remaining = NULL;
@@ -121,6 +178,7 @@ ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_l
 
 	g_variant_dict_lookup(options, "demo", "b", &demo);
 	g_variant_dict_lookup(options, "bench-startup", "x", &bench_t0);
+	g_variant_dict_lookup(options, "bench-flash-stall", "b", &bench_stall);
 	g_variant_dict_lookup(options, "screenshot-page", "s", &shot_page);
 	g_variant_dict_lookup(options, "screenshot-file", "^ay", &shot_file);
 	g_variant_dict_lookup(options, G_OPTION_REMAINING, "^a&s", &remaining);
@@ -153,22 +211,32 @@ ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_l
 			g_signal_connect(window, "realize", G_CALLBACK(ub_bench_realize_cb), NULL);
 		}
 	}
+	if (bench_stall && demo_board != NULL) {
+		UbStallMeter *meter = g_new0(UbStallMeter, 1);
+
+		meter->tick_id = g_timeout_add(UB_STALL_TICK_MS, ub_stall_tick_cb, meter);
+		ub_tour_start(UB_WINDOW(window), "done", ub_stall_tour_done_cb, meter);
+	}
 	if (shot_page != NULL) {
 		UbScreenshot *shot = g_new0(UbScreenshot, 1);
 
 		shot->window = UB_WINDOW(window);
 		shot->page = g_steal_pointer(&shot_page);
 		shot->file = g_steal_pointer(&shot_file);
-		if (!ub_window_show_page(shot->window, shot->page)) {
-			g_application_command_line_printerr(command_line, "no page named %s\n",
-							    shot->page);
-			ub_screenshot_free(shot);
-			return 2;
-		}
-		/* long enough for the first frame and the stack's transition to settle */
-		shot->timeout_id = g_timeout_add(600, ub_screenshot_timeout_cb, shot);
 		g_object_set_data_full(G_OBJECT(window), "ub-screenshot", shot,
 				       (GDestroyNotify)ub_screenshot_free);
+		if (demo_board != NULL) {
+			/* on the simulator the pages can show real results: walk there */
+			ub_tour_start(shot->window, shot->page, ub_screenshot_tour_done_cb, shot);
+		} else if (ub_window_show_page(shot->window, shot->page)) {
+			/* long enough for the first frame and the stack's transition to settle */
+			shot->timeout_id = g_timeout_add(600, ub_screenshot_timeout_cb, shot);
+		} else {
+			g_application_command_line_printerr(command_line, "no page named %s\n",
+							    shot->page);
+			gtk_widget_destroy(GTK_WIDGET(window));
+			return 2;
+		}
 	}
 	gtk_window_present(window);
 	return 0;

@@ -11,10 +11,16 @@
 #include <unistd.h>
 
 #include "ub-firmware-row.h"
+#include "ub-probe-row.h"
+#if UB_HAVE_DEVICE
+#include "ub-transport-sim.h"
+#endif
 #include "ub-ui.h"
 #include "ub-window-private.h"
 
 #define UB_WAIT_TIMEOUT_MS 5000
+/* a whole backup + erase + write + verify on the simulator, paced like the real chip */
+#define UB_FLASH_TIMEOUT_MS 180000
 
 typedef struct {
 	GtkApplication *application;
@@ -35,9 +41,9 @@ wake_cb(gpointer user_data)
 /* iterates the main context until @condition holds or the deadline passes; a wake-up source
  * keeps g_main_context_iteration() from blocking past the deadline */
 static gboolean
-wait_for(Fixture *fixture, UbCondition condition, gconstpointer data)
+wait_for_ms(Fixture *fixture, UbCondition condition, gconstpointer data, guint timeout_ms)
 {
-	gint64 deadline = g_get_monotonic_time() + UB_WAIT_TIMEOUT_MS * 1000;
+	gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
 	guint wake_id = g_timeout_add(10, wake_cb, NULL);
 	gboolean ok;
 
@@ -45,6 +51,12 @@ wait_for(Fixture *fixture, UbCondition condition, gconstpointer data)
 		g_main_context_iteration(NULL, TRUE);
 	g_source_remove(wake_id);
 	return ok;
+}
+
+static gboolean
+wait_for(Fixture *fixture, UbCondition condition, gconstpointer data)
+{
+	return wait_for_ms(fixture, condition, data, UB_WAIT_TIMEOUT_MS);
 }
 
 static gboolean
@@ -455,6 +467,237 @@ test_done_copy_report(Fixture *fixture, gconstpointer data)
 	g_assert_nonnull(strstr(text, ub_firmware_info_get_sha256(info)));
 }
 
+#if UB_HAVE_DEVICE
+/* ---- the wizard on the simulator (--demo) ---- */
+
+static gboolean
+probe_listed(Fixture *fixture, gconstpointer data)
+{
+	GtkListBox *list = ub_page_probe_get_list(ub_window_get_page(fixture->window, "probe"));
+
+	return gtk_list_box_get_selected_row(list) != NULL;
+}
+
+static gboolean
+page_not_busy(Fixture *fixture, gconstpointer data)
+{
+	return !gtk_widget_get_visible(ub_window_get_cancel_button(fixture->window));
+}
+
+static gboolean
+error_shown(Fixture *fixture, gconstpointer data)
+{
+	UbErrorView *view = (UbErrorView *)data;
+
+	return page_not_busy(fixture, NULL) && ub_error_view_get_title(view) != NULL;
+}
+
+static void
+click_next(Fixture *fixture, const char *expected_page)
+{
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+	gtk_button_clicked(GTK_BUTTON(ub_window_get_next_button(fixture->window)));
+	g_assert_true(wait_for(fixture, page_is, expected_page));
+}
+
+/* Welcome → Probe → Wiring as a person does it: choose the board, take the listed probe,
+ * say which clone it is */
+static void
+drive_to_wiring(Fixture *fixture, const char *board_id)
+{
+	GtkWidget *probe_page;
+	GtkListBoxRow *row;
+	GtkComboBox *model;
+
+	g_assert_true(gtk_combo_box_set_active_id(
+	    ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome")),
+	    board_id));
+	click_next(fixture, "probe");
+	probe_page = ub_window_get_page(fixture->window, "probe");
+	g_assert_true(wait_for(fixture, probe_listed, NULL));
+	row = gtk_list_box_get_selected_row(ub_page_probe_get_list(probe_page));
+	g_assert_nonnull(ub_probe_info_get_sim_board(ub_probe_row_get_info(UB_PROBE_ROW(row))));
+	model = ub_page_probe_get_model_combo(probe_page);
+	/* a clone stick shares its USB ids with other models: the person picks by the labels */
+	if (gtk_widget_is_visible(GTK_WIDGET(model)))
+		g_assert_true(gtk_combo_box_set_active_id(model, "stlink-v2-clone-a"));
+	click_next(fixture, "wiring");
+}
+
+static void
+drive_wiring_check(Fixture *fixture)
+{
+	GtkWidget *page = ub_window_get_page(fixture->window, "wiring");
+	GtkWidget *checks[4];
+
+	ub_page_wiring_get_checks(page, checks);
+	for (guint i = 0; i < G_N_ELEMENTS(checks); i++)
+		gtk_button_clicked(GTK_BUTTON(checks[i]));
+	gtk_button_clicked(ub_page_wiring_get_check_button(page));
+	g_assert_true(wait_for(fixture, page_not_busy, NULL));
+}
+
+static void
+test_demo_probe_to_wiring(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page;
+
+	if (fixture->window == NULL)
+		return;
+	drive_to_wiring(fixture, "focbox");
+	page = ub_window_get_page(fixture->window, "wiring");
+	g_assert_nonnull(ub_pinout_view_get_plan(ub_page_wiring_get_pinout_view(page)));
+	/* not before the checklist and the wiring check */
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
+	drive_wiring_check(fixture);
+	g_assert_nonnull(strstr(gtk_label_get_text(ub_page_wiring_get_voltage_label(page)), "V"));
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+}
+
+static void
+drive_to_flash(Fixture *fixture)
+{
+	GtkWidget *connect;
+
+	drive_to_wiring(fixture, "focbox");
+	drive_wiring_check(fixture);
+	click_next(fixture, "connect");
+	connect = ub_window_get_page(fixture->window, "connect");
+	gtk_button_clicked(ub_page_connect_get_connect_button(connect));
+	g_assert_true(wait_for(fixture, page_not_busy, NULL));
+	for (guint rung = 0; rung < 5; rung++)
+		g_assert_true(ub_page_connect_get_rung_ok(connect, rung));
+	click_next(fixture, "firmware");
+	/* the demo offers its generated image for the board, preselected because it fits */
+	g_assert_true(wait_for(fixture, firmware_scanned, NULL));
+	click_next(fixture, "flash");
+}
+
+static gboolean
+flash_finished(Fixture *fixture, gconstpointer data)
+{
+	return page_not_busy(fixture, NULL) &&
+	       (gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)) ||
+		ub_error_view_get_title(ub_page_flash_get_error_view(
+		    ub_window_get_page(fixture->window, "flash"))) != NULL);
+}
+
+/* the happy path: healthy simulated FOCBOX, clone probe, generated firmware, to Done */
+static void
+test_demo_happy_path(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *flash;
+
+	if (fixture->window == NULL)
+		return;
+	drive_to_flash(fixture);
+	flash = ub_window_get_page(fixture->window, "flash");
+	gtk_button_clicked(ub_page_flash_get_start_button(flash));
+	g_assert_true(gtk_widget_get_visible(ub_window_get_cancel_button(fixture->window)));
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_back_button(fixture->window)));
+	g_assert_true(wait_for_ms(fixture, flash_finished, NULL, UB_FLASH_TIMEOUT_MS));
+	g_assert_null(ub_error_view_get_title(ub_page_flash_get_error_view(flash)));
+	g_assert_cmpfloat(gtk_progress_bar_get_fraction(ub_page_flash_get_progress_bar(flash)), ==,
+			  1.0);
+	click_next(fixture, "done");
+	g_assert_nonnull(ub_session_get_backup_path(fixture->session));
+	g_assert_true(g_file_test(ub_session_get_backup_path(fixture->session), G_FILE_TEST_EXISTS));
+	g_assert_cmpstr(gtk_label_get_text(ub_page_done_get_backup_value(
+			    ub_window_get_page(fixture->window, "done"))),
+			==, ub_session_get_backup_path(fixture->session));
+}
+
+/* the forum case: the firmware repurposed the SWD pins, a plain connect gets no answer and
+ * the wizard goes on to the reset-pin recovery instead of giving up */
+static void
+test_demo_bricked_needs_recovery(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *connect;
+	UbErrorView *view;
+
+	if (fixture->window == NULL)
+		return;
+	drive_to_wiring(fixture, "focbox");
+	drive_wiring_check(fixture);
+	click_next(fixture, "connect");
+	connect = ub_window_get_page(fixture->window, "connect");
+	view = ub_page_connect_get_error_view(connect);
+	gtk_button_clicked(ub_page_connect_get_connect_button(connect));
+	g_assert_true(wait_for(fixture, error_shown, view));
+	g_assert_cmpstr(ub_error_view_get_title(view), ==, "The chip does not answer");
+	g_assert_true(ub_page_connect_get_rung_ok(connect, 0));
+	g_assert_false(ub_page_connect_get_rung_ok(connect, 2));
+	g_assert_true(ub_session_get_needs_recovery(fixture->session));
+	click_next(fixture, "recovery");
+}
+
+static gboolean
+flash_writing(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *flash = ub_window_get_page(fixture->window, "flash");
+
+	return gtk_progress_bar_get_fraction(ub_page_flash_get_progress_bar(flash)) > 0.40;
+}
+
+/* Cancel is safe: the job stops at a safe point and the page says what the chip holds */
+static void
+test_demo_cancel_flash(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *flash;
+	UbErrorView *view;
+
+	if (fixture->window == NULL)
+		return;
+	drive_to_flash(fixture);
+	flash = ub_window_get_page(fixture->window, "flash");
+	view = ub_page_flash_get_error_view(flash);
+	gtk_button_clicked(ub_page_flash_get_start_button(flash));
+	g_assert_true(wait_for_ms(fixture, flash_writing, NULL, UB_FLASH_TIMEOUT_MS));
+	gtk_button_clicked(GTK_BUTTON(ub_window_get_cancel_button(fixture->window)));
+	g_assert_true(wait_for_ms(fixture, error_shown, view, UB_FLASH_TIMEOUT_MS));
+	g_assert_cmpstr(ub_error_view_get_title(view), ==, "Stopped");
+	g_assert_true(gtk_widget_get_visible(
+	    GTK_WIDGET(ub_page_flash_get_stage_state_label(flash))));
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
+	/* and the same button finishes the job */
+	g_assert_true(gtk_widget_get_sensitive(GTK_WIDGET(ub_page_flash_get_start_button(flash))));
+}
+
+/* the probe is pulled out mid-flash: the page says so, with the state of the chip */
+static void
+test_demo_unplug_during_flash(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *flash;
+	UbErrorView *view;
+	UbTransport *transport;
+
+	if (fixture->window == NULL)
+		return;
+	drive_to_flash(fixture);
+	flash = ub_window_get_page(fixture->window, "flash");
+	view = ub_page_flash_get_error_view(flash);
+	transport = ub_device_get_transport(ub_session_get_device(fixture->session));
+	g_assert_true(UB_IS_TRANSPORT_SIM(transport));
+	/* between jobs the transport is idle: arm the fault for the middle of the next one */
+	ub_transport_sim_set_fault(UB_TRANSPORT_SIM(transport), UB_TRANSPORT_SIM_FAULT_UNPLUG,
+				   2000);
+	gtk_button_clicked(ub_page_flash_get_start_button(flash));
+	g_assert_true(wait_for_ms(fixture, error_shown, view, UB_FLASH_TIMEOUT_MS));
+	g_assert_cmpstr(ub_error_view_get_title(view), ==, "The probe was unplugged");
+	g_assert_true(gtk_widget_get_visible(
+	    GTK_WIDGET(ub_page_flash_get_stage_state_label(flash))));
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
+}
+
+#else
+/* the simulator (and with it UbDevice) is not in this build */
+static void
+test_demo_needs_simulator(Fixture *fixture, gconstpointer data)
+{
+	g_test_skip("built without the simulator (core/sim/ub-sim-mcu.c, ub-sim-board.c)");
+}
+#endif
+
 /* every control a keyboard or screen-reader user reaches has a name */
 static void
 check_accessible_names(GtkWidget *widget, gpointer user_data)
@@ -518,6 +761,24 @@ main(int argc, char **argv)
 		   test_firmware_damaged_file, fixture_teardown);
 	g_test_add("/ui/done/copy-report", Fixture, NULL, fixture_setup, test_done_copy_report,
 		   fixture_teardown);
+#if UB_HAVE_DEVICE
+	g_test_add("/ui/demo/probe-to-wiring", Fixture, "focbox", fixture_setup,
+		   test_demo_probe_to_wiring, fixture_teardown);
+	g_test_add("/ui/demo/happy-path", Fixture, "focbox", fixture_setup, test_demo_happy_path,
+		   fixture_teardown);
+	g_test_add("/ui/demo/bricked-needs-recovery", Fixture, "focbox-bricked", fixture_setup,
+		   test_demo_bricked_needs_recovery, fixture_teardown);
+	g_test_add("/ui/demo/cancel-flash", Fixture, "focbox", fixture_setup, test_demo_cancel_flash,
+		   fixture_teardown);
+	g_test_add("/ui/demo/unplug-during-flash", Fixture, "focbox", fixture_setup,
+		   test_demo_unplug_during_flash, fixture_teardown);
+#else
+	g_test_add("/ui/demo/probe-to-wiring", Fixture, NULL, NULL, test_demo_needs_simulator, NULL);
+	g_test_add("/ui/demo/happy-path", Fixture, NULL, NULL, test_demo_needs_simulator, NULL);
+	g_test_add("/ui/demo/bricked-needs-recovery", Fixture, NULL, NULL, test_demo_needs_simulator, NULL);
+	g_test_add("/ui/demo/cancel-flash", Fixture, NULL, NULL, test_demo_needs_simulator, NULL);
+	g_test_add("/ui/demo/unplug-during-flash", Fixture, NULL, NULL, test_demo_needs_simulator, NULL);
+#endif
 	g_test_add("/ui/wizard/accessible-names", Fixture, NULL, fixture_setup,
 		   test_accessible_names, fixture_teardown);
 	return g_test_run();

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Renders every wizard page in the light and the dark Adwaita theme into docs/screenshots/
-# (PAGE-light.png, PAGE-dark.png), running the real app under Xvfb in demo mode.
+# (PAGE-light.png, PAGE-dark.png), running the real app under Xvfb in demo mode; the app walks
+# the simulated bench to each page through its widgets, so every page shows real results.
 # Usage: tools/screenshots.sh [BUILDDIR]   (default: build)
 set -eu
 cd "$(dirname "$0")/.."
@@ -27,8 +28,13 @@ for theme in light dark; do
 	dark) gtk_theme=Adwaita:dark ;;
 	esac
 	for page in $pages; do
+		# the bricked FOCBOX shows what Connect and Recovery are for; the healthy one the rest
+		bench=focbox
+		case $page in
+		connect | recovery) bench=focbox-bricked ;;
+		esac
 		GTK_THEME=$gtk_theme xvfb-run -a -s "-screen 0 1280x800x24" \
-			"$app" --demo --screenshot-page "$page" \
+			"$app" --demo "$bench" --screenshot-page "$page" \
 			--screenshot-file "$out/$page-$theme.png"
 		echo "$out/$page-$theme.png"
 	done

@@ -128,6 +128,11 @@ static const UbErrorTextEntry entries[] = {
     {ub_flash_error_quark, UB_FLASH_ERROR_NO_BACKUP, N_("The backup could not be saved"),
      N_("The backup folder is missing, full or not writable."),
      N_("Choose another backup folder and try again. Nothing was written to the board.")},
+    {ub_flash_error_quark, UB_FLASH_ERROR_WOULD_WIPE_CONFIG,
+     N_("This firmware would overwrite the board's settings"),
+     N_("The file has data where the board keeps its motor and app settings."),
+     N_("Tick \"Also erase the board's settings\" to write it anyway; set the motor up again "
+	"afterwards.")},
     {ub_flash_error_quark, UB_FLASH_ERROR_FAILED, N_("Flashing failed"),
      N_("An error that does not fit any known cause."),
      N_("Flash again. Do not unplug the board until it succeeds.")},
@@ -269,4 +274,81 @@ ub_hint_wiring_note(UbWiringPlan *plan, UbWiringNote note)
 	default:
 		return NULL;
 	}
+}
+
+const char *
+ub_hint_status(UbStatus status)
+{
+	switch (status) {
+	case UB_STATUS_CONNECT:
+		return _("Connecting to the chip");
+	case UB_STATUS_IDENTIFY:
+		return _("Identifying the chip");
+	case UB_STATUS_READ:
+		return _("Reading the flash");
+	case UB_STATUS_BACKUP:
+		return _("Saving a backup of the chip");
+	case UB_STATUS_ERASE:
+		return _("Erasing");
+	case UB_STATUS_WRITE:
+		return _("Writing the firmware");
+	case UB_STATUS_VERIFY:
+		return _("Checking what was written");
+	case UB_STATUS_RESET:
+		return _("Starting the new firmware");
+	case UB_STATUS_DIAGNOSE:
+		return _("Looking for the cause");
+	case UB_STATUS_IDLE:
+	case UB_STATUS_UNKNOWN:
+	case UB_STATUS_LAST:
+	default:
+		return _("Preparing");
+	}
+}
+
+const char *
+ub_hint_flash_stage(UbFlashJobStage stage)
+{
+	switch (stage) {
+	case UB_FLASH_JOB_STAGE_NOT_STARTED:
+	case UB_FLASH_JOB_STAGE_CONNECTED:
+	case UB_FLASH_JOB_STAGE_BACKED_UP:
+		return _("Nothing on the chip was changed.");
+	case UB_FLASH_JOB_STAGE_CHANGING:
+		return _("The chip is only partly written and will not start like this. Press "
+			 "\"Write firmware\" again: it picks up safely from here.");
+	case UB_FLASH_JOB_STAGE_WRITTEN:
+		return _("The firmware is written but was not checked. Press \"Write firmware\" "
+			 "again to finish.");
+	case UB_FLASH_JOB_STAGE_DONE:
+		return _("The firmware is written and checked.");
+	default:
+		return NULL;
+	}
+}
+
+char *
+ub_hint_time_left(gint64 seconds)
+{
+	if (seconds < 0)
+		return NULL;
+	if (seconds >= 90) {
+		guint minutes = (guint)((seconds + 30) / 60);
+
+		return g_strdup_printf(ngettext("About %u minute left", "About %u minutes left",
+						minutes),
+				       minutes);
+	}
+	return g_strdup_printf(ngettext("About %u second left", "About %u seconds left",
+					(gulong)seconds),
+			       (guint)seconds);
+}
+
+char *
+ub_hint_rate(guint64 bytes_per_second)
+{
+	g_autofree char *size = g_format_size(bytes_per_second);
+
+	/* TRANSLATORS: a transfer rate, e.g. "48.0 kB/s" */
+	return g_strdup_printf(_("%s/s"), size);
 }

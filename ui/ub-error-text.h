@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "ub-flash-job.h"
+#include "ub-progress.h"
 #include "ub-wiring-plan.h"
 
 G_BEGIN_DECLS
@@ -26,5 +28,14 @@ void ub_error_text_lookup(const GError *error, UbErrorText *text);
 /* one translated sentence per wiring-plan note (UB_WIRING_NOTE_*), with the board's pin
  * numbers filled in; NULL for a note that needs no words */
 char *ub_hint_wiring_note(UbWiringPlan *plan, UbWiringNote note);
+
+/* what a job is doing now, as a short translated phrase ("Saving a backup") */
+const char *ub_hint_status(UbStatus status);
+/* after a stopped or failed flash: what the chip holds now and what to do */
+const char *ub_hint_flash_stage(UbFlashJobStage stage);
+/* "About 2 minutes left", "About 40 seconds left"; NULL when not known */
+char *ub_hint_time_left(gint64 seconds);
+/* "48.0 kB/s" */
+char *ub_hint_rate(guint64 bytes_per_second);
 
 G_END_DECLS

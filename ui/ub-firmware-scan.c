@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-firmware-demo.h"
 #include "ub-firmware-info.h"
 #include "ub-firmware-scan.h"
 
 #define UB_FIRMWARE_SCAN_DEPTH 2
+#define UB_FIRMWARE_SCAN_IMAGE_KEY "ub-firmware-scan-image"
 
 typedef struct {
 	char *path;
@@ -116,4 +118,85 @@ ub_firmware_scan_finish(GAsyncResult *result, GError **error)
 {
 	g_return_val_if_fail(g_task_is_valid(result, NULL), NULL);
 	return g_task_propagate_pointer(G_TASK(result), error);
+}
+
+static void
+ub_firmware_load_image_thread(GTask *task, gpointer source_object, gpointer task_data,
+			      GCancellable *cancellable)
+{
+	GError *error = NULL;
+	UbImage *image = ub_image_new_from_file(task_data, UB_IMAGE_DEFAULT_BASE, &error);
+
+	if (image == NULL) {
+		g_task_return_error(task, error);
+		return;
+	}
+	g_task_return_pointer(task, image, g_object_unref);
+}
+
+void
+ub_firmware_load_image_async(const char *path, GCancellable *cancellable,
+			     GAsyncReadyCallback callback, gpointer user_data)
+{
+	g_autoptr(GTask) task = NULL;
+
+	g_return_if_fail(path != NULL);
+	task = g_task_new(NULL, cancellable, callback, user_data);
+	g_task_set_source_tag(task, ub_firmware_load_image_async);
+	g_task_set_task_data(task, g_strdup(path), g_free);
+	g_task_run_in_thread(task, ub_firmware_load_image_thread);
+}
+
+UbImage *
+ub_firmware_load_image_finish(GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(result, NULL), NULL);
+	return g_task_propagate_pointer(G_TASK(result), error);
+}
+
+static void
+ub_firmware_scan_demo_thread(GTask *task, gpointer source_object, gpointer task_data,
+			     GCancellable *cancellable)
+{
+	const char *hw_name = task_data;
+	const char *known[] = {hw_name, NULL};
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func(g_object_unref);
+	UbFirmwareInfo *info;
+	GError *error = NULL;
+
+	image = ub_firmware_demo_image_new(hw_name, UB_FIRMWARE_LAYOUT_512K, &error);
+	if (image == NULL) {
+		g_task_return_error(task, error);
+		return;
+	}
+	info = ub_firmware_info_new_from_image(image, known, &error);
+	if (info == NULL) {
+		g_task_return_error(task, error);
+		return;
+	}
+	g_object_set_data_full(G_OBJECT(info), UB_FIRMWARE_SCAN_IMAGE_KEY,
+			       g_steal_pointer(&image), g_object_unref);
+	g_ptr_array_add(infos, info);
+	g_task_return_pointer(task, g_steal_pointer(&infos), (GDestroyNotify)g_ptr_array_unref);
+}
+
+void
+ub_firmware_scan_demo_async(const char *hw_name, GCancellable *cancellable,
+			    GAsyncReadyCallback callback, gpointer user_data)
+{
+	g_autoptr(GTask) task = NULL;
+
+	g_return_if_fail(hw_name != NULL);
+	task = g_task_new(NULL, cancellable, callback, user_data);
+	g_task_set_source_tag(task, ub_firmware_scan_async);
+	g_task_set_task_data(task, g_strdup(hw_name), g_free);
+	g_task_run_in_thread(task, ub_firmware_scan_demo_thread);
+}
+
+UbImage *
+ub_firmware_scan_get_image(UbFirmwareInfo *info)
+{
+	g_return_val_if_fail(UB_IS_FIRMWARE_INFO(info), NULL);
+	return g_object_get_data(G_OBJECT(info), UB_FIRMWARE_SCAN_IMAGE_KEY);
 }

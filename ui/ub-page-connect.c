@@ -6,16 +6,36 @@
 #include "ub-page.h"
 #include "ub-window-private.h"
 
+/* the rungs of the connection check, in the order a connect reaches them */
+typedef enum {
+	UB_RUNG_PROBE,
+	UB_RUNG_POWER,
+	UB_RUNG_DEBUG,
+	UB_RUNG_CHIP,
+	UB_RUNG_UNLOCKED,
+	UB_RUNG_LAST,
+} UbRung;
+
+typedef enum {
+	UB_RUNG_STATE_PENDING,
+	UB_RUNG_STATE_OK,
+	UB_RUNG_STATE_FAILED,
+} UbRungState;
+
 struct _UbPageConnect {
 	GtkBox parent_instance;
-	GtkListBox *ladder_list;
+	GtkImage *rung_icons[UB_RUNG_LAST];
 	GtkButton *connect_button;
 	GtkSpinner *spinner;
-	GtkLabel *status_label;
+	GtkWidget *status_label;
+	GtkWidget *connected_label;
+	GtkLabel *chip_label;
+	GtkWidget *recovery_label;
 	UbErrorView *error_view;
 	UbSession *session;
 	GCancellable *cancellable;
 	gboolean connected;
+	UbRungState rung_states[UB_RUNG_LAST];
 };
 
 enum { PROP_0, PROP_COMPLETE, PROP_BUSY };
@@ -26,8 +46,162 @@ G_DEFINE_TYPE_WITH_CODE(UbPageConnect, ub_page_connect, GTK_TYPE_BOX,
 			G_IMPLEMENT_INTERFACE(UB_TYPE_PAGE, ub_page_connect_page_init))
 
 static void
+ub_page_connect_set_rung(UbPageConnect *self, UbRung rung, UbRungState state)
+{
+	const char *icons[] = {"radio-symbolic", "object-select-symbolic", "dialog-error-symbolic"};
+	GtkStyleContext *context = gtk_widget_get_style_context(GTK_WIDGET(self->rung_icons[rung]));
+
+	self->rung_states[rung] = state;
+	gtk_image_set_from_icon_name(self->rung_icons[rung], icons[state], GTK_ICON_SIZE_BUTTON);
+	gtk_style_context_remove_class(context, "dim-label");
+	gtk_style_context_remove_class(context, "ub-ok");
+	gtk_style_context_remove_class(context, "ub-danger");
+	gtk_style_context_add_class(context, state == UB_RUNG_STATE_OK	   ? "ub-ok"
+					     : state == UB_RUNG_STATE_FAILED ? "ub-danger"
+									     : "dim-label");
+}
+
+static void
+ub_page_connect_reset(UbPageConnect *self)
+{
+	for (guint i = 0; i < UB_RUNG_LAST; i++)
+		ub_page_connect_set_rung(self, i, UB_RUNG_STATE_PENDING);
+	self->connected = FALSE;
+	gtk_widget_hide(self->connected_label);
+	gtk_widget_hide(GTK_WIDGET(self->chip_label));
+	gtk_widget_hide(self->recovery_label);
+	ub_error_view_clear(self->error_view);
+	if (self->session != NULL)
+		ub_session_set_needs_recovery(self->session, FALSE);
+}
+
+static void
+ub_page_connect_set_busy(UbPageConnect *self, gboolean busy)
+{
+	if (busy)
+		self->cancellable = g_cancellable_new();
+	else
+		g_clear_object(&self->cancellable);
+	if (busy)
+		gtk_spinner_start(self->spinner);
+	else
+		gtk_spinner_stop(self->spinner);
+	gtk_widget_set_visible(self->status_label, busy);
+	gtk_widget_set_sensitive(GTK_WIDGET(self->connect_button), !busy);
+	g_object_notify(G_OBJECT(self), "busy");
+}
+
+#if UB_HAVE_DEVICE
+/* which rung an error stopped at: every rung below it was passed */
+static UbRung
+ub_page_connect_rung_for_error(const GError *error)
+{
+	if (error->domain == UB_PROBE_ERROR)
+		return UB_RUNG_PROBE;
+	if (g_error_matches(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NO_POWER))
+		return UB_RUNG_POWER;
+	if (g_error_matches(error, UB_TARGET_ERROR, UB_TARGET_ERROR_UNKNOWN_CHIP))
+		return UB_RUNG_CHIP;
+	if (g_error_matches(error, UB_TARGET_ERROR, UB_TARGET_ERROR_READ_PROTECTED) ||
+	    g_error_matches(error, UB_TARGET_ERROR, UB_TARGET_ERROR_LOCKED_FOREVER))
+		return UB_RUNG_UNLOCKED;
+	return UB_RUNG_DEBUG;
+}
+
+/* the chip's firmware may be what is in the way: reset recovery can get past it */
+static gboolean
+ub_page_connect_error_needs_recovery(const GError *error)
+{
+	return g_error_matches(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NO_ACK) ||
+	       g_error_matches(error, UB_TARGET_ERROR, UB_TARGET_ERROR_WAIT) ||
+	       g_error_matches(error, UB_TARGET_ERROR, UB_TARGET_ERROR_FAULT) ||
+	       g_error_matches(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NOT_HALTED);
+}
+
+static void
+ub_page_connect_show_info(UbPageConnect *self, UbTargetInfo *info)
+{
+	g_autofree char *size = g_format_size(ub_target_info_get_flash_size(info));
+	g_autofree char *text = NULL;
+
+	/* names and numbers only: the words around them are in the template */
+	text = g_strdup_printf("%s · %s · %s · UID %s",
+			       ub_target_info_get_chip_name(info) != NULL
+				   ? ub_target_info_get_chip_name(info)
+				   : "?",
+			       ub_target_info_get_revision(info) != NULL
+				   ? ub_target_info_get_revision(info)
+				   : "?",
+			       size,
+			       ub_target_info_get_uid(info) != NULL ? ub_target_info_get_uid(info)
+								    : "?");
+	gtk_label_set_text(self->chip_label, text);
+	gtk_widget_show(GTK_WIDGET(self->chip_label));
+}
+
+static void
+ub_page_connect_read_info_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(UbPageConnect) self = UB_PAGE_CONNECT(user_data);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbTargetInfo) info = NULL;
+
+	info = ub_device_read_info_finish(UB_DEVICE(source), result, &error);
+	ub_page_connect_set_busy(self, FALSE);
+	if (info == NULL) {
+		UbRung failed = ub_page_connect_rung_for_error(error);
+
+		ub_session_log(self->session, "connect: %s", error->message);
+		for (guint i = 0; i < failed; i++)
+			ub_page_connect_set_rung(self, i, UB_RUNG_STATE_OK);
+		ub_page_connect_set_rung(self, failed, UB_RUNG_STATE_FAILED);
+		ub_error_view_set_error(self->error_view, error, ub_session_get_log(self->session));
+		if (ub_page_connect_error_needs_recovery(error)) {
+			ub_session_set_needs_recovery(self->session, TRUE);
+			gtk_widget_show(self->recovery_label);
+		}
+		g_object_notify(G_OBJECT(self), "complete");
+		return;
+	}
+	ub_session_set_target_info(self->session, info);
+	for (guint i = 0; i < UB_RUNG_LAST; i++)
+		ub_page_connect_set_rung(self, i, UB_RUNG_STATE_OK);
+	ub_page_connect_show_info(self, info);
+	if (ub_target_info_get_rdp_level(info) != 0) {
+		g_autoptr(GError) locked =
+		    g_error_new(UB_TARGET_ERROR,
+				ub_target_info_get_rdp_level(info) == 2
+				    ? UB_TARGET_ERROR_LOCKED_FOREVER
+				    : UB_TARGET_ERROR_READ_PROTECTED,
+				"RDP level %u", ub_target_info_get_rdp_level(info));
+
+		ub_page_connect_set_rung(self, UB_RUNG_UNLOCKED, UB_RUNG_STATE_FAILED);
+		ub_error_view_set_error(self->error_view, locked,
+					ub_session_get_log(self->session));
+	}
+	/* read protection level 1 is removed by the flash step's erase; level 2 never */
+	self->connected = ub_target_info_get_rdp_level(info) < 2;
+	gtk_widget_set_visible(self->connected_label, ub_target_info_get_rdp_level(info) == 0);
+	g_object_notify(G_OBJECT(self), "complete");
+}
+
+#endif
+
+static void
 ub_page_connect_clicked_cb(UbPageConnect *self)
 {
+	UbDevice *device = ub_session_get_device(self->session);
+
+	if (device == NULL || self->cancellable != NULL)
+		return;
+	ub_page_connect_reset(self);
+	ub_page_connect_set_busy(self, TRUE);
+	ub_session_log(self->session, "connect: plain connect");
+#if UB_HAVE_DEVICE
+	ub_device_read_info_async(device, self->cancellable, ub_page_connect_read_info_cb,
+				  g_object_ref(self));
+#endif
+	g_object_notify(G_OBJECT(self), "complete");
 }
 
 static void
@@ -36,13 +210,25 @@ ub_page_connect_enter(UbPage *page, UbSession *session)
 	UbPageConnect *self = UB_PAGE_CONNECT(page);
 
 	g_set_object(&self->session, session);
+	gtk_widget_set_sensitive(GTK_WIDGET(self->connect_button),
+				 self->cancellable == NULL && ub_session_get_device(session) != NULL);
 	g_object_notify(G_OBJECT(self), "complete");
+}
+
+static void
+ub_page_connect_cancel(UbPage *page)
+{
+	UbPageConnect *self = UB_PAGE_CONNECT(page);
+
+	if (self->cancellable != NULL)
+		g_cancellable_cancel(self->cancellable);
 }
 
 static void
 ub_page_connect_page_init(UbPageInterface *iface)
 {
 	iface->enter = ub_page_connect_enter;
+	iface->cancel = ub_page_connect_cancel;
 }
 
 static void
@@ -52,7 +238,11 @@ ub_page_connect_get_property(GObject *object, guint prop_id, GValue *value, GPar
 
 	switch (prop_id) {
 	case PROP_COMPLETE:
-		g_value_set_boolean(value, self->connected);
+		/* on to the firmware when connected, on to recovery when that is the way */
+		g_value_set_boolean(value, self->cancellable == NULL &&
+					       (self->connected ||
+						(self->session != NULL &&
+						 ub_session_get_needs_recovery(self->session))));
 		break;
 	case PROP_BUSY:
 		g_value_set_boolean(value, self->cancellable != NULL);
@@ -68,6 +258,9 @@ ub_page_connect_dispose(GObject *object)
 {
 	UbPageConnect *self = UB_PAGE_CONNECT(object);
 
+	if (self->cancellable != NULL)
+		g_cancellable_cancel(self->cancellable);
+	g_clear_object(&self->cancellable);
 	g_clear_object(&self->session);
 	G_OBJECT_CLASS(ub_page_connect_parent_class)->dispose(object);
 }
@@ -84,12 +277,29 @@ ub_page_connect_class_init(UbPageConnectClass *klass)
 	g_object_class_override_property(object_class, PROP_BUSY, "busy");
 
 	g_type_ensure(UB_TYPE_ERROR_VIEW);
-	gtk_widget_class_set_template_from_resource(widget_class,
-						    "/io/github/unbrick/Unbrick/ub-page-connect.ui");
-	gtk_widget_class_bind_template_child(widget_class, UbPageConnect, ladder_list);
+	gtk_widget_class_set_template_from_resource(
+	    widget_class, "/io/github/unbrick/Unbrick/ub-page-connect.ui");
+	gtk_widget_class_bind_template_child_full(widget_class, "rung_probe_icon", FALSE,
+						  G_STRUCT_OFFSET(UbPageConnect, rung_icons) +
+						      UB_RUNG_PROBE * sizeof(gpointer));
+	gtk_widget_class_bind_template_child_full(widget_class, "rung_power_icon", FALSE,
+						  G_STRUCT_OFFSET(UbPageConnect, rung_icons) +
+						      UB_RUNG_POWER * sizeof(gpointer));
+	gtk_widget_class_bind_template_child_full(widget_class, "rung_debug_icon", FALSE,
+						  G_STRUCT_OFFSET(UbPageConnect, rung_icons) +
+						      UB_RUNG_DEBUG * sizeof(gpointer));
+	gtk_widget_class_bind_template_child_full(widget_class, "rung_chip_icon", FALSE,
+						  G_STRUCT_OFFSET(UbPageConnect, rung_icons) +
+						      UB_RUNG_CHIP * sizeof(gpointer));
+	gtk_widget_class_bind_template_child_full(widget_class, "rung_unlocked_icon", FALSE,
+						  G_STRUCT_OFFSET(UbPageConnect, rung_icons) +
+						      UB_RUNG_UNLOCKED * sizeof(gpointer));
 	gtk_widget_class_bind_template_child(widget_class, UbPageConnect, connect_button);
 	gtk_widget_class_bind_template_child(widget_class, UbPageConnect, spinner);
 	gtk_widget_class_bind_template_child(widget_class, UbPageConnect, status_label);
+	gtk_widget_class_bind_template_child(widget_class, UbPageConnect, connected_label);
+	gtk_widget_class_bind_template_child(widget_class, UbPageConnect, chip_label);
+	gtk_widget_class_bind_template_child(widget_class, UbPageConnect, recovery_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageConnect, error_view);
 	gtk_widget_class_bind_template_callback(widget_class, ub_page_connect_clicked_cb);
 }
@@ -107,9 +317,17 @@ ub_page_connect_get_connect_button(GtkWidget *page)
 	return UB_PAGE_CONNECT(page)->connect_button;
 }
 
-GtkLabel *
-ub_page_connect_get_status_label(GtkWidget *page)
+UbErrorView *
+ub_page_connect_get_error_view(GtkWidget *page)
 {
 	g_return_val_if_fail(UB_IS_PAGE_CONNECT(page), NULL);
-	return UB_PAGE_CONNECT(page)->status_label;
+	return UB_PAGE_CONNECT(page)->error_view;
+}
+
+gboolean
+ub_page_connect_get_rung_ok(GtkWidget *page, guint rung)
+{
+	g_return_val_if_fail(UB_IS_PAGE_CONNECT(page), FALSE);
+	g_return_val_if_fail(rung < UB_RUNG_LAST, FALSE);
+	return UB_PAGE_CONNECT(page)->rung_states[rung] == UB_RUNG_STATE_OK;
 }

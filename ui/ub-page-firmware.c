@@ -66,10 +66,13 @@ ub_page_firmware_update_session(UbPageFirmware *self)
 
 	if (self->session == NULL)
 		return;
-	if (row != NULL && ub_page_firmware_is_complete(self))
-		ub_session_set_firmware(self->session, ub_firmware_row_get_info(row),
+	if (row != NULL && ub_page_firmware_is_complete(self)) {
+		UbFirmwareInfo *info = ub_firmware_row_get_info(row);
+
+		ub_session_set_firmware(self->session, info,
 					ub_firmware_row_get_fit(row) == UB_FIRMWARE_FIT_NO);
-	else
+		ub_session_set_firmware_image(self->session, ub_firmware_scan_get_image(info));
+	} else
 		ub_session_set_firmware(self->session, NULL, FALSE);
 	g_object_notify(G_OBJECT(self), "complete");
 }
@@ -220,6 +223,18 @@ ub_page_firmware_enter(UbPage *page, UbSession *session)
 	if (self->infos != NULL &&
 	    g_strcmp0(self->rows_board_id, ub_session_get_board_id(session)) != 0)
 		ub_page_firmware_rebuild_rows(self);
+	/* --demo needs nothing from outside: offer the generated image for the board */
+	if (ub_session_is_demo(session) && self->infos == NULL && self->cancellable == NULL) {
+		UbBoard *board = ub_session_get_board(session);
+		const char *const *hw_names = board != NULL ? ub_board_get_hw_names(board) : NULL;
+
+		if (hw_names != NULL && hw_names[0] != NULL) {
+			self->cancellable = g_cancellable_new();
+			gtk_widget_show(self->searching_box);
+			ub_firmware_scan_demo_async(hw_names[0], self->cancellable,
+						    ub_page_firmware_scan_cb, g_object_ref(self));
+		}
+	}
 	if (settings != NULL && self->infos == NULL && self->cancellable == NULL) {
 		g_autofree char *folder = g_settings_get_string(settings, "firmware-folder");
 

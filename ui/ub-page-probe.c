@@ -4,19 +4,29 @@
 #include "ub-error-view.h"
 #include "ub-page-probe.h"
 #include "ub-page.h"
+#include "ub-probe-monitor.h"
+#include "ub-probe-row.h"
 #include "ub-window-private.h"
 
 #define UB_UDEV_RULES_RESOURCE "/io/github/unbrick/Unbrick/70-unbrick-stlink.rules"
+/* without libusb hot-plug (containers, some BSDs) the list is refreshed this often */
+#define UB_PROBE_POLL_SECONDS 2
 
 struct _UbPageProbe {
 	GtkBox parent_instance;
 	GtkListBox *probe_list;
-	GtkLabel *status_label;
-	GtkWidget *no_driver_label;
+	GtkWidget *model_box;
+	GtkComboBoxText *model_combo;
 	GtkWidget *permission_box;
+	GtkWidget *no_driver_label;
 	GtkTextView *udev_view;
 	UbErrorView *error_view;
 	UbSession *session;
+	UbProbeMonitor *monitor;
+	GCancellable *cancellable;
+	gboolean hotplug;
+	guint poll_id;
+	gboolean enumerating;
 };
 
 enum { PROP_0, PROP_COMPLETE, PROP_BUSY };
@@ -34,11 +44,13 @@ ub_page_probe_build_udev_commands(void)
 	g_autoptr(GString) commands = g_string_new(NULL);
 
 	rules = g_resources_lookup_data(UB_UDEV_RULES_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
-	g_string_append(commands, "sudo tee /etc/udev/rules.d/70-unbrick-stlink.rules >/dev/null <<'EOF'\n");
+	g_string_append(commands,
+			"sudo tee /etc/udev/rules.d/70-unbrick-stlink.rules >/dev/null <<'EOF'\n");
 	if (rules != NULL)
 		g_string_append_len(commands, g_bytes_get_data(rules, NULL),
 				    (gssize)g_bytes_get_size(rules));
-	g_string_append(commands, "EOF\nsudo udevadm control --reload-rules && sudo udevadm trigger\n");
+	g_string_append(commands,
+			"EOF\nsudo udevadm control --reload-rules && sudo udevadm trigger\n");
 	return g_string_free(g_steal_pointer(&commands), FALSE);
 }
 
@@ -51,11 +63,201 @@ ub_page_probe_copy_udev_cb(UbPageProbe *self)
 	gtk_clipboard_set_text(clipboard, commands, -1);
 }
 
-static void
-ub_page_probe_row_selected_cb(UbPageProbe *self, GtkListBoxRow *row)
+static UbProbeRow *
+ub_page_probe_get_selected(UbPageProbe *self)
 {
+	GtkListBoxRow *row = gtk_list_box_get_selected_row(self->probe_list);
+
+	return row != NULL ? UB_PROBE_ROW(row) : NULL;
+}
+
+static gboolean
+ub_page_probe_is_complete(UbPageProbe *self)
+{
+	UbProbeRow *row = ub_page_probe_get_selected(self);
+
+	if (row == NULL || ub_probe_row_get_denied(row) || ub_probe_row_get_unsupported(row))
+		return FALSE;
+	/* when the USB ids fit several models, the person has to say which one it is */
+	if (gtk_widget_get_visible(self->model_box))
+		return gtk_combo_box_get_active_id(GTK_COMBO_BOX(self->model_combo)) != NULL;
+	return TRUE;
+}
+
+static void
+ub_page_probe_model_changed_cb(UbPageProbe *self)
+{
+	const char *id = gtk_combo_box_get_active_id(GTK_COMBO_BOX(self->model_combo));
+	UbProbeDb *db = ub_session_get_probe_db(self->session);
+
+	if (id != NULL && db != NULL)
+		ub_session_set_probe_model(self->session, ub_probe_db_lookup(db, id));
 	g_object_notify(G_OBJECT(self), "complete");
 }
+
+/* the database entries that match the probe's USB ids; a clone stick matches several */
+static void
+ub_page_probe_fill_models(UbPageProbe *self, UbProbeInfo *info)
+{
+	UbProbeDb *db = ub_session_get_probe_db(self->session);
+	g_autoptr(GPtrArray) models = NULL;
+	UbProbeModel *current = ub_session_get_probe_model(self->session);
+
+	gtk_combo_box_text_remove_all(self->model_combo);
+	if (db != NULL)
+		models = ub_probe_db_lookup_by_usb(db, ub_probe_info_get_vendor_id(info),
+						   ub_probe_info_get_product_id(info));
+	if (models == NULL || models->len == 0) {
+		/* not in the database: the general wire list will do */
+		gtk_widget_hide(self->model_box);
+		ub_session_set_probe_model(self->session, NULL);
+		return;
+	}
+	if (models->len == 1) {
+		gtk_widget_hide(self->model_box);
+		ub_session_set_probe_model(self->session, g_ptr_array_index(models, 0));
+		return;
+	}
+	for (guint i = 0; i < models->len; i++) {
+		UbProbeModel *model = g_ptr_array_index(models, i);
+
+		gtk_combo_box_text_append(self->model_combo, ub_probe_model_get_id(model),
+					  ub_probe_model_get_name(model));
+	}
+	/* keep an earlier answer when it still applies */
+	if (current != NULL)
+		gtk_combo_box_set_active_id(GTK_COMBO_BOX(self->model_combo),
+					    ub_probe_model_get_id(current));
+	gtk_widget_show(self->model_box);
+}
+
+static void
+ub_page_probe_row_selected_cb(UbPageProbe *self, GtkListBoxRow *list_row)
+{
+	UbProbeRow *row = list_row != NULL ? UB_PROBE_ROW(list_row) : NULL;
+	UbProbeInfo *info = row != NULL ? ub_probe_row_get_info(row) : NULL;
+
+	gtk_widget_set_visible(self->permission_box, row != NULL && ub_probe_row_get_denied(row));
+	if (row != NULL && ub_probe_info_get_problem(info) != NULL)
+		ub_error_view_set_error(self->error_view, ub_probe_info_get_problem(info),
+					ub_session_get_log(self->session));
+	else if (row != NULL && ub_probe_row_get_unsupported(row)) {
+		g_autoptr(GError) error =
+		    g_error_new(UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED, "%s is not supported",
+				ub_probe_kind_to_string(ub_probe_info_get_kind(info)));
+
+		ub_error_view_set_error(self->error_view, error, ub_session_get_log(self->session));
+	} else
+		ub_error_view_clear(self->error_view);
+	if (self->session != NULL) {
+		ub_session_set_probe_info(self->session, info);
+		if (info != NULL)
+			ub_page_probe_fill_models(self, info);
+		else
+			gtk_widget_hide(self->model_box);
+	}
+	g_object_notify(G_OBJECT(self), "complete");
+}
+
+#if UB_HAVE_DEVICE
+/* one row per probe the monitor knows; the selection follows the same probe */
+static void
+ub_page_probe_rebuild(UbPageProbe *self)
+{
+	GPtrArray *probes = ub_probe_monitor_get_probes(self->monitor);
+	UbProbeInfo *selected = ub_session_get_probe_info(self->session);
+	g_autoptr(UbProbeInfo) keep = selected != NULL ? g_object_ref(selected) : NULL;
+	g_autoptr(GList) children = gtk_container_get_children(GTK_CONTAINER(self->probe_list));
+	GtkListBoxRow *to_select = NULL;
+
+	for (GList *l = children; l != NULL; l = l->next)
+		gtk_widget_destroy(GTK_WIDGET(l->data));
+	for (guint i = 0; i < probes->len; i++) {
+		UbProbeInfo *info = g_ptr_array_index(probes, i);
+		GtkWidget *row = ub_probe_row_new(info);
+
+		gtk_widget_show(row);
+		gtk_container_add(GTK_CONTAINER(self->probe_list), row);
+		if (keep != NULL && ub_probe_info_matches(info, keep))
+			to_select = GTK_LIST_BOX_ROW(row);
+	}
+	/* one probe is the usual case: take it, the person can still see what it is */
+	if (to_select == NULL && probes->len == 1)
+		to_select = gtk_list_box_get_row_at_index(self->probe_list, 0);
+	if (to_select != NULL)
+		gtk_list_box_select_row(self->probe_list, to_select);
+	else
+		ub_page_probe_row_selected_cb(self, NULL);
+}
+
+static void
+ub_page_probe_changed_cb(UbProbeMonitor *monitor, UbProbeInfo *info, gpointer user_data)
+{
+	UbPageProbe *self = UB_PAGE_PROBE(user_data);
+
+	ub_session_log(self->session, "probe list changed: %s at %s",
+		       ub_probe_kind_to_string(ub_probe_info_get_kind(info)),
+		       ub_probe_info_get_path(info));
+	ub_page_probe_rebuild(self);
+}
+
+static void
+ub_page_probe_enumerate_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(UbPageProbe) self = UB_PAGE_PROBE(user_data);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) probes = NULL;
+
+	probes = ub_probe_monitor_enumerate_finish(UB_PROBE_MONITOR(source), result, &error);
+	self->enumerating = FALSE;
+	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		return;
+	if (probes == NULL) {
+		ub_session_log(self->session, "probe enumeration: %s", error->message);
+		ub_error_view_set_error(self->error_view, error, ub_session_get_log(self->session));
+		return;
+	}
+	/* versions learnt on a re-scan replace the info objects without a signal */
+	ub_page_probe_rebuild(self);
+}
+
+static void
+ub_page_probe_enumerate(UbPageProbe *self)
+{
+	if (self->enumerating)
+		return;
+	self->enumerating = TRUE;
+	ub_probe_monitor_enumerate_async(self->monitor, self->cancellable,
+					 ub_page_probe_enumerate_cb, g_object_ref(self));
+}
+
+static gboolean
+ub_page_probe_poll_cb(gpointer user_data)
+{
+	ub_page_probe_enumerate(UB_PAGE_PROBE(user_data));
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+ub_page_probe_start_monitor(UbPageProbe *self)
+{
+	g_autoptr(GError) error = NULL;
+	const char *demo = ub_session_get_demo_board(self->session);
+
+	self->monitor = ub_probe_monitor_new();
+	ub_probe_monitor_set_sim_board(self->monitor, demo);
+	ub_probe_monitor_set_usb_enabled(self->monitor, demo == NULL);
+	g_signal_connect_object(self->monitor, "probe-added", G_CALLBACK(ub_page_probe_changed_cb),
+				self, 0);
+	g_signal_connect_object(self->monitor, "probe-removed",
+				G_CALLBACK(ub_page_probe_changed_cb), self, 0);
+	self->hotplug = ub_probe_monitor_start(self->monitor, &error);
+	if (!self->hotplug)
+		ub_session_log(self->session, "no hot-plug events (%s): polling every %u s",
+			       error->message, (guint)UB_PROBE_POLL_SECONDS);
+}
+
+#endif
 
 static void
 ub_page_probe_enter(UbPage *page, UbSession *session)
@@ -63,13 +265,34 @@ ub_page_probe_enter(UbPage *page, UbSession *session)
 	UbPageProbe *self = UB_PAGE_PROBE(page);
 
 	g_set_object(&self->session, session);
+#if UB_HAVE_DEVICE
+	if (self->cancellable == NULL)
+		self->cancellable = g_cancellable_new();
+	if (self->monitor == NULL)
+		ub_page_probe_start_monitor(self);
+	ub_page_probe_enumerate(self);
+	if (!self->hotplug && self->poll_id == 0)
+		self->poll_id = g_timeout_add_seconds(UB_PROBE_POLL_SECONDS, ub_page_probe_poll_cb,
+						      self);
+#else
+	gtk_widget_show(self->no_driver_label);
+#endif
 	g_object_notify(G_OBJECT(self), "complete");
+}
+
+static void
+ub_page_probe_leave(UbPage *page)
+{
+	UbPageProbe *self = UB_PAGE_PROBE(page);
+
+	g_clear_handle_id(&self->poll_id, g_source_remove);
 }
 
 static void
 ub_page_probe_page_init(UbPageInterface *iface)
 {
 	iface->enter = ub_page_probe_enter;
+	iface->leave = ub_page_probe_leave;
 }
 
 static void
@@ -79,7 +302,7 @@ ub_page_probe_get_property(GObject *object, guint prop_id, GValue *value, GParam
 
 	switch (prop_id) {
 	case PROP_COMPLETE:
-		g_value_set_boolean(value, gtk_list_box_get_selected_row(self->probe_list) != NULL);
+		g_value_set_boolean(value, ub_page_probe_is_complete(self));
 		break;
 	case PROP_BUSY:
 		g_value_set_boolean(value, FALSE);
@@ -95,6 +318,15 @@ ub_page_probe_dispose(GObject *object)
 {
 	UbPageProbe *self = UB_PAGE_PROBE(object);
 
+	g_clear_handle_id(&self->poll_id, g_source_remove);
+	if (self->cancellable != NULL)
+		g_cancellable_cancel(self->cancellable);
+	g_clear_object(&self->cancellable);
+#if UB_HAVE_DEVICE
+	if (self->monitor != NULL)
+		ub_probe_monitor_stop(self->monitor);
+#endif
+	g_clear_object(&self->monitor);
 	g_clear_object(&self->session);
 	G_OBJECT_CLASS(ub_page_probe_parent_class)->dispose(object);
 }
@@ -114,13 +346,15 @@ ub_page_probe_class_init(UbPageProbeClass *klass)
 	gtk_widget_class_set_template_from_resource(widget_class,
 						    "/io/github/unbrick/Unbrick/ub-page-probe.ui");
 	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, probe_list);
-	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, status_label);
-	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, no_driver_label);
+	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, model_box);
+	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, model_combo);
 	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, permission_box);
+	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, no_driver_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, udev_view);
 	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, error_view);
 	gtk_widget_class_bind_template_callback(widget_class, ub_page_probe_copy_udev_cb);
 	gtk_widget_class_bind_template_callback(widget_class, ub_page_probe_row_selected_cb);
+	gtk_widget_class_bind_template_callback(widget_class, ub_page_probe_model_changed_cb);
 }
 
 static void
@@ -140,11 +374,11 @@ ub_page_probe_get_list(GtkWidget *page)
 	return UB_PAGE_PROBE(page)->probe_list;
 }
 
-GtkLabel *
-ub_page_probe_get_status_label(GtkWidget *page)
+GtkComboBox *
+ub_page_probe_get_model_combo(GtkWidget *page)
 {
 	g_return_val_if_fail(UB_IS_PAGE_PROBE(page), NULL);
-	return UB_PAGE_PROBE(page)->status_label;
+	return GTK_COMBO_BOX(UB_PAGE_PROBE(page)->model_combo);
 }
 
 GtkWidget *

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ub-error-text.h"
 #include "ub-error-view.h"
 #include "ub-page-wiring.h"
@@ -20,12 +22,15 @@ struct _UbPageWiring {
 	GtkToggleButton *check_wires;
 	GtkWidget *no_led_label;
 	GtkButton *check_button;
+	GtkSpinner *spinner;
 	GtkLabel *voltage_label;
-	GtkLabel *result_label;
+	GtkWidget *result_ok_label;
+	GtkWidget *result_own_rail_label;
 	UbErrorView *error_view;
 	UbSession *session;
 	GCancellable *cancellable;
 	gboolean wiring_ok;
+	UbDevice *checked_device; /* weak: the device the last check passed with */
 };
 
 enum { PROP_0, PROP_COMPLETE, PROP_BUSY };
@@ -82,9 +87,114 @@ ub_page_wiring_show_plan(UbPageWiring *self)
 	gtk_widget_set_visible(GTK_WIDGET(self->notes_label), notes->len > 0);
 }
 
+/* lowest supply at which the STM32F405 runs (datasheet VDD range 1.8-3.6 V); a reading below
+ * it means the board is off or GND/3.3 V sense is not connected */
+#define UB_TARGET_MIN_MV 1800
+
+#if UB_HAVE_DEVICE
+/* runs on the device's worker: open the probe and read its target-voltage input */
+static gpointer
+ub_page_wiring_voltage_job(UbDevice *device, gpointer job_data, UbProgress *progress,
+			   GCancellable *cancellable, GError **error)
+{
+	guint millivolts = 0;
+
+	if (!ub_device_open(device, cancellable, error))
+		return NULL;
+	if (!ub_probe_get_target_voltage(ub_device_get_probe(device), &millivolts, error))
+		return NULL;
+	return GUINT_TO_POINTER(millivolts + 1); /* +1: 0 mV is a result, NULL is failure */
+}
+
+#endif
+
+static void
+ub_page_wiring_set_busy(UbPageWiring *self, gboolean busy)
+{
+	if (busy) {
+		self->cancellable = g_cancellable_new();
+	} else {
+		g_clear_object(&self->cancellable);
+	}
+	if (busy)
+		gtk_spinner_start(self->spinner);
+	else
+		gtk_spinner_stop(self->spinner);
+	gtk_widget_set_visible(GTK_WIDGET(self->spinner), busy);
+	gtk_widget_set_sensitive(GTK_WIDGET(self->check_button), !busy);
+	g_object_notify(G_OBJECT(self), "busy");
+}
+
+#if UB_HAVE_DEVICE
+static void
+ub_page_wiring_voltage_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(UbPageWiring) self = UB_PAGE_WIRING(user_data);
+	g_autoptr(GError) error = NULL;
+	gpointer value = ub_device_run_job_finish(UB_DEVICE(source), result, &error);
+	UbProbeModel *model = ub_session_get_probe_model(self->session);
+	gboolean own_rail = model != NULL && ub_probe_model_get_voltage_reading(model) ==
+						 UB_VOLTAGE_READING_OWN_RAIL;
+	guint millivolts;
+	g_autofree char *text = NULL;
+
+	ub_page_wiring_set_busy(self, FALSE);
+	if (value == NULL) {
+		ub_session_log(self->session, "wiring check: %s", error->message);
+		self->wiring_ok = FALSE;
+		ub_error_view_set_error(self->error_view, error, ub_session_get_log(self->session));
+		g_object_notify(G_OBJECT(self), "complete");
+		return;
+	}
+	millivolts = GPOINTER_TO_UINT(value) - 1;
+	g_set_weak_pointer(&self->checked_device, UB_DEVICE(source));
+	ub_session_log(self->session, "wiring check: target voltage %u mV%s", millivolts,
+		       own_rail ? " (probe's own rail)" : "");
+	/* TRANSLATORS: the voltage the probe measured on the board, in volts */
+	text = g_strdup_printf(_("Board voltage: %.2f V"), millivolts / 1000.0);
+	gtk_label_set_text(self->voltage_label, text);
+	if (!own_rail && millivolts < UB_TARGET_MIN_MV) {
+		g_autoptr(GError) no_power = g_error_new(UB_TARGET_ERROR, UB_TARGET_ERROR_NO_POWER,
+							 "target voltage %u mV", millivolts);
+
+		self->wiring_ok = FALSE;
+		ub_error_view_set_error(self->error_view, no_power,
+					ub_session_get_log(self->session));
+	} else {
+		self->wiring_ok = TRUE;
+		ub_error_view_clear(self->error_view);
+	}
+	gtk_widget_set_visible(self->result_ok_label, self->wiring_ok && !own_rail);
+	gtk_widget_set_visible(self->result_own_rail_label, self->wiring_ok && own_rail);
+	g_object_notify(G_OBJECT(self), "complete");
+}
+
+#endif
+
 static void
 ub_page_wiring_check_clicked_cb(UbPageWiring *self)
 {
+	UbDevice *device = ub_session_get_device(self->session);
+
+	if (device == NULL || self->cancellable != NULL)
+		return;
+	gtk_widget_hide(self->result_ok_label);
+	gtk_widget_hide(self->result_own_rail_label);
+	ub_error_view_clear(self->error_view);
+	ub_page_wiring_set_busy(self, TRUE);
+#if UB_HAVE_DEVICE
+	ub_device_run_job_async(device, ub_page_wiring_voltage_job, NULL, NULL, NULL, NULL,
+				self->cancellable, ub_page_wiring_voltage_cb, g_object_ref(self));
+#endif
+}
+
+static void
+ub_page_wiring_cancel(UbPage *page)
+{
+	UbPageWiring *self = UB_PAGE_WIRING(page);
+
+	if (self->cancellable != NULL)
+		g_cancellable_cancel(self->cancellable);
 }
 
 static void
@@ -94,6 +204,16 @@ ub_page_wiring_enter(UbPage *page, UbSession *session)
 
 	g_set_object(&self->session, session);
 	ub_page_wiring_show_plan(self);
+	/* without a probe there is nothing to measure with */
+	gtk_widget_set_sensitive(GTK_WIDGET(self->check_button),
+				 self->cancellable == NULL && ub_session_get_device(session) != NULL);
+	/* a check only counts for the probe it was made with */
+	if (self->checked_device != ub_session_get_device(session)) {
+		self->wiring_ok = FALSE;
+		gtk_widget_hide(self->result_ok_label);
+		gtk_widget_hide(self->result_own_rail_label);
+		ub_error_view_clear(self->error_view);
+	}
 	g_object_notify(G_OBJECT(self), "complete");
 }
 
@@ -101,6 +221,7 @@ static void
 ub_page_wiring_page_init(UbPageInterface *iface)
 {
 	iface->enter = ub_page_wiring_enter;
+	iface->cancel = ub_page_wiring_cancel;
 }
 
 static void
@@ -126,6 +247,10 @@ ub_page_wiring_dispose(GObject *object)
 {
 	UbPageWiring *self = UB_PAGE_WIRING(object);
 
+	if (self->cancellable != NULL)
+		g_cancellable_cancel(self->cancellable);
+	g_clear_object(&self->cancellable);
+	g_clear_weak_pointer(&self->checked_device);
 	g_clear_object(&self->session);
 	G_OBJECT_CLASS(ub_page_wiring_parent_class)->dispose(object);
 }
@@ -156,7 +281,9 @@ ub_page_wiring_class_init(UbPageWiringClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, no_led_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, check_button);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, voltage_label);
-	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, result_label);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, spinner);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, result_ok_label);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, result_own_rail_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, error_view);
 	gtk_widget_class_bind_template_callback(widget_class, ub_page_wiring_checklist_toggled_cb);
 	gtk_widget_class_bind_template_callback(widget_class, ub_page_wiring_check_clicked_cb);
@@ -201,4 +328,17 @@ ub_page_wiring_get_wire_list_label(GtkWidget *page)
 {
 	g_return_val_if_fail(UB_IS_PAGE_WIRING(page), NULL);
 	return UB_PAGE_WIRING(page)->wire_list_label;
+}
+
+void
+ub_page_wiring_get_checks(GtkWidget *page, GtkWidget *checks[4])
+{
+	UbPageWiring *self;
+
+	g_return_if_fail(UB_IS_PAGE_WIRING(page));
+	self = UB_PAGE_WIRING(page);
+	checks[0] = GTK_WIDGET(self->check_motor);
+	checks[1] = GTK_WIDGET(self->check_power);
+	checks[2] = GTK_WIDGET(self->check_led);
+	checks[3] = GTK_WIDGET(self->check_wires);
 }

@@ -11,10 +11,14 @@ struct _UbSession {
 	UbBoardDb *board_db;
 	UbProbeDb *probe_db;
 	GStrv known_hw_names;
+	UbProbeInfo *probe_info;
+	UbDevice *device;
+	UbTargetInfo *target_info;
 	UbProbeModel *probe_model;
 	UbWiringPlan *wiring_plan;
 	char *backup_path;
 	UbFirmwareInfo *firmware;
+	UbImage *firmware_image;
 	gboolean firmware_override;
 	gboolean needs_recovery;
 	GString *log;
@@ -34,9 +38,13 @@ ub_session_finalize(GObject *object)
 	g_clear_object(&self->board_db);
 	g_clear_object(&self->probe_db);
 	g_strfreev(self->known_hw_names);
+	g_clear_object(&self->probe_info);
+	g_clear_object(&self->device);
+	g_clear_object(&self->target_info);
 	g_clear_object(&self->probe_model);
 	g_clear_object(&self->wiring_plan);
 	g_clear_object(&self->firmware);
+	g_clear_object(&self->firmware_image);
 	g_string_free(self->log, TRUE);
 	G_OBJECT_CLASS(ub_session_parent_class)->finalize(object);
 }
@@ -185,6 +193,72 @@ ub_session_get_known_hw_names(UbSession *self)
 	return (const char *const *)self->known_hw_names;
 }
 
+UbProbeInfo *
+ub_session_get_probe_info(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	return self->probe_info;
+}
+
+void
+ub_session_set_probe_info(UbSession *self, UbProbeInfo *info)
+{
+	g_return_if_fail(UB_IS_SESSION(self));
+	if (self->probe_info != NULL && info != NULL && ub_probe_info_matches(self->probe_info, info)) {
+		/* the same probe, perhaps with a version learnt since: keep its device */
+		g_set_object(&self->probe_info, info);
+		return;
+	}
+	if (!g_set_object(&self->probe_info, info))
+		return;
+	g_clear_object(&self->device);
+	g_clear_object(&self->target_info);
+	if (info == NULL)
+		return;
+	ub_session_log(self, "probe: %s, serial %s, firmware %s, at %s",
+		       ub_probe_kind_to_string(ub_probe_info_get_kind(info)),
+		       ub_probe_info_get_serial(info) != NULL ? ub_probe_info_get_serial(info) : "?",
+		       ub_probe_info_get_firmware_version(info) != NULL
+			   ? ub_probe_info_get_firmware_version(info)
+			   : "?",
+		       ub_probe_info_get_path(info));
+}
+
+UbDevice *
+ub_session_get_device(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+#if UB_HAVE_DEVICE
+	if (self->device == NULL && self->probe_info != NULL)
+		self->device = ub_device_new(self->probe_info);
+#endif
+	return self->device;
+}
+
+UbTargetInfo *
+ub_session_get_target_info(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	return self->target_info;
+}
+
+void
+ub_session_set_target_info(UbSession *self, UbTargetInfo *info)
+{
+	g_return_if_fail(UB_IS_SESSION(self));
+	if (!g_set_object(&self->target_info, info) || info == NULL)
+		return;
+	ub_session_log(self, "target: %s rev %s, %u KiB flash, UID %s, %u mV, RDP %u, core %s",
+		       ub_target_info_get_chip_name(info) != NULL ? ub_target_info_get_chip_name(info)
+								  : "?",
+		       ub_target_info_get_revision(info) != NULL ? ub_target_info_get_revision(info)
+								 : "?",
+		       ub_target_info_get_flash_size(info) / 1024,
+		       ub_target_info_get_uid(info) != NULL ? ub_target_info_get_uid(info) : "?",
+		       ub_target_info_get_voltage_mv(info), ub_target_info_get_rdp_level(info),
+		       ub_core_state_to_string(ub_target_info_get_core_state(info)));
+}
+
 UbProbeModel *
 ub_session_get_probe_model(UbSession *self)
 {
@@ -222,6 +296,20 @@ ub_session_get_firmware(UbSession *self)
 	return self->firmware;
 }
 
+UbImage *
+ub_session_get_firmware_image(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	return self->firmware_image;
+}
+
+void
+ub_session_set_firmware_image(UbSession *self, UbImage *image)
+{
+	g_return_if_fail(UB_IS_SESSION(self));
+	g_set_object(&self->firmware_image, image);
+}
+
 gboolean
 ub_session_get_firmware_override(UbSession *self)
 {
@@ -235,6 +323,8 @@ ub_session_set_firmware(UbSession *self, UbFirmwareInfo *firmware, gboolean over
 	g_return_if_fail(UB_IS_SESSION(self));
 	if (self->firmware == firmware && self->firmware_override == override)
 		return;
+	if (self->firmware != firmware)
+		g_clear_object(&self->firmware_image);
 	g_set_object(&self->firmware, firmware);
 	self->firmware_override = firmware != NULL && override;
 	if (firmware != NULL)

@@ -9,8 +9,10 @@
 #include <gio/gio.h>
 
 #include "ub-board-db.h"
+#include "ub-device.h"
 #include "ub-firmware-info.h"
 #include "ub-probe-db.h"
+#include "ub-probe-info.h"
 #include "ub-wiring-plan.h"
 
 G_BEGIN_DECLS
@@ -41,6 +43,17 @@ void ub_session_set_board_id(UbSession *self, const char *board_id);
 /* every VESC hardware name of the boards database (NULL-terminated, owned by the session) */
 const char *const *ub_session_get_known_hw_names(UbSession *self);
 
+/* the attached probe chosen on the Probe page, or NULL */
+UbProbeInfo *ub_session_get_probe_info(UbSession *self);
+void ub_session_set_probe_info(UbSession *self, UbProbeInfo *info);
+
+/* the device (probe + target) for the chosen probe, created on first use; NULL without a
+ * probe. All USB work goes through its async API. */
+UbDevice *ub_session_get_device(UbSession *self);
+/* what the last successful connect read from the chip, or NULL */
+UbTargetInfo *ub_session_get_target_info(UbSession *self);
+void ub_session_set_target_info(UbSession *self, UbTargetInfo *info);
+
 /* the kind of probe the person has (from the probes database), or NULL if not known */
 UbProbeModel *ub_session_get_probe_model(UbSession *self);
 void ub_session_set_probe_model(UbSession *self, UbProbeModel *model);
@@ -50,6 +63,9 @@ UbWiringPlan *ub_session_get_wiring_plan(UbSession *self);
 /* the firmware to write; override: the person confirmed writing it despite a mismatch */
 UbFirmwareInfo *ub_session_get_firmware(UbSession *self);
 gboolean ub_session_get_firmware_override(UbSession *self);
+/* the firmware's image when it is already in memory (the demo's generated image), else NULL */
+UbImage *ub_session_get_firmware_image(UbSession *self);
+void ub_session_set_firmware_image(UbSession *self, UbImage *image);
 void ub_session_set_firmware(UbSession *self, UbFirmwareInfo *firmware, gboolean override);
 
 /* where the backup taken before flashing was saved, or NULL */

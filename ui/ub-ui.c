@@ -19,6 +19,10 @@ ub_ui_init(GdkScreen *screen)
 		 * library; its constructor has registered it already */
 		g_assert(ub_get_resource() != NULL);
 		gtk_css_provider_load_from_resource(provider, "/io/github/unbrick/Unbrick/style.css");
+		/* keyboard focus lands on the first control of a page, sometimes a selectable label
+		 * (wire lists, instructions): all of its text turning blue looks like a mistake */
+		g_object_set(gtk_settings_get_for_screen(screen), "gtk-label-select-on-focus", FALSE,
+			     NULL);
 		gtk_style_context_add_provider_for_screen(screen, GTK_STYLE_PROVIDER(provider),
 							  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 		g_once_init_leave(&initialized, 1);

@@ -94,7 +94,6 @@ static void
 ub_window_present_page(UbWindow *self, const char *name)
 {
 	GtkWidget *page = gtk_stack_get_child_by_name(self->stack, name);
-	GtkWidget *focus;
 	g_autofree char *title = NULL;
 
 	g_return_if_fail(UB_IS_PAGE(page));
@@ -107,12 +106,8 @@ ub_window_present_page(UbWindow *self, const char *name)
 	ub_window_update_steps(self, name);
 	ub_page_enter(self->current, self->session);
 	ub_window_update_navigation(self);
-	/* keyboard users land on the page's first control, not on the header bar; a selectable
-	 * label selects all its text on focus, which only looks alarming */
+	/* keyboard users land on the page's first control, not on the header bar */
 	gtk_widget_child_focus(page, GTK_DIR_TAB_FORWARD);
-	focus = gtk_window_get_focus(GTK_WINDOW(self));
-	if (GTK_IS_LABEL(focus))
-		gtk_label_select_region(GTK_LABEL(focus), 0, 0);
 }
 
 static void
