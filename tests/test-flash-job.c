@@ -549,5 +549,10 @@ main(int argc, char **argv)
 	           test_job_rdp_regression, fixture_teardown);
 	g_test_add("/flash/job/erase", Fixture, NULL, fixture_setup, test_job_erase,
 	           fixture_teardown);
+	g_test_add("/flash/job/same-image-twice", Fixture, NULL, fixture_setup,
+	           test_job_same_image_twice, fixture_teardown);
+	g_test_add("/flash/job/unplugged-then-retry", Fixture,
+	           GUINT_TO_POINTER(UB_TRANSPORT_SIM_FAULT_UNPLUG), fixture_setup,
+	           test_job_fault_then_retry, fixture_teardown);
 	return g_test_run();
 }

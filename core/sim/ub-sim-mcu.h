@@ -58,6 +58,8 @@ void ub_sim_mcu_set_powered(UbSimMcu *self, gboolean powered); /* TRUE: power-on
 gboolean ub_sim_mcu_get_powered(UbSimMcu *self);
 void ub_sim_mcu_set_nrst_low(UbSimMcu *self, gboolean low); /* pin level, any driver */
 gboolean ub_sim_mcu_get_in_reset(UbSimMcu *self);
+gboolean ub_sim_mcu_get_halted(UbSimMcu *self); /* the core is in Debug state */
+guint ub_sim_mcu_get_power_generation(UbSimMcu *self); /* counts power-ons (the DP resets) */
 UbSimReset ub_sim_mcu_get_last_reset(UbSimMcu *self);
 
 /* what the SWD link sees */
