@@ -233,7 +233,9 @@ struct _UbSimMcu {
 	/* the core */
 	uc_engine *uc;
 	uc_hook hook_block, hook_flash_write[2], hook_intr, hook_bkpt[6];
-	gboolean code_dirty; /* memory holding code changed behind Unicorn's back */
+	/* memory changed behind Unicorn's back (debugger writes, programming), to drop from its
+	 * translation cache before the core runs again: [0] SRAM, [1] flash offsets */
+	guint32 dirty_lo[2], dirty_hi[2];
 	gboolean fpb_dirty;
 	guint64 cpu_now; /* the core's own time inside a slice */
 	guint64 cpu_end;
@@ -351,6 +353,20 @@ flash_busy(UbSimMcu *self, guint64 now)
 	return self->flash_op != FLASH_OP_NONE;
 }
 
+enum { DIRTY_SRAM, DIRTY_FLASH };
+
+static void
+mark_dirty(UbSimMcu *self, guint region, guint32 lo, guint32 hi)
+{
+	if (self->dirty_hi[region] == 0) {
+		self->dirty_lo[region] = lo;
+		self->dirty_hi[region] = hi;
+	} else {
+		self->dirty_lo[region] = MIN(self->dirty_lo[region], lo);
+		self->dirty_hi[region] = MAX(self->dirty_hi[region], hi);
+	}
+}
+
 static void
 flash_start(UbSimMcu *self, FlashOp op, guint64 now, guint64 duration)
 {
@@ -358,7 +374,6 @@ flash_start(UbSimMcu *self, FlashOp op, guint64 now, guint64 duration)
 
 	self->flash_op = op;
 	self->busy_until = start + duration;
-	self->code_dirty = TRUE;
 }
 
 static void
@@ -404,6 +419,7 @@ flash_cr_write(UbSimMcu *self, guint32 value, guint64 now)
 		}
 		flash_sector_span(sector, &offset, &size);
 		memset(self->flash + offset, 0xFF, size);
+		mark_dirty(self, DIRTY_FLASH, offset, offset + size);
 		self->stats.sectors_erased++;
 		flash_start(self, FLASH_OP_ERASE, now, flash_erase_ns(size, psize));
 	} else if ((value & (CR_SER | CR_MER)) == CR_MER) {
@@ -413,6 +429,7 @@ flash_cr_write(UbSimMcu *self, guint32 value, guint64 now)
 			return;
 		}
 		memset(self->flash, 0xFF, UB_SIM_FLASH_SIZE);
+		mark_dirty(self, DIRTY_FLASH, 0, UB_SIM_FLASH_SIZE);
 		self->stats.mass_erases++;
 		flash_start(self, FLASH_OP_ERASE, now, flash_mass_erase_ns(psize));
 	} else {
@@ -474,6 +491,7 @@ flash_optcr_write(UbSimMcu *self, guint32 value, guint64 now)
 	if (old_level == 1 && new_level == 0) {
 		/* regression to level 0 mass-erases the flash first (RM0090 §3.6.3) */
 		memset(self->flash, 0xFF, UB_SIM_FLASH_SIZE);
+		mark_dirty(self, DIRTY_FLASH, 0, UB_SIM_FLASH_SIZE);
 		self->stats.mass_erases++;
 		flash_start(self, FLASH_OP_OPTION, now, flash_mass_erase_ns(0));
 	} else {
@@ -510,6 +528,7 @@ flash_program(UbSimMcu *self, Master master, guint32 offset, guint size, guint32
 	/* programming can only clear bits */
 	for (guint i = 0; i < size; i++)
 		self->flash[offset + i] &= (guint8)(value >> (8 * i));
+	mark_dirty(self, DIRTY_FLASH, offset, offset + size);
 	self->stats.bytes_programmed += size;
 	flash_start(self, FLASH_OP_PROGRAM, now, FLASH_PROGRAM_NS);
 	return UB_SIM_ACCESS_OK;
@@ -1231,7 +1250,7 @@ mcu_bus_write(UbSimMcu *self, Master master, guint32 address, guint size, guint3
 	if (in_range(address, UB_SIM_SRAM_BASE, UB_SIM_SRAM_SIZE)) {
 		write_bytes(self->sram + (address - UB_SIM_SRAM_BASE), size, value);
 		if (master == MASTER_DEBUG)
-			self->code_dirty = TRUE;
+			mark_dirty(self, DIRTY_SRAM, address, address + size);
 		return UB_SIM_ACCESS_OK;
 	}
 	if (in_range(address, CCM_BASE, CCM_SIZE)) {
@@ -1448,7 +1467,7 @@ cpu_open(UbSimMcu *self)
 	uc_hook_add(uc, &self->hook_intr, UC_HOOK_INTR, cpu_hook_intr, self, 1, 0);
 	self->uc = uc;
 	self->fpb_dirty = TRUE;
-	self->code_dirty = FALSE;
+	memset(self->dirty_hi, 0, sizeof(self->dirty_hi));
 	return TRUE;
 }
 
@@ -1620,10 +1639,19 @@ cpu_run(UbSimMcu *self, guint64 start, guint64 limit)
 
 	if (self->uc == NULL)
 		return limit;
-	if (self->code_dirty) {
+	if (self->dirty_hi[DIRTY_SRAM] != 0) {
 		/* code changed under the translation cache (debugger writes, programming) */
-		uc_ctl_flush_tlb(self->uc);
-		self->code_dirty = FALSE;
+		uc_ctl_remove_cache(self->uc, (uint64_t)self->dirty_lo[DIRTY_SRAM],
+				    (uint64_t)self->dirty_hi[DIRTY_SRAM]);
+		self->dirty_hi[DIRTY_SRAM] = 0;
+	}
+	if (self->dirty_hi[DIRTY_FLASH] != 0) {
+		uc_ctl_remove_cache(self->uc, (uint64_t)self->dirty_lo[DIRTY_FLASH],
+				    (uint64_t)self->dirty_hi[DIRTY_FLASH]);
+		uc_ctl_remove_cache(self->uc,
+				    (uint64_t)(UB_SIM_FLASH_BASE + self->dirty_lo[DIRTY_FLASH]),
+				    (uint64_t)(UB_SIM_FLASH_BASE + self->dirty_hi[DIRTY_FLASH]));
+		self->dirty_hi[DIRTY_FLASH] = 0;
 	}
 	if (self->fpb_dirty)
 		cpu_sync_fpb(self);
@@ -1780,7 +1808,8 @@ ub_sim_mcu_load_flash(UbSimMcu *self, guint32 address, GBytes *data, GError **er
 		return FALSE;
 	}
 	memcpy(self->flash + (address - UB_SIM_FLASH_BASE), g_bytes_get_data(data, NULL), len);
-	self->code_dirty = TRUE;
+	mark_dirty(self, DIRTY_FLASH, address - UB_SIM_FLASH_BASE,
+		   (guint32)(address - UB_SIM_FLASH_BASE + len));
 	return TRUE;
 }
 
