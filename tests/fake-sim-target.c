@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * A stand-in for UbSimMcu + UbSimDap (branch sim-mcu) so the probe-side tests can run before
- * the real STM32F405 model exists. It is included by the sim tests only while core/sim has no
- * MCU sources (UB_TEST_FAKE_TARGET); it models just what the probe firmware touches: SW-DP
+ * A stand-in for UbSimMcu + UbSimDap that test-sim-stlink links instead of the real model, so
+ * the ST-LINK firmware model is tested on its own with target timing the test controls
+ * (flash busy windows, repurposed pins at a chosen moment). It models just what the probe
+ * firmware touches: SW-DP
  * with posted AP reads and sticky errors, a MEM-AP with 4 KiB TAR wrap, flash/SRAM/ID words,
  * DHCSR/DCRSR/DCRDR/DEMCR, NRST and power, and "firmware that repurposes PA13/PA14 after a
  * while" as a single timer. No CPU.

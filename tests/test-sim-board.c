@@ -13,9 +13,6 @@
 #include "ub-error.h"
 #include "ub-sim-firmware.h"
 
-/* TEMPORARY: until branch sim-mcu provides UbSimMcu/UbSimDap */
-#define UB_TEST_FAKE_TARGET 1
-#include "fake-sim-target.c"
 
 static const char *const shipped[] = {
         "focbox",

@@ -8,9 +8,6 @@
 #include "sim-probe-helpers.h"
 #include "ub-sim-firmware.h"
 
-/* TEMPORARY: until branch sim-mcu provides UbSimMcu/UbSimDap */
-#define UB_TEST_FAKE_TARGET 1
-#include "fake-sim-target.c"
 
 #define DHCSR 0xE000EDF0u
 #define S_RESET_ST (1u << 25)
@@ -267,16 +264,12 @@ test_target_side_silence(void)
 
 	/* firmware repurposes PA13/PA14 after running a while; checked on every transaction */
 	bench_init(&b, UB_SIM_STLINK_V2);
-#ifdef UB_TEST_FAKE_TARGET
-	fake_mcu_set_repurpose_after(b.mcu, 3 * UB_SIM_NS_PER_MS);
-#else
 	{
 		g_autoptr(GBytes) image = ub_sim_firmware_lookup("repurpose-swd");
 		g_assert_true(ub_sim_mcu_load_flash(b.mcu, 0x08000000, image, NULL));
 		ub_sim_mcu_set_powered(b.mcu, FALSE);
 		ub_sim_mcu_set_powered(b.mcu, TRUE);
 	}
-#endif
 	g_assert_cmphex(host_enter_swd(b.stlink), ==, 0x80);
 	for (guint i = 0; i < 10; i++)
 		host_read32(b.stlink, 0x20000000, &value);
