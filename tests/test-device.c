@@ -209,7 +209,12 @@ prepare_flash_job(UbDevice *device, gpointer data, UbProgress *progress,
 
 	if (!ub_device_connect(device, cancellable, error))
 		return NULL;
+	/* loading power-cycles the bench (a fresh boot of the new image), which resets the DP:
+	 * connect again afterwards */
 	if (!ub_sim_board_load_flash_file(ub_device_get_sim_board(device), path, error))
+		return NULL;
+	ub_target_set_disconnected(ub_device_get_target(device));
+	if (!ub_device_connect(device, cancellable, error))
 		return NULL;
 	if (!ub_target_reset(ub_device_get_target(device), UB_RESET_SYSRESETREQ, TRUE, error))
 		return NULL;

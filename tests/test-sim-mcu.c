@@ -227,6 +227,12 @@ test_flash_erase_timing(void)
 		ub_sim_mcu_get_stats(chip.mcu, &after);
 		g_assert_cmpuint(after.sectors_erased, ==, stats.sectors_erased);
 	}
+	/* programming into it: WRPERR as well, the word stays erased */
+	wr(&chip, FLASH_SR, 0xF3);
+	wr(&chip, FLASH_CR, 0x201);
+	wr(&chip, 0x0800C000u, 0);
+	g_assert_cmphex(rd(&chip, FLASH_SR) & 0x10, ==, 0x10);
+	g_assert_cmphex(rd(&chip, 0x0800C000u), ==, 0xFFFFFFFFu);
 	chip_clear(&chip);
 }
 
