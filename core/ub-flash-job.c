@@ -199,7 +199,7 @@ ub_flash_job_open_flash(UbFlashJob *self, UbTargetInfo **info_out, GCancellable 
 {
 	UbTarget *target;
 	UbChip *chip;
-	UbSimBoard *board = ub_device_get_sim_board(self->device);
+	UbSimBoard *board;
 	g_autoptr(UbTargetInfo) info = NULL;
 	g_autoptr(UbFlashStm32f4) flash = NULL;
 	g_autoptr(GArray) sectors = NULL;
@@ -207,6 +207,8 @@ ub_flash_job_open_flash(UbFlashJob *self, UbTargetInfo **info_out, GCancellable 
 
 	if (!ub_device_connect(self->device, cancellable, error))
 		return NULL;
+	/* only an open device has its simulated bench */
+	board = ub_device_get_sim_board(self->device);
 	target = ub_device_get_target(self->device);
 	info = ub_target_read_info(target, ub_device_get_chip_db(self->device), cancellable, error);
 	if (info == NULL)
