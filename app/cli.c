@@ -12,6 +12,7 @@ static const UbCliCommand commands[] = {
     {"pinout", N_("Print and draw the wires between a probe and a board"), ub_cli_pinout},
     {"probe", N_("List the debug probes that are plugged in"), ub_cli_probe},
     {"info", N_("Identify the chip behind the probe"), ub_cli_info},
+    {"diagnose", N_("Name the wire or setting that stops the connection"), ub_cli_diagnose},
     {"connect", N_("Reach a locked-out chip (under reset, or NRST held by hand)"),
      ub_cli_connect},
     {"backup", N_("Save the whole flash to a file"), ub_cli_backup},

@@ -176,11 +176,55 @@ test_cli_unknown_board(void)
 	cli_run_clear(&run);
 }
 
+/* the forum case from the command line: diagnosis names the hand on NRST, connect does it */
+static void
+test_cli_forum_case(void)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_auto(GStrv) lines = NULL;
+	CliRun run = {0};
+	JsonObject *root;
+	JsonObject *top;
+	guint n;
+
+	if (!cli_run(&run, "diagnose", "--sim", "focbox-bricked", "--probe", "stlink-v2-clone-a",
+		     "--powered", "--json", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	root = parse_object(parser, run.out);
+	top = json_array_get_object_element(json_object_get_array_member(root, "causes"), 0);
+	g_assert_cmpstr(json_object_get_string_member(top, "id"), ==, "swd-off-hold-nrst-by-hand");
+	cli_run_clear(&run);
+
+	if (!cli_run(&run, "connect", "--sim", "focbox-bricked", "--board", "focbox", "--json",
+		     NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	lines = g_strsplit(g_strstrip(run.out), "\n", -1);
+	n = g_strv_length(lines);
+	g_assert_cmpuint(n, >, 3);
+	g_assert_nonnull(strstr(run.out, "\"event\":\"hold-nrst\""));
+	g_assert_nonnull(strstr(run.out, "SWD header pin 5"));
+	root = parse_object(parser, lines[n - 1]);
+	g_assert_true(json_object_get_boolean_member(root, "ok"));
+	g_assert_cmpstr(json_object_get_string_member(root, "method"), ==, "manual-reset");
+	g_assert_true(json_object_get_boolean_member(root, "at_reset_vector"));
+	cli_run_clear(&run);
+
+	/* no power: a verdict and the target exit code, not a hang */
+	if (!cli_run(&run, "connect", "--sim", "focbox-unpowered", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 4);
+	g_assert_nonnull(strstr(run.err, "not powered"));
+	cli_run_clear(&run);
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/core/cli/info-json", test_cli_info_json);
+	g_test_add_func("/core/cli/forum-case", test_cli_forum_case);
 	g_test_add_func("/core/cli/info-text", test_cli_info_text);
 	g_test_add_func("/core/cli/info-bricked", test_cli_info_bricked);
 	g_test_add_func("/core/cli/probe-sim", test_cli_probe_sim);
