@@ -678,9 +678,11 @@ test_demo_unplug_during_flash(Fixture *fixture, gconstpointer data)
 	view = ub_page_flash_get_error_view(flash);
 	transport = ub_device_get_transport(ub_session_get_device(fixture->session));
 	g_assert_true(UB_IS_TRANSPORT_SIM(transport));
-	/* between jobs the transport is idle: arm the fault for the middle of the next one */
+	/* between jobs the transport is idle: arm the fault for the middle of the next one (a
+	 * demo flash with the SRAM loader takes a few hundred bulk transfers; 150 lands after
+	 * the backup, while sectors are being changed) */
 	ub_transport_sim_set_fault(UB_TRANSPORT_SIM(transport), UB_TRANSPORT_SIM_FAULT_UNPLUG,
-				   2000);
+				   150);
 	gtk_button_clicked(ub_page_flash_get_start_button(flash));
 	g_assert_true(wait_for_ms(fixture, error_shown, view, UB_FLASH_TIMEOUT_MS));
 	g_assert_cmpstr(ub_error_view_get_title(view), ==, "The probe was unplugged");
