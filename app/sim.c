@@ -10,6 +10,11 @@
  *
  * The exit status is the program's (128 + signal if it was killed); 125 means unbrick-sim
  * itself failed, 127 that the program could not be started.
+ *
+ * The program never outlives the launcher (the USB device it talks to lives here): SIGTERM,
+ * SIGINT and SIGHUP are passed on to it, a program that has not gone after a grace period is
+ * killed, and it gets SIGKILL from the kernel should the launcher die first. --time-limit stops
+ * a program that loops forever, as st-flash 1.7.0 does polling a probe that was unplugged.
  */
 #include "config.h"
 
@@ -19,6 +24,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "ub-sim-board.h"
@@ -29,6 +35,12 @@
 
 /* time between the unplug and the plug of --replug-after: a person's hand */
 #define UB_SIM_REPLUG_GAP_MS 300
+
+/* how long a program may take to exit after SIGTERM/SIGINT before it gets SIGKILL */
+#define UB_SIM_KILL_GRACE_MS 2000
+
+/* how often --time-limit looks at the clock */
+#define UB_SIM_TIME_LIMIT_POLL_MS 20
 
 /* host idle time is handed to the model in steps of at least this much */
 #define UB_SIM_HOST_IDLE_STEP_NS (50 * UB_SIM_NS_PER_US)
@@ -49,6 +61,9 @@ typedef struct {
 	guint64 host_credit_ns; /* host time given to the model */
 	guint replugs;
 	guint unplugs;
+	guint64 time_limit_ns; /* 0: none */
+	const gchar *stopped_by; /* NULL, "time-limit" or the signal that stopped the program */
+	guint kill_source;
 } UbSim;
 
 /* The target runs while the host sleeps: a tool that waits 10 ms of wall-clock time for the
@@ -152,17 +167,92 @@ ub_sim_child_watch_cb(GPid pid, gint wait_status, gpointer user_data)
 
 	sim->wait_status = wait_status;
 	sim->exited = TRUE;
+	if (sim->kill_source != 0) {
+		g_source_remove(sim->kill_source);
+		sim->kill_source = 0;
+	}
 	g_spawn_close_pid(pid);
 	g_main_loop_quit(sim->loop);
 }
 
 static gboolean
-ub_sim_forward_signal_cb(gpointer user_data)
+ub_sim_kill_cb(gpointer user_data)
 {
 	UbSim *sim = user_data;
-	if (!sim->exited)
-		kill(sim->pid, SIGTERM);
+
+	sim->kill_source = 0;
+	if (!sim->exited) {
+		g_printerr("unbrick-sim: the program is still running, killing it\n");
+		kill(sim->pid, SIGKILL);
+	}
+	return G_SOURCE_REMOVE;
+}
+
+/* pass the signal on, and kill the program if it is still there after the grace period
+ * (st-flash 1.7.0's SIGTERM handler closes libusb and can deadlock on libusb's own lock) */
+static void
+ub_sim_stop_program(UbSim *sim, gint signum, const gchar *why)
+{
+	if (sim->exited)
+		return;
+	if (sim->stopped_by == NULL)
+		sim->stopped_by = why;
+	if (sim->kill_source != 0) {
+		/* asked twice: do not wait any longer */
+		g_source_remove(sim->kill_source);
+		sim->kill_source = 0;
+		kill(sim->pid, SIGKILL);
+		return;
+	}
+	kill(sim->pid, signum);
+	sim->kill_source = g_timeout_add(UB_SIM_KILL_GRACE_MS, ub_sim_kill_cb, sim);
+}
+
+static gboolean
+ub_sim_sigterm_cb(gpointer user_data)
+{
+	ub_sim_stop_program(user_data, SIGTERM, "SIGTERM");
 	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+ub_sim_sigint_cb(gpointer user_data)
+{
+	ub_sim_stop_program(user_data, SIGINT, "SIGINT");
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+ub_sim_sighup_cb(gpointer user_data)
+{
+	ub_sim_stop_program(user_data, SIGHUP, "SIGHUP");
+	return G_SOURCE_CONTINUE;
+}
+
+/* the modelled time, counting the host time not yet handed to the model: a program that no
+ * longer talks to the probe (it was unplugged) still uses up its time */
+static gboolean
+ub_sim_time_limit_cb(gpointer user_data)
+{
+	UbSim *sim = user_data;
+	guint64 now_ns;
+
+	ub_sim_usb_lock(sim->usb);
+	now_ns = ub_sim_clock_get_ns(sim->clock) + sim->host_idle_ns +
+		 (guint64)MAX(g_get_monotonic_time() - sim->wall_return_us, 0) * 1000;
+	ub_sim_usb_unlock(sim->usb);
+	if (now_ns < sim->time_limit_ns)
+		return G_SOURCE_CONTINUE;
+	g_printerr("unbrick-sim: --time-limit reached, stopping the program\n");
+	ub_sim_stop_program(sim, SIGTERM, "time-limit");
+	return G_SOURCE_REMOVE;
+}
+
+/* in the child: the program must not outlive the launcher that holds its USB device */
+static void
+ub_sim_child_setup(gpointer user_data)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
 static gboolean
@@ -210,6 +300,41 @@ ub_sim_exit_code(gint wait_status)
 	return UB_SIM_EXIT_SETUP;
 }
 
+/* --probe: the board's report describes the board's own probe, not the one on the bus */
+static void
+ub_sim_report_replace_probe(UbSim *sim, JsonObject *report)
+{
+	const UbSimUsbIdentity *identity = ub_sim_stlink_get_identity(sim->stlink);
+	g_autofree gchar *usb_id =
+	    g_strdup_printf("%04x:%04x", identity->vendor_id, identity->product_id);
+	JsonObject *probe = json_object_get_object_member(report, "probe");
+	JsonObject *usb = json_object_get_object_member(report, "usb");
+	JsonObject *time_ms = json_object_get_object_member(report, "time_ms");
+	UbSimStlinkStats stats;
+
+	ub_sim_stlink_get_stats(sim->stlink, &stats);
+	if (probe != NULL) {
+		json_object_set_string_member(
+		    probe, "kind", ub_sim_stlink_kind_to_string(ub_sim_stlink_get_kind(sim->stlink)));
+		json_object_set_string_member(probe, "usb_id", usb_id);
+		json_object_set_string_member(probe, "serial", identity->serial);
+	}
+	if (usb != NULL) {
+		json_object_set_int_member(usb, "round_trips", (gint64)stats.round_trips);
+		json_object_set_int_member(usb, "bytes_out", (gint64)stats.bytes_out);
+		json_object_set_int_member(usb, "bytes_in", (gint64)stats.bytes_in);
+	}
+	if (time_ms != NULL) {
+		json_object_set_double_member(time_ms, "usb",
+					      (gdouble)stats.usb_ns / UB_SIM_NS_PER_MS);
+		json_object_set_double_member(time_ms, "swd",
+					      (gdouble)stats.swd_ns / UB_SIM_NS_PER_MS);
+		json_object_set_double_member(time_ms, "probe_total",
+					      (gdouble)(stats.usb_ns + stats.swd_ns) /
+						  UB_SIM_NS_PER_MS);
+	}
+}
+
 /* the board's report plus what the launcher knows: the command, its status, wall time */
 static gchar *
 ub_sim_build_report(UbSim *sim, gchar **command, gint exit_code, gint64 wall_us,
@@ -233,6 +358,8 @@ ub_sim_build_report(UbSim *sim, gchar **command, gint exit_code, gint64 wall_us,
 		return NULL;
 	}
 	object = json_node_get_object(json_parser_get_root(parser));
+	if (sim->stlink != ub_sim_board_get_stlink(sim->board))
+		ub_sim_report_replace_probe(sim, object);
 	for (guint i = 0; command[i] != NULL; i++)
 		json_array_add_string_element(array, command[i]);
 	json_object_set_array_member(object, "command", array);
@@ -241,6 +368,13 @@ ub_sim_build_report(UbSim *sim, gchar **command, gint exit_code, gint64 wall_us,
 	json_object_set_int_member(object, "host_idle_credited_ns", sim->host_credit_ns);
 	json_object_set_int_member(object, "usb_unplugs", sim->unplugs);
 	json_object_set_int_member(object, "usb_replugs", sim->replugs);
+	if (sim->time_limit_ns != 0)
+		json_object_set_int_member(object, "time_limit_ms",
+					   (gint64)(sim->time_limit_ns / UB_SIM_NS_PER_MS));
+	if (sim->stopped_by != NULL)
+		json_object_set_string_member(object, "stopped_by", sim->stopped_by);
+	else
+		json_object_set_null_member(object, "stopped_by");
 	json_generator_set_root(generator, json_parser_get_root(parser));
 	json_generator_set_pretty(generator, TRUE);
 	return json_generator_to_data(generator, NULL);
@@ -317,6 +451,7 @@ main(int argc, char **argv)
 	gboolean verbose = FALSE;
 	gint replug_after_ms = -1;
 	gint unplug_after_ms = -1;
+	gint time_limit_ms = 0;
 	gint exit_code;
 	UbSim sim = {0};
 	const GOptionEntry entries[] = {
@@ -342,6 +477,10 @@ main(int argc, char **argv)
 	     "Unplug the probe after MS milliseconds and plug it back in", "MS"},
 	    {"unplug-after", 0, 0, G_OPTION_ARG_INT, &unplug_after_ms,
 	     "Unplug the probe after MS milliseconds for good", "MS"},
+	    {"time-limit", 0, 0, G_OPTION_ARG_INT, &time_limit_ms,
+	     "Stop the program (SIGTERM, then SIGKILL) once MS milliseconds of modelled time "
+	     "have passed",
+	     "MS"},
 	    {"list-boards", 0, 0, G_OPTION_ARG_NONE, &list_boards, "List the known boards",
 	     NULL},
 	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log what the simulator does", NULL},
@@ -367,6 +506,10 @@ main(int argc, char **argv)
 	if (list_boards) {
 		ub_sim_list_boards();
 		return 0;
+	}
+	if (time_limit_ms < 0) {
+		g_printerr("unbrick-sim: --time-limit must not be negative\n");
+		return UB_SIM_EXIT_SETUP;
 	}
 	if (command == NULL || command[0] == NULL) {
 		g_printerr("unbrick-sim: no command given (unbrick-sim [OPTION...] -- COMMAND)\n");
@@ -422,11 +565,12 @@ main(int argc, char **argv)
 
 	sim.wall_start_us = g_get_monotonic_time();
 	sim.wall_return_us = sim.wall_start_us;
+	sim.time_limit_ns = (guint64)time_limit_ms * UB_SIM_NS_PER_MS;
 	/* UMOCKDEV_DIR and LD_PRELOAD are in this process's environment and go to the child */
 	if (!g_spawn_async(NULL, command, NULL,
 			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
 			       G_SPAWN_CHILD_INHERITS_STDIN,
-			   NULL, NULL, &sim.pid, &error)) {
+			   ub_sim_child_setup, NULL, &sim.pid, &error)) {
 		g_printerr("unbrick-sim: %s\n", error->message);
 		ub_sim_clear(&sim);
 		return g_error_matches(error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT)
@@ -435,8 +579,11 @@ main(int argc, char **argv)
 	}
 	sim.loop = g_main_loop_new(NULL, FALSE);
 	g_child_watch_add(sim.pid, ub_sim_child_watch_cb, &sim);
-	g_unix_signal_add(SIGINT, ub_sim_forward_signal_cb, &sim);
-	g_unix_signal_add(SIGTERM, ub_sim_forward_signal_cb, &sim);
+	g_unix_signal_add(SIGINT, ub_sim_sigint_cb, &sim);
+	g_unix_signal_add(SIGTERM, ub_sim_sigterm_cb, &sim);
+	g_unix_signal_add(SIGHUP, ub_sim_sighup_cb, &sim);
+	if (sim.time_limit_ns != 0)
+		g_timeout_add(UB_SIM_TIME_LIMIT_POLL_MS, ub_sim_time_limit_cb, &sim);
 	if (replug_after_ms >= 0)
 		g_timeout_add(replug_after_ms, ub_sim_replug_cb, &sim);
 	else if (unplug_after_ms >= 0)
