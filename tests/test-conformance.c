@@ -625,7 +625,11 @@ test_openocd_program(Fixture *fixture, gconstpointer user_data)
 	g_ptr_array_add(command, program);
 	g_ptr_array_add(command, NULL);
 	{
-		const gchar *sim_args[] = {"--board", board, "--flash", before, "--dump", dump, NULL};
+		/* the bricked bench keeps its own firmware, the one that takes the SWD pins */
+		const gchar *sim_args[] = {"--board", board,  "--dump",
+					   dump,      "--flash", before, NULL};
+		if (under_reset)
+			sim_args[4] = NULL;
 		run_sim(fixture, &run, sim_args, (const gchar *const *)command->pdata);
 	}
 	g_assert_cmpint(run.status, ==, 0);
@@ -640,6 +644,44 @@ test_openocd_program(Fixture *fixture, gconstpointer user_data)
 			sectors_for(file_size(image)));
 	if (under_reset)
 		g_assert_cmpint(report_int(&run, "mcu", "resets"), >=, 2);
+	sim_run_clear(&run);
+}
+
+/* the same bench without connect_assert_srst: OpenOCD cannot catch the core in time */
+static void
+test_openocd_bricked_without_srst(Fixture *fixture, gconstpointer user_data)
+{
+	g_autofree gchar *image = firmware(IMAGE_A);
+	g_autofree gchar *dump = scratch(fixture, "dump.bin");
+	g_autofree gchar *program = NULL;
+	g_autoptr(GBytes) flash = NULL;
+	SimRun run;
+
+	if (image == NULL || !need_programs("openocd", NULL))
+		return;
+	program = g_strdup_printf("program %s " FLASH_BASE " verify reset exit", image);
+	{
+		const gchar *sim_args[] = {"--board", BOARD_BRICKED_GENUINE, "--dump", dump, NULL};
+		const gchar *command[] = {"openocd",
+					  "-f",
+					  "interface/stlink.cfg",
+					  "-f",
+					  "target/stm32f4x.cfg",
+					  "-c",
+					  "gdb_port disabled",
+					  "-c",
+					  "tcl_port disabled",
+					  "-c",
+					  "telnet_port disabled",
+					  "-c",
+					  program,
+					  NULL};
+		run_sim(fixture, &run, sim_args, command);
+	}
+	g_assert_cmpint(run.status, !=, 0);
+	g_assert_nonnull(strstr(run.all, "unable to connect to the target"));
+	g_assert_cmpint(report_int(&run, "flash", "bytes_programmed"), ==, 0);
+	g_assert_cmpint(report_int(&run, "flash", "sectors_erased"), ==, 0);
 	sim_run_clear(&run);
 }
 
@@ -909,6 +951,7 @@ main(int argc, char **argv)
 	    test_bricked_connect_under_reset);
 	add("/conformance/openocd-program", BOARD_HEALTHY, test_openocd_program);
 	add("/conformance/openocd-recover-bricked", BOARD_BRICKED_GENUINE, test_openocd_program);
+	add("/conformance/openocd-bricked-without-srst", NULL, test_openocd_bricked_without_srst);
 	add("/conformance/hotplug", NULL, test_hotplug);
 	add("/conformance/launcher-sigterm", GINT_TO_POINTER(FALSE), test_launcher_sigterm);
 	add("/conformance/launcher-sigterm-ignored", GINT_TO_POINTER(TRUE), test_launcher_sigterm);
