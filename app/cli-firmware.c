@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * unbrick-cli firmware identify FILE [--json] [--base ADDRESS] [--known NAME ...]
+ * unbrick-cli firmware identify --target [--sim BOARD | --serial SERIAL] [--json]
  * unbrick-cli firmware list DIR|FILE ... [--board NAME ...] [--all] [--json]
  */
 #include "config.h"
@@ -10,6 +11,9 @@
 #include <string.h>
 
 #include "cli-commands.h"
+#include "cli-private.h"
+#include "ub-device.h"
+#include "ub-vesc-layout.h"
 #include "ub-firmware-catalog.h"
 #include "ub-firmware-info.h"
 
@@ -153,10 +157,36 @@ print_info(UbFirmwareInfo *info, const gchar *indent)
 		g_print("%s%-14s %s\n", indent, _("Note:"), notes[i]);
 }
 
+/* what is on the chip now: the whole flash read through the probe, identified like a backup */
+static UbFirmwareInfo *
+identify_target(const char *sim, const char *serial, const gchar *const *known, GError **error)
+{
+	g_autoptr(UbDevice) device = NULL;
+	g_autoptr(GBytes) flash = NULL;
+	g_autoptr(GError) error_close = NULL;
+	UbCliWait wait;
+
+	device = sim != NULL ? ub_device_new_for_sim(sim) : ub_device_new_for_serial(serial);
+	ub_cli_wait_init(&wait);
+	ub_device_read_memory_async(device, UB_VESC_FLASH_ADDRESS, 1024 * 1024, NULL,
+				    wait.cancellable, ub_cli_wait_cb, &wait);
+	flash = ub_device_read_memory_finish(device, ub_cli_wait_run(&wait), error);
+	ub_device_close_async(device, NULL, ub_cli_wait_cb, &wait);
+	if (!ub_device_close_finish(device, ub_cli_wait_run(&wait), &error_close))
+		g_debug("closing: %s", error_close->message);
+	ub_cli_wait_clear(&wait);
+	if (flash == NULL)
+		return NULL;
+	return ub_firmware_info_new_from_dump(flash, UB_VESC_FLASH_ADDRESS, known, error);
+}
+
 static int
 firmware_identify(int argc, char **argv)
 {
 	gboolean json = FALSE;
+	gboolean target = FALSE;
+	g_autofree gchar *sim = NULL;
+	g_autofree gchar *serial = NULL;
 	g_autofree gchar *base_text = NULL;
 	g_auto(GStrv) known = NULL;
 	const GOptionEntry entries[] = {
@@ -165,9 +195,15 @@ firmware_identify(int argc, char **argv)
 	         N_("Load address of a raw .bin (default 0x08000000)"), N_("ADDRESS")},
 	        {"known", 0, 0, G_OPTION_ARG_STRING_ARRAY, &known,
 	         N_("A HW name to look for in images without marker (repeatable)"), N_("NAME")},
+	        {"target", 0, 0, G_OPTION_ARG_NONE, &target,
+	         N_("Identify what is on the chip behind the probe"), NULL},
+	        {"sim", 0, 0, G_OPTION_ARG_STRING, &sim,
+	         N_("With --target: use the in-process simulator with this bench"), N_("BOARD")},
+	        {"serial", 0, 0, G_OPTION_ARG_STRING, &serial,
+	         N_("With --target: use the probe with this serial number"), N_("SERIAL")},
 	        {NULL},
 	};
-	g_autoptr(GOptionContext) context = g_option_context_new(_("FILE"));
+	g_autoptr(GOptionContext) context = g_option_context_new(_("FILE | --target"));
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbImage) image = NULL;
 	g_autoptr(UbFirmwareInfo) info = NULL;
@@ -180,8 +216,18 @@ firmware_identify(int argc, char **argv)
 		g_printerr("unbrick-cli firmware identify: %s\n", error->message);
 		return EXIT_USAGE;
 	}
-	if (argc != 2) {
-		g_printerr("%s", _("usage: unbrick-cli firmware identify FILE [--json]\n"));
+	if (target && argc == 1) {
+		info = identify_target(sim, serial, (const gchar *const *)known, &error);
+		if (info == NULL) {
+			int code = ub_cli_report_error("firmware identify", error);
+			return code;
+		}
+		goto print;
+	}
+	if (argc != 2 || target) {
+		g_printerr("%s", _("usage: unbrick-cli firmware identify FILE [--json]\n"
+				   "       unbrick-cli firmware identify --target [--sim BOARD] "
+				   "[--json]\n"));
 		return EXIT_USAGE;
 	}
 	if (base_text != NULL && !parse_address(base_text, &base)) {
@@ -195,6 +241,7 @@ firmware_identify(int argc, char **argv)
 		g_printerr("unbrick-cli firmware identify: %s\n", error->message);
 		return exit_code_for_error(error);
 	}
+print:
 	if (json) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();
 		ub_firmware_info_to_json(info, builder);

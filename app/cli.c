@@ -12,6 +12,15 @@ static const UbCliCommand commands[] = {
     {"pinout", N_("Print and draw the wires between a probe and a board"), ub_cli_pinout},
     {"probe", N_("List the debug probes that are plugged in"), ub_cli_probe},
     {"info", N_("Identify the chip behind the probe"), ub_cli_info},
+    {"diagnose", N_("Name the wire or setting that stops the connection"), ub_cli_diagnose},
+    {"connect", N_("Reach a locked-out chip (under reset, or NRST held by hand)"),
+     ub_cli_connect},
+    {"backup", N_("Save the whole flash to a file"), ub_cli_backup},
+    {"flash", N_("Write an image (backup, erase, program, verify)"), ub_cli_flash},
+    {"verify", N_("Compare the flash with an image"), ub_cli_verify},
+    {"erase", N_("Erase sectors or the whole flash (after a backup)"), ub_cli_erase},
+    {"restore", N_("Write a backup back"), ub_cli_restore},
+    {"unlock", N_("Remove read protection (erases the flash)"), ub_cli_unlock},
 };
 
 static void

@@ -199,7 +199,7 @@ ub_flash_job_open_flash(UbFlashJob *self, UbTargetInfo **info_out, GCancellable 
 {
 	UbTarget *target;
 	UbChip *chip;
-	UbSimBoard *board = ub_device_get_sim_board(self->device);
+	UbSimBoard *board;
 	g_autoptr(UbTargetInfo) info = NULL;
 	g_autoptr(UbFlashStm32f4) flash = NULL;
 	g_autoptr(GArray) sectors = NULL;
@@ -207,6 +207,8 @@ ub_flash_job_open_flash(UbFlashJob *self, UbTargetInfo **info_out, GCancellable 
 
 	if (!ub_device_connect(self->device, cancellable, error))
 		return NULL;
+	/* only an open device has its simulated bench */
+	board = ub_device_get_sim_board(self->device);
 	target = ub_device_get_target(self->device);
 	info = ub_target_read_info(target, ub_device_get_chip_db(self->device), cancellable, error);
 	if (info == NULL)
@@ -755,27 +757,44 @@ ub_flash_job_thread(UbDevice *device, gpointer job_data, UbProgress *progress,
 	return g_object_ref(self);
 }
 
+static void
+ub_flash_job_run_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(GTask) task = user_data;
+	g_autoptr(UbFlashJob) done = NULL;
+	GError *error = NULL;
+
+	done = ub_device_run_job_finish(UB_DEVICE(source), result, &error);
+	if (done == NULL)
+		g_task_return_error(task, error);
+	else
+		g_task_return_boolean(task, TRUE);
+}
+
 void
 ub_flash_job_run_async(UbFlashJob *self, UbProgress *progress, GCancellable *cancellable,
                        GAsyncReadyCallback callback, gpointer user_data)
 {
+	GTask *task;
+
 	g_return_if_fail(UB_IS_FLASH_JOB(self));
 	g_return_if_fail(!self->running);
 	self->running = TRUE;
+	/* the caller's callback sees the job as its source object, not the device */
+	task = g_task_new(self, cancellable, callback, user_data);
+	g_task_set_source_tag(task, ub_flash_job_run_async);
 	ub_device_run_job_async(self->device, ub_flash_job_thread, g_object_ref(self),
-	                        g_object_unref, g_object_unref, progress, cancellable, callback,
-	                        user_data);
+	                        g_object_unref, g_object_unref, progress, cancellable,
+	                        ub_flash_job_run_done_cb, task);
 }
 
 gboolean
 ub_flash_job_run_finish(UbFlashJob *self, GAsyncResult *result, GError **error)
 {
-	g_autoptr(UbFlashJob) done = NULL;
-
 	g_return_val_if_fail(UB_IS_FLASH_JOB(self), FALSE);
+	g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
 	self->running = FALSE;
-	done = ub_device_run_job_finish(self->device, result, error);
-	return done != NULL;
+	return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 JsonNode *

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -176,11 +177,120 @@ test_cli_unknown_board(void)
 	cli_run_clear(&run);
 }
 
+/* the forum case from the command line: diagnosis names the hand on NRST, connect does it */
+static void
+test_cli_forum_case(void)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_auto(GStrv) lines = NULL;
+	CliRun run = {0};
+	JsonObject *root;
+	JsonObject *top;
+	guint n;
+
+	if (!cli_run(&run, "diagnose", "--sim", "focbox-bricked", "--probe", "stlink-v2-clone-a",
+		     "--powered", "--json", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	root = parse_object(parser, run.out);
+	top = json_array_get_object_element(json_object_get_array_member(root, "causes"), 0);
+	g_assert_cmpstr(json_object_get_string_member(top, "id"), ==, "swd-off-hold-nrst-by-hand");
+	cli_run_clear(&run);
+
+	if (!cli_run(&run, "connect", "--sim", "focbox-bricked", "--board", "focbox", "--json",
+		     NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	lines = g_strsplit(g_strstrip(run.out), "\n", -1);
+	n = g_strv_length(lines);
+	g_assert_cmpuint(n, >, 3);
+	g_assert_nonnull(strstr(run.out, "\"event\":\"hold-nrst\""));
+	g_assert_nonnull(strstr(run.out, "SWD header pin 5"));
+	root = parse_object(parser, lines[n - 1]);
+	g_assert_true(json_object_get_boolean_member(root, "ok"));
+	g_assert_cmpstr(json_object_get_string_member(root, "method"), ==, "manual-reset");
+	g_assert_true(json_object_get_boolean_member(root, "at_reset_vector"));
+	cli_run_clear(&run);
+
+	/* no power: a verdict and the target exit code, not a hang */
+	if (!cli_run(&run, "connect", "--sim", "focbox-unpowered", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 4);
+	g_assert_nonnull(strstr(run.err, "not powered"));
+	cli_run_clear(&run);
+}
+
+/* each shared VESC image: what the chip holds after loading it identifies as the file does */
+static void
+test_cli_identify_target_matches_file(void)
+{
+	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
+	g_autoptr(GDir) handle = NULL;
+	const char *name;
+	guint checked = 0;
+
+	if (dir == NULL || (handle = g_dir_open(dir, 0, NULL)) == NULL) {
+		g_test_skip("UB_SHARED_FIRMWARE_DIR not available");
+		return;
+	}
+	while ((name = g_dir_read_name(handle)) != NULL) {
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+		g_autofree char *bench_name = NULL;
+		g_autofree char *bench = NULL;
+		g_autofree char *text = NULL;
+		g_autoptr(JsonParser) file_parser = json_parser_new();
+		g_autoptr(JsonParser) chip_parser = json_parser_new();
+		JsonObject *from_file, *from_chip;
+		CliRun run = {0};
+
+		if (!g_str_has_prefix(name, "vesc-fw-") || !g_str_has_suffix(name, ".bin"))
+			continue;
+		bench_name = g_strdup_printf("ub-identify-%u", checked);
+		bench = g_strdup_printf("%s/%s.json", g_get_tmp_dir(), bench_name);
+		text = g_strdup_printf("{\"name\": \"%s\", \"description\": \"%s on a FOCBOX\", "
+				       "\"probe\": {\"kind\": \"stlink-v2\"}, \"wiring\": \"good\", "
+				       "\"powered\": true, \"flash\": [{\"file\": \"%s\", "
+				       "\"address\": \"0x08000000\"}]}",
+				       bench_name, name, path);
+		g_assert_true(g_file_set_contents(bench, text, -1, NULL));
+
+		if (!cli_run(&run, "firmware", "identify", path, "--json", NULL))
+			return;
+		g_assert_cmpint(run.status, ==, 0);
+		from_file = parse_object(file_parser, run.out);
+		cli_run_clear(&run);
+		if (!cli_run(&run, "firmware", "identify", "--target", "--sim", bench, "--json", NULL))
+			return;
+		g_assert_cmpint(run.status, ==, 0);
+		from_chip = parse_object(chip_parser, run.out);
+		cli_run_clear(&run);
+		g_unlink(bench);
+
+		g_test_message("%s: %s", name, json_object_get_string_member(from_file, "version"));
+		{
+			g_autoptr(JsonNode) a = json_node_alloc();
+			g_autoptr(JsonNode) b = json_node_alloc();
+			json_node_init_array(a, json_object_get_array_member(from_file, "hw_names"));
+			json_node_init_array(b, json_object_get_array_member(from_chip, "hw_names"));
+			g_assert_true(json_node_equal(a, b));
+		}
+		g_assert_cmpstr(json_object_get_string_member(from_file, "version"), ==,
+				json_object_get_string_member(from_chip, "version"));
+		g_assert_cmpstr(json_object_get_string_member(from_file, "layout"), ==,
+				json_object_get_string_member(from_chip, "layout"));
+		checked++;
+	}
+	g_assert_cmpuint(checked, >=, 5);
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/core/cli/info-json", test_cli_info_json);
+	g_test_add_func("/core/cli/forum-case", test_cli_forum_case);
+	g_test_add_func("/core/cli/identify-target-matches-file",
+			test_cli_identify_target_matches_file);
 	g_test_add_func("/core/cli/info-text", test_cli_info_text);
 	g_test_add_func("/core/cli/info-bricked", test_cli_info_bricked);
 	g_test_add_func("/core/cli/probe-sim", test_cli_probe_sim);

@@ -607,6 +607,36 @@ test_demo_happy_path(Fixture *fixture, gconstpointer data)
 			==, ub_session_get_backup_path(fixture->session));
 }
 
+static gboolean
+recovery_done(Fixture *fixture, gconstpointer data)
+{
+	return gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)) ||
+	       ub_error_view_get_title(ub_page_recovery_get_error_view(
+		   ub_window_get_page(fixture->window, "recovery"))) != NULL;
+}
+
+/* the Recovery page runs the connection ladder; on the bench the simulated person holds NRST
+ * when told and lets go when told, and the chip ends up halted before its firmware */
+static void
+recovery_by_hand(Fixture *fixture)
+{
+	GtkWidget *recovery = ub_window_get_page(fixture->window, "recovery");
+
+	g_assert_true(gtk_widget_get_sensitive(
+	    GTK_WIDGET(ub_page_recovery_get_start_button(recovery))));
+	gtk_button_clicked(ub_page_recovery_get_start_button(recovery));
+	g_assert_true(wait_for_ms(fixture, recovery_done, NULL, UB_FLASH_TIMEOUT_MS));
+	g_assert_null(ub_error_view_get_title(ub_page_recovery_get_error_view(recovery)));
+	g_assert_nonnull(strstr(gtk_label_get_text(ub_page_recovery_get_status_label(recovery)),
+				"before its firmware runs"));
+	/* the person was asked to hold and then to let go, in that order */
+	g_assert_nonnull(strstr(ub_session_get_log(fixture->session), "hold-nrst"));
+	g_assert_true(strstr(ub_session_get_log(fixture->session), "hold-nrst") <
+		      strstr(ub_session_get_log(fixture->session), "release-nrst"));
+	g_assert_false(ub_session_get_needs_recovery(fixture->session));
+	click_next(fixture, "firmware");
+}
+
 /* the forum case: the firmware repurposed the SWD pins, a plain connect gets no answer and
  * the wizard goes on to the reset-pin recovery instead of giving up */
 static void
@@ -629,6 +659,7 @@ test_demo_bricked_needs_recovery(Fixture *fixture, gconstpointer data)
 	g_assert_false(ub_page_connect_get_rung_ok(connect, 2));
 	g_assert_true(ub_session_get_needs_recovery(fixture->session));
 	click_next(fixture, "recovery");
+	recovery_by_hand(fixture);
 }
 
 static gboolean
@@ -678,9 +709,11 @@ test_demo_unplug_during_flash(Fixture *fixture, gconstpointer data)
 	view = ub_page_flash_get_error_view(flash);
 	transport = ub_device_get_transport(ub_session_get_device(fixture->session));
 	g_assert_true(UB_IS_TRANSPORT_SIM(transport));
-	/* between jobs the transport is idle: arm the fault for the middle of the next one */
+	/* between jobs the transport is idle: arm the fault for the middle of the next one (a
+	 * demo flash with the SRAM loader takes a few hundred bulk transfers; 150 lands after
+	 * the backup, while sectors are being changed) */
 	ub_transport_sim_set_fault(UB_TRANSPORT_SIM(transport), UB_TRANSPORT_SIM_FAULT_UNPLUG,
-				   2000);
+				   150);
 	gtk_button_clicked(ub_page_flash_get_start_button(flash));
 	g_assert_true(wait_for_ms(fixture, error_shown, view, UB_FLASH_TIMEOUT_MS));
 	g_assert_cmpstr(ub_error_view_get_title(view), ==, "The probe was unplugged");

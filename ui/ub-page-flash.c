@@ -82,6 +82,9 @@ ub_page_flash_progress_changed_cb(UbProgress *progress, guint percentage, guint 
 	g_autofree char *left = NULL;
 	guint64 bytes_per_second = ub_progress_get_rate(progress);
 
+	/* coalesced updates can arrive after the job has finished: the result has the last word */
+	if (self->cancellable == NULL)
+		return;
 	gtk_progress_bar_set_fraction(self->progress_bar, percentage / 100.0);
 	gtk_progress_bar_set_text(self->progress_bar, percent);
 	gtk_label_set_text(self->stage_label, ub_hint_status((UbStatus)status));
@@ -116,6 +119,9 @@ ub_page_flash_finished_cb(GObject *source, GAsyncResult *result, gpointer user_d
 		ub_error_view_set_error(self->error_view, error, ub_session_get_log(self->session));
 	} else {
 		ub_session_log(self->session, "flash: done, verified");
+		/* progress reaches us coalesced and may trail the result: the job is complete */
+		gtk_progress_bar_set_fraction(self->progress_bar, 1.0);
+		gtk_progress_bar_set_text(self->progress_bar, "100 %");
 		gtk_widget_hide(GTK_WIDGET(self->stage_state_label));
 		gtk_widget_show(self->done_label);
 	}

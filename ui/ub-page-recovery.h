@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+
 G_BEGIN_DECLS
 
 #define UB_TYPE_PAGE_RECOVERY (ub_page_recovery_get_type())

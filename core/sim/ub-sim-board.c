@@ -24,6 +24,7 @@
 
 #include "ub-error.h"
 #include "ub-sim-board.h"
+#include "ub-sim-hand.h"
 #include "ub-sim-firmware.h"
 
 #define UB_SIM_BOARD_DEFAULT_OPTCR 0x0FFFAAEDu
@@ -44,6 +45,7 @@ struct _UbSimBoard {
 	UbSimDap *dap;
 	UbSimLink *link;
 	UbSimStlink *stlink;
+	UbSimHand *hand; /* made when first asked for */
 };
 
 G_DEFINE_TYPE(UbSimBoard, ub_sim_board, G_TYPE_OBJECT)
@@ -53,6 +55,7 @@ ub_sim_board_finalize(GObject *object)
 {
 	UbSimBoard *self = UB_SIM_BOARD(object);
 
+	g_clear_object(&self->hand);
 	g_clear_object(&self->stlink);
 	g_clear_object(&self->link);
 	g_clear_object(&self->dap);
@@ -564,6 +567,16 @@ ub_sim_board_get_link(UbSimBoard *self)
 {
 	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
 	return self->link;
+}
+
+UbSimHand *
+ub_sim_board_get_hand(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	/* the same person on every run of a bench: seeded from its name */
+	if (self->hand == NULL)
+		self->hand = ub_sim_hand_new(self->link, self->clock, g_str_hash(self->name));
+	return self->hand;
 }
 
 UbSimStlink *

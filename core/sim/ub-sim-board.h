@@ -11,6 +11,7 @@
 
 #include <glib-object.h>
 
+#include "ub-sim-hand.h"
 #include "ub-sim-stlink.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,8 @@ UbSimClock *ub_sim_board_get_clock(UbSimBoard *self);
 UbSimMcu *ub_sim_board_get_mcu(UbSimBoard *self);
 UbSimLink *ub_sim_board_get_link(UbSimBoard *self);
 UbSimStlink *ub_sim_board_get_stlink(UbSimBoard *self);
+/* the person at the bench, for steps that ask someone to hold NRST to GND */
+UbSimHand *ub_sim_board_get_hand(UbSimBoard *self);
 
 /* the probe as the data file names it: stlink-v2, stlink-v2-clone, stlink-v2-1, stlink-v3 */
 const char *ub_sim_board_get_probe_name(UbSimBoard *self);

@@ -1,0 +1,658 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Why each rung is built the way it is:
+ * - Under reset, the core is caught with DEMCR.VC_CORERESET set while NRST is still low, not
+ *   with C_HALT alone: a system reset clears C_HALT, so a halt requested during reset lets the
+ *   firmware run after the release — long enough for firmware that turns PA13/PA14 into GPIO
+ *   to lock the debugger out again (../shared/reference/stlink-and-stm32f4.md §5.1, §7.3).
+ * - Whether the probe's NRST reaches the chip shows in DHCSR.S_RESET_ST, which stays set while
+ *   the chip is held in reset. When the chip does not answer at all, the probe's NRST cannot be
+ *   judged, and the ladder says so instead of guessing.
+ * - The manual rung polls with the cheapest thing that proves the DP is back (enter SWD + DP
+ *   IDCODE) and, the moment it answers, arms vector catch; the person's release then lands the
+ *   core on its reset vector, however long they take to let go.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "ub-connect-ladder.h"
+#include "ub-error.h"
+#include "ub-sim-board.h"
+
+#define DFSR_VCATCH (1u << 3)
+#define DBGMCU_CR 0xE0042004u
+#define DBGMCU_APB1_FZ 0xE0042008u
+#define DBGMCU_KEEP_DEBUG 0x7u			   /* DBG_SLEEP | DBG_STOP | DBG_STANDBY */
+#define DBGMCU_FREEZE_WATCHDOGS ((1u << 11) | (1u << 12)) /* DBG_WWDG_STOP | DBG_IWDG_STOP */
+#define FLASH_OPTCR 0x40023C14u
+#define RESET_VECTOR_ADDRESS 0x08000004u
+#define POWERED_MV 1700 /* below the STM32F4's 1.8 V minimum: no supply (or no GND) */
+
+static const guint ladder_clocks_khz[] = {1800, 480, 100};
+
+typedef struct {
+	UbDevice *device;
+	UbProbe *probe;
+	UbTarget *target;
+	UbSimBoard *board; /* NULL on real hardware */
+	const UbLadderOptions *options;
+	UbLadderEventFunc func;
+	gpointer user_data;
+	GCancellable *cancellable;
+	UbLadderResult *result;
+	gint64 wall_start;
+	guint64 sim_start;
+} Ladder;
+
+void
+ub_ladder_options_init(UbLadderOptions *options)
+{
+	memset(options, 0, sizeof(*options));
+	options->allow = UB_LADDER_ALLOW_ALL;
+	options->manual_attempts = 2;
+	options->hold_timeout_ms = 30000;
+	options->release_timeout_ms = 30000;
+}
+
+void
+ub_ladder_options_clear(UbLadderOptions *options)
+{
+	g_clear_pointer(&options->nrst_location, g_free);
+}
+
+void
+ub_ladder_result_free(UbLadderResult *result)
+{
+	if (result == NULL)
+		return;
+	g_ptr_array_unref(result->evidence);
+	g_free(result);
+}
+
+const char *
+ub_ladder_method_to_string(UbLadderMethod method)
+{
+	switch (method) {
+	case UB_LADDER_METHOD_NORMAL:
+		return "normal";
+	case UB_LADDER_METHOD_UNDER_RESET:
+		return "under-reset";
+	case UB_LADDER_METHOD_MANUAL_RESET:
+		return "manual-reset";
+	case UB_LADDER_METHOD_NONE:
+	default:
+		return "none";
+	}
+}
+
+const char *
+ub_ladder_step_to_string(UbLadderStep step)
+{
+	static const char *const names[] = {"voltage", "normal", "under-reset",
+					    "manual-reset", "secure", "verdict"};
+
+	return step < G_N_ELEMENTS(names) ? names[step] : "unknown";
+}
+
+const char *
+ub_ladder_event_kind_to_string(UbLadderEventKind kind)
+{
+	static const char *const names[] = {"trying", "failed", "succeeded",
+					    "hold-nrst", "release-nrst", "note"};
+
+	return kind < G_N_ELEMENTS(names) ? names[kind] : "unknown";
+}
+
+JsonNode *
+ub_ladder_result_to_json(const UbLadderResult *result)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "method");
+	json_builder_add_string_value(builder, ub_ladder_method_to_string(result->method));
+	json_builder_set_member_name(builder, "swd_khz");
+	json_builder_add_int_value(builder, result->swd_khz);
+	json_builder_set_member_name(builder, "voltage_mv");
+	if (result->voltage_known)
+		json_builder_add_int_value(builder, result->voltage_mv);
+	else
+		json_builder_add_null_value(builder);
+	json_builder_set_member_name(builder, "halted");
+	json_builder_add_boolean_value(builder, result->halted);
+	json_builder_set_member_name(builder, "at_reset_vector");
+	json_builder_add_boolean_value(builder, result->at_reset_vector);
+	json_builder_set_member_name(builder, "pc");
+	json_builder_add_int_value(builder, result->pc);
+	json_builder_set_member_name(builder, "reset_vector");
+	json_builder_add_int_value(builder, result->reset_vector);
+	json_builder_set_member_name(builder, "nrst_effect");
+	if (result->nrst_effect < 0)
+		json_builder_add_null_value(builder);
+	else
+		json_builder_add_boolean_value(builder, result->nrst_effect == 1);
+	json_builder_set_member_name(builder, "rdp_level");
+	json_builder_add_int_value(builder, result->rdp_level);
+	json_builder_set_member_name(builder, "manual_attempts");
+	json_builder_add_int_value(builder, result->manual_attempts);
+	json_builder_set_member_name(builder, "elapsed_ms");
+	json_builder_add_double_value(builder, (double)result->elapsed_us / 1000.0);
+	json_builder_set_member_name(builder, "evidence");
+	json_builder_begin_array(builder);
+	for (guint i = 0; i < result->evidence->len; i++)
+		json_builder_add_string_value(builder, g_ptr_array_index(result->evidence, i));
+	json_builder_end_array(builder);
+	json_builder_end_object(builder);
+	return json_builder_get_root(builder);
+}
+
+/* ---- helpers ---- */
+
+static void
+ladder_emit(Ladder *ladder, UbLadderStep step, UbLadderEventKind kind, guint khz, guint attempt,
+	    const char *format, ...) G_GNUC_PRINTF(6, 7);
+
+static void
+ladder_emit(Ladder *ladder, UbLadderStep step, UbLadderEventKind kind, guint khz, guint attempt,
+	    const char *format, ...)
+{
+	g_autofree char *message = NULL;
+	UbLadderEvent event = {step, kind, NULL, khz, attempt};
+	va_list args;
+
+	va_start(args, format);
+	message = g_strdup_vprintf(format, args);
+	va_end(args);
+	if (kind != UB_LADDER_EVENT_TRYING)
+		g_ptr_array_add(ladder->result->evidence,
+				g_strdup_printf("%s: %s", ub_ladder_step_to_string(step), message));
+	event.message = message;
+	if (ladder->func != NULL)
+		ladder->func(&event, ladder->user_data);
+}
+
+/* waiting: on the simulator time only passes when something happens */
+static void
+ladder_sleep_ms(Ladder *ladder, guint ms)
+{
+	if (ladder->board != NULL)
+		ub_sim_clock_advance(ub_sim_board_get_clock(ladder->board),
+				     (guint64)ms * UB_SIM_NS_PER_MS);
+	else
+		g_usleep((gulong)ms * 1000);
+}
+
+static guint64
+ladder_now_us(Ladder *ladder)
+{
+	if (ladder->board != NULL)
+		return ub_sim_clock_get_ns(ub_sim_board_get_clock(ladder->board)) / 1000;
+	return (guint64)g_get_monotonic_time();
+}
+
+/* the DP answers: enter SWD and read its IDCODE (the cheapest proof) */
+static gboolean
+ladder_dp_answers(Ladder *ladder, GError **error)
+{
+	guint32 idcode = 0;
+
+	if (!ub_probe_enter_swd(ladder->probe, error))
+		return FALSE;
+	return ub_probe_read_dp_idcode(ladder->probe, &idcode, error);
+}
+
+static gboolean
+ladder_write(Ladder *ladder, guint32 address, guint32 value, GError **error)
+{
+	return ub_probe_write_u32(ladder->probe, address, value, error);
+}
+
+static gboolean
+ladder_read(Ladder *ladder, guint32 address, guint32 *value, GError **error)
+{
+	return ub_probe_read_u32(ladder->probe, address, value, error);
+}
+
+/* arm the catch: debug on, halt requested, VC_CORERESET, DFSR clean */
+static gboolean
+ladder_arm_vector_catch(Ladder *ladder, GError **error)
+{
+	return ladder_write(ladder, UB_DHCSR,
+			    UB_DHCSR_DBGKEY | UB_DHCSR_C_DEBUGEN | UB_DHCSR_C_HALT, error) &&
+	       ladder_write(ladder, UB_DEMCR, UB_DEMCR_TRCENA | UB_DEMCR_VC_CORERESET, error) &&
+	       ladder_write(ladder, UB_DFSR, 0x1F, error);
+}
+
+/* after the release: the core should sit on its reset vector */
+static gboolean
+ladder_confirm_caught(Ladder *ladder, guint timeout_ms, GError **error)
+{
+	UbLadderResult *result = ladder->result;
+	guint64 deadline = ladder_now_us(ladder) + (guint64)timeout_ms * 1000;
+	guint32 dhcsr = 0, dfsr = 0, vector = 0;
+
+	for (;;) {
+		g_autoptr(GError) error_local = NULL;
+		/* two reads: S_RESET_ST set again on the second means still held in reset */
+		if (ladder_read(ladder, UB_DHCSR, &dhcsr, &error_local) &&
+		    ladder_read(ladder, UB_DHCSR, &dhcsr, &error_local) &&
+		    !(dhcsr & UB_DHCSR_S_RESET_ST) && (dhcsr & UB_DHCSR_S_HALT))
+			break;
+		if (g_cancellable_set_error_if_cancelled(ladder->cancellable, error))
+			return FALSE;
+		if (ladder_now_us(ladder) > deadline) {
+			g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NOT_HALTED,
+				    _("the chip did not stop on its reset vector (DHCSR 0x%08x)"),
+				    dhcsr);
+			return FALSE;
+		}
+		ladder_sleep_ms(ladder, 5);
+	}
+	result->halted = TRUE;
+	if (!ladder_read(ladder, UB_DFSR, &dfsr, error) ||
+	    !ub_probe_read_core_register(ladder->probe, UB_REG_PC, &result->pc, error))
+		return FALSE;
+	/* with read protection the flash (and so the vector) cannot be read: VCATCH is enough */
+	if (ladder_read(ladder, RESET_VECTOR_ADDRESS, &vector, NULL))
+		result->reset_vector = vector;
+	result->at_reset_vector = (dfsr & DFSR_VCATCH) &&
+				  (result->reset_vector == 0 ||
+				   (result->reset_vector & ~1u) == (result->pc & ~1u));
+	return TRUE;
+}
+
+/* ---- the rungs ---- */
+
+static gboolean
+ladder_normal(Ladder *ladder)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(ladder_clocks_khz); i++) {
+		g_autoptr(GError) error = NULL;
+		guint khz = ladder_clocks_khz[i];
+		guint actual = khz;
+
+		ladder_emit(ladder, UB_LADDER_STEP_NORMAL, UB_LADDER_EVENT_TRYING, khz, 0,
+			    _("Connecting at %u kHz"), khz);
+		if (!ub_probe_set_swd_frequency(ladder->probe, khz, &actual, &error) &&
+		    !g_error_matches(error, UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED)) {
+			ladder_emit(ladder, UB_LADDER_STEP_NORMAL, UB_LADDER_EVENT_FAILED, khz, 0,
+				    "%s", error->message);
+			continue;
+		}
+		g_clear_error(&error);
+		if (ladder_dp_answers(ladder, &error)) {
+			ladder->result->swd_khz = actual;
+			ladder_emit(ladder, UB_LADDER_STEP_NORMAL, UB_LADDER_EVENT_SUCCEEDED, actual,
+				    0, _("The chip answered at %u kHz"), actual);
+			return TRUE;
+		}
+		ladder_emit(ladder, UB_LADDER_STEP_NORMAL, UB_LADDER_EVENT_FAILED, khz, 0,
+			    _("No answer at %u kHz: %s"), khz, error->message);
+	}
+	return FALSE;
+}
+
+/* best effort: the release matters less than the error that led here */
+static void
+ladder_release_nrst(Ladder *ladder)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!ub_probe_drive_nrst(ladder->probe, UB_NRST_HIGH, &error))
+		g_debug("releasing NRST: %s", error->message);
+}
+
+static gboolean
+ladder_under_reset(Ladder *ladder, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	guint32 dhcsr = 0;
+
+	ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_TRYING, 0, 0,
+		    _("Holding the chip in reset through the probe's RST pin"));
+	if (!ub_probe_drive_nrst(ladder->probe, UB_NRST_LOW, error))
+		return FALSE;
+	ladder_sleep_ms(ladder, 20);
+	if (!ladder_dp_answers(ladder, &error_local)) {
+		ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_FAILED, 0, 0,
+			    _("Still no answer with the probe's RST held low: %s"),
+			    error_local->message);
+		ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_NOTE, 0, 0, "%s",
+			    _("The probe's RST pin probably does not reach the chip's NRST "
+			      "(common on clone probes)"));
+		ladder_release_nrst(ladder);
+		return FALSE;
+	}
+	if (!ladder_arm_vector_catch(ladder, error) ||
+	    !ladder_read(ladder, UB_DHCSR, &dhcsr, error) ||
+	    !ladder_read(ladder, UB_DHCSR, &dhcsr, error)) {
+		ladder_release_nrst(ladder);
+		return FALSE;
+	}
+	/* the chip answers and is held: S_RESET_ST stays set while NRST is low */
+	ladder->result->nrst_effect = (dhcsr & UB_DHCSR_S_RESET_ST) ? 1 : 0;
+	if (!ub_probe_drive_nrst(ladder->probe, UB_NRST_HIGH, error))
+		return FALSE;
+	if (ladder->result->nrst_effect == 0) {
+		/* it answered anyway (pins not taken yet): the RST pin did nothing */
+		ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_NOTE, 0, 0, "%s",
+			    _("The chip answered, but the probe's RST pin had no effect on it"));
+		if (!ladder_write(ladder, UB_AIRCR, UB_AIRCR_VECTKEY | UB_AIRCR_SYSRESETREQ,
+				  error))
+			return FALSE;
+	}
+	if (!ladder_confirm_caught(ladder, 500, &error_local)) {
+		ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_FAILED, 0, 0, "%s",
+			    error_local->message);
+		return FALSE;
+	}
+	ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_SUCCEEDED, 0, 0,
+		    _("Caught the core at 0x%08x before any firmware ran"), ladder->result->pc);
+	return TRUE;
+}
+
+static gboolean
+ladder_manual_once(Ladder *ladder, guint attempt, GError **error)
+{
+	const char *where = ladder->options->nrst_location;
+	guint64 deadline;
+	gboolean answered = FALSE;
+
+	if (where != NULL)
+		ladder_emit(ladder, UB_LADDER_STEP_MANUAL_RESET, UB_LADDER_EVENT_HOLD_NRST, 0,
+			    attempt, _("Connect NRST (%s) to GND now and keep it there"), where);
+	else
+		ladder_emit(ladder, UB_LADDER_STEP_MANUAL_RESET, UB_LADDER_EVENT_HOLD_NRST, 0,
+			    attempt, "%s",
+			    _("Connect the chip's NRST pin to GND now and keep it there"));
+	if (ladder->board != NULL)
+		ub_sim_hand_request_hold(ub_sim_board_get_hand(ladder->board));
+
+	deadline = ladder_now_us(ladder) + (guint64)ladder->options->hold_timeout_ms * 1000;
+	while (!answered) {
+		g_autoptr(GError) error_local = NULL;
+		if (g_cancellable_set_error_if_cancelled(ladder->cancellable, error))
+			return FALSE;
+		if (ladder_dp_answers(ladder, &error_local) &&
+		    ladder_arm_vector_catch(ladder, &error_local)) {
+			answered = TRUE;
+			break;
+		}
+		if (ladder_now_us(ladder) > deadline) {
+			g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_DEAD,
+				    _("the chip did not answer while NRST was held (%u s)"),
+				    ladder->options->hold_timeout_ms / 1000);
+			if (ladder->board != NULL)
+				ub_sim_hand_request_release(ub_sim_board_get_hand(ladder->board));
+			return FALSE;
+		}
+		ladder_sleep_ms(ladder, 2);
+	}
+	ladder_emit(ladder, UB_LADDER_STEP_MANUAL_RESET, UB_LADDER_EVENT_RELEASE_NRST, 0, attempt,
+		    "%s", _("The chip answers. Let go of NRST now"));
+	if (ladder->board != NULL)
+		ub_sim_hand_request_release(ub_sim_board_get_hand(ladder->board));
+	return ladder_confirm_caught(ladder, ladder->options->release_timeout_ms, error);
+}
+
+static gboolean
+ladder_manual(Ladder *ladder, GError **error)
+{
+	guint attempts = MAX(ladder->options->manual_attempts, 1);
+
+	for (guint attempt = 1; attempt <= attempts; attempt++) {
+		g_autoptr(GError) error_local = NULL;
+
+		ladder->result->manual_attempts = attempt;
+		if (ladder_manual_once(ladder, attempt, &error_local)) {
+			ladder_emit(ladder, UB_LADDER_STEP_MANUAL_RESET, UB_LADDER_EVENT_SUCCEEDED, 0,
+				    attempt, _("Caught the core at 0x%08x before any firmware ran"),
+				    ladder->result->pc);
+			return TRUE;
+		}
+		if (g_error_matches(error_local, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return FALSE;
+		}
+		ladder_emit(ladder, UB_LADDER_STEP_MANUAL_RESET, UB_LADDER_EVENT_FAILED, 0, attempt,
+			    "%s", error_local->message);
+		/* let a held-too-long or bouncing contact settle before asking again */
+		ladder_sleep_ms(ladder, 1000);
+	}
+	return FALSE;
+}
+
+/* halted or running, keep the connection through watchdogs and sleep */
+static gboolean
+ladder_secure(Ladder *ladder, GError **error)
+{
+	guint32 cr = 0, fz = 0, optcr = 0, dhcsr = 0;
+
+	if (!ladder_read(ladder, DBGMCU_CR, &cr, error) ||
+	    !ladder_write(ladder, DBGMCU_CR, cr | DBGMCU_KEEP_DEBUG, error) ||
+	    !ladder_read(ladder, DBGMCU_APB1_FZ, &fz, error) ||
+	    !ladder_write(ladder, DBGMCU_APB1_FZ, fz | DBGMCU_FREEZE_WATCHDOGS, error))
+		return FALSE;
+	if (ladder_read(ladder, FLASH_OPTCR, &optcr, NULL)) {
+		guint8 rdp = (optcr >> 8) & 0xFF;
+		ladder->result->rdp_level = rdp == 0xAA ? 0 : rdp == 0xCC ? 2 : 1;
+	}
+	if (ladder_read(ladder, UB_DHCSR, &dhcsr, NULL))
+		ladder->result->halted = (dhcsr & UB_DHCSR_S_HALT) != 0;
+	ladder_emit(ladder, UB_LADDER_STEP_SECURE, UB_LADDER_EVENT_SUCCEEDED, 0, 0, "%s",
+		    _("Watchdogs frozen and debug kept alive in sleep modes"));
+	if (ladder->result->rdp_level == 1)
+		ladder_emit(ladder, UB_LADDER_STEP_SECURE, UB_LADDER_EVENT_NOTE, 0, 0, "%s",
+			    _("Read protection is on (level 1): the flash cannot be read or backed "
+			      "up. Removing it erases the whole chip; unbrick only does that when "
+			      "you ask for it."));
+	/* the target layer re-reads IDs and marks itself connected */
+	return ub_target_connect(ladder->target, error);
+}
+
+UbLadderResult *
+ub_connect_ladder_run(UbDevice *device, const UbLadderOptions *options, UbLadderEventFunc func,
+		      gpointer user_data, GCancellable *cancellable, GError **error)
+{
+	g_autoptr(UbLadderResult) result = g_new0(UbLadderResult, 1);
+	g_autoptr(GError) error_local = NULL;
+	UbLadderOptions defaults;
+	Ladder ladder = {0};
+	gboolean reached = FALSE;
+
+	g_return_val_if_fail(UB_IS_DEVICE(device), NULL);
+	ub_ladder_options_init(&defaults);
+	result->evidence = g_ptr_array_new_with_free_func(g_free);
+	result->nrst_effect = -1;
+	if (!ub_device_open(device, cancellable, error))
+		return NULL;
+	ladder.device = device;
+	ladder.probe = ub_device_get_probe(device);
+	ladder.target = ub_device_get_target(device);
+	ladder.board = ub_device_get_sim_board(device);
+	ladder.options = options != NULL ? options : &defaults;
+	ladder.func = func;
+	ladder.user_data = user_data;
+	ladder.cancellable = cancellable;
+	ladder.result = result;
+	ladder.wall_start = g_get_monotonic_time();
+	if (ladder.board != NULL)
+		ladder.sim_start = ub_sim_clock_get_ns(ub_sim_board_get_clock(ladder.board));
+	ub_target_set_disconnected(ladder.target);
+
+	if (ub_probe_get_target_voltage(ladder.probe, &result->voltage_mv, &error_local)) {
+		result->voltage_known = TRUE;
+		ladder_emit(&ladder, UB_LADDER_STEP_VOLTAGE,
+			    result->voltage_mv >= POWERED_MV ? UB_LADDER_EVENT_SUCCEEDED
+							     : UB_LADDER_EVENT_FAILED,
+			    0, 0, _("Target voltage %.2f V"), result->voltage_mv / 1000.0);
+	} else {
+		result->voltage_mv = 0;
+		ladder_emit(&ladder, UB_LADDER_STEP_VOLTAGE, UB_LADDER_EVENT_NOTE, 0, 0,
+			    _("This probe cannot measure the target voltage (%s)"),
+			    error_local->message);
+		g_clear_error(&error_local);
+	}
+
+	if (ladder.options->allow & UB_LADDER_ALLOW_NORMAL) {
+		reached = ladder_normal(&ladder);
+		if (reached)
+			result->method = UB_LADDER_METHOD_NORMAL;
+	}
+	/* a measured voltage below the chip's minimum: nothing else can work */
+	if (!reached && result->voltage_known && result->voltage_mv < POWERED_MV) {
+		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NO_POWER,
+			    _("the probe measures %.2f V on the target: the board is not powered "
+			      "or the GND wire is missing"),
+			    result->voltage_mv / 1000.0);
+		ladder_emit(&ladder, UB_LADDER_STEP_VERDICT, UB_LADDER_EVENT_FAILED, 0, 0, "%s",
+			    (*error)->message);
+		return NULL;
+	}
+	if (!reached && (ladder.options->allow & UB_LADDER_ALLOW_UNDER_RESET)) {
+		if (g_cancellable_set_error_if_cancelled(cancellable, error))
+			return NULL;
+		reached = ladder_under_reset(&ladder, &error_local);
+		if (error_local != NULL) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return NULL;
+		}
+		if (reached)
+			result->method = UB_LADDER_METHOD_UNDER_RESET;
+	}
+	if (!reached && (ladder.options->allow & UB_LADDER_ALLOW_MANUAL)) {
+		reached = ladder_manual(&ladder, &error_local);
+		if (error_local != NULL) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return NULL;
+		}
+		if (reached)
+			result->method = UB_LADDER_METHOD_MANUAL_RESET;
+	}
+	result->elapsed_us = ladder.board != NULL
+				     ? (ub_sim_clock_get_ns(ub_sim_board_get_clock(ladder.board)) -
+					ladder.sim_start) / 1000
+				     : (guint64)(g_get_monotonic_time() - ladder.wall_start);
+	if (!reached) {
+		if (ladder.options->allow & UB_LADDER_ALLOW_MANUAL)
+			g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_DEAD, "%s",
+				    _("the chip does not answer even while held in reset, with "
+				      "power present: it is probably damaged (or locked for good "
+				      "by read protection level 2); replacing the chip is the "
+				      "remaining option"));
+		else
+			g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NO_ACK, "%s",
+				    _("the chip did not answer on the steps allowed; try holding "
+				      "NRST to GND by hand"));
+		ladder_emit(&ladder, UB_LADDER_STEP_VERDICT, UB_LADDER_EVENT_FAILED, 0, 0, "%s",
+			    (*error)->message);
+		return NULL;
+	}
+	if (!ladder_secure(&ladder, error))
+		return NULL;
+	return g_steal_pointer(&result);
+}
+
+/* ---- async ---- */
+
+typedef struct {
+	UbLadderOptions options;
+	UbLadderEventFunc func;
+	gpointer user_data;
+	GDestroyNotify user_data_free;
+	GMainContext *context;
+} AsyncLadder;
+
+typedef struct {
+	AsyncLadder *async;
+	UbLadderEvent event;
+	GObject *keep_alive;
+} AsyncEvent;
+
+static void
+async_ladder_free(gpointer data)
+{
+	AsyncLadder *async = data;
+
+	ub_ladder_options_clear(&async->options);
+	if (async->user_data_free != NULL)
+		async->user_data_free(async->user_data);
+	g_main_context_unref(async->context);
+	g_free(async);
+}
+
+static gboolean
+async_event_deliver(gpointer data)
+{
+	AsyncEvent *item = data;
+
+	item->async->func(&item->event, item->async->user_data);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+async_event_free(gpointer data)
+{
+	AsyncEvent *item = data;
+
+	g_free(item->event.message);
+	g_clear_object(&item->keep_alive);
+	g_free(item);
+}
+
+/* on the worker: hand each event to the caller's context (the job keeps `async` alive until
+ * its GTask is finalized, which happens on that same context after these sources) */
+static void
+async_event_forward(const UbLadderEvent *event, gpointer user_data)
+{
+	AsyncLadder *async = user_data;
+	AsyncEvent *item = g_new0(AsyncEvent, 1);
+
+	item->async = async;
+	item->event = *event;
+	item->event.message = g_strdup(event->message);
+	g_main_context_invoke_full(async->context, G_PRIORITY_DEFAULT, async_event_deliver, item,
+				   async_event_free);
+}
+
+static gpointer
+async_ladder_job(UbDevice *device, gpointer job_data, UbProgress *progress,
+		 GCancellable *cancellable, GError **error)
+{
+	AsyncLadder *async = job_data;
+
+	return ub_connect_ladder_run(device, &async->options,
+				     async->func != NULL ? async_event_forward : NULL, async,
+				     cancellable, error);
+}
+
+void
+ub_connect_ladder_run_async(UbDevice *device, const UbLadderOptions *options,
+			    UbLadderEventFunc func, gpointer user_data,
+			    GDestroyNotify user_data_free, GCancellable *cancellable,
+			    GAsyncReadyCallback callback, gpointer callback_data)
+{
+	AsyncLadder *async = g_new0(AsyncLadder, 1);
+
+	if (options != NULL) {
+		async->options = *options;
+		async->options.nrst_location = g_strdup(options->nrst_location);
+	} else {
+		ub_ladder_options_init(&async->options);
+	}
+	async->func = func;
+	async->user_data = user_data;
+	async->user_data_free = user_data_free;
+	async->context = g_main_context_ref_thread_default();
+	ub_device_run_job_async(device, async_ladder_job, async, async_ladder_free,
+				(GDestroyNotify)ub_ladder_result_free, NULL, cancellable, callback,
+				callback_data);
+}
+
+UbLadderResult *
+ub_connect_ladder_run_finish(UbDevice *device, GAsyncResult *result, GError **error)
+{
+	return ub_device_run_job_finish(device, result, error);
+}
