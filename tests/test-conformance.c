@@ -710,7 +710,9 @@ test_st_flash_unplugged(Fixture *fixture, gconstpointer user_data)
 	g_assert_false(run.deadline);
 	g_assert_cmpint(run.status, !=, 0);
 	g_assert_null(strstr(run.all, "jolly good"));
-	g_assert_nonnull(strstr(run.all, "LIBUSB_ERROR_NO_DEVICE"));
+	/* a slow machine may not have opened the probe yet when it goes */
+	if (report_int(&run, "usb", "round_trips") > 0)
+		g_assert_nonnull(strstr(run.all, "LIBUSB_ERROR_NO_DEVICE"));
 	g_assert_cmpuint(strlen(run.out), <=, CAPTURE_MAX);
 	g_assert_cmpuint(strlen(run.err), <=, CAPTURE_MAX);
 	g_assert_cmpint(report_int(&run, NULL, "usb_unplugs"), ==, 1);
