@@ -819,6 +819,42 @@ test_cli_identity(Fixture *fixture, gconstpointer user_data)
 	sim_run_clear(&run);
 }
 
+/* unbrick-cli connect --under-reset through libusb: it sets VC_CORERESET before it lets NRST
+ * go, so it catches the core where st-flash 1.7.0 does not; the clone's RST reaches nothing */
+static void
+test_cli_connect_under_reset(Fixture *fixture, gconstpointer user_data)
+{
+	const gchar *board = user_data;
+	gboolean genuine = g_strcmp0(board, BOARD_BRICKED_GENUINE) == 0;
+	const gchar *cli = g_getenv("UB_CLI_BIN");
+	const gchar *sim_args[] = {"--board", board, NULL};
+	const gchar *command[] = {cli, "connect", "--under-reset", NULL};
+	SimRun run;
+
+	if (cli == NULL) {
+		g_test_skip("unbrick-cli was not built");
+		return;
+	}
+	if (!need_programs("true", NULL))
+		return;
+	run_sim(fixture, &run, sim_args, command);
+	assert_report_usb(&run, 0, 0);
+	if (genuine) {
+		g_assert_cmpint(run.status, ==, 0);
+		g_assert_cmpstr(report_string(&run, "mcu", "last_reset"), ==, "pin");
+		/* halted on the reset vector: the firmware never got to the pins */
+		g_assert_true(json_object_get_boolean_member(
+		    json_object_get_object_member(run.report, "mcu"), "swd_pins_connected"));
+	} else {
+		/* exit status 4: the target does not answer */
+		g_assert_cmpint(run.status, ==, 4);
+		g_assert_cmpstr(report_string(&run, "mcu", "last_reset"), ==, "power-on");
+		g_assert_false(json_object_get_boolean_member(
+		    json_object_get_object_member(run.report, "mcu"), "swd_pins_connected"));
+	}
+	sim_run_clear(&run);
+}
+
 /* --probe v2-1 / v3: the other descriptor layouts enumerate, and both tools identify them */
 static void
 test_probe_model(Fixture *fixture, gconstpointer user_data)
@@ -958,6 +994,10 @@ main(int argc, char **argv)
 	add("/conformance/launcher-sigterm", GINT_TO_POINTER(FALSE), test_launcher_sigterm);
 	add("/conformance/launcher-sigterm-ignored", GINT_TO_POINTER(TRUE), test_launcher_sigterm);
 	add("/conformance/cli-identity", NULL, test_cli_identity);
+	add("/conformance/cli-connect-under-reset-genuine", BOARD_BRICKED_GENUINE,
+	    test_cli_connect_under_reset);
+	add("/conformance/cli-connect-under-reset-clone", BOARD_BRICKED_CLONE,
+	    test_cli_connect_under_reset);
 	add("/conformance/probe-v2-1", "v2-1", test_probe_model);
 	add("/conformance/probe-v3", "v3", test_probe_model);
 	return g_test_run();

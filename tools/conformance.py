@@ -35,7 +35,7 @@ CAPTURE_MAX = 256 * 1024
 UNDER_RESET = ['-c', 'reset_config srst_only srst_nogate connect_assert_srst']
 
 
-def cases(fw, tmp):
+def cases(fw, tmp, cli=None):
     """(tool, title, board, extra sim args, command, expect success, flash check)"""
     a = os.path.join(fw, IMAGE_A)
     b = os.path.join(fw, IMAGE_B)
@@ -75,7 +75,13 @@ def cases(fw, tmp):
          ['--probe', 'v2-1'], ['st-info', '--probe'], True, None),
         ('st-info', 'st-info --probe, STLINK-V3 (--probe v3)', 'focbox', ['--probe', 'v3'],
          ['st-info', '--probe'], True, None),
-    ]
+    ] + ([] if cli is None else [
+        ('unbrick-cli', 'unbrick-cli info', 'focbox', [], [cli, 'info'], True, None),
+        ('unbrick-cli', 'unbrick-cli connect --under-reset (repurposed SWD pins, genuine probe)',
+         'focbox-bricked-genuine', [], [cli, 'connect', '--under-reset'], True, None),
+        ('unbrick-cli', 'unbrick-cli connect --under-reset (clone, RST not wired)',
+         'focbox-bricked', [], [cli, 'connect', '--under-reset'], False, None),
+    ])
 
 
 def find(obj, *names):
@@ -165,7 +171,8 @@ def run_case(sim, case, tmp):
         'clock_ms': times.get('clock'),
         'wall_s': wall,
         'stopped_by': report.get('stopped_by'),
-        'line': last_line(log, ['chipid', 'jolly', 'Verified', 'Error', 'error', 'WARN',
+        'line': last_line(log, ['Connected', 'Chip:', 'chipid', 'jolly', 'Verified', 'Error',
+                                'error', 'WARN',
                                 'Failed', 'failed', 'Cannot', 'Found', 'wrote', 'erase']),
         'command': ' '.join(os.path.basename(c) if c.startswith('/') else c for c in command),
     }
@@ -235,7 +242,9 @@ def main():
                             tool_version(['openocd', '--version'])) if v]
     results = []
     with tempfile.TemporaryDirectory(prefix='ub-conformance-') as tmp:
-        for case in cases(os.path.abspath(args.firmware), tmp):
+        cli = os.path.join(args.build, 'app', 'unbrick-cli')
+        cli = cli if os.access(cli, os.X_OK) else None
+        for case in cases(os.path.abspath(args.firmware), tmp, cli):
             if shutil.which(case[4][0]) is None:
                 print(f'skip {case[1]}: {case[4][0]} not installed')
                 continue
