@@ -25,11 +25,17 @@ END = '<!-- END GENERATED -->'
 IMAGE_A = 'vesc-fw-6.05-410_o_411_o_412-VESC_default.bin'
 IMAGE_B = 'vesc-fw-5.02-410_o_411_o_412-VESC_default.bin'
 FLASH_SIZE = 1024 * 1024
-OPENOCD = ['openocd', '-f', 'interface/stlink.cfg', '-f', 'target/stm32f4x.cfg']
+# no gdb/tcl/telnet servers: runs side by side would collide on port 3333
+OPENOCD = ['openocd', '-f', 'interface/stlink.cfg', '-f', 'target/stm32f4x.cfg',
+           '-c', 'gdb_port disabled', '-c', 'tcl_port disabled', '-c', 'telnet_port disabled']
+# st-flash 1.7.0 loops for ever once the probe is unplugged: unbrick-sim stops it
+UNPLUG = ['--unplug-after', '300', '--time-limit', '3000']
+# what is read of a tool's output (st-flash can print megabytes of errors)
+CAPTURE_MAX = 256 * 1024
 UNDER_RESET = ['-c', 'reset_config srst_only srst_nogate connect_assert_srst']
 
 
-def cases(fw, tmp):
+def cases(fw, tmp, cli=None):
     """(tool, title, board, extra sim args, command, expect success, flash check)"""
     a = os.path.join(fw, IMAGE_A)
     b = os.path.join(fw, IMAGE_B)
@@ -48,11 +54,12 @@ def cases(fw, tmp):
          ['st-flash', '--reset', 'write', a, '0x08000000'], True, ('dump', a)),
         ('st-flash', 'st-flash erase', 'focbox', ['--flash', a], ['st-flash', 'erase'], True,
          ('dump', None)),
-        ('st-flash', 'st-flash write, probe unplugged after 300 ms', 'focbox',
-         ['--unplug-after', '300'], ['st-flash', 'write', a, '0x08000000'], False, None),
+        ('st-flash', 'st-flash write, probe unplugged after 300 ms (stopped at 3 s modelled)',
+         'focbox', UNPLUG, ['st-flash', 'write', a, '0x08000000'], False, None),
+        # expected to fail: st-flash 1.7.0 sets VC_CORERESET only after releasing NRST
         ('st-flash', 'st-flash --connect-under-reset read (genuine probe, RST wired)',
          'focbox-bricked-genuine', [],
-         ['st-flash', '--connect-under-reset', 'read', read, '0x08000000', '0x100000'], True,
+         ['st-flash', '--connect-under-reset', 'read', read, '0x08000000', '0x100000'], False,
          None),
         ('st-flash', 'st-flash --connect-under-reset read (clone, RST not wired)',
          'focbox-bricked', [],
@@ -61,11 +68,20 @@ def cases(fw, tmp):
         ('openocd', 'program … verify reset exit', 'focbox', ['--flash', b], OPENOCD + program,
          True, ('dump', a)),
         ('openocd', 'program with connect_assert_srst (repurposed SWD pins, genuine probe)',
-         'focbox-bricked-genuine', ['--flash', b], OPENOCD + UNDER_RESET + program, True,
-         ('dump', a)),
+         'focbox-bricked-genuine', [], OPENOCD + UNDER_RESET + program, True, ('dump', a)),
         ('openocd', 'program without connect_assert_srst (repurposed SWD pins)',
-         'focbox-bricked-genuine', ['--flash', b], OPENOCD + program, None, None),
-    ]
+         'focbox-bricked-genuine', [], OPENOCD + program, False, None),
+        ('st-info', 'st-info --probe, ST-LINK/V2-1 (--probe v2-1)', 'focbox',
+         ['--probe', 'v2-1'], ['st-info', '--probe'], True, None),
+        ('st-info', 'st-info --probe, STLINK-V3 (--probe v3)', 'focbox', ['--probe', 'v3'],
+         ['st-info', '--probe'], True, None),
+    ] + ([] if cli is None else [
+        ('unbrick-cli', 'unbrick-cli info', 'focbox', [], [cli, 'info'], True, None),
+        ('unbrick-cli', 'unbrick-cli connect --under-reset (repurposed SWD pins, genuine probe)',
+         'focbox-bricked-genuine', [], [cli, 'connect', '--under-reset'], True, None),
+        ('unbrick-cli', 'unbrick-cli connect --under-reset (clone, RST not wired)',
+         'focbox-bricked', [], [cli, 'connect', '--under-reset'], False, None),
+    ])
 
 
 def find(obj, *names):
@@ -118,9 +134,14 @@ def run_case(sim, case, tmp):
     argv = [sim, '--board', board, '--report', report_path, '--dump', dump] + extra
     argv += ['--'] + command
     start = time.monotonic()
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=900)
-    wall = time.monotonic() - start
-    log = proc.stdout + proc.stderr
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.run(argv, stdout=out, stderr=err, timeout=900)
+        wall = time.monotonic() - start
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read(CAPTURE_MAX).decode(errors='replace')
+        stderr = err.read(CAPTURE_MAX).decode(errors='replace')
+    log = stdout + stderr
     try:
         report = json.load(open(report_path))
     except (OSError, ValueError):
@@ -129,7 +150,7 @@ def run_case(sim, case, tmp):
     if check is not None and ok:
         where, image = check
         ok = flash_matches(os.path.join(tmp, 'read.bin') if where == 'read' else dump, image)
-    if tool == 'st-info' and 'chipid:     0x0413' not in proc.stdout:
+    if tool == 'st-info' and 'chipid:     0x0413' not in stdout:
         ok = False
     if expect is None:
         verdict = 'recorded'
@@ -149,7 +170,9 @@ def run_case(sim, case, tmp):
         'probe_ms': times.get('probe_total'),
         'clock_ms': times.get('clock'),
         'wall_s': wall,
-        'line': last_line(log, ['chipid', 'jolly', 'Verified', 'Error', 'error', 'WARN',
+        'stopped_by': report.get('stopped_by'),
+        'line': last_line(log, ['Connected', 'Chip:', 'chipid', 'jolly', 'Verified', 'Error',
+                                'error', 'WARN',
                                 'Failed', 'failed', 'Cannot', 'Found', 'wrote', 'erase']),
         'command': ' '.join(os.path.basename(c) if c.startswith('/') else c for c in command),
     }
@@ -163,7 +186,8 @@ def render(results, versions):
     out = [BEGIN, '']
     out.append('Generated on ' + time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()) +
                ' with ' + ', '.join(versions) + '.')
-    out.append('"pass" means the tool did what the row expects (including an expected failure); '
+    out.append('"stopped" in the Exit column means unbrick-sim\'s --time-limit ended the tool. '
+               '"pass" means the tool did what the row expects (including an expected failure); '
                '"recorded" rows have no fixed expectation and document what the model does. '
                '"Modelled USB + SWD" is what the probe model charged for the traffic '
                '(deterministic); "virtual clock" is the simulator\'s whole clock, which also '
@@ -179,7 +203,8 @@ def render(results, versions):
         for r in (r for r in results if r['tool'] == tool):
             line = r['line'].replace('|', '\\|')[:100]
             out.append(f"| {r['title']} | {r['board']} | {r['verdict']} ({r['outcome']}) | "
-                       f"{r['status']} | {fmt(r['round_trips'])} | "
+                       f"{r['status']}{' (stopped)' if r['stopped_by'] else ''} | "
+                       f"{fmt(r['round_trips'])} | "
                        f"{fmt(r['bytes_out'])} / {fmt(r['bytes_in'])} | "
                        f"{fmt(r['probe_ms'], '{:.1f} ms')} | {fmt(r['clock_ms'], '{:.1f} ms')} | "
                        f"{r['wall_s']:.1f} s | "
@@ -201,7 +226,11 @@ def tool_version(argv):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--build', default=os.path.join(TOP, 'build'))
-    parser.add_argument('--firmware', default=os.path.join(TOP, '..', 'shared', 'firmware'))
+    # ../shared beside the main checkout, ../../shared beside a worktree under wt/
+    firmware = os.path.join(TOP, '..', 'shared', 'firmware')
+    if not os.path.isdir(firmware):
+        firmware = os.path.join(TOP, '..', '..', 'shared', 'firmware')
+    parser.add_argument('--firmware', default=firmware)
     parser.add_argument('--output', default=os.path.join(TOP, 'docs', 'conformance.md'))
     parser.add_argument('--sim', help='unbrick-sim to use (default: BUILD/app/unbrick-sim)')
     args = parser.parse_args()
@@ -213,7 +242,9 @@ def main():
                             tool_version(['openocd', '--version'])) if v]
     results = []
     with tempfile.TemporaryDirectory(prefix='ub-conformance-') as tmp:
-        for case in cases(os.path.abspath(args.firmware), tmp):
+        cli = os.path.join(args.build, 'app', 'unbrick-cli')
+        cli = cli if os.access(cli, os.X_OK) else None
+        for case in cases(os.path.abspath(args.firmware), tmp, cli):
             if shutil.which(case[4][0]) is None:
                 print(f'skip {case[1]}: {case[4][0]} not installed')
                 continue
