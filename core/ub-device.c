@@ -17,6 +17,7 @@ struct _UbDevice {
 	UbProbe *probe;
 	UbTarget *target;
 	UbChipDb *chip_db;
+	gboolean sim_realtime; /* set before the first open */
 };
 
 G_DEFINE_TYPE(UbDevice, ub_device, G_TYPE_OBJECT)
@@ -51,6 +52,8 @@ ub_device_open_transport(UbDevice *self, GError **error)
 			self->sim_board = ub_sim_board_new_from_name(board_name, error);
 			if (self->sim_board == NULL)
 				return FALSE;
+			ub_sim_clock_set_realtime(ub_sim_board_get_clock(self->sim_board),
+						  self->sim_realtime);
 		}
 		self->transport = UB_TRANSPORT(ub_transport_sim_new(self->sim_board));
 		return TRUE;
@@ -555,4 +558,18 @@ ub_device_new_for_serial(const char *serial)
 
 	ub_probe_info_set_serial(info, serial);
 	return ub_device_new(info);
+}
+
+/**
+ * ub_device_set_sim_realtime:
+ * @realtime: TRUE: a simulated bench runs at the pace of the hardware (for the demo)
+ *
+ * Call before the device is first opened. Tests leave it off: the virtual clock then costs no
+ * wall time.
+ */
+void
+ub_device_set_sim_realtime(UbDevice *self, gboolean realtime)
+{
+	g_return_if_fail(UB_IS_DEVICE(self));
+	self->sim_realtime = realtime;
 }

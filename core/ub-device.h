@@ -54,6 +54,7 @@ UbDevice *ub_device_new_for_sim(const char *board_name) G_GNUC_WARN_UNUSED_RESUL
 /* the USB probe with this serial, or the first one found when @serial is NULL */
 UbDevice *ub_device_new_for_serial(const char *serial) G_GNUC_WARN_UNUSED_RESULT;
 UbProbeInfo *ub_device_get_probe_info(UbDevice *self);
+void ub_device_set_sim_realtime(UbDevice *self, gboolean realtime);
 
 /* async API (callbacks run in the caller's thread-default main context) */
 void ub_device_open_async(UbDevice *self, GCancellable *cancellable,

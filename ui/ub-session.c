@@ -6,6 +6,7 @@
 struct _UbSession {
 	GObject parent_instance;
 	char *demo_board;
+	gboolean demo_realtime;
 	GSettings *settings;
 	char *board_id;
 	UbBoardDb *board_db;
@@ -224,13 +225,23 @@ ub_session_set_probe_info(UbSession *self, UbProbeInfo *info)
 		       ub_probe_info_get_path(info));
 }
 
+/* the demo's bench runs at the hardware's pace (set before the device is made) */
+void
+ub_session_set_demo_realtime(UbSession *self, gboolean realtime)
+{
+	g_return_if_fail(UB_IS_SESSION(self));
+	self->demo_realtime = realtime;
+}
+
 UbDevice *
 ub_session_get_device(UbSession *self)
 {
 	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
 #if UB_HAVE_DEVICE
-	if (self->device == NULL && self->probe_info != NULL)
+	if (self->device == NULL && self->probe_info != NULL) {
 		self->device = ub_device_new(self->probe_info);
+		ub_device_set_sim_realtime(self->device, self->demo_realtime);
+	}
 #endif
 	return self->device;
 }

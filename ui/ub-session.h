@@ -26,6 +26,7 @@ UbSession *ub_session_new(const char *demo_board);
 
 const char *ub_session_get_demo_board(UbSession *self);
 gboolean ub_session_is_demo(UbSession *self);
+void ub_session_set_demo_realtime(UbSession *self, gboolean realtime);
 /* NULL when the schema is not installed (running from the build tree without
  * GSETTINGS_SCHEMA_DIR) */
 GSettings *ub_session_get_settings(UbSession *self);
