@@ -566,6 +566,11 @@ main(int argc, char **argv)
 	sim.wall_start_us = g_get_monotonic_time();
 	sim.wall_return_us = sim.wall_start_us;
 	sim.time_limit_ns = (guint64)time_limit_ms * UB_SIM_NS_PER_MS;
+	/* caught from now on (a signal that comes while the program starts is not lost) but
+	 * dispatched from the main loop, once the program's pid is known */
+	g_unix_signal_add(SIGINT, ub_sim_sigint_cb, &sim);
+	g_unix_signal_add(SIGTERM, ub_sim_sigterm_cb, &sim);
+	g_unix_signal_add(SIGHUP, ub_sim_sighup_cb, &sim);
 	/* UMOCKDEV_DIR and LD_PRELOAD are in this process's environment and go to the child */
 	if (!g_spawn_async(NULL, command, NULL,
 			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
@@ -579,9 +584,6 @@ main(int argc, char **argv)
 	}
 	sim.loop = g_main_loop_new(NULL, FALSE);
 	g_child_watch_add(sim.pid, ub_sim_child_watch_cb, &sim);
-	g_unix_signal_add(SIGINT, ub_sim_sigint_cb, &sim);
-	g_unix_signal_add(SIGTERM, ub_sim_sigterm_cb, &sim);
-	g_unix_signal_add(SIGHUP, ub_sim_sighup_cb, &sim);
 	if (sim.time_limit_ns != 0)
 		g_timeout_add(UB_SIM_TIME_LIMIT_POLL_MS, ub_sim_time_limit_cb, &sim);
 	if (replug_after_ms >= 0)
