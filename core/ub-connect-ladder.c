@@ -283,6 +283,17 @@ ladder_normal(Ladder *ladder)
 		}
 		g_clear_error(&error);
 		if (ladder_dp_answers(ladder, &error)) {
+			guint32 cpuid = 0;
+			/* the DP can answer while the chip's bus is stopped (Stop mode without
+			 * DBG_STOP): then only a reset helps, slower clocks do not */
+			if (!ub_probe_read_u32(ladder->probe, UB_CPUID, &cpuid, &error)) {
+				ladder_emit(ladder, UB_LADDER_STEP_NORMAL, UB_LADDER_EVENT_FAILED, khz,
+					    0,
+					    _("The debug port answers but the chip's bus does not "
+					      "(asleep?): %s"),
+					    error->message);
+				return FALSE;
+			}
 			ladder->result->swd_khz = actual;
 			ladder_emit(ladder, UB_LADDER_STEP_NORMAL, UB_LADDER_EVENT_SUCCEEDED, actual,
 				    0, _("The chip answered at %u kHz"), actual);

@@ -284,6 +284,10 @@ ub_device_worker(gpointer data, gpointer user_data)
 		if (error == NULL)
 			error = g_error_new(UB_TARGET_ERROR, UB_TARGET_ERROR_FAILED,
 					    "job failed without saying why");
+		/* a probe that went away is reopened (re-plugged) next time, a target that
+		 * stopped answering is connected again from scratch */
+		if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+			ub_device_forget_on_error(self, error);
 		g_task_return_error(task, error);
 	} else {
 		g_task_return_pointer(task, result, job->result_free);

@@ -102,6 +102,8 @@ static const Case cases[] = {
     /* the forum case: clone RST goes nowhere, the person holds NRST */
     {"focbox-bricked", UB_LADDER_METHOD_MANUAL_RESET, 0, TRUE, -1, 0},
     {"focbox-rdp1", UB_LADDER_METHOD_NORMAL, 0, FALSE, -1, 1},
+    /* asleep in Stop mode: the DP answers, the bus does not; a reset wakes it */
+    {"focbox-deep-sleep", UB_LADDER_METHOD_UNDER_RESET, 0, TRUE, 1, 0},
     {"focbox-unpowered", UB_LADDER_METHOD_NONE, UB_TARGET_ERROR_NO_POWER, FALSE, -1, 0},
     {"focbox-dead", UB_LADDER_METHOD_NONE, UB_TARGET_ERROR_DEAD, FALSE, -1, 0},
 };
@@ -196,6 +198,41 @@ test_manual_impatient_person(void)
 	wait_clear(&wait);
 }
 
+/* the hardware watchdog resets a halted core unless the ladder froze it */
+static void
+test_watchdog_frozen(void)
+{
+	g_autoptr(UbDevice) device = ub_device_new_for_sim("focbox-watchdog");
+	g_autoptr(UbLadderResult) result = NULL;
+	g_autoptr(GError) error = NULL;
+	UbSimMcuStats before, after;
+	UbSimBoard *board;
+	UbSimMcu *mcu;
+	Wait wait = {0};
+
+	result = run_ladder(device, UB_LADDER_ALLOW_ALL, &wait, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(result->method, ==, UB_LADDER_METHOD_NORMAL);
+	wait_clear(&wait);
+	board = ub_device_get_sim_board(device);
+	mcu = ub_sim_board_get_mcu(board);
+	/* running: the watchdog still bites (the ladder does not change the firmware's life) */
+	ub_sim_mcu_get_stats(mcu, &before);
+	ub_sim_clock_advance(ub_sim_board_get_clock(board), 600 * UB_SIM_NS_PER_MS);
+	ub_sim_mcu_get_stats(mcu, &after);
+	g_assert_cmpuint(after.resets, >, before.resets);
+	g_assert_cmpint(ub_sim_mcu_get_last_reset(mcu), ==, UB_SIM_RESET_WATCHDOG);
+	/* halted (as for flashing): frozen, it does not reset the chip under the debugger */
+	g_assert_cmpint(ub_sim_mcu_ap_write(mcu, 0xE000EDF0u, 4, 0xA05F0003u), ==,
+			UB_SIM_ACCESS_OK);
+	g_assert_true(ub_sim_mcu_get_halted(mcu));
+	ub_sim_mcu_get_stats(mcu, &before);
+	ub_sim_clock_advance(ub_sim_board_get_clock(board), 5000 * UB_SIM_NS_PER_MS);
+	ub_sim_mcu_get_stats(mcu, &after);
+	g_assert_cmpuint(after.resets, ==, before.resets);
+	g_assert_true(ub_sim_mcu_get_halted(mcu));
+}
+
 /* the forum case end to end: clone + repurposed pins → manual NRST → halted → flashed */
 static void
 test_forum_case_to_flash(void)
@@ -263,5 +300,6 @@ main(int argc, char **argv)
 	g_test_add_func("/recovery/ladder/under-reset-only-on-clone", test_under_reset_only_on_clone);
 	g_test_add_func("/recovery/ladder/manual-impatient-person", test_manual_impatient_person);
 	g_test_add_func("/recovery/ladder/forum-case-to-flash", test_forum_case_to_flash);
+	g_test_add_func("/recovery/ladder/watchdog-frozen", test_watchdog_frozen);
 	return g_test_run();
 }

@@ -459,7 +459,7 @@ fixture_round_trips(Fixture *fixture)
 
 /* the probe is unplugged, or the board loses power, half-way through the write: the job says
  * the chip is partly written and that running it again completes; it does */
-G_GNUC_UNUSED static void
+static void
 test_job_fault_then_retry(Fixture *fixture, gconstpointer data)
 {
 	UbTransportSimFault fault = GPOINTER_TO_UINT(data);
@@ -551,5 +551,11 @@ main(int argc, char **argv)
 	           fixture_teardown);
 	g_test_add("/flash/job/same-image-twice", Fixture, NULL, fixture_setup,
 	           test_job_same_image_twice, fixture_teardown);
+	g_test_add("/flash/job/unplugged-then-retry", Fixture,
+	           GUINT_TO_POINTER(UB_TRANSPORT_SIM_FAULT_UNPLUG), fixture_setup,
+	           test_job_fault_then_retry, fixture_teardown);
+	g_test_add("/flash/job/power-loss-then-retry", Fixture,
+	           GUINT_TO_POINTER(UB_TRANSPORT_SIM_FAULT_POWER_LOSS), fixture_setup,
+	           test_job_fault_then_retry, fixture_teardown);
 	return g_test_run();
 }

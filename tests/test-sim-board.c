@@ -25,6 +25,9 @@ static const char *const shipped[] = {
         "focbox-nrst-stuck",
         "focbox-rdp1",
         "focbox-dead",
+        "focbox-clone",
+        "focbox-deep-sleep",
+        "focbox-watchdog",
         "vesc6",
         "nucleo",
 };

@@ -1968,29 +1968,43 @@ sleep_stalls_debug(UbSimMcu *self, guint32 address)
 	return FALSE;
 }
 
+/* what every debugger access goes through before the bus: power, a damaged chip, sleep */
+static gboolean
+ap_gate(UbSimMcu *self, guint32 address, UbSimAccess *access)
+{
+	if (!self->powered || self->dead) {
+		*access = UB_SIM_ACCESS_FAULT;
+		return FALSE;
+	}
+	self->debug_attached = TRUE;
+	if (sleep_stalls_debug(self, address)) {
+		*access = UB_SIM_ACCESS_WAIT;
+		return FALSE;
+	}
+	return TRUE;
+}
+
 UbSimAccess
 ub_sim_mcu_ap_read(UbSimMcu *self, guint32 address, guint size, guint32 *value)
 {
+	UbSimAccess access;
+
 	g_return_val_if_fail(UB_IS_SIM_MCU(self), UB_SIM_ACCESS_FAULT);
 	g_return_val_if_fail(size == 1 || size == 2 || size == 4, UB_SIM_ACCESS_FAULT);
-	if (!self->powered || self->dead)
-		return UB_SIM_ACCESS_FAULT;
-	self->debug_attached = TRUE;
-	if (sleep_stalls_debug(self, address))
-		return UB_SIM_ACCESS_WAIT;
+	if (!ap_gate(self, address, &access))
+		return access;
 	return mcu_bus_read(self, MASTER_DEBUG, address, size, value);
 }
 
 UbSimAccess
 ub_sim_mcu_ap_write(UbSimMcu *self, guint32 address, guint size, guint32 value)
 {
+	UbSimAccess access;
+
 	g_return_val_if_fail(UB_IS_SIM_MCU(self), UB_SIM_ACCESS_FAULT);
 	g_return_val_if_fail(size == 1 || size == 2 || size == 4, UB_SIM_ACCESS_FAULT);
-	if (!self->powered || self->dead)
-		return UB_SIM_ACCESS_FAULT;
-	self->debug_attached = TRUE;
-	if (sleep_stalls_debug(self, address))
-		return UB_SIM_ACCESS_WAIT;
+	if (!ap_gate(self, address, &access))
+		return access;
 	return mcu_bus_write(self, MASTER_DEBUG, address, size, value);
 }
 
