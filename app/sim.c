@@ -63,6 +63,7 @@ typedef struct {
 	guint unplugs;
 	guint64 time_limit_ns; /* 0: none */
 	const gchar *stopped_by; /* NULL, "time-limit" or the signal that stopped the program */
+	gchar **faults;		 /* --fault names, not owned */
 	guint kill_source;
 } UbSim;
 
@@ -360,6 +361,13 @@ ub_sim_build_report(UbSim *sim, gchar **command, gint exit_code, gint64 wall_us,
 	object = json_node_get_object(json_parser_get_root(parser));
 	if (sim->stlink != ub_sim_board_get_stlink(sim->board))
 		ub_sim_report_replace_probe(sim, object);
+	/* the board lists the faults of its description; --fault adds to them */
+	if (json_object_has_member(object, "faults") &&
+	    JSON_NODE_HOLDS_ARRAY(json_object_get_member(object, "faults"))) {
+		JsonArray *faults = json_object_get_array_member(object, "faults");
+		for (guint i = 0; sim->faults != NULL && sim->faults[i] != NULL; i++)
+			json_array_add_string_element(faults, sim->faults[i]);
+	}
 	for (guint i = 0; command[i] != NULL; i++)
 		json_array_add_string_element(array, command[i]);
 	json_object_set_array_member(object, "command", array);
@@ -541,6 +549,7 @@ main(int argc, char **argv)
 		g_object_unref(sim.stlink);
 		sim.stlink = ub_sim_stlink_new(kind, ub_sim_board_get_link(sim.board), sim.clock);
 	}
+	sim.faults = faults;
 	for (guint i = 0; faults != NULL && faults[i] != NULL; i++) {
 		if (!ub_sim_apply_fault(&sim, faults[i], &error)) {
 			g_printerr("unbrick-sim: %s\n", error->message);
@@ -566,6 +575,11 @@ main(int argc, char **argv)
 	sim.wall_start_us = g_get_monotonic_time();
 	sim.wall_return_us = sim.wall_start_us;
 	sim.time_limit_ns = (guint64)time_limit_ms * UB_SIM_NS_PER_MS;
+	/* caught from now on (a signal that comes while the program starts is not lost) but
+	 * dispatched from the main loop, once the program's pid is known */
+	g_unix_signal_add(SIGINT, ub_sim_sigint_cb, &sim);
+	g_unix_signal_add(SIGTERM, ub_sim_sigterm_cb, &sim);
+	g_unix_signal_add(SIGHUP, ub_sim_sighup_cb, &sim);
 	/* UMOCKDEV_DIR and LD_PRELOAD are in this process's environment and go to the child */
 	if (!g_spawn_async(NULL, command, NULL,
 			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
@@ -579,9 +593,6 @@ main(int argc, char **argv)
 	}
 	sim.loop = g_main_loop_new(NULL, FALSE);
 	g_child_watch_add(sim.pid, ub_sim_child_watch_cb, &sim);
-	g_unix_signal_add(SIGINT, ub_sim_sigint_cb, &sim);
-	g_unix_signal_add(SIGTERM, ub_sim_sigterm_cb, &sim);
-	g_unix_signal_add(SIGHUP, ub_sim_sighup_cb, &sim);
 	if (sim.time_limit_ns != 0)
 		g_timeout_add(UB_SIM_TIME_LIMIT_POLL_MS, ub_sim_time_limit_cb, &sim);
 	if (replug_after_ms >= 0)

@@ -437,6 +437,28 @@ test_st_info_probe(Fixture *fixture, gconstpointer user_data)
 	sim_run_clear(&run);
 }
 
+/* --fault: the GND wire is missing; st-info finds the probe but no chip, and the report
+ * says which faults the bench had */
+static void
+test_st_info_fault(Fixture *fixture, gconstpointer user_data)
+{
+	const gchar *sim_args[] = {"--board", BOARD_HEALTHY, "--fault", "no-gnd", NULL};
+	const gchar *command[] = {"st-info", "--probe", NULL};
+	JsonArray *faults;
+	SimRun run;
+
+	if (!need_programs("st-info", NULL))
+		return;
+	run_sim(fixture, &run, sim_args, command);
+	g_assert_nonnull(strstr(run.out, "Found 1 stlink programmers"));
+	g_assert_null(strstr(run.out, "chipid:     0x0413"));
+	g_assert_cmpstr(report_string(&run, NULL, "wiring"), ==, "no-gnd");
+	faults = json_object_get_array_member(run.report, "faults");
+	g_assert_cmpuint(json_array_get_length(faults), ==, 1);
+	g_assert_cmpstr(json_array_get_string_element(faults, 0), ==, "no-gnd");
+	sim_run_clear(&run);
+}
+
 static void
 test_st_flash_read(Fixture *fixture, gconstpointer user_data)
 {
@@ -978,6 +1000,7 @@ main(int argc, char **argv)
 
 	g_test_init(&argc, &argv, NULL);
 	add("/conformance/st-info-probe", NULL, test_st_info_probe);
+	add("/conformance/st-info-fault", NULL, test_st_info_fault);
 	add("/conformance/st-flash-read", NULL, test_st_flash_read);
 	add("/conformance/st-flash-write", NULL, test_st_flash_write);
 	add("/conformance/st-flash-erase", NULL, test_st_flash_erase);

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -186,13 +187,14 @@ def render(results, versions):
     out = [BEGIN, '']
     out.append('Generated on ' + time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()) +
                ' with ' + ', '.join(versions) + '.')
-    out.append('"stopped" in the Exit column means unbrick-sim\'s --time-limit ended the tool. '
+    out.append(textwrap.fill(
+               '"stopped" in the Exit column means unbrick-sim\'s --time-limit ended the tool. '
                '"pass" means the tool did what the row expects (including an expected failure); '
                '"recorded" rows have no fixed expectation and document what the model does. '
                '"Modelled USB + SWD" is what the probe model charged for the traffic '
                '(deterministic); "virtual clock" is the simulator\'s whole clock, which also '
                'counts flash busy time and the host\'s sleeps; wall time is how long the run '
-               'took on this machine.')
+               'took on this machine.', width=96))
     out.append('')
     for tool in dict.fromkeys(r['tool'] for r in results):
         out.append(f'### {tool}')
