@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * unbrick-cli connect [--under-reset | --manual-reset] [--board NAME] [--json]: the connection
- * ladder (core/ub-connect-ladder.c). On a terminal the hold/release prompts stand out; with
+ * ladder (core/recovery/ub-connect-ladder.c). On a terminal the hold/release prompts stand out; with
  * --json every step is one JSON line ({"event": ...}) and the result comes last.
  */
 #include "config.h"

@@ -18,7 +18,7 @@
 /* an SWD write or read of one word: 8 request + 1 turnaround + 3 ACK + 1 turnaround +
  * 32 data + 1 parity clocks (ADIv5 §B4.2), idle cycles not counted */
 #define SWD_CLOCKS_PER_WORD 46
-/* UbTarget's SWD clock (core/ub-target.c), the one stlink-org and OpenOCD also default to */
+/* UbTarget's SWD clock (core/target/ub-target.c), the one stlink-org and OpenOCD also default to */
 #define SWD_KHZ 1800
 
 typedef struct {

@@ -12,9 +12,7 @@
 
 #include "ub-firmware-row.h"
 #include "ub-probe-row.h"
-#if UB_HAVE_DEVICE
 #include "ub-transport-sim.h"
-#endif
 #include "ub-ui.h"
 #include "ub-window-private.h"
 
@@ -467,7 +465,6 @@ test_done_copy_report(Fixture *fixture, gconstpointer data)
 	g_assert_nonnull(strstr(text, ub_firmware_info_get_sha256(info)));
 }
 
-#if UB_HAVE_DEVICE
 /* ---- the wizard on the simulator (--demo) ---- */
 
 static gboolean
@@ -722,14 +719,6 @@ test_demo_unplug_during_flash(Fixture *fixture, gconstpointer data)
 	g_assert_false(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
 }
 
-#else
-/* the simulator (and with it UbDevice) is not in this build */
-static void
-test_demo_needs_simulator(Fixture *fixture, gconstpointer data)
-{
-	g_test_skip("built without the simulator (core/sim/ub-sim-mcu.c, ub-sim-board.c)");
-}
-#endif
 
 /* every control a keyboard or screen-reader user reaches has a name */
 static void
@@ -794,7 +783,6 @@ main(int argc, char **argv)
 		   test_firmware_damaged_file, fixture_teardown);
 	g_test_add("/ui/done/copy-report", Fixture, NULL, fixture_setup, test_done_copy_report,
 		   fixture_teardown);
-#if UB_HAVE_DEVICE
 	g_test_add("/ui/demo/probe-to-wiring", Fixture, "focbox", fixture_setup,
 		   test_demo_probe_to_wiring, fixture_teardown);
 	g_test_add("/ui/demo/happy-path", Fixture, "focbox", fixture_setup, test_demo_happy_path,
@@ -805,13 +793,6 @@ main(int argc, char **argv)
 		   fixture_teardown);
 	g_test_add("/ui/demo/unplug-during-flash", Fixture, "focbox", fixture_setup,
 		   test_demo_unplug_during_flash, fixture_teardown);
-#else
-	g_test_add("/ui/demo/probe-to-wiring", Fixture, NULL, NULL, test_demo_needs_simulator, NULL);
-	g_test_add("/ui/demo/happy-path", Fixture, NULL, NULL, test_demo_needs_simulator, NULL);
-	g_test_add("/ui/demo/bricked-needs-recovery", Fixture, NULL, NULL, test_demo_needs_simulator, NULL);
-	g_test_add("/ui/demo/cancel-flash", Fixture, NULL, NULL, test_demo_needs_simulator, NULL);
-	g_test_add("/ui/demo/unplug-during-flash", Fixture, NULL, NULL, test_demo_needs_simulator, NULL);
-#endif
 	g_test_add("/ui/wizard/accessible-names", Fixture, NULL, fixture_setup,
 		   test_accessible_names, fixture_teardown);
 	return g_test_run();

@@ -7,7 +7,7 @@
         simulator's generated firmware images (core/sim/firmware/*.S);
     bin2c.py --array SYMBOL INPUT OUTPUT.c
         defines `const guint8 SYMBOL[]` and `const gsize SYMBOL_size` (the flash loader;
-        declared by hand in core/ub-flash-stub.h)."""
+        declared by hand in core/flash/ub-flash-stub.h)."""
 import os
 import sys
 

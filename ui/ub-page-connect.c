@@ -91,7 +91,6 @@ ub_page_connect_set_busy(UbPageConnect *self, gboolean busy)
 	g_object_notify(G_OBJECT(self), "busy");
 }
 
-#if UB_HAVE_DEVICE
 /* which rung an error stopped at: every rung below it was passed */
 static UbRung
 ub_page_connect_rung_for_error(const GError *error)
@@ -185,7 +184,6 @@ ub_page_connect_read_info_cb(GObject *source, GAsyncResult *result, gpointer use
 	g_object_notify(G_OBJECT(self), "complete");
 }
 
-#endif
 
 static void
 ub_page_connect_clicked_cb(UbPageConnect *self)
@@ -197,10 +195,8 @@ ub_page_connect_clicked_cb(UbPageConnect *self)
 	ub_page_connect_reset(self);
 	ub_page_connect_set_busy(self, TRUE);
 	ub_session_log(self->session, "connect: plain connect");
-#if UB_HAVE_DEVICE
 	ub_device_read_info_async(device, self->cancellable, ub_page_connect_read_info_cb,
 				  g_object_ref(self));
-#endif
 	g_object_notify(G_OBJECT(self), "complete");
 }
 

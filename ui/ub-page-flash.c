@@ -95,7 +95,6 @@ ub_page_flash_progress_changed_cb(UbProgress *progress, guint percentage, guint 
 	gtk_label_set_text(self->time_left_label, left != NULL ? left : "");
 }
 
-#if UB_HAVE_DEVICE
 static void
 ub_page_flash_finished_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -156,7 +155,6 @@ ub_page_flash_run(UbPageFlash *self, UbImage *image)
 			       ub_page_flash_finished_cb, g_object_ref(self));
 }
 
-#endif
 
 static void
 ub_page_flash_image_loaded_cb(GObject *source, GAsyncResult *result, gpointer user_data)
@@ -171,9 +169,7 @@ ub_page_flash_image_loaded_cb(GObject *source, GAsyncResult *result, gpointer us
 		return;
 	}
 	ub_session_set_firmware_image(self->session, image);
-#if UB_HAVE_DEVICE
 	ub_page_flash_run(self, image);
-#endif
 }
 
 static void
@@ -189,9 +185,7 @@ ub_page_flash_start_clicked_cb(UbPageFlash *self)
 	gtk_widget_hide(GTK_WIDGET(self->stage_state_label));
 	ub_page_flash_set_busy(self, TRUE);
 	if (image != NULL) {
-#if UB_HAVE_DEVICE
 		ub_page_flash_run(self, image);
-#endif
 		return;
 	}
 	ub_firmware_load_image_async(ub_firmware_info_get_filename(firmware), self->cancellable,

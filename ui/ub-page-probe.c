@@ -159,7 +159,6 @@ ub_page_probe_row_selected_cb(UbPageProbe *self, GtkListBoxRow *list_row)
 	g_object_notify(G_OBJECT(self), "complete");
 }
 
-#if UB_HAVE_DEVICE
 /* one row per probe the monitor knows; the selection follows the same probe */
 static void
 ub_page_probe_rebuild(UbPageProbe *self)
@@ -257,7 +256,6 @@ ub_page_probe_start_monitor(UbPageProbe *self)
 			       error->message, (guint)UB_PROBE_POLL_SECONDS);
 }
 
-#endif
 
 static void
 ub_page_probe_enter(UbPage *page, UbSession *session)
@@ -265,7 +263,6 @@ ub_page_probe_enter(UbPage *page, UbSession *session)
 	UbPageProbe *self = UB_PAGE_PROBE(page);
 
 	g_set_object(&self->session, session);
-#if UB_HAVE_DEVICE
 	if (self->cancellable == NULL)
 		self->cancellable = g_cancellable_new();
 	if (self->monitor == NULL)
@@ -274,9 +271,6 @@ ub_page_probe_enter(UbPage *page, UbSession *session)
 	if (!self->hotplug && self->poll_id == 0)
 		self->poll_id = g_timeout_add_seconds(UB_PROBE_POLL_SECONDS, ub_page_probe_poll_cb,
 						      self);
-#else
-	gtk_widget_show(self->no_driver_label);
-#endif
 	g_object_notify(G_OBJECT(self), "complete");
 }
 
@@ -322,10 +316,8 @@ ub_page_probe_dispose(GObject *object)
 	if (self->cancellable != NULL)
 		g_cancellable_cancel(self->cancellable);
 	g_clear_object(&self->cancellable);
-#if UB_HAVE_DEVICE
 	if (self->monitor != NULL)
 		ub_probe_monitor_stop(self->monitor);
-#endif
 	g_clear_object(&self->monitor);
 	g_clear_object(&self->session);
 	G_OBJECT_CLASS(ub_page_probe_parent_class)->dispose(object);

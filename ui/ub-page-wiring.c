@@ -91,7 +91,6 @@ ub_page_wiring_show_plan(UbPageWiring *self)
  * it means the board is off or GND/3.3 V sense is not connected */
 #define UB_TARGET_MIN_MV 1800
 
-#if UB_HAVE_DEVICE
 /* runs on the device's worker: open the probe and read its target-voltage input */
 static gpointer
 ub_page_wiring_voltage_job(UbDevice *device, gpointer job_data, UbProgress *progress,
@@ -106,7 +105,6 @@ ub_page_wiring_voltage_job(UbDevice *device, gpointer job_data, UbProgress *prog
 	return GUINT_TO_POINTER(millivolts + 1); /* +1: 0 mV is a result, NULL is failure */
 }
 
-#endif
 
 static void
 ub_page_wiring_set_busy(UbPageWiring *self, gboolean busy)
@@ -125,7 +123,6 @@ ub_page_wiring_set_busy(UbPageWiring *self, gboolean busy)
 	g_object_notify(G_OBJECT(self), "busy");
 }
 
-#if UB_HAVE_DEVICE
 static void
 ub_page_wiring_voltage_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -169,7 +166,6 @@ ub_page_wiring_voltage_cb(GObject *source, GAsyncResult *result, gpointer user_d
 	g_object_notify(G_OBJECT(self), "complete");
 }
 
-#endif
 
 static void
 ub_page_wiring_check_clicked_cb(UbPageWiring *self)
@@ -182,10 +178,8 @@ ub_page_wiring_check_clicked_cb(UbPageWiring *self)
 	gtk_widget_hide(self->result_own_rail_label);
 	ub_error_view_clear(self->error_view);
 	ub_page_wiring_set_busy(self, TRUE);
-#if UB_HAVE_DEVICE
 	ub_device_run_job_async(device, ub_page_wiring_voltage_job, NULL, NULL, NULL, NULL,
 				self->cancellable, ub_page_wiring_voltage_cb, g_object_ref(self));
-#endif
 }
 
 static void

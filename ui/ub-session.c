@@ -237,12 +237,10 @@ UbDevice *
 ub_session_get_device(UbSession *self)
 {
 	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
-#if UB_HAVE_DEVICE
 	if (self->device == NULL && self->probe_info != NULL) {
 		self->device = ub_device_new(self->probe_info);
 		ub_device_set_sim_realtime(self->device, self->demo_realtime);
 	}
-#endif
 	return self->device;
 }
 

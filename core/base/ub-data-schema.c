@@ -8,7 +8,7 @@
 #include "ub-error.h"
 
 /*
- * The schemas are compiled into the library (core/ub-data.gresource.xml) so a missing or edited
+ * The schemas are compiled into the library (core/base/ub-data.gresource.xml) so a missing or edited
  * installed copy cannot turn validation off; the same files are the documentation of the format.
  */
 JsonNode *
