@@ -14,6 +14,9 @@
  *   flash           [ { image: NAME (core/sim/firmware) | file: PATH (relative to the data
  *                       file), address: "0x08000000" } ] over an erased chip
  *   option_bytes    FLASH_OPTCR as stored (default 0x0FFFAAED)
+ *   flash_timing    typical | drawn | max: how long each erase and programming takes
+ *                   between the datasheet's typical and maximum (default drawn, from a seed
+ *                   derived from the name, so that a bench repeats)
  *   uid             24 hex digits (default: derived from the name)
  *   faults          [ "dead" ]
  */
@@ -337,6 +340,8 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	const char *description = "";
 	const char *wiring_name = "good";
 	const char *uid_text = NULL;
+	const char *timing_name = "drawn";
+	UbSimFlashTiming timing;
 	guint32 optcr = UB_SIM_BOARD_DEFAULT_OPTCR;
 	guint32 vdd_mv = UB_SIM_BOARD_DEFAULT_VDD_MV;
 	gboolean powered = TRUE;
@@ -368,8 +373,13 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	    !ub_sim_board_get_bool(root, "powered", self->path, "powered", &powered, error) ||
 	    !ub_sim_board_get_u32(root, "option_bytes", self->path, "option_bytes", &optcr,
 	                          error) ||
-	    !ub_sim_board_get_u32(root, "vdd_mv", self->path, "vdd_mv", &vdd_mv, error))
+	    !ub_sim_board_get_u32(root, "vdd_mv", self->path, "vdd_mv", &vdd_mv, error) ||
+	    !ub_sim_board_get_string(root, "flash_timing", self->path, "flash_timing",
+	                             &timing_name, error))
 		return FALSE;
+	if (!ub_sim_flash_timing_from_string(timing_name, &timing))
+		return ub_sim_board_invalid(error, self->path, "flash_timing",
+		                            "must be typical, drawn or max");
 	if (name == NULL)
 		return ub_sim_board_invalid(error, self->path, "name", "missing");
 	basename = g_path_get_basename(self->path);
@@ -406,6 +416,8 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 		return FALSE;
 	ub_sim_mcu_set_option_bytes(self->mcu, optcr);
 	ub_sim_mcu_set_uid(self->mcu, uid);
+	/* this chip's erase and programming times, the same on every run of the bench */
+	ub_sim_mcu_set_flash_timing(self->mcu, timing, g_str_hash(name));
 	if (!ub_sim_board_parse_faults(self, root, error))
 		return FALSE;
 
@@ -736,6 +748,11 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_builder_add_int_value(builder, mcu_stats.mass_erases);
 	json_builder_set_member_name(builder, "bytes_programmed");
 	json_builder_add_int_value(builder, (gint64)mcu_stats.bytes_programmed);
+	json_builder_set_member_name(builder, "interrupted");
+	json_builder_add_int_value(builder, mcu_stats.flash_interrupted);
+	json_builder_set_member_name(builder, "timing");
+	json_builder_add_string_value(
+	        builder, ub_sim_flash_timing_to_string(ub_sim_mcu_get_flash_timing(self->mcu)));
 	json_builder_end_object(builder);
 
 	json_builder_set_member_name(builder, "mcu");
@@ -744,6 +761,8 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_builder_add_int_value(builder, (gint64)mcu_stats.instructions);
 	json_builder_set_member_name(builder, "resets");
 	json_builder_add_int_value(builder, mcu_stats.resets);
+	json_builder_set_member_name(builder, "dma_transfers");
+	json_builder_add_int_value(builder, (gint64)mcu_stats.dma_transfers);
 	json_builder_set_member_name(builder, "last_reset");
 	json_builder_add_string_value(
 	        builder, ub_sim_board_reset_to_string(ub_sim_mcu_get_last_reset(self->mcu)));

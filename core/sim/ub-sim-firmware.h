@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The simulator's own firmware images, assembled at build time from core/sim/firmware (the .S
- * files) and embedded in the library: "demo-410" and "demo-60" (healthy VESC-like images), and
- * "repurpose-swd" (turns PA13/PA14 into GPIO a few ms after reset: the brick).
+ * files) and embedded in the library: "demo-410" and "demo-60" (healthy VESC-like images),
+ * "repurpose-swd" (turns PA13/PA14 into GPIO a few ms after reset: the brick), "deep-sleep"
+ * (enters Stop mode) and "dma-adc" (ADC samples streamed into SRAM by circular DMA, data
+ * cache on, the independent watchdog started 175 ms after reset: a running VESC).
  */
 #pragma once
 
