@@ -297,6 +297,12 @@ test_malformed(void)
 	        {"{ \"name\": \"bad\", \"flash\": [ {} ] }", "flash[0]"},
 	        {"{ \"name\": \"bad\", \"faults\": [ \"melted\" ] }", "faults"},
 	        {"{ \"name\": \"bad\", \"flash_timing\": \"slow\" }", "flash_timing"},
+	        {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"stlink-v2\", "
+	         "\"firmware\": \"V3J7M3B3S1\" } }",
+	         "probe.firmware"},
+	        {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"stlink-v3\", "
+	         "\"firmware\": \"J7\" } }",
+	         "probe.firmware"},
 	};
 	g_autofree char *dir = g_dir_make_tmp("ub-sim-board-XXXXXX", NULL);
 
@@ -403,27 +409,35 @@ test_report(void)
 	                ==, "0483:3748");
 }
 
-/* "flash_timing": the chip's erase times are the bench's; a bench's times are drawn, the
- * same on every run */
+/* "flash_timing" and the probe's "firmware": the chip's erase times and the probe's
+ * version are the bench's; a bench's times are drawn, the same on every run */
 static void
 test_bench_options(void)
 {
 	g_autofree char *dir = g_dir_make_tmp("ub-sim-board-XXXXXX", NULL);
-	g_autofree char *path =
-	        write_board(dir, "slow", "{ \"name\": \"slow\", \"flash_timing\": \"max\" }");
+	g_autofree char *path = write_board(
+	        dir, "old-clone",
+	        "{ \"name\": \"old-clone\", \"flash_timing\": \"max\", \"probe\": { \"kind\": "
+	        "\"stlink-v2-clone\", \"firmware\": \"V2J17S4\" } }");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbSimBoard) board = ub_sim_board_new_from_file(path, &error);
 	g_autoptr(UbSimBoard) focbox = load("focbox");
 	g_autoptr(JsonParser) parser = json_parser_new();
 	g_autofree char *report = NULL;
+	g_autofree char *firmware = NULL;
 	JsonObject *root;
 
 	g_assert_no_error(error);
 	g_assert_cmpint(ub_sim_mcu_get_flash_timing(ub_sim_board_get_mcu(board)), ==,
 	                UB_SIM_FLASH_TIMING_MAX);
+	firmware = ub_sim_stlink_get_firmware(ub_sim_board_get_stlink(board));
+	g_assert_cmpstr(firmware, ==, "V2J17S4");
 	report = ub_sim_board_build_report(board);
 	g_assert_true(json_parser_load_from_data(parser, report, -1, &error));
 	root = json_node_get_object(json_parser_get_root(parser));
+	g_assert_cmpstr(json_object_get_string_member(json_object_get_object_member(root, "probe"),
+	                                              "firmware"),
+	                ==, "V2J17S4");
 	g_assert_cmpstr(json_object_get_string_member(json_object_get_object_member(root, "flash"),
 	                                              "timing"),
 	                ==, "max");

@@ -7,7 +7,10 @@
  *   probe           { kind: stlink-v2 | stlink-v2-clone | stlink-v2-1 | stlink-v3,
  *                     rst_wired: bool (default: TRUE, FALSE for a clone),
  *                     clone_voltage_mv: what a clone reports as target voltage (its own
- *                     3.3 V rail, boards-and-firmware.md §3.1; default 3300) }
+ *                     3.3 V rail, boards-and-firmware.md §3.1; default 3300),
+ *                     firmware: the version it runs, as ST prints it ("V2J17S4", "V3J5M2";
+ *                     default V2J37S7, V2J37M26 or V3J7M3B3S1): an old one answers only the
+ *                     commands it had (clones ship old firmware) }
  *   wiring          good | unpowered | no-gnd | swapped | rst-not-connected | nrst-stuck-low
  *   powered         FALSE is the same as wiring "unpowered"
  *   vdd_mv          the board's 3.3 V rail (default 3300)
@@ -170,7 +173,7 @@ ub_sim_board_parse_uid(const char *text, guint8 uid[12])
 
 static gboolean
 ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *kind, guint *clone_mv,
-                         GError **error)
+                         const char **firmware, GError **error)
 {
 	JsonNode *node = json_object_get_member(root, "probe");
 	JsonObject *probe;
@@ -219,6 +222,9 @@ ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *ki
 		                            "only a clone reports its own rail");
 	if (clone)
 		*clone_mv = MAX(mv, 1);
+	if (!ub_sim_board_get_string(probe, "firmware", self->path, "probe.firmware",
+	                             firmware, error))
+		return FALSE;
 	return TRUE;
 }
 
@@ -341,6 +347,7 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	const char *wiring_name = "good";
 	const char *uid_text = NULL;
 	const char *timing_name = "drawn";
+	const char *firmware = NULL;
 	UbSimFlashTiming timing;
 	guint32 optcr = UB_SIM_BOARD_DEFAULT_OPTCR;
 	guint32 vdd_mv = UB_SIM_BOARD_DEFAULT_VDD_MV;
@@ -422,7 +429,7 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 		return FALSE;
 
 	/* the wires and the probe */
-	if (!ub_sim_board_parse_probe(self, root, &kind, &clone_mv, error))
+	if (!ub_sim_board_parse_probe(self, root, &kind, &clone_mv, &firmware, error))
 		return FALSE;
 	self->dap = ub_sim_dap_new(self->mcu);
 	self->link = ub_sim_link_new(self->dap);
@@ -431,6 +438,9 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	self->stlink = ub_sim_stlink_new(kind, self->link, self->clock);
 	ub_sim_stlink_set_serial_seed(self->stlink, name);
 	ub_sim_stlink_set_clone_voltage_mv(self->stlink, clone_mv);
+	if (firmware != NULL && !ub_sim_stlink_set_firmware(self->stlink, firmware, &error_local))
+		return ub_sim_board_invalid(error, self->path, "probe.firmware",
+		                            error_local->message);
 
 	/* power up (unless the bench has no supply), then the wiring takes effect */
 	if (wiring != UB_SIM_WIRING_UNPOWERED)
@@ -673,6 +683,7 @@ ub_sim_board_build_report(UbSimBoard *self)
 	g_autoptr(JsonNode) root = NULL;
 	const UbSimUsbIdentity *identity;
 	g_autofree char *usb_id = NULL;
+	g_autofree char *firmware = NULL;
 	UbSimStlinkStats stats;
 	UbSimMcuStats mcu_stats;
 
@@ -682,6 +693,7 @@ ub_sim_board_build_report(UbSimBoard *self)
 	ub_sim_stlink_get_stats(self->stlink, &stats);
 	ub_sim_mcu_get_stats(self->mcu, &mcu_stats);
 	usb_id = g_strdup_printf("%04x:%04x", identity->vendor_id, identity->product_id);
+	firmware = ub_sim_stlink_get_firmware(self->stlink);
 
 	json_builder_begin_object(builder);
 	json_builder_set_member_name(builder, "board");
@@ -697,6 +709,8 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_builder_add_string_value(builder, usb_id);
 	json_builder_set_member_name(builder, "serial");
 	json_builder_add_string_value(builder, identity->serial);
+	json_builder_set_member_name(builder, "firmware");
+	json_builder_add_string_value(builder, firmware);
 	json_builder_set_member_name(builder, "rst_wired");
 	json_builder_add_boolean_value(builder, ub_sim_link_get_probe_rst_wired(self->link));
 	json_builder_set_member_name(builder, "swd_khz");

@@ -64,6 +64,14 @@ ub_transport_sim_bulk_read(UbTransport *transport, guint8 endpoint, guint8 *buff
 	 * into data by waiting: nothing else advances the bench while the host waits. A real
 	 * host would see the transfer time out after timeout_ms. */
 	rc = ub_sim_stlink_bulk_in(self->stlink, endpoint, buffer, len);
+	if (rc == UB_SIM_STLINK_IN_OVERFLOW) {
+		/* what libusb reports as LIBUSB_ERROR_OVERFLOW (ub_usb_error_convert) */
+		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_PROTOCOL,
+			    "reading from the probe: overflow (a %" G_GSIZE_FORMAT
+			    "-byte read is shorter than the probe's packet)",
+			    len);
+		return FALSE;
+	}
 	if (rc < 0) {
 		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_TIMEOUT,
 			    "reading from the probe: no reply within %u ms", timeout_ms);
