@@ -13,6 +13,7 @@
 #include "cli-commands.h"
 #include "cli-private.h"
 #include "ub-device.h"
+#include "ub-image-loader.h"
 #include "ub-vesc-layout.h"
 #include "ub-firmware-catalog.h"
 #include "ub-firmware-info.h"

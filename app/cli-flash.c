@@ -17,6 +17,7 @@
 #include "cli-private.h"
 #include "ub-error.h"
 #include "ub-flash-job.h"
+#include "ub-image-loader.h"
 #include "ub-image.h"
 
 typedef struct {

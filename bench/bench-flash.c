@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ub-flash-job.h"
+#include "ub-image-loader.h"
 #include "ub-sim-board.h"
 
 /* an SWD write or read of one word: 8 request + 1 turnaround + 3 ACK + 1 turnaround +

@@ -12,6 +12,7 @@
 #include "ub-connect-ladder.h"
 #include "ub-error.h"
 #include "ub-flash-job.h"
+#include "ub-image-loader.h"
 #include "ub-image.h"
 #include "ub-sim-board.h"
 

@@ -11,6 +11,7 @@
 #include "ub-error.h"
 #include "ub-flash-job.h"
 #include "ub-flash-plan.h"
+#include "ub-image-loader.h"
 #include "ub-sim-board.h"
 #include "ub-sim-mcu.h"
 #include "ub-transport-sim.h"
