@@ -241,10 +241,11 @@ static void
 ub_page_probe_start_monitor(UbPageProbe *self)
 {
 	g_autoptr(GError) error = NULL;
-	const char *demo = ub_session_get_demo_board(self->session);
+	UbTransportProvider *demo = ub_session_get_demo_bench(self->session);
 
 	self->monitor = ub_probe_monitor_new();
-	ub_probe_monitor_set_sim_board(self->monitor, demo);
+	if (demo != NULL)
+		ub_probe_monitor_add_provider(self->monitor, demo);
 	ub_probe_monitor_set_usb_enabled(self->monitor, demo == NULL);
 	g_signal_connect_object(self->monitor, "probe-added", G_CALLBACK(ub_page_probe_changed_cb),
 				self, 0);
