@@ -22,6 +22,12 @@
  *                   derived from the name, so that a bench repeats)
  *   uid             24 hex digits (default: derived from the name)
  *   faults          [ "dead" ]
+ *   powered_for_ms  how long the board has been running when the probe is attached (default
+ *                   2000): in the field a board has been on for a while, its firmware long
+ *                   past its first milliseconds
+ *
+ * A flash entry's other members set the image's parameters, e.g. { "image": "repurpose-swd",
+ * "takeover_ms": 50 } (core/sim/ub-sim-firmware.h).
  */
 #include "config.h"
 
@@ -32,10 +38,12 @@
 #include "ub-sim-board.h"
 #include "ub-sim-hand.h"
 #include "ub-sim-firmware.h"
+#include "ub-transport-sim.h"
 
 #define UB_SIM_BOARD_DEFAULT_OPTCR 0x0FFFAAEDu
 #define UB_SIM_BOARD_DEFAULT_VDD_MV 3300
 #define UB_SIM_BOARD_DEFAULT_CLONE_MV 3300
+#define UB_SIM_BOARD_DEFAULT_POWERED_FOR_MS 2000
 
 struct _UbSimBoard {
 	GObject parent_instance;
@@ -45,6 +53,7 @@ struct _UbSimBoard {
 	char *probe_name;
 	char *flash_source;
 	gboolean probe_rst_wired;
+	guint32 powered_for_ms;
 	GPtrArray *faults;
 	UbSimClock *clock;
 	UbSimMcu *mcu;
@@ -54,7 +63,46 @@ struct _UbSimBoard {
 	UbSimHand *hand; /* made when first asked for */
 };
 
-G_DEFINE_TYPE(UbSimBoard, ub_sim_board, G_TYPE_OBJECT)
+static void ub_sim_board_provider_iface_init(UbTransportProviderInterface *iface);
+
+/* a bench is the world behind its probe: the transport to its ST-LINK model, its virtual clock
+ * and the person standing at it, all given to UbDevice through one interface */
+G_DEFINE_TYPE_WITH_CODE(UbSimBoard, ub_sim_board, G_TYPE_OBJECT,
+			G_IMPLEMENT_INTERFACE(UB_TYPE_TRANSPORT_PROVIDER,
+					      ub_sim_board_provider_iface_init))
+
+static UbTransport *
+ub_sim_board_provider_open(UbTransportProvider *provider, UbProbeInfo *info, GError **error)
+{
+	return UB_TRANSPORT(ub_transport_sim_new(UB_SIM_BOARD(provider)));
+}
+
+static UbClock *
+ub_sim_board_provider_get_clock(UbTransportProvider *provider)
+{
+	return UB_CLOCK(ub_sim_board_get_clock(UB_SIM_BOARD(provider)));
+}
+
+static UbPerson *
+ub_sim_board_provider_get_person(UbTransportProvider *provider)
+{
+	return UB_PERSON(ub_sim_board_get_hand(UB_SIM_BOARD(provider)));
+}
+
+static const char *
+ub_sim_board_provider_get_name(UbTransportProvider *provider)
+{
+	return ub_sim_board_get_name(UB_SIM_BOARD(provider));
+}
+
+static void
+ub_sim_board_provider_iface_init(UbTransportProviderInterface *iface)
+{
+	iface->open = ub_sim_board_provider_open;
+	iface->get_clock = ub_sim_board_provider_get_clock;
+	iface->get_person = ub_sim_board_provider_get_person;
+	iface->get_name = ub_sim_board_provider_get_name;
+}
 
 static void
 ub_sim_board_finalize(GObject *object)
@@ -86,9 +134,18 @@ static void
 ub_sim_board_init(UbSimBoard *self)
 {
 	self->faults = g_ptr_array_new_with_free_func(g_free);
+	self->powered_for_ms = UB_SIM_BOARD_DEFAULT_POWERED_FOR_MS;
 }
 
 /* ---- data file parsing -------------------------------------------------------------- */
+
+/* the board runs on its own until somebody plugs the probe in */
+static void
+ub_sim_board_run_before_attach(UbSimBoard *self)
+{
+	if (self->powered_for_ms > 0)
+		ub_sim_clock_advance(self->clock, (guint64)self->powered_for_ms * UB_SIM_NS_PER_MS);
+}
 
 static gboolean
 ub_sim_board_invalid(GError **error, const char *path, const char *field, const char *why)
@@ -228,6 +285,34 @@ ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *ki
 	return TRUE;
 }
 
+/* every other member of a flash entry is a parameter of its image ("takeover_ms": 50) */
+static gboolean
+ub_sim_board_set_image_params(UbSimBoard *self, JsonObject *entry, const char *field,
+                              GBytes **bytes, GError **error)
+{
+	g_autoptr(GList) members = json_object_get_members(entry);
+
+	for (GList *l = members; l != NULL; l = l->next) {
+		const char *name = l->data;
+		g_autofree char *where = g_strdup_printf("%s.%s", field, name);
+		g_autoptr(GError) error_local = NULL;
+		guint32 value = 0;
+		GBytes *patched;
+
+		if (g_strcmp0(name, "image") == 0 || g_strcmp0(name, "file") == 0 ||
+		    g_strcmp0(name, "address") == 0)
+			continue;
+		if (!ub_sim_board_get_u32(entry, name, self->path, where, &value, error))
+			return FALSE;
+		patched = ub_sim_firmware_set_param(*bytes, name, value, &error_local);
+		if (patched == NULL)
+			return ub_sim_board_invalid(error, self->path, where, error_local->message);
+		g_bytes_unref(*bytes);
+		*bytes = patched;
+	}
+	return TRUE;
+}
+
 static gboolean
 ub_sim_board_load_flash_entries(UbSimBoard *self, JsonObject *root, GError **error)
 {
@@ -277,6 +362,10 @@ ub_sim_board_load_flash_entries(UbSimBoard *self, JsonObject *root, GError **err
 				        g_strdup_printf("unknown generated image '%s'", image);
 				g_string_free(source, TRUE);
 				return ub_sim_board_invalid(error, self->path, field, why);
+			}
+			if (!ub_sim_board_set_image_params(self, entry, field, &bytes, error)) {
+				g_string_free(source, TRUE);
+				return FALSE;
 			}
 		} else {
 			g_autofree char *dir = g_path_get_dirname(self->path);
@@ -382,7 +471,9 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	                          error) ||
 	    !ub_sim_board_get_u32(root, "vdd_mv", self->path, "vdd_mv", &vdd_mv, error) ||
 	    !ub_sim_board_get_string(root, "flash_timing", self->path, "flash_timing",
-	                             &timing_name, error))
+	                             &timing_name, error) ||
+	    !ub_sim_board_get_u32(root, "powered_for_ms", self->path, "powered_for_ms",
+	                          &self->powered_for_ms, error))
 		return FALSE;
 	if (!ub_sim_flash_timing_from_string(timing_name, &timing))
 		return ub_sim_board_invalid(error, self->path, "flash_timing",
@@ -446,6 +537,7 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	if (wiring != UB_SIM_WIRING_UNPOWERED)
 		ub_sim_mcu_set_powered(self->mcu, TRUE);
 	ub_sim_link_set_wiring(self->link, wiring);
+	ub_sim_board_run_before_attach(self);
 	return TRUE;
 }
 
@@ -653,6 +745,7 @@ ub_sim_board_load_flash_file(UbSimBoard *self, const char *path, GError **error)
 	if (ub_sim_mcu_get_powered(self->mcu)) {
 		ub_sim_mcu_set_powered(self->mcu, FALSE);
 		ub_sim_mcu_set_powered(self->mcu, TRUE);
+		ub_sim_board_run_before_attach(self);
 	}
 	return TRUE;
 }
@@ -791,4 +884,55 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_generator_set_root(generator, root);
 	json_generator_set_pretty(generator, TRUE);
 	return json_generator_to_data(generator, NULL);
+}
+
+UbProbeInfo *
+ub_sim_board_new_probe_info(UbSimBoard *self)
+{
+	const UbSimUsbIdentity *identity;
+	g_autofree char *path = NULL;
+	UbProbeInfo *info;
+
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+
+	identity = ub_sim_stlink_get_identity(self->stlink);
+	path = g_strdup_printf("sim:%s", self->name);
+	info = ub_probe_info_new();
+	ub_probe_info_set_provider(info, UB_TRANSPORT_PROVIDER(self));
+	ub_probe_info_set_usb_ids(info, identity->vendor_id, identity->product_id);
+	ub_probe_info_set_serial(info, identity->serial);
+	ub_probe_info_set_path(info, path);
+	return info;
+}
+
+UbDevice *
+ub_sim_board_new_device(UbSimBoard *self)
+{
+	g_autoptr(UbProbeInfo) info = NULL;
+
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	info = ub_sim_board_new_probe_info(self);
+	return ub_device_new(info);
+}
+
+UbSimBoard *
+ub_sim_board_from_device(UbDevice *device)
+{
+	UbTransportProvider *provider;
+
+	g_return_val_if_fail(UB_IS_DEVICE(device), NULL);
+	provider = ub_probe_info_get_provider(ub_device_get_probe_info(device));
+	return UB_IS_SIM_BOARD(provider) ? UB_SIM_BOARD(provider) : NULL;
+}
+
+UbDevice *
+ub_sim_device_new(const char *name, GError **error)
+{
+	g_autoptr(UbSimBoard) board = NULL;
+
+	g_return_val_if_fail(name != NULL, NULL);
+	board = ub_sim_board_new_from_name(name, error);
+	if (board == NULL)
+		return NULL;
+	return ub_sim_board_new_device(board);
 }
