@@ -47,7 +47,12 @@
  *   5 BLANK_BLOCKS  as 4 but only the AND (0xffffffff: the block is erased)
  *   6 EXIT          status 1, then BKPT
  * After every flash operation the loader waits for FLASH_SR.BSY to fall, and stops with the
- * SR error bits saved (OPERR, WRPERR, PGAERR, PGPERR, PGSERR; RM0090 §3.8.4) and BKPT.
+ * SR error bits saved (OPERR, WRPERR, PGAERR, PGPERR, PGSERR; RM0090 §3.8.4) and BKPT. An
+ * error flag already set when a command starts is reported the same way, never cleared
+ * unread (the host clears SR before it starts the loader). Each store to flash and each
+ * STRT is followed by DSB before SR is read: the store goes out on the D-Code bus, the read
+ * on the System bus, and without the barrier the read may see BSY clear before the store
+ * has reached the flash interface (OpenOCD's stm32f2x.S has the same DSB).
  * While it waits it reloads the independent watchdog (IWDG_KR = 0xAAAA) so that a watchdog
  * the old firmware started cannot reset the chip mid-write; the key does not start it.
  *
@@ -222,6 +227,7 @@ program_x8:
 	cmp r0, #0xff
 	beq 1f
 	strb r0, [r1]
+	dsb
 	bl wait_check
 1:	adds r1, r1, #1
 	subs r2, r2, #1
@@ -233,6 +239,7 @@ program_x16:
 	cmp r0, r3
 	beq 1f
 	strh r0, [r1]
+	dsb
 	bl wait_check
 1:	adds r1, r1, #2
 	subs r2, r2, #2
@@ -243,6 +250,7 @@ program_x32:
 	cmn r0, #1
 	beq 1f
 	str r0, [r1]
+	dsb
 	bl wait_check
 1:	adds r1, r1, #4
 	subs r2, r2, #4
@@ -262,6 +270,7 @@ erase_sector:
 	str r0, [r5, #FLASH_CR]
 	orr r0, r0, #CR_STRT
 	str r0, [r5, #FLASH_CR]
+	dsb
 	bl wait_check
 	movs r0, #0
 	str r0, [r5, #FLASH_CR]
@@ -275,6 +284,7 @@ mass_erase:
 	str r0, [r5, #FLASH_CR]
 	orr r0, r0, #CR_STRT
 	str r0, [r5, #FLASH_CR]
+	dsb
 	bl wait_check
 	movs r0, #0
 	str r0, [r5, #FLASH_CR]
@@ -333,12 +343,15 @@ block_result:
 	str lr, [r9], #4
 	b crc_block
 
-	/* wait for BSY to fall; r0 = FLASH_SR */
+	/* wait for BSY to fall; an error flag left from before stops the loader like a new
+	 * one (r1, the command's address, goes to fail); r0 = FLASH_SR */
 wait_ready:
 	str r12, [r11]
 	ldr r0, [r5, #FLASH_SR]
 	tst r0, #SR_BSY
 	bne wait_ready
+	tst r0, #SR_ERRORS
+	bne flash_error
 	movs r0, #SR_CLEAR
 	str r0, [r5, #FLASH_SR]
 	bx lr
@@ -352,6 +365,7 @@ wait_check:
 	tst r0, #SR_ERRORS
 	it eq
 	bxeq lr
+flash_error:
 	str r0, [r4, #CB_SR]
 	str r1, [r4, #CB_FAIL]
 	movs r0, #0
