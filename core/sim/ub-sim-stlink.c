@@ -233,6 +233,7 @@ struct _UbSimStlink {
 
 	UbSimStlinkStats stats;
 	guint64 commands_ignored; /* OUT transfers that were not a 16-byte command */
+	GPtrArray *trace;	  /* of GBytes: the commands taken, when tracing */
 };
 
 G_DEFINE_TYPE(UbSimStlink, ub_sim_stlink, G_TYPE_OBJECT)
@@ -1314,6 +1315,8 @@ ub_sim_stlink_bulk_out(UbSimStlink *self, guint8 endpoint, const guint8 *data, g
 		return;
 	}
 	memcpy(self->cmd, data, UB_SIM_STLINK_CMD_SIZE);
+	if (self->trace != NULL)
+		g_ptr_array_add(self->trace, g_bytes_new(data, UB_SIM_STLINK_CMD_SIZE));
 	g_byte_array_set_size(self->reply, 0);
 	self->stats.round_trips++;
 	ub_sim_stlink_charge_usb(self, len);
@@ -1436,6 +1439,7 @@ ub_sim_stlink_finalize(GObject *object)
 	g_clear_object(&self->link);
 	g_clear_object(&self->clock);
 	ub_sim_stlink_clear_replies(self);
+	g_clear_pointer(&self->trace, g_ptr_array_unref);
 	g_byte_array_unref(self->data);
 	g_byte_array_unref(self->reply);
 	g_free(self->serial);
@@ -1633,6 +1637,27 @@ ub_sim_stlink_get_swd_khz(UbSimStlink *self)
 {
 	g_return_val_if_fail(UB_IS_SIM_STLINK(self), 0);
 	return self->swd_khz;
+}
+
+void
+ub_sim_stlink_set_trace(UbSimStlink *self, gboolean trace)
+{
+	g_return_if_fail(UB_IS_SIM_STLINK(self));
+	g_clear_pointer(&self->trace, g_ptr_array_unref);
+	if (trace)
+		self->trace = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+}
+
+GPtrArray *
+ub_sim_stlink_take_trace(UbSimStlink *self)
+{
+	GPtrArray *taken;
+
+	g_return_val_if_fail(UB_IS_SIM_STLINK(self), NULL);
+	g_return_val_if_fail(self->trace != NULL, NULL);
+	taken = g_steal_pointer(&self->trace);
+	self->trace = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	return taken;
 }
 
 void

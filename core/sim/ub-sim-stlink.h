@@ -65,6 +65,10 @@ void ub_sim_stlink_get_pending(UbSimStlink *self, gsize *reply_bytes, gsize *dat
 void ub_sim_stlink_usb_reset(UbSimStlink *self);
 
 void ub_sim_stlink_get_stats(UbSimStlink *self, UbSimStlinkStats *stats);
+/* for tests: record every command block taken (16 bytes each) */
+void ub_sim_stlink_set_trace(UbSimStlink *self, gboolean trace);
+/* (transfer full): the commands recorded so far, of GBytes; recording goes on */
+GPtrArray *ub_sim_stlink_take_trace(UbSimStlink *self);
 void ub_sim_stlink_reset_stats(UbSimStlink *self);
 
 UbSimStlinkKind ub_sim_stlink_get_kind(UbSimStlink *self);
