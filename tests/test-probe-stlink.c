@@ -273,6 +273,18 @@ test_version_v2_1(void)
 	g_assert_cmpstr(str, ==, "V2J37M26");
 }
 
+/* stlink-org src/stlink-lib/usb.h: 0x374A (V2 "audio") speaks on the V2-1 endpoints */
+static void
+test_product_ids(void)
+{
+	g_assert_cmpint(ub_probe_kind_from_usb_ids(0x0483, 0x3748), ==, UB_PROBE_KIND_STLINK_V2);
+	g_assert_cmpint(ub_probe_kind_from_usb_ids(0x0483, 0x374A), ==, UB_PROBE_KIND_STLINK_V2_1);
+	g_assert_cmpint(ub_probe_kind_from_usb_ids(0x0483, 0x374B), ==, UB_PROBE_KIND_STLINK_V2_1);
+	g_assert_cmpint(ub_probe_kind_from_usb_ids(0x0483, 0x3752), ==, UB_PROBE_KIND_STLINK_V2_1);
+	g_assert_cmpint(ub_probe_kind_from_usb_ids(0x0483, 0x374E), ==, UB_PROBE_KIND_STLINK_V3);
+	g_assert_cmpint(ub_probe_kind_from_usb_ids(0x0483, 0x374D), ==, UB_PROBE_KIND_UNKNOWN);
+}
+
 static void
 test_version_v3(void)
 {
@@ -957,6 +969,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/core/stlink/version-v2", test_version_v2);
 	g_test_add_func("/core/stlink/version-v2-1", test_version_v2_1);
+	g_test_add_func("/core/stlink/product-ids", test_product_ids);
 	g_test_add_func("/core/stlink/version-v3", test_version_v3);
 	g_test_add_func("/core/stlink/version-v3-open", test_version_v3_open);
 	g_test_add_func("/core/stlink/status-mapping", test_status_mapping);
