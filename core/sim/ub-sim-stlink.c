@@ -930,7 +930,10 @@ ub_sim_stlink_mem_access_for(UbSimStlink *self, guint8 sub, UbSimMemAccess *acce
 	}
 }
 
-/* is (address, len) acceptable for this command? ST status for GETLASTRWSTATUS otherwise */
+/* is (address, len) acceptable for this command? ST status for GETLASTRWSTATUS otherwise.
+ * These two codes are this model's invention (audit S5): on a probe an unaligned 32-bit read
+ * "gives just wrong values" and an over-long 8-bit write "unexpected behaviour" (stlink-org
+ * common.c), so no test may expect them from hardware; drivers guard both themselves. */
 static guint8
 ub_sim_stlink_mem_check(UbSimStlink *self, const UbSimMemAccess *access, gboolean write,
                         guint32 address, gsize len)
@@ -954,7 +957,8 @@ ub_sim_stlink_cmd_readmem(UbSimStlink *self, guint8 sub)
 	UbSimMemAccess access;
 	guint32 address = get_u32(self->cmd + 2);
 	gsize len = get_u16(self->cmd + 6);
-	/* a single byte comes back as two (OpenOCD and stlink-org ask for 2) */
+	/* a single byte comes back as two (OpenOCD's stlink_usb_read_mem8() asks for 2;
+	 * stlink-org has no 8-bit read) */
 	gsize reply_len = (sub == STLINK_DEBUG_READMEM_8BIT && len == 1) ? 2 : len;
 	guint8 *reply = ub_sim_stlink_reply_new(self, reply_len);
 	guint8 status;
