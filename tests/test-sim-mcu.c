@@ -759,7 +759,7 @@ test_dma_keeps_writing(void)
 	chip_clear(&chip);
 }
 
-/* the dma-adc firmware starts the IWDG 175 ms after reset with a 175 ms period; halted, only
+/* the dma-adc firmware starts the IWDG 175 ms after reset with VESC's 17.6 ms period; halted, only
  * DBG_IWDG_STOP keeps it from resetting the chip */
 static void
 test_dma_adc_watchdog(void)
@@ -773,9 +773,12 @@ test_dma_adc_watchdog(void)
 	advance_us(&chip, 600 * 1000);
 	/* running, it reloads the watchdog */
 	g_assert_cmpuint(ub_sim_mcu_get_last_reset(chip.mcu), ==, UB_SIM_RESET_POWER_ON);
-	g_assert_cmphex(rd(&chip, 0x40003008u), ==, 1399);
+	g_assert_cmphex(rd(&chip, 0x40003008u), ==, 140);
 	wr(&chip, DHCSR, 0xA05F0003u);
-	advance_us(&chip, 200 * 1000);
+	/* reloaded at most 10 ms ago: the reset comes 7.6 to 17.6 ms after the halt */
+	advance_us(&chip, 5 * 1000);
+	g_assert_cmpuint(ub_sim_mcu_get_last_reset(chip.mcu), ==, UB_SIM_RESET_POWER_ON);
+	advance_us(&chip, 15 * 1000);
 	g_assert_cmpuint(ub_sim_mcu_get_last_reset(chip.mcu), ==, UB_SIM_RESET_WATCHDOG);
 	chip_clear(&chip);
 }

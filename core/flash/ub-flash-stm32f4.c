@@ -718,8 +718,8 @@ stop_dma_streams(UbFlashStm32f4 *self, guint32 base, GError **error)
  *   streams ADC samples into SRAM by circular DMA, where the loader and its data go (audit
  *   F1): every enabled stream is disabled and the DMA1/DMA2/OTG_HS clocks gated (stlink-org
  *   gates DMA1EN/DMA2EN around its loader too).
- * - A halted core no longer reloads the independent watchdog a firmware started (VESC:
- *   175 ms); only DBG_IWDG_STOP stops it (RM0090 §38.16.4). Every path needs it, erases,
+ * - A halted core no longer reloads the watchdogs a firmware started (VESC: IWDG 17.6 ms,
+ *   WWDG 12.5 ms); only DBG_IWDG_STOP/DBG_WWDG_STOP stop them (RM0090 §38.16.4). Every path needs it, erases,
  *   option bytes and direct writes as well as the loader (F2); a freeze that does not stick
  *   is refused rather than risked in the middle of an erase.
  * - The ART data cache keeps its lines over an erase (ST's HAL resets it after each one);

@@ -53,8 +53,9 @@
  * STRT is followed by DSB before SR is read: the store goes out on the D-Code bus, the read
  * on the System bus, and without the barrier the read may see BSY clear before the store
  * has reached the flash interface (OpenOCD's stm32f2x.S has the same DSB).
- * While it waits it reloads the independent watchdog (IWDG_KR = 0xAAAA) so that a watchdog
- * the old firmware started cannot reset the chip mid-write; the key does not start it.
+ * While it waits, and every 1 KiB it checks, it reloads the independent watchdog
+ * (IWDG_KR = 0xAAAA) so that a watchdog the old firmware started cannot reset the chip
+ * mid-write; the key does not start it.
  *
  * Registers kept: r4 control block, r5 FLASH base, r6 expected seq, r11 IWDG_KR, r12 0xAAAA.
  * Sequence numbers wrap modulo 2^32; the slot index is computed from seq - first.
@@ -125,6 +126,8 @@ entry:
 	ldr r5, =FLASH_BASE
 	ldr r11, =IWDG_KR
 	movw r12, #IWDG_RELOAD
+	/* the watchdog kept counting from where the firmware last reloaded it, now at once */
+	str r12, [r11]
 	ldr r6, [r4, #CB_FIRST]
 
 	/* the host unlocks FLASH_CR; a wrong key earlier keeps it locked until reset */
@@ -142,6 +145,7 @@ build_table:
 	movs r1, #0
 	ldr r3, =0xedb88320
 table_entry:
+	str r12, [r11]
 	mov r2, r1
 	movs r7, #8
 table_bit:
@@ -314,6 +318,11 @@ crc_block:
 	cmp r10, #0
 	beq blank_word
 crc_word:
+	/* a block may be a whole image: the watchdog every 1 KiB of it (VESC's IWDG runs out
+	 * in 12 to 33 ms; 1 MiB takes about 40 ms at 168 MHz) */
+	tst r1, #0x3fc
+	it eq
+	streq r12, [r11]
 	ldr r0, [r1], #4
 	and lr, lr, r0
 	eors r7, r7, r0
@@ -333,6 +342,9 @@ crc_word:
 	bhi crc_word
 	b block_result
 blank_word:
+	tst r1, #0x3fc
+	it eq
+	streq r12, [r11]
 	ldr r0, [r1], #4
 	and lr, lr, r0
 	subs r8, r8, #4

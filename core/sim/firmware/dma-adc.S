@@ -9,9 +9,11 @@
 @  - the flash accelerator runs with prefetch, instruction and data cache on (ChibiOS sets
 @    FLASH_ACR so), so the data cache holds lines of flash the firmware read.
 @  - about 175 ms after reset it starts the independent watchdog with prescaler /4 and reload
-@    1399: 175 ms at the 32 kHz LSI, as vedderb/bldc timeout.c does, and then reloads it about
-@    every 50 ms. A halted core no longer reloads it: unless the debugger freezes it
-@    (DBGMCU_APB1_FZ.DBG_IWDG_STOP) the chip resets 175 ms later.
+@    140, as vedderb/bldc timeout.c (timeout_init_IWDT(), since January 2019) does: 17.6 ms at
+@    the 32 kHz LSI (12 ms at the fastest LSI the firmware allows for), and reloads it every
+@    10 ms like VESC's timeout thread. A halted core no longer reloads it: unless the debugger
+@    freezes it (DBGMCU_APB1_FZ.DBG_IWDG_STOP) the chip resets 17.6 ms later. (VESC also
+@    runs the window watchdog at about 12.5 ms; the model has no WWDG.)
 @ There is no NVIC model, so where VESC uses interrupts this image polls.
 @
 @ Delays count loop iterations of 4 cycles each (the model charges a basic block its
@@ -38,7 +40,7 @@
 	.equ ADC_BUFFER, 0x20000C00
 	.equ ADC_CHANNELS, 15
 	.equ DELAY_WATCHDOG, 700000	@ 175 ms
-	.equ DELAY_KICK, 200000		@ 50 ms
+	.equ DELAY_KICK, 40000		@ 10 ms
 
 	.text
 vectors:
@@ -94,7 +96,7 @@ reset_handler:
 	orr r1, r1, #(1 << 30)		@ SWSTART
 	str r1, [r0, #ADC_CR2]
 
-	@ the rest of start-up, then the watchdog: /4, reload 1399, 175 ms
+	@ the rest of start-up, then the watchdog: /4, reload 140, 17.6 ms
 	ldr r2, =DELAY_WATCHDOG
 1:	subs r2, r2, #1
 	bne 1b
@@ -103,7 +105,7 @@ reset_handler:
 	str r1, [r0]
 	movs r1, #0
 	str r1, [r0, #4]		@ PR: /4
-	movw r1, #1399
+	movs r1, #140
 	str r1, [r0, #8]		@ RLR
 	movw r1, #0xAAAA
 	str r1, [r0]
