@@ -517,6 +517,17 @@ test_voltage_and_frequency(void)
 	assert_sent_count(transport_v3, 2);
 	assert_command(transport_v3, 0, "f2 62 00");
 	assert_command(transport_v3, 1, "f2 61 00 00 e4 0c 00 00");
+
+	/* a probe that answers 0 for the chosen frequency: the one asked for (audit D11;
+	 * OpenOCD and stlink-org ignore those bytes) */
+	script_reply(transport_v3, "80 00 00 00 00 00 00 00 04 00 00 00"
+				   "c0 5d 00 00 40 1f 00 00 e4 0c 00 00 e8 03 00 00"
+				   "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
+				   "00 00 00 00 00 00 00 00");
+	script_reply(transport_v3, "80 00 00 00 00 00 00 00");
+	g_assert_true(ub_probe_set_swd_frequency(UB_PROBE(v3), 4000, &khz, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(khz, ==, 3300);
 }
 
 static void
