@@ -568,6 +568,7 @@ main(int argc, char **argv)
 	g_auto(GStrv) command = NULL;
 	g_auto(GStrv) then = NULL;
 	g_autofree gchar *kill_when = NULL;
+	g_autofree gchar *flash_timing = NULL;
 	gint kill_after_commands = 0;
 	g_auto(GStrv) original_argv = g_strdupv(argv);
 	gboolean realtime = FALSE;
@@ -615,6 +616,10 @@ main(int argc, char **argv)
 	     "With --kill-after-commands: at a command whose reply is left (reply), whose data "
 	     "is left (data), or either (any, the default)",
 	     "WHEN"},
+	    {"flash-timing", 0, 0, G_OPTION_ARG_STRING, &flash_timing,
+	     "How long erases and programming take: typical, drawn (between typical and "
+	     "maximum) or max, instead of the board's",
+	     "TIMING"},
 	    {"list-boards", 0, 0, G_OPTION_ARG_NONE, &list_boards, "List the known boards",
 	     NULL},
 	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log what the simulator does", NULL},
@@ -708,6 +713,17 @@ main(int argc, char **argv)
 			ub_sim_clear(&sim);
 			return UB_SIM_EXIT_SETUP;
 		}
+	}
+	if (flash_timing != NULL) {
+		UbSimFlashTiming timing;
+		if (!ub_sim_flash_timing_from_string(flash_timing, &timing)) {
+			g_printerr("unbrick-sim: unknown flash timing '%s' (typical, drawn, max)\n",
+				   flash_timing);
+			ub_sim_clear(&sim);
+			return UB_SIM_EXIT_SETUP;
+		}
+		ub_sim_mcu_set_flash_timing(ub_sim_board_get_mcu(sim.board), timing,
+					    g_str_hash(ub_sim_board_get_name(sim.board)));
 	}
 	if (flash_path != NULL && !ub_sim_board_load_flash_file(sim.board, flash_path, &error)) {
 		g_printerr("unbrick-sim: --flash: %s\n", error->message);
