@@ -9,7 +9,14 @@
  *           -- st-flash --reset write new.bin 0x08000000
  *
  * The exit status is the program's (128 + signal if it was killed); 125 means unbrick-sim
- * itself failed, 127 that the program could not be started.
+ * itself failed, 127 that the program could not be started. With --then, more programs run
+ * one after another on the same probe in the same launch, and the status is the last one's;
+ * --kill-after-commands kills the first one with SIGKILL in the middle of a command, as a
+ * crash or `kill -9` would, leaving the probe with a reply nobody collected or a write whose
+ * data never came:
+ *
+ *   unbrick-sim --board focbox --kill-after-commands 1500 --then "unbrick-cli info" \
+ *           -- openocd -f interface/stlink.cfg -f target/stm32f4x.cfg -c "program fw.bin ..."
  *
  * The program never outlives the launcher (the USB device it talks to lives here): SIGTERM,
  * SIGINT and SIGHUP are passed on to it, a program that has not gone after a grace period is
@@ -24,6 +31,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
@@ -65,6 +73,19 @@ typedef struct {
 	const gchar *stopped_by; /* NULL, "time-limit" or the signal that stopped the program */
 	gchar **faults;		 /* --fault names, not owned */
 	guint kill_source;
+	/* the programs of the launch, one after another: the command, then --then's */
+	GPtrArray *programs; /* of GStrv */
+	guint current;
+	JsonArray *results;  /* per program run: command and exit status */
+	/* --kill-after-commands: the first program, killed from the testbed thread */
+	guint64 kill_after;
+	gboolean kill_in_reply; /* --kill-when: a reply left behind may end it */
+	gboolean kill_in_data;	/* a write whose data did not come may end it */
+	gint kill_pid;		/* atomic: the first program's pid while it runs, else 0 */
+	gboolean killed;
+	guint64 killed_at;
+	guint8 killed_command[16];
+	gsize killed_reply_bytes, killed_data_bytes;
 } UbSim;
 
 /* The target runs while the host sleeps: a tool that waits 10 ms of wall-clock time for the
@@ -92,12 +113,42 @@ ub_sim_host_time_end(UbSim *sim)
 	sim->wall_return_us = g_get_monotonic_time();
 }
 
+/* --kill-after-commands: from the Nth command on, the first one that leaves the probe waiting
+ * (its reply not yet read, or the data of a write not yet sent) is the program's last: it
+ * dies before it can collect the one or send the other (called with the USB lock held) */
+static void
+ub_sim_maybe_kill(UbSim *sim, const guint8 *data, gsize len)
+{
+	UbSimStlinkStats stats;
+	gsize reply_bytes = 0;
+	gsize data_bytes = 0;
+	gint pid;
+
+	if (sim->kill_after == 0 || sim->killed || len != sizeof(sim->killed_command))
+		return;
+	ub_sim_stlink_get_stats(sim->stlink, &stats);
+	if (stats.round_trips < sim->kill_after)
+		return;
+	ub_sim_stlink_get_pending(sim->stlink, &reply_bytes, &data_bytes);
+	pid = g_atomic_int_get(&sim->kill_pid);
+	if (pid <= 0 || !((sim->kill_in_reply && reply_bytes > 0) ||
+			  (sim->kill_in_data && data_bytes > 0)))
+		return;
+	kill(pid, SIGKILL);
+	sim->killed = TRUE;
+	sim->killed_at = stats.round_trips;
+	memcpy(sim->killed_command, data, sizeof(sim->killed_command));
+	sim->killed_reply_bytes = reply_bytes;
+	sim->killed_data_bytes = data_bytes;
+}
+
 static void
 ub_sim_firmware_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize len)
 {
 	UbSim *sim = user_data;
 	ub_sim_host_time_begin(sim);
 	ub_sim_stlink_bulk_out(sim->stlink, endpoint, data, len);
+	ub_sim_maybe_kill(sim, data, len);
 	ub_sim_host_time_end(sim);
 }
 
@@ -161,11 +212,19 @@ ub_sim_apply_fault(UbSim *sim, const gchar *name, GError **error)
 	return FALSE;
 }
 
+static gint ub_sim_exit_code(gint wait_status);
+static gboolean ub_sim_spawn_current(UbSim *sim, GError **error);
+
 static void
 ub_sim_child_watch_cb(GPid pid, gint wait_status, gpointer user_data)
 {
 	UbSim *sim = user_data;
+	JsonObject *result = json_object_new();
+	JsonArray *command = json_array_new();
+	gchar **argv = g_ptr_array_index(sim->programs, sim->current);
+	g_autoptr(GError) error = NULL;
 
+	g_atomic_int_set(&sim->kill_pid, 0);
 	sim->wait_status = wait_status;
 	sim->exited = TRUE;
 	if (sim->kill_source != 0) {
@@ -173,6 +232,22 @@ ub_sim_child_watch_cb(GPid pid, gint wait_status, gpointer user_data)
 		sim->kill_source = 0;
 	}
 	g_spawn_close_pid(pid);
+	for (guint i = 0; argv[i] != NULL; i++)
+		json_array_add_string_element(command, argv[i]);
+	json_object_set_array_member(result, "command", command);
+	json_object_set_int_member(result, "exit_status", ub_sim_exit_code(wait_status));
+	json_array_add_object_element(sim->results, result);
+
+	/* the next program, unless the launch was stopped */
+	if (sim->current + 1 < sim->programs->len && sim->stopped_by == NULL) {
+		sim->current++;
+		if (ub_sim_spawn_current(sim, &error))
+			return;
+		g_printerr("unbrick-sim: %s\n", error->message);
+		sim->wait_status = g_error_matches(error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT)
+					   ? 127 << 8
+					   : 125 << 8;
+	}
 	g_main_loop_quit(sim->loop);
 }
 
@@ -372,6 +447,23 @@ ub_sim_build_report(UbSim *sim, gchar **command, gint exit_code, gint64 wall_us,
 		json_array_add_string_element(array, command[i]);
 	json_object_set_array_member(object, "command", array);
 	json_object_set_int_member(object, "exit_status", exit_code);
+	json_object_set_array_member(object, "programs", json_array_ref(sim->results));
+	if (sim->killed) {
+		JsonObject *killed = json_object_new();
+		g_autoptr(GString) hex = g_string_new(NULL);
+
+		for (guint i = 0; i < sizeof(sim->killed_command); i++)
+			g_string_append_printf(hex, "%s%02x", i > 0 ? " " : "", sim->killed_command[i]);
+		json_object_set_int_member(killed, "at_command", (gint64)sim->killed_at);
+		json_object_set_string_member(killed, "command", hex->str);
+		json_object_set_int_member(killed, "pending_reply_bytes",
+					   (gint64)sim->killed_reply_bytes);
+		json_object_set_int_member(killed, "pending_data_bytes",
+					   (gint64)sim->killed_data_bytes);
+		json_object_set_object_member(object, "killed", killed);
+	} else {
+		json_object_set_null_member(object, "killed");
+	}
 	json_object_set_int_member(object, "wall_time_us", wall_us);
 	json_object_set_int_member(object, "host_idle_credited_ns", sim->host_credit_ns);
 	json_object_set_int_member(object, "usb_unplugs", sim->unplugs);
@@ -427,6 +519,27 @@ ub_sim_clear(UbSim *sim)
 	g_clear_object(&sim->stlink);
 	g_clear_object(&sim->board);
 	g_clear_pointer(&sim->loop, g_main_loop_unref);
+	g_clear_pointer(&sim->programs, g_ptr_array_unref);
+	g_clear_pointer(&sim->results, json_array_unref);
+}
+
+/* starts the program sim->current; its exit is seen by ub_sim_child_watch_cb */
+static gboolean
+ub_sim_spawn_current(UbSim *sim, GError **error)
+{
+	gchar **argv = g_ptr_array_index(sim->programs, sim->current);
+
+	sim->exited = FALSE;
+	/* UMOCKDEV_DIR and LD_PRELOAD are in this process's environment and go to the child */
+	if (!g_spawn_async(NULL, argv, NULL,
+			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+			       G_SPAWN_CHILD_INHERITS_STDIN,
+			   ub_sim_child_setup, NULL, &sim->pid, error))
+		return FALSE;
+	if (sim->current == 0 && sim->kill_after > 0)
+		g_atomic_int_set(&sim->kill_pid, sim->pid);
+	g_child_watch_add(sim->pid, ub_sim_child_watch_cb, sim);
+	return TRUE;
 }
 
 static void
@@ -453,6 +566,10 @@ main(int argc, char **argv)
 	g_autofree gchar *probe_name = NULL;
 	g_auto(GStrv) faults = NULL;
 	g_auto(GStrv) command = NULL;
+	g_auto(GStrv) then = NULL;
+	g_autofree gchar *kill_when = NULL;
+	g_autofree gchar *flash_timing = NULL;
+	gint kill_after_commands = 0;
 	g_auto(GStrv) original_argv = g_strdupv(argv);
 	gboolean realtime = FALSE;
 	gboolean list_boards = FALSE;
@@ -489,6 +606,20 @@ main(int argc, char **argv)
 	     "Stop the program (SIGTERM, then SIGKILL) once MS milliseconds of modelled time "
 	     "have passed",
 	     "MS"},
+	    {"then", 0, 0, G_OPTION_ARG_STRING_ARRAY, &then,
+	     "Run this command line next, on the same probe (may be repeated)", "COMMAND"},
+	    {"kill-after-commands", 0, 0, G_OPTION_ARG_INT, &kill_after_commands,
+	     "SIGKILL the first program in the middle of a command, from the Nth on (its reply "
+	     "or its data is left in the probe)",
+	     "N"},
+	    {"kill-when", 0, 0, G_OPTION_ARG_STRING, &kill_when,
+	     "With --kill-after-commands: at a command whose reply is left (reply), whose data "
+	     "is left (data), or either (any, the default)",
+	     "WHEN"},
+	    {"flash-timing", 0, 0, G_OPTION_ARG_STRING, &flash_timing,
+	     "How long erases and programming take: typical, drawn (between typical and "
+	     "maximum) or max, instead of the board's",
+	     "TIMING"},
 	    {"list-boards", 0, 0, G_OPTION_ARG_NONE, &list_boards, "List the known boards",
 	     NULL},
 	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log what the simulator does", NULL},
@@ -521,6 +652,32 @@ main(int argc, char **argv)
 	}
 	if (command == NULL || command[0] == NULL) {
 		g_printerr("unbrick-sim: no command given (unbrick-sim [OPTION...] -- COMMAND)\n");
+		return UB_SIM_EXIT_SETUP;
+	}
+	if (kill_after_commands < 0) {
+		g_printerr("unbrick-sim: --kill-after-commands must not be negative\n");
+		return UB_SIM_EXIT_SETUP;
+	}
+	sim.programs = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	sim.results = json_array_new();
+	g_ptr_array_add(sim.programs, g_strdupv(command));
+	for (guint i = 0; then != NULL && then[i] != NULL; i++) {
+		gchar **next = NULL;
+		if (!g_shell_parse_argv(then[i], NULL, &next, &error)) {
+			g_printerr("unbrick-sim: --then '%s': %s\n", then[i], error->message);
+			ub_sim_clear(&sim);
+			return UB_SIM_EXIT_SETUP;
+		}
+		g_ptr_array_add(sim.programs, next);
+	}
+	sim.kill_after = (guint64)kill_after_commands;
+	sim.kill_in_reply = kill_when == NULL || g_strcmp0(kill_when, "any") == 0 ||
+			    g_strcmp0(kill_when, "reply") == 0;
+	sim.kill_in_data = kill_when == NULL || g_strcmp0(kill_when, "any") == 0 ||
+			   g_strcmp0(kill_when, "data") == 0;
+	if (!sim.kill_in_reply && !sim.kill_in_data) {
+		g_printerr("unbrick-sim: --kill-when takes any, reply or data\n");
+		ub_sim_clear(&sim);
 		return UB_SIM_EXIT_SETUP;
 	}
 
@@ -557,6 +714,17 @@ main(int argc, char **argv)
 			return UB_SIM_EXIT_SETUP;
 		}
 	}
+	if (flash_timing != NULL) {
+		UbSimFlashTiming timing;
+		if (!ub_sim_flash_timing_from_string(flash_timing, &timing)) {
+			g_printerr("unbrick-sim: unknown flash timing '%s' (typical, drawn, max)\n",
+				   flash_timing);
+			ub_sim_clear(&sim);
+			return UB_SIM_EXIT_SETUP;
+		}
+		ub_sim_mcu_set_flash_timing(ub_sim_board_get_mcu(sim.board), timing,
+					    g_str_hash(ub_sim_board_get_name(sim.board)));
+	}
 	if (flash_path != NULL && !ub_sim_board_load_flash_file(sim.board, flash_path, &error)) {
 		g_printerr("unbrick-sim: --flash: %s\n", error->message);
 		ub_sim_clear(&sim);
@@ -580,19 +748,14 @@ main(int argc, char **argv)
 	g_unix_signal_add(SIGINT, ub_sim_sigint_cb, &sim);
 	g_unix_signal_add(SIGTERM, ub_sim_sigterm_cb, &sim);
 	g_unix_signal_add(SIGHUP, ub_sim_sighup_cb, &sim);
-	/* UMOCKDEV_DIR and LD_PRELOAD are in this process's environment and go to the child */
-	if (!g_spawn_async(NULL, command, NULL,
-			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
-			       G_SPAWN_CHILD_INHERITS_STDIN,
-			   ub_sim_child_setup, NULL, &sim.pid, &error)) {
+	sim.loop = g_main_loop_new(NULL, FALSE);
+	if (!ub_sim_spawn_current(&sim, &error)) {
 		g_printerr("unbrick-sim: %s\n", error->message);
 		ub_sim_clear(&sim);
 		return g_error_matches(error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT)
 			   ? UB_SIM_EXIT_NOT_FOUND
 			   : UB_SIM_EXIT_SETUP;
 	}
-	sim.loop = g_main_loop_new(NULL, FALSE);
-	g_child_watch_add(sim.pid, ub_sim_child_watch_cb, &sim);
 	if (sim.time_limit_ns != 0)
 		g_timeout_add(UB_SIM_TIME_LIMIT_POLL_MS, ub_sim_time_limit_cb, &sim);
 	if (replug_after_ms >= 0)

@@ -473,6 +473,13 @@ ub_sim_usb_fill_in(UbSimUsb *self, UbSimUsbUrb *urb)
 		gssize n = self->firmware.bulk_in(self->firmware_data, u->endpoint,
 						   urb->buffer_data->data + urb->done,
 						   length - urb->done);
+		if (n == UB_SIM_USB_IN_BABBLE) {
+			/* the device sent more than the transfer had room for (USB 2.0 §8.7.4):
+			 * the host controller fails it with -EOVERFLOW */
+			u->status = -EOVERFLOW;
+			u->actual_length = urb->done;
+			return TRUE;
+		}
 		if (n < 0)
 			break;
 		urb->done += MIN((gsize)n, length - urb->done);

@@ -23,11 +23,14 @@
 
 G_BEGIN_DECLS
 
+#define UB_SIM_USB_IN_BABBLE UB_SIM_STLINK_IN_OVERFLOW
+
 /* what sits behind the endpoints: the probe's firmware (always called with the lock held) */
 typedef struct {
 	/* the host wrote len bytes to an OUT endpoint */
 	void (*bulk_out)(gpointer user_data, guint8 endpoint, const guint8 *data, gsize len);
-	/* the host reads an IN endpoint: bytes given, or -1 when the endpoint NAKs */
+	/* the host reads an IN endpoint: whole packets given (a short one ends the transfer), -1
+	 * when the endpoint NAKs, or UB_SIM_USB_IN_BABBLE when len has no room for the packet */
 	gssize (*bulk_in)(gpointer user_data, guint8 endpoint, guint8 *buffer, gsize len);
 	/* USB bus reset (USBDEVFS_RESET) or a new plug-in: the probe restarts */
 	void (*bus_reset)(gpointer user_data);

@@ -877,6 +877,118 @@ test_cli_connect_under_reset(Fixture *fixture, gconstpointer user_data)
 	sim_run_clear(&run);
 }
 
+/*
+ * A tool killed with SIGKILL in the middle of a transfer (crash, kill -9, a closed terminal)
+ * leaves the probe as the kernel leaves it: OpenOCD killed between a READMEM and its reply
+ * leaves the reply queued in the probe; st-flash killed between a WRITEMEM and its data leaves
+ * the probe waiting for the data. Then, in the same launch and on the same probe, unbrick-cli
+ * info and flash both succeed: the open drains a stale reply (as pyOCD does) and resets a
+ * probe that does not answer (as OpenOCD does).
+ */
+static void
+test_killed_tool_then_cli(Fixture *fixture, gconstpointer user_data)
+{
+	const gchar *tool = user_data;
+	gboolean openocd = g_strcmp0(tool, "openocd") == 0;
+	const gchar *cli = g_getenv("UB_CLI_BIN");
+	g_autofree gchar *image = firmware(IMAGE_A);
+	g_autofree gchar *dump = scratch(fixture, "dump.bin");
+	g_autofree gchar *program = NULL;
+	g_autofree gchar *info = NULL;
+	g_autofree gchar *flash = NULL;
+	g_autoptr(GBytes) flash_after = NULL;
+	JsonObject *killed;
+	JsonArray *programs;
+	SimRun run;
+
+	if (cli == NULL) {
+		g_test_skip("unbrick-cli was not built");
+		return;
+	}
+	if (image == NULL || !need_programs(tool, NULL))
+		return;
+	program = g_strdup_printf("program %s " FLASH_BASE " verify reset exit", image);
+	info = g_strdup_printf("'%s' info", cli);
+	flash = g_strdup_printf("'%s' flash '%s' --backup-dir '%s'", cli, image, fixture->dir);
+	{
+		/* OpenOCD: past its set-up, in the erase/program polling (a READMEM whose reply
+		 * waits); st-flash: its loader upload (a WRITEMEM whose data waits) */
+		const gchar *sim_args[] = {"--board",
+					   BOARD_HEALTHY,
+					   "--dump",
+					   dump,
+					   "--kill-after-commands",
+					   openocd ? "1500" : "600",
+					   "--kill-when",
+					   openocd ? "reply" : "data",
+					   "--then",
+					   info,
+					   "--then",
+					   flash,
+					   NULL};
+		const gchar *openocd_command[] = {"openocd",
+						  "-f",
+						  "interface/stlink.cfg",
+						  "-f",
+						  "target/stm32f4x.cfg",
+						  "-c",
+						  "gdb_port disabled",
+						  "-c",
+						  "tcl_port disabled",
+						  "-c",
+						  "telnet_port disabled",
+						  "-c",
+						  program,
+						  NULL};
+		const gchar *st_flash_command[] = {"st-flash", "write", image, FLASH_BASE, NULL};
+
+		run_sim(fixture, &run, sim_args, openocd ? openocd_command : st_flash_command);
+	}
+	g_assert_false(run.deadline);
+	/* the tool died by SIGKILL, mid-command, leaving the probe waiting */
+	programs = json_object_get_array_member(run.report, "programs");
+	g_assert_cmpuint(json_array_get_length(programs), ==, 3);
+	g_assert_cmpint(json_object_get_int_member(json_array_get_object_element(programs, 0),
+						   "exit_status"),
+			==, 128 + SIGKILL);
+	killed = json_object_get_object_member(run.report, "killed");
+	g_assert_nonnull(killed);
+	g_test_message("killed at command %" G_GINT64_FORMAT ": %s",
+		       json_object_get_int_member(killed, "at_command"),
+		       json_object_get_string_member(killed, "command"));
+	if (openocd)
+		g_assert_cmpint(json_object_get_int_member(killed, "pending_reply_bytes"), >, 0);
+	else
+		g_assert_cmpint(json_object_get_int_member(killed, "pending_data_bytes"), >, 0);
+	g_assert_null(strstr(run.all, "** Verified OK **"));
+	g_assert_null(strstr(run.all, "jolly good"));
+	/* then unbrick-cli, twice, on the same probe: both succeed */
+	g_assert_cmpint(json_object_get_int_member(json_array_get_object_element(programs, 1),
+						   "exit_status"),
+			==, 0);
+	g_assert_cmpint(json_object_get_int_member(json_array_get_object_element(programs, 2),
+						   "exit_status"),
+			==, 0);
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "STM32F405/407/415/417"));
+	g_assert_nonnull(strstr(run.out, "Written and verified"));
+	/* the image, but for the VESC configuration sectors 1-2 that unbrick keeps (the killed
+	 * tool had erased them already) */
+	flash_after = read_file(dump);
+	{
+		g_autoptr(GBytes) bytes = read_file(image);
+		const guint8 *f = g_bytes_get_data(flash_after, NULL);
+		const guint8 *want = g_bytes_get_data(bytes, NULL);
+		gsize n = g_bytes_get_size(bytes);
+
+		g_assert_cmpmem(f, 0x4000, want, 0x4000);
+		g_assert_cmpmem(f + 0xC000, n - 0xC000, want + 0xC000, n - 0xC000);
+		for (gsize i = n; i < FLASH_SIZE; i++)
+			g_assert_cmphex(f[i], ==, 0xff);
+	}
+	sim_run_clear(&run);
+}
+
 /* --probe v2-1 / v3: the other descriptor layouts enumerate, and both tools identify them */
 static void
 test_probe_model(Fixture *fixture, gconstpointer user_data)
@@ -1024,5 +1136,7 @@ main(int argc, char **argv)
 	    test_cli_connect_under_reset);
 	add("/conformance/probe-v2-1", "v2-1", test_probe_model);
 	add("/conformance/probe-v3", "v3", test_probe_model);
+	add("/conformance/killed-openocd-then-cli", "openocd", test_killed_tool_then_cli);
+	add("/conformance/killed-st-flash-then-cli", "st-flash", test_killed_tool_then_cli);
 	return g_test_run();
 }

@@ -138,6 +138,11 @@ static const UbErrorTextEntry entries[] = {
      N_("The file has data where the board keeps its motor and app settings."),
      N_("Tick \"Also erase the board's settings\" to write it anyway; set the motor up again "
 	"afterwards.")},
+    {ub_flash_error_quark, UB_FLASH_ERROR_INTERRUPTED, N_("The chip reset in the middle of a write"),
+     N_("A watchdog, the reset line or a dip in the supply reset the chip while it erased or "
+	"wrote; that part of the flash is left half done."),
+     N_("Check the board's power and the reset wire, then run the same command again: it "
+	"redoes what is missing.")},
     {ub_flash_error_quark, UB_FLASH_ERROR_FAILED, N_("Flashing failed"),
      N_("An error that does not fit any known cause."),
      N_("Flash again. Do not unplug the board until it succeeds.")},

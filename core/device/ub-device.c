@@ -124,6 +124,11 @@ ub_device_close(UbDevice *self, GError **error)
 
 	g_return_val_if_fail(UB_IS_DEVICE(self), FALSE);
 
+	if (self->target != NULL) {
+		g_autoptr(GError) error_local = NULL;
+		if (!ub_target_release(self->target, &error_local))
+			g_debug("leaving the core: %s", error_local->message);
+	}
 	if (self->probe != NULL)
 		ret = ub_probe_close(self->probe, error);
 	ub_device_drop(self);

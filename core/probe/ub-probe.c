@@ -71,6 +71,18 @@ ub_probe_get_max_transfer(UbProbe *self)
 	return GET_PRIVATE(self)->max_transfer;
 }
 
+gboolean
+ub_probe_supports_access(UbProbe *self, UbAccess access)
+{
+	UbProbeClass *klass;
+
+	g_return_val_if_fail(UB_IS_PROBE(self), FALSE);
+	klass = UB_PROBE_GET_CLASS(self);
+	if (klass->supports_access == NULL)
+		return TRUE;
+	return klass->supports_access(self, access);
+}
+
 void
 ub_probe_set_max_transfer(UbProbe *self, gsize max_transfer)
 {

@@ -58,7 +58,9 @@ struct _UbProbeClass {
 					GError **error);
 	gboolean (*drive_nrst)(UbProbe *self, UbNrst action, GError **error);
 	gboolean (*reset_system)(UbProbe *self, GError **error);
-	gpointer padding[8];
+	/* memory commands of this width exist (not split into narrower ones); default TRUE */
+	gboolean (*supports_access)(UbProbe *self, UbAccess access);
+	gpointer padding[7];
 };
 
 UbTransport *ub_probe_get_transport(UbProbe *self);
@@ -67,6 +69,9 @@ UbProbeKind ub_probe_get_kind(UbProbe *self);
 const char *ub_probe_get_firmware_version(UbProbe *self);
 /* the largest span one read_memory/write_memory call moves (the caller chunks above it) */
 gsize ub_probe_get_max_transfer(UbProbe *self);
+/* the probe moves @access-wide elements as such; FALSE: it would split them (an ST-LINK/V2
+ * before J26 has no 16-bit commands), which a flash programming at that width refuses */
+gboolean ub_probe_supports_access(UbProbe *self, UbAccess access);
 
 gboolean ub_probe_open(UbProbe *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_probe_close(UbProbe *self, GError **error);

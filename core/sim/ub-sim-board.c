@@ -7,13 +7,19 @@
  *   probe           { kind: stlink-v2 | stlink-v2-clone | stlink-v2-1 | stlink-v3,
  *                     rst_wired: bool (default: TRUE, FALSE for a clone),
  *                     clone_voltage_mv: what a clone reports as target voltage (its own
- *                     3.3 V rail, boards-and-firmware.md §3.1; default 3300) }
+ *                     3.3 V rail, boards-and-firmware.md §3.1; default 3300),
+ *                     firmware: the version it runs, as ST prints it ("V2J17S4", "V3J5M2";
+ *                     default V2J37S7, V2J37M26 or V3J7M3B3S1): an old one answers only the
+ *                     commands it had (clones ship old firmware) }
  *   wiring          good | unpowered | no-gnd | swapped | rst-not-connected | nrst-stuck-low
  *   powered         FALSE is the same as wiring "unpowered"
  *   vdd_mv          the board's 3.3 V rail (default 3300)
  *   flash           [ { image: NAME (core/sim/firmware) | file: PATH (relative to the data
  *                       file), address: "0x08000000" } ] over an erased chip
  *   option_bytes    FLASH_OPTCR as stored (default 0x0FFFAAED)
+ *   flash_timing    typical | drawn | max: how long each erase and programming takes
+ *                   between the datasheet's typical and maximum (default drawn, from a seed
+ *                   derived from the name, so that a bench repeats)
  *   uid             24 hex digits (default: derived from the name)
  *   faults          [ "dead" ]
  *   person          what the person at the bench answers when asked: { "led_on", "wires_checked",
@@ -228,7 +234,7 @@ ub_sim_board_parse_uid(const char *text, guint8 uid[12])
 
 static gboolean
 ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *kind, guint *clone_mv,
-                         GError **error)
+                         const char **firmware, GError **error)
 {
 	JsonNode *node = json_object_get_member(root, "probe");
 	JsonObject *probe;
@@ -277,6 +283,9 @@ ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *ki
 		                            "only a clone reports its own rail");
 	if (clone)
 		*clone_mv = MAX(mv, 1);
+	if (!ub_sim_board_get_string(probe, "firmware", self->path, "probe.firmware",
+	                             firmware, error))
+		return FALSE;
 	return TRUE;
 }
 
@@ -490,6 +499,9 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	const char *description = "";
 	const char *wiring_name = "good";
 	const char *uid_text = NULL;
+	const char *timing_name = "drawn";
+	const char *firmware = NULL;
+	UbSimFlashTiming timing;
 	guint32 optcr = UB_SIM_BOARD_DEFAULT_OPTCR;
 	guint32 vdd_mv = UB_SIM_BOARD_DEFAULT_VDD_MV;
 	gboolean powered = TRUE;
@@ -522,9 +534,14 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	    !ub_sim_board_get_u32(root, "option_bytes", self->path, "option_bytes", &optcr,
 	                          error) ||
 	    !ub_sim_board_get_u32(root, "vdd_mv", self->path, "vdd_mv", &vdd_mv, error) ||
+	    !ub_sim_board_get_string(root, "flash_timing", self->path, "flash_timing",
+	                             &timing_name, error) ||
 	    !ub_sim_board_get_u32(root, "powered_for_ms", self->path, "powered_for_ms",
 	                          &self->powered_for_ms, error))
 		return FALSE;
+	if (!ub_sim_flash_timing_from_string(timing_name, &timing))
+		return ub_sim_board_invalid(error, self->path, "flash_timing",
+		                            "must be typical, drawn or max");
 	if (name == NULL)
 		return ub_sim_board_invalid(error, self->path, "name", "missing");
 	basename = g_path_get_basename(self->path);
@@ -561,12 +578,14 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 		return FALSE;
 	ub_sim_mcu_set_option_bytes(self->mcu, optcr);
 	ub_sim_mcu_set_uid(self->mcu, uid);
+	/* this chip's erase and programming times, the same on every run of the bench */
+	ub_sim_mcu_set_flash_timing(self->mcu, timing, g_str_hash(name));
 	if (!ub_sim_board_parse_faults(self, root, error) ||
 	    !ub_sim_board_parse_person(self, root, wiring, error))
 		return FALSE;
 
 	/* the wires and the probe */
-	if (!ub_sim_board_parse_probe(self, root, &kind, &clone_mv, error))
+	if (!ub_sim_board_parse_probe(self, root, &kind, &clone_mv, &firmware, error))
 		return FALSE;
 	self->dap = ub_sim_dap_new(self->mcu);
 	self->link = ub_sim_link_new(self->dap);
@@ -580,6 +599,9 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 		ub_sim_stlink_set_serial_seed(self->stlink, seed);
 	}
 	ub_sim_stlink_set_clone_voltage_mv(self->stlink, clone_mv);
+	if (firmware != NULL && !ub_sim_stlink_set_firmware(self->stlink, firmware, &error_local))
+		return ub_sim_board_invalid(error, self->path, "probe.firmware",
+		                            error_local->message);
 
 	/* power up (unless the bench has no supply), then the wiring takes effect */
 	if (wiring != UB_SIM_WIRING_UNPOWERED)
@@ -827,6 +849,7 @@ ub_sim_board_build_report(UbSimBoard *self)
 	g_autoptr(JsonNode) root = NULL;
 	const UbSimUsbIdentity *identity;
 	g_autofree char *usb_id = NULL;
+	g_autofree char *firmware = NULL;
 	UbSimStlinkStats stats;
 	UbSimMcuStats mcu_stats;
 
@@ -836,6 +859,7 @@ ub_sim_board_build_report(UbSimBoard *self)
 	ub_sim_stlink_get_stats(self->stlink, &stats);
 	ub_sim_mcu_get_stats(self->mcu, &mcu_stats);
 	usb_id = g_strdup_printf("%04x:%04x", identity->vendor_id, identity->product_id);
+	firmware = ub_sim_stlink_get_firmware(self->stlink);
 
 	json_builder_begin_object(builder);
 	json_builder_set_member_name(builder, "board");
@@ -851,6 +875,8 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_builder_add_string_value(builder, usb_id);
 	json_builder_set_member_name(builder, "serial");
 	json_builder_add_string_value(builder, identity->serial);
+	json_builder_set_member_name(builder, "firmware");
+	json_builder_add_string_value(builder, firmware);
 	json_builder_set_member_name(builder, "rst_wired");
 	json_builder_add_boolean_value(builder, ub_sim_link_get_probe_rst_wired(self->link));
 	json_builder_set_member_name(builder, "swd_khz");
@@ -902,6 +928,11 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_builder_add_int_value(builder, mcu_stats.mass_erases);
 	json_builder_set_member_name(builder, "bytes_programmed");
 	json_builder_add_int_value(builder, (gint64)mcu_stats.bytes_programmed);
+	json_builder_set_member_name(builder, "interrupted");
+	json_builder_add_int_value(builder, mcu_stats.flash_interrupted);
+	json_builder_set_member_name(builder, "timing");
+	json_builder_add_string_value(
+	        builder, ub_sim_flash_timing_to_string(ub_sim_mcu_get_flash_timing(self->mcu)));
 	json_builder_end_object(builder);
 
 	json_builder_set_member_name(builder, "mcu");
@@ -910,6 +941,8 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_builder_add_int_value(builder, (gint64)mcu_stats.instructions);
 	json_builder_set_member_name(builder, "resets");
 	json_builder_add_int_value(builder, mcu_stats.resets);
+	json_builder_set_member_name(builder, "dma_transfers");
+	json_builder_add_int_value(builder, (gint64)mcu_stats.dma_transfers);
 	json_builder_set_member_name(builder, "last_reset");
 	json_builder_add_string_value(
 	        builder, ub_sim_board_reset_to_string(ub_sim_mcu_get_last_reset(self->mcu)));

@@ -271,8 +271,8 @@ dap_dp(UbSimDap *self, gboolean read, guint8 a2a3, guint32 *data)
 			*data = self->ctrl;
 			return UB_SIM_ACK_OK;
 		}
-		if (self->ctrl & STICKYERR && (*data & STICKYERR))
-			self->ctrl &= ~STICKYERR; /* DPv0 style write-1-to-clear, still accepted */
+		/* no write-1-to-clear (DPv0): with STICKYERR set a CTRL/STAT write gets FAULT
+		 * (ub_sim_dap_transfer); only ABORT clears it on an SW-DP */
 		self->ctrl &= ~(CSYSPWRUPREQ | CDBGPWRUPREQ | CDBGRSTREQ | ORUNDETECT |
 				CSYSPWRUPACK | CDBGPWRUPACK | CDBGRSTACK);
 		self->ctrl |= *data & (CSYSPWRUPREQ | CDBGPWRUPREQ | CDBGRSTREQ | ORUNDETECT);

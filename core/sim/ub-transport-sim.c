@@ -24,8 +24,11 @@ ub_transport_sim_fault_step(UbTransportSim *self, GError **error)
 		if (self->fault_countdown > 0)
 			self->fault_countdown--;
 		if (self->fault_countdown == 0) {
-			if (self->fault == UB_TRANSPORT_SIM_FAULT_UNPLUG)
+			if (self->fault == UB_TRANSPORT_SIM_FAULT_UNPLUG) {
+				/* the probe loses its power: plugged in again it starts afresh */
 				self->unplugged = TRUE;
+				ub_sim_stlink_usb_reset(self->stlink);
+			}
 			else
 				ub_sim_mcu_set_powered(ub_sim_board_get_mcu(self->board), FALSE);
 			self->fault = UB_TRANSPORT_SIM_FAULT_NONE;
@@ -64,12 +67,31 @@ ub_transport_sim_bulk_read(UbTransport *transport, guint8 endpoint, guint8 *buff
 	 * into data by waiting: nothing else advances the bench while the host waits. A real
 	 * host would see the transfer time out after timeout_ms. */
 	rc = ub_sim_stlink_bulk_in(self->stlink, endpoint, buffer, len);
+	if (rc == UB_SIM_STLINK_IN_OVERFLOW) {
+		/* what libusb reports as LIBUSB_ERROR_OVERFLOW (ub_usb_error_convert) */
+		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_PROTOCOL,
+			    "reading from the probe: overflow (a %" G_GSIZE_FORMAT
+			    "-byte read is shorter than the probe's packet)",
+			    len);
+		return FALSE;
+	}
 	if (rc < 0) {
 		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_TIMEOUT,
 			    "reading from the probe: no reply within %u ms", timeout_ms);
 		return FALSE;
 	}
 	*actual = (gsize)rc;
+	return TRUE;
+}
+
+static gboolean
+ub_transport_sim_reset(UbTransport *transport, GError **error)
+{
+	UbTransportSim *self = UB_TRANSPORT_SIM(transport);
+
+	if (!ub_transport_sim_fault_step(self, error))
+		return FALSE;
+	ub_sim_stlink_usb_reset(self->stlink);
 	return TRUE;
 }
 
@@ -90,6 +112,7 @@ ub_transport_sim_class_init(UbTransportSimClass *klass)
 	G_OBJECT_CLASS(klass)->finalize = ub_transport_sim_finalize;
 	transport_class->bulk_write = ub_transport_sim_bulk_write;
 	transport_class->bulk_read = ub_transport_sim_bulk_read;
+	transport_class->reset = ub_transport_sim_reset;
 }
 
 static void

@@ -19,13 +19,15 @@ struct _UbProbeInfo {
 
 G_DEFINE_TYPE(UbProbeInfo, ub_probe_info, G_TYPE_OBJECT)
 
-/* reference/stlink-and-stm32f4.md §1.1 */
+/* reference/stlink-and-stm32f4.md §1.1; 0x374A is the V2-1 "audio" variant stlink-org and
+ * pyOCD accept (OpenOCD 0.12 does not list it) */
 static const struct {
 	guint16 product_id;
 	UbProbeKind kind;
 } ub_stlink_product_ids[] = {
     {0x3744, UB_PROBE_KIND_STLINK_V1},	 {0x3748, UB_PROBE_KIND_STLINK_V2},
-    {0x374B, UB_PROBE_KIND_STLINK_V2_1}, {0x3752, UB_PROBE_KIND_STLINK_V2_1},
+    {0x374A, UB_PROBE_KIND_STLINK_V2_1}, {0x374B, UB_PROBE_KIND_STLINK_V2_1},
+    {0x3752, UB_PROBE_KIND_STLINK_V2_1},
     {0x374E, UB_PROBE_KIND_STLINK_V3},	 {0x374F, UB_PROBE_KIND_STLINK_V3},
     {0x3753, UB_PROBE_KIND_STLINK_V3},	 {0x3754, UB_PROBE_KIND_STLINK_V3},
     {0x3757, UB_PROBE_KIND_STLINK_V3},

@@ -172,6 +172,19 @@ ub_transport_usb_close(UbTransport *transport, GError **error)
 	return TRUE;
 }
 
+/* USBDEVFS_RESET: libusb releases and claims the interface again around it; a device whose
+ * descriptors changed re-enumerates (LIBUSB_ERROR_NOT_FOUND): that one is gone from here */
+static gboolean
+ub_transport_usb_reset(UbTransport *transport, GError **error)
+{
+	UbTransportUsb *self = UB_TRANSPORT_USB(transport);
+	int rc = libusb_reset_device(self->handle);
+
+	if (rc < 0)
+		return ub_usb_error_convert(rc, error, "resetting the probe");
+	return TRUE;
+}
+
 static void
 ub_transport_usb_finalize(GObject *object)
 {
@@ -193,6 +206,7 @@ ub_transport_usb_class_init(UbTransportUsbClass *klass)
 	transport_class->bulk_write = ub_transport_usb_bulk_write;
 	transport_class->bulk_read = ub_transport_usb_bulk_read;
 	transport_class->close = ub_transport_usb_close;
+	transport_class->reset = ub_transport_usb_reset;
 }
 
 static void

@@ -93,6 +93,21 @@ ub_transport_bulk_read(UbTransport *self, guint8 endpoint, guint8 *buffer, gsize
  * twice is allowed.
  */
 gboolean
+ub_transport_reset(UbTransport *self, GError **error)
+{
+	UbTransportClass *klass;
+
+	g_return_val_if_fail(UB_IS_TRANSPORT(self), FALSE);
+	klass = UB_TRANSPORT_GET_CLASS(self);
+	if (klass->reset == NULL) {
+		g_set_error_literal(error, UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED,
+				    "this transport cannot reset the probe");
+		return FALSE;
+	}
+	return klass->reset(self, error);
+}
+
+gboolean
 ub_transport_close(UbTransport *self, GError **error)
 {
 	UbTransportClass *klass;

@@ -25,7 +25,9 @@ struct _UbTransportClass {
 	gboolean (*bulk_read)(UbTransport *self, guint8 endpoint, guint8 *buffer, gsize len,
 			      guint timeout_ms, gsize *actual, GError **error);
 	gboolean (*close)(UbTransport *self, GError **error);
-	gpointer padding[8];
+	/* a USB port reset: the probe's firmware restarts, the handle stays open */
+	gboolean (*reset)(UbTransport *self, GError **error);
+	gpointer padding[7];
 };
 
 gboolean ub_transport_bulk_write(UbTransport *self, guint8 endpoint, const guint8 *data, gsize len,
@@ -34,6 +36,9 @@ gboolean ub_transport_bulk_read(UbTransport *self, guint8 endpoint, guint8 *buff
 				guint timeout_ms, gsize *actual,
 				GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_transport_close(UbTransport *self, GError **error);
+/* resets the device on its USB port (libusb_reset_device): what OpenOCD does to a probe that
+ * does not answer after a program left it in the middle of a conversation */
+gboolean ub_transport_reset(UbTransport *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* the USB identity of what is on the other end (the driver picks endpoints by product id,
  * as stlink-org and OpenOCD do) */
