@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * unbrick-sim: runs a program next to a simulated bench (ST-LINK + STM32F405 board) that it
+ * unbrick-sim: runs a program next to a simulated bench (a probe + STM32F405 board) that it
  * sees as a real USB device. The probe is put into a umockdev testbed (UbSimUsb) and the
  * program runs with the umockdev preload library, so st-info, st-flash, OpenOCD or
  * unbrick-cli talk to the simulator through their own, unmodified libusb.
@@ -47,7 +47,7 @@
 
 typedef struct {
 	UbSimBoard *board;
-	UbSimStlink *stlink; /* the probe behind the USB device */
+	UbSimProbe *probe; /* the probe behind the USB device */
 	UbSimClock *clock;
 	UMockdevTestbed *testbed;
 	UbSimUsb *usb;
@@ -92,13 +92,16 @@ ub_sim_host_time_end(UbSim *sim)
 	sim->wall_return_us = g_get_monotonic_time();
 }
 
-static void
+static gboolean
 ub_sim_firmware_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize len)
 {
 	UbSim *sim = user_data;
+	gboolean taken;
+
 	ub_sim_host_time_begin(sim);
-	ub_sim_stlink_bulk_out(sim->stlink, endpoint, data, len);
+	taken = ub_sim_probe_bulk_out(sim->probe, endpoint, data, len);
 	ub_sim_host_time_end(sim);
+	return taken;
 }
 
 static gssize
@@ -108,7 +111,7 @@ ub_sim_firmware_bulk_in(gpointer user_data, guint8 endpoint, guint8 *buffer, gsi
 	gssize n;
 
 	ub_sim_host_time_begin(sim);
-	n = ub_sim_stlink_bulk_in(sim->stlink, endpoint, buffer, len);
+	n = ub_sim_probe_bulk_in(sim->probe, endpoint, buffer, len);
 	ub_sim_host_time_end(sim);
 	return n;
 }
@@ -117,7 +120,7 @@ static void
 ub_sim_firmware_bus_reset(gpointer user_data)
 {
 	UbSim *sim = user_data;
-	ub_sim_stlink_usb_reset(sim->stlink);
+	ub_sim_probe_usb_reset(sim->probe);
 }
 
 static const UbSimUsbFirmware ub_sim_firmware = {
@@ -126,18 +129,30 @@ static const UbSimUsbFirmware ub_sim_firmware = {
     .bus_reset = ub_sim_firmware_bus_reset,
 };
 
-static gboolean
-ub_sim_parse_probe(const gchar *name, UbSimStlinkKind *kind)
+/* --probe: a probe model on the board's wires instead of the board's own */
+static UbSimProbe *
+ub_sim_new_probe(UbSim *sim, const gchar *name)
 {
+	UbSimLink *link = ub_sim_board_get_link(sim->board);
+	UbSimCmsisDapKind dap_kind;
+	UbSimCmsisDap *dap;
+
 	if (g_strcmp0(name, "v2") == 0)
-		*kind = UB_SIM_STLINK_V2;
-	else if (g_strcmp0(name, "v2-1") == 0)
-		*kind = UB_SIM_STLINK_V2_1;
-	else if (g_strcmp0(name, "v3") == 0)
-		*kind = UB_SIM_STLINK_V3;
-	else
-		return FALSE;
-	return TRUE;
+		return UB_SIM_PROBE(ub_sim_stlink_new(UB_SIM_STLINK_V2, link, sim->clock));
+	if (g_strcmp0(name, "v2-1") == 0)
+		return UB_SIM_PROBE(ub_sim_stlink_new(UB_SIM_STLINK_V2_1, link, sim->clock));
+	if (g_strcmp0(name, "v3") == 0)
+		return UB_SIM_PROBE(ub_sim_stlink_new(UB_SIM_STLINK_V3, link, sim->clock));
+	if (g_strcmp0(name, "pico") == 0)
+		name = "debugprobe-pico";
+	if (!ub_sim_cmsis_dap_kind_from_string(name, &dap_kind))
+		return NULL;
+	dap = ub_sim_cmsis_dap_new(dap_kind, link, sim->clock);
+	ub_sim_cmsis_dap_set_serial_seed(dap, ub_sim_board_get_name(sim->board));
+	/* the Debug Probe has no reset pin: nothing of it can reach the board's NRST */
+	if (!ub_sim_cmsis_dap_get_has_reset_pin(dap))
+		ub_sim_link_set_probe_rst_wired(link, FALSE);
+	return UB_SIM_PROBE(dap);
 }
 
 /* a wiring state (ub_sim_wiring_from_string) or a fault of the chip itself */
@@ -305,18 +320,17 @@ ub_sim_exit_code(gint wait_status)
 static void
 ub_sim_report_replace_probe(UbSim *sim, JsonObject *report)
 {
-	const UbSimUsbIdentity *identity = ub_sim_stlink_get_identity(sim->stlink);
+	const UbSimUsbIdentity *identity = ub_sim_probe_get_identity(sim->probe);
 	g_autofree gchar *usb_id =
 	    g_strdup_printf("%04x:%04x", identity->vendor_id, identity->product_id);
 	JsonObject *probe = json_object_get_object_member(report, "probe");
 	JsonObject *usb = json_object_get_object_member(report, "usb");
 	JsonObject *time_ms = json_object_get_object_member(report, "time_ms");
-	UbSimStlinkStats stats;
+	UbSimProbeStats stats;
 
-	ub_sim_stlink_get_stats(sim->stlink, &stats);
+	ub_sim_probe_get_stats(sim->probe, &stats);
 	if (probe != NULL) {
-		json_object_set_string_member(
-		    probe, "kind", ub_sim_stlink_kind_to_string(ub_sim_stlink_get_kind(sim->stlink)));
+		json_object_set_string_member(probe, "kind", ub_sim_probe_get_kind_name(sim->probe));
 		json_object_set_string_member(probe, "usb_id", usb_id);
 		json_object_set_string_member(probe, "serial", identity->serial);
 	}
@@ -324,6 +338,9 @@ ub_sim_report_replace_probe(UbSim *sim, JsonObject *report)
 		json_object_set_int_member(usb, "round_trips", (gint64)stats.round_trips);
 		json_object_set_int_member(usb, "bytes_out", (gint64)stats.bytes_out);
 		json_object_set_int_member(usb, "bytes_in", (gint64)stats.bytes_in);
+		json_object_set_int_member(usb, "frames", (gint64)stats.usb_frames);
+		json_object_set_int_member(usb, "max_in_flight", stats.max_in_flight);
+		json_object_set_int_member(usb, "naks", (gint64)stats.naks);
 	}
 	if (time_ms != NULL) {
 		json_object_set_double_member(time_ms, "usb",
@@ -359,7 +376,7 @@ ub_sim_build_report(UbSim *sim, gchar **command, gint exit_code, gint64 wall_us,
 		return NULL;
 	}
 	object = json_node_get_object(json_parser_get_root(parser));
-	if (sim->stlink != ub_sim_board_get_stlink(sim->board))
+	if (sim->probe != ub_sim_board_get_probe(sim->board))
 		ub_sim_report_replace_probe(sim, object);
 	/* the board lists the faults of its description; --fault adds to them */
 	if (json_object_has_member(object, "faults") &&
@@ -424,7 +441,7 @@ ub_sim_clear(UbSim *sim)
 		ub_sim_usb_unplug(sim->usb, sim->testbed);
 	g_clear_object(&sim->usb);
 	g_clear_object(&sim->testbed);
-	g_clear_object(&sim->stlink);
+	g_clear_object(&sim->probe);
 	g_clear_object(&sim->board);
 	g_clear_pointer(&sim->loop, g_main_loop_unref);
 }
@@ -480,7 +497,9 @@ main(int argc, char **argv)
 	    {"realtime", 0, 0, G_OPTION_ARG_NONE, &realtime,
 	     "Pace the simulation against the wall clock", NULL},
 	    {"probe", 'p', 0, G_OPTION_ARG_STRING, &probe_name,
-	     "Probe model instead of the board's: v2, v2-1 or v3", "MODEL"},
+	     "Probe model instead of the board's: v2, v2-1, v3 (ST-LINKs), debugprobe (Raspberry "
+	     "Pi Debug Probe), pico (a Pico running debugprobe) or daplink",
+	     "MODEL"},
 	    {"replug-after", 0, 0, G_OPTION_ARG_INT, &replug_after_ms,
 	     "Unplug the probe after MS milliseconds and plug it back in", "MS"},
 	    {"unplug-after", 0, 0, G_OPTION_ARG_INT, &unplug_after_ms,
@@ -500,7 +519,7 @@ main(int argc, char **argv)
 
 	context = g_option_context_new("-- COMMAND [ARGS...]");
 	g_option_context_set_summary(context,
-				     "Run COMMAND with a simulated ST-LINK and STM32F405 board "
+				     "Run COMMAND with a simulated debug probe and STM32F405 board "
 				     "attached as a USB device.");
 	g_option_context_add_main_entries(context, entries, NULL);
 	/* options after the command belong to the command */
@@ -538,16 +557,18 @@ main(int argc, char **argv)
 		return UB_SIM_EXIT_SETUP;
 	}
 	sim.clock = ub_sim_board_get_clock(sim.board);
-	sim.stlink = g_object_ref(ub_sim_board_get_stlink(sim.board));
+	sim.probe = g_object_ref(ub_sim_board_get_probe(sim.board));
 	if (probe_name != NULL) {
-		UbSimStlinkKind kind;
-		if (!ub_sim_parse_probe(probe_name, &kind)) {
-			g_printerr("unbrick-sim: unknown probe '%s' (v2, v2-1, v3)\n", probe_name);
+		UbSimProbe *probe = ub_sim_new_probe(&sim, probe_name);
+		if (probe == NULL) {
+			g_printerr("unbrick-sim: unknown probe '%s' (v2, v2-1, v3, debugprobe, pico, "
+				   "daplink)\n",
+				   probe_name);
 			ub_sim_clear(&sim);
 			return UB_SIM_EXIT_SETUP;
 		}
-		g_object_unref(sim.stlink);
-		sim.stlink = ub_sim_stlink_new(kind, ub_sim_board_get_link(sim.board), sim.clock);
+		g_object_unref(sim.probe);
+		sim.probe = probe;
 	}
 	sim.faults = faults;
 	for (guint i = 0; faults != NULL && faults[i] != NULL; i++) {
@@ -565,7 +586,7 @@ main(int argc, char **argv)
 	ub_sim_clock_set_realtime(sim.clock, realtime);
 
 	sim.testbed = umockdev_testbed_new();
-	sim.usb = ub_sim_usb_new(ub_sim_stlink_get_identity(sim.stlink), &ub_sim_firmware, &sim);
+	sim.usb = ub_sim_usb_new(ub_sim_probe_get_identity(sim.probe), &ub_sim_firmware, &sim);
 	if (!ub_sim_usb_plug(sim.usb, sim.testbed, &error)) {
 		g_printerr("unbrick-sim: cannot attach the probe: %s\n", error->message);
 		ub_sim_clear(&sim);

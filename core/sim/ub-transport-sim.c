@@ -7,7 +7,7 @@
 struct _UbTransportSim {
 	UbTransport parent_instance;
 	UbSimBoard *board;
-	UbSimStlink *stlink;
+	UbSimProbe *probe;
 	/* fault injection for tests (ub_transport_sim_set_fault) */
 	UbTransportSimFault fault;
 	guint fault_countdown;
@@ -47,7 +47,13 @@ ub_transport_sim_bulk_write(UbTransport *transport, guint8 endpoint, const guint
 
 	if (!ub_transport_sim_fault_step(self, error))
 		return FALSE;
-	ub_sim_stlink_bulk_out(self->stlink, endpoint, data, len);
+	/* nothing else runs while the host waits: a NAKed packet would time out */
+	if (!ub_sim_probe_bulk_out(self->probe, endpoint, data, len)) {
+		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_TIMEOUT,
+			    "sending to the probe: not taken within %u ms (its buffers are full)",
+			    timeout_ms);
+		return FALSE;
+	}
 	return TRUE;
 }
 
@@ -63,7 +69,7 @@ ub_transport_sim_bulk_read(UbTransport *transport, guint8 endpoint, guint8 *buff
 	/* The model answers synchronously inside bulk_out, so "no data" (a NAK) cannot turn
 	 * into data by waiting: nothing else advances the bench while the host waits. A real
 	 * host would see the transfer time out after timeout_ms. */
-	rc = ub_sim_stlink_bulk_in(self->stlink, endpoint, buffer, len);
+	rc = ub_sim_probe_bulk_in(self->probe, endpoint, buffer, len);
 	if (rc < 0) {
 		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_TIMEOUT,
 			    "reading from the probe: no reply within %u ms", timeout_ms);
@@ -114,8 +120,8 @@ ub_transport_sim_new(UbSimBoard *board)
 
 	self = g_object_new(UB_TYPE_TRANSPORT_SIM, NULL);
 	self->board = g_object_ref(board);
-	self->stlink = ub_sim_board_get_stlink(board);
-	identity = ub_sim_stlink_get_identity(self->stlink);
+	self->probe = ub_sim_board_get_probe(board);
+	identity = ub_sim_probe_get_identity(self->probe);
 	path = g_strdup_printf("sim:%s", ub_sim_board_get_name(board));
 	ub_transport_set_identity(UB_TRANSPORT(self), identity->vendor_id, identity->product_id,
 				  identity->serial, path);
