@@ -125,6 +125,18 @@ ub_transport_sim_new(UbSimBoard *board)
 	path = g_strdup_printf("sim:%s", ub_sim_board_get_name(board));
 	ub_transport_set_identity(UB_TRANSPORT(self), identity->vendor_id, identity->product_id,
 				  identity->serial, path);
+	/* what a host learns from the descriptors (UbTransportUsb reads the same strings) */
+	if (ub_probe_string_names_cmsis_dap(identity->interface_name)) {
+		ub_transport_set_kind(UB_TRANSPORT(self), UB_PROBE_KIND_CMSIS_DAP,
+				      identity->product);
+		ub_transport_set_endpoints(UB_TRANSPORT(self), identity->endpoint_out,
+					   identity->endpoint_in, identity->max_packet);
+	} else {
+		ub_transport_set_kind(UB_TRANSPORT(self),
+				      ub_probe_kind_from_usb_ids(identity->vendor_id,
+								 identity->product_id),
+				      identity->product);
+	}
 	return self;
 }
 

@@ -17,12 +17,20 @@ typedef enum {
 	UB_PROBE_KIND_STLINK_V2,
 	UB_PROBE_KIND_STLINK_V2_1,
 	UB_PROBE_KIND_STLINK_V3,
+	UB_PROBE_KIND_CMSIS_DAP,    /* CMSIS-DAP v2: a vendor interface with bulk endpoints */
+	UB_PROBE_KIND_CMSIS_DAP_V1, /* listed, not supported yet (HID reports) */
 } UbProbeKind;
 
 #define UB_USB_VID_STMICRO 0x0483
 
 /* the kind of an ST-LINK from its USB ids (as every tool does: by PID, not descriptors) */
 UbProbeKind ub_probe_kind_from_usb_ids(guint16 vendor_id, guint16 product_id);
+/* does an interface or product string name a CMSIS-DAP (OpenOCD's and the specification's
+ * rule: it contains "CMSIS-DAP")? */
+gboolean ub_probe_string_names_cmsis_dap(const char *text);
+/* CMSIS-DAP probes known by their ids, to name them when they cannot be opened (no udev
+ * rule yet): "Raspberry Pi Debug Probe or Pico (debugprobe)", "DAPLink"; NULL otherwise */
+const char *ub_probe_known_cmsis_dap_name(guint16 vendor_id, guint16 product_id);
 const char *ub_probe_kind_to_string(UbProbeKind kind);
 gboolean ub_probe_kind_is_supported(UbProbeKind kind);
 /* the serial number as stlink-org shows it: a 24-char string as-is, 12 binary bytes as hex */
@@ -38,6 +46,9 @@ void ub_probe_info_set_kind(UbProbeInfo *self, UbProbeKind kind);
 guint16 ub_probe_info_get_vendor_id(UbProbeInfo *self);
 guint16 ub_probe_info_get_product_id(UbProbeInfo *self);
 void ub_probe_info_set_usb_ids(UbProbeInfo *self, guint16 vendor_id, guint16 product_id);
+/* the USB product string ("Debug Probe (CMSIS-DAP)"), or NULL */
+const char *ub_probe_info_get_product(UbProbeInfo *self);
+void ub_probe_info_set_product(UbProbeInfo *self, const char *product);
 const char *ub_probe_info_get_serial(UbProbeInfo *self);
 void ub_probe_info_set_serial(UbProbeInfo *self, const char *serial);
 const char *ub_probe_info_get_firmware_version(UbProbeInfo *self);
