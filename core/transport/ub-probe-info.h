@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * UbProbeInfo: what is known about one attached (or simulated) debug probe before it is
+ * UbProbeInfo: what is known about one attached debug probe before it is
  * opened for debugging: kind, serial, firmware version, where it is plugged in. Produced by
  * UbProbeMonitor, consumed by UbDevice to open that very probe.
  */
@@ -9,30 +9,11 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "ub-probe-kind.h"
+#include "ub-transport-provider.h"
+
 G_BEGIN_DECLS
 
-typedef enum {
-	UB_PROBE_KIND_UNKNOWN,
-	UB_PROBE_KIND_STLINK_V1, /* listed, not supported (SCSI-wrapped protocol) */
-	UB_PROBE_KIND_STLINK_V2,
-	UB_PROBE_KIND_STLINK_V2_1,
-	UB_PROBE_KIND_STLINK_V3,
-	UB_PROBE_KIND_CMSIS_DAP,    /* CMSIS-DAP v2: a vendor interface with bulk endpoints */
-	UB_PROBE_KIND_CMSIS_DAP_V1, /* listed, not supported yet (HID reports) */
-} UbProbeKind;
-
-#define UB_USB_VID_STMICRO 0x0483
-
-/* the kind of an ST-LINK from its USB ids (as every tool does: by PID, not descriptors) */
-UbProbeKind ub_probe_kind_from_usb_ids(guint16 vendor_id, guint16 product_id);
-/* does an interface or product string name a CMSIS-DAP (OpenOCD's and the specification's
- * rule: it contains "CMSIS-DAP")? */
-gboolean ub_probe_string_names_cmsis_dap(const char *text);
-/* CMSIS-DAP probes known by their ids, to name them when they cannot be opened (no udev
- * rule yet): "Raspberry Pi Debug Probe or Pico (debugprobe)", "DAPLink"; NULL otherwise */
-const char *ub_probe_known_cmsis_dap_name(guint16 vendor_id, guint16 product_id);
-const char *ub_probe_kind_to_string(UbProbeKind kind);
-gboolean ub_probe_kind_is_supported(UbProbeKind kind);
 /* the serial number as stlink-org shows it: a 24-char string as-is, 12 binary bytes as hex */
 char *ub_probe_serial_from_descriptor(const guint8 *data, gsize len);
 
@@ -53,15 +34,15 @@ const char *ub_probe_info_get_serial(UbProbeInfo *self);
 void ub_probe_info_set_serial(UbProbeInfo *self, const char *serial);
 const char *ub_probe_info_get_firmware_version(UbProbeInfo *self);
 void ub_probe_info_set_firmware_version(UbProbeInfo *self, const char *version);
-/* "1-2.3" (bus-port.port) for USB, "sim:NAME" for a simulated bench */
+/* "1-2.3" (bus-port.port) for USB; a provider's probe says where it is in its own words */
 const char *ub_probe_info_get_path(UbProbeInfo *self);
 void ub_probe_info_set_path(UbProbeInfo *self, const char *path);
 guint8 ub_probe_info_get_bus(UbProbeInfo *self);
 guint8 ub_probe_info_get_address(UbProbeInfo *self);
 void ub_probe_info_set_bus_address(UbProbeInfo *self, guint8 bus, guint8 address);
-/* the simulated bench's name, or NULL for a real probe */
-const char *ub_probe_info_get_sim_board(UbProbeInfo *self);
-void ub_probe_info_set_sim_board(UbProbeInfo *self, const char *name);
+/* how the probe is reached when not through libusb (a simulated bench), or NULL */
+UbTransportProvider *ub_probe_info_get_provider(UbProbeInfo *self);
+void ub_probe_info_set_provider(UbProbeInfo *self, UbTransportProvider *provider);
 /* why the firmware version could not be read (e.g. permission denied), or NULL */
 const GError *ub_probe_info_get_problem(UbProbeInfo *self);
 void ub_probe_info_set_problem(UbProbeInfo *self, const GError *error);

@@ -13,7 +13,7 @@
 
 #include <glib-object.h>
 
-#include "ub-probe-info.h"
+#include "ub-probe-kind.h"
 
 G_BEGIN_DECLS
 
