@@ -21,6 +21,7 @@ typedef enum {
 	UB_SIM_USB_LAYOUT_V3,	      /* the same four interfaces at high speed */
 	UB_SIM_USB_LAYOUT_DEBUGPROBE, /* CMSIS-DAP v2 bulk interface 0 + CDC ACM (debugprobe) */
 	UB_SIM_USB_LAYOUT_DAPLINK,    /* MSC + CDC ACM + WebUSB + CMSIS-DAP v2 bulk (DAPLink) */
+	UB_SIM_USB_LAYOUT_DAPLINK_HID, /* MSC + CDC ACM + HID, CMSIS-DAP v1 only (older DAPLink) */
 } UbSimUsbLayout;
 
 #define UB_SIM_USB_BUS 1u
@@ -247,6 +248,28 @@ ub_sim_usb_build_daplink(UbSimUsb *self, const UbSimUsbIdentity *identity, GByte
 				   identity->max_packet, 0);
 }
 
+/* a HID-only DAPLink (OpenOCD doc/usb_adapters/cmsis_dap/0d28_0204_nxp_daplink.txt, via
+ * reference/cmsis-dap.md §1.2): MSC 0, CDC 1-2, HID 3 with interrupt endpoints and a report
+ * descriptor of 64-byte input and output reports */
+static void
+ub_sim_usb_build_daplink_hid(UbSimUsb *self, const UbSimUsbIdentity *identity, GByteArray *config)
+{
+	g_ptr_array_add(self->strings, g_strdup("USB_MSC"));		/* 4 */
+	g_ptr_array_add(self->strings, g_strdup("mbed Serial Port"));	/* 5 */
+	g_ptr_array_add(self->strings, g_strdup(identity->interface_name)); /* 6 */
+	ub_sim_usb_append_interface(self, config, 0, 2, USB_CLASS_MASS_STORAGE, 0x06, 0x50, 4);
+	ub_sim_usb_append_endpoint(self, config, 0x82, USB_ENDPOINT_XFER_BULK, 64, 0);
+	ub_sim_usb_append_endpoint(self, config, 0x02, USB_ENDPOINT_XFER_BULK, 64, 0);
+	ub_sim_usb_append_cdc(self, config, 1, 0x01, 5, 0x83, 16, 32, 0x04, 0x84, 64, 0x02);
+	ub_sim_usb_append_interface(self, config, 3, 2, USB_CLASS_HID, 0, 0, 6);
+	/* HID 1.11 class descriptor: one report descriptor of 33 bytes */
+	append_bytes(config, 9, 9, 0x21, 0x11, 0x01, 0x00, 0x01, 0x22, 33, 0x00);
+	ub_sim_usb_append_endpoint(self, config, identity->endpoint_in, USB_ENDPOINT_XFER_INT,
+				   identity->max_packet, 1);
+	ub_sim_usb_append_endpoint(self, config, identity->endpoint_out, USB_ENDPOINT_XFER_INT,
+				   identity->max_packet, 1);
+}
+
 static void
 ub_sim_usb_build_descriptors(UbSimUsb *self, const UbSimUsbIdentity *identity)
 {
@@ -269,11 +292,15 @@ ub_sim_usb_build_descriptors(UbSimUsb *self, const UbSimUsbIdentity *identity)
 		ub_sim_usb_build_debugprobe(self, identity, config);
 		break;
 	case UB_SIM_USB_LAYOUT_DAPLINK:
+	case UB_SIM_USB_LAYOUT_DAPLINK_HID:
 		device_class = USB_CLASS_MISC;
 		device_subclass = 0x02;
 		device_protocol = 0x01;
 		max_power = 0xFA;
-		ub_sim_usb_build_daplink(self, identity, config);
+		if (self->layout == UB_SIM_USB_LAYOUT_DAPLINK)
+			ub_sim_usb_build_daplink(self, identity, config);
+		else
+			ub_sim_usb_build_daplink_hid(self, identity, config);
 		break;
 	case UB_SIM_USB_LAYOUT_V2:
 		g_ptr_array_add(self->strings, g_strdup("ST Link"));
@@ -1260,6 +1287,8 @@ ub_sim_usb_new(const UbSimUsbIdentity *identity, const UbSimUsbFirmware *firmwar
 		self->layout = UB_SIM_USB_LAYOUT_DEBUGPROBE;
 	else if (identity->descriptors == UB_SIM_USB_DESCRIPTORS_DAPLINK)
 		self->layout = UB_SIM_USB_LAYOUT_DAPLINK;
+	else if (identity->descriptors == UB_SIM_USB_DESCRIPTORS_DAPLINK_HID)
+		self->layout = UB_SIM_USB_LAYOUT_DAPLINK_HID;
 	self->speed_mbps = identity->max_packet >= 512 ? 480 : 12;
 	ub_sim_usb_build_descriptors(self, identity);
 	return self;

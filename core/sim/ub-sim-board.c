@@ -5,7 +5,7 @@
  *   name            the bench's name (must match the file name without .json)
  *   description     one line for --help and reports
  *   probe           { kind: stlink-v2 | stlink-v2-clone | stlink-v2-1 | stlink-v3 |
- *                           debugprobe | daplink,
+ *                           debugprobe | daplink | daplink-v1 (HID only),
  *                     hardware: for debugprobe: debug-probe (the Raspberry Pi Debug Probe,
  *                           default; it has no reset pin) | pico (a Pico, nRESET on GP1),
  *                     rst_wired: bool (default: TRUE, FALSE for a clone and the Debug Probe),
@@ -269,6 +269,9 @@ ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimBoardProbeSpec
 	} else if (g_strcmp0(name, "daplink") == 0) {
 		spec->cmsis_dap = TRUE;
 		spec->cmsis_dap_kind = UB_SIM_CMSIS_DAP_DAPLINK;
+	} else if (g_strcmp0(name, "daplink-v1") == 0) {
+		spec->cmsis_dap = TRUE;
+		spec->cmsis_dap_kind = UB_SIM_CMSIS_DAP_DAPLINK_V1;
 	} else {
 		g_autofree char *why = g_strdup_printf("unknown probe kind '%s'", name);
 		return ub_sim_board_invalid(error, self->path, "probe.kind", why);
@@ -869,10 +872,16 @@ ub_sim_board_new_probe_info(UbSimBoard *self)
 
 	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
 
-	identity = ub_sim_stlink_get_identity(self->stlink);
+	identity = ub_sim_probe_get_identity(self->probe);
 	path = g_strdup_printf("sim:%s", self->name);
 	info = ub_probe_info_new();
 	ub_probe_info_set_provider(info, UB_TRANSPORT_PROVIDER(self));
+	/* what a host reads in the descriptors, as for a USB probe */
+	if (identity->descriptors == UB_SIM_USB_DESCRIPTORS_DAPLINK_HID)
+		ub_probe_info_set_kind(info, UB_PROBE_KIND_CMSIS_DAP_V1);
+	else if (ub_probe_string_names_cmsis_dap(identity->interface_name))
+		ub_probe_info_set_kind(info, UB_PROBE_KIND_CMSIS_DAP);
+	ub_probe_info_set_product(info, identity->product);
 	ub_probe_info_set_usb_ids(info, identity->vendor_id, identity->product_id);
 	ub_probe_info_set_serial(info, identity->serial);
 	ub_probe_info_set_path(info, path);

@@ -198,6 +198,28 @@ static const UnitSpec unit_specs[] = {
 	    .default_swj_hz = 5000000,
 	    .serial_hex_digits = 48,
 	},
+    /* reference/cmsis-dap.md §1.2 (an FRDM-K64F's HID-only DAPLink, OpenOCD's lsusb dump):
+     * interrupt endpoints 0x81/0x01 of 64 bytes on a HID interface named "CMSIS-DAP" */
+    [UB_SIM_CMSIS_DAP_DAPLINK_V1] =
+	{
+	    .name = "daplink-v1",
+	    .identity = {0x0D28, 0x0204, 0x0100, "ARM", "DAPLink CMSIS-DAP", NULL, 0x01, 0x81, 0,
+			 64, UB_SIM_USB_DESCRIPTORS_DAPLINK_HID, "CMSIS-DAP", 64, 0x0200},
+	    .protocol_version = "1.1.0",
+	    .product_fw_version = NULL,
+	    .info_product_and_serial = TRUE,
+	    .capabilities = 0x13, /* SWD, JTAG, atomic commands */
+	    .packet_size = 64,
+	    .packet_count_reported = 1,
+	    .buffers = 1,
+	    .timestamp_hz = 0,
+	    .has_reset_pin = TRUE,
+	    .pins_need_connect = FALSE,
+	    .clock_model = CLOCK_ARM_BITBANG,
+	    .cpu_hz = 48000000,
+	    .default_swj_hz = 5000000,
+	    .serial_hex_digits = 48,
+	},
 };
 
 typedef enum {

@@ -10,6 +10,8 @@
  *   debug-probe  Raspberry Pi Debug Probe, debugprobe 2.3.1 (2e8a:000c): no nRESET pin at all
  *   pico         a Raspberry Pi Pico running debugprobe 2.3.1: nRESET on GP1 (open drain)
  *   daplink      Arm DAPLink 0258, LPC11U35 interface firmware (0d28:0204), one packet buffer
+ *   daplink-v1   an older DAPLink that offers CMSIS-DAP over HID only (v1): its descriptors
+ *                are what a host sees of it; unbrick lists it as not supported
  *
  *   UbSimCmsisDap *dap = ub_sim_cmsis_dap_new(UB_SIM_CMSIS_DAP_PICO, link, clock);
  *   ub_sim_probe_bulk_out(UB_SIM_PROBE(dap), 0x04, (const guint8[]){0x00, 0xF0}, 2);
@@ -29,6 +31,7 @@ typedef enum {
 	UB_SIM_CMSIS_DAP_DEBUG_PROBE, /* Raspberry Pi Debug Probe */
 	UB_SIM_CMSIS_DAP_PICO,	      /* Pico with the debugprobe firmware */
 	UB_SIM_CMSIS_DAP_DAPLINK,     /* DAPLink on an LPC11U35 */
+	UB_SIM_CMSIS_DAP_DAPLINK_V1,  /* DAPLink with the HID interface only (CMSIS-DAP v1) */
 } UbSimCmsisDapKind;
 
 #define UB_TYPE_SIM_CMSIS_DAP (ub_sim_cmsis_dap_get_type())

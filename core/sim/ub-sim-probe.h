@@ -23,6 +23,7 @@ typedef enum {
 	UB_SIM_USB_DESCRIPTORS_BY_ID,	   /* the ST-LINK layouts, chosen by product id */
 	UB_SIM_USB_DESCRIPTORS_DEBUGPROBE, /* debugprobe: vendor bulk interface 0 + CDC */
 	UB_SIM_USB_DESCRIPTORS_DAPLINK,	   /* DAPLink: MSC, CDC, WebUSB, vendor bulk */
+	UB_SIM_USB_DESCRIPTORS_DAPLINK_HID, /* an older DAPLink: MSC, CDC, HID (CMSIS-DAP v1) */
 } UbSimUsbDescriptors;
 
 typedef struct {

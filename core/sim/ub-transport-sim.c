@@ -126,7 +126,11 @@ ub_transport_sim_new(UbSimBoard *board)
 	ub_transport_set_identity(UB_TRANSPORT(self), identity->vendor_id, identity->product_id,
 				  identity->serial, path);
 	/* what a host learns from the descriptors (UbTransportUsb reads the same strings) */
-	if (ub_probe_string_names_cmsis_dap(identity->interface_name)) {
+	if (identity->descriptors == UB_SIM_USB_DESCRIPTORS_DAPLINK_HID) {
+		/* a HID interface only: CMSIS-DAP v1 */
+		ub_transport_set_kind(UB_TRANSPORT(self), UB_PROBE_KIND_CMSIS_DAP_V1,
+				      identity->product);
+	} else if (ub_probe_string_names_cmsis_dap(identity->interface_name)) {
 		ub_transport_set_kind(UB_TRANSPORT(self), UB_PROBE_KIND_CMSIS_DAP,
 				      identity->product);
 		ub_transport_set_endpoints(UB_TRANSPORT(self), identity->endpoint_out,
