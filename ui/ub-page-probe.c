@@ -90,7 +90,8 @@ ub_page_probe_model_changed_cb(UbPageProbe *self)
 	ub_page_notify_complete(UB_PAGE(self));
 }
 
-/* the database entries that match the probe's USB ids; a clone stick matches several */
+/* the database entries that match the probe's USB ids (and product string, which tells a
+ * Debug Probe from a Pico); a clone stick matches several */
 static void
 ub_page_probe_fill_models(UbPageProbe *self, UbProbeInfo *info)
 {
@@ -101,8 +102,9 @@ ub_page_probe_fill_models(UbPageProbe *self, UbProbeInfo *info)
 
 	gtk_combo_box_text_remove_all(self->model_combo);
 	if (db != NULL)
-		models = ub_probe_db_lookup_by_usb(db, ub_probe_info_get_vendor_id(info),
-						   ub_probe_info_get_product_id(info));
+		models = ub_probe_db_lookup_by_usb_product(db, ub_probe_info_get_vendor_id(info),
+							   ub_probe_info_get_product_id(info),
+							   ub_probe_info_get_product(info));
 	if (models == NULL || models->len == 0) {
 		/* not in the database: the general wire list will do */
 		gtk_widget_hide(self->model_box);
