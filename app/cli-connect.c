@@ -12,103 +12,7 @@
 
 #include "cli-commands.h"
 #include "cli-private.h"
-#include "ub-board-db.h"
 #include "ub-connect-ladder.h"
-
-typedef struct {
-	gboolean json;
-	gboolean tty;
-} ConnectUi;
-
-/* one JSON document per line, so a reader can act on each step as it comes */
-static void
-connect_print_json_line(JsonNode *node)
-{
-	g_autofree char *text = json_to_string(node, FALSE);
-
-	g_print("%s\n", text);
-	fflush(stdout);
-}
-
-static void
-connect_event_cb(const UbLadderEvent *event, gpointer user_data)
-{
-	ConnectUi *ui = user_data;
-
-	if (ui->json) {
-		g_autoptr(JsonBuilder) builder = json_builder_new();
-		g_autoptr(JsonNode) root = NULL;
-
-		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "event");
-		json_builder_add_string_value(builder, ub_ladder_event_kind_to_string(event->kind));
-		json_builder_set_member_name(builder, "step");
-		json_builder_add_string_value(builder, ub_ladder_step_to_string(event->step));
-		json_builder_set_member_name(builder, "message");
-		json_builder_add_string_value(builder, event->message);
-		if (event->swd_khz != 0) {
-			json_builder_set_member_name(builder, "swd_khz");
-			json_builder_add_int_value(builder, event->swd_khz);
-		}
-		if (event->attempt != 0) {
-			json_builder_set_member_name(builder, "attempt");
-			json_builder_add_int_value(builder, event->attempt);
-		}
-		json_builder_end_object(builder);
-		root = json_builder_get_root(builder);
-		connect_print_json_line(root);
-		return;
-	}
-	switch (event->kind) {
-	case UB_LADDER_EVENT_HOLD_NRST:
-		/* the one moment the person has to act: make it impossible to miss */
-		g_print(ui->tty ? "\n\a>>> %s <<<\n\n" : ">>> %s\n", event->message);
-		break;
-	case UB_LADDER_EVENT_RELEASE_NRST:
-		g_print(ui->tty ? "\n\a>>> %s <<<\n\n" : ">>> %s\n", event->message);
-		break;
-	case UB_LADDER_EVENT_TRYING:
-		g_print("… %s\n", event->message);
-		break;
-	case UB_LADDER_EVENT_FAILED:
-		g_print("✗ %s\n", event->message);
-		break;
-	case UB_LADDER_EVENT_SUCCEEDED:
-		g_print("✓ %s\n", event->message);
-		break;
-	case UB_LADDER_EVENT_NOTE:
-	default:
-		g_print("• %s\n", event->message);
-		break;
-	}
-}
-
-static char *
-connect_nrst_location(const char *board_id)
-{
-	g_autoptr(UbBoardDb) db = ub_board_db_new();
-	g_autoptr(GError) error = NULL;
-	UbBoard *board;
-	guint header_pin, mcu_pin;
-
-	if (board_id == NULL)
-		return NULL;
-	if (!ub_board_db_load(db, &error)) {
-		g_debug("board database: %s", error->message);
-		return NULL;
-	}
-	board = ub_board_db_lookup(db, board_id);
-	if (board == NULL)
-		return NULL;
-	header_pin = ub_board_get_nrst_header_pin(board);
-	mcu_pin = ub_board_get_nrst_mcu_pin(board);
-	if (header_pin != 0)
-		/* TRANSLATORS: where NRST is; %u is a pin number */
-		return g_strdup_printf(_("SWD header pin %u"), header_pin);
-	if (mcu_pin != 0)
-		return g_strdup_printf(_("MCU pin %u, counted from the dot"), mcu_pin);
-	return NULL;
-}
 
 int
 ub_cli_connect(int argc, char **argv)
@@ -138,7 +42,7 @@ ub_cli_connect(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GError) error_close = NULL;
 	UbLadderOptions options;
-	ConnectUi ui = {0};
+	UbCliLadderUi ui = {0};
 	UbCliWait wait;
 
 	g_option_context_set_summary(
@@ -161,7 +65,7 @@ ub_cli_connect(int argc, char **argv)
 		options.allow = UB_LADDER_ALLOW_UNDER_RESET;
 	else if (manual)
 		options.allow = UB_LADDER_ALLOW_MANUAL;
-	options.nrst_location = connect_nrst_location(board);
+	options.nrst_location = ub_cli_board_nrst_location(board);
 	ui.json = json;
 	ui.tty = isatty(STDOUT_FILENO);
 
@@ -169,7 +73,7 @@ ub_cli_connect(int argc, char **argv)
 	if (device == NULL)
 		return ub_cli_report_error("connect", error);
 	ub_cli_wait_init(&wait);
-	ub_connect_ladder_run_async(device, &options, connect_event_cb, &ui, NULL, wait.cancellable,
+	ub_connect_ladder_run_async(device, &options, ub_cli_ladder_event_cb, &ui, NULL, wait.cancellable,
 				    ub_cli_wait_cb, &wait);
 	result = ub_connect_ladder_run_finish(device, ub_cli_wait_run(&wait), &error);
 	ub_ladder_options_clear(&options);
@@ -191,7 +95,7 @@ ub_cli_connect(int argc, char **argv)
 			json_builder_add_string_value(builder, error->message);
 			json_builder_end_object(builder);
 			root = json_builder_get_root(builder);
-			connect_print_json_line(root);
+			ub_cli_print_json_line(root);
 		}
 		return ub_cli_report_error("connect", error);
 	}
@@ -200,7 +104,7 @@ ub_cli_connect(int argc, char **argv)
 		JsonObject *object = json_node_get_object(root);
 		json_object_set_string_member(object, "event", "result");
 		json_object_set_boolean_member(object, "ok", TRUE);
-		connect_print_json_line(root);
+		ub_cli_print_json_line(root);
 	} else {
 		g_print(_("Connected (%s). The core is %s%s.\n"),
 			ub_ladder_method_to_string(result->method),

@@ -17,6 +17,7 @@
 #include "cli-private.h"
 #include "ub-error.h"
 #include "ub-flash-job.h"
+#include "ub-connect-ladder.h"
 #include "ub-image-loader.h"
 #include "ub-image.h"
 
@@ -36,9 +37,11 @@ typedef struct {
 	gboolean wipe_config;
 	gboolean no_reset;
 	gboolean direct;
+	gboolean recover;
 	char *sim;
 	char *serial;
 	char *backup_dir;
+	char *board;
 } UbCliFlashOptions;
 
 static void
@@ -47,6 +50,7 @@ ub_cli_flash_options_clear(UbCliFlashOptions *options)
 	g_free(options->sim);
 	g_free(options->serial);
 	g_free(options->backup_dir);
+	g_free(options->board);
 }
 
 static void
@@ -73,6 +77,13 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 	         N_("Also erase and write sectors 1-2, where a VESC keeps its settings"), NULL},
 	        {"backup-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->backup_dir,
 	         N_("Where to keep automatic backups"), N_("DIR")},
+	        {"recover", 0, 0, G_OPTION_ARG_NONE, &options->recover,
+	         N_("Reach the chip first as `connect` does (under reset, or with your help "
+	            "holding NRST to GND), then go on in the same session"),
+	         NULL},
+	        {"board", 0, 0, G_OPTION_ARG_STRING, &options->board,
+	         N_("With --recover: the board, to show where its NRST is (e.g. focbox)"),
+	         N_("NAME")},
 	        {NULL}};
 
 	g_option_context_add_main_entries(context, common, GETTEXT_PACKAGE);
@@ -317,6 +328,34 @@ ub_cli_flash_print_state(UbFlashJob *job)
 		           ub_flash_job_get_backup_path(job));
 }
 
+/* --recover: the connection ladder on the same device, so the core it catches (halted on its
+ * reset vector, debug kept alive) is the one the job then flashes; the forum case with a probe
+ * whose reset goes nowhere needs the person holding NRST, and this keeps it one command */
+static gboolean
+ub_cli_flash_recover(UbDevice *device, UbCliFlashOptions *options, UbCliWait *wait,
+                     GError **error)
+{
+	g_autoptr(UbLadderResult) result = NULL;
+	UbLadderOptions ladder;
+	UbCliLadderUi ui = {options->json, isatty(STDOUT_FILENO)};
+
+	ub_ladder_options_init(&ladder);
+	ladder.nrst_location = ub_cli_board_nrst_location(options->board);
+	ub_connect_ladder_run_async(device, &ladder, ub_cli_ladder_event_cb, &ui, NULL,
+	                            wait->cancellable, ub_cli_wait_cb, wait);
+	result = ub_connect_ladder_run_finish(device, ub_cli_wait_run(wait), error);
+	ub_ladder_options_clear(&ladder);
+	if (result == NULL)
+		return FALSE;
+	if (!options->json)
+		g_print(_("Connected (%s). The core is %s%s.\n"),
+		        ub_ladder_method_to_string(result->method),
+		        result->halted ? _("halted") : _("running"),
+		        result->at_reset_vector ? _(" on its reset vector, before any firmware ran")
+		                                : "");
+	return TRUE;
+}
+
 /* runs one job on a new device, shows progress, prints the outcome; returns the exit code */
 static int
 ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind kind,
@@ -348,8 +387,17 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 		ub_flash_job_set_backup_dir(job, options->backup_dir);
 
 	ui.bar = !options->json && isatty(STDERR_FILENO);
-	g_signal_connect(progress, "changed", G_CALLBACK(ub_cli_flash_progress_cb), &ui);
 	ub_cli_wait_init(&wait);
+	if (options->recover && !ub_cli_flash_recover(device, options, &wait, &error)) {
+		ub_device_close_async(device, NULL, ub_cli_wait_cb, &wait);
+		if (!ub_device_close_finish(device, ub_cli_wait_run(&wait), &error_close))
+			g_debug("closing: %s", error_close->message);
+		ub_cli_wait_clear(&wait);
+		if (options->json)
+			ub_cli_flash_print_result(job, error);
+		return ub_cli_report_error(command, error);
+	}
+	g_signal_connect(progress, "changed", G_CALLBACK(ub_cli_flash_progress_cb), &ui);
 	ub_flash_job_run_async(job, progress, wait.cancellable, ub_cli_wait_cb, &wait);
 	ok = ub_flash_job_run_finish(job, ub_cli_wait_run(&wait), &error);
 	/* leave debug mode either way */

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "ub-connect-ladder.h"
 #include "ub-device.h"
 
 G_BEGIN_DECLS
@@ -70,6 +71,17 @@ void ub_cli_print_json(JsonNode *node);
  * with --serial (the first one without); @interactive: questions may go to the terminal */
 UbDevice *ub_cli_device_new(const char *sim, const char *serial, gboolean interactive,
 			    GError **error);
+
+/* the connection ladder's steps as the person sees them (app/cli-ladder.c) */
+typedef struct {
+	gboolean json;
+	gboolean tty;
+} UbCliLadderUi;
+void ub_cli_ladder_event_cb(const UbLadderEvent *event, gpointer user_data);
+/* one JSON document per line */
+void ub_cli_print_json_line(JsonNode *node);
+/* "SWD header pin 5" for a board of the database, or NULL */
+char *ub_cli_board_nrst_location(const char *board_id);
 
 /* waiting for one async call while the main loop runs; Ctrl-C cancels */
 typedef struct {
