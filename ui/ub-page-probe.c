@@ -142,8 +142,11 @@ ub_page_probe_row_selected_cb(UbPageProbe *self, GtkListBoxRow *list_row)
 					ub_session_get_log(session));
 	else if (row != NULL && ub_probe_row_get_unsupported(row)) {
 		g_autoptr(GError) error =
-		    g_error_new(UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED, "%s is not supported",
-				ub_probe_kind_to_string(ub_probe_info_get_kind(info)));
+		    g_error_new(UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED, "%s is not supported%s",
+				ub_probe_kind_to_string(ub_probe_info_get_kind(info)),
+				ub_probe_info_get_kind(info) == UB_PROBE_KIND_CMSIS_DAP_V1
+				    ? " yet (HID only; update its firmware to get CMSIS-DAP v2)"
+				    : "");
 
 		ub_error_view_set_error(self->error_view, error, ub_session_get_log(session));
 	} else
