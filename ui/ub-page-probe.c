@@ -8,7 +8,7 @@
 #include "ub-probe-row.h"
 #include "ub-window-private.h"
 
-#define UB_UDEV_RULES_RESOURCE "/io/github/unbrick/Unbrick/70-unbrick-stlink.rules"
+#define UB_UDEV_RULES_RESOURCE "/io/github/unbrick/Unbrick/70-unbrick-probes.rules"
 /* without libusb hot-plug (containers, some BSDs) the list is refreshed this often */
 #define UB_PROBE_POLL_SECONDS 2
 
@@ -39,7 +39,7 @@ ub_page_probe_build_udev_commands(void)
 
 	rules = g_resources_lookup_data(UB_UDEV_RULES_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
 	g_string_append(commands,
-			"sudo tee /etc/udev/rules.d/70-unbrick-stlink.rules >/dev/null <<'EOF'\n");
+			"sudo tee /etc/udev/rules.d/70-unbrick-probes.rules >/dev/null <<'EOF'\n");
 	if (rules != NULL)
 		g_string_append_len(commands, g_bytes_get_data(rules, NULL),
 				    (gssize)g_bytes_get_size(rules));
