@@ -498,7 +498,7 @@ main(int argc, char **argv)
 	     "Pace the simulation against the wall clock", NULL},
 	    {"probe", 'p', 0, G_OPTION_ARG_STRING, &probe_name,
 	     "Probe model instead of the board's: v2, v2-1, v3 (ST-LINKs), debugprobe (Raspberry "
-	     "Pi Debug Probe), pico (a Pico running debugprobe) or daplink",
+	     "Pi Debug Probe), pico (a Pico running debugprobe), daplink or daplink-v1 (HID only)",
 	     "MODEL"},
 	    {"replug-after", 0, 0, G_OPTION_ARG_INT, &replug_after_ms,
 	     "Unplug the probe after MS milliseconds and plug it back in", "MS"},
@@ -562,7 +562,7 @@ main(int argc, char **argv)
 		UbSimProbe *probe = ub_sim_new_probe(&sim, probe_name);
 		if (probe == NULL) {
 			g_printerr("unbrick-sim: unknown probe '%s' (v2, v2-1, v3, debugprobe, pico, "
-				   "daplink)\n",
+				   "daplink, daplink-v1)\n",
 				   probe_name);
 			ub_sim_clear(&sim);
 			return UB_SIM_EXIT_SETUP;

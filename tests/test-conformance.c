@@ -356,14 +356,16 @@ report_double(SimRun *run, const gchar *object, const gchar *member)
 					     member);
 }
 
-/* the USB figures every run that talked to the probe has: each command is a 16-byte block */
+/* the USB figures every run that talked to the probe has: each ST-LINK command is a 16-byte
+ * block; a CMSIS-DAP command is at least its ID and one byte (DAP_Info) */
 static void
 assert_report_usb(SimRun *run, gint64 min_bytes_out, gint64 min_bytes_in)
 {
 	gint64 round_trips = report_int(run, "usb", "round_trips");
+	gboolean stlink = g_str_has_prefix(report_string(run, "probe", "usb_id"), "0483:");
 
 	g_assert_cmpint(round_trips, >, 0);
-	g_assert_cmpint(report_int(run, "usb", "bytes_out"), >=, 16 * round_trips);
+	g_assert_cmpint(report_int(run, "usb", "bytes_out"), >=, (stlink ? 16 : 2) * round_trips);
 	g_assert_cmpint(report_int(run, "usb", "bytes_out"), >=, min_bytes_out);
 	g_assert_cmpint(report_int(run, "usb", "bytes_in"), >=, min_bytes_in);
 	/* the clock counts the probe's own time and everything else (flash busy, host sleeps) */
@@ -877,17 +879,19 @@ test_launcher_sigterm(Fixture *fixture, gconstpointer user_data)
 	sim_run_clear(&run);
 }
 
-/* our own CLI through the real libusb inside the launcher sees what --sim shows in-process */
+/* our own CLI through the real libusb inside the launcher sees what --sim shows in-process;
+ * on a CMSIS-DAP bench it finds the probe by its interface string, as OpenOCD does */
 static void
 test_cli_identity(Fixture *fixture, gconstpointer user_data)
 {
+	const gchar *board = user_data != NULL ? user_data : BOARD_HEALTHY;
 	const gchar *cli = g_getenv("UB_CLI_BIN");
-	const gchar *sim_args[] = {"--board", BOARD_HEALTHY, NULL};
+	const gchar *sim_args[] = {"--board", board, NULL};
 	const gchar *info_usb[] = {cli, "info", "--json", NULL};
-	const gchar *info_sim[] = {cli, "info", "--json", "--sim", BOARD_HEALTHY, NULL};
+	const gchar *info_sim[] = {cli, "info", "--json", "--sim", board, NULL};
 	const gchar *probe_usb[] = {cli, "probe", "--json", NULL};
-	const gchar *probe_sim[] = {cli, "probe", "--json", "--sim", BOARD_HEALTHY, NULL};
-	const gchar *members[] = {"kind", "usb-id", "serial", "firmware", NULL};
+	const gchar *probe_sim[] = {cli, "probe", "--json", "--sim", board, NULL};
+	const gchar *members[] = {"kind", "usb-id", "serial", "firmware", "product", NULL};
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *sim_out = NULL;
 	g_autoptr(JsonParser) usb_parser = json_parser_new();
@@ -941,12 +945,14 @@ test_cli_identity(Fixture *fixture, gconstpointer user_data)
 }
 
 /* unbrick-cli connect --under-reset through libusb: it sets VC_CORERESET before it lets NRST
- * go, so it catches the core where st-flash 1.7.0 does not; the clone's RST reaches nothing */
+ * go, so it catches the core where st-flash 1.7.0 does not; the clone's RST reaches nothing,
+ * nor does a Pico's GP1 left unwired. A DAPLink drives nRESET through DAP_SWJ_Pins. */
 static void
 test_cli_connect_under_reset(Fixture *fixture, gconstpointer user_data)
 {
 	const gchar *board = user_data;
-	gboolean genuine = g_strcmp0(board, BOARD_BRICKED_GENUINE) == 0;
+	gboolean genuine = g_strcmp0(board, BOARD_BRICKED_CLONE) != 0 &&
+			   g_strcmp0(board, "focbox-bricked-pico") != 0;
 	const gchar *cli = g_getenv("UB_CLI_BIN");
 	const gchar *sim_args[] = {"--board", board, NULL};
 	const gchar *command[] = {cli, "connect", "--under-reset", NULL};
@@ -973,6 +979,37 @@ test_cli_connect_under_reset(Fixture *fixture, gconstpointer user_data)
 		g_assert_false(json_object_get_boolean_member(
 		    json_object_get_object_member(run.report, "mcu"), "swd_pins_connected"));
 	}
+	sim_run_clear(&run);
+}
+
+/* a DAPLink whose firmware offers CMSIS-DAP over HID only (v1): listed and named, never used */
+static void
+test_cli_cmsis_dap_v1(Fixture *fixture, gconstpointer user_data)
+{
+	const gchar *cli = g_getenv("UB_CLI_BIN");
+	const gchar *sim_args[] = {"--board", "focbox-daplink-v1", NULL};
+	const gchar *probe[] = {cli, "probe", NULL};
+	const gchar *info[] = {cli, "info", NULL};
+	SimRun run;
+
+	if (cli == NULL) {
+		g_test_skip("unbrick-cli was not built");
+		return;
+	}
+	if (!need_programs("true", NULL))
+		return;
+	run_sim(fixture, &run, sim_args, probe);
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "CMSIS-DAP v1"));
+	g_assert_nonnull(strstr(run.out, "not supported yet"));
+	sim_run_clear(&run);
+	run_sim(fixture, &run, sim_args, info);
+	g_assert_cmpint(run.status, !=, 0);
+	g_assert_nonnull(strstr(run.err, "not supported yet"));
+	/* nothing was sent to the probe */
+	g_assert_cmpint(json_object_get_int_member(
+			    json_object_get_object_member(run.report, "usb"), "round_trips"),
+			==, 0);
 	sim_run_clear(&run);
 }
 
@@ -1125,6 +1162,13 @@ main(int argc, char **argv)
 	    test_cli_connect_under_reset);
 	add("/conformance/cli-connect-under-reset-clone", BOARD_BRICKED_CLONE,
 	    test_cli_connect_under_reset);
+	add("/conformance/cli-identity-debugprobe", "focbox-debugprobe", test_cli_identity);
+	add("/conformance/cli-identity-daplink", "focbox-daplink", test_cli_identity);
+	add("/conformance/cli-connect-under-reset-daplink", "focbox-bricked-daplink",
+	    test_cli_connect_under_reset);
+	add("/conformance/cli-connect-under-reset-pico-unwired", "focbox-bricked-pico",
+	    test_cli_connect_under_reset);
+	add("/conformance/cli-cmsis-dap-v1", NULL, test_cli_cmsis_dap_v1);
 	add("/conformance/probe-v2-1", "v2-1", test_probe_model);
 	add("/conformance/probe-v3", "v3", test_probe_model);
 	return g_test_run();

@@ -97,6 +97,21 @@ def cases(fw, tmp, cli=None):
          'focbox-bricked-genuine', [], [cli, 'connect', '--under-reset'], True, None),
         ('unbrick-cli', 'unbrick-cli connect --under-reset (clone, RST not wired)',
          'focbox-bricked', [], [cli, 'connect', '--under-reset'], False, None),
+        ('unbrick-cli', 'unbrick-cli info (Raspberry Pi Debug Probe)', 'focbox-debugprobe', [],
+         [cli, 'info'], True, None),
+        ('unbrick-cli', 'unbrick-cli flash --no-backup --wipe-config (Raspberry Pi Debug Probe)',
+         'focbox-debugprobe', ['--flash', b], [cli, 'flash', '--no-backup', '--wipe-config', a],
+         True, ('dump', a)),
+        ('unbrick-cli', 'unbrick-cli flash --no-backup --wipe-config (DAPLink, one packet)',
+         'focbox-daplink', ['--flash', b], [cli, 'flash', '--no-backup', '--wipe-config', a],
+         True, ('dump', a)),
+        ('unbrick-cli',
+         'unbrick-cli connect --under-reset (repurposed SWD pins, DAPLink, nRESET wired)',
+         'focbox-bricked-daplink', [], [cli, 'connect', '--under-reset'], True, None),
+        ('unbrick-cli', 'unbrick-cli connect --under-reset (Pico, nRESET not wired)',
+         'focbox-bricked-pico', [], [cli, 'connect', '--under-reset'], False, None),
+        ('unbrick-cli', 'unbrick-cli info (DAPLink with CMSIS-DAP v1 over HID only)',
+         'focbox-daplink-v1', [], [cli, 'info'], False, None),
     ])
 
 
