@@ -9,7 +9,6 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-#include "ub-connect-ladder.h"
 #include "ub-device.h"
 
 G_BEGIN_DECLS
@@ -64,24 +63,17 @@ const char *ub_cli_exit_codes_help(void);
 int ub_cli_exit_code_for_error(const GError *error);
 /* prints what happened (one line) and a hint to stderr; returns the exit code */
 int ub_cli_report_error(const char *command, const GError *error);
-/* parses options; on failure prints the usage error and returns FALSE */
+/* writes the --sim-state FILE of this run's bench, if there is one */
+void ub_cli_sim_state_save(void);
+/* what every command takes (--sim-state) and the exit codes in --help */
+void ub_cli_add_common_options(GOptionContext *context);
+/* parses options (and --sim-state); on failure prints the usage error and returns FALSE */
 gboolean ub_cli_parse_options(GOptionContext *context, int *argc, char ***argv);
 void ub_cli_print_json(JsonNode *node);
 /* the device of --sim BENCH (a simulated bench, its clock and its person) or of the USB probe
  * with --serial (the first one without); @interactive: questions may go to the terminal */
 UbDevice *ub_cli_device_new(const char *sim, const char *serial, gboolean interactive,
 			    GError **error);
-
-/* the connection ladder's steps as the person sees them (app/cli-ladder.c) */
-typedef struct {
-	gboolean json;
-	gboolean tty;
-} UbCliLadderUi;
-void ub_cli_ladder_event_cb(const UbLadderEvent *event, gpointer user_data);
-/* one JSON document per line */
-void ub_cli_print_json_line(JsonNode *node);
-/* "SWD header pin 5" for a board of the database, or NULL */
-char *ub_cli_board_nrst_location(const char *board_id);
 
 /* waiting for one async call while the main loop runs; Ctrl-C cancels */
 typedef struct {

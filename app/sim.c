@@ -148,7 +148,12 @@ ub_sim_new_probe(UbSim *sim, const gchar *name)
 	if (!ub_sim_cmsis_dap_kind_from_string(name, &dap_kind))
 		return NULL;
 	dap = ub_sim_cmsis_dap_new(dap_kind, link, sim->clock);
-	ub_sim_cmsis_dap_set_serial_seed(dap, ub_sim_board_get_name(sim->board));
+	{
+		/* the seed the bench's own probe has (ub-sim-board.c) */
+		g_autofree gchar *seed =
+		    g_strconcat("probe of ", ub_sim_board_get_name(sim->board), NULL);
+		ub_sim_cmsis_dap_set_serial_seed(dap, seed);
+	}
 	/* the Debug Probe has no reset pin: nothing of it can reach the board's NRST */
 	if (!ub_sim_cmsis_dap_get_has_reset_pin(dap))
 		ub_sim_link_set_probe_rst_wired(link, FALSE);
