@@ -47,10 +47,10 @@ static const Case cases[] = {
     {"focbox-dead", NULL, "stlink-v2", "by_hand=failed;wires_checked=yes;fails_elsewhere=no",
      "damaged"},
     /* a Pico running debugprobe whose GP1 (nRESET, optional in the drawing) is not wired: its
-     * reset could reach NRST, so with every drawn wire checked the missing reset wire and a
-     * hand on NRST come before the probe or its cable */
+     * reset could reach NRST, so with every drawn wire checked it is the missing reset wire
+     * (or a hand on NRST), not the probe or its cable */
     {"focbox-bricked-pico", NULL, "pico-debugprobe", "powered=yes;wires_checked=yes",
-     "swd-off-reset-wire-optional"},
+     "swd-off-rst-wire"},
     /* the Raspberry Pi Debug Probe has no reset pin at all: a hand on NRST */
     {"focbox-bricked-pico", "debugprobe", "raspberry-pi-debug-probe", "powered=yes",
      "swd-off-hold-nrst-by-hand"},

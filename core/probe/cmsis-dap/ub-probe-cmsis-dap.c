@@ -720,7 +720,7 @@ ub_probe_cmsis_dap_run(UbProbeCmsisDap *self, const DapOp *ops, guint n_ops, GEr
 		if ((ack & 0x07) != ACK_WAIT || attempt + 1 >= WAIT_ATTEMPTS)
 			return ub_cmsis_dap_ack_check(ack, error);
 		g_debug("WAIT after the probe's retries, trying again");
-		g_usleep((gulong)1000 << attempt);
+		ub_clock_sleep_us(ub_probe_get_clock(UB_PROBE(self)), (guint64)1000u << attempt);
 	}
 }
 
@@ -980,7 +980,7 @@ ub_probe_cmsis_dap_stream_retry(UbProbeCmsisDap *self, gboolean read, guint32 ad
 			g_propagate_error(error, g_steal_pointer(&error_local));
 			return FALSE;
 		}
-		g_usleep((gulong)1000 << attempt);
+		ub_clock_sleep_us(ub_probe_get_clock(UB_PROBE(self)), (guint64)1000u << attempt);
 	}
 }
 
