@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * unbrick-sim: runs a program next to a simulated bench (ST-LINK + STM32F405 board) that it
+ * unbrick-sim: runs a program next to a simulated bench (a probe + STM32F405 board) that it
  * sees as a real USB device. The probe is put into a umockdev testbed (UbSimUsb) and the
  * program runs with the umockdev preload library, so st-info, st-flash, OpenOCD or
  * unbrick-cli talk to the simulator through their own, unmodified libusb.
@@ -55,7 +55,7 @@
 
 typedef struct {
 	UbSimBoard *board;
-	UbSimStlink *stlink; /* the probe behind the USB device */
+	UbSimProbe *probe; /* the probe behind the USB device */
 	UbSimClock *clock;
 	UMockdevTestbed *testbed;
 	UbSimUsb *usb;
@@ -119,17 +119,19 @@ ub_sim_host_time_end(UbSim *sim)
 static void
 ub_sim_maybe_kill(UbSim *sim, const guint8 *data, gsize len)
 {
-	UbSimStlinkStats stats;
+	UbSimProbeStats stats;
 	gsize reply_bytes = 0;
 	gsize data_bytes = 0;
 	gint pid;
 
-	if (sim->kill_after == 0 || sim->killed || len != sizeof(sim->killed_command))
+	/* what waits in the probe is known of the ST-LINK model (16-byte commands) */
+	if (sim->kill_after == 0 || sim->killed || len != sizeof(sim->killed_command) ||
+	    !UB_IS_SIM_STLINK(sim->probe))
 		return;
-	ub_sim_stlink_get_stats(sim->stlink, &stats);
+	ub_sim_probe_get_stats(sim->probe, &stats);
 	if (stats.round_trips < sim->kill_after)
 		return;
-	ub_sim_stlink_get_pending(sim->stlink, &reply_bytes, &data_bytes);
+	ub_sim_stlink_get_pending(UB_SIM_STLINK(sim->probe), &reply_bytes, &data_bytes);
 	pid = g_atomic_int_get(&sim->kill_pid);
 	if (pid <= 0 || !((sim->kill_in_reply && reply_bytes > 0) ||
 			  (sim->kill_in_data && data_bytes > 0)))
@@ -142,14 +144,18 @@ ub_sim_maybe_kill(UbSim *sim, const guint8 *data, gsize len)
 	sim->killed_data_bytes = data_bytes;
 }
 
-static void
+static gboolean
 ub_sim_firmware_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize len)
 {
 	UbSim *sim = user_data;
+	gboolean taken;
+
 	ub_sim_host_time_begin(sim);
-	ub_sim_stlink_bulk_out(sim->stlink, endpoint, data, len);
-	ub_sim_maybe_kill(sim, data, len);
+	taken = ub_sim_probe_bulk_out(sim->probe, endpoint, data, len);
+	if (taken)
+		ub_sim_maybe_kill(sim, data, len);
 	ub_sim_host_time_end(sim);
+	return taken;
 }
 
 static gssize
@@ -159,7 +165,7 @@ ub_sim_firmware_bulk_in(gpointer user_data, guint8 endpoint, guint8 *buffer, gsi
 	gssize n;
 
 	ub_sim_host_time_begin(sim);
-	n = ub_sim_stlink_bulk_in(sim->stlink, endpoint, buffer, len);
+	n = ub_sim_probe_bulk_in(sim->probe, endpoint, buffer, len);
 	ub_sim_host_time_end(sim);
 	return n;
 }
@@ -168,7 +174,7 @@ static void
 ub_sim_firmware_bus_reset(gpointer user_data)
 {
 	UbSim *sim = user_data;
-	ub_sim_stlink_usb_reset(sim->stlink);
+	ub_sim_probe_usb_reset(sim->probe);
 }
 
 static const UbSimUsbFirmware ub_sim_firmware = {
@@ -177,18 +183,35 @@ static const UbSimUsbFirmware ub_sim_firmware = {
     .bus_reset = ub_sim_firmware_bus_reset,
 };
 
-static gboolean
-ub_sim_parse_probe(const gchar *name, UbSimStlinkKind *kind)
+/* --probe: a probe model on the board's wires instead of the board's own */
+static UbSimProbe *
+ub_sim_new_probe(UbSim *sim, const gchar *name)
 {
+	UbSimLink *link = ub_sim_board_get_link(sim->board);
+	UbSimCmsisDapKind dap_kind;
+	UbSimCmsisDap *dap;
+
 	if (g_strcmp0(name, "v2") == 0)
-		*kind = UB_SIM_STLINK_V2;
-	else if (g_strcmp0(name, "v2-1") == 0)
-		*kind = UB_SIM_STLINK_V2_1;
-	else if (g_strcmp0(name, "v3") == 0)
-		*kind = UB_SIM_STLINK_V3;
-	else
-		return FALSE;
-	return TRUE;
+		return UB_SIM_PROBE(ub_sim_stlink_new(UB_SIM_STLINK_V2, link, sim->clock));
+	if (g_strcmp0(name, "v2-1") == 0)
+		return UB_SIM_PROBE(ub_sim_stlink_new(UB_SIM_STLINK_V2_1, link, sim->clock));
+	if (g_strcmp0(name, "v3") == 0)
+		return UB_SIM_PROBE(ub_sim_stlink_new(UB_SIM_STLINK_V3, link, sim->clock));
+	if (g_strcmp0(name, "pico") == 0)
+		name = "debugprobe-pico";
+	if (!ub_sim_cmsis_dap_kind_from_string(name, &dap_kind))
+		return NULL;
+	dap = ub_sim_cmsis_dap_new(dap_kind, link, sim->clock);
+	{
+		/* the seed the bench's own probe has (ub-sim-board.c) */
+		g_autofree gchar *seed =
+		    g_strconcat("probe of ", ub_sim_board_get_name(sim->board), NULL);
+		ub_sim_cmsis_dap_set_serial_seed(dap, seed);
+	}
+	/* the Debug Probe has no reset pin: nothing of it can reach the board's NRST */
+	if (!ub_sim_cmsis_dap_get_has_reset_pin(dap))
+		ub_sim_link_set_probe_rst_wired(link, FALSE);
+	return UB_SIM_PROBE(dap);
 }
 
 /* a wiring state (ub_sim_wiring_from_string) or a fault of the chip itself */
@@ -380,18 +403,17 @@ ub_sim_exit_code(gint wait_status)
 static void
 ub_sim_report_replace_probe(UbSim *sim, JsonObject *report)
 {
-	const UbSimUsbIdentity *identity = ub_sim_stlink_get_identity(sim->stlink);
+	const UbSimUsbIdentity *identity = ub_sim_probe_get_identity(sim->probe);
 	g_autofree gchar *usb_id =
 	    g_strdup_printf("%04x:%04x", identity->vendor_id, identity->product_id);
 	JsonObject *probe = json_object_get_object_member(report, "probe");
 	JsonObject *usb = json_object_get_object_member(report, "usb");
 	JsonObject *time_ms = json_object_get_object_member(report, "time_ms");
-	UbSimStlinkStats stats;
+	UbSimProbeStats stats;
 
-	ub_sim_stlink_get_stats(sim->stlink, &stats);
+	ub_sim_probe_get_stats(sim->probe, &stats);
 	if (probe != NULL) {
-		json_object_set_string_member(
-		    probe, "kind", ub_sim_stlink_kind_to_string(ub_sim_stlink_get_kind(sim->stlink)));
+		json_object_set_string_member(probe, "kind", ub_sim_probe_get_kind_name(sim->probe));
 		json_object_set_string_member(probe, "usb_id", usb_id);
 		json_object_set_string_member(probe, "serial", identity->serial);
 	}
@@ -399,6 +421,9 @@ ub_sim_report_replace_probe(UbSim *sim, JsonObject *report)
 		json_object_set_int_member(usb, "round_trips", (gint64)stats.round_trips);
 		json_object_set_int_member(usb, "bytes_out", (gint64)stats.bytes_out);
 		json_object_set_int_member(usb, "bytes_in", (gint64)stats.bytes_in);
+		json_object_set_int_member(usb, "frames", (gint64)stats.usb_frames);
+		json_object_set_int_member(usb, "max_in_flight", stats.max_in_flight);
+		json_object_set_int_member(usb, "naks", (gint64)stats.naks);
 	}
 	if (time_ms != NULL) {
 		json_object_set_double_member(time_ms, "usb",
@@ -434,7 +459,7 @@ ub_sim_build_report(UbSim *sim, gchar **command, gint exit_code, gint64 wall_us,
 		return NULL;
 	}
 	object = json_node_get_object(json_parser_get_root(parser));
-	if (sim->stlink != ub_sim_board_get_stlink(sim->board))
+	if (sim->probe != ub_sim_board_get_probe(sim->board))
 		ub_sim_report_replace_probe(sim, object);
 	/* the board lists the faults of its description; --fault adds to them */
 	if (json_object_has_member(object, "faults") &&
@@ -516,7 +541,7 @@ ub_sim_clear(UbSim *sim)
 		ub_sim_usb_unplug(sim->usb, sim->testbed);
 	g_clear_object(&sim->usb);
 	g_clear_object(&sim->testbed);
-	g_clear_object(&sim->stlink);
+	g_clear_object(&sim->probe);
 	g_clear_object(&sim->board);
 	g_clear_pointer(&sim->loop, g_main_loop_unref);
 	g_clear_pointer(&sim->programs, g_ptr_array_unref);
@@ -597,7 +622,9 @@ main(int argc, char **argv)
 	    {"realtime", 0, 0, G_OPTION_ARG_NONE, &realtime,
 	     "Pace the simulation against the wall clock", NULL},
 	    {"probe", 'p', 0, G_OPTION_ARG_STRING, &probe_name,
-	     "Probe model instead of the board's: v2, v2-1 or v3", "MODEL"},
+	     "Probe model instead of the board's: v2, v2-1, v3 (ST-LINKs), debugprobe (Raspberry "
+	     "Pi Debug Probe), pico (a Pico running debugprobe), daplink or daplink-v1 (HID only)",
+	     "MODEL"},
 	    {"replug-after", 0, 0, G_OPTION_ARG_INT, &replug_after_ms,
 	     "Unplug the probe after MS milliseconds and plug it back in", "MS"},
 	    {"unplug-after", 0, 0, G_OPTION_ARG_INT, &unplug_after_ms,
@@ -631,7 +658,7 @@ main(int argc, char **argv)
 
 	context = g_option_context_new("-- COMMAND [ARGS...]");
 	g_option_context_set_summary(context,
-				     "Run COMMAND with a simulated ST-LINK and STM32F405 board "
+				     "Run COMMAND with a simulated debug probe and STM32F405 board "
 				     "attached as a USB device.");
 	g_option_context_add_main_entries(context, entries, NULL);
 	/* options after the command belong to the command */
@@ -695,16 +722,18 @@ main(int argc, char **argv)
 		return UB_SIM_EXIT_SETUP;
 	}
 	sim.clock = ub_sim_board_get_clock(sim.board);
-	sim.stlink = g_object_ref(ub_sim_board_get_stlink(sim.board));
+	sim.probe = g_object_ref(ub_sim_board_get_probe(sim.board));
 	if (probe_name != NULL) {
-		UbSimStlinkKind kind;
-		if (!ub_sim_parse_probe(probe_name, &kind)) {
-			g_printerr("unbrick-sim: unknown probe '%s' (v2, v2-1, v3)\n", probe_name);
+		UbSimProbe *probe = ub_sim_new_probe(&sim, probe_name);
+		if (probe == NULL) {
+			g_printerr("unbrick-sim: unknown probe '%s' (v2, v2-1, v3, debugprobe, pico, "
+				   "daplink, daplink-v1)\n",
+				   probe_name);
 			ub_sim_clear(&sim);
 			return UB_SIM_EXIT_SETUP;
 		}
-		g_object_unref(sim.stlink);
-		sim.stlink = ub_sim_stlink_new(kind, ub_sim_board_get_link(sim.board), sim.clock);
+		g_object_unref(sim.probe);
+		sim.probe = probe;
 	}
 	sim.faults = faults;
 	for (guint i = 0; faults != NULL && faults[i] != NULL; i++) {
@@ -733,7 +762,7 @@ main(int argc, char **argv)
 	ub_sim_clock_set_realtime(sim.clock, realtime);
 
 	sim.testbed = umockdev_testbed_new();
-	sim.usb = ub_sim_usb_new(ub_sim_stlink_get_identity(sim.stlink), &ub_sim_firmware, &sim);
+	sim.usb = ub_sim_usb_new(ub_sim_probe_get_identity(sim.probe), &ub_sim_firmware, &sim);
 	if (!ub_sim_usb_plug(sim.usb, sim.testbed, &error)) {
 		g_printerr("unbrick-sim: cannot attach the probe: %s\n", error->message);
 		ub_sim_clear(&sim);

@@ -50,7 +50,7 @@ test_all_load(void)
 		g_assert_cmpuint(strlen(ub_sim_board_get_description(board)), >, 10);
 		g_assert_nonnull(ub_sim_board_get_clock(board));
 		g_assert_nonnull(ub_sim_board_get_mcu(board));
-		g_assert_true(ub_sim_stlink_get_link(ub_sim_board_get_stlink(board)) ==
+		g_assert_true(ub_sim_probe_get_link(ub_sim_board_get_probe(board)) ==
 		              ub_sim_board_get_link(board));
 	}
 }
@@ -396,6 +396,16 @@ test_malformed(void)
 	        {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"stlink-v2\", "
 	         "\"clone_voltage_mv\": 3000 } }",
 	         "probe.clone_voltage_mv"},
+	        {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"debugprobe\", "
+	         "\"hardware\": \"pi-zero\" } }",
+	         "probe.hardware"},
+	        {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"daplink\", "
+	         "\"hardware\": \"pico\" } }",
+	         "probe.hardware"},
+	        /* the Debug Probe has no reset pin to wire */
+	        {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"debugprobe\", "
+	         "\"rst_wired\": true } }",
+	         "probe.rst_wired"},
 	        {"{ \"name\": \"bad\", \"wiring\": \"loose\" }", "wiring"},
 	        {"{ \"name\": \"bad\", \"powered\": \"yes\" }", "powered"},
 	        {"{ \"name\": \"bad\", \"uid\": \"1234\" }", "uid"},

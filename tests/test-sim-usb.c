@@ -26,12 +26,13 @@ typedef struct {
 	guint8 endpoint_in;
 } Loopback;
 
-static void
+static gboolean
 loopback_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize len)
 {
 	Loopback *loopback = user_data;
 	if (endpoint == loopback->endpoint_out)
 		g_byte_array_append(loopback->queue, data, len);
+	return TRUE;
 }
 
 static gssize
@@ -130,7 +131,7 @@ scripted_reply_u32(Scripted *scripted, guint32 value)
 		       value >> 24);
 }
 
-static void
+static gboolean
 scripted_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize len)
 {
 	Scripted *scripted = user_data;
@@ -139,7 +140,7 @@ scripted_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize
 
 	if (scripted->write_data > 0) {
 		scripted->write_data -= MIN(len, scripted->write_data);
-		return;
+		return TRUE;
 	}
 	scripted->commands++;
 	switch (data[0]) {
@@ -196,6 +197,7 @@ scripted_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize
 	default:
 		break;
 	}
+	return TRUE;
 }
 
 static gssize

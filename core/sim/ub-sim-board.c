@@ -4,8 +4,11 @@
  *
  *   name            the bench's name (must match the file name without .json)
  *   description     one line for --help and reports
- *   probe           { kind: stlink-v2 | stlink-v2-clone | stlink-v2-1 | stlink-v3,
- *                     rst_wired: bool (default: TRUE, FALSE for a clone),
+ *   probe           { kind: stlink-v2 | stlink-v2-clone | stlink-v2-1 | stlink-v3 |
+ *                           debugprobe | daplink | daplink-v1 (HID only),
+ *                     hardware: for debugprobe: debug-probe (the Raspberry Pi Debug Probe,
+ *                           default; it has no reset pin) | pico (a Pico, nRESET on GP1),
+ *                     rst_wired: bool (default: TRUE, FALSE for a clone and the Debug Probe),
  *                     clone_voltage_mv: what a clone reports as target voltage (its own
  *                     3.3 V rail, boards-and-firmware.md §3.1; default 3300),
  *                     firmware: the version it runs, as ST prints it ("V2J17S4", "V3J5M2";
@@ -63,7 +66,8 @@ struct _UbSimBoard {
 	UbSimMcu *mcu;
 	UbSimDap *dap;
 	UbSimLink *link;
-	UbSimStlink *stlink;
+	UbSimProbe *probe;
+	UbSimStlink *stlink; /* the probe when it is an ST-LINK */
 	UbSimHand *hand; /* made when first asked for */
 };
 
@@ -115,6 +119,7 @@ ub_sim_board_finalize(GObject *object)
 
 	g_clear_object(&self->hand);
 	g_clear_object(&self->stlink);
+	g_clear_object(&self->probe);
 	g_clear_object(&self->link);
 	g_clear_object(&self->dap);
 	g_clear_object(&self->mcu);
@@ -232,49 +237,88 @@ ub_sim_board_parse_uid(const char *text, guint8 uid[12])
 	return TRUE;
 }
 
+/* what the "probe" object asks for */
+typedef struct {
+	gboolean cmsis_dap;
+	UbSimStlinkKind stlink_kind;
+	UbSimCmsisDapKind cmsis_dap_kind;
+	guint clone_mv; /* 0: a genuine voltage sense */
+	const char *firmware; /* an ST-LINK's firmware version, or NULL for the newest */
+} UbSimBoardProbeSpec;
+
 static gboolean
-ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *kind, guint *clone_mv,
-                         const char **firmware, GError **error)
+ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimBoardProbeSpec *spec,
+                         GError **error)
 {
 	JsonNode *node = json_object_get_member(root, "probe");
-	JsonObject *probe;
+	JsonObject *probe = NULL;
 	const char *name = "stlink-v2";
+	const char *hardware = NULL;
 	guint32 mv = UB_SIM_BOARD_DEFAULT_CLONE_MV;
 	gboolean clone = FALSE;
 
-	*kind = UB_SIM_STLINK_V2;
-	*clone_mv = 0;
+	memset(spec, 0, sizeof(*spec));
+	spec->stlink_kind = UB_SIM_STLINK_V2;
 	self->probe_rst_wired = TRUE;
 	if (node != NULL) {
 		if (!JSON_NODE_HOLDS_OBJECT(node))
 			return ub_sim_board_invalid(error, self->path, "probe",
 			                            "must be an object");
 		probe = json_node_get_object(node);
-		if (!ub_sim_board_get_string(probe, "kind", self->path, "probe.kind", &name, error))
+		if (!ub_sim_board_get_string(probe, "kind", self->path, "probe.kind", &name,
+		                             error) ||
+		    !ub_sim_board_get_string(probe, "hardware", self->path, "probe.hardware",
+		                             &hardware, error))
 			return FALSE;
 	}
 	if (g_strcmp0(name, "stlink-v2") == 0) {
-		*kind = UB_SIM_STLINK_V2;
+		spec->stlink_kind = UB_SIM_STLINK_V2;
 	} else if (g_strcmp0(name, "stlink-v2-clone") == 0) {
 		/* clones route the header's RST to the STM8 SWIM reset (§3.1) */
-		*kind = UB_SIM_STLINK_V2;
+		spec->stlink_kind = UB_SIM_STLINK_V2;
 		clone = TRUE;
 		self->probe_rst_wired = FALSE;
 	} else if (g_strcmp0(name, "stlink-v2-1") == 0) {
-		*kind = UB_SIM_STLINK_V2_1;
+		spec->stlink_kind = UB_SIM_STLINK_V2_1;
 	} else if (g_strcmp0(name, "stlink-v3") == 0) {
-		*kind = UB_SIM_STLINK_V3;
+		spec->stlink_kind = UB_SIM_STLINK_V3;
+	} else if (g_strcmp0(name, "debugprobe") == 0) {
+		spec->cmsis_dap = TRUE;
+		if (hardware == NULL || g_strcmp0(hardware, "debug-probe") == 0) {
+			/* the Debug Probe has no reset pin to wire */
+			spec->cmsis_dap_kind = UB_SIM_CMSIS_DAP_DEBUG_PROBE;
+			self->probe_rst_wired = FALSE;
+		} else if (g_strcmp0(hardware, "pico") == 0) {
+			spec->cmsis_dap_kind = UB_SIM_CMSIS_DAP_PICO;
+		} else {
+			g_autofree char *why = g_strdup_printf("unknown hardware '%s'", hardware);
+			return ub_sim_board_invalid(error, self->path, "probe.hardware", why);
+		}
+	} else if (g_strcmp0(name, "daplink") == 0) {
+		spec->cmsis_dap = TRUE;
+		spec->cmsis_dap_kind = UB_SIM_CMSIS_DAP_DAPLINK;
+	} else if (g_strcmp0(name, "daplink-v1") == 0) {
+		spec->cmsis_dap = TRUE;
+		spec->cmsis_dap_kind = UB_SIM_CMSIS_DAP_DAPLINK_V1;
 	} else {
 		g_autofree char *why = g_strdup_printf("unknown probe kind '%s'", name);
 		return ub_sim_board_invalid(error, self->path, "probe.kind", why);
 	}
-	self->probe_name = g_strdup(name);
-	if (node == NULL)
+	if (hardware != NULL && g_strcmp0(name, "debugprobe") != 0)
+		return ub_sim_board_invalid(error, self->path, "probe.hardware",
+		                            "only a debugprobe runs on different hardware");
+	self->probe_name = g_strdup(spec->cmsis_dap
+	                                    ? ub_sim_cmsis_dap_kind_to_string(spec->cmsis_dap_kind)
+	                                    : name);
+	if (probe == NULL)
 		return TRUE;
-	probe = json_node_get_object(node);
 	if (!ub_sim_board_get_bool(probe, "rst_wired", self->path, "probe.rst_wired",
 	                           &self->probe_rst_wired, error))
 		return FALSE;
+	if (spec->cmsis_dap && spec->cmsis_dap_kind == UB_SIM_CMSIS_DAP_DEBUG_PROBE &&
+	    self->probe_rst_wired)
+		return ub_sim_board_invalid(error, self->path, "probe.rst_wired",
+		                            "the Debug Probe has no reset pin to wire");
 	if (!ub_sim_board_get_u32(probe, "clone_voltage_mv", self->path, "probe.clone_voltage_mv",
 	                          &mv, error))
 		return FALSE;
@@ -282,10 +326,13 @@ ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *ki
 		return ub_sim_board_invalid(error, self->path, "probe.clone_voltage_mv",
 		                            "only a clone reports its own rail");
 	if (clone)
-		*clone_mv = MAX(mv, 1);
+		spec->clone_mv = MAX(mv, 1);
 	if (!ub_sim_board_get_string(probe, "firmware", self->path, "probe.firmware",
-	                             firmware, error))
+	                             &spec->firmware, error))
 		return FALSE;
+	if (spec->firmware != NULL && spec->cmsis_dap)
+		return ub_sim_board_invalid(error, self->path, "probe.firmware",
+		                            "only an ST-LINK's firmware version can be chosen");
 	return TRUE;
 }
 
@@ -500,14 +547,12 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	const char *wiring_name = "good";
 	const char *uid_text = NULL;
 	const char *timing_name = "drawn";
-	const char *firmware = NULL;
 	UbSimFlashTiming timing;
 	guint32 optcr = UB_SIM_BOARD_DEFAULT_OPTCR;
 	guint32 vdd_mv = UB_SIM_BOARD_DEFAULT_VDD_MV;
 	gboolean powered = TRUE;
 	UbSimWiring wiring;
-	UbSimStlinkKind kind;
-	guint clone_mv;
+	UbSimBoardProbeSpec probe_spec;
 	guint8 uid[12];
 
 	if (!json_parser_load_from_file(parser, self->path, &error_local)) {
@@ -585,21 +630,32 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 		return FALSE;
 
 	/* the wires and the probe */
-	if (!ub_sim_board_parse_probe(self, root, &kind, &clone_mv, &firmware, error))
+	if (!ub_sim_board_parse_probe(self, root, &probe_spec, error))
 		return FALSE;
 	self->dap = ub_sim_dap_new(self->mcu);
 	self->link = ub_sim_link_new(self->dap);
 	ub_sim_link_set_probe_rst_wired(self->link, self->probe_rst_wired);
 	ub_sim_link_set_target_vdd_mv(self->link, vdd_mv);
-	self->stlink = ub_sim_stlink_new(kind, self->link, self->clock);
 	{
 		/* the probe's serial and the chip's UID both come from the bench's name, but
 		 * from different seeds: they are different parts */
 		g_autofree char *seed = g_strconcat("probe of ", name, NULL);
-		ub_sim_stlink_set_serial_seed(self->stlink, seed);
+
+		if (probe_spec.cmsis_dap) {
+			UbSimCmsisDap *dap = ub_sim_cmsis_dap_new(probe_spec.cmsis_dap_kind,
+			                                          self->link, self->clock);
+			ub_sim_cmsis_dap_set_serial_seed(dap, seed);
+			self->probe = UB_SIM_PROBE(dap);
+		} else {
+			self->stlink =
+			        ub_sim_stlink_new(probe_spec.stlink_kind, self->link, self->clock);
+			ub_sim_stlink_set_serial_seed(self->stlink, seed);
+			ub_sim_stlink_set_clone_voltage_mv(self->stlink, probe_spec.clone_mv);
+			self->probe = UB_SIM_PROBE(g_object_ref(self->stlink));
+		}
 	}
-	ub_sim_stlink_set_clone_voltage_mv(self->stlink, clone_mv);
-	if (firmware != NULL && !ub_sim_stlink_set_firmware(self->stlink, firmware, &error_local))
+	if (probe_spec.firmware != NULL &&
+	    !ub_sim_stlink_set_firmware(self->stlink, probe_spec.firmware, &error_local))
 		return ub_sim_board_invalid(error, self->path, "probe.firmware",
 		                            error_local->message);
 
@@ -766,6 +822,13 @@ ub_sim_board_get_hand(UbSimBoard *self)
 	return self->hand;
 }
 
+UbSimProbe *
+ub_sim_board_get_probe(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	return self->probe;
+}
+
 UbSimStlink *
 ub_sim_board_get_stlink(UbSimBoard *self)
 {
@@ -850,16 +913,17 @@ ub_sim_board_build_report(UbSimBoard *self)
 	const UbSimUsbIdentity *identity;
 	g_autofree char *usb_id = NULL;
 	g_autofree char *firmware = NULL;
-	UbSimStlinkStats stats;
+	UbSimProbeStats stats;
 	UbSimMcuStats mcu_stats;
 
 	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
 
-	identity = ub_sim_stlink_get_identity(self->stlink);
-	ub_sim_stlink_get_stats(self->stlink, &stats);
+	identity = ub_sim_probe_get_identity(self->probe);
+	ub_sim_probe_get_stats(self->probe, &stats);
 	ub_sim_mcu_get_stats(self->mcu, &mcu_stats);
 	usb_id = g_strdup_printf("%04x:%04x", identity->vendor_id, identity->product_id);
-	firmware = ub_sim_stlink_get_firmware(self->stlink);
+	firmware = self->stlink != NULL ? ub_sim_stlink_get_firmware(self->stlink)
+	                                : g_strdup(identity->product);
 
 	json_builder_begin_object(builder);
 	json_builder_set_member_name(builder, "board");
@@ -880,7 +944,7 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_builder_set_member_name(builder, "rst_wired");
 	json_builder_add_boolean_value(builder, ub_sim_link_get_probe_rst_wired(self->link));
 	json_builder_set_member_name(builder, "swd_khz");
-	json_builder_add_int_value(builder, ub_sim_stlink_get_swd_khz(self->stlink));
+	json_builder_add_int_value(builder, ub_sim_probe_get_swd_khz(self->probe));
 	json_builder_end_object(builder);
 
 	json_builder_set_member_name(builder, "wiring");
@@ -904,6 +968,12 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_builder_add_int_value(builder, (gint64)stats.bytes_out);
 	json_builder_set_member_name(builder, "bytes_in");
 	json_builder_add_int_value(builder, (gint64)stats.bytes_in);
+	json_builder_set_member_name(builder, "frames");
+	json_builder_add_int_value(builder, (gint64)stats.usb_frames);
+	json_builder_set_member_name(builder, "max_in_flight");
+	json_builder_add_int_value(builder, stats.max_in_flight);
+	json_builder_set_member_name(builder, "naks");
+	json_builder_add_int_value(builder, (gint64)stats.naks);
 	json_builder_end_object(builder);
 
 	json_builder_set_member_name(builder, "time_ms");
@@ -968,10 +1038,16 @@ ub_sim_board_new_probe_info(UbSimBoard *self)
 
 	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
 
-	identity = ub_sim_stlink_get_identity(self->stlink);
+	identity = ub_sim_probe_get_identity(self->probe);
 	path = g_strdup_printf("sim:%s", self->name);
 	info = ub_probe_info_new();
 	ub_probe_info_set_provider(info, UB_TRANSPORT_PROVIDER(self));
+	/* what a host reads in the descriptors, as for a USB probe */
+	if (identity->descriptors == UB_SIM_USB_DESCRIPTORS_DAPLINK_HID)
+		ub_probe_info_set_kind(info, UB_PROBE_KIND_CMSIS_DAP_V1);
+	else if (ub_probe_string_names_cmsis_dap(identity->interface_name))
+		ub_probe_info_set_kind(info, UB_PROBE_KIND_CMSIS_DAP);
+	ub_probe_info_set_product(info, identity->product);
 	ub_probe_info_set_usb_ids(info, identity->vendor_id, identity->product_id);
 	ub_probe_info_set_serial(info, identity->serial);
 	ub_probe_info_set_path(info, path);

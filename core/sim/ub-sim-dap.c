@@ -33,6 +33,7 @@
 /* CSW */
 #define CSW_SIZE_MASK 0x7u
 #define CSW_ADDRINC_MASK (3u << 4)
+#define CSW_ADDRINC_PACKED (2u << 4)
 #define CSW_DEVICEEN (1u << 6)
 #define CSW_TRINPROG (1u << 7)
 
@@ -201,7 +202,11 @@ dap_ap(UbSimDap *self, gboolean read, guint8 a2a3, guint32 *data)
 	switch (reg) {
 	case 0x00: /* CSW */
 		if (!read) {
-			self->csw = (*data & ~(CSW_DEVICEEN | CSW_TRINPROG)) | CSW_DEVICEEN;
+			/* AddrInc 0b10 (packed) is not implemented here: bit 5 reads as zero, which
+			 * is how a debugger (OpenOCD's mem_ap_init) finds out and sticks to one
+			 * DRW access per byte or half-word */
+			self->csw = (*data & ~(CSW_DEVICEEN | CSW_TRINPROG | CSW_ADDRINC_PACKED)) |
+				    CSW_DEVICEEN;
 			return UB_SIM_ACK_OK;
 		}
 		value = self->csw;

@@ -1585,7 +1585,10 @@ cpu_hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *user_data)
 	     in_range((guint32)address, UB_SIM_FLASH_BASE, UB_SIM_FLASH_SIZE)) &&
 	    flash_busy(self, self->cpu_now)) {
 		cpu_stall(self, self->busy_until);
-		flash_update(self, self->cpu_now);
+		/* the operation ends when the clock gets there, not when the stalled core's own
+		 * time does: past the slice, the debugger must still find the flash busy */
+		if (self->cpu_now <= self->cpu_end)
+			flash_update(self, self->cpu_now);
 	}
 	if (self->cpu_now >= self->cpu_end) {
 		self->stop = STOP_TIME;

@@ -236,7 +236,10 @@ struct _UbSimStlink {
 	GPtrArray *trace;	  /* of GBytes: the commands taken, when tracing */
 };
 
-G_DEFINE_TYPE(UbSimStlink, ub_sim_stlink, G_TYPE_OBJECT)
+static void ub_sim_stlink_probe_iface_init(UbSimProbeInterface *iface);
+
+G_DEFINE_TYPE_WITH_CODE(UbSimStlink, ub_sim_stlink, G_TYPE_OBJECT,
+                        G_IMPLEMENT_INTERFACE(UB_TYPE_SIM_PROBE, ub_sim_stlink_probe_iface_init))
 
 const char *
 ub_sim_stlink_kind_to_string(UbSimStlinkKind kind)
@@ -1677,4 +1680,76 @@ ub_sim_stlink_reset_stats(UbSimStlink *self)
 {
 	g_return_if_fail(UB_IS_SIM_STLINK(self));
 	memset(&self->stats, 0, sizeof(self->stats));
+}
+
+/* ---- UbSimProbe --------------------------------------------------------------------- */
+
+static const UbSimUsbIdentity *
+ub_sim_stlink_probe_get_identity(UbSimProbe *probe)
+{
+	return ub_sim_stlink_get_identity(UB_SIM_STLINK(probe));
+}
+
+static UbSimLink *
+ub_sim_stlink_probe_get_link(UbSimProbe *probe)
+{
+	return ub_sim_stlink_get_link(UB_SIM_STLINK(probe));
+}
+
+/* the ST-LINK takes every packet: it answers one command at a time */
+static gboolean
+ub_sim_stlink_probe_bulk_out(UbSimProbe *probe, guint8 endpoint, const guint8 *data, gsize len)
+{
+	ub_sim_stlink_bulk_out(UB_SIM_STLINK(probe), endpoint, data, len);
+	return TRUE;
+}
+
+static gssize
+ub_sim_stlink_probe_bulk_in(UbSimProbe *probe, guint8 endpoint, guint8 *buffer, gsize len)
+{
+	return ub_sim_stlink_bulk_in(UB_SIM_STLINK(probe), endpoint, buffer, len);
+}
+
+static void
+ub_sim_stlink_probe_usb_reset(UbSimProbe *probe)
+{
+	ub_sim_stlink_usb_reset(UB_SIM_STLINK(probe));
+}
+
+static void
+ub_sim_stlink_probe_get_stats(UbSimProbe *probe, UbSimProbeStats *stats)
+{
+	ub_sim_stlink_get_stats(UB_SIM_STLINK(probe), stats);
+}
+
+static void
+ub_sim_stlink_probe_reset_stats(UbSimProbe *probe)
+{
+	ub_sim_stlink_reset_stats(UB_SIM_STLINK(probe));
+}
+
+static guint
+ub_sim_stlink_probe_get_swd_khz(UbSimProbe *probe)
+{
+	return ub_sim_stlink_get_swd_khz(UB_SIM_STLINK(probe));
+}
+
+static const char *
+ub_sim_stlink_probe_get_kind_name(UbSimProbe *probe)
+{
+	return ub_sim_stlink_kind_to_string(UB_SIM_STLINK(probe)->kind);
+}
+
+static void
+ub_sim_stlink_probe_iface_init(UbSimProbeInterface *iface)
+{
+	iface->get_identity = ub_sim_stlink_probe_get_identity;
+	iface->get_link = ub_sim_stlink_probe_get_link;
+	iface->bulk_out = ub_sim_stlink_probe_bulk_out;
+	iface->bulk_in = ub_sim_stlink_probe_bulk_in;
+	iface->usb_reset = ub_sim_stlink_probe_usb_reset;
+	iface->get_stats = ub_sim_stlink_probe_get_stats;
+	iface->reset_stats = ub_sim_stlink_probe_reset_stats;
+	iface->get_swd_khz = ub_sim_stlink_probe_get_swd_khz;
+	iface->get_kind_name = ub_sim_stlink_probe_get_kind_name;
 }

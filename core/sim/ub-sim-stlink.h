@@ -13,6 +13,7 @@
 #include <glib-object.h>
 
 #include "ub-sim-link.h"
+#include "ub-sim-probe.h"
 
 G_BEGIN_DECLS
 
@@ -22,27 +23,8 @@ typedef enum {
 	UB_SIM_STLINK_V3,   /* 0483:374E (STLINK-V3E / V3MINIE) */
 } UbSimStlinkKind;
 
-typedef struct {
-	guint16 vendor_id;
-	guint16 product_id;
-	guint16 bcd_device;
-	const char *manufacturer;
-	const char *product;
-	const char *serial; /* 24 upper-case hex chars */
-	guint8 endpoint_out;
-	guint8 endpoint_in;
-	guint8 endpoint_trace;
-	guint16 max_packet;
-} UbSimUsbIdentity;
-
-/* USB cost model: what the host spent on this probe */
-typedef struct {
-	guint64 round_trips; /* commands (each OUT + its IN or data phase) */
-	guint64 bytes_out;
-	guint64 bytes_in;
-	guint64 usb_ns; /* modelled USB time */
-	guint64 swd_ns; /* modelled SWD time */
-} UbSimStlinkStats;
+/* the ST-LINK's figures are those of every simulated probe */
+typedef UbSimProbeStats UbSimStlinkStats;
 
 #define UB_TYPE_SIM_STLINK (ub_sim_stlink_get_type())
 G_DECLARE_FINAL_TYPE(UbSimStlink, ub_sim_stlink, UB, SIM_STLINK, GObject)
@@ -54,7 +36,7 @@ UbSimLink *ub_sim_stlink_get_link(UbSimStlink *self);
 /* the host wrote len bytes to an OUT endpoint (a command is exactly 16 bytes) */
 void ub_sim_stlink_bulk_out(UbSimStlink *self, guint8 endpoint, const guint8 *data, gsize len);
 /* bulk_in: the host has room for len bytes, and the probe answers babble */
-#define UB_SIM_STLINK_IN_OVERFLOW (-2)
+#define UB_SIM_STLINK_IN_OVERFLOW UB_SIM_PROBE_IN_OVERFLOW
 /* the host reads from an IN endpoint: whole packets copied (a short one ends the reply), -1
  * when the probe has nothing (NAK), or UB_SIM_STLINK_IN_OVERFLOW when len has no room for
  * the next packet (the packet stays queued) */

@@ -7,7 +7,7 @@
 struct _UbTransportSim {
 	UbTransport parent_instance;
 	UbSimBoard *board;
-	UbSimStlink *stlink;
+	UbSimProbe *probe;
 	/* fault injection for tests (ub_transport_sim_set_fault) */
 	UbTransportSimFault fault;
 	guint fault_countdown;
@@ -27,7 +27,7 @@ ub_transport_sim_fault_step(UbTransportSim *self, GError **error)
 			if (self->fault == UB_TRANSPORT_SIM_FAULT_UNPLUG) {
 				/* the probe loses its power: plugged in again it starts afresh */
 				self->unplugged = TRUE;
-				ub_sim_stlink_usb_reset(self->stlink);
+				ub_sim_probe_usb_reset(self->probe);
 			}
 			else
 				ub_sim_mcu_set_powered(ub_sim_board_get_mcu(self->board), FALSE);
@@ -50,7 +50,13 @@ ub_transport_sim_bulk_write(UbTransport *transport, guint8 endpoint, const guint
 
 	if (!ub_transport_sim_fault_step(self, error))
 		return FALSE;
-	ub_sim_stlink_bulk_out(self->stlink, endpoint, data, len);
+	/* nothing else runs while the host waits: a NAKed packet would time out */
+	if (!ub_sim_probe_bulk_out(self->probe, endpoint, data, len)) {
+		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_TIMEOUT,
+			    "sending to the probe: not taken within %u ms (its buffers are full)",
+			    timeout_ms);
+		return FALSE;
+	}
 	return TRUE;
 }
 
@@ -66,8 +72,8 @@ ub_transport_sim_bulk_read(UbTransport *transport, guint8 endpoint, guint8 *buff
 	/* The model answers synchronously inside bulk_out, so "no data" (a NAK) cannot turn
 	 * into data by waiting: nothing else advances the bench while the host waits. A real
 	 * host would see the transfer time out after timeout_ms. */
-	rc = ub_sim_stlink_bulk_in(self->stlink, endpoint, buffer, len);
-	if (rc == UB_SIM_STLINK_IN_OVERFLOW) {
+	rc = ub_sim_probe_bulk_in(self->probe, endpoint, buffer, len);
+	if (rc == UB_SIM_PROBE_IN_OVERFLOW) {
 		/* what libusb reports as LIBUSB_ERROR_OVERFLOW (ub_usb_error_convert) */
 		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_PROTOCOL,
 			    "reading from the probe: overflow (a %" G_GSIZE_FORMAT
@@ -91,7 +97,7 @@ ub_transport_sim_reset(UbTransport *transport, GError **error)
 
 	if (!ub_transport_sim_fault_step(self, error))
 		return FALSE;
-	ub_sim_stlink_usb_reset(self->stlink);
+	ub_sim_probe_usb_reset(self->probe);
 	return TRUE;
 }
 
@@ -137,11 +143,27 @@ ub_transport_sim_new(UbSimBoard *board)
 
 	self = g_object_new(UB_TYPE_TRANSPORT_SIM, NULL);
 	self->board = g_object_ref(board);
-	self->stlink = ub_sim_board_get_stlink(board);
-	identity = ub_sim_stlink_get_identity(self->stlink);
+	self->probe = ub_sim_board_get_probe(board);
+	identity = ub_sim_probe_get_identity(self->probe);
 	path = g_strdup_printf("sim:%s", ub_sim_board_get_name(board));
 	ub_transport_set_identity(UB_TRANSPORT(self), identity->vendor_id, identity->product_id,
 				  identity->serial, path);
+	/* what a host learns from the descriptors (UbTransportUsb reads the same strings) */
+	if (identity->descriptors == UB_SIM_USB_DESCRIPTORS_DAPLINK_HID) {
+		/* a HID interface only: CMSIS-DAP v1 */
+		ub_transport_set_kind(UB_TRANSPORT(self), UB_PROBE_KIND_CMSIS_DAP_V1,
+				      identity->product);
+	} else if (ub_probe_string_names_cmsis_dap(identity->interface_name)) {
+		ub_transport_set_kind(UB_TRANSPORT(self), UB_PROBE_KIND_CMSIS_DAP,
+				      identity->product);
+		ub_transport_set_endpoints(UB_TRANSPORT(self), identity->endpoint_out,
+					   identity->endpoint_in, identity->max_packet);
+	} else {
+		ub_transport_set_kind(UB_TRANSPORT(self),
+				      ub_probe_kind_from_usb_ids(identity->vendor_id,
+								 identity->product_id),
+				      identity->product);
+	}
 	return self;
 }
 

@@ -13,6 +13,8 @@
 
 #include <glib-object.h>
 
+#include "ub-probe-kind.h"
+
 G_BEGIN_DECLS
 
 #define UB_TYPE_TRANSPORT (ub_transport_get_type())
@@ -49,5 +51,19 @@ const char *ub_transport_get_serial(UbTransport *self);
 const char *ub_transport_get_path(UbTransport *self);
 void ub_transport_set_identity(UbTransport *self, guint16 vendor_id, guint16 product_id,
 			       const char *serial, const char *path);
+
+/* which probe family is on the other end, as the descriptors say (ST-LINKs by their ids,
+ * CMSIS-DAP by its interface string); a driver is picked from it */
+UbProbeKind ub_transport_get_kind(UbTransport *self);
+/* the USB product string, or NULL */
+const char *ub_transport_get_product(UbTransport *self);
+void ub_transport_set_kind(UbTransport *self, UbProbeKind kind, const char *product);
+/* the debug interface's bulk endpoints and wMaxPacketSize as found in the descriptors (0
+ * when the driver knows them itself, as the ST-LINK one does) */
+guint8 ub_transport_get_endpoint_out(UbTransport *self);
+guint8 ub_transport_get_endpoint_in(UbTransport *self);
+guint16 ub_transport_get_max_packet(UbTransport *self);
+void ub_transport_set_endpoints(UbTransport *self, guint8 endpoint_out, guint8 endpoint_in,
+				guint16 max_packet);
 
 G_END_DECLS

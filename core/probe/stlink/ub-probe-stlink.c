@@ -791,6 +791,12 @@ ub_probe_stlink_query_version_within(UbProbeStlink *self, guint timeout_ms, GErr
 	}
 	str = ub_stlink_version_to_string(&self->version);
 	ub_probe_set_firmware_version(UB_PROBE(self), str);
+	/* GET_TARGET_VOLTAGE needs J13 (or a V3) */
+	ub_probe_set_features(UB_PROBE(self),
+			      UB_PROBE_FEATURE_NRST |
+				  (ub_probe_stlink_is_v3(self) || self->version.jtag >= 13
+				       ? UB_PROBE_FEATURE_TARGET_VOLTAGE
+				       : UB_PROBE_FEATURE_NONE));
 	g_debug("ST-LINK %s (%04x:%04x)", str, self->version.vendor_id, self->version.product_id);
 	return TRUE;
 }
