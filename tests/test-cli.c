@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include "ub-test-firmware.h"
 
 typedef struct {
 	char *out;
@@ -220,19 +221,16 @@ test_cli_forum_case(void)
 	cli_run_clear(&run);
 }
 
-/* each shared VESC image: what the chip holds after loading it identifies as the file does */
+/* each real VESC image: what the chip holds after loading it identifies as the file does */
 static void
 test_cli_identify_target_matches_file(void)
 {
-	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
-	g_autoptr(GDir) handle = NULL;
+	g_autofree char *dir = ub_test_firmware_dir();
+	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
 	const char *name;
 	guint checked = 0;
 
-	if (dir == NULL || (handle = g_dir_open(dir, 0, NULL)) == NULL) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR not available");
-		return;
-	}
+	g_assert_nonnull(handle);
 	while ((name = g_dir_read_name(handle)) != NULL) {
 		g_autofree char *path = g_build_filename(dir, name, NULL);
 		g_autofree char *bench_name = NULL;

@@ -14,6 +14,7 @@
 #include "ub-flash-job.h"
 #include "ub-image.h"
 #include "ub-sim-board.h"
+#include "ub-test-firmware.h"
 
 typedef struct {
 	GMainLoop *loop;
@@ -237,7 +238,6 @@ test_watchdog_frozen(void)
 static void
 test_forum_case_to_flash(void)
 {
-	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
 	g_autofree char *path = NULL;
 	g_autofree char *backups = g_dir_make_tmp("ub-ladder-XXXXXX", NULL);
 	g_autoptr(UbDevice) device = ub_device_new_for_sim("focbox-bricked");
@@ -248,15 +248,7 @@ test_forum_case_to_flash(void)
 	g_autoptr(GError) error = NULL;
 	Wait wait = {0};
 
-	if (dir == NULL) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR not set");
-		return;
-	}
-	path = g_build_filename(dir, "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin", NULL);
-	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-		g_test_skip("the shared VESC firmware is not available");
-		return;
-	}
+	path = ub_test_firmware_path(UB_TEST_FW_605);
 	result = run_ladder(device, UB_LADDER_ALLOW_ALL, &wait, &error);
 	g_assert_no_error(error);
 	g_assert_cmpint(result->method, ==, UB_LADDER_METHOD_MANUAL_RESET);

@@ -15,6 +15,7 @@
 #include "ub-transport-sim.h"
 #include "ub-ui.h"
 #include "ub-window-private.h"
+#include "ub-test-firmware.h"
 
 #define UB_WAIT_TIMEOUT_MS 5000
 /* a whole backup + erase + write + verify on the simulator, paced like the real chip */
@@ -314,18 +315,6 @@ open_firmware_page(Fixture *fixture, const char *board_id, const char *path, gbo
 	return page;
 }
 
-static const char *
-shared_firmware_dir(void)
-{
-	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
-
-	if (dir == NULL || !g_file_test(dir, G_FILE_TEST_IS_DIR)) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR is not set or missing");
-		return NULL;
-	}
-	return dir;
-}
-
 static GtkListBoxRow *
 find_firmware_row(GtkListBox *list, const char *needle)
 {
@@ -347,13 +336,13 @@ find_firmware_row(GtkListBox *list, const char *needle)
 static void
 test_firmware_folder_offers_fitting(Fixture *fixture, gconstpointer data)
 {
-	const char *dir = shared_firmware_dir();
+	g_autofree char *dir = ub_test_firmware_dir();
 	GtkWidget *page;
 	GtkListBox *list;
 	GtkListBoxRow *selected;
 	UbFirmwareInfo *info;
 
-	if (fixture->window == NULL || dir == NULL)
+	if (fixture->window == NULL)
 		return;
 	page = open_firmware_page(fixture, "focbox", dir, TRUE);
 	g_assert_true(wait_for(fixture, firmware_scanned, NULL));
@@ -374,12 +363,12 @@ test_firmware_folder_offers_fitting(Fixture *fixture, gconstpointer data)
 static void
 test_firmware_wrong_hardware_refused(Fixture *fixture, gconstpointer data)
 {
-	const char *dir = shared_firmware_dir();
+	g_autofree char *dir = ub_test_firmware_dir();
 	GtkWidget *page;
 	GtkListBoxRow *row;
 	GtkToggleButton *override;
 
-	if (fixture->window == NULL || dir == NULL)
+	if (fixture->window == NULL)
 		return;
 	page = open_firmware_page(fixture, "focbox", dir, TRUE);
 	g_assert_true(wait_for(fixture, firmware_scanned, NULL));
@@ -429,16 +418,16 @@ test_firmware_damaged_file(Fixture *fixture, gconstpointer data)
 static void
 test_done_copy_report(Fixture *fixture, gconstpointer data)
 {
-	const char *dir = shared_firmware_dir();
+	g_autofree char *dir = ub_test_firmware_dir();
 	g_autofree char *path = NULL;
 	g_autoptr(UbFirmwareInfo) info = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree char *text = NULL;
 	GtkWidget *page;
 
-	if (fixture->window == NULL || dir == NULL)
+	if (fixture->window == NULL)
 		return;
-	path = g_build_filename(dir, "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin", NULL);
+	path = ub_test_firmware_path(UB_TEST_FW_605);
 	info = ub_firmware_info_new_from_file(path, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_true(gtk_combo_box_set_active_id(
