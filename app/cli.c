@@ -40,6 +40,8 @@ main(int argc, char **argv)
 	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 	textdomain(GETTEXT_PACKAGE);
+	/* stdout carries the result (and --json); --verbose and G_MESSAGES_DEBUG go to stderr */
+	g_log_writer_default_set_use_stderr(TRUE);
 
 	if (argc < 2 || g_strcmp0(argv[1], "--help") == 0 || g_strcmp0(argv[1], "-h") == 0) {
 		print_usage();

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 typedef gboolean (*UbDataFileFunc)(JsonObject *root, const gchar *filename, gpointer user_data,
                                    GError **error);
 
+GPtrArray *ub_data_search_dirs(const gchar *kind) G_GNUC_WARN_UNUSED_RESULT;
 gchar *ub_data_find_dir(const gchar *kind, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_data_load_dir(const gchar *dir, const gchar *schema_name, UbDataFileFunc func,
                           gpointer user_data, GPtrArray *problems,

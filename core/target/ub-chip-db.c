@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "ub-chip-db.h"
+#include "ub-data-loader.h"
 #include "ub-error.h"
 
 struct _UbChipDb {
@@ -96,19 +97,16 @@ ub_chip_db_load_dir(UbChipDb *self, const char *path, GError **error)
 gboolean
 ub_chip_db_load(UbChipDb *self, GError **error)
 {
-	const char *env = g_getenv("UB_DATA_DIR");
-	g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) dirs = NULL;
 
 	g_return_val_if_fail(UB_IS_CHIP_DB(self), FALSE);
 
-	if (env != NULL && env[0] != '\0')
-		g_ptr_array_add(dirs, g_build_filename(env, "chips", NULL));
-	g_ptr_array_add(dirs, g_build_filename(UB_SOURCE_DATADIR, "chips", NULL));
-	g_ptr_array_add(dirs, g_build_filename(UB_PKGDATADIR, "chips", NULL));
+	dirs = ub_data_search_dirs("chips");
 	for (guint i = 0; i < dirs->len; i++) {
 		const char *dir = g_ptr_array_index(dirs, i);
 		if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
 			continue;
+		g_debug("chips data: %s", dir);
 		if (!ub_chip_db_load_dir(self, dir, error))
 			return FALSE;
 	}
