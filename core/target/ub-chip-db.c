@@ -58,6 +58,13 @@ ub_chip_db_load_file(UbChipDb *self, const char *filename, GError **error)
 	return TRUE;
 }
 
+/* g_ptr_array_sort() passes pointers to the elements */
+static gint
+ub_chip_db_compare_names(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
+}
+
 gboolean
 ub_chip_db_load_dir(UbChipDb *self, const char *path, GError **error)
 {
@@ -79,7 +86,7 @@ ub_chip_db_load_dir(UbChipDb *self, const char *path, GError **error)
 			g_ptr_array_add(names, g_strdup(name));
 	}
 	/* a stable order: the first file wins when two define the same id */
-	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+	g_ptr_array_sort(names, ub_chip_db_compare_names);
 	for (guint i = 0; i < names->len; i++) {
 		g_autofree char *filename = NULL;
 		filename = g_build_filename(path, g_ptr_array_index(names, i), NULL);
