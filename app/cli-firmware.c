@@ -15,6 +15,7 @@
 #include "cli-commands.h"
 #include "cli-private.h"
 #include "ub-device.h"
+#include "ub-image-loader.h"
 #include "ub-firmware-catalog.h"
 #include "ub-firmware-fetch.h"
 #include "ub-firmware-info.h"
@@ -137,7 +138,9 @@ identify_target(UbCliOptions *options, const gchar *const *known, GError **error
 	g_autoptr(GError) error_close = NULL;
 	UbCliWait wait;
 
-	device = ub_cli_options_new_device(options);
+	device = ub_cli_options_new_device(options, FALSE, error);
+	if (device == NULL)
+		return NULL;
 	ub_cli_wait_init(&wait);
 	ub_device_read_memory_async(device, UB_VESC_FLASH_ADDRESS, 1024 * 1024, NULL,
 				    wait.cancellable, ub_cli_wait_cb, &wait);

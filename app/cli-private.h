@@ -105,8 +105,10 @@ gboolean ub_cli_options_parse(UbCliOptions *options, const char *command, GOptio
 void ub_cli_options_clear(UbCliOptions *options);
 /* the VESC hardware names meant: --hw as given, else the --board's, else NULL */
 char **ub_cli_options_dup_hw_names(UbCliOptions *options);
-/* the device of --sim or --serial (the first probe when neither is given) */
-UbDevice *ub_cli_options_new_device(UbCliOptions *options);
+/* the device of --sim or --serial (the first probe when neither is given); interactive: a
+ * person at the terminal can be asked to hold NRST (see ub_cli_device_new()) */
+UbDevice *ub_cli_options_new_device(UbCliOptions *options, gboolean interactive,
+				     GError **error);
 
 /* the end of every command: on success with --json prints @result (an object, or NULL for
  * none) as the result line; on failure prints the result line {"event": "result", "ok": false,
@@ -127,6 +129,10 @@ int ub_cli_report_error(const char *command, const GError *error);
 /* parses options; on failure prints the usage error and returns FALSE */
 gboolean ub_cli_parse_options(GOptionContext *context, int *argc, char ***argv);
 void ub_cli_print_json(JsonNode *node);
+/* the device of --sim BENCH (a simulated bench, its clock and its person) or of the USB probe
+ * with --serial (the first one without); @interactive: questions may go to the terminal */
+UbDevice *ub_cli_device_new(const char *sim, const char *serial, gboolean interactive,
+			    GError **error);
 
 /* waiting for one async call while the main loop runs; Ctrl-C cancels */
 typedef struct {

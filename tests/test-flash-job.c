@@ -11,6 +11,7 @@
 #include "ub-error.h"
 #include "ub-flash-job.h"
 #include "ub-flash-plan.h"
+#include "ub-image-loader.h"
 #include "ub-sim-board.h"
 #include "ub-sim-mcu.h"
 #include "ub-transport-sim.h"
@@ -58,11 +59,11 @@ fixture_setup(Fixture *fixture, gconstpointer data)
 	fixture->loop = g_main_loop_new(NULL, FALSE);
 	fixture->dir = g_dir_make_tmp("ub-flash-job-XXXXXX", &error);
 	g_assert_no_error(error);
-	fixture->device = ub_device_new_for_sim("focbox");
+	fixture->device = ub_sim_device_new("focbox", NULL);
 	ub_device_open_async(fixture->device, NULL, fixture_cb, fixture);
 	g_assert_true(ub_device_open_finish(fixture->device, fixture_wait(fixture), &error));
 	g_assert_no_error(error);
-	fixture->board = ub_device_get_sim_board(fixture->device);
+	fixture->board = ub_sim_board_from_device(fixture->device);
 	g_assert_nonnull(fixture->board);
 }
 
