@@ -11,10 +11,12 @@
 #include <unistd.h>
 
 #include "ub-firmware-row.h"
+#include "ub-page.h"
 #include "ub-probe-row.h"
 #include "ub-transport-sim.h"
 #include "ub-ui.h"
 #include "ub-window-private.h"
+#include "ub-test-archive-server.h"
 #include "ub-test-firmware.h"
 
 #define UB_WAIT_TIMEOUT_MS 5000
@@ -425,6 +427,202 @@ test_firmware_damaged_file(Fixture *fixture, gconstpointer data)
 	g_unlink(path);
 }
 
+/* ---- "Get the firmware for my board": the archive served on 127.0.0.1 by the test ---- */
+
+static gboolean
+downloaded(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page = ub_window_get_page(fixture->window, "firmware");
+
+	return gtk_widget_get_visible(ub_page_firmware_get_downloaded_label(page));
+}
+
+static gboolean
+widget_visible(Fixture *fixture, gconstpointer data)
+{
+	return gtk_widget_get_visible(GTK_WIDGET(data));
+}
+
+static gboolean
+download_error_shown(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page = ub_window_get_page(fixture->window, "firmware");
+
+	return !ub_page_get_busy(UB_PAGE(page)) &&
+	       ub_error_view_get_title(ub_page_firmware_get_error_view(page)) != NULL;
+}
+
+/* no ".part" left anywhere in the download cache */
+static gboolean
+no_partial_file(const char *dir)
+{
+	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (handle != NULL && (name = g_dir_read_name(handle)) != NULL) {
+		g_autofree char *child = g_build_filename(dir, name, NULL);
+
+		if (g_str_has_suffix(name, ".part"))
+			return FALSE;
+		if (g_file_test(child, G_FILE_TEST_IS_DIR) && !no_partial_file(child))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* the board chosen, the archive at @url, the Firmware page shown */
+static GtkWidget *
+show_firmware_page_for_download(Fixture *fixture, const char *board_id, const char *url)
+{
+	GSettings *settings = ub_session_get_settings(fixture->session);
+
+	g_assert_nonnull(settings);
+	g_settings_set_string(settings, "firmware-archive-url", url);
+	/* the memory backend outlives a test: no folder of an earlier one */
+	g_settings_reset(settings, "firmware-folder");
+	g_assert_true(gtk_combo_box_set_active_id(
+	    ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome")),
+	    board_id));
+	g_assert_true(ub_window_show_page(fixture->window, "firmware"));
+	return ub_window_get_page(fixture->window, "firmware");
+}
+
+/* one button: the newest build for the board's hardware, checked, selected, Next offered */
+static void
+test_firmware_download_fits(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *archive = ub_test_archive_new();
+	TestServer *server = server_start(archive);
+	g_autofree char *url = server_url(server);
+	g_autofree char *cache = g_build_filename(g_get_user_cache_dir(), "unbrick", "firmware",
+						  NULL);
+	GtkWidget *page;
+	GtkListBoxRow *selected;
+	UbFirmwareInfo *info;
+
+	if (fixture->window != NULL) {
+		page = show_firmware_page_for_download(fixture, "focbox", url);
+		g_assert_true(
+		    gtk_widget_get_sensitive(GTK_WIDGET(ub_page_firmware_get_download_button(page))));
+		gtk_button_clicked(ub_page_firmware_get_download_button(page));
+		g_assert_true(wait_for(fixture, downloaded, NULL));
+		selected = gtk_list_box_get_selected_row(ub_page_firmware_get_list(page));
+		g_assert_nonnull(selected);
+		info = ub_firmware_row_get_info(UB_FIRMWARE_ROW(selected));
+		g_assert_cmpint(ub_firmware_row_get_fit(UB_FIRMWARE_ROW(selected)), ==,
+				UB_FIRMWARE_FIT_YES);
+		g_assert_cmpstr(ub_firmware_info_get_version_string(info), ==, "7.00");
+		g_assert_true(g_str_has_prefix(ub_firmware_info_get_filename(info), cache));
+		g_assert_true(ub_session_get_firmware(fixture->session) == info);
+		g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+		g_assert_null(ub_error_view_get_title(ub_page_firmware_get_error_view(page)));
+	}
+	server_stop(server);
+	ub_test_remove_tree(archive);
+}
+
+/* no archive to be reached: said in words, and the folder picker takes over */
+static void
+test_firmware_download_offline(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *url = g_strdup_printf("http://127.0.0.1:%u/", ub_test_closed_port());
+	UbErrorView *view;
+	GtkWidget *page;
+	GtkWidget *focus;
+
+	if (fixture->window == NULL)
+		return;
+	page = show_firmware_page_for_download(fixture, "focbox", url);
+	view = ub_page_firmware_get_error_view(page);
+	gtk_button_clicked(ub_page_firmware_get_download_button(page));
+	g_assert_true(wait_for(fixture, download_error_shown, NULL));
+	g_assert_cmpstr(ub_error_view_get_title(view), ==, "The firmware archive cannot be reached");
+	focus = gtk_window_get_focus(GTK_WINDOW(fixture->window));
+	g_assert_nonnull(focus);
+	g_assert_true(focus == GTK_WIDGET(ub_page_firmware_get_folder_button(page)) ||
+		      gtk_widget_is_ancestor(focus,
+					     GTK_WIDGET(ub_page_firmware_get_folder_button(page))));
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
+}
+
+/* a VESC 6 comes as 60, 60_MK6, ...: the person says which, then the button fetches it */
+static void
+test_firmware_download_asks_hardware(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *archive = ub_test_archive_new();
+	TestServer *server = server_start(archive);
+	g_autofree char *url = server_url(server);
+	GtkWidget *page;
+	GtkComboBox *combo;
+	GtkWidget *button;
+	GtkListBoxRow *selected;
+
+	if (fixture->window != NULL) {
+		page = show_firmware_page_for_download(fixture, "vesc-6", url);
+		combo = ub_page_firmware_get_hw_combo(page);
+		button = GTK_WIDGET(ub_page_firmware_get_download_button(page));
+		g_assert_false(gtk_widget_is_visible(GTK_WIDGET(combo)));
+		gtk_button_clicked(GTK_BUTTON(button));
+		g_assert_true(wait_for(fixture, widget_visible, combo));
+		g_assert_true(wait_for(fixture, download_error_shown, NULL));
+		g_assert_cmpstr(ub_error_view_get_title(ub_page_firmware_get_error_view(page)), ==,
+				"Which hardware version is your board?");
+		/* nothing guessed: the button waits for the choice */
+		g_assert_null(gtk_combo_box_get_active_id(combo));
+		g_assert_false(gtk_widget_get_sensitive(button));
+		g_assert_true(gtk_combo_box_set_active_id(combo, "60"));
+		g_assert_true(gtk_widget_get_sensitive(button));
+		gtk_button_clicked(GTK_BUTTON(button));
+		g_assert_true(wait_for(fixture, downloaded, NULL));
+		selected = gtk_list_box_get_selected_row(ub_page_firmware_get_list(page));
+		g_assert_nonnull(selected);
+		g_assert_true(ub_firmware_info_serves_hw_name(
+		    ub_firmware_row_get_info(UB_FIRMWARE_ROW(selected)), "60"));
+	}
+	server_stop(server);
+	ub_test_remove_tree(archive);
+}
+
+static gboolean
+firmware_page_busy(Fixture *fixture, gconstpointer data)
+{
+	return ub_page_get_busy(UB_PAGE(ub_window_get_page(fixture->window, "firmware"))) ==
+	       GPOINTER_TO_INT(data);
+}
+
+/* the header bar's Cancel stops a slow download; nothing half-downloaded stays */
+static void
+test_firmware_download_cancel(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *archive = ub_test_archive_new();
+	TestServer *server = server_start(archive);
+	g_autofree char *url = server_url(server);
+	g_autofree char *cache = g_build_filename(g_get_user_cache_dir(), "unbrick", "firmware",
+						  NULL);
+	GtkWidget *page;
+
+	if (fixture->window != NULL) {
+		/* the file stops coming after its first 4 KiB, so the person has time to cancel */
+		server->bin_mode = SERVE_STALL;
+		page = show_firmware_page_for_download(fixture, "focbox", url);
+		gtk_button_clicked(ub_page_firmware_get_download_button(page));
+		g_assert_true(wait_for(fixture, firmware_page_busy, GINT_TO_POINTER(TRUE)));
+		g_assert_true(gtk_widget_get_visible(ub_window_get_cancel_button(fixture->window)));
+		g_assert_false(gtk_widget_get_sensitive(
+		    GTK_WIDGET(ub_page_firmware_get_download_button(page))));
+		gtk_button_clicked(GTK_BUTTON(ub_window_get_cancel_button(fixture->window)));
+		g_assert_true(wait_for(fixture, firmware_page_busy, GINT_TO_POINTER(FALSE)));
+		g_assert_true(gtk_widget_get_visible(ub_page_firmware_get_stopped_label(page)));
+		/* stopped is not a failure */
+		g_assert_null(ub_error_view_get_title(ub_page_firmware_get_error_view(page)));
+		g_assert_true(no_partial_file(cache));
+		g_assert_true(
+		    gtk_widget_get_sensitive(GTK_WIDGET(ub_page_firmware_get_download_button(page))));
+	}
+	server_stop(server);
+	ub_test_remove_tree(archive);
+}
+
 /* the Done page says what was done, and Copy report puts a forum-ready report on the clipboard */
 static void
 test_done_copy_report(Fixture *fixture, gconstpointer data)
@@ -760,6 +958,13 @@ test_accessible_names(Fixture *fixture, gconstpointer data)
 int
 main(int argc, char **argv)
 {
+	g_autofree char *cache_home = g_dir_make_tmp("ub-ui-cache-XXXXXX", NULL);
+	int status;
+
+	/* downloads go to a cache of this run's own; the archive server is never proxied */
+	g_setenv("XDG_CACHE_HOME", cache_home, TRUE);
+	g_setenv("no_proxy", "127.0.0.1,localhost", TRUE);
+	g_unsetenv("http_proxy");
 	g_test_init(&argc, &argv, NULL);
 	have_display = gtk_init_check(&argc, &argv);
 
@@ -781,6 +986,14 @@ main(int argc, char **argv)
 		   test_firmware_wrong_hardware_refused, fixture_teardown);
 	g_test_add("/ui/firmware/damaged-file", Fixture, NULL, fixture_setup,
 		   test_firmware_damaged_file, fixture_teardown);
+	g_test_add("/ui/firmware/download-fits", Fixture, NULL, fixture_setup,
+		   test_firmware_download_fits, fixture_teardown);
+	g_test_add("/ui/firmware/download-offline", Fixture, NULL, fixture_setup,
+		   test_firmware_download_offline, fixture_teardown);
+	g_test_add("/ui/firmware/download-asks-hardware", Fixture, NULL, fixture_setup,
+		   test_firmware_download_asks_hardware, fixture_teardown);
+	g_test_add("/ui/firmware/download-cancel", Fixture, NULL, fixture_setup,
+		   test_firmware_download_cancel, fixture_teardown);
 	g_test_add("/ui/done/copy-report", Fixture, NULL, fixture_setup, test_done_copy_report,
 		   fixture_teardown);
 	g_test_add("/ui/demo/probe-to-wiring", Fixture, "focbox", fixture_setup,
@@ -796,5 +1009,7 @@ main(int argc, char **argv)
 		   test_demo_unplug_during_flash, fixture_teardown);
 	g_test_add("/ui/wizard/accessible-names", Fixture, NULL, fixture_setup,
 		   test_accessible_names, fixture_teardown);
-	return g_test_run();
+	status = g_test_run();
+	ub_test_remove_tree(cache_home);
+	return status;
 }

@@ -168,6 +168,39 @@ static const UbErrorTextEntry entries[] = {
     {ub_data_error_quark, UB_DATA_ERROR_INVALID, N_("A data file is damaged"),
      N_("One of unbrick's own data files could not be read."),
      N_("Reinstall unbrick; if it persists, report it with the details below.")},
+
+    /* getting firmware from the VESC firmware archive: each ends in the way without it */
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_OFFLINE,
+     N_("The firmware archive cannot be reached"),
+     N_("This computer is not connected to the internet, or the archive's server is down."),
+     N_("Connect to the internet and press the button again, or choose a folder or a file "
+	"with the firmware below.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_TIMEOUT,
+     N_("The firmware archive stopped answering"),
+     N_("The connection is very slow or the server is overloaded."),
+     N_("Try again in a while, or choose a folder or a file with the firmware below.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_INTERRUPTED, N_("The download was cut off"),
+     N_("The connection dropped before the whole file arrived; nothing half-downloaded was "
+	"kept."),
+     N_("Press the button again, or choose a folder or a file with the firmware below.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_NOT_FOUND,
+     N_("The archive has no firmware for this board"),
+     N_("The public VESC firmware archive has no folder for this board's hardware, or the "
+	"file is missing from it."),
+     N_("Get the firmware from the board's maker and choose the folder or file below.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_SERVER,
+     N_("The firmware archive gave an unexpected answer"),
+     N_("The address answered, but not with the VESC firmware archive."),
+     N_("Try again later, or choose a folder or a file with the firmware below.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_CACHE,
+     N_("The downloaded firmware cannot be saved"),
+     N_("The cache folder (~/.cache/unbrick) is full or not writable."),
+     N_("Free some disk space and try again, or choose a folder or a file below.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_AMBIGUOUS,
+     N_("Which hardware version is your board?"),
+     N_("This board comes in several hardware versions, each with its own firmware."),
+     N_("Choose the version printed on the board next to the button, then press the button "
+	"again.")},
 };
 
 void
