@@ -130,7 +130,7 @@ ub_cli_exit_codes_help(void)
 		 "  4  the target does not answer or misbehaves\n"
 		 "  5  the target is read-protected or locked\n"
 		 "  6  flash operation failed\n"
-		 "  7  firmware image cannot be used\n"
+		 "  7  firmware image or file cannot be used\n"
 		 "  8  data files missing or invalid\n"
 		 "  9  stopped by the user\n"
 		 " 10  internal error\n"
@@ -293,10 +293,12 @@ ub_cli_options_add(UbCliOptions *options, GOptionContext *context, UbCliOptionFl
 	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &options->verbose,
 	     N_("Show debug messages (on stderr)"), NULL},
 	    {NULL}};
-	const GOptionEntry device[] = {
+	const GOptionEntry sim[] = {
 	    {"sim", 0, 0, G_OPTION_ARG_STRING, &options->sim,
 	     N_("Use the in-process simulator with this bench (e.g. focbox, focbox-bricked)"),
 	     N_("BENCH")},
+	    {NULL}};
+	const GOptionEntry serial[] = {
 	    {"serial", 0, 0, G_OPTION_ARG_STRING, &options->serial,
 	     N_("Use the probe with this serial number"), N_("SERIAL")},
 	    {NULL}};
@@ -324,8 +326,10 @@ ub_cli_options_add(UbCliOptions *options, GOptionContext *context, UbCliOptionFl
 		g_option_context_add_main_entries(context, hw, GETTEXT_PACKAGE);
 	if (flags & UB_CLI_OPTION_PROBE)
 		g_option_context_add_main_entries(context, probe, GETTEXT_PACKAGE);
-	if (flags & UB_CLI_OPTION_DEVICE)
-		g_option_context_add_main_entries(context, device, GETTEXT_PACKAGE);
+	if (flags & UB_CLI_OPTION_SIM)
+		g_option_context_add_main_entries(context, sim, GETTEXT_PACKAGE);
+	if (flags & UB_CLI_OPTION_SERIAL)
+		g_option_context_add_main_entries(context, serial, GETTEXT_PACKAGE);
 	if (flags & UB_CLI_OPTION_JSON)
 		g_option_context_add_main_entries(context, json, GETTEXT_PACKAGE);
 	if (flags & UB_CLI_OPTION_VERBOSE)
@@ -423,7 +427,10 @@ ub_cli_options_parse(UbCliOptions *options, const char *command, GOptionContext 
 		     int *argc, char ***argv, int max_args)
 {
 	g_autoptr(GError) error = NULL;
+	g_autofree char *name = g_strdup_printf("unbrick-cli %s", command);
 
+	/* --help says "Usage: unbrick-cli COMMAND", not the bare command */
+	g_set_prgname(name);
 	g_option_context_set_description(context, ub_cli_exit_codes_help());
 	if (!g_option_context_parse(context, argc, argv, &error)) {
 		g_printerr("unbrick-cli %s: %s\n", command, error->message);
@@ -507,12 +514,15 @@ ub_cli_finish(const char *command, UbCliOptions *options, JsonNode *result, cons
 			json_object_set_int_member(detail, "exit_code",
 						   ub_cli_exit_code_for_error(error));
 			json_object_set_object_member(line, "error", detail);
-		} else if (result != NULL && JSON_NODE_HOLDS_OBJECT(result)) {
+		}
+		/* what is known also on failure (a flash job's stage, its backup) */
+		if (result != NULL && JSON_NODE_HOLDS_OBJECT(result)) {
 			JsonObject *object = json_node_get_object(result);
 			g_autoptr(GList) members = json_object_get_members(object);
 
 			for (GList *l = members; l != NULL; l = l->next) {
-				if (g_strcmp0(l->data, "event") == 0 || g_strcmp0(l->data, "ok") == 0)
+				if (g_strcmp0(l->data, "event") == 0 || g_strcmp0(l->data, "ok") == 0 ||
+				    g_strcmp0(l->data, "error") == 0)
 					continue;
 				json_object_set_member(line, l->data,
 						       json_object_dup_member(object, l->data));
@@ -531,6 +541,31 @@ typedef struct {
 	gboolean tty;
 } UbCliProgressUi;
 
+void
+ub_cli_print_progress_event(UbProgress *progress, guint percentage, UbStatus status,
+			    const char *step)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "event");
+	json_builder_add_string_value(builder, "progress");
+	json_builder_set_member_name(builder, "percentage");
+	json_builder_add_int_value(builder, percentage);
+	json_builder_set_member_name(builder, "status");
+	json_builder_add_string_value(builder, ub_status_to_string(status));
+	json_builder_set_member_name(builder, "step");
+	json_builder_add_string_value(builder, step != NULL ? step : "");
+	json_builder_set_member_name(builder, "rate");
+	json_builder_add_int_value(builder, (gint64)ub_progress_get_rate(progress));
+	json_builder_set_member_name(builder, "eta");
+	json_builder_add_int_value(builder, ub_progress_get_eta(progress));
+	json_builder_end_object(builder);
+	root = json_builder_get_root(builder);
+	ub_cli_print_json_line(root);
+}
+
 static void
 ub_cli_progress_changed_cb(UbProgress *progress, guint percentage, guint status, const char *step,
 			   gpointer user_data)
@@ -538,25 +573,7 @@ ub_cli_progress_changed_cb(UbProgress *progress, guint percentage, guint status,
 	UbCliProgressUi *ui = user_data;
 
 	if (ui->options->json) {
-		g_autoptr(JsonBuilder) builder = json_builder_new();
-		g_autoptr(JsonNode) root = NULL;
-
-		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "event");
-		json_builder_add_string_value(builder, "progress");
-		json_builder_set_member_name(builder, "percentage");
-		json_builder_add_int_value(builder, percentage);
-		json_builder_set_member_name(builder, "status");
-		json_builder_add_string_value(builder, ub_status_to_string((UbStatus)status));
-		json_builder_set_member_name(builder, "step");
-		json_builder_add_string_value(builder, step != NULL ? step : "");
-		json_builder_set_member_name(builder, "rate");
-		json_builder_add_int_value(builder, (gint64)ub_progress_get_rate(progress));
-		json_builder_set_member_name(builder, "eta");
-		json_builder_add_int_value(builder, ub_progress_get_eta(progress));
-		json_builder_end_object(builder);
-		root = json_builder_get_root(builder);
-		ub_cli_print_json_line(root);
+		ub_cli_print_progress_event(progress, percentage, (UbStatus)status, step);
 		return;
 	}
 	if (ui->tty) {

@@ -456,12 +456,20 @@ firmware_fetch(int argc, char **argv)
 int
 ub_cli_firmware(int argc, char **argv)
 {
+	const char *usage =
+	        _("usage: unbrick-cli firmware identify FILE [--board NAME | --hw NAME] [--json]\n"
+	          "       unbrick-cli firmware list DIR [--board NAME | --hw NAME] [--all] "
+	          "[--json]\n"
+	          "       unbrick-cli firmware fetch [--board NAME | --hw NAME] [--version V] "
+	          "[--json]\n"
+	          "See unbrick-cli firmware COMMAND --help.\n");
+
+	if (argc >= 2 && (g_strcmp0(argv[1], "--help") == 0 || g_strcmp0(argv[1], "-h") == 0)) {
+		g_print("%s\n%s\n", usage, ub_cli_exit_codes_help());
+		return UB_CLI_EXIT_OK;
+	}
 	if (argc < 2) {
-		g_printerr("%s", _("usage: unbrick-cli firmware identify FILE [--json]\n"
-		                   "       unbrick-cli firmware list DIR [--board NAME] [--all] "
-		                   "[--json]\n"
-		                   "       unbrick-cli firmware fetch [--board NAME | --hw NAME] "
-		                   "[--version V]\n"));
+		g_printerr("%s", usage);
 		return UB_CLI_EXIT_USAGE;
 	}
 	if (g_strcmp0(argv[1], "identify") == 0)

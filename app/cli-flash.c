@@ -28,24 +28,21 @@ typedef struct {
 	UbProgress *progress;
 } UbCliFlashUi;
 
-/* options every flash command takes */
+/* options every flash command takes; the shared ones (--sim, --serial, --json, --verbose)
+ * spelled as in every command (app/cli-common.c) */
 typedef struct {
-	gboolean json;
-	gboolean verbose;
+	UbCliOptions common;
 	gboolean no_backup;
 	gboolean wipe_config;
 	gboolean no_reset;
 	gboolean direct;
-	char *sim;
-	char *serial;
 	char *backup_dir;
 } UbCliFlashOptions;
 
 static void
 ub_cli_flash_options_clear(UbCliFlashOptions *options)
 {
-	g_free(options->sim);
-	g_free(options->serial);
+	ub_cli_options_clear(&options->common);
 	g_free(options->backup_dir);
 }
 
@@ -53,18 +50,10 @@ static void
 ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gboolean changes_flash)
 {
 	const GOptionEntry common[] = {
-	        {"json", 0, 0, G_OPTION_ARG_NONE, &options->json,
-	         N_("Print JSON lines (progress events, then the result)"), NULL},
-	        {"sim", 0, 0, G_OPTION_ARG_STRING, &options->sim,
-	         N_("Use the in-process simulator with this bench (e.g. focbox)"), N_("BOARD")},
-	        {"serial", 0, 0, G_OPTION_ARG_STRING, &options->serial,
-	         N_("Use the probe with this serial number"), N_("SERIAL")},
 	        {"no-reset", 0, 0, G_OPTION_ARG_NONE, &options->no_reset,
 	         N_("Leave the chip halted at the end"), NULL},
 	        {"direct", 0, 0, G_OPTION_ARG_NONE, &options->direct,
 	         N_("Do not use the SRAM flash loader (slower)"), NULL},
-	        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &options->verbose, N_("Show debug messages"),
-	         NULL},
 	        {NULL}};
 	const GOptionEntry changing[] = {
 	        {"no-backup", 0, 0, G_OPTION_ARG_NONE, &options->no_backup,
@@ -78,6 +67,8 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 	g_option_context_add_main_entries(context, common, GETTEXT_PACKAGE);
 	if (changes_flash)
 		g_option_context_add_main_entries(context, changing, GETTEXT_PACKAGE);
+	ub_cli_options_add(&options->common, context,
+	                   UB_CLI_OPTION_DEVICE | UB_CLI_OPTION_JSON | UB_CLI_OPTION_VERBOSE);
 }
 
 static UbFlashJobFlags
@@ -167,63 +158,11 @@ ub_cli_flash_progress_cb(UbProgress *progress, guint percentage, guint status, c
 	UbCliFlashUi *ui = user_data;
 
 	if (ui->json) {
-		g_autoptr(JsonBuilder) builder = json_builder_new();
-		g_autoptr(JsonGenerator) generator = json_generator_new();
-		g_autoptr(JsonNode) root = NULL;
-		g_autofree char *text = NULL;
-
-		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "event");
-		json_builder_add_string_value(builder, "progress");
-		json_builder_set_member_name(builder, "percentage");
-		json_builder_add_int_value(builder, percentage);
-		json_builder_set_member_name(builder, "status");
-		json_builder_add_string_value(builder, ub_status_to_string((UbStatus)status));
-		json_builder_set_member_name(builder, "step");
-		json_builder_add_string_value(builder, step != NULL ? step : "");
-		json_builder_set_member_name(builder, "rate");
-		json_builder_add_int_value(builder, (gint64)ub_progress_get_rate(progress));
-		json_builder_set_member_name(builder, "eta");
-		json_builder_add_int_value(builder, ub_progress_get_eta(progress));
-		json_builder_end_object(builder);
-		root = json_builder_get_root(builder);
-		json_generator_set_root(generator, root);
-		text = json_generator_to_data(generator, NULL);
-		g_print("%s\n", text);
-		fflush(stdout);
+		ub_cli_print_progress_event(progress, percentage, (UbStatus)status, step);
 		return;
 	}
 	if (ui->bar)
 		ub_cli_flash_draw_bar(ui, percentage, ub_status_to_string((UbStatus)status));
-}
-
-static void
-ub_cli_flash_print_json_line(JsonNode *node)
-{
-	g_autoptr(JsonGenerator) generator = json_generator_new();
-	g_autofree char *text = NULL;
-
-	json_generator_set_root(generator, node);
-	text = json_generator_to_data(generator, NULL);
-	g_print("%s\n", text);
-}
-
-static void
-ub_cli_flash_print_result(UbFlashJob *job, const GError *error)
-{
-	g_autoptr(JsonNode) report = ub_flash_job_to_json(job);
-	JsonObject *object = json_node_get_object(report);
-
-	json_object_set_string_member(object, "event", "result");
-	json_object_set_boolean_member(object, "ok", error == NULL);
-	if (error != NULL) {
-		JsonObject *detail = json_object_new();
-		json_object_set_string_member(detail, "domain", g_quark_to_string(error->domain));
-		json_object_set_int_member(detail, "code", error->code);
-		json_object_set_string_member(detail, "message", error->message);
-		json_object_set_object_member(object, "error", detail);
-	}
-	ub_cli_flash_print_json_line(report);
 }
 
 static void
@@ -327,15 +266,15 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 	g_autoptr(UbProgress) progress = ub_progress_new();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GError) error_close = NULL;
-	UbCliFlashUi ui = {command, options->json, FALSE, FALSE, progress};
+	g_autoptr(JsonNode) report = NULL;
+	UbCliFlashUi ui = {command, options->common.json, FALSE, FALSE, progress};
 	UbCliWait wait;
 	gboolean ok;
+	int code;
 
-	if (options->verbose)
-		g_log_set_debug_enabled(TRUE);
-	device = ub_cli_device_new(options->sim, options->serial, !options->json, &error);
+	device = ub_cli_options_new_device(&options->common, !options->common.json, &error);
 	if (device == NULL)
-		return ub_cli_report_error(command, error);
+		return ub_cli_finish(command, &options->common, NULL, error);
 	job = ub_flash_job_new(device, kind);
 	if (image != NULL)
 		ub_flash_job_set_image(job, image);
@@ -347,7 +286,7 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 	if (options->backup_dir != NULL)
 		ub_flash_job_set_backup_dir(job, options->backup_dir);
 
-	ui.bar = !options->json && isatty(STDERR_FILENO);
+	ui.bar = !options->common.json && isatty(STDERR_FILENO);
 	g_signal_connect(progress, "changed", G_CALLBACK(ub_cli_flash_progress_cb), &ui);
 	ub_cli_wait_init(&wait);
 	ub_flash_job_run_async(job, progress, wait.cancellable, ub_cli_wait_cb, &wait);
@@ -361,21 +300,20 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 	if (ui.drawn)
 		g_printerr("\n");
 
-	if (options->json)
-		ub_cli_flash_print_result(job, ok ? NULL : error);
-	if (!ok) {
-		int code = ub_cli_report_error(command, error);
-		if (!options->json)
-			ub_cli_flash_print_state(job);
-		return code;
-	}
-	if (!options->json)
+	/* the job's report (stage, backup, what changed) also when it failed */
+	if (options->common.json)
+		report = ub_flash_job_to_json(job);
+	code = ub_cli_finish(command, &options->common, report, ok ? NULL : error);
+	if (!options->common.json && !ok)
+		ub_cli_flash_print_state(job);
+	else if (!options->common.json)
 		ub_cli_flash_print_summary(job);
-	return UB_CLI_EXIT_OK;
+	return code;
 }
 
 static UbImage *
-ub_cli_flash_load_image(const char *path, const char *address_text, int *code)
+ub_cli_flash_load_image(const char *command, UbCliFlashOptions *options, const char *path,
+                        const char *address_text, int *code)
 {
 	g_autoptr(GError) error = NULL;
 	guint32 address = UB_IMAGE_DEFAULT_BASE;
@@ -387,33 +325,20 @@ ub_cli_flash_load_image(const char *path, const char *address_text, int *code)
 		return NULL;
 	}
 	image = ub_image_new_from_file(path, address, &error);
-	if (image == NULL && error->domain == G_FILE_ERROR) {
-		/* TRANSLATORS: %1$s is a file name, %2$s why it cannot be read */
-		g_printerr(_("unbrick-cli: cannot read %1$s: %2$s\n"), path, error->message);
-		*code = UB_CLI_EXIT_IMAGE;
-	} else if (image == NULL) {
-		*code = ub_cli_report_error("flash", error);
-	}
+	if (image == NULL)
+		*code = ub_cli_finish(command, &options->common, NULL, error);
 	return image;
 }
 
 static gboolean
-ub_cli_flash_one_argument(GOptionContext *context, int *argc, char ***argv, const char *what)
+ub_cli_flash_one_argument(const char *command, UbCliFlashOptions *options,
+                          GOptionContext *context, int *argc, char ***argv, const char *what)
 {
-	g_autoptr(GError) error = NULL;
-
-	g_option_context_set_description(context, ub_cli_exit_codes_help());
-	if (!g_option_context_parse(context, argc, argv, &error)) {
-		g_printerr("unbrick-cli: %s\n", error->message);
+	if (!ub_cli_options_parse(&options->common, command, context, argc, argv,
+	                          what != NULL ? 1 : 0))
 		return FALSE;
-	}
-	if (what == NULL) {
-		if (*argc > 1) {
-			g_printerr(_("unbrick-cli: unexpected argument \"%s\"\n"), (*argv)[1]);
-			return FALSE;
-		}
+	if (what == NULL)
 		return TRUE;
-	}
 	if (*argc != 2) {
 		/* TRANSLATORS: %s names the missing argument, e.g. IMAGE */
 		g_printerr(_("unbrick-cli: give exactly one %s\n"), what);
@@ -432,7 +357,7 @@ ub_cli_backup(int argc, char **argv)
 	g_option_context_set_summary(context, _("Read the whole flash and the option bytes into "
 	                                        "FILE, with a FILE.json description beside it."));
 	ub_cli_flash_add_common(context, &options, FALSE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, "FILE")) {
+	if (!ub_cli_flash_one_argument("backup", &options, context, &argc, &argv, "FILE")) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
@@ -461,11 +386,11 @@ ub_cli_flash(int argc, char **argv)
 	          "A VESC's settings in sectors 1-2 are kept unless --wipe-config is given."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	ub_cli_flash_add_common(context, &options, TRUE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, "IMAGE")) {
+	if (!ub_cli_flash_one_argument("flash", &options, context, &argc, &argv, "IMAGE")) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
-	image = ub_cli_flash_load_image(argv[1], address, &code);
+	image = ub_cli_flash_load_image("flash", &options, argv[1], address, &code);
 	if (image != NULL)
 		code = ub_cli_flash_run("flash", &options, UB_FLASH_JOB_KIND_FLASH, image, NULL,
 		                        NULL, UB_FLASH_JOB_FLAG_NONE);
@@ -491,11 +416,11 @@ ub_cli_verify(int argc, char **argv)
 	g_option_context_set_summary(context, _("Compare the flash with IMAGE."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	ub_cli_flash_add_common(context, &options, FALSE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, "IMAGE")) {
+	if (!ub_cli_flash_one_argument("verify", &options, context, &argc, &argv, "IMAGE")) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
-	image = ub_cli_flash_load_image(argv[1], address, &code);
+	image = ub_cli_flash_load_image("verify", &options, argv[1], address, &code);
 	if (image != NULL)
 		code = ub_cli_flash_run("verify", &options, UB_FLASH_JOB_KIND_VERIFY, image, NULL,
 		                        NULL, UB_FLASH_JOB_FLAG_NONE);
@@ -523,7 +448,7 @@ ub_cli_erase(int argc, char **argv)
 	                   "(sectors 1-2), the sectors given, or the whole chip with --mass."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	ub_cli_flash_add_common(context, &options, TRUE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, NULL)) {
+	if (!ub_cli_flash_one_argument("erase", &options, context, &argc, &argv, NULL)) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
@@ -559,7 +484,7 @@ ub_cli_restore(int argc, char **argv)
 	        _("Write a backup made by unbrick back to the chip and verify it. A VESC's "
 	          "settings in sectors 1-2 are kept unless --wipe-config is given."));
 	ub_cli_flash_add_common(context, &options, TRUE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, "BACKUP")) {
+	if (!ub_cli_flash_one_argument("restore", &options, context, &argc, &argv, "BACKUP")) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
@@ -587,7 +512,7 @@ ub_cli_unlock(int argc, char **argv)
 	          "is given: the chip then erases all of its flash."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	ub_cli_flash_add_common(context, &options, FALSE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, NULL)) {
+	if (!ub_cli_flash_one_argument("unlock", &options, context, &argc, &argv, NULL)) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}

@@ -76,10 +76,12 @@ int ub_cli_unlock(int argc, char **argv);
 typedef enum {
 	UB_CLI_OPTION_JSON = 1 << 0,
 	UB_CLI_OPTION_VERBOSE = 1 << 1,
-	UB_CLI_OPTION_DEVICE = 1 << 2, /* --sim, --serial */
-	UB_CLI_OPTION_BOARD = 1 << 3,
-	UB_CLI_OPTION_HW = 1 << 4,
-	UB_CLI_OPTION_PROBE = 1 << 5,
+	UB_CLI_OPTION_SIM = 1 << 2,
+	UB_CLI_OPTION_SERIAL = 1 << 3,
+	UB_CLI_OPTION_DEVICE = UB_CLI_OPTION_SIM | UB_CLI_OPTION_SERIAL,
+	UB_CLI_OPTION_BOARD = 1 << 4,
+	UB_CLI_OPTION_HW = 1 << 5,
+	UB_CLI_OPTION_PROBE = 1 << 6,
 } UbCliOptionFlags;
 
 typedef struct {
@@ -118,6 +120,9 @@ int ub_cli_finish(const char *command, UbCliOptions *options, JsonNode *result,
 		  const GError *error);
 /* one compact JSON document and a newline on stdout, flushed */
 void ub_cli_print_json_line(JsonNode *node);
+/* {"event": "progress", "percentage", "status", "step", "rate", "eta"} on stdout */
+void ub_cli_print_progress_event(UbProgress *progress, guint percentage, UbStatus status,
+				 const char *step);
 /* progress on stderr (a bar on a terminal) or, with --json, {"event": "progress", ...} lines */
 void ub_cli_show_progress(UbProgress *progress, UbCliOptions *options);
 

@@ -8,7 +8,7 @@
 #include "cli-private.h"
 
 static const UbCliCommand commands[] = {
-    {"firmware", N_("Identify and list firmware images"), ub_cli_firmware},
+    {"firmware", N_("Identify, list and download firmware images"), ub_cli_firmware},
     {"pinout", N_("Print and draw the wires between a probe and a board"), ub_cli_pinout},
     {"probe", N_("List the debug probes that are plugged in"), ub_cli_probe},
     {"info", N_("Identify the chip behind the probe"), ub_cli_info},

@@ -778,7 +778,7 @@ test_cli_identity(Fixture *fixture, gconstpointer user_data)
 	const gchar *info_sim[] = {cli, "info", "--json", "--sim", BOARD_HEALTHY, NULL};
 	const gchar *probe_usb[] = {cli, "probe", "--json", NULL};
 	const gchar *probe_sim[] = {cli, "probe", "--json", "--sim", BOARD_HEALTHY, NULL};
-	const gchar *members[] = {"kind", "usb-id", "serial", "firmware", NULL};
+	const gchar *members[] = {"kind", "usb_id", "serial", "firmware", NULL};
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *sim_out = NULL;
 	g_autoptr(JsonParser) usb_parser = json_parser_new();
@@ -802,7 +802,7 @@ test_cli_identity(Fixture *fixture, gconstpointer user_data)
 		     &wait_status, &error);
 	g_assert_no_error(error);
 	g_assert_true(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0);
-	g_assert_nonnull(strstr(run.out, "\"dev-id\" : \"0x413\""));
+	g_assert_nonnull(strstr(run.out, "\"dev_id\":\"0x413\""));
 	g_assert_cmpstr(run.out, ==, sim_out);
 	assert_report_usb(&run, 0, 0);
 	sim_run_clear(&run);

@@ -43,14 +43,15 @@ ub_data_search_dirs(const gchar *kind)
 	const gchar *env = g_getenv("UB_DATA_DIR");
 	GPtrArray *dirs = g_ptr_array_new_with_free_func(g_free);
 	g_autofree gchar *bin = program_dir();
+	gboolean in_build_tree = bin != NULL && path_is_below(bin, UB_BUILD_ROOT);
 
 	g_return_val_if_fail(kind != NULL, dirs);
 
 	if (env != NULL && env[0] != '\0')
 		g_ptr_array_add(dirs, g_build_filename(env, kind, NULL));
-	if (bin != NULL && path_is_below(bin, UB_BUILD_ROOT))
+	if (in_build_tree)
 		g_ptr_array_add(dirs, g_build_filename(UB_SOURCE_DATADIR, kind, NULL));
-	if (bin != NULL && UB_BINDIR_TO_PKGDATADIR[0] != '\0') {
+	if (bin != NULL && !in_build_tree && UB_BINDIR_TO_PKGDATADIR[0] != '\0') {
 		g_autofree gchar *beside =
 		        g_build_filename(bin, UB_BINDIR_TO_PKGDATADIR, kind, NULL);
 		g_ptr_array_add(dirs, g_canonicalize_filename(beside, NULL));

@@ -136,8 +136,9 @@ ub_ladder_result_to_json(const UbLadderResult *result)
 	json_builder_add_int_value(builder, result->rdp_level);
 	json_builder_set_member_name(builder, "manual_attempts");
 	json_builder_add_int_value(builder, result->manual_attempts);
+	/* whole milliseconds: JSON numbers are integers in their unit */
 	json_builder_set_member_name(builder, "elapsed_ms");
-	json_builder_add_double_value(builder, (double)result->elapsed_us / 1000.0);
+	json_builder_add_int_value(builder, (gint64)((result->elapsed_us + 500) / 1000));
 	json_builder_set_member_name(builder, "evidence");
 	json_builder_begin_array(builder);
 	for (guint i = 0; i < result->evidence->len; i++)
