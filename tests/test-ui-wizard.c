@@ -802,6 +802,193 @@ test_demo_happy_path(Fixture *fixture, gconstpointer data)
 			==, ub_session_get_backup_path(fixture->session));
 }
 
+/* ---- the whole wizard from the keyboard alone ---- */
+
+static void
+give_keyboard_focus(Fixture *fixture)
+{
+	GdkWindow *window = gtk_widget_get_window(GTK_WIDGET(fixture->window));
+	GdkSeat *seat = gdk_display_get_default_seat(gdk_window_get_display(window));
+	GdkEvent *event = gdk_event_new(GDK_FOCUS_CHANGE);
+
+	event->focus_change.window = g_object_ref(window);
+	event->focus_change.send_event = TRUE;
+	event->focus_change.in = TRUE;
+	gdk_event_set_device(event, gdk_seat_get_keyboard(seat));
+	gtk_main_do_event(event);
+	gdk_event_free(event);
+}
+
+static gboolean
+focus_in(Fixture *fixture, GtkWidget *widget)
+{
+	GtkWidget *focus = gtk_window_get_focus(GTK_WINDOW(fixture->window));
+
+	return focus != NULL && (focus == widget || gtk_widget_is_ancestor(focus, widget));
+}
+
+/* more Tab presses than any page has controls: a control not reached by then never is */
+#define UB_TAB_ROUND 60
+
+/* presses Tab until the keyboard focus is on @widget (or inside it) */
+static void
+tab_to(Fixture *fixture, GtkWidget *widget)
+{
+	for (guint i = 0; i < UB_TAB_ROUND && !focus_in(fixture, widget); i++)
+		send_key(fixture, GDK_KEY_Tab, 0);
+	if (!focus_in(fixture, widget))
+		g_error("Tab never reaches %s %s", G_OBJECT_TYPE_NAME(widget),
+			gtk_buildable_get_name(GTK_BUILDABLE(widget)));
+}
+
+/* the controls of a page a person can use now: shown, and not greyed out */
+static void
+collect_controls(GtkWidget *widget, gpointer user_data)
+{
+	GPtrArray *controls = user_data;
+
+	if (!gtk_widget_is_visible(widget) || !gtk_widget_is_sensitive(widget))
+		return;
+	if (GTK_IS_BUTTON(widget) || GTK_IS_COMBO_BOX(widget) || GTK_IS_ENTRY(widget) ||
+	    GTK_IS_FILE_CHOOSER_BUTTON(widget) || GTK_IS_EXPANDER(widget) ||
+	    (GTK_IS_LIST_BOX(widget) && gtk_list_box_get_row_at_index(GTK_LIST_BOX(widget), 0))) {
+		g_ptr_array_add(controls, widget);
+		/* one stop for a composite control; an expander's content is its own */
+		if (!GTK_IS_EXPANDER(widget))
+			return;
+	}
+	if (GTK_IS_CONTAINER(widget))
+		gtk_container_forall(GTK_CONTAINER(widget), collect_controls, controls);
+}
+
+/* one round of Tab on the shown page touches every control on it and the header bar's */
+static void
+assert_tab_reaches_all(Fixture *fixture, const char *page_name)
+{
+	g_autoptr(GPtrArray) controls = g_ptr_array_new();
+	g_autoptr(GHashTable) reached = g_hash_table_new(NULL, NULL);
+
+	collect_controls(ub_window_get_page(fixture->window, page_name), controls);
+	collect_controls(ub_window_get_next_button(fixture->window), controls);
+	g_assert_cmpuint(controls->len, >, 0);
+	for (guint i = 0; i < UB_TAB_ROUND; i++) {
+		send_key(fixture, GDK_KEY_Tab, 0);
+		for (guint c = 0; c < controls->len; c++) {
+			if (focus_in(fixture, g_ptr_array_index(controls, c)))
+				g_hash_table_add(reached, g_ptr_array_index(controls, c));
+		}
+	}
+	for (guint c = 0; c < controls->len; c++) {
+		GtkWidget *control = g_ptr_array_index(controls, c);
+		if (!g_hash_table_contains(reached, control))
+			g_error("%s: Tab never reaches %s %s", page_name,
+				G_OBJECT_TYPE_NAME(control),
+				gtk_buildable_get_name(GTK_BUILDABLE(control)));
+	}
+}
+
+static gboolean
+clipboard_has_report(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *text = gtk_clipboard_wait_for_text(
+	    gtk_widget_get_clipboard(GTK_WIDGET(fixture->window), GDK_SELECTION_CLIPBOARD));
+
+	return text != NULL && strstr(text, "unbrick") != NULL;
+}
+
+/* chooses an item of a focused combo box with the arrow keys */
+static void
+arrow_to(Fixture *fixture, GtkComboBox *combo, const char *id)
+{
+	tab_to(fixture, GTK_WIDGET(combo));
+	send_key(fixture, GDK_KEY_Home, 0);
+	for (guint i = 0; i < 40 && g_strcmp0(gtk_combo_box_get_active_id(combo), id) != 0; i++)
+		send_key(fixture, GDK_KEY_Down, 0);
+	g_assert_cmpstr(gtk_combo_box_get_active_id(combo), ==, id);
+}
+
+static void
+press_on(Fixture *fixture, GtkWidget *widget)
+{
+	tab_to(fixture, widget);
+	send_key(fixture, GDK_KEY_space, 0);
+}
+
+static void
+keyboard_next(Fixture *fixture, const char *expected_page)
+{
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+	send_key(fixture, GDK_KEY_Right, GDK_MOD1_MASK);
+	g_assert_true(wait_for(fixture, page_is, expected_page));
+}
+
+/* Welcome to Done on the simulated FOCBOX with Tab, the arrow keys, Space and Alt+Right only:
+ * every control of every page on the way is reached by Tab, and the drawing's text is one
+ * keypress away */
+static void
+test_keyboard_only(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page;
+	GtkWidget *checks[4];
+	GtkComboBox *model;
+	GtkExpander *wires;
+
+	if (fixture->window == NULL)
+		return;
+	/* what a window manager does when the window comes up: Tab moves the focus only in the
+	 * window that has the keyboard (Xvfb runs without a window manager) */
+	give_keyboard_focus(fixture);
+	page = ub_window_get_page(fixture->window, "welcome");
+	arrow_to(fixture, ub_page_welcome_get_board_combo(page), "focbox");
+	assert_tab_reaches_all(fixture, "welcome");
+	keyboard_next(fixture, "probe");
+
+	page = ub_window_get_page(fixture->window, "probe");
+	g_assert_true(wait_for(fixture, probe_listed, NULL));
+	model = ub_page_probe_get_model_combo(page);
+	if (gtk_widget_is_visible(GTK_WIDGET(model)))
+		arrow_to(fixture, model, "stlink-v2-clone-a");
+	assert_tab_reaches_all(fixture, "probe");
+	keyboard_next(fixture, "wiring");
+
+	page = ub_window_get_page(fixture->window, "wiring");
+	wires = ub_page_wiring_get_wire_text_expander(page);
+	g_assert_true(gtk_widget_is_visible(GTK_WIDGET(wires)));
+	press_on(fixture, GTK_WIDGET(wires));
+	g_assert_true(gtk_expander_get_expanded(wires));
+	ub_page_wiring_get_checks(page, checks);
+	for (guint i = 0; i < G_N_ELEMENTS(checks); i++) {
+		press_on(fixture, checks[i]);
+		g_assert_true(gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(checks[i])));
+	}
+	press_on(fixture, GTK_WIDGET(ub_page_wiring_get_check_button(page)));
+	g_assert_true(wait_for(fixture, page_not_busy, NULL));
+	assert_tab_reaches_all(fixture, "wiring");
+	keyboard_next(fixture, "connect");
+
+	page = ub_window_get_page(fixture->window, "connect");
+	press_on(fixture, GTK_WIDGET(ub_page_connect_get_connect_button(page)));
+	g_assert_true(wait_for(fixture, page_not_busy, NULL));
+	assert_tab_reaches_all(fixture, "connect");
+	keyboard_next(fixture, "firmware");
+
+	g_assert_true(wait_for(fixture, firmware_scanned, NULL));
+	assert_tab_reaches_all(fixture, "firmware");
+	keyboard_next(fixture, "flash");
+
+	page = ub_window_get_page(fixture->window, "flash");
+	assert_tab_reaches_all(fixture, "flash");
+	press_on(fixture, GTK_WIDGET(ub_page_flash_get_start_button(page)));
+	g_assert_true(wait_for_ms(fixture, flash_finished, NULL, UB_FLASH_TIMEOUT_MS));
+	g_assert_null(ub_error_view_get_title(ub_page_flash_get_error_view(page)));
+	keyboard_next(fixture, "done");
+
+	page = ub_window_get_page(fixture->window, "done");
+	assert_tab_reaches_all(fixture, "done");
+	press_on(fixture, GTK_WIDGET(ub_page_done_get_copy_button(page)));
+	g_assert_true(wait_for(fixture, clipboard_has_report, NULL));
+}
+
 static gboolean
 recovery_done(Fixture *fixture, gconstpointer data)
 {
@@ -918,14 +1105,15 @@ test_demo_unplug_during_flash(Fixture *fixture, gconstpointer data)
 }
 
 
-/* every control a keyboard or screen-reader user reaches has a name */
+/* every control a keyboard or screen-reader user reaches has a name: also those shown only in
+ * some states (no-show-all), so the check does not depend on what the page shows now */
 static void
 check_accessible_names(GtkWidget *widget, gpointer user_data)
 {
-	if (!gtk_widget_get_visible(widget))
-		return;
 	if (GTK_IS_BUTTON(widget) || GTK_IS_COMBO_BOX(widget) || GTK_IS_LIST_BOX(widget) ||
-	    GTK_IS_ENTRY(widget) || GTK_IS_TEXT_VIEW(widget) || GTK_IS_PROGRESS_BAR(widget)) {
+	    GTK_IS_ENTRY(widget) || GTK_IS_TEXT_VIEW(widget) || GTK_IS_PROGRESS_BAR(widget) ||
+	    GTK_IS_EXPANDER(widget) || GTK_IS_SPIN_BUTTON(widget) || GTK_IS_SWITCH(widget) ||
+	    GTK_IS_SCALE(widget) || UB_IS_PINOUT_VIEW(widget)) {
 		AtkObject *accessible = gtk_widget_get_accessible(widget);
 		const char *name = atk_object_get_name(accessible);
 
@@ -1009,6 +1197,8 @@ main(int argc, char **argv)
 		   test_demo_unplug_during_flash, fixture_teardown);
 	g_test_add("/ui/wizard/accessible-names", Fixture, NULL, fixture_setup,
 		   test_accessible_names, fixture_teardown);
+	g_test_add("/ui/wizard/keyboard-only", Fixture, "focbox", fixture_setup,
+		   test_keyboard_only, fixture_teardown);
 	status = g_test_run();
 	ub_test_remove_tree(cache_home);
 	return status;

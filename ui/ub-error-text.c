@@ -385,3 +385,79 @@ ub_hint_rate(guint64 bytes_per_second)
 	/* TRANSLATORS: a transfer rate, e.g. "48.0 kB/s" */
 	return g_strdup_printf(_("%s/s"), size);
 }
+
+/* the jumper colours of ub-signal.c, as a person names them */
+static const char *
+ub_hint_colour(const char *colour)
+{
+	static const struct {
+		const char *name;
+		const char *words;
+	} colours[] = {
+	    /* TRANSLATORS: jumper-wire colours */
+	    {"black", N_("black")},   {"red", N_("red")},	  {"yellow", N_("yellow")},
+	    {"blue", N_("blue")},     {"green", N_("green")},	  {"purple", N_("purple")},
+	    {"orange", N_("orange")}, {"white", N_("white")},	  {"grey", N_("grey")},
+	    {"brown", N_("brown")},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(colours); i++) {
+		if (g_strcmp0(colour, colours[i].name) == 0)
+			return _(colours[i].words);
+	}
+	return colour;
+}
+
+static const char *
+ub_hint_wire_warning(UbWireWarning warning)
+{
+	switch (warning) {
+	case UB_WIRE_WARNING_BACKFEED:
+		return _("only when the board has no other power: never while the battery or a "
+			 "bench supply is on");
+	case UB_WIRE_WARNING_BROWNOUT:
+		return _("the probe may not supply enough current for this board; a bench supply "
+			 "is better");
+	case UB_WIRE_WARNING_RESET_UNKNOWN:
+		return _("this probe's RST pin may not reach the chip's reset");
+	case UB_WIRE_WARNING_UNCONFIRMED_PIN:
+		return _("pin order not confirmed: check against the labels on your board");
+	case UB_WIRE_WARNING_SHARED_PIN:
+		return _("shares the board pin with another wire");
+	case UB_WIRE_WARNING_NONE:
+	default:
+		return NULL;
+	}
+}
+
+char *
+ub_hint_wire_list(UbWiringPlan *plan)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+
+	g_return_val_if_fail(UB_IS_WIRING_PLAN(plan), NULL);
+	for (guint i = 0; i < ub_wiring_plan_get_n_wires(plan); i++) {
+		const UbWire *wire = ub_wiring_plan_get_wire(plan, i);
+
+		if (text->len > 0)
+			g_string_append_c(text, '\n');
+		g_string_append_printf(
+		    text,
+		    /* TRANSLATORS: one wire: %1$u its number, %2$s the signal (SWDIO, GND, ...),
+		     * %3$s its colour, %4$u and %5$s the probe's pin number and label, %6$u and
+		     * %7$s the board's */
+		    _("%1$u. %2$s, %3$s wire: probe pin %4$u “%5$s” to board pin %6$u “%7$s”"),
+		    i + 1, ub_signal_to_string(wire->board_signal), ub_hint_colour(wire->colour),
+		    wire->probe_pin, wire->probe_label, wire->board_pin, wire->board_label);
+		if (wire->use == UB_WIRE_OPTIONAL)
+			g_string_append_printf(text, " (%s)", _("optional"));
+		for (guint flag = 1; flag < UB_WIRE_WARNING_LAST; flag <<= 1) {
+			const char *warning = (wire->warnings & flag) != 0
+						  ? ub_hint_wire_warning((UbWireWarning)flag)
+						  : NULL;
+			if (warning != NULL)
+				g_string_append_printf(text, "; %s", warning);
+		}
+	}
+	return g_string_free(g_steal_pointer(&text), FALSE);
+}

@@ -36,6 +36,7 @@ GtkLabel *ub_page_wiring_get_voltage_label(GtkWidget *page);
 UbPinoutView *ub_page_wiring_get_pinout_view(GtkWidget *page);
 GtkLabel *ub_page_wiring_get_notes_label(GtkWidget *page);
 GtkWidget *ub_page_wiring_get_wire_list_label(GtkWidget *page);
+GtkExpander *ub_page_wiring_get_wire_text_expander(GtkWidget *page);
 GtkButton *ub_page_connect_get_connect_button(GtkWidget *page);
 UbErrorView *ub_page_connect_get_error_view(GtkWidget *page);
 /* rung: 0 probe, 1 power, 2 debug port, 3 chip, 4 not read-protected */
