@@ -394,7 +394,8 @@ ub_hint_colour(const char *colour)
 		const char *name;
 		const char *words;
 	} colours[] = {
-	    /* TRANSLATORS: jumper-wire colours */
+	    /* TRANSLATORS: jumper-wire colours, shown as "%3$s" in "1. SWDIO, %3$s wire: probe
+	     * pin ..." (a German adjective takes its masculine nominative ending there) */
 	    {"black", N_("black")},   {"red", N_("red")},	  {"yellow", N_("yellow")},
 	    {"blue", N_("blue")},     {"green", N_("green")},	  {"purple", N_("purple")},
 	    {"orange", N_("orange")}, {"white", N_("white")},	  {"grey", N_("grey")},

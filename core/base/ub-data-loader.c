@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "ub-data-loader.h"
@@ -184,6 +185,30 @@ ub_data_json_get_strv(JsonObject *object, const gchar *member)
 
 	for (guint i = 0; i < json_array_get_length(array); i++)
 		g_strv_builder_add(builder, json_array_get_string_element(array, i));
+	return g_strv_builder_end(builder);
+}
+
+gchar *
+ub_data_text(const gchar *text)
+{
+	/* "" is the catalogue's header entry, not a text */
+	if (text == NULL || text[0] == '\0')
+		return g_strdup(text);
+	/* dgettext, not g_dgettext: that one decides once per process, at its first call (often
+	 * GTK's, before the program chose a language), whether to translate at all */
+	return g_strdup(dgettext(GETTEXT_PACKAGE, text));
+}
+
+gchar **
+ub_data_json_get_texts(JsonObject *object, const gchar *member)
+{
+	JsonArray *array = json_object_get_array_member(object, member);
+	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+
+	for (guint i = 0; i < json_array_get_length(array); i++) {
+		g_autofree gchar *text = ub_data_text(json_array_get_string_element(array, i));
+		g_strv_builder_add(builder, text);
+	}
 	return g_strv_builder_end(builder);
 }
 

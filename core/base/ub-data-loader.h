@@ -22,6 +22,11 @@ gboolean ub_data_report_problems(GPtrArray *problems, const gchar *dir, GError *
 
 /* a string array member as a NULL-terminated vector */
 gchar **ub_data_json_get_strv(JsonObject *object, const gchar *member);
+/* a text of a data file that a person reads, in their language (tools/extract-data-strings.py
+ * lists these fields for translators in po/data-strings.c); NULL stays NULL */
+gchar *ub_data_text(const gchar *text);
+/* a string array member of such texts, each translated */
+gchar **ub_data_json_get_texts(JsonObject *object, const gchar *member);
 gchar **ub_data_json_get_sources(JsonObject *object);
 
 G_END_DECLS
