@@ -1,103 +1,27 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * unbrick-cli connect [--under-reset | --manual-reset] [--board NAME]
+ * unbrick-cli connect [--under-reset | --manual-reset] [--board NAME] [--probe MODEL]
  *                     [--sim BENCH | --serial SERIAL] [--json]:
  * the connection ladder (core/recovery/ub-connect-ladder.c). On a terminal the hold/release
- * prompts stand out; with --json every step is one JSON line ({"event": ...}) and the result
- * comes last.
+ * prompts stand out and questions are asked; with --json every step is one JSON line
+ * ({"event": ...}) and the result comes last. When the chip is not reached, the verdict says
+ * why, what else is possible, and how to narrow it down.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <stdio.h>
 #include <unistd.h>
 
 #include "cli-commands.h"
+#include "cli-judgement.h"
 #include "cli-private.h"
-#include "ub-board-db.h"
-#include "ub-connect-ladder.h"
-
-typedef struct {
-	gboolean json;
-	gboolean tty;
-} ConnectUi;
-
-/* one JSON document per line, so a reader can act on each step as it comes */
-static void
-connect_event_cb(const UbLadderEvent *event, gpointer user_data)
-{
-	ConnectUi *ui = user_data;
-
-	if (ui->json) {
-		g_autoptr(JsonBuilder) builder = json_builder_new();
-		g_autoptr(JsonNode) root = NULL;
-
-		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "event");
-		json_builder_add_string_value(builder, ub_ladder_event_kind_to_string(event->kind));
-		json_builder_set_member_name(builder, "step");
-		json_builder_add_string_value(builder, ub_ladder_step_to_string(event->step));
-		json_builder_set_member_name(builder, "message");
-		json_builder_add_string_value(builder, event->message);
-		if (event->swd_khz != 0) {
-			json_builder_set_member_name(builder, "swd_khz");
-			json_builder_add_int_value(builder, event->swd_khz);
-		}
-		if (event->attempt != 0) {
-			json_builder_set_member_name(builder, "attempt");
-			json_builder_add_int_value(builder, event->attempt);
-		}
-		json_builder_end_object(builder);
-		root = json_builder_get_root(builder);
-		ub_cli_print_json_line(root);
-		return;
-	}
-	switch (event->kind) {
-	case UB_LADDER_EVENT_HOLD_NRST:
-		/* the one moment the person has to act: make it impossible to miss */
-		g_print(ui->tty ? "\n\a>>> %s <<<\n\n" : ">>> %s\n", event->message);
-		break;
-	case UB_LADDER_EVENT_RELEASE_NRST:
-		g_print(ui->tty ? "\n\a>>> %s <<<\n\n" : ">>> %s\n", event->message);
-		break;
-	case UB_LADDER_EVENT_TRYING:
-		g_print("… %s\n", event->message);
-		break;
-	case UB_LADDER_EVENT_FAILED:
-		g_print("✗ %s\n", event->message);
-		break;
-	case UB_LADDER_EVENT_SUCCEEDED:
-		g_print("✓ %s\n", event->message);
-		break;
-	case UB_LADDER_EVENT_NOTE:
-	default:
-		g_print("• %s\n", event->message);
-		break;
-	}
-}
-
-static char *
-connect_nrst_location(UbBoard *board)
-{
-	guint header_pin, mcu_pin;
-
-	if (board == NULL)
-		return NULL;
-	header_pin = ub_board_get_nrst_header_pin(board);
-	mcu_pin = ub_board_get_nrst_mcu_pin(board);
-	if (header_pin != 0)
-		/* TRANSLATORS: where NRST is; %u is a pin number */
-		return g_strdup_printf(_("SWD header pin %u"), header_pin);
-	if (mcu_pin != 0)
-		return g_strdup_printf(_("MCU pin %u, counted from the dot"), mcu_pin);
-	return NULL;
-}
 
 int
 ub_cli_connect(int argc, char **argv)
 {
-	UbCliOptions options = {0};
+	UbCliOptions common = {0};
 	gboolean under_reset = FALSE, manual = FALSE;
+	UbCliJudgement judgement = {0};
 	const GOptionEntry entries[] = {
 	    {"under-reset", 0, 0, G_OPTION_ARG_NONE, &under_reset,
 	     N_("Only try a connect under reset through the probe's RST pin"), NULL},
@@ -109,64 +33,89 @@ ub_cli_connect(int argc, char **argv)
 	g_autoptr(UbLadderResult) result = NULL;
 	g_autoptr(JsonNode) report = NULL;
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GError) verdict = NULL;
 	g_autoptr(GError) error_close = NULL;
-	UbLadderOptions ladder;
-	ConnectUi ui = {0};
+	UbLadderOptions options;
+	UbCliLadderUi ui = {0};
 	UbCliWait wait;
-	int status;
+	int code = UB_CLI_EXIT_OK;
 
 	g_option_context_set_summary(
 	    context, _("Reach the chip however it can be reached: normal connect, connect under "
 		       "reset through the probe, or with your help holding NRST to GND. Leaves "
-		       "the core halted and ready to flash. With --board, says where the board's "
-		       "NRST is."));
+		       "the core halted and ready to flash. When nothing reaches it, says why."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
-	ub_cli_options_add(&options, context,
-			   UB_CLI_OPTION_BOARD | UB_CLI_OPTION_DEVICE | UB_CLI_OPTION_JSON |
-			       UB_CLI_OPTION_VERBOSE);
-	if (!ub_cli_options_parse(&options, "connect", context, &argc, &argv, 0)) {
-		ub_cli_options_clear(&options);
+	ub_cli_options_add(&common, context,
+			   UB_CLI_OPTION_BOARD | UB_CLI_OPTION_PROBE | UB_CLI_OPTION_DEVICE |
+			       UB_CLI_OPTION_JSON | UB_CLI_OPTION_VERBOSE);
+	ub_cli_judgement_add_options(context, &judgement);
+	if (!ub_cli_options_parse(&common, "connect", context, &argc, &argv, 0) ||
+	    !ub_cli_judgement_check(&judgement, "connect")) {
+		ub_cli_judgement_clear(&judgement);
+		ub_cli_options_clear(&common);
 		return UB_CLI_EXIT_USAGE;
 	}
 	if (under_reset && manual) {
 		g_printerr("%s\n", _("unbrick-cli connect: --under-reset and --manual-reset exclude "
 				     "each other"));
-		ub_cli_options_clear(&options);
+		ub_cli_judgement_clear(&judgement);
+		ub_cli_options_clear(&common);
 		return UB_CLI_EXIT_USAGE;
 	}
+	ub_cli_judgement_use_options(&judgement, &common);
 
-	ub_ladder_options_init(&ladder);
+	ub_ladder_options_init(&options);
 	if (under_reset)
-		ladder.allow = UB_LADDER_ALLOW_UNDER_RESET;
+		options.allow = UB_LADDER_ALLOW_UNDER_RESET;
 	else if (manual)
-		ladder.allow = UB_LADDER_ALLOW_MANUAL;
-	ladder.nrst_location = connect_nrst_location(options.board_entry);
-	ui.json = options.json;
+		options.allow = UB_LADDER_ALLOW_MANUAL;
+	ub_cli_judgement_setup_ladder(&judgement, &options);
+	ui.json = common.json;
 	ui.tty = isatty(STDOUT_FILENO);
 
-	device = ub_cli_options_new_device(&options, !options.json, &error);
-	if (device != NULL) {
-		ub_cli_wait_init(&wait);
-		ub_connect_ladder_run_async(device, &ladder, connect_event_cb, &ui, NULL,
-					    wait.cancellable, ub_cli_wait_cb, &wait);
-		result = ub_connect_ladder_run_finish(device, ub_cli_wait_run(&wait), &error);
-		/* the core stays halted: the next command (flash) finds it ready */
-		ub_device_close_async(device, NULL, ub_cli_wait_cb, &wait);
-		if (!ub_device_close_finish(device, ub_cli_wait_run(&wait), &error_close))
-			g_debug("closing: %s", error_close->message);
-		ub_cli_wait_clear(&wait);
+	device = ub_cli_options_new_device(&common, !common.json, &error);
+	if (device == NULL) {
+		ub_ladder_options_clear(&options);
+		ub_cli_judgement_clear(&judgement);
+		code = ub_cli_finish("connect", &common, NULL, error);
+		ub_cli_options_clear(&common);
+		return code;
 	}
-	ub_ladder_options_clear(&ladder);
-	if (result != NULL && options.json) {
+	ub_cli_wait_init(&wait);
+	ub_connect_ladder_run_async(device, &options, ub_cli_ladder_event_cb, &ui, NULL,
+				    wait.cancellable, ub_cli_wait_cb, &wait);
+	result = ub_connect_ladder_run_finish(device, ub_cli_wait_run(&wait), &error);
+	ub_ladder_options_clear(&options);
+	/* the core stays halted: the next command (flash) finds it ready */
+	ub_device_close_async(device, NULL, ub_cli_wait_cb, &wait);
+	if (!ub_device_close_finish(device, ub_cli_wait_run(&wait), &error_close))
+		g_debug("closing: %s", error_close->message);
+	ub_cli_wait_clear(&wait);
+	if (result == NULL) {
+		ub_cli_judgement_clear(&judgement);
+		code = ub_cli_finish("connect", &common, NULL, error);
+		ub_cli_options_clear(&common);
+		return code;
+	}
+	/* not reached: the verdict is the failure, said in full below (text) or in the result */
+	if (!result->reached)
+		ub_ladder_result_set_error(result, &verdict);
+	if (common.json) {
 		report = ub_ladder_result_to_json(result);
-	} else if (result != NULL) {
+		code = ub_cli_finish("connect", &common, report, verdict);
+	} else if (result->reached) {
 		g_print(_("Connected (%s). The core is %s%s.\n"),
 			ub_ladder_method_to_string(result->method),
 			result->halted ? _("halted") : _("running"),
 			result->at_reset_vector ? _(" on its reset vector, before any firmware ran")
 						: "");
+	} else {
+		g_print("\n");
+		ub_cli_print_verdict(result->verdict, result->evidence, judgement.board,
+				     judgement.probe_model);
+		code = ub_cli_exit_code_for_error(verdict);
 	}
-	status = ub_cli_finish("connect", &options, report, error);
-	ub_cli_options_clear(&options);
-	return status;
+	ub_cli_judgement_clear(&judgement);
+	ub_cli_options_clear(&common);
+	return code;
 }

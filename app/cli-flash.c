@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "cli-judgement.h"
 #include "cli-private.h"
 #include "ub-error.h"
 #include "ub-flash-job.h"
@@ -28,14 +29,16 @@ typedef struct {
 	UbProgress *progress;
 } UbCliFlashUi;
 
-/* options every flash command takes; the shared ones (--sim, --serial, --json, --verbose)
- * spelled as in every command (app/cli-common.c) */
+/* options every flash command takes; the shared ones (--sim, --serial, --board, --probe,
+ * --json, --verbose) spelled as in every command (app/cli-common.c) */
 typedef struct {
 	UbCliOptions common;
 	gboolean no_backup;
 	gboolean wipe_config;
 	gboolean no_reset;
 	gboolean direct;
+	gboolean no_recover;
+	UbCliJudgement judgement;
 	char *backup_dir;
 } UbCliFlashOptions;
 
@@ -44,6 +47,7 @@ ub_cli_flash_options_clear(UbCliFlashOptions *options)
 {
 	ub_cli_options_clear(&options->common);
 	g_free(options->backup_dir);
+	ub_cli_judgement_clear(&options->judgement);
 }
 
 static void
@@ -54,6 +58,10 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 	         N_("Leave the chip halted at the end"), NULL},
 	        {"direct", 0, 0, G_OPTION_ARG_NONE, &options->direct,
 	         N_("Do not use the SRAM flash loader (slower)"), NULL},
+	        {"no-recover", 0, 0, G_OPTION_ARG_NONE, &options->no_recover,
+	         N_("When a normal connect fails, stop instead of trying to reach the chip under "
+	            "reset or with your hand on NRST"),
+	         NULL},
 	        {NULL}};
 	const GOptionEntry changing[] = {
 	        {"no-backup", 0, 0, G_OPTION_ARG_NONE, &options->no_backup,
@@ -68,7 +76,9 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 	if (changes_flash)
 		g_option_context_add_main_entries(context, changing, GETTEXT_PACKAGE);
 	ub_cli_options_add(&options->common, context,
-	                   UB_CLI_OPTION_DEVICE | UB_CLI_OPTION_JSON | UB_CLI_OPTION_VERBOSE);
+	                   UB_CLI_OPTION_BOARD | UB_CLI_OPTION_PROBE | UB_CLI_OPTION_DEVICE |
+	                           UB_CLI_OPTION_JSON | UB_CLI_OPTION_VERBOSE);
+	ub_cli_judgement_add_options(context, &options->judgement);
 }
 
 static UbFlashJobFlags
@@ -256,26 +266,33 @@ ub_cli_flash_print_state(UbFlashJob *job)
 		           ub_flash_job_get_backup_path(job));
 }
 
-/* runs one job on a new device, shows progress, prints the outcome; returns the exit code */
-static int
-ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind kind,
-                 UbImage *image, const char *file, GArray *sectors, UbFlashJobFlags extra)
+/* the job could not start because the chip did not answer a normal connect: the ladder's
+ * business (nothing on the chip was touched yet) */
+static gboolean
+ub_cli_flash_needs_ladder(UbFlashJob *job, const GError *error)
 {
-	g_autoptr(UbDevice) device = NULL;
-	g_autoptr(UbFlashJob) job = NULL;
-	g_autoptr(UbProgress) progress = ub_progress_new();
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GError) error_close = NULL;
-	g_autoptr(JsonNode) report = NULL;
-	UbCliFlashUi ui = {command, options->common.json, FALSE, FALSE, progress};
-	UbCliWait wait;
-	gboolean ok;
-	int code;
+	if (ub_flash_job_get_stage(job) != UB_FLASH_JOB_STAGE_NOT_STARTED || error == NULL ||
+	    error->domain != UB_TARGET_ERROR)
+		return FALSE;
+	switch (error->code) {
+	case UB_TARGET_ERROR_NO_ACK:
+	case UB_TARGET_ERROR_WAIT:
+	case UB_TARGET_ERROR_FAULT:
+	case UB_TARGET_ERROR_NOT_HALTED:
+	case UB_TARGET_ERROR_NO_POWER:
+	case UB_TARGET_ERROR_FAILED:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
 
-	device = ub_cli_options_new_device(&options->common, !options->common.json, &error);
-	if (device == NULL)
-		return ub_cli_finish(command, &options->common, NULL, error);
-	job = ub_flash_job_new(device, kind);
+static UbFlashJob *
+ub_cli_flash_new_job(UbDevice *device, UbCliFlashOptions *options, UbFlashJobKind kind,
+                     UbImage *image, const char *file, GArray *sectors, UbFlashJobFlags extra)
+{
+	UbFlashJob *job = ub_flash_job_new(device, kind);
+
 	if (image != NULL)
 		ub_flash_job_set_image(job, image);
 	if (file != NULL)
@@ -285,30 +302,120 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 	ub_flash_job_set_flags(job, ub_cli_flash_flags(options) | extra);
 	if (options->backup_dir != NULL)
 		ub_flash_job_set_backup_dir(job, options->backup_dir);
+	return job;
+}
 
-	ui.bar = !options->common.json && isatty(STDERR_FILENO);
-	g_signal_connect(progress, "changed", G_CALLBACK(ub_cli_flash_progress_cb), &ui);
+static gboolean
+ub_cli_flash_run_job(UbFlashJob *job, UbCliFlashUi *ui, GError **error)
+{
+	UbCliWait wait;
+	gboolean ok;
+
+	g_signal_connect(ui->progress, "changed", G_CALLBACK(ub_cli_flash_progress_cb), ui);
 	ub_cli_wait_init(&wait);
-	ub_flash_job_run_async(job, progress, wait.cancellable, ub_cli_wait_cb, &wait);
-	ok = ub_flash_job_run_finish(job, ub_cli_wait_run(&wait), &error);
+	ub_flash_job_run_async(job, ui->progress, wait.cancellable, ub_cli_wait_cb, &wait);
+	ok = ub_flash_job_run_finish(job, ub_cli_wait_run(&wait), error);
+	ub_cli_wait_clear(&wait);
+	g_signal_handlers_disconnect_by_data(ui->progress, ui);
+	if (ui->drawn)
+		g_printerr("\n");
+	ui->drawn = FALSE;
+	return ok;
+}
+
+/* the same ladder as `unbrick-cli connect`, with the same prompts; NULL when it could not
+ * run, else its result (reached or with the verdict) */
+static UbLadderResult *
+ub_cli_flash_run_ladder(UbDevice *device, UbCliFlashOptions *options, GError **error)
+{
+	UbLadderOptions ladder;
+	UbCliLadderUi ui = {options->common.json, isatty(STDOUT_FILENO)};
+	UbCliWait wait;
+	UbLadderResult *result;
+
+	if (!options->common.json)
+		g_print("%s\n", _("The chip does not answer a normal connect. Trying to reach it "
+		                  "under reset, then with your help:"));
+	ub_ladder_options_init(&ladder);
+	ub_cli_judgement_setup_ladder(&options->judgement, &ladder);
+	ub_cli_wait_init(&wait);
+	ub_connect_ladder_run_async(device, &ladder, ub_cli_ladder_event_cb, &ui, NULL,
+	                            wait.cancellable, ub_cli_wait_cb, &wait);
+	result = ub_connect_ladder_run_finish(device, ub_cli_wait_run(&wait), error);
+	ub_cli_wait_clear(&wait);
+	ub_ladder_options_clear(&ladder);
+	return result;
+}
+
+/* runs one job on a new device, shows progress, prints the outcome; returns the exit code */
+static int
+ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind kind,
+                 UbImage *image, const char *file, GArray *sectors, UbFlashJobFlags extra)
+{
+	g_autoptr(UbDevice) device = NULL;
+	g_autoptr(UbFlashJob) job = NULL;
+	g_autoptr(UbProgress) progress = ub_progress_new();
+	g_autoptr(UbLadderResult) ladder = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GError) error_close = NULL;
+	g_autoptr(JsonNode) report = NULL;
+	UbCliFlashUi ui = {command, options->common.json, FALSE, FALSE, progress};
+	UbCliWait wait;
+	gboolean ok;
+
+	if (!ub_cli_judgement_check(&options->judgement, command))
+		return UB_CLI_EXIT_USAGE;
+	device = ub_cli_options_new_device(&options->common, !options->common.json, &error);
+	if (device == NULL)
+		return ub_cli_finish(command, &options->common, NULL, error);
+	ui.bar = !options->common.json && isatty(STDERR_FILENO);
+	job = ub_cli_flash_new_job(device, options, kind, image, file, sectors, extra);
+	ok = ub_cli_flash_run_job(job, &ui, &error);
+	if (!ok && !options->no_recover && ub_cli_flash_needs_ladder(job, error)) {
+		g_autoptr(GError) error_ladder = NULL;
+
+		ladder = ub_cli_flash_run_ladder(device, options, &error_ladder);
+		if (ladder != NULL && ladder->reached) {
+			/* held before its firmware ran: the same job again, from the start */
+			g_clear_error(&error);
+			g_clear_object(&job);
+			ub_progress_reset(progress);
+			job = ub_cli_flash_new_job(device, options, kind, image, file, sectors, extra);
+			ok = ub_cli_flash_run_job(job, &ui, &error);
+		} else if (ladder != NULL) {
+			g_clear_error(&error);
+			ub_ladder_result_set_error(ladder, &error);
+		} else {
+			g_clear_error(&error);
+			g_propagate_error(&error, g_steal_pointer(&error_ladder));
+		}
+	}
 	/* leave debug mode either way */
+	ub_cli_wait_init(&wait);
 	ub_device_close_async(device, NULL, ub_cli_wait_cb, &wait);
 	if (!ub_device_close_finish(device, ub_cli_wait_run(&wait), &error_close))
 		g_debug("closing: %s", error_close->message);
 	ub_cli_wait_clear(&wait);
-	g_signal_handlers_disconnect_by_data(progress, &ui);
-	if (ui.drawn)
-		g_printerr("\n");
 
-	/* the job's report (stage, backup, what changed) also when it failed */
-	if (options->common.json)
+	/* with --json: the job's report (stage, backup, what changed), also when it failed */
+	if (options->common.json) {
 		report = ub_flash_job_to_json(job);
-	code = ub_cli_finish(command, &options->common, report, ok ? NULL : error);
-	if (!options->common.json && !ok)
+		return ub_cli_finish(command, &options->common, report, ok ? NULL : error);
+	}
+	if (!ok) {
+		int code = ub_cli_exit_code_for_error(error);
+
+		/* the verdict is the whole story of why the chip was not reached */
+		if (ladder != NULL && !ladder->reached)
+			ub_cli_print_verdict(ladder->verdict, ladder->evidence,
+			                     options->judgement.board, options->judgement.probe_model);
+		else
+			code = ub_cli_report_error(command, error);
 		ub_cli_flash_print_state(job);
-	else if (!options->common.json)
-		ub_cli_flash_print_summary(job);
-	return code;
+		return code;
+	}
+	ub_cli_flash_print_summary(job);
+	return UB_CLI_EXIT_OK;
 }
 
 static UbImage *
@@ -337,6 +444,7 @@ ub_cli_flash_one_argument(const char *command, UbCliFlashOptions *options,
 	if (!ub_cli_options_parse(&options->common, command, context, argc, argv,
 	                          what != NULL ? 1 : 0))
 		return FALSE;
+	ub_cli_judgement_use_options(&options->judgement, &options->common);
 	if (what == NULL)
 		return TRUE;
 	if (*argc != 2) {

@@ -175,75 +175,147 @@ N_("The V3 probes do not power the target; the board must be powered by its batt
 N_("STDC14 2x7 (needs a breakout to 2.54 mm)");
 /* TRANSLATORS: resources/data/probes/stlink-v3minie.json: header.pin1_marking */
 N_("Key and the stripe on the flat cable mark pin 1.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[no-power].title */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[no-power].title */
 N_("The board has no power");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[no-ground].title */
-N_("The GND wire is missing");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[power-unverified].title */
-N_("Check that the board is powered");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[garbled-link].title */
-N_("The SWD signals are garbled");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[stuck-in-reset].title */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[no-led].title */
+N_("No LED is lit: the board has no power or a power fault");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[held-in-reset].title */
 N_("NRST is held low on the board");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[swd-off-use-probe-reset].title */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[no-ground].title */
+N_("The GND wire is missing");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-fails-elsewhere].title */
+N_("The probe or its cable is at fault");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[garbled-link].title */
+N_("The SWD signals are garbled");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[asleep].title */
+N_("The chip is asleep");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[answered-then-silent].title */
+N_("The chip answered, then went silent");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swd-off-use-probe-reset].title */
 N_("The firmware turned the debug pins off");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[swd-off-hold-nrst-by-hand].title */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[power-unverified].title */
+N_("Check that the board is powered");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swd-off-hold-nrst-by-hand].title */
 N_("Hold NRST to GND by hand");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[swapped-or-open].title */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-history].title */
+N_("The probe or its cable may be at fault");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[all-six-wires].title */
+N_("This probe needs all six wires");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swapped-or-open].title */
 N_("SWDIO and SWCLK may be swapped or not connected");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[damaged].title */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-or-cable].title */
+N_("The probe or its cable");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-firmware-old].title */
+N_("The probe's firmware is old");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[damaged].title */
 N_("The chip is probably damaged");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[probe-rst-not-wired].title */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-rst-not-wired].title */
 N_("Your probe's RST pin does not reach NRST");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[read-protected].title */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[read-protected].title */
 N_("Read protection is on");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[all-good].title */
-N_("The wiring works");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[no-power].explanation */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[reached-in-reset].title */
+N_("The chip is stopped before its firmware runs");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[all-good].title */
+N_("The chip answers");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[unexplained].title */
+N_("The chip does not answer");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[no-power].explanation */
 N_("The probe measures no voltage on the target. The board's supply is off, or the probe's target-voltage wire is not connected.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[no-ground].explanation */
-N_("The probe sees only part of the supply voltage and garbled answers: without a common ground the signals have no reference.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[power-unverified].explanation */
-N_("Your probe cannot measure the board's voltage, and the chip does not answer. A board without power looks exactly like this.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[garbled-link].explanation */
-N_("Something answers, but not in a way that makes sense: usually a loose or missing GND, wires that are too long, or a clock that is too fast for them.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[stuck-in-reset].explanation */
-N_("The chip answers but stays in reset even when nobody asks for it: NRST is shorted to GND, the reset button is stuck, or a wire from the probe's RST pin holds it low.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[swd-off-use-probe-reset].explanation */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[no-led].explanation */
+N_("You said no LED on the board lights up. Without power nothing can answer; if the supply is on and still no LED lights, there is a short or a failed regulator, a bigger problem than firmware.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[held-in-reset].explanation */
+N_("The chip's debug port answers, but the chip stays in reset with nobody asking for it: the core never starts, so it cannot be stopped or flashed. NRST is shorted to GND, the reset button is stuck, or a wire to NRST holds it low.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[no-ground].explanation */
+N_("The probe sees only part of the supply voltage: without a common ground the signals have no reference.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-fails-elsewhere].explanation */
+N_("This probe does not reach your other boards either. One probe failing on several boards points at the probe, its cable or its firmware, not at the chips.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[garbled-link].explanation */
+N_("Something answers, but not in a way that makes sense: usually a loose or missing GND, wires that are too long, or a clock too fast for them.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[asleep].explanation */
+N_("The debug port answers but the chip's bus does not: the firmware put the chip into a low-power mode that stops the clocks the debugger needs. A reset wakes it.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[answered-then-silent].explanation */
+N_("The chip answered for a moment and then stopped: its firmware takes the debug pins (or resets the chip) soon after it starts. Power and wiring are fine.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swd-off-use-probe-reset].explanation */
 N_("The chip answers only while it is held in reset: the firmware on it reuses the SWD pins. This is how a FOCBOX or VESC with wrong or half-written firmware looks.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[swd-off-hold-nrst-by-hand].explanation */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[power-unverified].explanation */
+N_("Your probe cannot measure the board's voltage, and the chip does not answer. A board without power looks exactly like this.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swd-off-hold-nrst-by-hand].explanation */
 N_("The chip does not answer, not even with the probe's RST pin held low. Most often the firmware has turned the debug pins off and the probe's RST pin does not reach the chip's NRST (common on clone ST-LINKs).");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[swapped-or-open].explanation */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-history].explanation */
+N_("unbrick's history of this probe: it reached chips before and reaches none now, or it has never reached one. A probe that fails everywhere is more likely than chips that all died.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[all-six-wires].explanation */
+N_("Clones marked V1 but sold as V2 are known to work only with every wire of the diagram connected (GND twice, SWCLK, SWDIO, 3.3 V and RST), where a genuine V2 needs four.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swapped-or-open].explanation */
 N_("Power is present but nothing answers on SWD. Swapped SWDIO and SWCLK wires, or one of them not making contact, look exactly like this.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[damaged].explanation */
-N_("Power is present, the wiring was checked, and the chip does not answer even while held in reset by hand. It is likely damaged (or locked for good by read protection level 2).");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[probe-rst-not-wired].explanation */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-or-cable].explanation */
+N_("A probe with a broken cable, a dead output or very old firmware answers nothing, just like a chip that does not answer.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-firmware-old].explanation */
+N_("This probe runs a firmware version older than J26: some commands a recovery needs are missing or unreliable on it, as on many clones shipped with old firmware.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[damaged].explanation */
+N_("Power is present, the wiring was checked, the probe works on other boards, and the chip does not answer even while held in reset by hand. It is likely damaged (or locked for good by read protection level 2).");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-rst-not-wired].explanation */
 N_("The chip answers, but holding the probe's RST pin low does nothing to it. Connect under reset will not work with this probe; holding NRST to GND by hand will.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[read-protected].explanation */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[read-protected].explanation */
 N_("The chip answers, but its flash is read-protected (level 1): it cannot be read or backed up. Removing the protection erases the whole chip.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[all-good].explanation */
-N_("The chip answers on SWD.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[no-power].next_step */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[reached-in-reset].explanation */
+N_("It could only be reached while in reset: the firmware on it takes the debug pins, sleeps or resets. It is held now, on its reset vector, and stays so until it is flashed or reset.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[all-good].explanation */
+N_("The chip answers on SWD and can be stopped.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[unexplained].explanation */
+N_("unbrick could not reach the chip and the measurements point at no single cause.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[no-power].next_step */
 N_("Switch the board's supply on (battery or the probe's 3.3 V pin) and check the 3.3 V and GND wires.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[no-ground].next_step */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[no-led].next_step */
+N_("Switch the board's supply on. If it is on and no LED lights, stop here: look for a short or a burnt part before anything else.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[held-in-reset].next_step */
+N_("Take any wire off NRST, release the reset button, and look for a solder bridge or a damaged capacitor at the chip's NRST pin.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[no-ground].next_step */
 N_("Connect the probe's GND to the board's GND pin and try again.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[power-unverified].next_step */
-N_("Make sure the board is powered (its LED is on) and that GND is connected, then tell unbrick it is powered.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[garbled-link].next_step */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-fails-elsewhere].next_step */
+N_("Try another cable or other jumper wires; with a clone marked V1, connect all six wires of the drawing; update the probe's firmware with ST's ST-LINK upgrade tool; or try another probe.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[garbled-link].next_step */
 N_("Check the GND wire first, keep the wires short (under 20 cm), and try again.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[stuck-in-reset].next_step */
-N_("Remove the wire to NRST, release any reset button, and look for a solder bridge at the NRST pin.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[swd-off-use-probe-reset].next_step */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[asleep].next_step */
+N_("Recover it under reset: hold NRST to GND while unbrick connects (by hand if your probe's RST pin does not reach NRST).");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[answered-then-silent].next_step */
+N_("Recover it under reset: unbrick holds NRST low and stops the chip before its firmware runs. If your probe's RST pin does not reach NRST, hold NRST to GND by hand.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swd-off-use-probe-reset].next_step */
 N_("Use recovery under reset: unbrick holds the chip in reset through the probe and stops it before the firmware runs.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[swd-off-hold-nrst-by-hand].next_step */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[power-unverified].next_step */
+N_("Make sure the board is powered (an LED is on) and that GND is connected, then tell unbrick it is powered.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swd-off-hold-nrst-by-hand].next_step */
 N_("Hold a wire from the board's NRST to GND while unbrick connects, and let go when it tells you to.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[swapped-or-open].next_step */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-history].next_step */
+N_("Try the probe on a board that works. Try another cable; with a clone marked V1, connect all six wires; update the probe's firmware.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[all-six-wires].next_step */
+N_("Connect all six wires of the drawing, both GND wires included, and try again.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swapped-or-open].next_step */
 N_("Compare your wires with the pinout picture: probe SWDIO to board SWDIO, SWCLK to SWCLK.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[damaged].next_step */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-or-cable].next_step */
+N_("If you have another board that works, try the probe on it: if it fails there too, the probe or its cable is at fault.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-firmware-old].next_step */
+N_("Update the probe's firmware with ST's ST-LINK upgrade tool (STSW-LINK007), then try again.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[damaged].next_step */
 N_("Replacing the STM32 is the remaining option.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[probe-rst-not-wired].next_step */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-rst-not-wired].next_step */
 N_("Nothing to fix now. If the chip ever locks you out, hold NRST to GND by hand.");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[read-protected].next_step */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[read-protected].next_step */
 N_("Remove read protection only if you accept losing what is on the chip (unbrick-cli unlock).");
-/* TRANSLATORS: resources/data/diagnosis/rules.json: rules[all-good].next_step */
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[reached-in-reset].next_step */
+N_("Flash the right firmware for this board now; good firmware ends the lock-out.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[all-good].next_step */
 N_("Go on to flashing.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[unexplained].next_step */
+N_("Check the power and every wire against the drawing, then try again.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[no-ground].check.text */
+N_("Is the probe's GND wire connected to the board's GND pin, as in the drawing?");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[garbled-link].check.text */
+N_("Are all wires short (under 20 cm), firmly on their pins, and GND connected, as in the drawing?");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[power-unverified].check.text */
+N_("Is any LED on the board lit?");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-history].check.text */
+N_("Does this probe fail on your other boards too?");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[all-six-wires].check.text */
+N_("Are all six wires connected as in the drawing?");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swapped-or-open].check.text */
+N_("Check every wire against the drawing, one at a time: SWDIO to SWDIO, SWCLK to SWCLK, GND to GND. Are they all as drawn?");

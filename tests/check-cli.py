@@ -116,6 +116,7 @@ def main():
     env = dict(os.environ)
     env['XDG_CACHE_HOME'] = os.path.join(work, 'cache')
     env['XDG_DATA_HOME'] = os.path.join(work, 'data')
+    env['XDG_STATE_HOME'] = os.path.join(work, 'state')
     env.setdefault('UB_DATA_DIR', os.path.join(root, 'resources', 'data'))
     firmware = os.path.join(root, 'tests', 'data', 'firmware')
     image = os.path.join(firmware, 'vesc-fw-6.05-410_o_411_o_412-VESC_default.bin')
@@ -204,6 +205,7 @@ def main():
             (['firmware', 'list', firmware, '--board', 'focbox'], 0),
             (['firmware', 'fetch', '--hw', '410', '--archive-url', closed], 11),
             (['pinout', '--board', 'focbox', '--probe', 'stlink-v2'], 0),
+            (['history'], 0),
         ]
         covered = set()
         for args, want in cases:

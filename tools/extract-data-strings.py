@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Writes po/data-strings.c: every text of unbrick's data files that a person reads (board and
-probe names and notes, header descriptions, LED meanings, diagnosis rule texts), as N_() calls
+probe names and notes, header descriptions, LED meanings, the diagnosis causes' texts), as N_() calls
 xgettext extracts, each with a comment naming the file and field for translators. The core
 translates these texts when it loads the files (ub_data_text() in core/base/ub-data-loader.c);
 xgettext has no JSON support, hence this file. It is not compiled.
@@ -18,8 +18,8 @@ BOARD_FIELDS = [('name',), ('notes', '*'), ('nrst', 'notes'), ('power_while_prog
                 ('leds', '*', 'meaning'), ('swd_header', 'type'), ('swd_header', 'pin1_marking')]
 PROBE_FIELDS = [('name',), ('notes', '*'), ('supply_warning',), ('header', 'type'),
                 ('header', 'pin1_marking')]
-RULE_FIELDS = [('rules', '*', 'title'), ('rules', '*', 'explanation'),
-               ('rules', '*', 'next_step')]
+RULE_FIELDS = [('causes', '*', 'title'), ('causes', '*', 'explanation'),
+               ('causes', '*', 'next_step'), ('causes', '*', 'check', 'text')]
 
 
 def walk(value, path, where):
