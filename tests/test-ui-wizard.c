@@ -1144,6 +1144,7 @@ test_accessible_names(Fixture *fixture, gconstpointer data)
 	}
 	check_accessible_names(ub_window_get_back_button(fixture->window), NULL);
 	check_accessible_names(ub_window_get_next_button(fixture->window), NULL);
+	check_accessible_names(ub_window_get_cancel_button(fixture->window), NULL);
 }
 
 int
