@@ -415,6 +415,15 @@ ub_cli_options_check_board(UbCliOptions *options, const char *command)
 	if (options->board_entry != NULL)
 		return TRUE;
 	g_printerr(_("unbrick-cli %s: unknown board “%s”\n"), command, options->board);
+	/* the old spelling of firmware list: --board 410 */
+	if ((options->flags & UB_CLI_OPTION_HW) != 0) {
+		g_autoptr(GPtrArray) with_name =
+		    ub_board_db_lookup_by_hw_name(options->board_db, options->board);
+		if (with_name != NULL && with_name->len > 0)
+			/* TRANSLATORS: %s is a VESC hardware name such as 410 */
+			g_printerr(_("“%1$s” is a VESC hardware name: use --hw %1$s\n"),
+				   options->board);
+	}
 	boards = ub_board_db_get_all(options->board_db);
 	for (guint i = 0; i < boards->len; i++)
 		g_ptr_array_add(ids, (gpointer)ub_board_get_id(g_ptr_array_index(boards, i)));

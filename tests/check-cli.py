@@ -184,6 +184,16 @@ def main():
                 check(bad.returncode == 1 and bad.stdout == '',
                       '%s: an unknown --probe is a usage error' % name)
 
+        # the case: firmware list wanted a hardware name after --board
+        old = run(cli, ['firmware', 'list', os.path.join(root, 'tests', 'data', 'firmware'),
+                        '--board', '410'], env)
+        check(old.returncode == 1 and '--hw 410' in old.stderr,
+              'firmware list --board 410 is a usage error pointing at --hw 410', old.stderr)
+        fixed = run(cli, ['firmware', 'list', os.path.join(root, 'tests', 'data', 'firmware'),
+                          '--board', 'focbox'], env)
+        check(fixed.returncode == 0 and '7.00' in fixed.stdout and 'No firmware' not in
+              fixed.stdout, 'firmware list --board focbox lists the HW 410 builds', fixed.stdout)
+
         # --json: the same shape for success and failure in every command
         backup = os.path.join(work, 'backup.bin')
         closed = 'http://127.0.0.1:9/'
