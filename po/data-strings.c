@@ -202,7 +202,9 @@ N_("The probe or its cable may be at fault");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[all-six-wires].title */
 N_("This probe needs all six wires");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swapped-or-open].title */
-N_("SWDIO and SWCLK may be swapped or not connected");
+N_("A wire is swapped or not connected");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swd-off-rst-wire].title */
+N_("The firmware may have turned the debug pins off, and the RST wire does not reach NRST");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-or-cable].title */
 N_("The probe or its cable");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-firmware-old].title */
@@ -210,7 +212,7 @@ N_("The probe's firmware is old");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[damaged].title */
 N_("The chip is probably damaged");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-rst-not-wired].title */
-N_("Your probe's RST pin does not reach NRST");
+N_("The probe's RST pin does not reach NRST");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[read-protected].title */
 N_("Read protection is on");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[reached-in-reset].title */
@@ -246,7 +248,9 @@ N_("unbrick's history of this probe: it reached chips before and reaches none no
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[all-six-wires].explanation */
 N_("Clones marked V1 but sold as V2 are known to work only with every wire of the diagram connected (GND twice, SWCLK, SWDIO, 3.3 V and RST), where a genuine V2 needs four.");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swapped-or-open].explanation */
-N_("Power is present but nothing answers on SWD. Swapped SWDIO and SWCLK wires, or one of them not making contact, look exactly like this.");
+N_("Power is present but nothing answers on SWD. Swapped SWDIO and SWCLK wires, a missing GND, or a wire that does not make contact look exactly like this.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swd-off-rst-wire].explanation */
+N_("Your probe can hold the chip in reset through its RST pin, but the chip did not answer even then. If the firmware took the SWD pins, the RST wire is probably not connected to the board's NRST.");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-or-cable].explanation */
 N_("A probe with a broken cable, a dead output or very old firmware answers nothing, just like a chip that does not answer.");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-firmware-old].explanation */
@@ -254,7 +258,7 @@ N_("This probe runs a firmware version older than J26: some commands a recovery 
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[damaged].explanation */
 N_("Power is present, the wiring was checked, the probe works on other boards, and the chip does not answer even while held in reset by hand. It is likely damaged (or locked for good by read protection level 2).");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-rst-not-wired].explanation */
-N_("The chip answers, but holding the probe's RST pin low does nothing to it. Connect under reset will not work with this probe; holding NRST to GND by hand will.");
+N_("The chip answers, but holding the probe's RST pin low does nothing to it: the RST wire is not connected, or the probe (many clones) does not drive it. Connect under reset will not work this way; holding NRST to GND by hand will.");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[read-protected].explanation */
 N_("The chip answers, but its flash is read-protected (level 1): it cannot be read or backed up. Removing the protection erases the whole chip.");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[reached-in-reset].explanation */
@@ -276,7 +280,7 @@ N_("Try another cable or other jumper wires; with a clone marked V1, connect all
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[garbled-link].next_step */
 N_("Check the GND wire first, keep the wires short (under 20 cm), and try again.");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[asleep].next_step */
-N_("Recover it under reset: hold NRST to GND while unbrick connects (by hand if your probe's RST pin does not reach NRST).");
+N_("Recover it under reset: unbrick holds NRST low (through the probe, or you hold it to GND by hand) and stops the chip before it sleeps again.");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[answered-then-silent].next_step */
 N_("Recover it under reset: unbrick holds NRST low and stops the chip before its firmware runs. If your probe's RST pin does not reach NRST, hold NRST to GND by hand.");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swd-off-use-probe-reset].next_step */
@@ -290,7 +294,9 @@ N_("Try the probe on a board that works. Try another cable; with a clone marked 
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[all-six-wires].next_step */
 N_("Connect all six wires of the drawing, both GND wires included, and try again.");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swapped-or-open].next_step */
-N_("Compare your wires with the pinout picture: probe SWDIO to board SWDIO, SWCLK to SWCLK.");
+N_("Compare your wires with the drawing, one at a time: probe SWDIO to board SWDIO, SWCLK to SWCLK, GND to GND, and press each one firmly on its pin.");
+/* TRANSLATORS: resources/data/diagnosis/rules.json: causes[swd-off-rst-wire].next_step */
+N_("Connect the probe's RST pin to the board's NRST and connect under reset, or hold NRST to GND by hand while unbrick connects.");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-or-cable].next_step */
 N_("If you have another board that works, try the probe on it: if it fails there too, the probe or its cable is at fault.");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-firmware-old].next_step */
@@ -298,7 +304,7 @@ N_("Update the probe's firmware with ST's ST-LINK upgrade tool (STSW-LINK007), t
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[damaged].next_step */
 N_("Replacing the STM32 is the remaining option.");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[probe-rst-not-wired].next_step */
-N_("Nothing to fix now. If the chip ever locks you out, hold NRST to GND by hand.");
+N_("Nothing to fix now. If the chip ever locks you out, connect the RST wire or hold NRST to GND by hand.");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[read-protected].next_step */
 N_("Remove read protection only if you accept losing what is on the chip (unbrick-cli unlock).");
 /* TRANSLATORS: resources/data/diagnosis/rules.json: causes[reached-in-reset].next_step */
