@@ -117,6 +117,7 @@ def main():
     env['XDG_CACHE_HOME'] = os.path.join(work, 'cache')
     env['XDG_DATA_HOME'] = os.path.join(work, 'data')
     env['XDG_STATE_HOME'] = os.path.join(work, 'state')
+    env['GIO_USE_PROXY_RESOLVER'] = 'dummy'
     env.setdefault('UB_DATA_DIR', os.path.join(root, 'resources', 'data'))
     firmware = os.path.join(root, 'tests', 'data', 'firmware')
     image = os.path.join(firmware, 'vesc-fw-6.05-410_o_411_o_412-VESC_default.bin')

@@ -139,6 +139,15 @@ wait_for_progress_end(Fixture *fixture, UbProgress *progress)
 		g_source_remove(timeout);
 }
 
+/* a hang guard, not a speed check: every fetch here ends within seconds or the timeout */
+static gboolean
+fetch_hung_cb(gpointer user_data)
+{
+	g_printerr("the fetch did not end within %u s\n", GPOINTER_TO_UINT(user_data));
+	g_assert_not_reached();
+	return G_SOURCE_REMOVE;
+}
+
 static UbFirmwareEntry *
 fixture_fetch(Fixture *fixture, const char *hw_name, const char *version, const char *file,
 	      GCancellable *cancellable, GError **error)
@@ -146,12 +155,15 @@ fixture_fetch(Fixture *fixture, const char *hw_name, const char *version, const 
 	g_autoptr(UbProgress) progress = ub_progress_new();
 	g_auto(GStrv) hw_names = g_strsplit(hw_name, ",", -1);
 	UbFirmwareEntry *entry;
+	guint guard;
 
 	g_array_set_size(fixture->percentages, 0);
 	g_signal_connect(progress, "changed", G_CALLBACK(progress_changed_cb), fixture);
+	guard = g_timeout_add_seconds(120, fetch_hung_cb, GUINT_TO_POINTER(120));
 	ub_firmware_fetch_run_async(fixture->fetch, (const char *const *)hw_names, version, file,
 				    progress, cancellable, fetch_done_cb, fixture);
 	g_main_loop_run(fixture->loop);
+	g_source_remove(guard);
 	entry = ub_firmware_fetch_run_finish(fixture->fetch, fixture->result, error);
 	if (entry != NULL)
 		wait_for_progress_end(fixture, progress);
@@ -372,13 +384,15 @@ test_fetch_not_an_archive(Fixture *fixture, gconstpointer user_data)
 static void
 test_fetch_offline(Fixture *fixture, gconstpointer user_data)
 {
-	g_autofree char *url = g_strdup_printf("http://127.0.0.1:%u/", ub_test_closed_port());
+	g_autoptr(GSocket) refusing = NULL;
+	g_autofree char *url = ub_test_refusing_url(&refusing);
 	g_autoptr(UbFirmwareEntry) entry = NULL;
 	g_autoptr(GError) error = NULL;
 
 	g_clear_object(&fixture->fetch);
 	fixture->fetch = ub_firmware_fetch_new(url);
 	ub_firmware_fetch_set_cache_dir(fixture->fetch, fixture->cache);
+	ub_firmware_fetch_set_timeout(fixture->fetch, 5);
 	entry = fixture_fetch(fixture, "410", NULL, NULL, NULL, &error);
 	g_assert_error(error, UB_DOWNLOAD_ERROR, UB_DOWNLOAD_ERROR_OFFLINE);
 	g_assert_null(entry);
@@ -486,7 +500,8 @@ static void
 test_fetch_cli(Fixture *fixture, gconstpointer user_data)
 {
 	g_autofree char *url = server_url(fixture->server);
-	g_autofree char *offline = g_strdup_printf("http://127.0.0.1:%u/", ub_test_closed_port());
+	g_autoptr(GSocket) refusing = NULL;
+	g_autofree char *offline = ub_test_refusing_url(&refusing);
 	g_autofree char *cached = g_build_filename(fixture->cache, "unbrick", "firmware", "7.00",
 						   "410_o_411_o_412", "VESC_default.bin", NULL);
 	g_autofree char *want = ub_test_firmware_path(UB_TEST_FW_700);
@@ -557,7 +572,9 @@ test_fetch_cli(Fixture *fixture, gconstpointer user_data)
 int
 main(int argc, char **argv)
 {
-	/* the server is on 127.0.0.1: never through a proxy of the environment */
+	/* the server is on 127.0.0.1: never through a proxy of the environment, and no proxy
+	 * discovery (libproxy may look for WPAD) */
+	g_setenv("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 	g_setenv("no_proxy", "127.0.0.1,localhost", TRUE);
 	g_unsetenv("http_proxy");
 	g_unsetenv("HTTP_PROXY");

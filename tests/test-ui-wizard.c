@@ -525,7 +525,8 @@ test_firmware_download_fits(Fixture *fixture, gconstpointer data)
 static void
 test_firmware_download_offline(Fixture *fixture, gconstpointer data)
 {
-	g_autofree char *url = g_strdup_printf("http://127.0.0.1:%u/", ub_test_closed_port());
+	g_autoptr(GSocket) refusing = NULL;
+	g_autofree char *url = ub_test_refusing_url(&refusing);
 	UbErrorView *view;
 	GtkWidget *page;
 	GtkWidget *focus;
@@ -1159,6 +1160,7 @@ main(int argc, char **argv)
 	g_setenv("XDG_STATE_HOME", state, TRUE);
 	/* downloads go to a cache of this run's own; the archive server is never proxied */
 	g_setenv("XDG_CACHE_HOME", cache_home, TRUE);
+	g_setenv("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 	g_setenv("no_proxy", "127.0.0.1,localhost", TRUE);
 	g_unsetenv("http_proxy");
 	g_test_init(&argc, &argv, NULL);

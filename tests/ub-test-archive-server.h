@@ -274,16 +274,17 @@ ub_test_archive_new(void)
 	return archive;
 }
 
-/* a port nobody listens on (bound, then closed): a client gets "connection refused" */
-static inline guint16
-ub_test_closed_port(void)
+/* an address nobody answers: a TCP port bound but not listening, so a client's connect is
+ * refused; the socket stays bound (unref it when done), so no other program can take the port
+ * meanwhile. Returns "http://127.0.0.1:PORT/" */
+static inline char *
+ub_test_refusing_url(GSocket **holder)
 {
 	g_autoptr(GSocket) socket = NULL;
 	g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
 	g_autoptr(GSocketAddress) address = g_inet_socket_address_new(loopback, 0);
 	g_autoptr(GSocketAddress) bound = NULL;
 	g_autoptr(GError) error = NULL;
-	guint16 port;
 
 	socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
 			      &error);
@@ -291,7 +292,7 @@ ub_test_closed_port(void)
 	g_assert_true(g_socket_bind(socket, address, FALSE, &error));
 	bound = g_socket_get_local_address(socket, &error);
 	g_assert_no_error(error);
-	port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
-	g_socket_close(socket, NULL);
-	return port;
+	*holder = g_steal_pointer(&socket);
+	return g_strdup_printf("http://127.0.0.1:%u/",
+			       g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound)));
 }
