@@ -29,26 +29,23 @@ typedef struct {
 	UbProgress *progress;
 } UbCliFlashUi;
 
-/* options every flash command takes */
+/* options every flash command takes; the shared ones (--sim, --serial, --board, --probe,
+ * --json, --verbose) spelled as in every command (app/cli-common.c) */
 typedef struct {
-	gboolean json;
-	gboolean verbose;
+	UbCliOptions common;
 	gboolean no_backup;
 	gboolean wipe_config;
 	gboolean no_reset;
 	gboolean direct;
 	gboolean no_recover;
 	UbCliJudgement judgement;
-	char *sim;
-	char *serial;
 	char *backup_dir;
 } UbCliFlashOptions;
 
 static void
 ub_cli_flash_options_clear(UbCliFlashOptions *options)
 {
-	g_free(options->sim);
-	g_free(options->serial);
+	ub_cli_options_clear(&options->common);
 	g_free(options->backup_dir);
 	ub_cli_judgement_clear(&options->judgement);
 }
@@ -57,12 +54,6 @@ static void
 ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gboolean changes_flash)
 {
 	const GOptionEntry common[] = {
-	        {"json", 0, 0, G_OPTION_ARG_NONE, &options->json,
-	         N_("Print JSON lines (progress events, then the result)"), NULL},
-	        {"sim", 0, 0, G_OPTION_ARG_STRING, &options->sim,
-	         N_("Use the in-process simulator with this bench (e.g. focbox)"), N_("BOARD")},
-	        {"serial", 0, 0, G_OPTION_ARG_STRING, &options->serial,
-	         N_("Use the probe with this serial number"), N_("SERIAL")},
 	        {"no-reset", 0, 0, G_OPTION_ARG_NONE, &options->no_reset,
 	         N_("Leave the chip halted at the end"), NULL},
 	        {"direct", 0, 0, G_OPTION_ARG_NONE, &options->direct,
@@ -70,8 +61,6 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 	        {"no-recover", 0, 0, G_OPTION_ARG_NONE, &options->no_recover,
 	         N_("When a normal connect fails, stop instead of trying to reach the chip under "
 	            "reset or with your hand on NRST"),
-	         NULL},
-	        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &options->verbose, N_("Show debug messages"),
 	         NULL},
 	        {NULL}};
 	const GOptionEntry changing[] = {
@@ -84,9 +73,12 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 	        {NULL}};
 
 	g_option_context_add_main_entries(context, common, GETTEXT_PACKAGE);
-	ub_cli_judgement_add_options(context, &options->judgement);
 	if (changes_flash)
 		g_option_context_add_main_entries(context, changing, GETTEXT_PACKAGE);
+	ub_cli_options_add(&options->common, context,
+	                   UB_CLI_OPTION_BOARD | UB_CLI_OPTION_PROBE | UB_CLI_OPTION_DEVICE |
+	                           UB_CLI_OPTION_JSON | UB_CLI_OPTION_VERBOSE);
+	ub_cli_judgement_add_options(context, &options->judgement);
 }
 
 static UbFlashJobFlags
@@ -176,63 +168,11 @@ ub_cli_flash_progress_cb(UbProgress *progress, guint percentage, guint status, c
 	UbCliFlashUi *ui = user_data;
 
 	if (ui->json) {
-		g_autoptr(JsonBuilder) builder = json_builder_new();
-		g_autoptr(JsonGenerator) generator = json_generator_new();
-		g_autoptr(JsonNode) root = NULL;
-		g_autofree char *text = NULL;
-
-		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "event");
-		json_builder_add_string_value(builder, "progress");
-		json_builder_set_member_name(builder, "percentage");
-		json_builder_add_int_value(builder, percentage);
-		json_builder_set_member_name(builder, "status");
-		json_builder_add_string_value(builder, ub_status_to_string((UbStatus)status));
-		json_builder_set_member_name(builder, "step");
-		json_builder_add_string_value(builder, step != NULL ? step : "");
-		json_builder_set_member_name(builder, "rate");
-		json_builder_add_int_value(builder, (gint64)ub_progress_get_rate(progress));
-		json_builder_set_member_name(builder, "eta");
-		json_builder_add_int_value(builder, ub_progress_get_eta(progress));
-		json_builder_end_object(builder);
-		root = json_builder_get_root(builder);
-		json_generator_set_root(generator, root);
-		text = json_generator_to_data(generator, NULL);
-		g_print("%s\n", text);
-		fflush(stdout);
+		ub_cli_print_progress_event(progress, percentage, (UbStatus)status, step);
 		return;
 	}
 	if (ui->bar)
 		ub_cli_flash_draw_bar(ui, percentage, ub_status_to_string((UbStatus)status));
-}
-
-static void
-ub_cli_flash_print_json_line(JsonNode *node)
-{
-	g_autoptr(JsonGenerator) generator = json_generator_new();
-	g_autofree char *text = NULL;
-
-	json_generator_set_root(generator, node);
-	text = json_generator_to_data(generator, NULL);
-	g_print("%s\n", text);
-}
-
-static void
-ub_cli_flash_print_result(UbFlashJob *job, const GError *error)
-{
-	g_autoptr(JsonNode) report = ub_flash_job_to_json(job);
-	JsonObject *object = json_node_get_object(report);
-
-	json_object_set_string_member(object, "event", "result");
-	json_object_set_boolean_member(object, "ok", error == NULL);
-	if (error != NULL) {
-		JsonObject *detail = json_object_new();
-		json_object_set_string_member(detail, "domain", g_quark_to_string(error->domain));
-		json_object_set_int_member(detail, "code", error->code);
-		json_object_set_string_member(detail, "message", error->message);
-		json_object_set_object_member(object, "error", detail);
-	}
-	ub_cli_flash_print_json_line(report);
 }
 
 static void
@@ -389,11 +329,11 @@ static UbLadderResult *
 ub_cli_flash_run_ladder(UbDevice *device, UbCliFlashOptions *options, GError **error)
 {
 	UbLadderOptions ladder;
-	UbCliLadderUi ui = {options->json, isatty(STDOUT_FILENO)};
+	UbCliLadderUi ui = {options->common.json, isatty(STDOUT_FILENO)};
 	UbCliWait wait;
 	UbLadderResult *result;
 
-	if (!options->json)
+	if (!options->common.json)
 		g_print("%s\n", _("The chip does not answer a normal connect. Trying to reach it "
 		                  "under reset, then with your help:"));
 	ub_ladder_options_init(&ladder);
@@ -418,18 +358,17 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 	g_autoptr(UbLadderResult) ladder = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GError) error_close = NULL;
-	UbCliFlashUi ui = {command, options->json, FALSE, FALSE, progress};
+	g_autoptr(JsonNode) report = NULL;
+	UbCliFlashUi ui = {command, options->common.json, FALSE, FALSE, progress};
 	UbCliWait wait;
 	gboolean ok;
 
-	if (options->verbose)
-		g_log_set_debug_enabled(TRUE);
 	if (!ub_cli_judgement_check(&options->judgement, command))
 		return UB_CLI_EXIT_USAGE;
-	device = ub_cli_device_new(options->sim, options->serial, !options->json, &error);
+	device = ub_cli_options_new_device(&options->common, !options->common.json, &error);
 	if (device == NULL)
-		return ub_cli_report_error(command, error);
-	ui.bar = !options->json && isatty(STDERR_FILENO);
+		return ub_cli_finish(command, &options->common, NULL, error);
+	ui.bar = !options->common.json && isatty(STDERR_FILENO);
 	job = ub_cli_flash_new_job(device, options, kind, image, file, sectors, extra);
 	ok = ub_cli_flash_run_job(job, &ui, &error);
 	if (!ok && !options->no_recover && ub_cli_flash_needs_ladder(job, error)) {
@@ -458,31 +397,30 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 		g_debug("closing: %s", error_close->message);
 	ub_cli_wait_clear(&wait);
 
-	if (options->json)
-		ub_cli_flash_print_result(job, ok ? NULL : error);
+	/* with --json: the job's report (stage, backup, what changed), also when it failed */
+	if (options->common.json) {
+		report = ub_flash_job_to_json(job);
+		return ub_cli_finish(command, &options->common, report, ok ? NULL : error);
+	}
 	if (!ok) {
 		int code = ub_cli_exit_code_for_error(error);
 
-		if (ladder != NULL && !ladder->reached) {
-			/* the verdict is the whole story of why the chip was not reached */
-			if (!options->json)
-				ub_cli_print_verdict(ladder->verdict, ladder->evidence,
-				                     options->judgement.board,
-				                     options->judgement.probe_model);
-		} else {
+		/* the verdict is the whole story of why the chip was not reached */
+		if (ladder != NULL && !ladder->reached)
+			ub_cli_print_verdict(ladder->verdict, ladder->evidence,
+			                     options->judgement.board, options->judgement.probe_model);
+		else
 			code = ub_cli_report_error(command, error);
-		}
-		if (!options->json)
-			ub_cli_flash_print_state(job);
+		ub_cli_flash_print_state(job);
 		return code;
 	}
-	if (!options->json)
-		ub_cli_flash_print_summary(job);
+	ub_cli_flash_print_summary(job);
 	return UB_CLI_EXIT_OK;
 }
 
 static UbImage *
-ub_cli_flash_load_image(const char *path, const char *address_text, int *code)
+ub_cli_flash_load_image(const char *command, UbCliFlashOptions *options, const char *path,
+                        const char *address_text, int *code)
 {
 	g_autoptr(GError) error = NULL;
 	guint32 address = UB_IMAGE_DEFAULT_BASE;
@@ -494,33 +432,21 @@ ub_cli_flash_load_image(const char *path, const char *address_text, int *code)
 		return NULL;
 	}
 	image = ub_image_new_from_file(path, address, &error);
-	if (image == NULL && error->domain == G_FILE_ERROR) {
-		/* TRANSLATORS: %1$s is a file name, %2$s why it cannot be read */
-		g_printerr(_("unbrick-cli: cannot read %1$s: %2$s\n"), path, error->message);
-		*code = UB_CLI_EXIT_IMAGE;
-	} else if (image == NULL) {
-		*code = ub_cli_report_error("flash", error);
-	}
+	if (image == NULL)
+		*code = ub_cli_finish(command, &options->common, NULL, error);
 	return image;
 }
 
 static gboolean
-ub_cli_flash_one_argument(GOptionContext *context, int *argc, char ***argv, const char *what)
+ub_cli_flash_one_argument(const char *command, UbCliFlashOptions *options,
+                          GOptionContext *context, int *argc, char ***argv, const char *what)
 {
-	g_autoptr(GError) error = NULL;
-
-	ub_cli_add_common_options(context);
-	if (!g_option_context_parse(context, argc, argv, &error)) {
-		g_printerr("unbrick-cli: %s\n", error->message);
+	if (!ub_cli_options_parse(&options->common, command, context, argc, argv,
+	                          what != NULL ? 1 : 0))
 		return FALSE;
-	}
-	if (what == NULL) {
-		if (*argc > 1) {
-			g_printerr(_("unbrick-cli: unexpected argument \"%s\"\n"), (*argv)[1]);
-			return FALSE;
-		}
+	ub_cli_judgement_use_options(&options->judgement, &options->common);
+	if (what == NULL)
 		return TRUE;
-	}
 	if (*argc != 2) {
 		/* TRANSLATORS: %s names the missing argument, e.g. IMAGE */
 		g_printerr(_("unbrick-cli: give exactly one %s\n"), what);
@@ -539,7 +465,7 @@ ub_cli_backup(int argc, char **argv)
 	g_option_context_set_summary(context, _("Read the whole flash and the option bytes into "
 	                                        "FILE, with a FILE.json description beside it."));
 	ub_cli_flash_add_common(context, &options, FALSE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, "FILE")) {
+	if (!ub_cli_flash_one_argument("backup", &options, context, &argc, &argv, "FILE")) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
@@ -568,11 +494,11 @@ ub_cli_flash(int argc, char **argv)
 	          "A VESC's settings in sectors 1-2 are kept unless --wipe-config is given."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	ub_cli_flash_add_common(context, &options, TRUE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, "IMAGE")) {
+	if (!ub_cli_flash_one_argument("flash", &options, context, &argc, &argv, "IMAGE")) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
-	image = ub_cli_flash_load_image(argv[1], address, &code);
+	image = ub_cli_flash_load_image("flash", &options, argv[1], address, &code);
 	if (image != NULL)
 		code = ub_cli_flash_run("flash", &options, UB_FLASH_JOB_KIND_FLASH, image, NULL,
 		                        NULL, UB_FLASH_JOB_FLAG_NONE);
@@ -598,11 +524,11 @@ ub_cli_verify(int argc, char **argv)
 	g_option_context_set_summary(context, _("Compare the flash with IMAGE."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	ub_cli_flash_add_common(context, &options, FALSE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, "IMAGE")) {
+	if (!ub_cli_flash_one_argument("verify", &options, context, &argc, &argv, "IMAGE")) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
-	image = ub_cli_flash_load_image(argv[1], address, &code);
+	image = ub_cli_flash_load_image("verify", &options, argv[1], address, &code);
 	if (image != NULL)
 		code = ub_cli_flash_run("verify", &options, UB_FLASH_JOB_KIND_VERIFY, image, NULL,
 		                        NULL, UB_FLASH_JOB_FLAG_NONE);
@@ -630,7 +556,7 @@ ub_cli_erase(int argc, char **argv)
 	                   "(sectors 1-2), the sectors given, or the whole chip with --mass."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	ub_cli_flash_add_common(context, &options, TRUE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, NULL)) {
+	if (!ub_cli_flash_one_argument("erase", &options, context, &argc, &argv, NULL)) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
@@ -666,7 +592,7 @@ ub_cli_restore(int argc, char **argv)
 	        _("Write a backup made by unbrick back to the chip and verify it. A VESC's "
 	          "settings in sectors 1-2 are kept unless --wipe-config is given."));
 	ub_cli_flash_add_common(context, &options, TRUE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, "BACKUP")) {
+	if (!ub_cli_flash_one_argument("restore", &options, context, &argc, &argv, "BACKUP")) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
@@ -694,7 +620,7 @@ ub_cli_unlock(int argc, char **argv)
 	          "is given: the chip then erases all of its flash."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	ub_cli_flash_add_common(context, &options, FALSE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, NULL)) {
+	if (!ub_cli_flash_one_argument("unlock", &options, context, &argc, &argv, NULL)) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}

@@ -17,6 +17,7 @@
 #include "ub-image.h"
 #include "ub-probe-cmsis-dap.h"
 #include "ub-sim-board.h"
+#include "ub-test-firmware.h"
 
 typedef struct {
 	GMainLoop *loop;
@@ -366,7 +367,6 @@ static void
 test_forum_case_to_flash(gconstpointer data)
 {
 	const char *bench = data;
-	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
 	g_autofree char *path = NULL;
 	g_autofree char *backups = g_dir_make_tmp("ub-ladder-XXXXXX", NULL);
 	g_autoptr(UbDevice) device = ub_sim_device_new(bench, NULL);
@@ -377,15 +377,7 @@ test_forum_case_to_flash(gconstpointer data)
 	g_autoptr(GError) error = NULL;
 	Wait wait = {0};
 
-	if (dir == NULL) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR not set");
-		return;
-	}
-	path = g_build_filename(dir, "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin", NULL);
-	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-		g_test_skip("the shared VESC firmware is not available");
-		return;
-	}
+	path = ub_test_firmware_path(UB_TEST_FW_605);
 	result = run_ladder(device, UB_LADDER_ALLOW_ALL, &wait, &error);
 	g_assert_no_error(error);
 	g_assert_true(result->reached);

@@ -84,8 +84,12 @@ test_view(void)
 	/* the accessible description lists every wire as text */
 	accessible = gtk_widget_get_accessible(view);
 	description = g_strdup(atk_object_get_description(accessible));
-	g_assert_nonnull(strstr(description, "probe pin 7 \"TMS/SWDIO\" -> board pin 4 \"DIO\""));
-	g_assert_nonnull(strstr(description, "probe pin 1 \"VAPP\" -> board pin 1"));
+	g_assert_nonnull(strstr(description, "SWDIO, yellow wire: probe pin 7 “TMS/SWDIO” to board "
+					    "pin 4 “DIO”"));
+	g_assert_nonnull(strstr(description, "probe pin 1 “VAPP” to board pin 1"));
+	/* one line per wire, numbered */
+	g_assert_nonnull(strstr(description, "\n2. "));
+	g_assert_cmpstr(atk_object_get_name(accessible), ==, "Wiring drawing");
 	g_assert_cmpint(atk_object_get_role(accessible), ==, ATK_ROLE_IMAGE);
 
 	ub_pinout_view_set_highlight(UB_PINOUT_VIEW(view), suspects);

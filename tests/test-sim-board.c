@@ -12,6 +12,7 @@
 #include "sim-probe-helpers.h"
 #include "ub-error.h"
 #include "ub-sim-firmware.h"
+#include "ub-test-firmware.h"
 
 
 static const char *const shipped[] = {
@@ -611,7 +612,6 @@ test_load_flash_file(void)
 static void
 test_read_real_image(void)
 {
-	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
 	g_autofree char *path = NULL;
 	g_autofree char *contents = NULL;
 	g_autofree guint8 *dump = g_malloc(UB_SIM_FLASH_SIZE);
@@ -621,15 +621,8 @@ test_read_real_image(void)
 	UbSimStlink *stlink;
 	gsize len = 0;
 
-	if (dir == NULL) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR not set");
-		return;
-	}
-	path = g_build_filename(dir, "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin", NULL);
-	if (!g_file_get_contents(path, &contents, &len, NULL)) {
-		g_test_skip("the shared VESC firmware is not available");
-		return;
-	}
+	path = ub_test_firmware_path(UB_TEST_FW_605);
+	g_assert_true(g_file_get_contents(path, &contents, &len, NULL));
 	board = load("focbox");
 	g_assert_true(ub_sim_board_load_flash_file(board, path, &error));
 	g_assert_no_error(error);

@@ -35,6 +35,9 @@ test_language(gconstpointer data)
 	const char *language = data;
 	g_autoptr(GtkApplication) application = NULL;
 	g_autoptr(GError) error = g_error_new_literal(UB_PROBE_ERROR, UB_PROBE_ERROR_NOT_FOUND, "x");
+	g_autoptr(UbBoardDb) boards = ub_board_db_new();
+	g_autoptr(UbProbeDb) probes = ub_probe_db_new();
+	g_autoptr(GError) error_load = NULL;
 	UbErrorText text;
 	UbWindow *window;
 	const char *next;
@@ -49,12 +52,27 @@ test_language(gconstpointer data)
 	window = open_window(&application);
 	next = gtk_button_get_label(GTK_BUTTON(ub_window_get_next_button(window)));
 	ub_error_text_lookup(error, &text);
+	/* the data files' texts too, translated as the core loads them */
+	g_assert_true(ub_board_db_load(boards, &error_load));
+	g_assert_no_error(error_load);
+	g_assert_true(ub_probe_db_load(probes, &error_load));
+	g_assert_no_error(error_load);
 	if (g_strcmp0(language, "de") == 0) {
 		g_assert_cmpstr(next, ==, "_Weiter");
 		g_assert_cmpstr(text.title, ==, "Kein Debug-Adapter gefunden");
+		g_assert_cmpstr(ub_board_get_name(ub_board_db_lookup(boards, "focbox")), ==,
+				"Enertion FOCBOX (einkanalig)");
+		g_assert_cmpstr(ub_probe_model_get_notes(
+				    ub_probe_db_lookup(probes, "stlink-v2-clone-a"))[2], ==,
+				"Kein SWO.");
 	} else {
 		g_assert_cmpstr(next, ==, "_Siguiente");
 		g_assert_cmpstr(text.title, ==, "No se encontró ninguna sonda de depuración");
+		g_assert_cmpstr(ub_board_get_name(ub_board_db_lookup(boards, "focbox")), ==,
+				"Enertion FOCBOX (sencilla)");
+		g_assert_cmpstr(ub_probe_model_get_notes(
+				    ub_probe_db_lookup(probes, "stlink-v2-clone-a"))[2], ==,
+				"Sin SWO.");
 	}
 	/* a template of a page, not only the window */
 	g_assert_cmpstr(gtk_label_get_label(ub_page_welcome_get_board_hint(

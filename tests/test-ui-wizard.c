@@ -11,10 +11,13 @@
 #include <unistd.h>
 
 #include "ub-firmware-row.h"
+#include "ub-page.h"
 #include "ub-probe-row.h"
 #include "ub-transport-sim.h"
 #include "ub-ui.h"
 #include "ub-window-private.h"
+#include "ub-test-archive-server.h"
+#include "ub-test-firmware.h"
 
 #define UB_WAIT_TIMEOUT_MS 5000
 /* a whole backup + erase + write + verify on the simulator, paced like the real chip */
@@ -325,18 +328,6 @@ open_firmware_page(Fixture *fixture, const char *board_id, const char *path, gbo
 	return page;
 }
 
-static const char *
-shared_firmware_dir(void)
-{
-	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
-
-	if (dir == NULL || !g_file_test(dir, G_FILE_TEST_IS_DIR)) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR is not set or missing");
-		return NULL;
-	}
-	return dir;
-}
-
 static GtkListBoxRow *
 find_firmware_row(GtkListBox *list, const char *needle)
 {
@@ -358,13 +349,13 @@ find_firmware_row(GtkListBox *list, const char *needle)
 static void
 test_firmware_folder_offers_fitting(Fixture *fixture, gconstpointer data)
 {
-	const char *dir = shared_firmware_dir();
+	g_autofree char *dir = ub_test_firmware_dir();
 	GtkWidget *page;
 	GtkListBox *list;
 	GtkListBoxRow *selected;
 	UbFirmwareInfo *info;
 
-	if (fixture->window == NULL || dir == NULL)
+	if (fixture->window == NULL)
 		return;
 	page = open_firmware_page(fixture, "focbox", dir, TRUE);
 	g_assert_true(wait_for(fixture, firmware_scanned, NULL));
@@ -385,12 +376,12 @@ test_firmware_folder_offers_fitting(Fixture *fixture, gconstpointer data)
 static void
 test_firmware_wrong_hardware_refused(Fixture *fixture, gconstpointer data)
 {
-	const char *dir = shared_firmware_dir();
+	g_autofree char *dir = ub_test_firmware_dir();
 	GtkWidget *page;
 	GtkListBoxRow *row;
 	GtkToggleButton *override;
 
-	if (fixture->window == NULL || dir == NULL)
+	if (fixture->window == NULL)
 		return;
 	page = open_firmware_page(fixture, "focbox", dir, TRUE);
 	g_assert_true(wait_for(fixture, firmware_scanned, NULL));
@@ -436,20 +427,217 @@ test_firmware_damaged_file(Fixture *fixture, gconstpointer data)
 	g_unlink(path);
 }
 
+/* ---- "Get the firmware for my board": the archive served on 127.0.0.1 by the test ---- */
+
+static gboolean
+downloaded(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page = ub_window_get_page(fixture->window, "firmware");
+
+	return gtk_widget_get_visible(ub_page_firmware_get_downloaded_label(page));
+}
+
+static gboolean
+widget_visible(Fixture *fixture, gconstpointer data)
+{
+	return gtk_widget_get_visible(GTK_WIDGET(data));
+}
+
+static gboolean
+download_error_shown(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page = ub_window_get_page(fixture->window, "firmware");
+
+	return !ub_page_get_busy(UB_PAGE(page)) &&
+	       ub_error_view_get_title(ub_page_firmware_get_error_view(page)) != NULL;
+}
+
+/* no ".part" left anywhere in the download cache */
+static gboolean
+no_partial_file(const char *dir)
+{
+	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (handle != NULL && (name = g_dir_read_name(handle)) != NULL) {
+		g_autofree char *child = g_build_filename(dir, name, NULL);
+
+		if (g_str_has_suffix(name, ".part"))
+			return FALSE;
+		if (g_file_test(child, G_FILE_TEST_IS_DIR) && !no_partial_file(child))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* the board chosen, the archive at @url, the Firmware page shown */
+static GtkWidget *
+show_firmware_page_for_download(Fixture *fixture, const char *board_id, const char *url)
+{
+	GSettings *settings = ub_session_get_settings(fixture->session);
+
+	g_assert_nonnull(settings);
+	g_settings_set_string(settings, "firmware-archive-url", url);
+	/* the memory backend outlives a test: no folder of an earlier one */
+	g_settings_reset(settings, "firmware-folder");
+	g_assert_true(gtk_combo_box_set_active_id(
+	    ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome")),
+	    board_id));
+	g_assert_true(ub_window_show_page(fixture->window, "firmware"));
+	return ub_window_get_page(fixture->window, "firmware");
+}
+
+/* one button: the newest build for the board's hardware, checked, selected, Next offered */
+static void
+test_firmware_download_fits(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *archive = ub_test_archive_new();
+	TestServer *server = server_start(archive);
+	g_autofree char *url = server_url(server);
+	g_autofree char *cache = g_build_filename(g_get_user_cache_dir(), "unbrick", "firmware",
+						  NULL);
+	GtkWidget *page;
+	GtkListBoxRow *selected;
+	UbFirmwareInfo *info;
+
+	if (fixture->window != NULL) {
+		page = show_firmware_page_for_download(fixture, "focbox", url);
+		g_assert_true(
+		    gtk_widget_get_sensitive(GTK_WIDGET(ub_page_firmware_get_download_button(page))));
+		gtk_button_clicked(ub_page_firmware_get_download_button(page));
+		g_assert_true(wait_for(fixture, downloaded, NULL));
+		selected = gtk_list_box_get_selected_row(ub_page_firmware_get_list(page));
+		g_assert_nonnull(selected);
+		info = ub_firmware_row_get_info(UB_FIRMWARE_ROW(selected));
+		g_assert_cmpint(ub_firmware_row_get_fit(UB_FIRMWARE_ROW(selected)), ==,
+				UB_FIRMWARE_FIT_YES);
+		g_assert_cmpstr(ub_firmware_info_get_version_string(info), ==, "7.00");
+		g_assert_true(g_str_has_prefix(ub_firmware_info_get_filename(info), cache));
+		g_assert_true(ub_session_get_firmware(fixture->session) == info);
+		g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+		g_assert_null(ub_error_view_get_title(ub_page_firmware_get_error_view(page)));
+	}
+	server_stop(server);
+	ub_test_remove_tree(archive);
+}
+
+/* no archive to be reached: said in words, and the folder picker takes over */
+static void
+test_firmware_download_offline(Fixture *fixture, gconstpointer data)
+{
+	g_autoptr(GSocket) refusing = NULL;
+	g_autofree char *url = ub_test_refusing_url(&refusing);
+	UbErrorView *view;
+	GtkWidget *page;
+	GtkWidget *focus;
+
+	if (fixture->window == NULL)
+		return;
+	page = show_firmware_page_for_download(fixture, "focbox", url);
+	view = ub_page_firmware_get_error_view(page);
+	gtk_button_clicked(ub_page_firmware_get_download_button(page));
+	g_assert_true(wait_for(fixture, download_error_shown, NULL));
+	g_assert_cmpstr(ub_error_view_get_title(view), ==, "The firmware archive cannot be reached");
+	focus = gtk_window_get_focus(GTK_WINDOW(fixture->window));
+	g_assert_nonnull(focus);
+	g_assert_true(focus == GTK_WIDGET(ub_page_firmware_get_folder_button(page)) ||
+		      gtk_widget_is_ancestor(focus,
+					     GTK_WIDGET(ub_page_firmware_get_folder_button(page))));
+	g_assert_false(gtk_widget_get_sensitive(ub_window_get_next_button(fixture->window)));
+}
+
+/* a VESC 6 comes as 60, 60_MK6, ...: the person says which, then the button fetches it */
+static void
+test_firmware_download_asks_hardware(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *archive = ub_test_archive_new();
+	TestServer *server = server_start(archive);
+	g_autofree char *url = server_url(server);
+	GtkWidget *page;
+	GtkComboBox *combo;
+	GtkWidget *button;
+	GtkListBoxRow *selected;
+
+	if (fixture->window != NULL) {
+		page = show_firmware_page_for_download(fixture, "vesc-6", url);
+		combo = ub_page_firmware_get_hw_combo(page);
+		button = GTK_WIDGET(ub_page_firmware_get_download_button(page));
+		g_assert_false(gtk_widget_is_visible(GTK_WIDGET(combo)));
+		gtk_button_clicked(GTK_BUTTON(button));
+		g_assert_true(wait_for(fixture, widget_visible, combo));
+		g_assert_true(wait_for(fixture, download_error_shown, NULL));
+		g_assert_cmpstr(ub_error_view_get_title(ub_page_firmware_get_error_view(page)), ==,
+				"Which hardware version is your board?");
+		/* nothing guessed: the button waits for the choice */
+		g_assert_null(gtk_combo_box_get_active_id(combo));
+		g_assert_false(gtk_widget_get_sensitive(button));
+		g_assert_true(gtk_combo_box_set_active_id(combo, "60"));
+		g_assert_true(gtk_widget_get_sensitive(button));
+		gtk_button_clicked(GTK_BUTTON(button));
+		g_assert_true(wait_for(fixture, downloaded, NULL));
+		selected = gtk_list_box_get_selected_row(ub_page_firmware_get_list(page));
+		g_assert_nonnull(selected);
+		g_assert_true(ub_firmware_info_serves_hw_name(
+		    ub_firmware_row_get_info(UB_FIRMWARE_ROW(selected)), "60"));
+	}
+	server_stop(server);
+	ub_test_remove_tree(archive);
+}
+
+static gboolean
+firmware_page_busy(Fixture *fixture, gconstpointer data)
+{
+	return ub_page_get_busy(UB_PAGE(ub_window_get_page(fixture->window, "firmware"))) ==
+	       GPOINTER_TO_INT(data);
+}
+
+/* the header bar's Cancel stops a slow download; nothing half-downloaded stays */
+static void
+test_firmware_download_cancel(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *archive = ub_test_archive_new();
+	TestServer *server = server_start(archive);
+	g_autofree char *url = server_url(server);
+	g_autofree char *cache = g_build_filename(g_get_user_cache_dir(), "unbrick", "firmware",
+						  NULL);
+	GtkWidget *page;
+
+	if (fixture->window != NULL) {
+		/* the file stops coming after its first 4 KiB, so the person has time to cancel */
+		server->bin_mode = SERVE_STALL;
+		page = show_firmware_page_for_download(fixture, "focbox", url);
+		gtk_button_clicked(ub_page_firmware_get_download_button(page));
+		g_assert_true(wait_for(fixture, firmware_page_busy, GINT_TO_POINTER(TRUE)));
+		g_assert_true(gtk_widget_get_visible(ub_window_get_cancel_button(fixture->window)));
+		g_assert_false(gtk_widget_get_sensitive(
+		    GTK_WIDGET(ub_page_firmware_get_download_button(page))));
+		gtk_button_clicked(GTK_BUTTON(ub_window_get_cancel_button(fixture->window)));
+		g_assert_true(wait_for(fixture, firmware_page_busy, GINT_TO_POINTER(FALSE)));
+		g_assert_true(gtk_widget_get_visible(ub_page_firmware_get_stopped_label(page)));
+		/* stopped is not a failure */
+		g_assert_null(ub_error_view_get_title(ub_page_firmware_get_error_view(page)));
+		g_assert_true(no_partial_file(cache));
+		g_assert_true(
+		    gtk_widget_get_sensitive(GTK_WIDGET(ub_page_firmware_get_download_button(page))));
+	}
+	server_stop(server);
+	ub_test_remove_tree(archive);
+}
+
 /* the Done page says what was done, and Copy report puts a forum-ready report on the clipboard */
 static void
 test_done_copy_report(Fixture *fixture, gconstpointer data)
 {
-	const char *dir = shared_firmware_dir();
+	g_autofree char *dir = ub_test_firmware_dir();
 	g_autofree char *path = NULL;
 	g_autoptr(UbFirmwareInfo) info = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree char *text = NULL;
 	GtkWidget *page;
 
-	if (fixture->window == NULL || dir == NULL)
+	if (fixture->window == NULL)
 		return;
-	path = g_build_filename(dir, "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin", NULL);
+	path = ub_test_firmware_path(UB_TEST_FW_605);
 	info = ub_firmware_info_new_from_file(path, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_true(gtk_combo_box_set_active_id(
@@ -613,6 +801,193 @@ test_demo_happy_path(Fixture *fixture, gconstpointer data)
 	g_assert_cmpstr(gtk_label_get_text(ub_page_done_get_backup_value(
 			    ub_window_get_page(fixture->window, "done"))),
 			==, ub_session_get_backup_path(fixture->session));
+}
+
+/* ---- the whole wizard from the keyboard alone ---- */
+
+static void
+give_keyboard_focus(Fixture *fixture)
+{
+	GdkWindow *window = gtk_widget_get_window(GTK_WIDGET(fixture->window));
+	GdkSeat *seat = gdk_display_get_default_seat(gdk_window_get_display(window));
+	GdkEvent *event = gdk_event_new(GDK_FOCUS_CHANGE);
+
+	event->focus_change.window = g_object_ref(window);
+	event->focus_change.send_event = TRUE;
+	event->focus_change.in = TRUE;
+	gdk_event_set_device(event, gdk_seat_get_keyboard(seat));
+	gtk_main_do_event(event);
+	gdk_event_free(event);
+}
+
+static gboolean
+focus_in(Fixture *fixture, GtkWidget *widget)
+{
+	GtkWidget *focus = gtk_window_get_focus(GTK_WINDOW(fixture->window));
+
+	return focus != NULL && (focus == widget || gtk_widget_is_ancestor(focus, widget));
+}
+
+/* more Tab presses than any page has controls: a control not reached by then never is */
+#define UB_TAB_ROUND 60
+
+/* presses Tab until the keyboard focus is on @widget (or inside it) */
+static void
+tab_to(Fixture *fixture, GtkWidget *widget)
+{
+	for (guint i = 0; i < UB_TAB_ROUND && !focus_in(fixture, widget); i++)
+		send_key(fixture, GDK_KEY_Tab, 0);
+	if (!focus_in(fixture, widget))
+		g_error("Tab never reaches %s %s", G_OBJECT_TYPE_NAME(widget),
+			gtk_buildable_get_name(GTK_BUILDABLE(widget)));
+}
+
+/* the controls of a page a person can use now: shown, and not greyed out */
+static void
+collect_controls(GtkWidget *widget, gpointer user_data)
+{
+	GPtrArray *controls = user_data;
+
+	if (!gtk_widget_is_visible(widget) || !gtk_widget_is_sensitive(widget))
+		return;
+	if (GTK_IS_BUTTON(widget) || GTK_IS_COMBO_BOX(widget) || GTK_IS_ENTRY(widget) ||
+	    GTK_IS_FILE_CHOOSER_BUTTON(widget) || GTK_IS_EXPANDER(widget) ||
+	    (GTK_IS_LIST_BOX(widget) && gtk_list_box_get_row_at_index(GTK_LIST_BOX(widget), 0))) {
+		g_ptr_array_add(controls, widget);
+		/* one stop for a composite control; an expander's content is its own */
+		if (!GTK_IS_EXPANDER(widget))
+			return;
+	}
+	if (GTK_IS_CONTAINER(widget))
+		gtk_container_forall(GTK_CONTAINER(widget), collect_controls, controls);
+}
+
+/* one round of Tab on the shown page touches every control on it and the header bar's */
+static void
+assert_tab_reaches_all(Fixture *fixture, const char *page_name)
+{
+	g_autoptr(GPtrArray) controls = g_ptr_array_new();
+	g_autoptr(GHashTable) reached = g_hash_table_new(NULL, NULL);
+
+	collect_controls(ub_window_get_page(fixture->window, page_name), controls);
+	collect_controls(ub_window_get_next_button(fixture->window), controls);
+	g_assert_cmpuint(controls->len, >, 0);
+	for (guint i = 0; i < UB_TAB_ROUND; i++) {
+		send_key(fixture, GDK_KEY_Tab, 0);
+		for (guint c = 0; c < controls->len; c++) {
+			if (focus_in(fixture, g_ptr_array_index(controls, c)))
+				g_hash_table_add(reached, g_ptr_array_index(controls, c));
+		}
+	}
+	for (guint c = 0; c < controls->len; c++) {
+		GtkWidget *control = g_ptr_array_index(controls, c);
+		if (!g_hash_table_contains(reached, control))
+			g_error("%s: Tab never reaches %s %s", page_name,
+				G_OBJECT_TYPE_NAME(control),
+				gtk_buildable_get_name(GTK_BUILDABLE(control)));
+	}
+}
+
+static gboolean
+clipboard_has_report(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *text = gtk_clipboard_wait_for_text(
+	    gtk_widget_get_clipboard(GTK_WIDGET(fixture->window), GDK_SELECTION_CLIPBOARD));
+
+	return text != NULL && strstr(text, "unbrick") != NULL;
+}
+
+/* chooses an item of a focused combo box with the arrow keys */
+static void
+arrow_to(Fixture *fixture, GtkComboBox *combo, const char *id)
+{
+	tab_to(fixture, GTK_WIDGET(combo));
+	send_key(fixture, GDK_KEY_Home, 0);
+	for (guint i = 0; i < 40 && g_strcmp0(gtk_combo_box_get_active_id(combo), id) != 0; i++)
+		send_key(fixture, GDK_KEY_Down, 0);
+	g_assert_cmpstr(gtk_combo_box_get_active_id(combo), ==, id);
+}
+
+static void
+press_on(Fixture *fixture, GtkWidget *widget)
+{
+	tab_to(fixture, widget);
+	send_key(fixture, GDK_KEY_space, 0);
+}
+
+static void
+keyboard_next(Fixture *fixture, const char *expected_page)
+{
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+	send_key(fixture, GDK_KEY_Right, GDK_MOD1_MASK);
+	g_assert_true(wait_for(fixture, page_is, expected_page));
+}
+
+/* Welcome to Done on the simulated FOCBOX with Tab, the arrow keys, Space and Alt+Right only:
+ * every control of every page on the way is reached by Tab, and the drawing's text is one
+ * keypress away */
+static void
+test_keyboard_only(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page;
+	GtkWidget *checks[4];
+	GtkComboBox *model;
+	GtkExpander *wires;
+
+	if (fixture->window == NULL)
+		return;
+	/* what a window manager does when the window comes up: Tab moves the focus only in the
+	 * window that has the keyboard (Xvfb runs without a window manager) */
+	give_keyboard_focus(fixture);
+	page = ub_window_get_page(fixture->window, "welcome");
+	arrow_to(fixture, ub_page_welcome_get_board_combo(page), "focbox");
+	assert_tab_reaches_all(fixture, "welcome");
+	keyboard_next(fixture, "probe");
+
+	page = ub_window_get_page(fixture->window, "probe");
+	g_assert_true(wait_for(fixture, probe_listed, NULL));
+	model = ub_page_probe_get_model_combo(page);
+	if (gtk_widget_is_visible(GTK_WIDGET(model)))
+		arrow_to(fixture, model, "stlink-v2-clone-a");
+	assert_tab_reaches_all(fixture, "probe");
+	keyboard_next(fixture, "wiring");
+
+	page = ub_window_get_page(fixture->window, "wiring");
+	wires = ub_page_wiring_get_wire_text_expander(page);
+	g_assert_true(gtk_widget_is_visible(GTK_WIDGET(wires)));
+	press_on(fixture, GTK_WIDGET(wires));
+	g_assert_true(gtk_expander_get_expanded(wires));
+	ub_page_wiring_get_checks(page, checks);
+	for (guint i = 0; i < G_N_ELEMENTS(checks); i++) {
+		press_on(fixture, checks[i]);
+		g_assert_true(gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(checks[i])));
+	}
+	press_on(fixture, GTK_WIDGET(ub_page_wiring_get_check_button(page)));
+	g_assert_true(wait_for(fixture, page_not_busy, NULL));
+	assert_tab_reaches_all(fixture, "wiring");
+	keyboard_next(fixture, "connect");
+
+	page = ub_window_get_page(fixture->window, "connect");
+	press_on(fixture, GTK_WIDGET(ub_page_connect_get_connect_button(page)));
+	g_assert_true(wait_for(fixture, page_not_busy, NULL));
+	assert_tab_reaches_all(fixture, "connect");
+	keyboard_next(fixture, "firmware");
+
+	g_assert_true(wait_for(fixture, firmware_scanned, NULL));
+	assert_tab_reaches_all(fixture, "firmware");
+	keyboard_next(fixture, "flash");
+
+	page = ub_window_get_page(fixture->window, "flash");
+	assert_tab_reaches_all(fixture, "flash");
+	press_on(fixture, GTK_WIDGET(ub_page_flash_get_start_button(page)));
+	g_assert_true(wait_for_ms(fixture, flash_finished, NULL, UB_FLASH_TIMEOUT_MS));
+	g_assert_null(ub_error_view_get_title(ub_page_flash_get_error_view(page)));
+	keyboard_next(fixture, "done");
+
+	page = ub_window_get_page(fixture->window, "done");
+	assert_tab_reaches_all(fixture, "done");
+	press_on(fixture, GTK_WIDGET(ub_page_done_get_copy_button(page)));
+	g_assert_true(wait_for(fixture, clipboard_has_report, NULL));
 }
 
 static gboolean
@@ -780,14 +1155,15 @@ test_demo_unplug_during_flash(Fixture *fixture, gconstpointer data)
 }
 
 
-/* every control a keyboard or screen-reader user reaches has a name */
+/* every control a keyboard or screen-reader user reaches has a name: also those shown only in
+ * some states (no-show-all), so the check does not depend on what the page shows now */
 static void
 check_accessible_names(GtkWidget *widget, gpointer user_data)
 {
-	if (!gtk_widget_get_visible(widget))
-		return;
 	if (GTK_IS_BUTTON(widget) || GTK_IS_COMBO_BOX(widget) || GTK_IS_LIST_BOX(widget) ||
-	    GTK_IS_ENTRY(widget) || GTK_IS_TEXT_VIEW(widget) || GTK_IS_PROGRESS_BAR(widget)) {
+	    GTK_IS_ENTRY(widget) || GTK_IS_TEXT_VIEW(widget) || GTK_IS_PROGRESS_BAR(widget) ||
+	    GTK_IS_EXPANDER(widget) || GTK_IS_SPIN_BUTTON(widget) || GTK_IS_SWITCH(widget) ||
+	    GTK_IS_SCALE(widget) || UB_IS_PINOUT_VIEW(widget)) {
 		AtkObject *accessible = gtk_widget_get_accessible(widget);
 		const char *name = atk_object_get_name(accessible);
 
@@ -815,6 +1191,7 @@ test_accessible_names(Fixture *fixture, gconstpointer data)
 	}
 	check_accessible_names(ub_window_get_back_button(fixture->window), NULL);
 	check_accessible_names(ub_window_get_next_button(fixture->window), NULL);
+	check_accessible_names(ub_window_get_cancel_button(fixture->window), NULL);
 }
 
 int
@@ -823,8 +1200,15 @@ main(int argc, char **argv)
 	/* the history of probes and chips is per user: this test keeps its own (whole isolated
 	 * dirs would hide the display's icon themes and schemas) */
 	g_autofree char *state = g_dir_make_tmp("ub-ui-state-XXXXXX", NULL);
+	g_autofree char *cache_home = g_dir_make_tmp("ub-ui-cache-XXXXXX", NULL);
+	int status;
 
 	g_setenv("XDG_STATE_HOME", state, TRUE);
+	/* downloads go to a cache of this run's own; the archive server is never proxied */
+	g_setenv("XDG_CACHE_HOME", cache_home, TRUE);
+	g_setenv("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+	g_setenv("no_proxy", "127.0.0.1,localhost", TRUE);
+	g_unsetenv("http_proxy");
 	g_test_init(&argc, &argv, NULL);
 	have_display = gtk_init_check(&argc, &argv);
 
@@ -846,6 +1230,14 @@ main(int argc, char **argv)
 		   test_firmware_wrong_hardware_refused, fixture_teardown);
 	g_test_add("/ui/firmware/damaged-file", Fixture, NULL, fixture_setup,
 		   test_firmware_damaged_file, fixture_teardown);
+	g_test_add("/ui/firmware/download-fits", Fixture, NULL, fixture_setup,
+		   test_firmware_download_fits, fixture_teardown);
+	g_test_add("/ui/firmware/download-offline", Fixture, NULL, fixture_setup,
+		   test_firmware_download_offline, fixture_teardown);
+	g_test_add("/ui/firmware/download-asks-hardware", Fixture, NULL, fixture_setup,
+		   test_firmware_download_asks_hardware, fixture_teardown);
+	g_test_add("/ui/firmware/download-cancel", Fixture, NULL, fixture_setup,
+		   test_firmware_download_cancel, fixture_teardown);
 	g_test_add("/ui/done/copy-report", Fixture, NULL, fixture_setup, test_done_copy_report,
 		   fixture_teardown);
 	g_test_add("/ui/demo/probe-to-wiring", Fixture, "focbox", fixture_setup,
@@ -863,5 +1255,9 @@ main(int argc, char **argv)
 		   test_demo_unplug_during_flash, fixture_teardown);
 	g_test_add("/ui/wizard/accessible-names", Fixture, NULL, fixture_setup,
 		   test_accessible_names, fixture_teardown);
-	return g_test_run();
+	g_test_add("/ui/wizard/keyboard-only", Fixture, "focbox", fixture_setup,
+		   test_keyboard_only, fixture_teardown);
+	status = g_test_run();
+	ub_test_remove_tree(cache_home);
+	return status;
 }

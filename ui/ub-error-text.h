@@ -29,6 +29,10 @@ void ub_error_text_lookup(const GError *error, UbErrorText *text);
  * numbers filled in; NULL for a note that needs no words */
 char *ub_hint_wiring_note(UbWiringPlan *plan, UbWiringNote note);
 
+/* every wire of the plan as a translated line ("1. SWDIO, yellow wire: probe pin 7 “TMS/SWDIO”
+ * to board pin 4 “DIO”"), with its cautions: the drawing's text alternative */
+char *ub_hint_wire_list(UbWiringPlan *plan);
+
 /* what a job is doing now, as a short translated phrase ("Saving a backup") */
 const char *ub_hint_status(UbStatus status);
 /* after a stopped or failed flash: what the chip holds now and what to do */

@@ -16,6 +16,8 @@ struct _UbPageWiring {
 	UbPinoutView *pinout_view;
 	GtkLabel *notes_label;
 	GtkWidget *wire_list_label;
+	GtkWidget *wire_text_expander; /* the drawing as text, for anyone who cannot use it */
+	GtkLabel *wire_text_label;
 	GtkToggleButton *check_motor;
 	GtkToggleButton *check_power;
 	GtkToggleButton *check_led;
@@ -75,9 +77,12 @@ ub_page_wiring_show_plan(UbPageWiring *self)
 	ub_pinout_view_set_plan(self->pinout_view, plan);
 	gtk_widget_set_visible(GTK_WIDGET(self->pinout_view), plan != NULL);
 	gtk_widget_set_visible(self->wire_list_label, plan == NULL);
+	gtk_widget_set_visible(self->wire_text_expander, plan != NULL);
 	if (plan != NULL) {
 		UbWiringNote flags = ub_wiring_plan_get_notes(plan);
+		g_autofree char *wires = ub_hint_wire_list(plan);
 
+		gtk_label_set_text(self->wire_text_label, wires);
 		for (guint bit = 1; bit < UB_WIRING_NOTE_LAST; bit <<= 1) {
 			g_autofree char *text = NULL;
 
@@ -262,6 +267,8 @@ ub_page_wiring_class_init(UbPageWiringClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, pinout_view);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, notes_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, wire_list_label);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, wire_text_expander);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, wire_text_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, check_motor);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, check_power);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, check_led);
@@ -330,4 +337,11 @@ ub_page_wiring_get_checks(GtkWidget *page, GtkWidget *checks[4])
 	checks[1] = GTK_WIDGET(self->check_power);
 	checks[2] = GTK_WIDGET(self->check_led);
 	checks[3] = GTK_WIDGET(self->check_wires);
+}
+
+GtkExpander *
+ub_page_wiring_get_wire_text_expander(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_WIRING(page), NULL);
+	return GTK_EXPANDER(UB_PAGE_WIRING(page)->wire_text_expander);
 }

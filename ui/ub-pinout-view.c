@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ub-error-text.h"
 #include "ub-pinout-render.h"
 #include "ub-pinout-view.h"
 
@@ -141,7 +142,7 @@ ub_pinout_view_get_description(UbPinoutView *self)
 	g_return_val_if_fail(UB_IS_PINOUT_VIEW(self), NULL);
 	if (self->plan == NULL)
 		return g_strdup("");
-	return ub_wiring_plan_to_text(self->plan);
+	return ub_hint_wire_list(self->plan);
 }
 
 static void
@@ -151,7 +152,7 @@ update_accessible(UbPinoutView *self)
 	g_autofree gchar *description = ub_pinout_view_get_description(self);
 
 	atk_object_set_role(accessible, ATK_ROLE_IMAGE);
-	atk_object_set_name(accessible, _("Wiring diagram"));
+	atk_object_set_name(accessible, _("Wiring drawing"));
 	atk_object_set_description(accessible, description);
 }
 

@@ -36,6 +36,7 @@ GtkLabel *ub_page_wiring_get_voltage_label(GtkWidget *page);
 UbPinoutView *ub_page_wiring_get_pinout_view(GtkWidget *page);
 GtkLabel *ub_page_wiring_get_notes_label(GtkWidget *page);
 GtkWidget *ub_page_wiring_get_wire_list_label(GtkWidget *page);
+GtkExpander *ub_page_wiring_get_wire_text_expander(GtkWidget *page);
 GtkButton *ub_page_connect_get_connect_button(GtkWidget *page);
 UbErrorView *ub_page_connect_get_error_view(GtkWidget *page);
 /* rung: 0 probe, 1 power, 2 debug port, 3 chip, 4 not read-protected */
@@ -46,6 +47,10 @@ GtkListBox *ub_page_firmware_get_list(GtkWidget *page);
 GtkToggleButton *ub_page_firmware_get_override_check(GtkWidget *page);
 UbErrorView *ub_page_firmware_get_error_view(GtkWidget *page);
 gboolean ub_page_firmware_is_searching(GtkWidget *page);
+GtkButton *ub_page_firmware_get_download_button(GtkWidget *page);
+GtkComboBox *ub_page_firmware_get_hw_combo(GtkWidget *page);
+GtkWidget *ub_page_firmware_get_downloaded_label(GtkWidget *page);
+GtkWidget *ub_page_firmware_get_stopped_label(GtkWidget *page);
 GtkButton *ub_page_flash_get_start_button(GtkWidget *page);
 GtkButton *ub_page_recovery_get_start_button(GtkWidget *page);
 GtkLabel *ub_page_recovery_get_status_label(GtkWidget *page);

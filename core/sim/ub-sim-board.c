@@ -40,6 +40,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "ub-data-loader.h"
 #include "ub-error.h"
 #include "ub-sim-board.h"
 #include "ub-sim-hand.h"
@@ -678,11 +679,7 @@ ub_sim_board_search_dirs(void)
 	env = g_getenv("UB_SIM_BOARDS_DIR");
 	if (env != NULL && env[0] != '\0')
 		g_ptr_array_add(dirs, g_strdup(env));
-	env = g_getenv("UB_DATA_DIR");
-	if (env != NULL && env[0] != '\0')
-		g_ptr_array_add(dirs, g_build_filename(env, "sim-boards", NULL));
-	g_ptr_array_add(dirs, g_build_filename(UB_SOURCE_DATADIR, "sim-boards", NULL));
-	g_ptr_array_add(dirs, g_build_filename(UB_PKGDATADIR, "sim-boards", NULL));
+	g_ptr_array_extend_and_steal(dirs, ub_data_search_dirs("sim-boards"));
 	return dirs;
 }
 
@@ -723,8 +720,10 @@ ub_sim_board_new_from_name(const char *name, GError **error)
 	for (guint i = 0; i < dirs->len; i++) {
 		g_autofree char *path =
 		        g_build_filename(g_ptr_array_index(dirs, i), filename, NULL);
-		if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+		if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+			g_debug("simulated board %s: %s", name, path);
 			return ub_sim_board_new_from_file(path, error);
+		}
 	}
 	g_ptr_array_add(dirs, NULL);
 	looked = g_strjoinv(", ", (char **)dirs->pdata);
