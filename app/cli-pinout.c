@@ -2,6 +2,8 @@
 /*
  * unbrick-cli pinout BOARD PROBE [--png FILE] [--svg FILE]: prints the wire list for one board
  * and one probe and draws the picture the wizard shows.
+ * unbrick-cli pinout --nrst BOARD: says and draws where the board's NRST is (its debug header
+ * and the chip's pin), the picture of the wizard's Recovery step.
  */
 #include "config.h"
 
@@ -49,6 +51,23 @@ parse_signals(const gchar *text)
 	return g_steal_pointer(&signals);
 }
 
+static int
+write_pictures(UbPinoutRender *render, const UbPinoutPalette *palette, gdouble scale,
+               const gchar *png, const gchar *svg)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (png != NULL && !ub_pinout_render_write_png(render, palette, scale, png, &error)) {
+		g_printerr("unbrick-cli pinout: %s\n", error->message);
+		return 1;
+	}
+	if (svg != NULL && !ub_pinout_render_write_svg(render, palette, svg, &error)) {
+		g_printerr("unbrick-cli pinout: %s\n", error->message);
+		return 1;
+	}
+	return 0;
+}
+
 int
 ub_cli_pinout(int argc, char **argv)
 {
@@ -58,6 +77,7 @@ ub_cli_pinout(int argc, char **argv)
 	gboolean dark = FALSE;
 	gboolean list = FALSE;
 	gboolean no_notes = FALSE;
+	gboolean nrst = FALSE;
 	gdouble scale = 2.0;
 	const GOptionEntry entries[] = {
 	        {"png", 0, 0, G_OPTION_ARG_FILENAME, &png, N_("Write the picture as PNG"),
@@ -71,11 +91,13 @@ ub_cli_pinout(int argc, char **argv)
 	         N_("Leave the notes out of the picture"), NULL},
 	        {"highlight", 0, 0, G_OPTION_ARG_STRING, &highlight,
 	         N_("Highlight the wires of these signals, e.g. SWDIO,SWCLK"), N_("SIGNALS")},
+	        {"nrst", 0, 0, G_OPTION_ARG_NONE, &nrst,
+	         N_("Show where the board's NRST (reset) pin is, instead of the wires"), NULL},
 	        {"list", 0, 0, G_OPTION_ARG_NONE, &list, N_("List the known boards and probes"),
 	         NULL},
 	        {NULL},
 	};
-	g_autoptr(GOptionContext) context = g_option_context_new(_("BOARD PROBE"));
+	g_autoptr(GOptionContext) context = g_option_context_new(_("BOARD PROBE | --nrst BOARD"));
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbBoardDb) boards = ub_board_db_new();
 	g_autoptr(UbProbeDb) probes = ub_probe_db_new();
@@ -108,10 +130,26 @@ ub_cli_pinout(int argc, char **argv)
 		print_ids(boards, probes);
 		return 0;
 	}
-	if (argc != 3) {
+	if (argc != (nrst ? 2 : 3)) {
 		g_autofree gchar *help = g_option_context_get_help(context, TRUE, NULL);
 		g_printerr("%s", help);
 		return 2;
+	}
+	if (dark)
+		ub_pinout_palette_init_dark(&palette);
+	else
+		ub_pinout_palette_init_light(&palette);
+	if (nrst) {
+		board = ub_board_db_lookup(boards, argv[1]);
+		if (board == NULL) {
+			g_printerr("unbrick-cli pinout: unknown board \"%s\"\n", argv[1]);
+			print_ids(boards, probes);
+			return 2;
+		}
+		render = ub_pinout_render_new_nrst(board, !no_notes);
+		text = ub_pinout_render_get_description(render);
+		g_print("%s", text);
+		return write_pictures(render, &palette, scale, png, svg);
 	}
 	board = ub_board_db_lookup(boards, argv[1]);
 	probe = ub_probe_db_lookup(probes, argv[2]);
@@ -133,19 +171,7 @@ ub_cli_pinout(int argc, char **argv)
 	if (png == NULL && svg == NULL)
 		return 0;
 
-	if (dark)
-		ub_pinout_palette_init_dark(&palette);
-	else
-		ub_pinout_palette_init_light(&palette);
 	render = ub_pinout_render_new(plan, !no_notes);
 	ub_pinout_render_set_highlight(render, signals);
-	if (png != NULL && !ub_pinout_render_write_png(render, &palette, scale, png, &error)) {
-		g_printerr("unbrick-cli pinout: %s\n", error->message);
-		return 1;
-	}
-	if (svg != NULL && !ub_pinout_render_write_svg(render, &palette, svg, &error)) {
-		g_printerr("unbrick-cli pinout: %s\n", error->message);
-		return 1;
-	}
-	return 0;
+	return write_pictures(render, &palette, scale, png, svg);
 }
