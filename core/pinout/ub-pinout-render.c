@@ -27,6 +27,7 @@
 #define LINE 20.0
 #define WIRE_WIDTH 4.0
 #define SWATCH_WIDTH 30.0
+#define CAPTION_MIN_WIDTH 200.0 /* a header block's captions wrap at this width or wider */
 
 typedef enum {
 	ROLE_FOREGROUND,
@@ -95,6 +96,7 @@ struct _UbPinoutRender {
 	UbBoard *board;       /* NRST */
 	UbPinHeader *header;  /* a header on its own */
 	gboolean show_notes;
+	gboolean show_list; /* wiring: the wire list under the headers */
 	guint32 highlight; /* bit per UbSignal */
 	gint focus;        /* the wire to connect now, or -1 for all */
 	gdouble width;
@@ -294,7 +296,7 @@ add_text(UbPinoutRender *self, const gchar *text, gdouble x, gdouble y, gdouble 
 
 /* greedy word wrap; returns the lines */
 static GPtrArray *
-wrap_text(cairo_t *cr, const gchar *text, gdouble size, gdouble max_width)
+wrap_text_full(cairo_t *cr, const gchar *text, gdouble size, gboolean bold, gdouble max_width)
 {
 	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
 	g_auto(GStrv) words = g_strsplit(text, " ", -1);
@@ -306,7 +308,7 @@ wrap_text(cairo_t *cr, const gchar *text, gdouble size, gdouble max_width)
 			continue;
 		candidate = line->len > 0 ? g_strdup_printf("%s %s", line->str, words[i])
 		                          : g_strdup(words[i]);
-		if (line->len > 0 && text_width(cr, candidate, size, FALSE) > max_width) {
+		if (line->len > 0 && text_width(cr, candidate, size, bold) > max_width) {
 			g_ptr_array_add(lines, g_strdup(line->str));
 			g_string_assign(line, words[i]);
 		} else {
@@ -316,6 +318,27 @@ wrap_text(cairo_t *cr, const gchar *text, gdouble size, gdouble max_width)
 	if (line->len > 0)
 		g_ptr_array_add(lines, g_strdup(line->str));
 	return lines;
+}
+
+static GPtrArray *
+wrap_text(cairo_t *cr, const gchar *text, gdouble size, gdouble max_width)
+{
+	return wrap_text_full(cr, text, size, FALSE, max_width);
+}
+
+/* @text in lines no wider than @max_width from the baseline @y on; returns the last baseline */
+static gdouble
+add_wrapped(UbPinoutRender *self, cairo_t *cr, const gchar *text, gdouble x, gdouble y,
+            gdouble size, gboolean bold, Role role, gdouble max_width)
+{
+	g_autoptr(GPtrArray) lines = wrap_text_full(cr, text, size, bold, max_width);
+
+	for (guint i = 0; i < lines->len; i++) {
+		if (i > 0)
+			y += LINE - 2;
+		add_text(self, g_ptr_array_index(lines, i), x, y, size, bold, role);
+	}
+	return y;
 }
 
 /* ---- layout ----------------------------------------------------------------------------- */
@@ -616,7 +639,7 @@ layout_wiring(UbPinoutRender *self)
 	/* room for both captions side by side */
 	self->width = MAX(self->width, 2 * MARGIN + cap_probe + 40.0 + cap_board);
 	/* and for the wire list */
-	for (guint i = 0; i < n_wires; i++) {
+	for (guint i = 0; self->show_list && i < n_wires; i++) {
 		g_autofree gchar *line = legend_line(ub_wiring_plan_get_wire(self->plan, i), i);
 		self->width = MAX(self->width, 2 * MARGIN + SWATCH_WIDTH + 10 +
 		                                       text_width(cr, line, FONT_LABEL, FALSE));
@@ -667,9 +690,13 @@ layout_wiring(UbPinoutRender *self)
 	}
 
 	/* wire list, in the order to connect them */
-	y = y_headers + tallest + 2 * LINE + FONT_LABEL;
-	add_text(self, _("Connect in this order:"), MARGIN, y, FONT_LABEL, TRUE, ROLE_FOREGROUND);
-	for (guint i = 0; i < n_wires; i++) {
+	y = y_headers + tallest + LINE;
+	if (self->show_list) {
+		y += LINE + FONT_LABEL;
+		add_text(self, _("Connect in this order:"), MARGIN, y, FONT_LABEL, TRUE,
+		         ROLE_FOREGROUND);
+	}
+	for (guint i = 0; self->show_list && i < n_wires; i++) {
 		g_autofree gchar *line = legend_line(ub_wiring_plan_get_wire(self->plan, i), i);
 		TextItem *item;
 		y += LINE + 2;
@@ -746,11 +773,10 @@ layout_header(UbPinoutRender *self, const gchar *title)
 	side->strong = header_debug_pins(side->header);
 	measure_side(side, cr);
 	block_w = side_block_width(side);
-	content_w = MAX(block_w, text_width(cr, kind, FONT_CAPTION, FALSE));
+	/* the captions wrap to the header's width, so a small picture keeps large pins */
+	content_w = MAX(block_w, CAPTION_MIN_WIDTH);
 	if (title != NULL)
 		content_w = MAX(content_w, text_width(cr, title, FONT_NAME, TRUE));
-	if (warning != NULL)
-		content_w = MAX(content_w, text_width(cr, warning, FONT_CAPTION, TRUE));
 	self->width = ceil(2 * MARGIN + content_w);
 	if (title != NULL) {
 		y += FONT_NAME;
@@ -758,11 +784,10 @@ layout_header(UbPinoutRender *self, const gchar *title)
 		y += LINE - FONT_CAPTION;
 	}
 	y += FONT_CAPTION;
-	add_text(self, kind, MARGIN, y, FONT_CAPTION, FALSE, ROLE_DIM);
-	if (warning != NULL) {
-		y += LINE;
-		add_text(self, warning, MARGIN, y, FONT_CAPTION, TRUE, ROLE_WARNING);
-	}
+	y = add_wrapped(self, cr, kind, MARGIN, y, FONT_CAPTION, FALSE, ROLE_DIM, content_w);
+	if (warning != NULL)
+		y = add_wrapped(self, cr, warning, MARGIN, y + LINE, FONT_CAPTION, TRUE, ROLE_WARNING,
+		                content_w);
 	/* the pin-1 key sits above the body */
 	y += LINE;
 	place_side_block(self, side, cr, MARGIN + (content_w - block_w) / 2, y);
@@ -915,10 +940,9 @@ layout_nrst(UbPinoutRender *self)
 		/* TRANSLATORS: caption over the board's header; pin number and its printed label */
 		header_caption = g_strdup_printf(_("On the debug header: pin %1$u (%2$s)"),
 		                                 header_pin, label);
-		header_w = MAX(side_block_width(side),
-		               MAX(text_width(cr, header_caption, FONT_CAPTION, TRUE),
-		                   text_width(cr, header_kind, FONT_CAPTION, FALSE)));
-		gap = 48.0;
+		/* the captions wrap to the block, so the picture stays compact */
+		header_w = MAX(side_block_width(side), CAPTION_MIN_WIDTH);
+		gap = 40.0;
 	}
 
 	/* the chip: every pin numbered outside its lead */
@@ -934,9 +958,7 @@ layout_nrst(UbPinoutRender *self)
 		/* TRANSLATORS: caption over the chip drawing: pin number, part, package */
 		chip_caption = g_strdup_printf(_("On the chip: pin %1$u of the %2$s (%3$s)"),
 		                               chip->nrst, chip->part, chip->package);
-		chip_w = MAX(chip->body_size + 2 * chip_margin(chip),
-		             MAX(text_width(cr, chip_caption, FONT_CAPTION, TRUE),
-		                 text_width(cr, chip_hint, FONT_CAPTION, FALSE)));
+		chip_w = chip->body_size + 2 * chip_margin(chip);
 	}
 
 	self->width = header_w + gap + chip_w;
@@ -953,17 +975,26 @@ layout_nrst(UbPinoutRender *self)
 	}
 	y += LINE + 6;
 	x = MARGIN + (self->width - 2 * MARGIN - (header_w + gap + chip_w)) / 2;
-	if (self->n_sides == 1) {
-		add_text(self, header_caption, x, y, FONT_CAPTION, TRUE, ROLE_FOREGROUND);
-		add_text(self, header_kind, x, y + LINE, FONT_CAPTION, FALSE, ROLE_DIM);
+	{
+		gdouble left_h = 0.0;
+		gdouble right_h = 0.0;
+
+		if (self->n_sides == 1) {
+			gdouble yy = add_wrapped(self, cr, header_caption, x, y, FONT_CAPTION, TRUE,
+			                         ROLE_FOREGROUND, header_w);
+			yy = add_wrapped(self, cr, header_kind, x, yy + LINE, FONT_CAPTION, FALSE,
+			                 ROLE_DIM, header_w);
+			left_h = yy - y;
+		}
+		if (chip->n_pins > 0) {
+			gdouble yy = add_wrapped(self, cr, chip_caption, x + header_w + gap, y,
+			                         FONT_CAPTION, TRUE, ROLE_FOREGROUND, chip_w);
+			yy = add_wrapped(self, cr, chip_hint, x + header_w + gap, yy + LINE,
+			                 FONT_CAPTION, FALSE, ROLE_DIM, chip_w);
+			right_h = yy - y;
+		}
+		y += MAX(left_h, right_h) + LINE + 4;
 	}
-	if (chip->n_pins > 0) {
-		add_text(self, chip_caption, x + header_w + gap, y, FONT_CAPTION, TRUE,
-		         ROLE_FOREGROUND);
-		add_text(self, chip_hint, x + header_w + gap, y + LINE, FONT_CAPTION, FALSE,
-		         ROLE_DIM);
-	}
-	y += 2 * LINE;
 
 	/* both blocks centred on one line */
 	block_h = MAX(self->n_sides == 1 ? side->body_h + LINE : 0.0,
@@ -1002,13 +1033,24 @@ layout_nrst(UbPinoutRender *self)
 UbPinoutRender *
 ub_pinout_render_new(UbWiringPlan *plan, gboolean show_notes)
 {
+	g_return_val_if_fail(UB_IS_WIRING_PLAN(plan), NULL);
+	return ub_pinout_render_new_full(plan, UB_PINOUT_SHOW_WIRE_LIST |
+	                                               (show_notes ? UB_PINOUT_SHOW_NOTES : 0));
+}
+
+/* the wiring plan with only what @flags asks for under the headers (the wizard's stepper says
+ * the wires in words beside a picture that has room to be large) */
+UbPinoutRender *
+ub_pinout_render_new_full(UbWiringPlan *plan, UbPinoutShow flags)
+{
 	UbPinoutRender *self;
 
 	g_return_val_if_fail(UB_IS_WIRING_PLAN(plan), NULL);
 
 	self = g_object_new(UB_TYPE_PINOUT_RENDER, NULL);
 	self->plan = g_object_ref(plan);
-	self->show_notes = show_notes;
+	self->show_notes = (flags & UB_PINOUT_SHOW_NOTES) != 0;
+	self->show_list = (flags & UB_PINOUT_SHOW_WIRE_LIST) != 0;
 	self->drawing = UB_PINOUT_DRAWING_WIRING;
 	layout_wiring(self);
 	return self;

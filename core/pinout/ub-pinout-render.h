@@ -52,6 +52,13 @@ typedef enum {
 	UB_PINOUT_DRAWING_NRST,   /* the board's NRST: on its debug header and on the chip */
 } UbPinoutDrawing;
 
+/* what a wiring picture carries under its headers */
+typedef enum {
+	UB_PINOUT_SHOW_NONE = 0,
+	UB_PINOUT_SHOW_WIRE_LIST = 1 << 0, /* "Connect in this order:" */
+	UB_PINOUT_SHOW_NOTES = 1 << 1,     /* the set-up notes (hand reset, soldering, power) */
+} UbPinoutShow;
+
 /* what the drawing placed where, for tests and hit-testing */
 typedef struct {
 	gboolean on_probe;
@@ -82,6 +89,7 @@ void ub_pinout_palette_init_dark(UbPinoutPalette *palette);
 gboolean ub_pinout_colour_from_name(const gchar *name, UbPinoutColour *colour);
 
 UbPinoutRender *ub_pinout_render_new(UbWiringPlan *plan, gboolean show_notes);
+UbPinoutRender *ub_pinout_render_new_full(UbWiringPlan *plan, UbPinoutShow flags);
 UbPinoutRender *ub_pinout_render_new_header(UbPinHeader *header, gboolean is_probe,
                                             const gchar *title);
 UbPinoutRender *ub_pinout_render_new_nrst(UbBoard *board, gboolean show_notes);
