@@ -4,7 +4,10 @@
  *
  *   name            the bench's name (must match the file name without .json)
  *   description     one line for --help and reports
+ *   board           the board on the bench, by its id in resources/data/boards/
  *   probe           { kind: stlink-v2 | stlink-v2-clone | stlink-v2-1 | stlink-v3,
+ *                     model: its id in resources/data/probes/ (which of the models sharing
+ *                     its USB ids it is),
  *                     rst_wired: bool (default: TRUE, FALSE for a clone),
  *                     clone_voltage_mv: what a clone reports as target voltage (its own
  *                     3.3 V rail, boards-and-firmware.md §3.1; default 3300) }
@@ -36,8 +39,10 @@ struct _UbSimBoard {
 	GObject parent_instance;
 	char *name;
 	char *description;
+	char *board_id;
 	char *path;
 	char *probe_name;
+	char *probe_model_id;
 	char *flash_source;
 	gboolean probe_rst_wired;
 	GPtrArray *faults;
@@ -104,6 +109,8 @@ ub_sim_board_finalize(GObject *object)
 	g_ptr_array_unref(self->faults);
 	g_free(self->name);
 	g_free(self->description);
+	g_free(self->board_id);
+	g_free(self->probe_model_id);
 	g_free(self->path);
 	g_free(self->probe_name);
 	g_free(self->flash_source);
@@ -212,6 +219,7 @@ ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *ki
 	JsonNode *node = json_object_get_member(root, "probe");
 	JsonObject *probe;
 	const char *name = "stlink-v2";
+	const char *model = NULL;
 	guint32 mv = UB_SIM_BOARD_DEFAULT_CLONE_MV;
 	gboolean clone = FALSE;
 
@@ -223,8 +231,11 @@ ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *ki
 			return ub_sim_board_invalid(error, self->path, "probe",
 			                            "must be an object");
 		probe = json_node_get_object(node);
-		if (!ub_sim_board_get_string(probe, "kind", self->path, "probe.kind", &name, error))
+		if (!ub_sim_board_get_string(probe, "kind", self->path, "probe.kind", &name, error) ||
+		    !ub_sim_board_get_string(probe, "model", self->path, "probe.model", &model,
+		                             error))
 			return FALSE;
+		self->probe_model_id = g_strdup(model);
 	}
 	if (g_strcmp0(name, "stlink-v2") == 0) {
 		*kind = UB_SIM_STLINK_V2;
@@ -375,6 +386,7 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	JsonObject *root;
 	const char *name = NULL;
 	const char *description = "";
+	const char *board_id = NULL;
 	const char *wiring_name = "good";
 	const char *uid_text = NULL;
 	guint32 optcr = UB_SIM_BOARD_DEFAULT_OPTCR;
@@ -403,6 +415,7 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	if (!ub_sim_board_get_string(root, "name", self->path, "name", &name, error) ||
 	    !ub_sim_board_get_string(root, "description", self->path, "description", &description,
 	                             error) ||
+	    !ub_sim_board_get_string(root, "board", self->path, "board", &board_id, error) ||
 	    !ub_sim_board_get_string(root, "wiring", self->path, "wiring", &wiring_name, error) ||
 	    !ub_sim_board_get_string(root, "uid", self->path, "uid", &uid_text, error) ||
 	    !ub_sim_board_get_bool(root, "powered", self->path, "powered", &powered, error) ||
@@ -438,6 +451,7 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	}
 	self->name = g_strdup(name);
 	self->description = g_strdup(description);
+	self->board_id = g_strdup(board_id);
 
 	/* the chip, as it sits on the board before anyone powers it */
 	self->clock = ub_sim_clock_new();
@@ -586,6 +600,22 @@ ub_sim_board_get_description(UbSimBoard *self)
 {
 	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
 	return self->description;
+}
+
+/* the board on the bench, as the boards database names it, or NULL when the file does not say */
+const char *
+ub_sim_board_get_board_id(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	return self->board_id;
+}
+
+/* which probe model of the database the bench's probe is, or NULL when the file does not say */
+const char *
+ub_sim_board_get_probe_model_id(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	return self->probe_model_id;
 }
 
 UbSimClock *
