@@ -29,6 +29,10 @@ void ub_error_text_lookup(const GError *error, UbErrorText *text);
  * numbers filled in; NULL for a note that needs no words */
 char *ub_hint_wiring_note(UbWiringPlan *plan, UbWiringNote note);
 
+/* the Wiring page's stepper: "Wire 2 of 4: SWDIO", then where it goes and what to mind */
+char *ub_hint_wire_title(const UbWire *wire, guint index, guint n_wires);
+char *ub_hint_wire_detail(const UbWire *wire);
+
 /* what a job is doing now, as a short translated phrase ("Saving a backup") */
 const char *ub_hint_status(UbStatus status);
 /* after a stopped or failed flash: what the chip holds now and what to do */
