@@ -19,6 +19,12 @@
  *   option_bytes    FLASH_OPTCR as stored (default 0x0FFFAAED)
  *   uid             24 hex digits (default: derived from the name)
  *   faults          [ "dead" ]
+ *   powered_for_ms  how long the board has been running when the probe is attached (default
+ *                   2000): in the field a board has been on for a while, its firmware long
+ *                   past its first milliseconds
+ *
+ * A flash entry's other members set the image's parameters, e.g. { "image": "repurpose-swd",
+ * "takeover_ms": 50 } (core/sim/ub-sim-firmware.h).
  */
 #include "config.h"
 
@@ -34,6 +40,7 @@
 #define UB_SIM_BOARD_DEFAULT_OPTCR 0x0FFFAAEDu
 #define UB_SIM_BOARD_DEFAULT_VDD_MV 3300
 #define UB_SIM_BOARD_DEFAULT_CLONE_MV 3300
+#define UB_SIM_BOARD_DEFAULT_POWERED_FOR_MS 2000
 
 struct _UbSimBoard {
 	GObject parent_instance;
@@ -45,6 +52,7 @@ struct _UbSimBoard {
 	char *probe_model_id;
 	char *flash_source;
 	gboolean probe_rst_wired;
+	guint32 powered_for_ms;
 	GPtrArray *faults;
 	UbSimClock *clock;
 	UbSimMcu *mcu;
@@ -127,9 +135,18 @@ static void
 ub_sim_board_init(UbSimBoard *self)
 {
 	self->faults = g_ptr_array_new_with_free_func(g_free);
+	self->powered_for_ms = UB_SIM_BOARD_DEFAULT_POWERED_FOR_MS;
 }
 
 /* ---- data file parsing -------------------------------------------------------------- */
+
+/* the board runs on its own until somebody plugs the probe in */
+static void
+ub_sim_board_run_before_attach(UbSimBoard *self)
+{
+	if (self->powered_for_ms > 0)
+		ub_sim_clock_advance(self->clock, (guint64)self->powered_for_ms * UB_SIM_NS_PER_MS);
+}
 
 static gboolean
 ub_sim_board_invalid(GError **error, const char *path, const char *field, const char *why)
@@ -270,6 +287,34 @@ ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *ki
 	return TRUE;
 }
 
+/* every other member of a flash entry is a parameter of its image ("takeover_ms": 50) */
+static gboolean
+ub_sim_board_set_image_params(UbSimBoard *self, JsonObject *entry, const char *field,
+                              GBytes **bytes, GError **error)
+{
+	g_autoptr(GList) members = json_object_get_members(entry);
+
+	for (GList *l = members; l != NULL; l = l->next) {
+		const char *name = l->data;
+		g_autofree char *where = g_strdup_printf("%s.%s", field, name);
+		g_autoptr(GError) error_local = NULL;
+		guint32 value = 0;
+		GBytes *patched;
+
+		if (g_strcmp0(name, "image") == 0 || g_strcmp0(name, "file") == 0 ||
+		    g_strcmp0(name, "address") == 0)
+			continue;
+		if (!ub_sim_board_get_u32(entry, name, self->path, where, &value, error))
+			return FALSE;
+		patched = ub_sim_firmware_set_param(*bytes, name, value, &error_local);
+		if (patched == NULL)
+			return ub_sim_board_invalid(error, self->path, where, error_local->message);
+		g_bytes_unref(*bytes);
+		*bytes = patched;
+	}
+	return TRUE;
+}
+
 static gboolean
 ub_sim_board_load_flash_entries(UbSimBoard *self, JsonObject *root, GError **error)
 {
@@ -319,6 +364,10 @@ ub_sim_board_load_flash_entries(UbSimBoard *self, JsonObject *root, GError **err
 				        g_strdup_printf("unknown generated image '%s'", image);
 				g_string_free(source, TRUE);
 				return ub_sim_board_invalid(error, self->path, field, why);
+			}
+			if (!ub_sim_board_set_image_params(self, entry, field, &bytes, error)) {
+				g_string_free(source, TRUE);
+				return FALSE;
 			}
 		} else {
 			g_autofree char *dir = g_path_get_dirname(self->path);
@@ -421,7 +470,9 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	    !ub_sim_board_get_bool(root, "powered", self->path, "powered", &powered, error) ||
 	    !ub_sim_board_get_u32(root, "option_bytes", self->path, "option_bytes", &optcr,
 	                          error) ||
-	    !ub_sim_board_get_u32(root, "vdd_mv", self->path, "vdd_mv", &vdd_mv, error))
+	    !ub_sim_board_get_u32(root, "vdd_mv", self->path, "vdd_mv", &vdd_mv, error) ||
+	    !ub_sim_board_get_u32(root, "powered_for_ms", self->path, "powered_for_ms",
+	                          &self->powered_for_ms, error))
 		return FALSE;
 	if (name == NULL)
 		return ub_sim_board_invalid(error, self->path, "name", "missing");
@@ -478,6 +529,7 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	if (wiring != UB_SIM_WIRING_UNPOWERED)
 		ub_sim_mcu_set_powered(self->mcu, TRUE);
 	ub_sim_link_set_wiring(self->link, wiring);
+	ub_sim_board_run_before_attach(self);
 	return TRUE;
 }
 
@@ -701,6 +753,7 @@ ub_sim_board_load_flash_file(UbSimBoard *self, const char *path, GError **error)
 	if (ub_sim_mcu_get_powered(self->mcu)) {
 		ub_sim_mcu_set_powered(self->mcu, FALSE);
 		ub_sim_mcu_set_powered(self->mcu, TRUE);
+		ub_sim_board_run_before_attach(self);
 	}
 	return TRUE;
 }

@@ -560,6 +560,9 @@ iwdg_write(UbSimMcu *self, guint32 offset, guint32 value, guint64 now)
 			if (!self->iwdg_running) {
 				self->iwdg_running = TRUE;
 				iwdg_reload(self, now);
+				/* started by the running code: its slice must end at the deadline */
+				if (self->in_cpu && self->iwdg_deadline < self->cpu_end)
+					self->cpu_end = self->iwdg_deadline;
 			}
 		} else if (value == 0xAAAA) {
 			if (self->iwdg_running)
