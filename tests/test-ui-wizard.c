@@ -1080,12 +1080,17 @@ test_demo_forum_case(Fixture *fixture, gconstpointer data)
 	g_assert_cmpint(seen_index(seen, "release", seen_index(seen, "hold", -1)), >, 0);
 	g_assert_cmpint(seen_index(seen, "done", seen_index(seen, "release", -1)), >, 0);
 	g_assert_cmpint(ub_page_recovery_get_rung_state(recovery, 3), ==, UB_RUNG_STATE_OK);
+	/* what the row says is what happened, not what was awaited */
+	g_assert_null(strstr(ub_page_recovery_get_rung_detail(recovery, 3), "waiting"));
+	g_assert_nonnull(strstr(ub_page_recovery_get_rung_detail(recovery, 3), "answered"));
 	g_assert_cmpint(ub_page_recovery_get_rung_state(recovery, 0), ==, UB_RUNG_STATE_UNKNOWN);
 	g_assert_true(wait_for(fixture, page_not_busy, NULL));
 	assert_fits(fixture);
 
-	/* the chip's facts are known everywhere after the recovery reached it */
+	/* the chip's facts are known everywhere after the recovery reached it, and the step
+	 * taken stays in the list of steps */
 	click_next(fixture, "firmware");
+	g_assert_true(gtk_widget_get_visible(ub_window_get_step_label(fixture->window, "recovery")));
 	g_assert_true(wait_for(fixture, firmware_scanned, NULL));
 	assert_fits(fixture);
 	click_next(fixture, "flash");

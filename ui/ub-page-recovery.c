@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ub-connect-ladder.h"
 #include "ub-error-view.h"
@@ -36,6 +37,8 @@ struct _UbPageRecovery {
 	UbRungState rung_states[UB_RECOVERY_RUNG_LAST];
 	GtkWidget *intro_label;
 	gboolean rung_trying[UB_RECOVERY_RUNG_LAST]; /* the detail says what is being tried */
+	GString *manual_done; /* the hand's tries that are over, one line each */
+	char *manual_now;     /* the try going on */
 	GtkButton *start_button;
 	GtkStack *prompt_stack;
 	GtkLabel *hold_where_label;
@@ -126,7 +129,7 @@ ub_page_recovery_countdown_cb(gpointer user_data)
 {
 	UbPageRecovery *self = UB_PAGE_RECOVERY(user_data);
 	gint64 left_us = self->countdown_deadline - g_get_monotonic_time();
-	guint left = left_us > 0 ? (guint)((left_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC) : 0;
+	guint left = left_us > 0 ? (guint)(left_us / G_USEC_PER_SEC) : 0;
 	g_autofree char *text = NULL;
 
 	if (self->countdown_release)
@@ -205,6 +208,31 @@ ub_page_recovery_voltage_event(UbPageRecovery *self, const UbLadderEvent *event)
 	ub_page_recovery_set_detail(self, UB_RECOVERY_RUNG_VOLTAGE, event->message);
 }
 
+/* the hand's row: the tries that are over, then the one going on (which changes in place) */
+static void
+ub_page_recovery_set_manual(UbPageRecovery *self, const char *now)
+{
+	g_autoptr(GString) text = g_string_new(self->manual_done->str);
+
+	g_free(self->manual_now);
+	self->manual_now = g_strdup(now);
+	if (now != NULL) {
+		if (text->len > 0)
+			g_string_append_c(text, '\n');
+		g_string_append(text, now);
+	}
+	ub_page_recovery_set_detail(self, UB_RECOVERY_RUNG_MANUAL, text->str);
+}
+
+static void
+ub_page_recovery_manual_done(UbPageRecovery *self, const char *line)
+{
+	if (self->manual_done->len > 0)
+		g_string_append_c(self->manual_done, '\n');
+	g_string_append(self->manual_done, line);
+	ub_page_recovery_set_manual(self, NULL);
+}
+
 static void
 ub_page_recovery_manual_event(UbPageRecovery *self, const UbLadderEvent *event)
 {
@@ -217,7 +245,7 @@ ub_page_recovery_manual_event(UbPageRecovery *self, const UbLadderEvent *event)
 		ub_page_recovery_set_rung(self, UB_RECOVERY_RUNG_MANUAL, UB_RUNG_STATE_RUNNING);
 		/* TRANSLATORS: the n-th time the person is asked to hold the reset pin */
 		detail = g_strdup_printf(_("Try %u: waiting for your hand on NRST"), event->attempt);
-		ub_page_recovery_add_detail(self, UB_RECOVERY_RUNG_MANUAL, detail);
+		ub_page_recovery_set_manual(self, detail);
 		gtk_stack_set_visible_child_name(self->prompt_stack, "hold");
 		ub_page_recovery_start_countdown(self, self->hold_countdown_label,
 						 self->options.hold_timeout_ms, FALSE);
@@ -226,7 +254,7 @@ ub_page_recovery_manual_event(UbPageRecovery *self, const UbLadderEvent *event)
 		self->holding = FALSE;
 		detail = g_strdup_printf(_("Try %u: the chip answered while you held NRST"),
 					 event->attempt);
-		ub_page_recovery_add_detail(self, UB_RECOVERY_RUNG_MANUAL, detail);
+		ub_page_recovery_set_manual(self, detail);
 		gtk_stack_set_visible_child_name(self->prompt_stack, "release");
 		ub_page_recovery_start_countdown(self, self->release_countdown_label,
 						 self->options.release_timeout_ms, TRUE);
@@ -235,19 +263,24 @@ ub_page_recovery_manual_event(UbPageRecovery *self, const UbLadderEvent *event)
 		/* the ladder asks again after a moment, or gives its verdict */
 		ub_page_recovery_stop_countdown(self);
 		detail = g_strdup_printf(_("Try %1$u did not work: %2$s"), event->attempt, summary);
-		ub_page_recovery_add_detail(self, UB_RECOVERY_RUNG_MANUAL, detail);
+		ub_page_recovery_manual_done(self, detail);
 		gtk_stack_set_visible_child_name(self->prompt_stack, "running");
 		break;
 	case UB_LADDER_EVENT_SUCCEEDED:
 		ub_page_recovery_stop_countdown(self);
 		ub_page_recovery_set_rung(self, UB_RECOVERY_RUNG_MANUAL, UB_RUNG_STATE_OK);
-		ub_page_recovery_add_detail(self, UB_RECOVERY_RUNG_MANUAL, summary);
+		/* the try that worked stays, with what it gave */
+		if (self->manual_now != NULL) {
+			g_autofree char *now = g_steal_pointer(&self->manual_now);
+			ub_page_recovery_manual_done(self, now);
+		}
+		ub_page_recovery_manual_done(self, summary);
 		gtk_stack_set_visible_child_name(self->prompt_stack, "running");
 		break;
 	case UB_LADDER_EVENT_TRYING:
 	case UB_LADDER_EVENT_NOTE:
 	default:
-		ub_page_recovery_add_detail(self, UB_RECOVERY_RUNG_MANUAL, summary);
+		ub_page_recovery_manual_done(self, summary);
 		break;
 	}
 }
@@ -259,6 +292,9 @@ ub_page_recovery_event_cb(const UbLadderEvent *event, gpointer user_data)
 	UbRecoveryRung rung = ub_page_recovery_rung_for_step(event->step);
 	g_autofree char *summary = ub_page_recovery_summary(event->message);
 
+	/* steps still queued when the window went away */
+	if (self->manual_done == NULL)
+		return;
 	ub_session_log(ub_page_get_session(UB_PAGE(self)), "recovery %s/%s: %s",
 		       ub_ladder_step_to_string(event->step),
 		       ub_ladder_event_kind_to_string(event->kind), event->message);
@@ -397,6 +433,8 @@ ub_page_recovery_reset(UbPageRecovery *self)
 		ub_page_recovery_set_detail(self, i, NULL);
 		self->rung_trying[i] = FALSE;
 	}
+	g_string_truncate(self->manual_done, 0);
+	g_clear_pointer(&self->manual_now, g_free);
 	ub_error_view_clear(self->error_view);
 	gtk_widget_hide(self->let_go_label);
 	gtk_widget_hide(GTK_WIDGET(self->chip_label));
@@ -506,6 +544,11 @@ ub_page_recovery_dispose(GObject *object)
 
 	ub_page_recovery_stop_countdown(self);
 	ub_ladder_options_clear(&self->options);
+	if (self->manual_done != NULL) {
+		g_string_free(self->manual_done, TRUE);
+		self->manual_done = NULL;
+	}
+	g_clear_pointer(&self->manual_now, g_free);
 	G_OBJECT_CLASS(ub_page_recovery_parent_class)->dispose(object);
 }
 
@@ -564,6 +607,7 @@ ub_page_recovery_init(UbPageRecovery *self)
 {
 	gtk_widget_init_template(GTK_WIDGET(self));
 	ub_ladder_options_init(&self->options);
+	self->manual_done = g_string_new(NULL);
 	for (guint i = 0; i < UB_RECOVERY_RUNG_LAST; i++)
 		ub_page_recovery_set_rung(self, i, UB_RUNG_STATE_PENDING);
 	gtk_stack_set_visible_child_name(self->prompt_stack, "ready");

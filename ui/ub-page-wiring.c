@@ -106,8 +106,17 @@ ub_page_wiring_show_step(UbPageWiring *self, guint step)
 			       self->step == UB_WIRING_STEP_BEFORE);
 	gtk_widget_set_visible(GTK_WIDGET(self->step_back_button),
 			       self->step > UB_WIRING_STEP_BEFORE);
-	/* the check comes once every wire is on: then the picture shows them all */
+	/* the check comes once every wire is on: then the picture shows them all, and the check,
+	 * not going round again, is what to do next */
 	gtk_widget_set_visible(self->check_box, self->step > n_wires);
+	if (self->step > n_wires)
+		gtk_style_context_remove_class(
+		    gtk_widget_get_style_context(GTK_WIDGET(self->step_next_button)),
+		    "suggested-action");
+	else
+		gtk_style_context_add_class(
+		    gtk_widget_get_style_context(GTK_WIDGET(self->step_next_button)),
+		    "suggested-action");
 }
 
 static void

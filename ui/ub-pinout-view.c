@@ -365,6 +365,17 @@ ub_pinout_view_realize(GtkWidget *widget)
 	}
 }
 
+/* the full-size picture belongs to the page it came from: leaving the page closes it */
+static void
+ub_pinout_view_unmap(GtkWidget *widget)
+{
+	UbPinoutView *self = UB_PINOUT_VIEW(widget);
+
+	if (self->zoom_window != NULL)
+		gtk_widget_destroy(self->zoom_window);
+	GTK_WIDGET_CLASS(ub_pinout_view_parent_class)->unmap(widget);
+}
+
 static void
 ub_pinout_view_dispose(GObject *object)
 {
@@ -403,6 +414,7 @@ ub_pinout_view_class_init(UbPinoutViewClass *klass)
 	widget_class->button_release_event = ub_pinout_view_button_release_event;
 	widget_class->key_press_event = ub_pinout_view_key_press_event;
 	widget_class->realize = ub_pinout_view_realize;
+	widget_class->unmap = ub_pinout_view_unmap;
 	gtk_widget_class_set_css_name(widget_class, "ub-pinout-view");
 }
 

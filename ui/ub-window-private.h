@@ -29,6 +29,7 @@ GtkWidget *ub_window_get_cancel_button(UbWindow *self);
 GtkStack *ub_window_get_stack(UbWindow *self);
 const char *ub_window_get_page_name(UbWindow *self);
 GtkWidget *ub_window_get_page(UbWindow *self, const char *name);
+GtkWidget *ub_window_get_step_label(UbWindow *self, const char *name);
 /* jump to a page as if the steps before it had been taken (screenshots) */
 gboolean ub_window_show_page(UbWindow *self, const char *name);
 
