@@ -395,7 +395,8 @@ ub_hint_flash_stage(UbFlashJobStage stage)
 char *
 ub_hint_time_left(gint64 seconds)
 {
-	if (seconds < 0)
+	/* "About 0 seconds left" says nothing the full bar does not */
+	if (seconds < 1)
 		return NULL;
 	if (seconds >= 90) {
 		guint minutes = (guint)((seconds + 30) / 60);

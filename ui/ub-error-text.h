@@ -37,7 +37,7 @@ char *ub_hint_wire_detail(const UbWire *wire);
 const char *ub_hint_status(UbStatus status);
 /* after a stopped or failed flash: what the chip holds now and what to do */
 const char *ub_hint_flash_stage(UbFlashJobStage stage);
-/* "About 2 minutes left", "About 40 seconds left"; NULL when not known */
+/* "About 2 minutes left", "About 40 seconds left"; NULL when not known or under a second */
 char *ub_hint_time_left(gint64 seconds);
 /* "48.0 kB/s" */
 char *ub_hint_rate(guint64 bytes_per_second);
