@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "cli-judgement.h"
 #include "cli-private.h"
 #include "ub-error.h"
 #include "ub-flash-job.h"
@@ -36,6 +37,8 @@ typedef struct {
 	gboolean wipe_config;
 	gboolean no_reset;
 	gboolean direct;
+	gboolean no_recover;
+	UbCliJudgement judgement;
 	char *sim;
 	char *serial;
 	char *backup_dir;
@@ -47,6 +50,7 @@ ub_cli_flash_options_clear(UbCliFlashOptions *options)
 	g_free(options->sim);
 	g_free(options->serial);
 	g_free(options->backup_dir);
+	ub_cli_judgement_clear(&options->judgement);
 }
 
 static void
@@ -63,6 +67,10 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 	         N_("Leave the chip halted at the end"), NULL},
 	        {"direct", 0, 0, G_OPTION_ARG_NONE, &options->direct,
 	         N_("Do not use the SRAM flash loader (slower)"), NULL},
+	        {"no-recover", 0, 0, G_OPTION_ARG_NONE, &options->no_recover,
+	         N_("When a normal connect fails, stop instead of trying to reach the chip under "
+	            "reset or with your hand on NRST"),
+	         NULL},
 	        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &options->verbose, N_("Show debug messages"),
 	         NULL},
 	        {NULL}};
@@ -76,6 +84,7 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 	        {NULL}};
 
 	g_option_context_add_main_entries(context, common, GETTEXT_PACKAGE);
+	ub_cli_judgement_add_options(context, &options->judgement);
 	if (changes_flash)
 		g_option_context_add_main_entries(context, changing, GETTEXT_PACKAGE);
 }
@@ -317,26 +326,33 @@ ub_cli_flash_print_state(UbFlashJob *job)
 		           ub_flash_job_get_backup_path(job));
 }
 
-/* runs one job on a new device, shows progress, prints the outcome; returns the exit code */
-static int
-ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind kind,
-                 UbImage *image, const char *file, GArray *sectors, UbFlashJobFlags extra)
+/* the job could not start because the chip did not answer a normal connect: the ladder's
+ * business (nothing on the chip was touched yet) */
+static gboolean
+ub_cli_flash_needs_ladder(UbFlashJob *job, const GError *error)
 {
-	g_autoptr(UbDevice) device = NULL;
-	g_autoptr(UbFlashJob) job = NULL;
-	g_autoptr(UbProgress) progress = ub_progress_new();
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GError) error_close = NULL;
-	UbCliFlashUi ui = {command, options->json, FALSE, FALSE, progress};
-	UbCliWait wait;
-	gboolean ok;
+	if (ub_flash_job_get_stage(job) != UB_FLASH_JOB_STAGE_NOT_STARTED || error == NULL ||
+	    error->domain != UB_TARGET_ERROR)
+		return FALSE;
+	switch (error->code) {
+	case UB_TARGET_ERROR_NO_ACK:
+	case UB_TARGET_ERROR_WAIT:
+	case UB_TARGET_ERROR_FAULT:
+	case UB_TARGET_ERROR_NOT_HALTED:
+	case UB_TARGET_ERROR_NO_POWER:
+	case UB_TARGET_ERROR_FAILED:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
 
-	if (options->verbose)
-		g_log_set_debug_enabled(TRUE);
-	device = ub_cli_device_new(options->sim, options->serial, !options->json, &error);
-	if (device == NULL)
-		return ub_cli_report_error(command, error);
-	job = ub_flash_job_new(device, kind);
+static UbFlashJob *
+ub_cli_flash_new_job(UbDevice *device, UbCliFlashOptions *options, UbFlashJobKind kind,
+                     UbImage *image, const char *file, GArray *sectors, UbFlashJobFlags extra)
+{
+	UbFlashJob *job = ub_flash_job_new(device, kind);
+
 	if (image != NULL)
 		ub_flash_job_set_image(job, image);
 	if (file != NULL)
@@ -346,25 +362,116 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 	ub_flash_job_set_flags(job, ub_cli_flash_flags(options) | extra);
 	if (options->backup_dir != NULL)
 		ub_flash_job_set_backup_dir(job, options->backup_dir);
+	return job;
+}
 
-	ui.bar = !options->json && isatty(STDERR_FILENO);
-	g_signal_connect(progress, "changed", G_CALLBACK(ub_cli_flash_progress_cb), &ui);
+static gboolean
+ub_cli_flash_run_job(UbFlashJob *job, UbCliFlashUi *ui, GError **error)
+{
+	UbCliWait wait;
+	gboolean ok;
+
+	g_signal_connect(ui->progress, "changed", G_CALLBACK(ub_cli_flash_progress_cb), ui);
 	ub_cli_wait_init(&wait);
-	ub_flash_job_run_async(job, progress, wait.cancellable, ub_cli_wait_cb, &wait);
-	ok = ub_flash_job_run_finish(job, ub_cli_wait_run(&wait), &error);
+	ub_flash_job_run_async(job, ui->progress, wait.cancellable, ub_cli_wait_cb, &wait);
+	ok = ub_flash_job_run_finish(job, ub_cli_wait_run(&wait), error);
+	ub_cli_wait_clear(&wait);
+	g_signal_handlers_disconnect_by_data(ui->progress, ui);
+	if (ui->drawn)
+		g_printerr("\n");
+	ui->drawn = FALSE;
+	return ok;
+}
+
+/* the same ladder as `unbrick-cli connect`, with the same prompts; NULL when it could not
+ * run, else its result (reached or with the verdict) */
+static UbLadderResult *
+ub_cli_flash_run_ladder(UbDevice *device, UbCliFlashOptions *options, GError **error)
+{
+	UbLadderOptions ladder;
+	UbCliLadderUi ui = {options->json, isatty(STDOUT_FILENO)};
+	UbCliWait wait;
+	UbLadderResult *result;
+
+	if (!options->json)
+		g_print("%s\n", _("The chip does not answer a normal connect. Trying to reach it "
+		                  "under reset, then with your help:"));
+	ub_ladder_options_init(&ladder);
+	ub_cli_judgement_setup_ladder(&options->judgement, &ladder);
+	ub_cli_wait_init(&wait);
+	ub_connect_ladder_run_async(device, &ladder, ub_cli_ladder_event_cb, &ui, NULL,
+	                            wait.cancellable, ub_cli_wait_cb, &wait);
+	result = ub_connect_ladder_run_finish(device, ub_cli_wait_run(&wait), error);
+	ub_cli_wait_clear(&wait);
+	ub_ladder_options_clear(&ladder);
+	return result;
+}
+
+/* runs one job on a new device, shows progress, prints the outcome; returns the exit code */
+static int
+ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind kind,
+                 UbImage *image, const char *file, GArray *sectors, UbFlashJobFlags extra)
+{
+	g_autoptr(UbDevice) device = NULL;
+	g_autoptr(UbFlashJob) job = NULL;
+	g_autoptr(UbProgress) progress = ub_progress_new();
+	g_autoptr(UbLadderResult) ladder = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GError) error_close = NULL;
+	UbCliFlashUi ui = {command, options->json, FALSE, FALSE, progress};
+	UbCliWait wait;
+	gboolean ok;
+
+	if (options->verbose)
+		g_log_set_debug_enabled(TRUE);
+	if (!ub_cli_judgement_check(&options->judgement, command))
+		return UB_CLI_EXIT_USAGE;
+	device = ub_cli_device_new(options->sim, options->serial, !options->json, &error);
+	if (device == NULL)
+		return ub_cli_report_error(command, error);
+	ui.bar = !options->json && isatty(STDERR_FILENO);
+	job = ub_cli_flash_new_job(device, options, kind, image, file, sectors, extra);
+	ok = ub_cli_flash_run_job(job, &ui, &error);
+	if (!ok && !options->no_recover && ub_cli_flash_needs_ladder(job, error)) {
+		g_autoptr(GError) error_ladder = NULL;
+
+		ladder = ub_cli_flash_run_ladder(device, options, &error_ladder);
+		if (ladder != NULL && ladder->reached) {
+			/* held before its firmware ran: the same job again, from the start */
+			g_clear_error(&error);
+			g_clear_object(&job);
+			ub_progress_reset(progress);
+			job = ub_cli_flash_new_job(device, options, kind, image, file, sectors, extra);
+			ok = ub_cli_flash_run_job(job, &ui, &error);
+		} else if (ladder != NULL) {
+			g_clear_error(&error);
+			ub_ladder_result_set_error(ladder, &error);
+		} else {
+			g_clear_error(&error);
+			g_propagate_error(&error, g_steal_pointer(&error_ladder));
+		}
+	}
 	/* leave debug mode either way */
+	ub_cli_wait_init(&wait);
 	ub_device_close_async(device, NULL, ub_cli_wait_cb, &wait);
 	if (!ub_device_close_finish(device, ub_cli_wait_run(&wait), &error_close))
 		g_debug("closing: %s", error_close->message);
 	ub_cli_wait_clear(&wait);
-	g_signal_handlers_disconnect_by_data(progress, &ui);
-	if (ui.drawn)
-		g_printerr("\n");
 
 	if (options->json)
 		ub_cli_flash_print_result(job, ok ? NULL : error);
 	if (!ok) {
-		int code = ub_cli_report_error(command, error);
+		int code = ub_cli_exit_code_for_error(error);
+
+		if (ladder != NULL && !ladder->reached) {
+			/* the verdict is the whole story of why the chip was not reached */
+			if (!options->json)
+				ub_cli_print_verdict(ladder->verdict, ladder->evidence,
+				                     options->judgement.board,
+				                     options->judgement.probe_model);
+		} else {
+			code = ub_cli_report_error(command, error);
+		}
 		if (!options->json)
 			ub_cli_flash_print_state(job);
 		return code;
@@ -402,7 +509,7 @@ ub_cli_flash_one_argument(GOptionContext *context, int *argc, char ***argv, cons
 {
 	g_autoptr(GError) error = NULL;
 
-	g_option_context_set_description(context, ub_cli_exit_codes_help());
+	ub_cli_add_common_options(context);
 	if (!g_option_context_parse(context, argc, argv, &error)) {
 		g_printerr("unbrick-cli: %s\n", error->message);
 		return FALSE;

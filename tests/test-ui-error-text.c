@@ -32,7 +32,7 @@ static void
 test_every_code_has_text(void)
 {
 	assert_all_codes_known(UB_PROBE_ERROR, UB_PROBE_ERROR_FAILED);
-	assert_all_codes_known(UB_TARGET_ERROR, UB_TARGET_ERROR_FAILED);
+	assert_all_codes_known(UB_TARGET_ERROR, UB_TARGET_ERROR_HELD_IN_RESET);
 	assert_all_codes_known(UB_FLASH_ERROR, UB_FLASH_ERROR_WOULD_WIPE_CONFIG);
 	assert_all_codes_known(UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_MCU);
 	assert_all_codes_known(UB_DATA_ERROR, UB_DATA_ERROR_INVALID);

@@ -300,6 +300,18 @@ ub_page_recovery_event_cb(const UbLadderEvent *event, gpointer user_data)
 		       ub_ladder_event_kind_to_string(event->kind), event->message);
 	if (rung == UB_RECOVERY_RUNG_LAST)
 		return;
+	/* after the person confirmed a check the ladder runs its rungs again: the rows show the
+	 * new round, what it gives is what counts */
+	if (rung == UB_RECOVERY_RUNG_VOLTAGE &&
+	    self->rung_states[UB_RECOVERY_RUNG_NORMAL] != UB_RUNG_STATE_PENDING) {
+		for (guint i = 0; i < UB_RECOVERY_RUNG_LAST; i++) {
+			ub_page_recovery_set_rung(self, i, UB_RUNG_STATE_PENDING);
+			ub_page_recovery_set_detail(self, i, NULL);
+			self->rung_trying[i] = FALSE;
+		}
+		g_string_truncate(self->manual_done, 0);
+		g_clear_pointer(&self->manual_now, g_free);
+	}
 	/* a rung still running when a later one starts did not get there */
 	for (guint i = 0; i < rung; i++) {
 		if (self->rung_states[i] == UB_RUNG_STATE_RUNNING)
@@ -393,23 +405,34 @@ ub_page_recovery_done_cb(GObject *source, GAsyncResult *result, gpointer user_da
 	UbSession *session = ub_page_get_session(UB_PAGE(self));
 	g_autoptr(UbLadderResult) ladder = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean reached;
 
 	ladder = ub_connect_ladder_run_finish(UB_DEVICE(source), result, &error);
 	ub_page_recovery_stop_countdown(self);
-	self->recovered = ladder != NULL;
+	reached = ladder != NULL && ladder->reached;
+	self->recovered = reached;
 	for (guint i = 0; i < UB_RECOVERY_RUNG_LAST; i++) {
 		if (self->rung_states[i] == UB_RUNG_STATE_RUNNING)
 			ub_page_recovery_set_rung(self, i,
-						  ladder != NULL ? UB_RUNG_STATE_OK
-								 : UB_RUNG_STATE_FAILED);
-		else if (self->rung_states[i] == UB_RUNG_STATE_PENDING && ladder != NULL)
+						  reached ? UB_RUNG_STATE_OK : UB_RUNG_STATE_FAILED);
+		else if (self->rung_states[i] == UB_RUNG_STATE_PENDING && reached)
 			ub_page_recovery_set_rung(self, i, UB_RUNG_STATE_SKIPPED);
 	}
-	if (ladder == NULL) {
+	if (!reached) {
 		/* told to hold and then stopped: the hand is still on the pin */
 		gtk_widget_set_visible(self->let_go_label, self->holding);
 		self->holding = FALSE;
-		ub_error_view_set_error(self->error_view, error, ub_session_get_log(session));
+		if (ladder == NULL) {
+			ub_error_view_set_error(self->error_view, error,
+						ub_session_get_log(session));
+		} else {
+			/* why not, from the evidence the ladder gathered: the one source of
+			 * advice (title, causes still possible with their checks, next step) */
+			ub_session_log(session, "recovery: verdict %s",
+				       ub_verdict_get_top(ladder->verdict)->id);
+			ub_error_view_set_verdict(self->error_view, ladder->verdict,
+						  ladder->evidence, ub_session_get_log(session));
+		}
 		gtk_stack_set_visible_child_name(self->prompt_stack, "failed");
 		ub_page_recovery_finish(self);
 		return;
@@ -454,6 +477,15 @@ ub_page_recovery_start_clicked_cb(UbPageRecovery *self)
 	ub_page_recovery_reset(self);
 	ub_ladder_options_clear(&self->options);
 	ub_ladder_options_init(&self->options);
+	/* what the person said and what history knows are evidence for the verdict */
+	self->options.board_id = g_strdup(ub_session_get_board_id(session));
+	self->options.given = g_object_ref(ub_session_get_said(session));
+	self->options.history = ub_history_new(NULL);
+	if (!ub_history_load(self->options.history, NULL))
+		g_clear_object(&self->options.history);
+	if (ub_session_get_probe_model(session) != NULL)
+		self->options.probe_model =
+		    g_strdup(ub_probe_model_get_id(ub_session_get_probe_model(session)));
 	if (board != NULL && ub_board_get_nrst_header_pin(board) != 0)
 		self->options.nrst_location = g_strdup_printf(_("debug header pin %u"),
 							      ub_board_get_nrst_header_pin(board));
