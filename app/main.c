@@ -144,20 +144,34 @@ ub_screenshot_save(UbScreenshot *shot, GError **error)
 	return TRUE;
 }
 
-static gboolean
-ub_screenshot_timeout_cb(gpointer user_data)
+/* after a frame has been painted the layout is settled: a page still changing (a progress
+ * bar) may have asked for a new allocation since the timeout was set */
+static void
+ub_screenshot_after_paint_cb(GdkFrameClock *clock, gpointer user_data)
 {
 	UbScreenshot *shot = user_data;
 	GApplication *application = G_APPLICATION(gtk_window_get_application(GTK_WINDOW(shot->window)));
 	g_autoptr(GError) error = NULL;
 
-	shot->timeout_id = 0;
+	g_signal_handlers_disconnect_by_func(clock, ub_screenshot_after_paint_cb, user_data);
 	if (!ub_screenshot_save(shot, &error)) {
 		g_printerr("unbrick: %s\n", error->message);
 		g_application_set_default(NULL);
 		exit(1);
 	}
 	g_application_quit(application);
+}
+
+static gboolean
+ub_screenshot_timeout_cb(gpointer user_data)
+{
+	UbScreenshot *shot = user_data;
+	GtkWidget *widget = GTK_WIDGET(shot->window);
+
+	shot->timeout_id = 0;
+	g_signal_connect(gtk_widget_get_frame_clock(widget), "after-paint",
+			 G_CALLBACK(ub_screenshot_after_paint_cb), shot);
+	gtk_widget_queue_draw(widget);
 	return G_SOURCE_REMOVE;
 }
 
