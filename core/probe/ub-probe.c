@@ -6,6 +6,7 @@
 
 typedef struct {
 	UbTransport *transport;
+	UbClock *clock;
 	UbProbeKind kind;
 	char *firmware_version;
 	gsize max_transfer;
@@ -355,6 +356,7 @@ ub_probe_finalize(GObject *object)
 	UbProbePrivate *priv = GET_PRIVATE(UB_PROBE(object));
 
 	g_clear_object(&priv->transport);
+	g_clear_object(&priv->clock);
 	g_free(priv->firmware_version);
 	G_OBJECT_CLASS(ub_probe_parent_class)->finalize(object);
 }
@@ -379,4 +381,25 @@ static void
 ub_probe_init(UbProbe *self)
 {
 	GET_PRIVATE(self)->max_transfer = 4096;
+	GET_PRIVATE(self)->clock = g_object_ref(ub_clock_get_system());
+}
+
+/**
+ * ub_probe_get_clock:
+ *
+ * Returns: (transfer none): what the probe's retries wait on (the device's clock)
+ */
+UbClock *
+ub_probe_get_clock(UbProbe *self)
+{
+	g_return_val_if_fail(UB_IS_PROBE(self), NULL);
+	return GET_PRIVATE(self)->clock;
+}
+
+void
+ub_probe_set_clock(UbProbe *self, UbClock *clock)
+{
+	g_return_if_fail(UB_IS_PROBE(self));
+	g_return_if_fail(UB_IS_CLOCK(clock));
+	g_set_object(&GET_PRIVATE(self)->clock, clock);
 }

@@ -13,6 +13,7 @@
 
 #include <glib-object.h>
 
+#include "ub-clock.h"
 #include "ub-probe-info.h"
 #include "ub-transport.h"
 
@@ -92,6 +93,10 @@ gboolean ub_probe_write_core_register(UbProbe *self, guint regsel, guint32 value
 gboolean ub_probe_drive_nrst(UbProbe *self, UbNrst action,
 			     GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_probe_reset_system(UbProbe *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* the time a retry waits in: the device's clock (on a simulated bench, its virtual time) */
+UbClock *ub_probe_get_clock(UbProbe *self);
+void ub_probe_set_clock(UbProbe *self, UbClock *clock);
 
 /* for subclasses */
 void ub_probe_set_kind(UbProbe *self, UbProbeKind kind);
