@@ -3,6 +3,8 @@
  * unbrick-cli pinout --board NAME --probe MODEL [--png FILE] [--svg FILE] [--json] (or the short
  * form: pinout BOARD PROBE): prints the wire list for one board and one probe and draws the
  * picture the wizard shows.
+ * unbrick-cli pinout --nrst BOARD: says and draws where the board's NRST is (its debug header
+ * and the chip's pin), the picture of the wizard's Recovery step.
  */
 #include "config.h"
 
@@ -110,6 +112,34 @@ plan_to_json(UbWiringPlan *plan)
 	return json_builder_get_root(builder);
 }
 
+static gboolean
+write_pictures(UbPinoutRender *render, const UbPinoutPalette *palette, gdouble scale,
+               const gchar *png, const gchar *svg, GError **error)
+{
+	if (png != NULL && !ub_pinout_render_write_png(render, palette, scale, png, error))
+		return FALSE;
+	return svg == NULL || ub_pinout_render_write_svg(render, palette, svg, error);
+}
+
+/* --nrst: where the reset pin is, for the board alone */
+static JsonNode *
+nrst_to_json(UbBoard *board, const gchar *text)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "board");
+	json_builder_add_string_value(builder, ub_board_get_id(board));
+	json_builder_set_member_name(builder, "nrst_header_pin");
+	json_builder_add_int_value(builder, ub_board_get_nrst_header_pin(board));
+	json_builder_set_member_name(builder, "nrst_mcu_pin");
+	json_builder_add_int_value(builder, ub_board_get_nrst_mcu_pin(board));
+	json_builder_set_member_name(builder, "description");
+	json_builder_add_string_value(builder, text);
+	json_builder_end_object(builder);
+	return json_builder_get_root(builder);
+}
+
 int
 ub_cli_pinout(int argc, char **argv)
 {
@@ -120,6 +150,7 @@ ub_cli_pinout(int argc, char **argv)
 	gboolean dark = FALSE;
 	gboolean list = FALSE;
 	gboolean no_notes = FALSE;
+	gboolean nrst = FALSE;
 	gdouble scale = 2.0;
 	const GOptionEntry entries[] = {
 	        {"png", 0, 0, G_OPTION_ARG_FILENAME, &png, N_("Write the picture as PNG"),
@@ -133,12 +164,14 @@ ub_cli_pinout(int argc, char **argv)
 	         N_("Leave the notes out of the picture"), NULL},
 	        {"highlight", 0, 0, G_OPTION_ARG_STRING, &highlight,
 	         N_("Highlight the wires of these signals, e.g. SWDIO,SWCLK"), N_("SIGNALS")},
+	        {"nrst", 0, 0, G_OPTION_ARG_NONE, &nrst,
+	         N_("Show where the board's NRST (reset) pin is, instead of the wires"), NULL},
 	        {"list", 0, 0, G_OPTION_ARG_NONE, &list, N_("List the known boards and probes"),
 	         NULL},
 	        {NULL},
 	};
 	/* TRANSLATORS: the short form: the board and the probe without --board and --probe */
-	g_autoptr(GOptionContext) context = g_option_context_new(_("[BOARD PROBE]"));
+	g_autoptr(GOptionContext) context = g_option_context_new(_("[BOARD PROBE] | --nrst BOARD"));
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbBoardDb) boards = ub_board_db_new();
 	g_autoptr(UbProbeDb) probes = ub_probe_db_new();
@@ -166,7 +199,7 @@ ub_cli_pinout(int argc, char **argv)
 		argv[1] = g_ptr_array_index(short_form, 0);
 		argv[2] = g_ptr_array_index(short_form, 1);
 	}
-	if (!ub_cli_options_parse(&options, "pinout", context, &argc, &argv, 0)) {
+	if (!ub_cli_options_parse(&options, "pinout", context, &argc, &argv, 1)) {
 		ub_cli_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
@@ -184,7 +217,42 @@ ub_cli_pinout(int argc, char **argv)
 		ub_cli_options_clear(&options);
 		return UB_CLI_EXIT_OK;
 	}
-	if (options.board == NULL || options.probe == NULL) {
+	if (dark)
+		ub_pinout_palette_init_dark(&palette);
+	else
+		ub_pinout_palette_init_light(&palette);
+	if (nrst) {
+		/* --nrst BOARD, or --nrst --board BOARD */
+		UbBoard *board = options.board_entry;
+
+		if (board == NULL && argc == 2) {
+			board = ub_board_db_lookup(boards, argv[1]);
+			if (board == NULL) {
+				g_printerr("unbrick-cli pinout: unknown board \"%s\"\n", argv[1]);
+				print_ids(boards, probes);
+				ub_cli_options_clear(&options);
+				return UB_CLI_EXIT_USAGE;
+			}
+		}
+		if (board == NULL || argc > 2) {
+			g_autofree gchar *help = g_option_context_get_help(context, TRUE, NULL);
+			g_printerr("%s", help);
+			ub_cli_options_clear(&options);
+			return UB_CLI_EXIT_USAGE;
+		}
+		render = ub_pinout_render_new_nrst(board, !no_notes);
+		text = ub_pinout_render_get_description(render);
+		if (options.json)
+			result = nrst_to_json(board, text);
+		else
+			g_print("%s", text);
+		if (!write_pictures(render, &palette, scale, png, svg, &error))
+			g_clear_pointer(&result, json_node_unref);
+		status = ub_cli_finish("pinout", &options, result, error);
+		ub_cli_options_clear(&options);
+		return status;
+	}
+	if (options.board == NULL || options.probe == NULL || argc > 1) {
 		g_autofree gchar *help = g_option_context_get_help(context, TRUE, NULL);
 		g_printerr("%s", help);
 		ub_cli_options_clear(&options);
@@ -207,15 +275,9 @@ ub_cli_pinout(int argc, char **argv)
 		g_print("%s", text);
 	}
 	if (png != NULL || svg != NULL) {
-		if (dark)
-			ub_pinout_palette_init_dark(&palette);
-		else
-			ub_pinout_palette_init_light(&palette);
 		render = ub_pinout_render_new(plan, !no_notes);
 		ub_pinout_render_set_highlight(render, signals);
-		if ((png != NULL &&
-		     !ub_pinout_render_write_png(render, &palette, scale, png, &error)) ||
-		    (svg != NULL && !ub_pinout_render_write_svg(render, &palette, svg, &error)))
+		if (!write_pictures(render, &palette, scale, png, svg, &error))
 			g_clear_pointer(&result, json_node_unref);
 	}
 	status = ub_cli_finish("pinout", &options, result, error);

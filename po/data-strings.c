@@ -115,8 +115,22 @@ N_("On many DAPLink boards pin 1 carries the probe's own 3.3 V: leave it unconne
 N_("2x5 Cortex debug connector");
 /* TRANSLATORS: resources/data/probes/daplink-10pin.json: header.pin1_marking */
 N_("A triangle or a dot on the board, and the key on the ribbon plug, mark pin 1. DAPLink boards differ: trust the printed labels over this picture.");
+/* TRANSLATORS: resources/data/probes/discovery-stlink-v2.json: name */
+N_("ST-LINK/V2 on an older Discovery board (CN2), e.g. STM32F4DISCOVERY");
+/* TRANSLATORS: resources/data/probes/discovery-stlink-v2.json: notes[0] */
+N_("Older Discovery boards (STM32F4DISCOVERY before revision D) carry an ST-LINK/V2, which shows up over USB as 0483:3748 like a standalone ST-LINK/V2 or a clone stick.");
+/* TRANSLATORS: resources/data/probes/discovery-stlink-v2.json: notes[1] */
+N_("Remove the two ST-LINK jumpers (CN3 on the F4-Discovery) so the probe talks only to CN2 and not to the board's own MCU.");
+/* TRANSLATORS: resources/data/probes/discovery-stlink-v2.json: notes[2] */
+N_("CN2 has the same pin order as a Nucleo's CN4.");
+/* TRANSLATORS: resources/data/probes/discovery-stlink-v2.json: supply_warning */
+N_("Pin 1 only senses the target voltage; the board must be powered by its battery or a bench supply.");
+/* TRANSLATORS: resources/data/probes/discovery-stlink-v2.json: header.type */
+N_("1x6 pin header (CN2 on Discovery boards)");
+/* TRANSLATORS: resources/data/probes/discovery-stlink-v2.json: header.pin1_marking */
+N_("Pin 1 is the end marked '1' on the board.");
 /* TRANSLATORS: resources/data/probes/nucleo-stlink-v2-1.json: name */
-N_("ST-LINK/V2-1 on a Nucleo-64 (CN4) or Discovery (CN2) board");
+N_("ST-LINK/V2-1 on a Nucleo-64 (CN4) or a newer Discovery (CN2) board");
 /* TRANSLATORS: resources/data/probes/nucleo-stlink-v2-1.json: notes[0] */
 N_("Remove both CN2 jumpers on a Nucleo-64 (CN3 on an F4-Discovery) so the probe talks only to the header and not to its own on-board MCU.");
 /* TRANSLATORS: resources/data/probes/nucleo-stlink-v2-1.json: notes[1] */
@@ -125,8 +139,6 @@ N_("On a Nucleo-64, a solder bridge (SB12) also ties pin 5 to the on-board MCU's
 N_("On small Nucleo-32 boards the voltage sense is tied to the on-board MCU, so an external board reads 0 V.");
 /* TRANSLATORS: resources/data/probes/nucleo-stlink-v2-1.json: notes[3] */
 N_("Reported as the most reliable cheap probe for VESCs because hardware reset works.");
-/* TRANSLATORS: resources/data/probes/nucleo-stlink-v2-1.json: supply_warning */
-N_("Pin 1 only senses the target voltage; the board must be powered by its battery or a bench supply.");
 /* TRANSLATORS: resources/data/probes/nucleo-stlink-v2-1.json: header.type */
 N_("1x6 pin header (CN4 on Nucleo-64, CN2 on Discovery)");
 /* TRANSLATORS: resources/data/probes/nucleo-stlink-v2-1.json: header.pin1_marking */

@@ -237,6 +237,36 @@ test_cli_unknown_board(void)
 	cli_run_clear(&run);
 }
 
+/* story 2: where NRST is, in words and as a picture; the LQFP100 board is not pin 7 */
+static void
+test_cli_pinout_nrst(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-cli-nrst-XXXXXX", NULL);
+	g_autofree char *png = g_build_filename(dir, "nrst.png", NULL);
+	CliRun run = {0};
+
+	if (!cli_run(&run, "pinout", "--nrst", "focbox", "--png", png, NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "pin 5 (RST) of the debug header"));
+	g_assert_nonnull(strstr(run.out, "NRST is pin 7,"));
+	g_assert_true(g_file_test(png, G_FILE_TEST_IS_REGULAR));
+	cli_run_clear(&run);
+	g_assert_cmpint(g_unlink(png), ==, 0);
+	g_assert_cmpint(g_rmdir(dir), ==, 0);
+
+	g_assert_true(cli_run(&run, "pinout", "--nrst", "focbox-unity", NULL));
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "LQFP100) NRST is pin 14,"));
+	cli_run_clear(&run);
+
+	g_assert_true(cli_run(&run, "pinout", "--nrst", "no-such-board", NULL));
+	/* a usage error */
+	g_assert_cmpint(run.status, ==, 1);
+	g_assert_nonnull(strstr(run.err, "no-such-board"));
+	cli_run_clear(&run);
+}
+
 /* the forum case from the command line: diagnosis names the hand on NRST, connect does it */
 static void
 test_cli_forum_case(void)
@@ -358,5 +388,6 @@ main(int argc, char **argv)
 	g_test_add_func("/core/cli/probe-cmsis-dap", test_cli_probe_cmsis_dap);
 	g_test_add_func("/core/cli/usage", test_cli_usage);
 	g_test_add_func("/core/cli/unknown-board", test_cli_unknown_board);
+	g_test_add_func("/core/cli/pinout-nrst", test_cli_pinout_nrst);
 	return g_test_run();
 }

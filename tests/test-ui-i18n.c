@@ -82,6 +82,40 @@ test_language(gconstpointer data)
 	gtk_widget_destroy(GTK_WIDGET(window));
 }
 
+/* the longer words of German and Spanish fit the window's default width on every page, in
+ * each of its states that adds words (the wiring checklist, a board's notes and picture) */
+static void
+test_fits_default_width(gconstpointer data)
+{
+	const char *language = data;
+	g_autoptr(GtkApplication) application = NULL;
+	const char *const *names = ub_wizard_get_page_names();
+	UbWindow *window;
+	gint default_width = 0;
+
+	if (!have_display) {
+		g_test_skip("no display (run under xvfb-run)");
+		return;
+	}
+	g_setenv("LANGUAGE", language, TRUE);
+	textdomain(GETTEXT_PACKAGE);
+	window = open_window(&application);
+	gtk_window_get_default_size(GTK_WINDOW(window), &default_width, NULL);
+	g_assert_true(gtk_combo_box_set_active_id(
+	    ub_page_welcome_get_board_combo(ub_window_get_page(window, "welcome")), "focbox"));
+	for (guint i = 0; names[i] != NULL; i++) {
+		gint minimum = 0;
+
+		g_assert_true(ub_window_show_page(window, names[i]));
+		gtk_widget_get_preferred_width(GTK_WIDGET(ub_window_get_stack(window)), &minimum,
+					       NULL);
+		g_test_message("%s %s: the pages need %d px", language, names[i], minimum);
+		/* the steps sidebar (170 px and its separator) sits beside the pages */
+		g_assert_cmpint(minimum + 171, <=, default_width);
+	}
+	gtk_widget_destroy(GTK_WIDGET(window));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -98,5 +132,7 @@ main(int argc, char **argv)
 
 	g_test_add_data_func("/ui/i18n/german", "de", test_language);
 	g_test_add_data_func("/ui/i18n/spanish", "es", test_language);
+	g_test_add_data_func("/ui/i18n/german-fits", "de", test_fits_default_width);
+	g_test_add_data_func("/ui/i18n/spanish-fits", "es", test_fits_default_width);
 	return g_test_run();
 }

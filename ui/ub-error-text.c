@@ -341,6 +341,71 @@ ub_hint_wiring_note(UbWiringPlan *plan, UbWiringNote note)
 	}
 }
 
+char *
+ub_hint_wire_title(const UbWire *wire, guint index, guint n_wires)
+{
+	g_return_val_if_fail(wire != NULL, NULL);
+	/* TRANSLATORS: the stepper on the Wiring page: wire number, how many, the signal name
+	 * (SWDIO, SWCLK, GND, ... as printed on the hardware) */
+	return g_strdup_printf(_("Wire %1$u of %2$u: %3$s"), index + 1, n_wires,
+			       ub_signal_to_string(wire->board_signal != UB_SIGNAL_NONE
+						       ? wire->board_signal
+						       : wire->probe_signal));
+}
+
+static const char *
+ub_hint_wire_when(const UbWire *wire)
+{
+	switch (wire->when) {
+	case UB_WIRE_WHEN_NO_OTHER_POWER:
+		return _("Optional: only when the board has no other power (battery and bench "
+			 "supply disconnected).");
+	case UB_WIRE_WHEN_RESET:
+		return _("Optional: it lets unbrick reset the chip by itself.");
+	case UB_WIRE_WHEN_TRACE:
+		return _("Optional: only for SWO trace; unbrick does not need it.");
+	case UB_WIRE_WHEN_ALWAYS:
+	default:
+		return _("Optional.");
+	}
+}
+
+char *
+ub_hint_wire_detail(const UbWire *wire)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+	const char *board_label;
+
+	g_return_val_if_fail(wire != NULL, NULL);
+	board_label = wire->board_label != NULL && wire->board_label[0] != '\0'
+			  ? wire->board_label
+			  : ub_signal_to_string(wire->board_signal);
+	/* TRANSLATORS: probe pin number and its printed label, board pin number and its label */
+	g_string_append_printf(text, _("From probe pin %1$u (%2$s) to board pin %3$u (%4$s)."),
+			       wire->probe_pin, wire->probe_label, wire->board_pin, board_label);
+	if (wire->use == UB_WIRE_OPTIONAL)
+		g_string_append_printf(text, "\n%s", ub_hint_wire_when(wire));
+	if (wire->warnings & UB_WIRE_WARNING_BACKFEED)
+		g_string_append_printf(text, "\n%s",
+				       _("Never with the battery or a bench supply connected: the "
+					 "probe would feed the board's regulator backwards."));
+	if (wire->warnings & UB_WIRE_WARNING_BROWNOUT)
+		g_string_append_printf(text, "\n%s",
+				       _("The probe cannot supply this board on its own."));
+	if (wire->warnings & UB_WIRE_WARNING_RESET_UNKNOWN)
+		g_string_append_printf(text, "\n%s",
+				       _("This probe's RST pin may do nothing; unbrick then asks you "
+					 "to hold NRST by hand."));
+	if (wire->warnings & UB_WIRE_WARNING_UNCONFIRMED_PIN)
+		g_string_append_printf(text, "\n%s",
+				       _("The board's pin order is not confirmed: check the label "
+					 "printed next to the pin."));
+	if (wire->warnings & UB_WIRE_WARNING_SHARED_PIN)
+		g_string_append_printf(text, "\n%s",
+				       _("It goes to the same board pin as the other GND wire."));
+	return g_string_free(g_steal_pointer(&text), FALSE);
+}
+
 const char *
 ub_hint_status(UbStatus status)
 {
@@ -395,7 +460,8 @@ ub_hint_flash_stage(UbFlashJobStage stage)
 char *
 ub_hint_time_left(gint64 seconds)
 {
-	if (seconds < 0)
+	/* "About 0 seconds left" says nothing the full bar does not */
+	if (seconds < 1)
 		return NULL;
 	if (seconds >= 90) {
 		guint minutes = (guint)((seconds + 30) / 60);
