@@ -105,8 +105,10 @@ fixture_run(Fixture *fixture, UbFlashJob *job, GError **error)
 
 	ub_flash_job_set_backup_dir(job, fixture->dir);
 	ub_flash_job_run_async(job, progress, NULL, fixture_cb, fixture);
-	if (!ub_flash_job_run_finish(job, fixture_wait(fixture), error))
+	if (!ub_flash_job_run_finish(job, fixture_wait(fixture), error)) {
+		g_test_message("job failed: %s", (*error)->message);
 		return FALSE;
+	}
 	/* a finished job's bar is full */
 	g_assert_cmpuint(ub_progress_get_percentage(progress), ==, 100);
 	return TRUE;

@@ -127,14 +127,27 @@ gboolean ub_flash_stm32f4_erase_sectors(UbFlashStm32f4 *self, const guint *secto
 gboolean ub_flash_stm32f4_mass_erase(UbFlashStm32f4 *self, UbProgress *progress,
                                      GCancellable *cancellable,
                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* erases @erase (sector numbers, may be empty), then programs @chunks (UbImageChunk, inside
- * erased sectors); all-ones elements are left erased. Adds the steps "erase" and "write" to
- * @progress. */
+/* erases @erase (sector numbers, may be empty) and programs @chunks (UbImageChunk, inside
+ * erased sectors), sector by sector in address order: each sector's erase, then its data;
+ * all-ones elements are left erased. Adds the step "write" to @progress. */
 gboolean ub_flash_stm32f4_program(UbFlashStm32f4 *self, GPtrArray *chunks, const guint *erase,
                                   guint n_erase, UbProgress *progress, GCancellable *cancellable,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* compares flash with @chunks: on-chip CRC-32 per block, else read back */
 gboolean ub_flash_stm32f4_verify(UbFlashStm32f4 *self, GPtrArray *chunks, UbProgress *progress,
+                                 GCancellable *cancellable,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* what the flash holds where a chunk goes, as the chip's CRC unit and a blank check find it */
+typedef enum {
+	UB_FLASH_HOLDS_UNKNOWN, /* not checked: no loader, or not whole words */
+	UB_FLASH_HOLDS_SAME,    /* exactly the chunk: nothing to do */
+	UB_FLASH_HOLDS_ERASED,  /* erased: the chunk can be programmed without an erase */
+	UB_FLASH_HOLDS_OTHER,   /* something else: an erase first */
+} UbFlashHolds;
+
+/* @holds[i] for chunk i (on-chip CRC-32 and AND of the words, by the loader); all UNKNOWN
+ * when the loader cannot run */
+gboolean ub_flash_stm32f4_survey(UbFlashStm32f4 *self, GPtrArray *chunks, UbFlashHolds *holds,
                                  GCancellable *cancellable,
                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* @same[i]: the flash already holds chunk i exactly (on-chip CRC-32); all FALSE when the
