@@ -424,6 +424,52 @@ test_job_same_image_twice(Fixture *fixture, gconstpointer data)
 	}
 }
 
+/* sectors found erased (by the backup, or on chip without one) are programmed without a
+ * second erase; the image still ends verified */
+static void
+test_job_erased_not_erased_again(Fixture *fixture, gconstpointer data)
+{
+	gboolean backup = GPOINTER_TO_INT(data);
+	g_autofree char *path = firmware_path(FW_502);
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(UbFlashJob) erase = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_ERASE);
+	g_autoptr(UbFlashJob) job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	g_autoptr(UbFlashJob) verify = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_VERIFY);
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(GError) error = NULL;
+	const guint blank[] = {5, 6};
+	JsonArray *erased;
+	UbSimMcuStats before = {0};
+	UbSimMcuStats after = {0};
+
+	image = ub_image_new_from_file(path, 0x08000000, &error);
+	g_assert_no_error(error);
+	ub_flash_job_set_sectors(erase, blank, G_N_ELEMENTS(blank));
+	ub_flash_job_set_flags(erase, UB_FLASH_JOB_FLAG_NO_BACKUP);
+	g_assert_true(fixture_run(fixture, erase, &error));
+	g_assert_no_error(error);
+
+	ub_flash_job_set_image(job, image);
+	ub_flash_job_set_flags(job, backup ? UB_FLASH_JOB_FLAG_NONE : UB_FLASH_JOB_FLAG_NO_BACKUP);
+	ub_sim_mcu_get_stats(ub_sim_board_get_mcu(fixture->board), &before);
+	g_assert_true(fixture_run(fixture, job, &error));
+	g_assert_no_error(error);
+	ub_sim_mcu_get_stats(ub_sim_board_get_mcu(fixture->board), &after);
+	node = ub_flash_job_to_json(job);
+	erased = json_object_get_array_member(json_node_get_object(node), "sectors_erased");
+	g_assert_cmpuint(json_array_get_length(erased), >, 0);
+	for (guint i = 0; i < json_array_get_length(erased); i++) {
+		g_assert_cmpint(json_array_get_int_element(erased, i), !=, 5);
+		g_assert_cmpint(json_array_get_int_element(erased, i), !=, 6);
+	}
+	/* what the report says is what the chip did */
+	g_assert_cmpuint(after.sectors_erased - before.sectors_erased, ==,
+	                 json_array_get_length(erased));
+	ub_flash_job_set_image(verify, image);
+	g_assert_true(fixture_run(fixture, verify, &error));
+	g_assert_no_error(error);
+}
+
 static guint64
 fixture_round_trips(Fixture *fixture)
 {
@@ -523,6 +569,10 @@ main(int argc, char **argv)
 	           fixture_teardown);
 	g_test_add("/flash/job/same-image-twice", Fixture, NULL, fixture_setup,
 	           test_job_same_image_twice, fixture_teardown);
+	g_test_add("/flash/job/erased-not-erased-again", Fixture, GINT_TO_POINTER(FALSE),
+	           fixture_setup, test_job_erased_not_erased_again, fixture_teardown);
+	g_test_add("/flash/job/erased-not-erased-again-backup", Fixture, GINT_TO_POINTER(TRUE),
+	           fixture_setup, test_job_erased_not_erased_again, fixture_teardown);
 	g_test_add("/flash/job/unplugged-then-retry", Fixture,
 	           GUINT_TO_POINTER(UB_TRANSPORT_SIM_FAULT_UNPLUG), fixture_setup,
 	           test_job_fault_then_retry, fixture_teardown);

@@ -1111,6 +1111,7 @@ test_flash_compare(void)
 	g_autoptr(GPtrArray) other = make_chunks(0x08020000, 0x20000, 29);
 	g_autoptr(GError) error = NULL;
 	gboolean same[2] = {FALSE, TRUE};
+	UbFlashHolds holds[2] = {UB_FLASH_HOLDS_UNKNOWN, UB_FLASH_HOLDS_UNKNOWN};
 
 	bench_init(&bench);
 	program_and_verify(&bench, chunks, erase, 1);
@@ -1122,6 +1123,17 @@ test_flash_compare(void)
 	bench.fake->flash[0x1ffff] ^= 1;
 	g_assert_true(ub_flash_stm32f4_compare(bench.flash, chunks, same, NULL, &error));
 	g_assert_false(same[0]);
+	/* the survey tells an erased sector (programmable as it is) from one that holds
+	 * something else (an erase first) */
+	g_assert_true(ub_flash_stm32f4_survey(bench.flash, chunks, holds, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(holds[0], ==, UB_FLASH_HOLDS_OTHER);
+	g_assert_cmpint(holds[1], ==, UB_FLASH_HOLDS_ERASED);
+	/* one programmed word in the last place the check reads makes it not erased */
+	bench.fake->flash[0x3fffc] = 0x00;
+	g_assert_true(ub_flash_stm32f4_survey(bench.flash, chunks, holds, NULL, &error));
+	g_assert_cmpint(holds[1], ==, UB_FLASH_HOLDS_OTHER);
+	bench.fake->flash[0x3fffc] = 0xff;
 
 	/* without the loader nothing is assumed equal */
 	ub_flash_stm32f4_abort(bench.flash);
@@ -1129,6 +1141,8 @@ test_flash_compare(void)
 	bench.fake->flash[0x1ffff] ^= 1;
 	g_assert_true(ub_flash_stm32f4_compare(bench.flash, chunks, same, NULL, &error));
 	g_assert_false(same[0]);
+	g_assert_true(ub_flash_stm32f4_survey(bench.flash, chunks, holds, NULL, &error));
+	g_assert_cmpint(holds[0], ==, UB_FLASH_HOLDS_UNKNOWN);
 	bench_clear(&bench);
 }
 

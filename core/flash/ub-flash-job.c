@@ -358,15 +358,15 @@ ub_flash_job_check_write_protection(UbFlashJob *self, const guint *sectors, guin
 	return TRUE;
 }
 
-/* erase, program, verify a plan; steps in @progress: write (erase + program), verify */
-/* which expected sectors the chip already holds: from this run's backup when there is one
- * (free), else by the chip's CRC. A rerun after a failure then redoes only what is missing. */
+/* what the chip holds where each expected sector goes: from this run's backup when there is
+ * one (free), else by the chip's CRC unit and a blank check on chip. A rerun after a failure
+ * then redoes only what is missing, and an erased sector is not erased again. */
 static gboolean
-ub_flash_job_compare(UbFlashJob *self, UbFlashStm32f4 *flash, GPtrArray *expected, gboolean *same,
-                     GCancellable *cancellable, GError **error)
+ub_flash_job_survey(UbFlashJob *self, UbFlashStm32f4 *flash, GPtrArray *expected,
+                    UbFlashHolds *holds, GCancellable *cancellable, GError **error)
 {
 	if (self->backup_data == NULL)
-		return ub_flash_stm32f4_compare(flash, expected, same, cancellable, error);
+		return ub_flash_stm32f4_survey(flash, expected, holds, cancellable, error);
 	for (guint i = 0; i < expected->len; i++) {
 		UbImageChunk *chunk = g_ptr_array_index(expected, i);
 		guint32 address = ub_image_chunk_get_address(chunk);
@@ -374,10 +374,19 @@ ub_flash_job_compare(UbFlashJob *self, UbFlashStm32f4 *flash, GPtrArray *expecte
 		gsize backup_size = 0;
 		const guint8 *want = g_bytes_get_data(ub_image_chunk_get_data(chunk), &size);
 		const guint8 *have = g_bytes_get_data(self->backup_data, &backup_size);
+		gboolean erased = TRUE;
 
-		same[i] = address >= self->backup_base &&
-		          address - self->backup_base + size <= backup_size &&
-		          memcmp(have + (address - self->backup_base), want, size) == 0;
+		holds[i] = UB_FLASH_HOLDS_UNKNOWN;
+		if (address < self->backup_base || address - self->backup_base + size > backup_size)
+			continue;
+		have += address - self->backup_base;
+		if (memcmp(have, want, size) == 0) {
+			holds[i] = UB_FLASH_HOLDS_SAME;
+			continue;
+		}
+		for (gsize j = 0; j < size && erased; j++)
+			erased = have[j] == 0xff;
+		holds[i] = erased ? UB_FLASH_HOLDS_ERASED : UB_FLASH_HOLDS_OTHER;
 	}
 	return TRUE;
 }
@@ -390,24 +399,25 @@ ub_flash_job_write_plan(UbFlashJob *self, UbFlashStm32f4 *flash, UbFlashPlan *pl
 	guint n = 0;
 	const guint *sectors = ub_flash_plan_get_sectors(plan, &n);
 	GPtrArray *expected = ub_flash_plan_get_expected(plan);
-	g_autofree gboolean *same = g_new0(gboolean, MAX(n, 1));
+	g_autofree UbFlashHolds *holds = g_new0(UbFlashHolds, MAX(n, 1));
 	g_autoptr(GPtrArray) program =
 	        g_ptr_array_new_with_free_func((GDestroyNotify)ub_image_chunk_unref);
 
 	if (!ub_flash_job_check_write_protection(self, sectors, n, error))
 		return FALSE;
-	if (!ub_flash_job_compare(self, flash, expected, same, cancellable, error))
+	if (!ub_flash_job_survey(self, flash, expected, holds, cancellable, error))
 		return FALSE;
 	/* each expected chunk is one whole sector: program it where the chip differs (its
-	 * 0xFF stretches are not sent) */
+	 * 0xFF stretches are not sent), after an erase unless it is erased already */
 	g_array_set_size(self->erased, 0);
 	self->unchanged = 0;
 	for (guint i = 0; i < n; i++) {
-		if (same[i]) {
+		if (holds[i] == UB_FLASH_HOLDS_SAME) {
 			self->unchanged++;
 			continue;
 		}
-		g_array_append_val(self->erased, sectors[i]);
+		if (holds[i] != UB_FLASH_HOLDS_ERASED)
+			g_array_append_val(self->erased, sectors[i]);
 		g_ptr_array_add(program, ub_image_chunk_ref(g_ptr_array_index(expected, i)));
 	}
 	self->config_kept = ub_flash_plan_get_config_kept(plan);
