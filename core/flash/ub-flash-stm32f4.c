@@ -90,6 +90,7 @@ typedef struct {
 	guint32 buf;
 	guint64 expected_us;
 	guint64 timeout_us;
+	guint64 end_us; /* when it should be done (device clock), if each takes its expected time */
 } UbFlashPending;
 
 struct _UbFlashStm32f4 {
@@ -111,6 +112,7 @@ struct _UbFlashStm32f4 {
 	guint32 stub_first;
 	guint32 stub_next;
 	guint32 stub_done;
+	guint64 stub_busy_until; /* the last queued command's end_us */
 	GArray *pending; /* UbFlashPending, oldest first */
 	/* progress of the running erase + program: datasheet time done of all */
 	UbProgress *op_progress;
@@ -600,6 +602,13 @@ ub_flash_stm32f4_remove_read_protection(UbFlashStm32f4 *self, gboolean erase_all
 	return TRUE;
 }
 
+/* the device's time now, for the debug log's phase times */
+static guint64
+clock_us(UbFlashStm32f4 *self)
+{
+	return ub_clock_get_us(ub_target_get_clock(self->target));
+}
+
 /* ---- progress of erase + write, fed as commands finish ---- */
 
 /* Erases and programming go sector by sector (erase, then that sector's data), so they are
@@ -1003,18 +1012,19 @@ stub_check_no_reset(UbFlashStm32f4 *self, GError **error)
 	return FALSE;
 }
 
+/* when command @seq should be done, from the expected times of what is queued before it */
 static guint64
-stub_expected_until(UbFlashStm32f4 *self, guint32 seq)
+stub_expected_end(UbFlashStm32f4 *self, guint32 seq)
 {
-	guint64 total = 0;
+	guint64 end = 0;
 
 	for (guint i = 0; i < self->pending->len; i++) {
 		const UbFlashPending *pending = &g_array_index(self->pending, UbFlashPending, i);
 		if (seq_before(seq, pending->seq))
 			break;
-		total += pending->expected_us;
+		end = pending->end_us;
 	}
-	return total;
+	return end;
 }
 
 /* waits until command @seq has finished; polls first, then sleeps as long as the queued work
@@ -1051,8 +1061,11 @@ stub_wait(UbFlashStm32f4 *self, guint32 seq, GCancellable *cancellable, GError *
 		first = stub_first_pending(self);
 		if (first != NULL && stalled > first->timeout_us)
 			return stub_stalled(self, error);
-		if (progressed)
-			nap = stub_expected_until(self, seq);
+		/* until the command should be done (a poll before that is a round trip spent
+		 * for nothing, one after it leaves a slot unused while the flash works
+		 * through the ring); once late, in eighths of the oldest one's time */
+		if (progressed && stub_expected_end(self, seq) > clock_us(self))
+			nap = stub_expected_end(self, seq) - clock_us(self);
 		else
 			nap = first != NULL ? first->expected_us / 8 : 0;
 		nap = MAX(nap, 200);
@@ -1111,6 +1124,11 @@ stub_submit(UbFlashStm32f4 *self, UbFlashStubCmd cmd, guint32 addr, guint32 len,
 	pending.expected_us = expected_us;
 	/* twice the datasheet maximum (2 × typical for erase, 100/16 for programming) */
 	pending.timeout_us = expected_us * 14 + 500000;
+	/* it starts when the loader has done what is queued before it, or now */
+	if (self->pending->len == 0 || self->stub_busy_until < clock_us(self))
+		self->stub_busy_until = clock_us(self);
+	self->stub_busy_until += expected_us;
+	pending.end_us = self->stub_busy_until;
 	g_array_append_val(self->pending, pending);
 	self->stub_next++;
 	if (buf_out != NULL)
@@ -1523,8 +1541,13 @@ ub_flash_stm32f4_program(UbFlashStm32f4 *self, GPtrArray *chunks, const guint *e
 		                              self->psize);
 	op_begin(self, progress, total_us, n_erase > 0);
 	if (self->use_stub && !self->stub_unusable) {
+		guint64 start_us = clock_us(self);
 		if (program_with_stub(self, pieces, erase, n_erase, cancellable, &error_local)) {
 			op_end(self, TRUE);
+			g_debug("program: %u erases, %" G_GUINT64_FORMAT " bytes in %.1f ms (flash "
+			        "busy %.1f ms)",
+			        n_erase, total, (double)(clock_us(self) - start_us) / 1000,
+			        (double)total_us / 1000);
 			return TRUE;
 		}
 		stub_abort(self);
@@ -1772,9 +1795,11 @@ ub_flash_stm32f4_verify(UbFlashStm32f4 *self, GPtrArray *chunks, UbProgress *pro
 	g_autofree guint32 *crc = NULL;
 	g_autofree guint32 *and_words = NULL;
 	g_autofree gboolean *checked = NULL;
+	guint64 start_us;
 
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
 	g_return_val_if_fail(chunks != NULL, FALSE);
+	start_us = clock_us(self);
 	for (guint i = 0; i < chunks->len; i++)
 		total += ub_image_chunk_get_size(g_ptr_array_index(chunks, i));
 	/* the caches off, so that no line cached before an erase answers for the flash */
@@ -1815,6 +1840,8 @@ ub_flash_stm32f4_verify(UbFlashStm32f4 *self, GPtrArray *chunks, UbProgress *pro
 		done += size;
 		progress_set(progress, done, total);
 	}
+	g_debug("verify: %" G_GUINT64_FORMAT " bytes %s in %.1f ms", total,
+	        stub ? "by the chip's CRC" : "read back", (double)(clock_us(self) - start_us) / 1000);
 	return TRUE;
 }
 
