@@ -391,6 +391,24 @@ ub_flash_job_survey(UbFlashJob *self, UbFlashStm32f4 *flash, GPtrArray *expected
 	return TRUE;
 }
 
+/* @held: the chip holds every sector of @plan already (by its CRC unit); then nothing will
+ * be erased, and a backup would only read the chip for nothing */
+static gboolean
+ub_flash_job_plan_held(UbFlashStm32f4 *flash, UbFlashPlan *plan, gboolean *held,
+                       GCancellable *cancellable, GError **error)
+{
+	GPtrArray *expected = ub_flash_plan_get_expected(plan);
+	g_autofree UbFlashHolds *holds = g_new0(UbFlashHolds, MAX(expected->len, 1));
+
+	*held = FALSE;
+	if (!ub_flash_stm32f4_survey(flash, expected, holds, cancellable, error))
+		return FALSE;
+	*held = TRUE;
+	for (guint i = 0; i < expected->len; i++)
+		*held = *held && holds[i] == UB_FLASH_HOLDS_SAME;
+	return TRUE;
+}
+
 /* erase, program, verify a plan; steps in @progress: write (erase + program), verify */
 static gboolean
 ub_flash_job_write_plan(UbFlashJob *self, UbFlashStm32f4 *flash, UbFlashPlan *plan,
@@ -667,8 +685,12 @@ ub_flash_job_run_inner(UbFlashJob *self, UbFlashStm32f4 **flash_out, UbProgress 
 		if (plan == NULL)
 			return FALSE;
 		if (backup) {
-			if (!ub_flash_job_backup(self, flash, NULL, ub_progress_get_child(progress),
-			                         cancellable, error))
+			gboolean held = FALSE;
+			if (!ub_flash_job_plan_held(flash, plan, &held, cancellable, error))
+				return FALSE;
+			if (!held && !ub_flash_job_backup(self, flash, NULL,
+			                                  ub_progress_get_child(progress),
+			                                  cancellable, error))
 				return FALSE;
 			ub_progress_step_done(progress);
 		}
