@@ -13,6 +13,7 @@
 #include "ub-flash-plan.h"
 #include "ub-image-loader.h"
 #include "ub-sim-board.h"
+#include "ub-sim-link.h"
 #include "ub-sim-mcu.h"
 #include "ub-transport-sim.h"
 #include "ub-test-firmware.h"
@@ -477,6 +478,112 @@ test_job_erased_not_erased_again(Fixture *fixture, gconstpointer data)
 	g_assert_no_error(error);
 }
 
+static void
+fixture_setup_bench(Fixture *fixture, const char *bench)
+{
+	g_autoptr(GError) error = NULL;
+
+	fixture->loop = g_main_loop_new(NULL, FALSE);
+	fixture->dir = g_dir_make_tmp("ub-flash-job-XXXXXX", &error);
+	g_assert_no_error(error);
+	fixture->device = ub_sim_device_new(bench, NULL);
+	ub_device_open_async(fixture->device, NULL, fixture_cb, fixture);
+	g_assert_true(ub_device_open_finish(fixture->device, fixture_wait(fixture), &error));
+	g_assert_no_error(error);
+	fixture->board = ub_sim_board_from_device(fixture->device);
+	g_assert_nonnull(fixture->board);
+}
+
+static void
+fixture_setup_long_wires(Fixture *fixture, gconstpointer data)
+{
+	fixture_setup_bench(fixture, "focbox-long-wires");
+}
+
+static void
+verify_image(Fixture *fixture, UbImage *image)
+{
+	g_autoptr(UbFlashJob) verify = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_VERIFY);
+	g_autoptr(GError) error = NULL;
+
+	ub_flash_job_set_image(verify, image);
+	g_assert_true(fixture_run(fixture, verify, &error));
+	g_assert_no_error(error);
+}
+
+/* wires that carry 950 kHz cleanly: the link test finds the clock where transfers fail and
+ * the flash ends verified at a slower one */
+static void
+test_job_long_wires(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *path = firmware_path(FW_502);
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(UbFlashJob) job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(GError) error = NULL;
+	JsonObject *report;
+
+	image = ub_image_new_from_file(path, 0x08000000, &error);
+	g_assert_no_error(error);
+	ub_flash_job_set_image(job, image);
+	ub_flash_job_set_flags(job, UB_FLASH_JOB_FLAG_NO_BACKUP);
+	g_assert_true(fixture_run(fixture, job, &error));
+	g_assert_no_error(error);
+	node = ub_flash_job_to_json(job);
+	report = json_node_get_object(node);
+	g_assert_cmpint(json_object_get_int_member(report, "swd_khz"), >, 0);
+	g_assert_cmpint(json_object_get_int_member(report, "swd_khz"), <=, 950);
+	g_assert_cmpuint(ub_sim_link_get_corrupted(ub_sim_board_get_link(fixture->board)), >, 0);
+	verify_image(fixture, image);
+}
+
+typedef struct {
+	UbSimLink *link;
+	guint64 at_ns;
+} WireMove;
+
+/* a second into the job somebody moves the wires: from then on 950 kHz is the limit */
+static void
+wire_move_tick(gpointer user_data, guint64 start_ns, guint64 step_ns)
+{
+	WireMove *move = user_data;
+
+	if (start_ns + step_ns >= move->at_ns)
+		ub_sim_link_set_max_clean_khz(move->link, 950);
+}
+
+/* the link goes bad while the flash is being written: each link error steps the clock down
+ * and the work goes on; the image ends verified */
+static void
+test_job_wires_moved(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *path = firmware_path(FW_605);
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(UbFlashJob) job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(GError) error = NULL;
+	UbSimClock *clock = ub_sim_board_get_clock(fixture->board);
+	WireMove move = {ub_sim_board_get_link(fixture->board), 0};
+	JsonObject *report;
+
+	image = ub_image_new_from_file(path, 0x08000000, &error);
+	g_assert_no_error(error);
+	ub_flash_job_set_image(job, image);
+	ub_flash_job_set_flags(job, UB_FLASH_JOB_FLAG_NO_BACKUP);
+	move.at_ns = ub_sim_clock_get_ns(clock) + 1000000000;
+	ub_sim_clock_add_ticker(clock, wire_move_tick, &move);
+	g_assert_true(fixture_run(fixture, job, &error));
+	g_assert_no_error(error);
+	ub_sim_clock_remove_ticker(clock, wire_move_tick, &move);
+	node = ub_flash_job_to_json(job);
+	report = json_node_get_object(node);
+	/* it started fast on clean wires and ended at or below the new limit */
+	g_assert_cmpint(json_object_get_int_member(report, "swd_fallbacks"), >, 0);
+	g_assert_cmpint(json_object_get_int_member(report, "swd_khz"), <=, 950);
+	g_assert_cmpuint(ub_sim_link_get_corrupted(move.link), >, 0);
+	verify_image(fixture, image);
+}
+
 static guint64
 fixture_round_trips(Fixture *fixture)
 {
@@ -580,6 +687,10 @@ main(int argc, char **argv)
 	           fixture_setup, test_job_erased_not_erased_again, fixture_teardown);
 	g_test_add("/flash/job/erased-not-erased-again-backup", Fixture, GINT_TO_POINTER(TRUE),
 	           fixture_setup, test_job_erased_not_erased_again, fixture_teardown);
+	g_test_add("/flash/job/long-wires", Fixture, NULL, fixture_setup_long_wires,
+	           test_job_long_wires, fixture_teardown);
+	g_test_add("/flash/job/wires-moved", Fixture, NULL, fixture_setup, test_job_wires_moved,
+	           fixture_teardown);
 	g_test_add("/flash/job/unplugged-then-retry", Fixture,
 	           GUINT_TO_POINTER(UB_TRANSPORT_SIM_FAULT_UNPLUG), fixture_setup,
 	           test_job_fault_then_retry, fixture_teardown);

@@ -872,6 +872,12 @@ ub_flash_job_to_json(UbFlashJob *self)
 	json_builder_add_string_value(builder, self->stats.stub_failed ? "failed, direct writes"
 	                                       : self->stats.used_stub ? "used"
 	                                                               : "not used");
+	if (self->stats.swd_khz != 0) {
+		json_builder_set_member_name(builder, "swd_khz");
+		json_builder_add_int_value(builder, self->stats.swd_khz);
+		json_builder_set_member_name(builder, "swd_fallbacks");
+		json_builder_add_int_value(builder, self->stats.swd_fallbacks);
+	}
 	json_builder_end_object(builder);
 	return json_builder_get_root(builder);
 }

@@ -65,6 +65,10 @@
 #define RESULTS_ADDR (SRAM_BASE + 0x400u)
 #define RESULTS_MAX 128u
 #define SLOT_DATA 0x4000u
+/* the link test's pattern: 2048 transfers, enough to see an error rate of 0.1 % */
+#define LINK_TEST_BYTES 0x1000u
+/* link errors a session steps the SWD clock down for before it gives up */
+#define LINK_RETRIES 4
 #define SLOT_STRIDE (SLOT_DATA + 0x20u)
 #define SLOT_COUNT 7u
 /* granularity of the on-chip CRC and blank checks */
@@ -113,6 +117,8 @@ struct _UbFlashStm32f4 {
 	guint32 stub_next;
 	guint32 stub_done;
 	guint64 stub_busy_until; /* the last queued command's end_us */
+	gboolean clock_tuned;
+	guint link_retries;
 	GArray *pending; /* UbFlashPending, oldest first */
 	/* progress of the running erase + program: datasheet time done of all */
 	UbProgress *op_progress;
@@ -312,6 +318,8 @@ ub_flash_stm32f4_get_stats(UbFlashStm32f4 *self, UbFlashStats *stats)
 {
 	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
 	*stats = self->stats;
+	stats->swd_khz = ub_target_get_swd_khz(self->target);
+	stats->swd_fallbacks = self->link_retries;
 }
 
 void
@@ -323,10 +331,20 @@ ub_flash_stm32f4_reset_stats(UbFlashStm32f4 *self)
 
 /* ---- registers ---- */
 
+static gboolean link_retry(UbFlashStm32f4 *self, GError **error_local);
+
 static gboolean
 read32(UbFlashStm32f4 *self, guint32 address, guint32 *value, GError **error)
 {
-	return ub_target_read_u32(self->target, address, value, error);
+	for (;;) {
+		g_autoptr(GError) error_local = NULL;
+		if (ub_target_read_u32(self->target, address, value, &error_local))
+			return TRUE;
+		if (!link_retry(self, &error_local)) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return FALSE;
+		}
+	}
 }
 
 static gboolean
@@ -609,6 +627,55 @@ clock_us(UbFlashStm32f4 *self)
 	return ub_clock_get_us(ub_target_get_clock(self->target));
 }
 
+/* ---- bulk transfers that survive a marginal link ---- */
+
+/* a link error (noise on the wires): one SWD clock step slower and TRUE to try again, a few
+ * times per session. Only for transfers that may be repeated: SRAM, and reads. */
+static gboolean
+link_retry(UbFlashStm32f4 *self, GError **error_local)
+{
+	if (!ub_target_error_is_link(*error_local) || self->link_retries >= LINK_RETRIES)
+		return FALSE;
+	g_debug("%s", (*error_local)->message);
+	if (!ub_target_swd_step_down(self->target, NULL))
+		return FALSE;
+	self->link_retries++;
+	g_clear_error(error_local);
+	return TRUE;
+}
+
+static gboolean
+mem_read(UbFlashStm32f4 *self, guint32 address, guint8 *buffer, gsize len, UbAccess access,
+         GError **error)
+{
+	for (;;) {
+		g_autoptr(GError) error_local = NULL;
+		if (ub_probe_read_memory(self->probe, address, buffer, len, access, &error_local))
+			return TRUE;
+		if (!link_retry(self, &error_local)) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return FALSE;
+		}
+	}
+}
+
+/* SRAM only: a write to flash is not repeated */
+static gboolean
+mem_write_sram(UbFlashStm32f4 *self, guint32 address, const guint8 *data, gsize len,
+               GError **error)
+{
+	for (;;) {
+		g_autoptr(GError) error_local = NULL;
+		if (ub_probe_write_memory(self->probe, address, data, len, UB_ACCESS_32,
+		                          &error_local))
+			return TRUE;
+		if (!link_retry(self, &error_local)) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return FALSE;
+		}
+	}
+}
+
 /* ---- progress of erase + write, fed as commands finish ---- */
 
 /* Erases and programming go sector by sector (erase, then that sector's data), so they are
@@ -768,6 +835,13 @@ session_prepare(UbFlashStm32f4 *self, GError **error)
 	    !write32(self, UB_STM32F4_FLASH_ACR, off | ACR_ICRST | ACR_DCRST, error) ||
 	    !write32(self, UB_STM32F4_FLASH_ACR, off, error))
 		return FALSE;
+	/* the fastest SWD clock the wires carry, measured once the DMA no longer writes SRAM
+	 * (the ring is the scratch: the loader's data goes there anyway) */
+	if (!self->clock_tuned) {
+		if (!ub_target_tune_swd_clock(self->target, RING_ADDR, LINK_TEST_BYTES, error))
+			return FALSE;
+		self->clock_tuned = TRUE;
+	}
 	/* a reset before now is not this session's; from here on S_RESET_ST means one is */
 	if (!read32(self, UB_DHCSR, &dhcsr, error))
 		return FALSE;
@@ -853,8 +927,7 @@ stub_start(UbFlashStm32f4 *self, GError **error)
 	put_le32(image + control + UB_FLASH_STUB_CB_RESERVED, 0);
 	put_le32(image + control + UB_FLASH_STUB_CB_FIRST, self->stub_first);
 	put_le32(image + control + UB_FLASH_STUB_CB_ABORT, 0);
-	if (!ub_probe_write_memory(self->probe, STUB_ADDR, image, ub_flash_stub_stm32f4_size,
-	                           UB_ACCESS_32, error)) {
+	if (!mem_write_sram(self, STUB_ADDR, image, ub_flash_stub_stm32f4_size, error)) {
 		/* a bus fault in SRAM (not a lost probe) means the loader cannot be used */
 		if (error != NULL && *error != NULL && (*error)->domain == UB_TARGET_ERROR)
 			self->stub_unusable = TRUE;
@@ -910,7 +983,7 @@ stub_poll(UbFlashStm32f4 *self, GError **error)
 	guint32 sr;
 	guint32 fail;
 
-	if (!ub_probe_read_memory(self->probe, self->stub_control, cb, sizeof(cb), UB_ACCESS_32,
+	if (!mem_read(self, self->stub_control, cb, sizeof(cb), UB_ACCESS_32,
 	                          error))
 		return FALSE;
 	done = get_le32(cb + UB_FLASH_STUB_CB_DONE);
@@ -1109,11 +1182,9 @@ stub_submit(UbFlashStm32f4 *self, UbFlashStubCmd cmd, guint32 addr, guint32 len,
 	put_le32(block + data_len + UB_FLASH_STUB_H_SEQ, seq);
 	/* only the data and the header travel: result space needs no write */
 	if (data != NULL) {
-		if (!ub_probe_write_memory(self->probe, buf, block, data_len + UB_FLASH_STUB_H_SIZE,
-		                           UB_ACCESS_32, error))
+		if (!mem_write_sram(self, buf, block, data_len + UB_FLASH_STUB_H_SIZE, error))
 			return FALSE;
-	} else if (!ub_probe_write_memory(self->probe, header, block + data_len,
-	                                  UB_FLASH_STUB_H_SIZE, UB_ACCESS_32, error)) {
+	} else if (!mem_write_sram(self, header, block + data_len, UB_FLASH_STUB_H_SIZE, error)) {
 		return FALSE;
 	}
 	pending.seq = seq;
@@ -1675,7 +1746,7 @@ verify_readback(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, g
 		gsize n = MIN(READ_PIECE, len - off);
 		if (g_cancellable_set_error_if_cancelled(cancellable, error))
 			return FALSE;
-		if (!ub_probe_read_memory(self->probe, address + (guint32)off, buf + off, n,
+		if (!mem_read(self, address + (guint32)off, buf + off, n,
 		                          UB_ACCESS_AUTO, error))
 			return FALSE;
 		self->stats.bytes_read += n;
@@ -1730,7 +1801,7 @@ stub_check_chunks(UbFlashStm32f4 *self, GPtrArray *chunks, guint32 *crc, guint32
 		if (!queued)
 			continue;
 		if (!stub_wait(self, self->stub_next - 1, cancellable, error) ||
-		    !ub_probe_read_memory(self->probe, RESULTS_ADDR, results, count * 8,
+		    !mem_read(self, RESULTS_ADDR, results, count * 8,
 		                          UB_ACCESS_32, error))
 			return FALSE;
 		for (guint i = first; i < first + count; i++) {
@@ -1758,7 +1829,7 @@ stub_explain_mismatch(UbFlashStm32f4 *self, guint32 address, const guint8 *expec
 		                 VERIFY_BLOCK, NULL, blocks * 8, 0,
 		                 (guint64)n * CRC_NS_PER_BYTE / 1000, &buf, cancellable, error) ||
 		    !stub_wait(self, self->stub_next - 1, cancellable, error) ||
-		    !ub_probe_read_memory(self->probe, buf, results, blocks * 8, UB_ACCESS_32,
+		    !mem_read(self, buf, results, blocks * 8, UB_ACCESS_32,
 		                          error))
 			return FALSE;
 		for (guint32 b = 0; b < blocks; b++) {
@@ -1934,7 +2005,7 @@ ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbPro
 		                 NULL, blocks * 8, 0, (guint64)size * BLANK_NS_PER_BYTE / 1000,
 		                 &result_buf, cancellable, &error_local) ||
 		    !stub_wait(self, self->stub_next - 1, cancellable, &error_local) ||
-		    !ub_probe_read_memory(self->probe, result_buf, results, blocks * 8,
+		    !mem_read(self, result_buf, results, blocks * 8,
 		                          UB_ACCESS_32, &error_local)) {
 			if (!self->stub_unusable) {
 				g_propagate_error(error, g_steal_pointer(&error_local));
@@ -1969,7 +2040,7 @@ ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbPro
 		n = MIN(n, size - off);
 		if (g_cancellable_set_error_if_cancelled(cancellable, error))
 			return NULL;
-		if (!ub_probe_read_memory(self->probe, address + off, buf + off, n, UB_ACCESS_AUTO,
+		if (!mem_read(self, address + off, buf + off, n, UB_ACCESS_AUTO,
 		                          error)) {
 			g_prefix_error(error, "reading 0x%08x: ", address + off);
 			return NULL;

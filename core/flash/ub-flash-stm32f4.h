@@ -75,6 +75,8 @@ typedef struct {
 	guint64 flash_us;         /* datasheet-typical time of the erase/program work done */
 	gboolean used_stub;
 	gboolean stub_failed; /* the loader could not run; direct writes were used */
+	guint swd_khz;	      /* the SWD clock at the end (0: the probe's own) */
+	guint swd_fallbacks;  /* link errors that slowed the clock a step */
 } UbFlashStats;
 
 
