@@ -1984,8 +1984,10 @@ ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbPro
 	guint32 blocks = 0;
 	guint64 to_read = size;
 	guint64 done = 0;
+	guint32 piece;
 
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), NULL);
+	piece = MIN(READ_PIECE, MAX((guint32)ub_probe_get_max_transfer(self->probe) & ~3u, 4u));
 	if (!self->stub_active && !session_prepare(self, error))
 		return NULL;
 	buf = g_malloc(size);
@@ -2026,18 +2028,20 @@ ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbPro
 	}
 
 	for (guint32 off = 0; off < size;) {
+		/* a run of non-blank blocks, at most one probe transfer and not across its
+		 * boundary: the probe would split it into two commands */
+		guint32 limit = piece - (address + off) % piece;
 		guint32 n;
 
 		if (blank != NULL && blank[off / BLANK_BLOCK]) {
 			off += BLANK_BLOCK;
 			continue;
 		}
-		/* a run of non-blank blocks, at most one probe buffer */
 		n = 0;
-		while (off + n < size && n < READ_PIECE &&
+		while (off + n < size && n < limit &&
 		       (blank == NULL || !blank[(off + n) / BLANK_BLOCK]))
-			n += blank != NULL ? BLANK_BLOCK : MIN(READ_PIECE, size - off);
-		n = MIN(n, size - off);
+			n += blank != NULL ? BLANK_BLOCK : limit;
+		n = MIN(n, MIN(size - off, limit));
 		if (g_cancellable_set_error_if_cancelled(cancellable, error))
 			return NULL;
 		if (!mem_read(self, address + off, buf + off, n, UB_ACCESS_AUTO,
