@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ub-sim-board.h"
 #include "ub-tour.h"
@@ -103,8 +104,17 @@ ub_stall_tour_done_cb(UbWindow *window, gboolean reached, gpointer user_data)
 	if (!reached) {
 		g_printerr("unbrick: the demo did not reach the end of the flash\n");
 	} else {
+		g_autofree char *status = NULL;
+		const char *rss = NULL;
+
 		g_print("longest main-loop stall during the demo: %.1f ms (%u ticks of %u ms)\n",
 			meter->longest_us / 1000.0, meter->ticks, (guint)UB_STALL_TICK_MS);
+		/* the resident memory after the flash, as the kernel counts it */
+		if (g_file_get_contents("/proc/self/status", &status, NULL, NULL))
+			rss = strstr(status, "VmRSS:");
+		if (rss != NULL)
+			g_print("resident memory after the flash: %.1f MB\n",
+				g_ascii_strtod(rss + strlen("VmRSS:"), NULL) / 1024.0);
 	}
 	g_free(meter);
 	g_application_quit(G_APPLICATION(gtk_window_get_application(GTK_WINDOW(window))));
