@@ -347,6 +347,10 @@ main(int argc, char **argv)
 {
 	g_autoptr(GtkApplication) application = NULL;
 
+	/* everything is drawn with cairo: no GL context is ever needed, and GDK's probe for
+	 * one maps the GL driver (Mesa's llvmpipe: libLLVM, 44 MB resident) for nothing. The
+	 * person can still ask for GL with GDK_GL in the environment. */
+	g_setenv("GDK_GL", "disable", FALSE);
 	setlocale(LC_ALL, "");
 	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
