@@ -1483,6 +1483,29 @@ piece_expected_us(UbFlashStm32f4 *self, const UbFlashPiece *piece, UbFlashPsize 
 	return count_program_elements(data, size, psize) * UB_STM32F4_PROGRAM_US;
 }
 
+/* the sectors a program call changes: erased, or holding data (@pieces in address order) */
+static guint
+count_sectors_written(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n_erase)
+{
+	guint written = 0;
+	guint next_piece = 0;
+
+	for (guint s = 0; s < self->sectors->len; s++) {
+		const UbFlashSector *sector = &g_array_index(self->sectors, UbFlashSector, s);
+		gboolean has_data = FALSE;
+
+		for (; next_piece < pieces->len; next_piece++) {
+			const UbFlashPiece *piece = &g_array_index(pieces, UbFlashPiece, next_piece);
+			if (piece->address - sector->address >= sector->size)
+				break;
+			has_data = TRUE;
+		}
+		if (has_data || sector_in(s, erase, n_erase))
+			written++;
+	}
+	return written;
+}
+
 /* Sector by sector, in address order: a sector's erase, then its data. While the flash
  * erases, the sector's first data crosses SWD into the ring behind the erase command, and
  * while it programs one slot the next ones arrive: the flash is never left waiting for the
@@ -1589,6 +1612,7 @@ ub_flash_stm32f4_program(UbFlashStm32f4 *self, GPtrArray *chunks, const guint *e
 	g_autoptr(GError) error_local = NULL;
 	guint64 total = 0;
 	guint64 total_us = 0;
+	guint written;
 	gboolean ok;
 
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
@@ -1610,11 +1634,13 @@ ub_flash_stm32f4_program(UbFlashStm32f4 *self, GPtrArray *chunks, const guint *e
 	for (guint i = 0; i < pieces->len; i++)
 		total_us += piece_expected_us(self, &g_array_index(pieces, UbFlashPiece, i),
 		                              self->psize);
+	written = count_sectors_written(self, pieces, erase, n_erase);
 	op_begin(self, progress, total_us, n_erase > 0);
 	if (self->use_stub && !self->stub_unusable) {
 		guint64 start_us = clock_us(self);
 		if (program_with_stub(self, pieces, erase, n_erase, cancellable, &error_local)) {
 			op_end(self, TRUE);
+			self->stats.sectors_written += written;
 			g_debug("program: %u erases, %" G_GUINT64_FORMAT " bytes in %.1f ms (flash "
 			        "busy %.1f ms)",
 			        n_erase, total, (double)(clock_us(self) - start_us) / 1000,
@@ -1639,6 +1665,8 @@ ub_flash_stm32f4_program(UbFlashStm32f4 *self, GPtrArray *chunks, const guint *e
 	}
 	ok = program_direct(self, pieces, erase, n_erase, cancellable, error);
 	op_end(self, ok);
+	if (ok)
+		self->stats.sectors_written += written;
 	return ok;
 }
 

@@ -68,6 +68,7 @@ typedef struct {
 /* what the last operations cost and did (for reports and the benchmark) */
 typedef struct {
 	guint sectors_erased;
+	guint sectors_written; /* erased or programmed (an erased one is programmed as it is) */
 	guint mass_erases;
 	guint64 bytes_programmed; /* sent to the flash (all-ones elements excluded) */
 	guint64 bytes_read;       /* read over SWD */
