@@ -439,7 +439,7 @@ test_cli_flash_long_wires(void)
 	g_assert_true(json_object_get_boolean_member(result, "ok"));
 	g_assert_cmpstr(json_object_get_string_member(result, "stage"), ==, "done");
 	g_assert_cmpint(json_object_get_int_member(result, "swd_khz"), <=, 950);
-	g_assert_nonnull(strstr(run.err, "transfers fail at 1800 kHz; falling back to"));
+	g_assert_nonnull(strstr(run.err, "transfers fail at 4000 kHz; falling back to 480 kHz"));
 	cli_run_clear(&run);
 }
 

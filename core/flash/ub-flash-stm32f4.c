@@ -2013,9 +2013,11 @@ ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbPro
 	guint64 to_read = size;
 	guint64 done = 0;
 	guint32 piece;
+	guint64 start_us;
 
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), NULL);
 	piece = MIN(READ_PIECE, MAX((guint32)ub_probe_get_max_transfer(self->probe) & ~3u, 4u));
+	start_us = clock_us(self);
 	if (!self->stub_active && !session_prepare(self, error))
 		return NULL;
 	buf = g_malloc(size);
@@ -2082,6 +2084,8 @@ ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbPro
 		progress_set(progress, done, to_read);
 		off += n;
 	}
+	g_debug("read: %" G_GUINT64_FORMAT " of %u bytes in %.1f ms", to_read, size,
+	        (double)(clock_us(self) - start_us) / 1000);
 	return g_bytes_new_take(g_steal_pointer(&buf), size);
 }
 

@@ -213,20 +213,18 @@ ub_target_link_test(UbTarget *self, guint32 scratch, gsize len, gboolean *passed
  * ub_target_tune_swd_clock:
  * @scratch: SRAM the test may overwrite, @len bytes of it (a multiple of 4)
  *
- * Measures the link: a pattern written to SRAM and read back at rising clocks from the
- * current one up to the probe's fastest, or at falling ones when the current one fails.
- * The fastest clock that passed is kept, one step slower when a faster one failed (the
- * margin: a link that fails a step up is near its edge). A probe that cannot set its
- * clock keeps its own.
+ * Measures the link: a pattern written to SRAM and read back at the probe's fastest clock
+ * first (most links carry it: one test), then at falling clocks until one passes. When a
+ * clock failed, the one kept is a step below the fastest that passed (the margin: a link
+ * that fails a step up is near its edge). A probe that cannot set its clock keeps its own.
  */
 gboolean
 ub_target_tune_swd_clock(UbTarget *self, guint32 scratch, gsize len, GError **error)
 {
 	gint best = -1;
-	gboolean failed = FALSE;
-	guint failed_khz = 0;
 	gboolean passed = FALSE;
-	guint start;
+	guint failed_khz = 0;
+	guint step = G_N_ELEMENTS(ub_target_swd_ladder) - 1;
 	guint khz = 0;
 
 	g_return_val_if_fail(UB_IS_TARGET(self), FALSE);
@@ -234,39 +232,27 @@ ub_target_tune_swd_clock(UbTarget *self, guint32 scratch, gsize len, GError **er
 
 	if (self->swd_khz == 0)
 		return TRUE;
-	start = self->swd_step;
-	if (!ub_target_link_test(self, scratch, len, &passed, error))
+	/* the probe rounds the request down to its fastest; the lowest step it gives the
+	 * same clock for is where a fall-back starts from */
+	if (!ub_target_set_swd_step(self, step, &khz, error))
 		return FALSE;
-	if (passed) {
-		best = (gint)start;
-		for (guint step = start + 1; step < G_N_ELEMENTS(ub_target_swd_ladder); step++) {
-			guint before = self->swd_khz;
-			if (!ub_target_set_swd_step(self, step, &khz, error))
-				return FALSE;
-			/* the probe's fastest: asking for more changes nothing */
-			if (khz <= before)
-				break;
-			if (!ub_target_link_test(self, scratch, len, &passed, error))
-				return FALSE;
-			if (!passed) {
-				failed = TRUE;
-				failed_khz = khz;
-				break;
-			}
+	while (step > 0 && ub_target_swd_ladder[step - 1] >= khz)
+		step--;
+	self->swd_step = step;
+	for (;;) {
+		if (!ub_target_link_test(self, scratch, len, &passed, error))
+			return FALSE;
+		if (passed) {
 			best = (gint)step;
+			break;
 		}
-	} else {
-		failed = TRUE;
-		failed_khz = self->swd_khz;
-		for (guint step = start; step-- > 0;) {
-			if (!ub_target_set_swd_step(self, step, NULL, error) ||
-			    !ub_target_link_test(self, scratch, len, &passed, error))
-				return FALSE;
-			if (passed) {
-				best = (gint)step;
-				break;
-			}
-		}
+		if (failed_khz == 0)
+			failed_khz = self->swd_khz;
+		if (step == 0)
+			break;
+		step--;
+		if (!ub_target_set_swd_step(self, step, NULL, error))
+			return FALSE;
 	}
 	if (best < 0) {
 		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_FAILED,
@@ -275,16 +261,15 @@ ub_target_tune_swd_clock(UbTarget *self, guint32 scratch, gsize len, GError **er
 		            self->swd_khz);
 		return FALSE;
 	}
-	if (failed && best > 0)
-		best--;
-	if (!ub_target_set_swd_step(self, (guint)best, &khz, error))
+	if (failed_khz == 0) {
+		g_info("SWD link test: clean at %u kHz, the probe's fastest", self->swd_khz);
+		return TRUE;
+	}
+	if (best > 0 && !ub_target_set_swd_step(self, (guint)best - 1, NULL, error))
 		return FALSE;
-	if (failed)
-		g_info("SWD link test: transfers fail at %u kHz; falling back to %u kHz, a step "
-		       "below the fastest clean clock",
-		       failed_khz, khz);
-	else
-		g_info("SWD link test: clean up to %u kHz, the probe's fastest", khz);
+	g_info("SWD link test: transfers fail at %u kHz; falling back to %u kHz, a step "
+	       "below the fastest clean clock",
+	       failed_khz, self->swd_khz);
 	return TRUE;
 }
 
