@@ -27,7 +27,8 @@ static const UbCliProblem ub_cli_problems[] = {
      N_("Install unbrick's udev rule, then unplug and re-plug the probe.")},
     {ub_probe_error_quark, UB_PROBE_ERROR_BUSY, UB_CLI_EXIT_PROBE_ACCESS,
      N_("The probe is in use by another program"),
-     N_("Close OpenOCD, st-util or STM32CubeProgrammer and try again.")},
+     N_("Close the program named above (OpenOCD, st-util, STM32CubeProgrammer, another "
+	"unbrick) and try again.")},
     {ub_probe_error_quark, UB_PROBE_ERROR_DISCONNECTED, UB_CLI_EXIT_PROBE,
      N_("The probe was disconnected"),
      N_("Plug the probe back in; if it keeps dropping out, try another cable or USB port.")},
@@ -53,7 +54,8 @@ static const UbCliProblem ub_cli_problems[] = {
      N_("The chip is busy and does not respond"), N_("Reset the board and try again.")},
     {ub_target_error_quark, UB_TARGET_ERROR_FAULT, UB_CLI_EXIT_TARGET,
      N_("The chip refused a memory access"),
-     N_("The address may not exist or may be protected.")},
+     N_("The address may not exist or may be protected; if it happens at random, noise on "
+	"the SWD wires is likely: keep them short and away from the motor wires.")},
     {ub_target_error_quark, UB_TARGET_ERROR_UNKNOWN_CHIP, UB_CLI_EXIT_TARGET,
      N_("The chip is not one unbrick knows"),
      N_("unbrick supports STM32F405/407 boards such as the FOCBOX and VESC 4.x/6.")},
@@ -73,10 +75,26 @@ static const UbCliProblem ub_cli_problems[] = {
     {ub_target_error_quark, UB_TARGET_ERROR_DEAD, UB_CLI_EXIT_TARGET,
      N_("The chip does not answer even under reset"),
      N_("It may be damaged; check for shorts and the 3.3 V supply.")},
+    {ub_target_error_quark, UB_TARGET_ERROR_WAS_RESET, UB_CLI_EXIT_TARGET,
+     N_("The chip was reset in the middle of the job"),
+     N_("Its NRST pin was pulled low or its supply dipped: keep hands off the reset button, "
+	"check the supply, then run the same command again.")},
     {ub_target_error_quark, -1, UB_CLI_EXIT_TARGET, N_("Debugging the chip failed"),
      N_("Check the wiring and try again.")},
+    {ub_flash_error_quark, UB_FLASH_ERROR_NO_BACKUP, UB_CLI_EXIT_FLASH,
+     N_("The backup could not be saved"),
+     N_("Nothing on the chip was touched. Free some space, or choose another folder with "
+	"--backup-dir.")},
     {ub_flash_error_quark, -1, UB_CLI_EXIT_FLASH, N_("Writing the flash failed"),
      N_("Try again; the previous firmware backup is kept.")},
+    {ub_image_error_quark, UB_IMAGE_ERROR_WRONG_HARDWARE, UB_CLI_EXIT_IMAGE,
+     N_("The firmware is for other hardware"),
+     N_("Pick the firmware for this board. If the board really is that hardware, say which "
+	"board it is with --board, or agree with --other-hardware.")},
+    {ub_image_error_quark, UB_IMAGE_ERROR_OTHER_CHIP, UB_CLI_EXIT_IMAGE,
+     N_("The backup was taken from another chip"),
+     N_("`unbrick-cli backups` lists this chip's own backups; to copy the other board onto "
+	"this one anyway, add --other-chip.")},
     {ub_image_error_quark, -1, UB_CLI_EXIT_IMAGE, N_("The firmware file cannot be used"),
      N_("Check that the file is a firmware image for this board.")},
     {ub_data_error_quark, -1, UB_CLI_EXIT_DATA, N_("unbrick's data files are missing or broken"),

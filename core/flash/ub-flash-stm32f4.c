@@ -75,6 +75,8 @@ struct _UbFlashStm32f4 {
 	gboolean use_stub;
 	UbFlashSleepFunc sleep_func;
 	gpointer sleep_data;
+	UbFlashEventFunc event_func;
+	gpointer event_data;
 	UbFlashStats stats;
 	/* the loader session */
 	gboolean stub_active;
@@ -285,6 +287,21 @@ ub_flash_stm32f4_set_sleep_func(UbFlashStm32f4 *self, UbFlashSleepFunc func, gpo
 	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
 	self->sleep_func = func;
 	self->sleep_data = user_data;
+}
+
+void
+ub_flash_stm32f4_set_event_func(UbFlashStm32f4 *self, UbFlashEventFunc func, gpointer user_data)
+{
+	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
+	self->event_func = func;
+	self->event_data = user_data;
+}
+
+static void
+ub_flash_stm32f4_event(UbFlashStm32f4 *self, UbFlashEvent event, guint32 address, guint32 length)
+{
+	if (self->event_func != NULL)
+		self->event_func(event, address, length, self->event_data);
 }
 
 void
@@ -712,9 +729,12 @@ stub_poll(UbFlashStm32f4 *self, GError **error)
 			self->stats.sectors_erased++;
 			self->stats.flash_us += retired->expected_us;
 			op_erased_one(self);
+			ub_flash_stm32f4_event(self, UB_FLASH_EVENT_ERASED, retired->addr, 0);
 		} else if (retired->cmd == UB_FLASH_STUB_CMD_PROGRAM) {
 			self->stats.flash_us += retired->expected_us;
 			op_wrote(self, retired->len);
+			ub_flash_stm32f4_event(self, UB_FLASH_EVENT_PROGRAMMED, retired->addr,
+			                       retired->len);
 		}
 		g_array_remove_index(self->pending, 0);
 	}
@@ -1106,6 +1126,7 @@ program_direct(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n
 		self->stats.sectors_erased++;
 		self->stats.flash_us += expected;
 		op_erased_one(self);
+		ub_flash_stm32f4_event(self, UB_FLASH_EVENT_ERASED, erase[i], 0);
 	}
 	for (guint i = 0; i < pieces->len; i++) {
 		const UbFlashPiece *piece = &g_array_index(pieces, UbFlashPiece, i);
@@ -1124,6 +1145,8 @@ program_direct(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n
 			self->stats.bytes_programmed += elements * psize_bytes(self->psize);
 			self->stats.flash_us += elements * UB_STM32F4_PROGRAM_US;
 			op_wrote(self, n);
+			ub_flash_stm32f4_event(self, UB_FLASH_EVENT_PROGRAMMED,
+			                       piece->address + (guint32)off, (guint32)n);
 		}
 	}
 	return TRUE;
@@ -1250,6 +1273,7 @@ ub_flash_stm32f4_erase_sectors(UbFlashStm32f4 *self, const guint *sectors, guint
 		}
 		self->stats.sectors_erased++;
 		self->stats.flash_us += expected;
+		ub_flash_stm32f4_event(self, UB_FLASH_EVENT_ERASED, sectors[i], 0);
 		if (progress != NULL)
 			ub_progress_set_percentage_full(progress, i + 1, n);
 	}
@@ -1273,6 +1297,8 @@ ub_flash_stm32f4_mass_erase(UbFlashStm32f4 *self, UbProgress *progress, GCancell
 	}
 	self->stats.mass_erases++;
 	self->stats.flash_us += expected;
+	for (guint i = 0; i < self->sectors->len; i++)
+		ub_flash_stm32f4_event(self, UB_FLASH_EVENT_ERASED, i, 0);
 	if (progress != NULL)
 		ub_progress_set_percentage(progress, 100);
 	return TRUE;

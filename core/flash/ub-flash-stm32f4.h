@@ -81,6 +81,14 @@ typedef struct {
  * virtual clock instead */
 typedef void (*UbFlashSleepFunc)(guint64 microseconds, gpointer user_data);
 
+/* what the chip confirmed as done, in the order it was done (for a job's journal) */
+typedef enum {
+	UB_FLASH_EVENT_ERASED,     /* @address: the sector's number; mass erase: every sector */
+	UB_FLASH_EVENT_PROGRAMMED, /* @address, @length: bytes now programmed */
+} UbFlashEvent;
+typedef void (*UbFlashEventFunc)(UbFlashEvent event, guint32 address, guint32 length,
+                                 gpointer user_data);
+
 #define UB_TYPE_FLASH_STM32F4 (ub_flash_stm32f4_get_type())
 G_DECLARE_FINAL_TYPE(UbFlashStm32f4, ub_flash_stm32f4, UB, FLASH_STM32F4, GObject)
 
@@ -100,6 +108,9 @@ UbFlashPsize ub_flash_stm32f4_get_psize(UbFlashStm32f4 *self);
 gboolean ub_flash_psize_for_voltage(guint millivolts, UbFlashPsize *psize);
 void ub_flash_stm32f4_set_use_stub(UbFlashStm32f4 *self, gboolean use_stub);
 void ub_flash_stm32f4_set_sleep_func(UbFlashStm32f4 *self, UbFlashSleepFunc func,
+                                     gpointer user_data);
+/* called on the caller's thread as the chip confirms erases and programming */
+void ub_flash_stm32f4_set_event_func(UbFlashStm32f4 *self, UbFlashEventFunc func,
                                      gpointer user_data);
 void ub_flash_stm32f4_get_stats(UbFlashStm32f4 *self, UbFlashStats *stats);
 void ub_flash_stm32f4_reset_stats(UbFlashStm32f4 *self);
