@@ -5,8 +5,10 @@
 #include <glib/gi18n.h>
 #include <signal.h>
 
+#include "cli-person.h"
 #include "cli-private.h"
 #include "ub-error.h"
+#include "ub-sim-board.h"
 
 /* The one table of what a person reads when something fails: (domain, code) → exit code,
  * what happened, what to try. error->message follows for the details. */
@@ -200,6 +202,21 @@ ub_cli_print_json(JsonNode *node)
 	json_generator_set_root(generator, node);
 	text = json_generator_to_data(generator, NULL);
 	g_print("%s\n", text);
+}
+
+UbDevice *
+ub_cli_device_new(const char *sim, const char *serial, gboolean interactive, GError **error)
+{
+	g_autoptr(UbDevice) device = NULL;
+	g_autoptr(UbCliPerson) person = NULL;
+
+	/* --sim is wired in here, through the transport: the bench brings its own person */
+	if (sim != NULL)
+		return ub_sim_device_new(sim, error);
+	device = ub_device_new_for_serial(serial);
+	person = ub_cli_person_new(interactive);
+	ub_device_set_person(device, UB_PERSON(person));
+	return g_steal_pointer(&device);
 }
 
 static gboolean

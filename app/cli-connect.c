@@ -165,7 +165,9 @@ ub_cli_connect(int argc, char **argv)
 	ui.json = json;
 	ui.tty = isatty(STDOUT_FILENO);
 
-	device = sim != NULL ? ub_device_new_for_sim(sim) : ub_device_new_for_serial(serial);
+	device = ub_cli_device_new(sim, serial, !json, &error);
+	if (device == NULL)
+		return ub_cli_report_error("connect", error);
 	ub_cli_wait_init(&wait);
 	ub_connect_ladder_run_async(device, &options, connect_event_cb, &ui, NULL, wait.cancellable,
 				    ub_cli_wait_cb, &wait);

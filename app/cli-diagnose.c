@@ -97,7 +97,9 @@ ub_cli_diagnose(int argc, char **argv)
 	if (rules == NULL)
 		return ub_cli_report_error("diagnose", error);
 
-	device = sim != NULL ? ub_device_new_for_sim(sim) : ub_device_new_for_serial(serial);
+	device = ub_cli_device_new(sim, serial, !json, &error);
+	if (device == NULL)
+		return ub_cli_report_error("diagnose", error);
 	ub_cli_wait_init(&wait);
 	ub_diagnosis_gather_async(device, probe_model, wait.cancellable, diagnose_done_cb, &wait);
 	diagnosis = ub_diagnosis_gather_finish(device, ub_cli_wait_run(&wait), &error);

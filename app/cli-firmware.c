@@ -13,6 +13,7 @@
 #include "cli-commands.h"
 #include "cli-private.h"
 #include "ub-device.h"
+#include "ub-image-loader.h"
 #include "ub-vesc-layout.h"
 #include "ub-firmware-catalog.h"
 #include "ub-firmware-info.h"
@@ -166,7 +167,9 @@ identify_target(const char *sim, const char *serial, const gchar *const *known, 
 	g_autoptr(GError) error_close = NULL;
 	UbCliWait wait;
 
-	device = sim != NULL ? ub_device_new_for_sim(sim) : ub_device_new_for_serial(serial);
+	device = ub_cli_device_new(sim, serial, FALSE, error);
+	if (device == NULL)
+		return NULL;
 	ub_cli_wait_init(&wait);
 	ub_device_read_memory_async(device, UB_VESC_FLASH_ADDRESS, 1024 * 1024, NULL,
 				    wait.cancellable, ub_cli_wait_cb, &wait);

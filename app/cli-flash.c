@@ -17,6 +17,7 @@
 #include "cli-private.h"
 #include "ub-error.h"
 #include "ub-flash-job.h"
+#include "ub-image-loader.h"
 #include "ub-image.h"
 
 typedef struct {
@@ -316,22 +317,13 @@ ub_cli_flash_print_state(UbFlashJob *job)
 		           ub_flash_job_get_backup_path(job));
 }
 
-static UbDevice *
-ub_cli_flash_device(UbCliFlashOptions *options)
-{
-	if (options->verbose)
-		g_log_set_debug_enabled(TRUE);
-	return options->sim != NULL ? ub_device_new_for_sim(options->sim)
-	                            : ub_device_new_for_serial(options->serial);
-}
-
 /* runs one job on a new device, shows progress, prints the outcome; returns the exit code */
 static int
 ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind kind,
                  UbImage *image, const char *file, GArray *sectors, UbFlashJobFlags extra)
 {
-	g_autoptr(UbDevice) device = ub_cli_flash_device(options);
-	g_autoptr(UbFlashJob) job = ub_flash_job_new(device, kind);
+	g_autoptr(UbDevice) device = NULL;
+	g_autoptr(UbFlashJob) job = NULL;
 	g_autoptr(UbProgress) progress = ub_progress_new();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GError) error_close = NULL;
@@ -339,6 +331,12 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 	UbCliWait wait;
 	gboolean ok;
 
+	if (options->verbose)
+		g_log_set_debug_enabled(TRUE);
+	device = ub_cli_device_new(options->sim, options->serial, !options->json, &error);
+	if (device == NULL)
+		return ub_cli_report_error(command, error);
+	job = ub_flash_job_new(device, kind);
 	if (image != NULL)
 		ub_flash_job_set_image(job, image);
 	if (file != NULL)

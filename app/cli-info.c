@@ -80,7 +80,9 @@ ub_cli_info(int argc, char **argv)
 	if (verbose)
 		g_log_set_debug_enabled(TRUE);
 
-	device = sim != NULL ? ub_device_new_for_sim(sim) : ub_device_new_for_serial(serial);
+	device = ub_cli_device_new(sim, serial, !json, &error);
+	if (device == NULL)
+		return ub_cli_report_error("info", error);
 	ub_cli_wait_init(&wait);
 	ub_device_read_info_async(device, wait.cancellable, ub_cli_wait_cb, &wait);
 	info = ub_device_read_info_finish(device, ub_cli_wait_run(&wait), &error);

@@ -9,6 +9,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "ub-device.h"
+
 G_BEGIN_DECLS
 
 /* Exit codes, one per error class (also printed by --help; keep both in step):
@@ -64,6 +66,10 @@ int ub_cli_report_error(const char *command, const GError *error);
 /* parses options; on failure prints the usage error and returns FALSE */
 gboolean ub_cli_parse_options(GOptionContext *context, int *argc, char ***argv);
 void ub_cli_print_json(JsonNode *node);
+/* the device of --sim BENCH (a simulated bench, its clock and its person) or of the USB probe
+ * with --serial (the first one without); @interactive: questions may go to the terminal */
+UbDevice *ub_cli_device_new(const char *sim, const char *serial, gboolean interactive,
+			    GError **error);
 
 /* waiting for one async call while the main loop runs; Ctrl-C cancels */
 typedef struct {

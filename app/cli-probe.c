@@ -7,6 +7,7 @@
 #include "cli-private.h"
 #include "ub-error.h"
 #include "ub-probe-monitor.h"
+#include "ub-sim-board.h"
 
 static void
 ub_cli_probe_print(UbProbeInfo *info)
@@ -54,7 +55,10 @@ ub_cli_probe(int argc, char **argv)
 
 	monitor = ub_probe_monitor_new();
 	if (sim != NULL) {
-		ub_probe_monitor_set_sim_board(monitor, sim);
+		g_autoptr(UbSimBoard) bench = ub_sim_board_new_from_name(sim, &error);
+		if (bench == NULL)
+			return ub_cli_report_error("probe", error);
+		ub_probe_monitor_add_provider(monitor, UB_TRANSPORT_PROVIDER(bench));
 		ub_probe_monitor_set_usb_enabled(monitor, FALSE);
 	}
 	ub_cli_wait_init(&wait);

@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 #include <locale.h>
 
+#include "ub-sim-board.h"
 #include "ub-tour.h"
 #include "ub-ui.h"
 #include "ub-window-private.h"
@@ -201,11 +202,23 @@ ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_l
 
 	/* single instance: a second start only raises the window it already has */
 	if (window == NULL) {
-		g_autoptr(UbSession) session = ub_session_new(demo_board);
+		g_autoptr(UbSimBoard) bench = NULL;
+		g_autoptr(UbSession) session = NULL;
 
-		/* a person trying the demo sees the hardware's timing; the screenshot script
-		 * only wants the pages */
-		ub_session_set_demo_realtime(session, shot_page == NULL);
+		if (demo_board != NULL) {
+			g_autoptr(GError) error = NULL;
+
+			bench = ub_sim_board_new_from_name(demo_board, &error);
+			if (bench == NULL) {
+				g_application_command_line_printerr(command_line, "%s\n",
+								    error->message);
+				return 2;
+			}
+			/* a person trying the demo sees the hardware's timing; the screenshot
+			 * script only wants the pages */
+			ub_sim_clock_set_realtime(ub_sim_board_get_clock(bench), shot_page == NULL);
+		}
+		session = ub_session_new(bench != NULL ? UB_TRANSPORT_PROVIDER(bench) : NULL);
 
 		ub_ui_init(gdk_screen_get_default());
 		window = GTK_WINDOW(ub_window_new(GTK_APPLICATION(application), session));

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ub-flash-job.h"
+#include "ub-image-loader.h"
 #include "ub-sim-board.h"
 
 /* an SWD write or read of one word: 8 request + 1 turnaround + 3 ACK + 1 turnaround +
@@ -63,7 +64,7 @@ static gboolean
 run_unbrick(const char *board_name, const char *old, UbImage *image, gboolean backup, Run *run,
             GError **error)
 {
-	g_autoptr(UbDevice) device = ub_device_new_for_sim(board_name);
+	g_autoptr(UbDevice) device = ub_sim_device_new(board_name, NULL);
 	g_autoptr(UbFlashJob) job = ub_flash_job_new(device, UB_FLASH_JOB_KIND_FLASH);
 	g_autofree char *dir = g_dir_make_tmp("ub-bench-XXXXXX", NULL);
 	UbSimStlinkStats before = {0};
@@ -77,7 +78,7 @@ run_unbrick(const char *board_name, const char *old, UbImage *image, gboolean ba
 	ub_device_open_async(device, NULL, wait_cb, &wait);
 	if (!ub_device_open_finish(device, wait_run(&wait), error))
 		return FALSE;
-	board = ub_device_get_sim_board(device);
+	board = ub_sim_board_from_device(device);
 	if (old != NULL && !ub_sim_board_load_flash_file(board, old, error))
 		return FALSE;
 	clock = ub_sim_board_get_clock(board);

@@ -12,6 +12,7 @@
 #include "ub-connect-ladder.h"
 #include "ub-error.h"
 #include "ub-flash-job.h"
+#include "ub-image-loader.h"
 #include "ub-image.h"
 #include "ub-sim-board.h"
 
@@ -112,7 +113,7 @@ static void
 test_case(gconstpointer data)
 {
 	const Case *c = data;
-	g_autoptr(UbDevice) device = ub_device_new_for_sim(c->bench);
+	g_autoptr(UbDevice) device = ub_sim_device_new(c->bench, NULL);
 	g_autoptr(UbLadderResult) result = NULL;
 	g_autoptr(GError) error = NULL;
 	Wait wait = {0};
@@ -137,10 +138,10 @@ test_case(gconstpointer data)
 		g_assert_cmphex(result->pc, ==, result->reset_vector & ~1u);
 		/* the session survives: watchdogs frozen, the debug clocks kept */
 		g_assert_true(ub_sim_mcu_get_halted(
-			ub_sim_board_get_mcu(ub_device_get_sim_board(device))));
+			ub_sim_board_get_mcu(ub_sim_board_from_device(device))));
 	}
 	if (c->method == UB_LADDER_METHOD_MANUAL_RESET) {
-		UbSimHand *hand = ub_sim_board_get_hand(ub_device_get_sim_board(device));
+		UbSimHand *hand = ub_sim_board_get_hand(ub_sim_board_from_device(device));
 		g_assert_cmpuint(wait.holds, ==, 1);
 		g_assert_cmpuint(wait.releases, ==, 1);
 		g_assert_false(ub_sim_hand_get_holding(hand));
@@ -160,7 +161,7 @@ test_case(gconstpointer data)
 static void
 test_under_reset_only_on_clone(void)
 {
-	g_autoptr(UbDevice) device = ub_device_new_for_sim("focbox-bricked");
+	g_autoptr(UbDevice) device = ub_sim_device_new("focbox-bricked", NULL);
 	g_autoptr(UbLadderResult) result = NULL;
 	g_autoptr(GError) error = NULL;
 	Wait wait = {0};
@@ -179,7 +180,7 @@ test_under_reset_only_on_clone(void)
 static void
 test_manual_impatient_person(void)
 {
-	g_autoptr(UbDevice) device = ub_device_new_for_sim("focbox-bricked");
+	g_autoptr(UbDevice) device = ub_sim_device_new("focbox-bricked", NULL);
 	g_autoptr(UbLadderResult) result = NULL;
 	g_autoptr(UbLadderResult) first = NULL;
 	g_autoptr(GError) error = NULL;
@@ -189,7 +190,7 @@ test_manual_impatient_person(void)
 	first = run_ladder(device, UB_LADDER_ALLOW_NORMAL, &wait, NULL);
 	g_assert_null(first);
 	wait_clear(&wait);
-	ub_sim_hand_set_patience_ms(ub_sim_board_get_hand(ub_device_get_sim_board(device)), 30);
+	ub_sim_hand_set_patience_ms(ub_sim_board_get_hand(ub_sim_board_from_device(device)), 30);
 	result = run_ladder(device, UB_LADDER_ALLOW_MANUAL, &wait, &error);
 	g_assert_no_error(error);
 	g_assert_nonnull(result);
@@ -202,7 +203,7 @@ test_manual_impatient_person(void)
 static void
 test_watchdog_frozen(void)
 {
-	g_autoptr(UbDevice) device = ub_device_new_for_sim("focbox-watchdog");
+	g_autoptr(UbDevice) device = ub_sim_device_new("focbox-watchdog", NULL);
 	g_autoptr(UbLadderResult) result = NULL;
 	g_autoptr(GError) error = NULL;
 	UbSimMcuStats before, after;
@@ -214,7 +215,7 @@ test_watchdog_frozen(void)
 	g_assert_no_error(error);
 	g_assert_cmpint(result->method, ==, UB_LADDER_METHOD_NORMAL);
 	wait_clear(&wait);
-	board = ub_device_get_sim_board(device);
+	board = ub_sim_board_from_device(device);
 	mcu = ub_sim_board_get_mcu(board);
 	/* running: the watchdog still bites (the ladder does not change the firmware's life) */
 	ub_sim_mcu_get_stats(mcu, &before);
@@ -240,7 +241,7 @@ test_forum_case_to_flash(void)
 	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
 	g_autofree char *path = NULL;
 	g_autofree char *backups = g_dir_make_tmp("ub-ladder-XXXXXX", NULL);
-	g_autoptr(UbDevice) device = ub_device_new_for_sim("focbox-bricked");
+	g_autoptr(UbDevice) device = ub_sim_device_new("focbox-bricked", NULL);
 	g_autoptr(UbLadderResult) result = NULL;
 	g_autoptr(UbFlashJob) job = NULL;
 	g_autoptr(UbImage) image = NULL;
@@ -274,7 +275,7 @@ test_forum_case_to_flash(void)
 	g_assert_no_error(error);
 	g_clear_object(&wait.result);
 	g_clear_pointer(&wait.loop, g_main_loop_unref);
-	flash = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(ub_device_get_sim_board(device)));
+	flash = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(ub_sim_board_from_device(device)));
 	{
 		g_autofree char *want = NULL;
 		gsize len = 0;

@@ -9,6 +9,7 @@
 
 #include "ub-device.h"
 #include "ub-error.h"
+#include "ub-sim-board.h"
 #include "ub-sim-mcu.h"
 
 typedef struct {
@@ -47,7 +48,7 @@ async_wait_clear(AsyncWait *wait)
 static void
 test_device_info_focbox(void)
 {
-	g_autoptr(UbDevice) device = ub_device_new_for_sim("focbox");
+	g_autoptr(UbDevice) device = ub_sim_device_new("focbox", NULL);
 	g_autoptr(UbTargetInfo) info = NULL;
 	g_autoptr(GError) error = NULL;
 	AsyncWait wait = {0};
@@ -82,7 +83,7 @@ test_device_info_focbox(void)
 static void
 test_device_info_bricked(void)
 {
-	g_autoptr(UbDevice) device = ub_device_new_for_sim("focbox-bricked");
+	g_autoptr(UbDevice) device = ub_sim_device_new("focbox-bricked", NULL);
 	g_autoptr(UbTargetInfo) info = NULL;
 	g_autoptr(GError) error = NULL;
 	AsyncWait wait = {0};
@@ -98,14 +99,11 @@ test_device_info_bricked(void)
 static void
 test_device_unknown_board(void)
 {
-	g_autoptr(UbDevice) device = ub_device_new_for_sim("no-such-bench");
 	g_autoptr(GError) error = NULL;
-	AsyncWait wait = {0};
+	g_autoptr(UbDevice) device = ub_sim_device_new("no-such-bench", &error);
 
-	ub_device_open_async(device, NULL, async_wait_cb, &wait);
-	g_assert_false(ub_device_open_finish(device, async_wait_run(&wait), &error));
+	g_assert_null(device);
 	g_assert_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND);
-	async_wait_clear(&wait);
 }
 
 /* jobs of one device never overlap and run in the order they were queued */
@@ -159,7 +157,7 @@ job_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 test_device_jobs_serialized(void)
 {
-	g_autoptr(UbDevice) device = ub_device_new_for_sim("focbox");
+	g_autoptr(UbDevice) device = ub_sim_device_new("focbox", NULL);
 	JobLog log = {0};
 	guint remaining = 8;
 
@@ -185,7 +183,7 @@ test_device_jobs_serialized(void)
 static void
 test_device_cancelled(void)
 {
-	g_autoptr(UbDevice) device = ub_device_new_for_sim("focbox");
+	g_autoptr(UbDevice) device = ub_sim_device_new("focbox", NULL);
 	g_autoptr(GCancellable) cancellable = g_cancellable_new();
 	g_autoptr(GBytes) bytes = NULL;
 	g_autoptr(GError) error = NULL;
@@ -211,14 +209,14 @@ prepare_flash_job(UbDevice *device, gpointer data, UbProgress *progress,
 		return NULL;
 	/* loading power-cycles the bench (a fresh boot of the new image), which resets the DP:
 	 * connect again afterwards */
-	if (!ub_sim_board_load_flash_file(ub_device_get_sim_board(device), path, error))
+	if (!ub_sim_board_load_flash_file(ub_sim_board_from_device(device), path, error))
 		return NULL;
 	ub_target_set_disconnected(ub_device_get_target(device));
 	if (!ub_device_connect(device, cancellable, error))
 		return NULL;
 	if (!ub_target_reset(ub_device_get_target(device), UB_RESET_SYSRESETREQ, TRUE, error))
 		return NULL;
-	ub_sim_stlink_reset_stats(ub_sim_board_get_stlink(ub_device_get_sim_board(device)));
+	ub_sim_stlink_reset_stats(ub_sim_board_get_stlink(ub_sim_board_from_device(device)));
 	return GINT_TO_POINTER(TRUE);
 }
 
@@ -237,7 +235,7 @@ test_device_read_flash(void)
 {
 	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
 	g_autofree char *path = NULL;
-	g_autoptr(UbDevice) device = ub_device_new_for_sim("focbox");
+	g_autoptr(UbDevice) device = ub_sim_device_new("focbox", NULL);
 	g_autoptr(UbProgress) progress = ub_progress_new();
 	g_autoptr(GBytes) bytes = NULL;
 	g_autoptr(GBytes) flash = NULL;
@@ -275,15 +273,15 @@ test_device_read_flash(void)
 
 	/* byte-exact: the image at the start, and everything equal to the model's flash */
 	g_assert_cmpmem(g_bytes_get_data(bytes, NULL), image_len, image, image_len);
-	flash = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(ub_device_get_sim_board(device)));
+	flash = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(ub_sim_board_from_device(device)));
 	g_assert_true(g_bytes_equal(bytes, flash));
 	g_assert_cmpuint(ub_progress_get_percentage(progress), ==, 100);
 
-	ub_sim_stlink_get_stats(ub_sim_board_get_stlink(ub_device_get_sim_board(device)), &stats);
+	ub_sim_stlink_get_stats(ub_sim_board_get_stlink(ub_sim_board_from_device(device)), &stats);
 	g_test_message("1 MiB flash read: %" G_GUINT64_FORMAT " USB round trips, %" G_GUINT64_FORMAT
 		       " bytes in, modelled USB %.3f s + SWD %.3f s",
 		       stats.round_trips, stats.bytes_in, stats.usb_ns / 1e9, stats.swd_ns / 1e9);
-	report = ub_sim_board_build_report(ub_device_get_sim_board(device));
+	report = ub_sim_board_build_report(ub_sim_board_from_device(device));
 	g_test_message("sim report: %s", report);
 	/* 171 READMEM_32BIT of 6144 bytes (the last 4096), each followed by GETLASTRWSTATUS2 */
 	g_assert_cmpuint(stats.round_trips, ==, 2 * 171);

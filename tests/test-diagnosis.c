@@ -11,6 +11,7 @@
 
 #include "ub-diagnosis.h"
 #include "ub-error.h"
+#include "ub-sim-board.h"
 
 typedef struct {
 	const char *bench;	 /* resources/data/sim-boards name */
@@ -79,7 +80,7 @@ test_case(gconstpointer data)
 	const Case *c = data;
 	g_autofree char *file = c->probe_kind != NULL ? bench_with_probe(c->bench, c->probe_kind)
 						      : NULL;
-	g_autoptr(UbDevice) device = ub_device_new_for_sim(file != NULL ? file : c->bench);
+	g_autoptr(UbDevice) device = ub_sim_device_new(file != NULL ? file : c->bench, NULL);
 	g_autoptr(UbDiagRules) rules = NULL;
 	g_autoptr(UbDiagnosis) diagnosis = NULL;
 	g_autoptr(GError) error = NULL;

@@ -12,6 +12,7 @@
 #include "ub-firmware-demo.h"
 #include "ub-flash-job.h"
 #include "ub-flash-plan.h"
+#include "ub-image-loader.h"
 #include "ub-sim-board.h"
 #include "ub-sim-mcu.h"
 #include "ub-transport-sim.h"
@@ -66,11 +67,11 @@ fixture_setup(Fixture *fixture, gconstpointer data)
 	fixture->loop = g_main_loop_new(NULL, FALSE);
 	fixture->dir = g_dir_make_tmp("ub-flash-job-XXXXXX", &error);
 	g_assert_no_error(error);
-	fixture->device = ub_device_new_for_sim("focbox");
+	fixture->device = ub_sim_device_new("focbox", NULL);
 	ub_device_open_async(fixture->device, NULL, fixture_cb, fixture);
 	g_assert_true(ub_device_open_finish(fixture->device, fixture_wait(fixture), &error));
 	g_assert_no_error(error);
-	fixture->board = ub_device_get_sim_board(fixture->device);
+	fixture->board = ub_sim_board_from_device(fixture->device);
 	g_assert_nonnull(fixture->board);
 }
 
@@ -669,7 +670,7 @@ static void
 test_job_restore_other_chip(Fixture *fixture, gconstpointer data)
 {
 	g_autofree char *file = g_build_filename(fixture->dir, "focbox.bin", NULL);
-	g_autoptr(UbDevice) vesc6 = ub_device_new_for_sim("vesc6");
+	g_autoptr(UbDevice) vesc6 = ub_sim_device_new("vesc6", NULL);
 	g_autoptr(UbFlashJob) backup = NULL;
 	g_autoptr(UbFlashJob) restore = NULL;
 	g_autoptr(GBytes) before = NULL;
@@ -685,7 +686,7 @@ test_job_restore_other_chip(Fixture *fixture, gconstpointer data)
 
 	ub_device_open_async(vesc6, NULL, fixture_cb, fixture);
 	g_assert_true(ub_device_open_finish(vesc6, fixture_wait(fixture), &error));
-	board = ub_device_get_sim_board(vesc6);
+	board = ub_sim_board_from_device(vesc6);
 	before = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(board));
 
 	restore = ub_flash_job_new(vesc6, UB_FLASH_JOB_KIND_RESTORE);

@@ -6,6 +6,7 @@
 #include "ub-error.h"
 #include "ub-flash-plan.h"
 #include "ub-image-bin.h"
+#include "ub-image-loader.h"
 
 /* RM0090 Table 5 */
 static const UbFlashSector f405[] = {

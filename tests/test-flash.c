@@ -67,7 +67,11 @@ struct _UbFakeProbe {
 	guint millivolts;
 };
 
-G_DEFINE_TYPE(UbFakeProbe, ub_fake_probe, UB_TYPE_PROBE)
+static void ub_fake_probe_clock_iface_init(UbClockInterface *iface);
+
+/* the fake chip keeps its own time: it is also the clock the target and the engine wait on */
+G_DEFINE_TYPE_WITH_CODE(UbFakeProbe, ub_fake_probe, UB_TYPE_PROBE,
+			G_IMPLEMENT_INTERFACE(UB_TYPE_CLOCK, ub_fake_probe_clock_iface_init))
 
 static guint
 sector_of(guint32 offset)
@@ -415,10 +419,23 @@ fake_call(UbFakeProbe *self, gsize bytes, GError **error)
 }
 
 static void
-fake_sleep(guint64 us, gpointer user_data)
+fake_clock_sleep_us(UbClock *clock, guint64 us)
 {
-	UbFakeProbe *self = user_data;
+	UbFakeProbe *self = (UbFakeProbe *)clock;
 	fake_run_core(self, self->now_ns + us * 1000);
+}
+
+static guint64
+fake_clock_get_us(UbClock *clock)
+{
+	return ((UbFakeProbe *)clock)->now_ns / 1000;
+}
+
+static void
+ub_fake_probe_clock_iface_init(UbClockInterface *iface)
+{
+	iface->get_us = fake_clock_get_us;
+	iface->sleep_us = fake_clock_sleep_us;
 }
 
 static gboolean
@@ -601,11 +618,11 @@ bench_open(Bench *bench)
 	g_autoptr(GError) error = NULL;
 
 	bench->target = ub_target_new(UB_PROBE(bench->fake));
+	ub_target_set_clock(bench->target, UB_CLOCK(bench->fake));
 	g_assert_true(ub_target_connect(bench->target, &error));
 	g_assert_no_error(error);
 	bench->flash = ub_flash_stm32f4_new(bench->target);
 	ub_flash_stm32f4_set_sectors(bench->flash, f405, G_N_ELEMENTS(f405));
-	ub_flash_stm32f4_set_sleep_func(bench->flash, fake_sleep, bench->fake);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include "ub-image-dfuse.h"
 #include "ub-image-elf.h"
 #include "ub-image-ihex.h"
+#include "ub-image-loader.h"
 #include "ub-image.h"
 
 static GBytes *

@@ -117,7 +117,13 @@ fixture_setup(Fixture *fixture, gconstpointer data)
 	g_assert_no_error(error);
 	ub_ui_add_accelerators(fixture->application);
 	ub_ui_init(gdk_screen_get_default());
-	fixture->session = ub_session_new(data);
+	if (data != NULL) {
+		g_autoptr(UbSimBoard) bench = ub_sim_board_new_from_name(data, &error);
+		g_assert_no_error(error);
+		fixture->session = ub_session_new(UB_TRANSPORT_PROVIDER(bench));
+	} else {
+		fixture->session = ub_session_new(NULL);
+	}
 	fixture->window = ub_window_new(fixture->application, fixture->session);
 	gtk_window_present(GTK_WINDOW(fixture->window));
 	g_assert_true(wait_for(fixture, window_mapped, NULL));
@@ -513,7 +519,7 @@ drive_to_wiring(Fixture *fixture, const char *board_id)
 	probe_page = ub_window_get_page(fixture->window, "probe");
 	g_assert_true(wait_for(fixture, probe_listed, NULL));
 	row = gtk_list_box_get_selected_row(ub_page_probe_get_list(probe_page));
-	g_assert_nonnull(ub_probe_info_get_sim_board(ub_probe_row_get_info(UB_PROBE_ROW(row))));
+	g_assert_nonnull(ub_probe_info_get_provider(ub_probe_row_get_info(UB_PROBE_ROW(row))));
 	model = ub_page_probe_get_model_combo(probe_page);
 	/* a clone stick shares its USB ids with other models: the person picks by the labels */
 	if (gtk_widget_is_visible(GTK_WIDGET(model)))

@@ -4,6 +4,7 @@
 #include "ub-firmware-demo.h"
 #include "ub-firmware-info.h"
 #include "ub-firmware-scan.h"
+#include "ub-image-loader.h"
 
 #define UB_FIRMWARE_SCAN_DEPTH 2
 #define UB_FIRMWARE_SCAN_IMAGE_KEY "ub-firmware-scan-image"

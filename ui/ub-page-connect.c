@@ -23,7 +23,7 @@ typedef enum {
 } UbRungState;
 
 struct _UbPageConnect {
-	GtkBox parent_instance;
+	UbPage parent_instance;
 	GtkImage *rung_icons[UB_RUNG_LAST];
 	GtkButton *connect_button;
 	GtkSpinner *spinner;
@@ -32,18 +32,11 @@ struct _UbPageConnect {
 	GtkLabel *chip_label;
 	GtkWidget *recovery_label;
 	UbErrorView *error_view;
-	UbSession *session;
-	GCancellable *cancellable;
 	gboolean connected;
 	UbRungState rung_states[UB_RUNG_LAST];
 };
 
-enum { PROP_0, PROP_COMPLETE, PROP_BUSY };
-
-static void ub_page_connect_page_init(UbPageInterface *iface);
-
-G_DEFINE_TYPE_WITH_CODE(UbPageConnect, ub_page_connect, GTK_TYPE_BOX,
-			G_IMPLEMENT_INTERFACE(UB_TYPE_PAGE, ub_page_connect_page_init))
+G_DEFINE_TYPE(UbPageConnect, ub_page_connect, UB_TYPE_PAGE)
 
 static void
 ub_page_connect_set_rung(UbPageConnect *self, UbRung rung, UbRungState state)
@@ -71,24 +64,21 @@ ub_page_connect_reset(UbPageConnect *self)
 	gtk_widget_hide(GTK_WIDGET(self->chip_label));
 	gtk_widget_hide(self->recovery_label);
 	ub_error_view_clear(self->error_view);
-	if (self->session != NULL)
-		ub_session_set_needs_recovery(self->session, FALSE);
+	if (ub_page_get_session(UB_PAGE(self)) != NULL)
+		ub_session_set_needs_recovery(ub_page_get_session(UB_PAGE(self)), FALSE);
 }
 
 static void
-ub_page_connect_set_busy(UbPageConnect *self, gboolean busy)
+ub_page_connect_busy_changed(UbPage *page, gboolean busy)
 {
-	if (busy)
-		self->cancellable = g_cancellable_new();
-	else
-		g_clear_object(&self->cancellable);
+	UbPageConnect *self = UB_PAGE_CONNECT(page);
+
 	if (busy)
 		gtk_spinner_start(self->spinner);
 	else
 		gtk_spinner_stop(self->spinner);
 	gtk_widget_set_visible(self->status_label, busy);
 	gtk_widget_set_sensitive(GTK_WIDGET(self->connect_button), !busy);
-	g_object_notify(G_OBJECT(self), "busy");
 }
 
 /* which rung an error stopped at: every rung below it was passed */
@@ -142,27 +132,28 @@ static void
 ub_page_connect_read_info_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	g_autoptr(UbPageConnect) self = UB_PAGE_CONNECT(user_data);
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbTargetInfo) info = NULL;
 
 	info = ub_device_read_info_finish(UB_DEVICE(source), result, &error);
-	ub_page_connect_set_busy(self, FALSE);
+	ub_page_end_work(UB_PAGE(self));
 	if (info == NULL) {
 		UbRung failed = ub_page_connect_rung_for_error(error);
 
-		ub_session_log(self->session, "connect: %s", error->message);
+		ub_session_log(session, "connect: %s", error->message);
 		for (guint i = 0; i < failed; i++)
 			ub_page_connect_set_rung(self, i, UB_RUNG_STATE_OK);
 		ub_page_connect_set_rung(self, failed, UB_RUNG_STATE_FAILED);
-		ub_error_view_set_error(self->error_view, error, ub_session_get_log(self->session));
+		ub_error_view_set_error(self->error_view, error, ub_session_get_log(session));
 		if (ub_page_connect_error_needs_recovery(error)) {
-			ub_session_set_needs_recovery(self->session, TRUE);
+			ub_session_set_needs_recovery(session, TRUE);
 			gtk_widget_show(self->recovery_label);
 		}
-		g_object_notify(G_OBJECT(self), "complete");
+		ub_page_notify_complete(UB_PAGE(self));
 		return;
 	}
-	ub_session_set_target_info(self->session, info);
+	ub_session_set_target_info(session, info);
 	for (guint i = 0; i < UB_RUNG_LAST; i++)
 		ub_page_connect_set_rung(self, i, UB_RUNG_STATE_OK);
 	ub_page_connect_show_info(self, info);
@@ -175,102 +166,61 @@ ub_page_connect_read_info_cb(GObject *source, GAsyncResult *result, gpointer use
 				"RDP level %u", ub_target_info_get_rdp_level(info));
 
 		ub_page_connect_set_rung(self, UB_RUNG_UNLOCKED, UB_RUNG_STATE_FAILED);
-		ub_error_view_set_error(self->error_view, locked,
-					ub_session_get_log(self->session));
+		ub_error_view_set_error(self->error_view, locked, ub_session_get_log(session));
 	}
 	/* read protection level 1 is removed by the flash step's erase; level 2 never */
 	self->connected = ub_target_info_get_rdp_level(info) < 2;
 	gtk_widget_set_visible(self->connected_label, ub_target_info_get_rdp_level(info) == 0);
-	g_object_notify(G_OBJECT(self), "complete");
+	ub_page_notify_complete(UB_PAGE(self));
 }
 
 
 static void
 ub_page_connect_clicked_cb(UbPageConnect *self)
 {
-	UbDevice *device = ub_session_get_device(self->session);
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
+	UbDevice *device = ub_session_get_device(session);
+	GCancellable *cancellable;
 
-	if (device == NULL || self->cancellable != NULL)
+	if (device == NULL || ub_page_get_busy(UB_PAGE(self)))
 		return;
 	ub_page_connect_reset(self);
-	ub_page_connect_set_busy(self, TRUE);
-	ub_session_log(self->session, "connect: plain connect");
-	ub_device_read_info_async(device, self->cancellable, ub_page_connect_read_info_cb,
+	cancellable = ub_page_begin_work(UB_PAGE(self));
+	ub_session_log(session, "connect: plain connect");
+	ub_device_read_info_async(device, cancellable, ub_page_connect_read_info_cb,
 				  g_object_ref(self));
-	g_object_notify(G_OBJECT(self), "complete");
 }
 
 static void
-ub_page_connect_enter(UbPage *page, UbSession *session)
+ub_page_connect_enter(UbPage *page)
 {
 	UbPageConnect *self = UB_PAGE_CONNECT(page);
 
-	g_set_object(&self->session, session);
 	gtk_widget_set_sensitive(GTK_WIDGET(self->connect_button),
-				 self->cancellable == NULL && ub_session_get_device(session) != NULL);
-	g_object_notify(G_OBJECT(self), "complete");
+				 !ub_page_get_busy(page) &&
+				     ub_session_get_device(ub_page_get_session(page)) != NULL);
 }
 
-static void
-ub_page_connect_cancel(UbPage *page)
+/* on to the firmware when connected, on to recovery when that is the way */
+static gboolean
+ub_page_connect_is_complete(UbPage *page)
 {
 	UbPageConnect *self = UB_PAGE_CONNECT(page);
+	UbSession *session = ub_page_get_session(page);
 
-	if (self->cancellable != NULL)
-		g_cancellable_cancel(self->cancellable);
-}
-
-static void
-ub_page_connect_page_init(UbPageInterface *iface)
-{
-	iface->enter = ub_page_connect_enter;
-	iface->cancel = ub_page_connect_cancel;
-}
-
-static void
-ub_page_connect_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-	UbPageConnect *self = UB_PAGE_CONNECT(object);
-
-	switch (prop_id) {
-	case PROP_COMPLETE:
-		/* on to the firmware when connected, on to recovery when that is the way */
-		g_value_set_boolean(value, self->cancellable == NULL &&
-					       (self->connected ||
-						(self->session != NULL &&
-						 ub_session_get_needs_recovery(self->session))));
-		break;
-	case PROP_BUSY:
-		g_value_set_boolean(value, self->cancellable != NULL);
-		break;
-	default:
-		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-		break;
-	}
-}
-
-static void
-ub_page_connect_dispose(GObject *object)
-{
-	UbPageConnect *self = UB_PAGE_CONNECT(object);
-
-	if (self->cancellable != NULL)
-		g_cancellable_cancel(self->cancellable);
-	g_clear_object(&self->cancellable);
-	g_clear_object(&self->session);
-	G_OBJECT_CLASS(ub_page_connect_parent_class)->dispose(object);
+	return !ub_page_get_busy(page) &&
+	       (self->connected || (session != NULL && ub_session_get_needs_recovery(session)));
 }
 
 static void
 ub_page_connect_class_init(UbPageConnectClass *klass)
 {
-	GObjectClass *object_class = G_OBJECT_CLASS(klass);
 	GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+	UbPageClass *page_class = UB_PAGE_CLASS(klass);
 
-	object_class->get_property = ub_page_connect_get_property;
-	object_class->dispose = ub_page_connect_dispose;
-	g_object_class_override_property(object_class, PROP_COMPLETE, "complete");
-	g_object_class_override_property(object_class, PROP_BUSY, "busy");
+	page_class->enter = ub_page_connect_enter;
+	page_class->is_complete = ub_page_connect_is_complete;
+	page_class->busy_changed = ub_page_connect_busy_changed;
 
 	g_type_ensure(UB_TYPE_ERROR_VIEW);
 	gtk_widget_class_set_template_from_resource(

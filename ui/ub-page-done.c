@@ -7,7 +7,7 @@
 #include "ub-window-private.h"
 
 struct _UbPageDone {
-	GtkBox parent_instance;
+	UbPage parent_instance;
 	GtkLabel *summary_label;
 	GtkLabel *board_value;
 	GtkLabel *firmware_value;
@@ -16,34 +16,28 @@ struct _UbPageDone {
 	GtkWidget *copied_label;
 	char *not_known; /* the template's own words for missing values */
 	char *no_backup;
-	UbSession *session;
 };
 
-enum { PROP_0, PROP_COMPLETE, PROP_BUSY };
-
-static void ub_page_done_page_init(UbPageInterface *iface);
-
-G_DEFINE_TYPE_WITH_CODE(UbPageDone, ub_page_done, GTK_TYPE_BOX,
-			G_IMPLEMENT_INTERFACE(UB_TYPE_PAGE, ub_page_done_page_init))
+G_DEFINE_TYPE(UbPageDone, ub_page_done, UB_TYPE_PAGE)
 
 static void
 ub_page_done_copy_clicked_cb(UbPageDone *self)
 {
 	GtkClipboard *clipboard = gtk_widget_get_clipboard(GTK_WIDGET(self), GDK_SELECTION_CLIPBOARD);
-	g_autofree char *report = ub_session_build_report(self->session);
+	g_autofree char *report = ub_session_build_report(ub_page_get_session(UB_PAGE(self)));
 
 	gtk_clipboard_set_text(clipboard, report, -1);
 	gtk_widget_show(self->copied_label);
 }
 
 static void
-ub_page_done_enter(UbPage *page, UbSession *session)
+ub_page_done_enter(UbPage *page)
 {
 	UbPageDone *self = UB_PAGE_DONE(page);
+	UbSession *session = ub_page_get_session(page);
 	UbBoard *board;
 	UbFirmwareInfo *firmware;
 
-	g_set_object(&self->session, session);
 	board = ub_session_get_board(session);
 	firmware = ub_session_get_firmware(session);
 	gtk_label_set_text(self->board_value,
@@ -55,29 +49,12 @@ ub_page_done_enter(UbPage *page, UbSession *session)
 						   ? ub_session_get_backup_path(session)
 						   : self->no_backup);
 	gtk_widget_hide(self->copied_label);
-	g_object_notify(G_OBJECT(self), "complete");
 }
 
-static void
-ub_page_done_page_init(UbPageInterface *iface)
+static gboolean
+ub_page_done_is_complete(UbPage *page)
 {
-	iface->enter = ub_page_done_enter;
-}
-
-static void
-ub_page_done_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-	switch (prop_id) {
-	case PROP_COMPLETE:
-		g_value_set_boolean(value, TRUE);
-		break;
-	case PROP_BUSY:
-		g_value_set_boolean(value, FALSE);
-		break;
-	default:
-		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-		break;
-	}
+	return TRUE;
 }
 
 static void
@@ -85,7 +62,6 @@ ub_page_done_dispose(GObject *object)
 {
 	UbPageDone *self = UB_PAGE_DONE(object);
 
-	g_clear_object(&self->session);
 	g_clear_pointer(&self->not_known, g_free);
 	g_clear_pointer(&self->no_backup, g_free);
 	G_OBJECT_CLASS(ub_page_done_parent_class)->dispose(object);
@@ -96,11 +72,11 @@ ub_page_done_class_init(UbPageDoneClass *klass)
 {
 	GObjectClass *object_class = G_OBJECT_CLASS(klass);
 	GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+	UbPageClass *page_class = UB_PAGE_CLASS(klass);
 
-	object_class->get_property = ub_page_done_get_property;
 	object_class->dispose = ub_page_done_dispose;
-	g_object_class_override_property(object_class, PROP_COMPLETE, "complete");
-	g_object_class_override_property(object_class, PROP_BUSY, "busy");
+	page_class->enter = ub_page_done_enter;
+	page_class->is_complete = ub_page_done_is_complete;
 
 	g_type_ensure(UB_TYPE_ERROR_VIEW);
 	gtk_widget_class_set_template_from_resource(widget_class,

@@ -4,9 +4,11 @@
 
 #include <gtk/gtk.h>
 
+#include "ub-page.h"
+
 G_BEGIN_DECLS
 
 #define UB_TYPE_PAGE_DONE (ub_page_done_get_type())
-G_DECLARE_FINAL_TYPE(UbPageDone, ub_page_done, UB, PAGE_DONE, GtkBox)
+G_DECLARE_FINAL_TYPE(UbPageDone, ub_page_done, UB, PAGE_DONE, UbPage)
 
 G_END_DECLS

@@ -9,7 +9,7 @@
 #include "ub-window-private.h"
 
 struct _UbPageFirmware {
-	GtkBox parent_instance;
+	UbPage parent_instance;
 	GtkFileChooser *folder_button;
 	GtkFileChooser *file_button;
 	GtkListBox *firmware_list;
@@ -18,18 +18,12 @@ struct _UbPageFirmware {
 	GtkWidget *unchecked_note;
 	UbErrorView *error_view;
 	GtkToggleButton *override_check;
-	UbSession *session;
-	GCancellable *cancellable;
+	GCancellable *scan_cancellable; /* looking at files: not "busy", Back stays offered */
 	GPtrArray *infos; /* of UbFirmwareInfo: the last scan, rows are rebuilt from it */
 	char *rows_board_id; /* the board the rows were checked against */
 };
 
-enum { PROP_0, PROP_COMPLETE, PROP_BUSY };
-
-static void ub_page_firmware_page_init(UbPageInterface *iface);
-
-G_DEFINE_TYPE_WITH_CODE(UbPageFirmware, ub_page_firmware, GTK_TYPE_BOX,
-			G_IMPLEMENT_INTERFACE(UB_TYPE_PAGE, ub_page_firmware_page_init))
+G_DEFINE_TYPE(UbPageFirmware, ub_page_firmware, UB_TYPE_PAGE)
 
 static UbFirmwareRow *
 ub_page_firmware_get_selected(UbPageFirmware *self)
@@ -62,19 +56,20 @@ ub_page_firmware_is_complete(UbPageFirmware *self)
 static void
 ub_page_firmware_update_session(UbPageFirmware *self)
 {
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
 	UbFirmwareRow *row = ub_page_firmware_get_selected(self);
 
-	if (self->session == NULL)
+	if (session == NULL)
 		return;
 	if (row != NULL && ub_page_firmware_is_complete(self)) {
 		UbFirmwareInfo *info = ub_firmware_row_get_info(row);
 
-		ub_session_set_firmware(self->session, info,
+		ub_session_set_firmware(session, info,
 					ub_firmware_row_get_fit(row) == UB_FIRMWARE_FIT_NO);
-		ub_session_set_firmware_image(self->session, ub_firmware_scan_get_image(info));
+		ub_session_set_firmware_image(session, ub_firmware_scan_get_image(info));
 	} else
-		ub_session_set_firmware(self->session, NULL, FALSE);
-	g_object_notify(G_OBJECT(self), "complete");
+		ub_session_set_firmware(session, NULL, FALSE);
+	ub_page_notify_complete(UB_PAGE(self));
 }
 
 static void
@@ -90,7 +85,7 @@ ub_page_firmware_row_selected_cb(UbPageFirmware *self, GtkListBoxRow *list_row)
 				   ub_firmware_row_get_fit(row) == UB_FIRMWARE_FIT_UNCHECKED);
 	if (mismatch)
 		ub_error_view_set_error(self->error_view, ub_firmware_row_get_mismatch(row),
-					ub_session_get_log(self->session));
+					ub_session_get_log(ub_page_get_session(UB_PAGE(self))));
 	else
 		ub_error_view_clear(self->error_view);
 	ub_page_firmware_update_session(self);
@@ -125,7 +120,8 @@ ub_page_firmware_sort_cb(GtkListBoxRow *row_a, GtkListBoxRow *row_b, gpointer us
 static void
 ub_page_firmware_rebuild_rows(UbPageFirmware *self)
 {
-	UbBoard *board = ub_session_get_board(self->session);
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
+	UbBoard *board = ub_session_get_board(session);
 	const char *const *hw_names = board != NULL ? ub_board_get_hw_names(board) : NULL;
 	GtkListBoxRow *first;
 	g_autoptr(GList) children = gtk_container_get_children(GTK_CONTAINER(self->firmware_list));
@@ -139,7 +135,7 @@ ub_page_firmware_rebuild_rows(UbPageFirmware *self)
 		gtk_container_add(GTK_CONTAINER(self->firmware_list), row);
 	}
 	g_free(self->rows_board_id);
-	self->rows_board_id = g_strdup(ub_session_get_board_id(self->session));
+	self->rows_board_id = g_strdup(ub_session_get_board_id(session));
 
 	/* offer the best candidate, but never preselect one that does not fit */
 	first = gtk_list_box_get_row_at_index(self->firmware_list, 0);
@@ -153,22 +149,23 @@ static void
 ub_page_firmware_scan_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	g_autoptr(UbPageFirmware) self = UB_PAGE_FIRMWARE(user_data);
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) infos = ub_firmware_scan_finish(result, &error);
 
 	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
 		return;
-	g_clear_object(&self->cancellable);
+	g_clear_object(&self->scan_cancellable);
 	gtk_widget_hide(self->searching_box);
 	if (infos == NULL) {
-		ub_session_log(self->session, "firmware: %s", error->message);
+		ub_session_log(session, "firmware: %s", error->message);
 		g_clear_pointer(&self->infos, g_ptr_array_unref);
 		ub_page_firmware_rebuild_rows(self);
 		ub_error_view_set_error(self->error_view, error,
-					ub_session_get_log(self->session));
+					ub_session_get_log(session));
 		return;
 	}
-	ub_session_log(self->session, "firmware: %u file(s) identified", infos->len);
+	ub_session_log(session, "firmware: %u file(s) identified", infos->len);
 	g_clear_pointer(&self->infos, g_ptr_array_unref);
 	self->infos = g_steal_pointer(&infos);
 	gtk_widget_set_visible(self->none_found_label, self->infos->len == 0);
@@ -178,23 +175,25 @@ ub_page_firmware_scan_cb(GObject *source, GAsyncResult *result, gpointer user_da
 static void
 ub_page_firmware_start_scan(UbPageFirmware *self, const char *path, gboolean is_folder)
 {
-	if (self->cancellable != NULL)
-		g_cancellable_cancel(self->cancellable);
-	g_clear_object(&self->cancellable);
-	self->cancellable = g_cancellable_new();
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
+
+	if (self->scan_cancellable != NULL)
+		g_cancellable_cancel(self->scan_cancellable);
+	g_clear_object(&self->scan_cancellable);
+	self->scan_cancellable = g_cancellable_new();
 	ub_error_view_clear(self->error_view);
 	gtk_widget_hide(self->none_found_label);
 	gtk_widget_show(self->searching_box);
-	ub_session_log(self->session, "firmware: looking at %s", path);
-	ub_firmware_scan_async(path, is_folder, ub_session_get_known_hw_names(self->session),
-			       self->cancellable, ub_page_firmware_scan_cb, g_object_ref(self));
+	ub_session_log(session, "firmware: looking at %s", path);
+	ub_firmware_scan_async(path, is_folder, ub_session_get_known_hw_names(session),
+			       self->scan_cancellable, ub_page_firmware_scan_cb, g_object_ref(self));
 }
 
 static void
 ub_page_firmware_folder_set_cb(UbPageFirmware *self)
 {
 	g_autofree char *path = gtk_file_chooser_get_filename(self->folder_button);
-	GSettings *settings = ub_session_get_settings(self->session);
+	GSettings *settings = ub_session_get_settings(ub_page_get_session(UB_PAGE(self)));
 
 	if (path == NULL)
 		return;
@@ -213,29 +212,29 @@ ub_page_firmware_file_set_cb(UbPageFirmware *self)
 }
 
 static void
-ub_page_firmware_enter(UbPage *page, UbSession *session)
+ub_page_firmware_enter(UbPage *page)
 {
 	UbPageFirmware *self = UB_PAGE_FIRMWARE(page);
+	UbSession *session = ub_page_get_session(page);
 	GSettings *settings = ub_session_get_settings(session);
 
-	g_set_object(&self->session, session);
 	/* the board may have changed since the rows were checked against it */
 	if (self->infos != NULL &&
 	    g_strcmp0(self->rows_board_id, ub_session_get_board_id(session)) != 0)
 		ub_page_firmware_rebuild_rows(self);
 	/* --demo needs nothing from outside: offer the generated image for the board */
-	if (ub_session_is_demo(session) && self->infos == NULL && self->cancellable == NULL) {
+	if (ub_session_is_demo(session) && self->infos == NULL && self->scan_cancellable == NULL) {
 		UbBoard *board = ub_session_get_board(session);
 		const char *const *hw_names = board != NULL ? ub_board_get_hw_names(board) : NULL;
 
 		if (hw_names != NULL && hw_names[0] != NULL) {
-			self->cancellable = g_cancellable_new();
+			self->scan_cancellable = g_cancellable_new();
 			gtk_widget_show(self->searching_box);
-			ub_firmware_scan_demo_async(hw_names[0], self->cancellable,
+			ub_firmware_scan_demo_async(hw_names[0], self->scan_cancellable,
 						    ub_page_firmware_scan_cb, g_object_ref(self));
 		}
 	}
-	if (settings != NULL && self->infos == NULL && self->cancellable == NULL) {
+	if (settings != NULL && self->infos == NULL && self->scan_cancellable == NULL) {
 		g_autofree char *folder = g_settings_get_string(settings, "firmware-folder");
 
 		if (folder[0] != '\0' && g_file_test(folder, G_FILE_TEST_IS_DIR)) {
@@ -243,31 +242,13 @@ ub_page_firmware_enter(UbPage *page, UbSession *session)
 			ub_page_firmware_start_scan(self, folder, TRUE);
 		}
 	}
-	g_object_notify(G_OBJECT(self), "complete");
+	ub_page_notify_complete(UB_PAGE(self));
 }
 
-static void
-ub_page_firmware_page_init(UbPageInterface *iface)
+static gboolean
+ub_page_firmware_page_is_complete(UbPage *page)
 {
-	iface->enter = ub_page_firmware_enter;
-}
-
-static void
-ub_page_firmware_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-	UbPageFirmware *self = UB_PAGE_FIRMWARE(object);
-
-	switch (prop_id) {
-	case PROP_COMPLETE:
-		g_value_set_boolean(value, ub_page_firmware_is_complete(self));
-		break;
-	case PROP_BUSY:
-		g_value_set_boolean(value, FALSE);
-		break;
-	default:
-		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-		break;
-	}
+	return ub_page_firmware_is_complete(UB_PAGE_FIRMWARE(page));
 }
 
 static void
@@ -275,10 +256,9 @@ ub_page_firmware_dispose(GObject *object)
 {
 	UbPageFirmware *self = UB_PAGE_FIRMWARE(object);
 
-	if (self->cancellable != NULL)
-		g_cancellable_cancel(self->cancellable);
-	g_clear_object(&self->cancellable);
-	g_clear_object(&self->session);
+	if (self->scan_cancellable != NULL)
+		g_cancellable_cancel(self->scan_cancellable);
+	g_clear_object(&self->scan_cancellable);
 	g_clear_pointer(&self->infos, g_ptr_array_unref);
 	g_clear_pointer(&self->rows_board_id, g_free);
 	G_OBJECT_CLASS(ub_page_firmware_parent_class)->dispose(object);
@@ -289,11 +269,11 @@ ub_page_firmware_class_init(UbPageFirmwareClass *klass)
 {
 	GObjectClass *object_class = G_OBJECT_CLASS(klass);
 	GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+	UbPageClass *page_class = UB_PAGE_CLASS(klass);
 
-	object_class->get_property = ub_page_firmware_get_property;
 	object_class->dispose = ub_page_firmware_dispose;
-	g_object_class_override_property(object_class, PROP_COMPLETE, "complete");
-	g_object_class_override_property(object_class, PROP_BUSY, "busy");
+	page_class->enter = ub_page_firmware_enter;
+	page_class->is_complete = ub_page_firmware_page_is_complete;
 
 	g_type_ensure(UB_TYPE_ERROR_VIEW);
 	gtk_widget_class_set_template_from_resource(
@@ -359,5 +339,5 @@ gboolean
 ub_page_firmware_is_searching(GtkWidget *page)
 {
 	g_return_val_if_fail(UB_IS_PAGE_FIRMWARE(page), FALSE);
-	return UB_PAGE_FIRMWARE(page)->cancellable != NULL;
+	return UB_PAGE_FIRMWARE(page)->scan_cancellable != NULL;
 }

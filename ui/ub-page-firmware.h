@@ -4,9 +4,11 @@
 
 #include <gtk/gtk.h>
 
+#include "ub-page.h"
+
 G_BEGIN_DECLS
 
 #define UB_TYPE_PAGE_FIRMWARE (ub_page_firmware_get_type())
-G_DECLARE_FINAL_TYPE(UbPageFirmware, ub_page_firmware, UB, PAGE_FIRMWARE, GtkBox)
+G_DECLARE_FINAL_TYPE(UbPageFirmware, ub_page_firmware, UB, PAGE_FIRMWARE, UbPage)
 
 G_END_DECLS

@@ -13,7 +13,7 @@
 #include "ub-window-private.h"
 
 struct _UbPageFlash {
-	GtkBox parent_instance;
+	UbPage parent_instance;
 	GtkLabel *firmware_value;
 	GtkLabel *chip_value;
 	char *no_firmware; /* the template's words for missing values */
@@ -29,30 +29,23 @@ struct _UbPageFlash {
 	GtkLabel *stage_state_label;
 	GtkWidget *done_label;
 	UbErrorView *error_view;
-	UbSession *session;
-	GCancellable *cancellable;
 	UbProgress *progress;
 	UbFlashJob *job;
 	guint inhibit_cookie;
 	gboolean flashed;
 };
 
-enum { PROP_0, PROP_COMPLETE, PROP_BUSY };
-
-static void ub_page_flash_page_init(UbPageInterface *iface);
-
-G_DEFINE_TYPE_WITH_CODE(UbPageFlash, ub_page_flash, GTK_TYPE_BOX,
-			G_IMPLEMENT_INTERFACE(UB_TYPE_PAGE, ub_page_flash_page_init))
+G_DEFINE_TYPE(UbPageFlash, ub_page_flash, UB_TYPE_PAGE)
 
 static void
-ub_page_flash_set_busy(UbPageFlash *self, gboolean busy)
+ub_page_flash_busy_changed(UbPage *page, gboolean busy)
 {
+	UbPageFlash *self = UB_PAGE_FLASH(page);
 	GtkWidget *toplevel = gtk_widget_get_toplevel(GTK_WIDGET(self));
 	GtkApplication *application =
 	    GTK_IS_WINDOW(toplevel) ? gtk_window_get_application(GTK_WINDOW(toplevel)) : NULL;
 
 	if (busy) {
-		self->cancellable = g_cancellable_new();
 		/* a PC that suspended mid-flash bricked a board in the forum thread */
 		if (application != NULL)
 			self->inhibit_cookie = gtk_application_inhibit(
@@ -60,7 +53,6 @@ ub_page_flash_set_busy(UbPageFlash *self, gboolean busy)
 			    GTK_APPLICATION_INHIBIT_LOGOUT | GTK_APPLICATION_INHIBIT_SUSPEND,
 			    _("Writing firmware to the board"));
 	} else {
-		g_clear_object(&self->cancellable);
 		if (application != NULL && self->inhibit_cookie != 0)
 			gtk_application_uninhibit(application, self->inhibit_cookie);
 		self->inhibit_cookie = 0;
@@ -69,7 +61,6 @@ ub_page_flash_set_busy(UbPageFlash *self, gboolean busy)
 	gtk_widget_set_sensitive(GTK_WIDGET(self->backup_check), !busy);
 	gtk_widget_set_sensitive(GTK_WIDGET(self->backup_folder_button), !busy);
 	gtk_widget_set_sensitive(GTK_WIDGET(self->wipe_config_check), !busy);
-	g_object_notify(G_OBJECT(self), "busy");
 }
 
 static void
@@ -83,7 +74,7 @@ ub_page_flash_progress_changed_cb(UbProgress *progress, guint percentage, guint 
 	guint64 bytes_per_second = ub_progress_get_rate(progress);
 
 	/* coalesced updates can arrive after the job has finished: the result has the last word */
-	if (self->cancellable == NULL)
+	if (!ub_page_get_busy(UB_PAGE(self)))
 		return;
 	gtk_progress_bar_set_fraction(self->progress_bar, percentage / 100.0);
 	gtk_progress_bar_set_text(self->progress_bar, percent);
@@ -99,43 +90,45 @@ static void
 ub_page_flash_finished_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	g_autoptr(UbPageFlash) self = UB_PAGE_FLASH(user_data);
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
 	UbFlashJob *job = UB_FLASH_JOB(source);
 	g_autoptr(GError) error = NULL;
 	gboolean ok = ub_flash_job_run_finish(job, result, &error);
 	const char *stage = ub_hint_flash_stage(ub_flash_job_get_stage(job));
 
 	if (ub_flash_job_get_backup_path(job) != NULL)
-		ub_session_set_backup_path(self->session, ub_flash_job_get_backup_path(job));
+		ub_session_set_backup_path(session, ub_flash_job_get_backup_path(job));
 	self->flashed = ok;
-	ub_page_flash_set_busy(self, FALSE);
+	ub_page_end_work(UB_PAGE(self));
 	gtk_label_set_text(self->rate_label, "");
 	gtk_label_set_text(self->time_left_label, "");
 	if (!ok) {
-		ub_session_log(self->session, "flash: %s (stage %s)", error->message,
+		ub_session_log(session, "flash: %s (stage %s)", error->message,
 			       ub_flash_job_stage_to_string(ub_flash_job_get_stage(job)));
 		gtk_label_set_text(self->stage_state_label, stage);
 		gtk_widget_show(GTK_WIDGET(self->stage_state_label));
-		ub_error_view_set_error(self->error_view, error, ub_session_get_log(self->session));
+		ub_error_view_set_error(self->error_view, error, ub_session_get_log(session));
 	} else {
-		ub_session_log(self->session, "flash: done, verified");
+		ub_session_log(session, "flash: done, verified");
 		/* progress reaches us coalesced and may trail the result: the job is complete */
 		gtk_progress_bar_set_fraction(self->progress_bar, 1.0);
 		gtk_progress_bar_set_text(self->progress_bar, "100 %");
 		gtk_widget_hide(GTK_WIDGET(self->stage_state_label));
 		gtk_widget_show(self->done_label);
 	}
-	g_object_notify(G_OBJECT(self), "complete");
+	ub_page_notify_complete(UB_PAGE(self));
 }
 
 static void
 ub_page_flash_run(UbPageFlash *self, UbImage *image)
 {
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
 	UbFlashJobFlags flags = UB_FLASH_JOB_FLAG_NONE;
 	g_autofree char *folder = gtk_file_chooser_get_filename(self->backup_folder_button);
-	GSettings *settings = ub_session_get_settings(self->session);
+	GSettings *settings = ub_session_get_settings(session);
 
 	g_clear_object(&self->job);
-	self->job = ub_flash_job_new(ub_session_get_device(self->session), UB_FLASH_JOB_KIND_FLASH);
+	self->job = ub_flash_job_new(ub_session_get_device(session), UB_FLASH_JOB_KIND_FLASH);
 	if (!gtk_toggle_button_get_active(self->backup_check))
 		flags |= UB_FLASH_JOB_FLAG_NO_BACKUP;
 	if (gtk_toggle_button_get_active(self->wipe_config_check))
@@ -147,11 +140,11 @@ ub_page_flash_run(UbPageFlash *self, UbImage *image)
 		if (settings != NULL)
 			g_settings_set_string(settings, "backup-folder", folder);
 	}
-	ub_session_log(self->session, "flash: start (backup %s, settings %s)",
+	ub_session_log(session, "flash: start (backup %s, settings %s)",
 		       (flags & UB_FLASH_JOB_FLAG_NO_BACKUP) ? "skipped" : "on",
 		       (flags & UB_FLASH_JOB_FLAG_WIPE_CONFIG) ? "erased" : "kept");
 	ub_progress_reset(self->progress);
-	ub_flash_job_run_async(self->job, self->progress, self->cancellable,
+	ub_flash_job_run_async(self->job, self->progress, ub_page_get_cancellable(UB_PAGE(self)),
 			       ub_page_flash_finished_cb, g_object_ref(self));
 }
 
@@ -160,48 +153,51 @@ static void
 ub_page_flash_image_loaded_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	g_autoptr(UbPageFlash) self = UB_PAGE_FLASH(user_data);
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbImage) image = ub_firmware_load_image_finish(result, &error);
 
 	if (image == NULL) {
-		ub_page_flash_set_busy(self, FALSE);
-		ub_error_view_set_error(self->error_view, error, ub_session_get_log(self->session));
+		ub_page_end_work(UB_PAGE(self));
+		ub_error_view_set_error(self->error_view, error, ub_session_get_log(session));
 		return;
 	}
-	ub_session_set_firmware_image(self->session, image);
+	ub_session_set_firmware_image(session, image);
 	ub_page_flash_run(self, image);
 }
 
 static void
 ub_page_flash_start_clicked_cb(UbPageFlash *self)
 {
-	UbFirmwareInfo *firmware = ub_session_get_firmware(self->session);
-	UbImage *image = ub_session_get_firmware_image(self->session);
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
+	UbFirmwareInfo *firmware = ub_session_get_firmware(session);
+	UbImage *image = ub_session_get_firmware_image(session);
+	GCancellable *cancellable;
 
-	if (self->cancellable != NULL || firmware == NULL ||
-	    ub_session_get_device(self->session) == NULL)
+	if (ub_page_get_busy(UB_PAGE(self)) || firmware == NULL ||
+	    ub_session_get_device(session) == NULL)
 		return;
 	ub_error_view_clear(self->error_view);
 	gtk_widget_hide(GTK_WIDGET(self->stage_state_label));
-	ub_page_flash_set_busy(self, TRUE);
+	cancellable = ub_page_begin_work(UB_PAGE(self));
 	if (image != NULL) {
 		ub_page_flash_run(self, image);
 		return;
 	}
-	ub_firmware_load_image_async(ub_firmware_info_get_filename(firmware), self->cancellable,
+	ub_firmware_load_image_async(ub_firmware_info_get_filename(firmware), cancellable,
 				     ub_page_flash_image_loaded_cb, g_object_ref(self));
 }
 
 static void
-ub_page_flash_enter(UbPage *page, UbSession *session)
+ub_page_flash_enter(UbPage *page)
 {
 	UbPageFlash *self = UB_PAGE_FLASH(page);
+	UbSession *session = ub_page_get_session(page);
 	GSettings *settings = ub_session_get_settings(session);
 	g_autofree char *folder = NULL;
 	UbFirmwareInfo *firmware;
 	UbTargetInfo *target;
 
-	g_set_object(&self->session, session);
 	firmware = ub_session_get_firmware(session);
 	target = ub_session_get_target_info(session);
 	if (firmware != NULL) {
@@ -236,42 +232,14 @@ ub_page_flash_enter(UbPage *page, UbSession *session)
 	/* the chooser only shows folders that exist */
 	if (g_mkdir_with_parents(folder, 0700) == 0)
 		gtk_file_chooser_set_filename(self->backup_folder_button, folder);
-	g_object_notify(G_OBJECT(self), "complete");
 }
 
-static void
-ub_page_flash_cancel(UbPage *page)
+static gboolean
+ub_page_flash_is_complete(UbPage *page)
 {
 	UbPageFlash *self = UB_PAGE_FLASH(page);
 
-	/* the job stops at its next safe point and says what the chip holds */
-	if (self->cancellable != NULL)
-		g_cancellable_cancel(self->cancellable);
-}
-
-static void
-ub_page_flash_page_init(UbPageInterface *iface)
-{
-	iface->enter = ub_page_flash_enter;
-	iface->cancel = ub_page_flash_cancel;
-}
-
-static void
-ub_page_flash_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-	UbPageFlash *self = UB_PAGE_FLASH(object);
-
-	switch (prop_id) {
-	case PROP_COMPLETE:
-		g_value_set_boolean(value, self->flashed);
-		break;
-	case PROP_BUSY:
-		g_value_set_boolean(value, self->cancellable != NULL);
-		break;
-	default:
-		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-		break;
-	}
+	return self->flashed;
 }
 
 static void
@@ -279,12 +247,8 @@ ub_page_flash_dispose(GObject *object)
 {
 	UbPageFlash *self = UB_PAGE_FLASH(object);
 
-	if (self->cancellable != NULL)
-		g_cancellable_cancel(self->cancellable);
-	g_clear_object(&self->cancellable);
 	g_clear_object(&self->job);
 	g_clear_object(&self->progress);
-	g_clear_object(&self->session);
 	g_clear_pointer(&self->no_firmware, g_free);
 	g_clear_pointer(&self->no_chip, g_free);
 	G_OBJECT_CLASS(ub_page_flash_parent_class)->dispose(object);
@@ -295,11 +259,12 @@ ub_page_flash_class_init(UbPageFlashClass *klass)
 {
 	GObjectClass *object_class = G_OBJECT_CLASS(klass);
 	GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+	UbPageClass *page_class = UB_PAGE_CLASS(klass);
 
-	object_class->get_property = ub_page_flash_get_property;
 	object_class->dispose = ub_page_flash_dispose;
-	g_object_class_override_property(object_class, PROP_COMPLETE, "complete");
-	g_object_class_override_property(object_class, PROP_BUSY, "busy");
+	page_class->enter = ub_page_flash_enter;
+	page_class->is_complete = ub_page_flash_is_complete;
+	page_class->busy_changed = ub_page_flash_busy_changed;
 
 	g_type_ensure(UB_TYPE_ERROR_VIEW);
 	gtk_widget_class_set_template_from_resource(widget_class,

@@ -13,7 +13,7 @@
 #define UB_PROBE_POLL_SECONDS 2
 
 struct _UbPageProbe {
-	GtkBox parent_instance;
+	UbPage parent_instance;
 	GtkListBox *probe_list;
 	GtkWidget *model_box;
 	GtkComboBoxText *model_combo;
@@ -21,20 +21,14 @@ struct _UbPageProbe {
 	GtkWidget *no_driver_label;
 	GtkTextView *udev_view;
 	UbErrorView *error_view;
-	UbSession *session;
 	UbProbeMonitor *monitor;
-	GCancellable *cancellable;
+	GCancellable *enumerate_cancellable; /* listing probes: not "busy" */
 	gboolean hotplug;
 	guint poll_id;
 	gboolean enumerating;
 };
 
-enum { PROP_0, PROP_COMPLETE, PROP_BUSY };
-
-static void ub_page_probe_page_init(UbPageInterface *iface);
-
-G_DEFINE_TYPE_WITH_CODE(UbPageProbe, ub_page_probe, GTK_TYPE_BOX,
-			G_IMPLEMENT_INTERFACE(UB_TYPE_PAGE, ub_page_probe_page_init))
+G_DEFINE_TYPE(UbPageProbe, ub_page_probe, UB_TYPE_PAGE)
 
 /* the shell commands that install our rule file; shown verbatim so they can be checked */
 static char *
@@ -87,21 +81,23 @@ ub_page_probe_is_complete(UbPageProbe *self)
 static void
 ub_page_probe_model_changed_cb(UbPageProbe *self)
 {
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
 	const char *id = gtk_combo_box_get_active_id(GTK_COMBO_BOX(self->model_combo));
-	UbProbeDb *db = ub_session_get_probe_db(self->session);
+	UbProbeDb *db = ub_session_get_probe_db(session);
 
 	if (id != NULL && db != NULL)
-		ub_session_set_probe_model(self->session, ub_probe_db_lookup(db, id));
-	g_object_notify(G_OBJECT(self), "complete");
+		ub_session_set_probe_model(session, ub_probe_db_lookup(db, id));
+	ub_page_notify_complete(UB_PAGE(self));
 }
 
 /* the database entries that match the probe's USB ids; a clone stick matches several */
 static void
 ub_page_probe_fill_models(UbPageProbe *self, UbProbeInfo *info)
 {
-	UbProbeDb *db = ub_session_get_probe_db(self->session);
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
+	UbProbeDb *db = ub_session_get_probe_db(session);
 	g_autoptr(GPtrArray) models = NULL;
-	UbProbeModel *current = ub_session_get_probe_model(self->session);
+	UbProbeModel *current = ub_session_get_probe_model(session);
 
 	gtk_combo_box_text_remove_all(self->model_combo);
 	if (db != NULL)
@@ -110,12 +106,12 @@ ub_page_probe_fill_models(UbPageProbe *self, UbProbeInfo *info)
 	if (models == NULL || models->len == 0) {
 		/* not in the database: the general wire list will do */
 		gtk_widget_hide(self->model_box);
-		ub_session_set_probe_model(self->session, NULL);
+		ub_session_set_probe_model(session, NULL);
 		return;
 	}
 	if (models->len == 1) {
 		gtk_widget_hide(self->model_box);
-		ub_session_set_probe_model(self->session, g_ptr_array_index(models, 0));
+		ub_session_set_probe_model(session, g_ptr_array_index(models, 0));
 		return;
 	}
 	for (guint i = 0; i < models->len; i++) {
@@ -134,29 +130,30 @@ ub_page_probe_fill_models(UbPageProbe *self, UbProbeInfo *info)
 static void
 ub_page_probe_row_selected_cb(UbPageProbe *self, GtkListBoxRow *list_row)
 {
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
 	UbProbeRow *row = list_row != NULL ? UB_PROBE_ROW(list_row) : NULL;
 	UbProbeInfo *info = row != NULL ? ub_probe_row_get_info(row) : NULL;
 
 	gtk_widget_set_visible(self->permission_box, row != NULL && ub_probe_row_get_denied(row));
 	if (row != NULL && ub_probe_info_get_problem(info) != NULL)
 		ub_error_view_set_error(self->error_view, ub_probe_info_get_problem(info),
-					ub_session_get_log(self->session));
+					ub_session_get_log(session));
 	else if (row != NULL && ub_probe_row_get_unsupported(row)) {
 		g_autoptr(GError) error =
 		    g_error_new(UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED, "%s is not supported",
 				ub_probe_kind_to_string(ub_probe_info_get_kind(info)));
 
-		ub_error_view_set_error(self->error_view, error, ub_session_get_log(self->session));
+		ub_error_view_set_error(self->error_view, error, ub_session_get_log(session));
 	} else
 		ub_error_view_clear(self->error_view);
-	if (self->session != NULL) {
-		ub_session_set_probe_info(self->session, info);
+	if (session != NULL) {
+		ub_session_set_probe_info(session, info);
 		if (info != NULL)
 			ub_page_probe_fill_models(self, info);
 		else
 			gtk_widget_hide(self->model_box);
 	}
-	g_object_notify(G_OBJECT(self), "complete");
+	ub_page_notify_complete(UB_PAGE(self));
 }
 
 /* one row per probe the monitor knows; the selection follows the same probe */
@@ -164,7 +161,7 @@ static void
 ub_page_probe_rebuild(UbPageProbe *self)
 {
 	GPtrArray *probes = ub_probe_monitor_get_probes(self->monitor);
-	UbProbeInfo *selected = ub_session_get_probe_info(self->session);
+	UbProbeInfo *selected = ub_session_get_probe_info(ub_page_get_session(UB_PAGE(self)));
 	g_autoptr(UbProbeInfo) keep = selected != NULL ? g_object_ref(selected) : NULL;
 	g_autoptr(GList) children = gtk_container_get_children(GTK_CONTAINER(self->probe_list));
 	GtkListBoxRow *to_select = NULL;
@@ -194,7 +191,7 @@ ub_page_probe_changed_cb(UbProbeMonitor *monitor, UbProbeInfo *info, gpointer us
 {
 	UbPageProbe *self = UB_PAGE_PROBE(user_data);
 
-	ub_session_log(self->session, "probe list changed: %s at %s",
+	ub_session_log(ub_page_get_session(UB_PAGE(self)), "probe list changed: %s at %s",
 		       ub_probe_kind_to_string(ub_probe_info_get_kind(info)),
 		       ub_probe_info_get_path(info));
 	ub_page_probe_rebuild(self);
@@ -204,6 +201,7 @@ static void
 ub_page_probe_enumerate_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	g_autoptr(UbPageProbe) self = UB_PAGE_PROBE(user_data);
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) probes = NULL;
 
@@ -212,8 +210,8 @@ ub_page_probe_enumerate_cb(GObject *source, GAsyncResult *result, gpointer user_
 	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
 		return;
 	if (probes == NULL) {
-		ub_session_log(self->session, "probe enumeration: %s", error->message);
-		ub_error_view_set_error(self->error_view, error, ub_session_get_log(self->session));
+		ub_session_log(session, "probe enumeration: %s", error->message);
+		ub_error_view_set_error(self->error_view, error, ub_session_get_log(session));
 		return;
 	}
 	/* versions learnt on a re-scan replace the info objects without a signal */
@@ -226,7 +224,7 @@ ub_page_probe_enumerate(UbPageProbe *self)
 	if (self->enumerating)
 		return;
 	self->enumerating = TRUE;
-	ub_probe_monitor_enumerate_async(self->monitor, self->cancellable,
+	ub_probe_monitor_enumerate_async(self->monitor, self->enumerate_cancellable,
 					 ub_page_probe_enumerate_cb, g_object_ref(self));
 }
 
@@ -240,11 +238,13 @@ ub_page_probe_poll_cb(gpointer user_data)
 static void
 ub_page_probe_start_monitor(UbPageProbe *self)
 {
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
 	g_autoptr(GError) error = NULL;
-	const char *demo = ub_session_get_demo_board(self->session);
+	UbTransportProvider *demo = ub_session_get_demo_bench(session);
 
 	self->monitor = ub_probe_monitor_new();
-	ub_probe_monitor_set_sim_board(self->monitor, demo);
+	if (demo != NULL)
+		ub_probe_monitor_add_provider(self->monitor, demo);
 	ub_probe_monitor_set_usb_enabled(self->monitor, demo == NULL);
 	g_signal_connect_object(self->monitor, "probe-added", G_CALLBACK(ub_page_probe_changed_cb),
 				self, 0);
@@ -252,26 +252,24 @@ ub_page_probe_start_monitor(UbPageProbe *self)
 				G_CALLBACK(ub_page_probe_changed_cb), self, 0);
 	self->hotplug = ub_probe_monitor_start(self->monitor, &error);
 	if (!self->hotplug)
-		ub_session_log(self->session, "no hot-plug events (%s): polling every %u s",
+		ub_session_log(session, "no hot-plug events (%s): polling every %u s",
 			       error->message, (guint)UB_PROBE_POLL_SECONDS);
 }
 
 
 static void
-ub_page_probe_enter(UbPage *page, UbSession *session)
+ub_page_probe_enter(UbPage *page)
 {
 	UbPageProbe *self = UB_PAGE_PROBE(page);
 
-	g_set_object(&self->session, session);
-	if (self->cancellable == NULL)
-		self->cancellable = g_cancellable_new();
+	if (self->enumerate_cancellable == NULL)
+		self->enumerate_cancellable = g_cancellable_new();
 	if (self->monitor == NULL)
 		ub_page_probe_start_monitor(self);
 	ub_page_probe_enumerate(self);
 	if (!self->hotplug && self->poll_id == 0)
 		self->poll_id = g_timeout_add_seconds(UB_PROBE_POLL_SECONDS, ub_page_probe_poll_cb,
 						      self);
-	g_object_notify(G_OBJECT(self), "complete");
 }
 
 static void
@@ -282,29 +280,10 @@ ub_page_probe_leave(UbPage *page)
 	g_clear_handle_id(&self->poll_id, g_source_remove);
 }
 
-static void
-ub_page_probe_page_init(UbPageInterface *iface)
+static gboolean
+ub_page_probe_page_is_complete(UbPage *page)
 {
-	iface->enter = ub_page_probe_enter;
-	iface->leave = ub_page_probe_leave;
-}
-
-static void
-ub_page_probe_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-	UbPageProbe *self = UB_PAGE_PROBE(object);
-
-	switch (prop_id) {
-	case PROP_COMPLETE:
-		g_value_set_boolean(value, ub_page_probe_is_complete(self));
-		break;
-	case PROP_BUSY:
-		g_value_set_boolean(value, FALSE);
-		break;
-	default:
-		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-		break;
-	}
+	return ub_page_probe_is_complete(UB_PAGE_PROBE(page));
 }
 
 static void
@@ -313,13 +292,12 @@ ub_page_probe_dispose(GObject *object)
 	UbPageProbe *self = UB_PAGE_PROBE(object);
 
 	g_clear_handle_id(&self->poll_id, g_source_remove);
-	if (self->cancellable != NULL)
-		g_cancellable_cancel(self->cancellable);
-	g_clear_object(&self->cancellable);
+	if (self->enumerate_cancellable != NULL)
+		g_cancellable_cancel(self->enumerate_cancellable);
+	g_clear_object(&self->enumerate_cancellable);
 	if (self->monitor != NULL)
 		ub_probe_monitor_stop(self->monitor);
 	g_clear_object(&self->monitor);
-	g_clear_object(&self->session);
 	G_OBJECT_CLASS(ub_page_probe_parent_class)->dispose(object);
 }
 
@@ -328,11 +306,12 @@ ub_page_probe_class_init(UbPageProbeClass *klass)
 {
 	GObjectClass *object_class = G_OBJECT_CLASS(klass);
 	GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+	UbPageClass *page_class = UB_PAGE_CLASS(klass);
 
-	object_class->get_property = ub_page_probe_get_property;
 	object_class->dispose = ub_page_probe_dispose;
-	g_object_class_override_property(object_class, PROP_COMPLETE, "complete");
-	g_object_class_override_property(object_class, PROP_BUSY, "busy");
+	page_class->enter = ub_page_probe_enter;
+	page_class->is_complete = ub_page_probe_page_is_complete;
+	page_class->leave = ub_page_probe_leave;
 
 	g_type_ensure(UB_TYPE_ERROR_VIEW);
 	gtk_widget_class_set_template_from_resource(widget_class,

@@ -10,35 +10,23 @@
 #include "ub-window-private.h"
 
 struct _UbPageRecovery {
-	GtkBox parent_instance;
+	UbPage parent_instance;
 	GtkLabel *guide_label;
 	GtkButton *start_button;
 	GtkLabel *instruction_label;
 	GtkLabel *status_label;
 	UbErrorView *error_view;
-	UbSession *session;
-	GCancellable *cancellable;
 	gboolean recovered;
 };
 
-enum { PROP_0, PROP_COMPLETE, PROP_BUSY };
-
-static void ub_page_recovery_page_init(UbPageInterface *iface);
-
-G_DEFINE_TYPE_WITH_CODE(UbPageRecovery, ub_page_recovery, GTK_TYPE_BOX,
-			G_IMPLEMENT_INTERFACE(UB_TYPE_PAGE, ub_page_recovery_page_init))
+G_DEFINE_TYPE(UbPageRecovery, ub_page_recovery, UB_TYPE_PAGE)
 
 static void
-ub_page_recovery_set_busy(UbPageRecovery *self, gboolean busy)
+ub_page_recovery_busy_changed(UbPage *page, gboolean busy)
 {
-	if (busy) {
-		g_clear_object(&self->cancellable);
-		self->cancellable = g_cancellable_new();
-	} else {
-		g_clear_object(&self->cancellable);
-	}
+	UbPageRecovery *self = UB_PAGE_RECOVERY(page);
+
 	gtk_widget_set_sensitive(GTK_WIDGET(self->start_button), !busy && !self->recovered);
-	g_object_notify(G_OBJECT(self), "busy");
 }
 
 /* the ladder's steps, on the main loop: the two that need the person stand out */
@@ -47,10 +35,9 @@ ub_page_recovery_event_cb(const UbLadderEvent *event, gpointer user_data)
 {
 	UbPageRecovery *self = UB_PAGE_RECOVERY(user_data);
 
-	if (self->session != NULL)
-		ub_session_log(self->session, "recovery %s/%s: %s",
-			       ub_ladder_step_to_string(event->step),
-			       ub_ladder_event_kind_to_string(event->kind), event->message);
+	ub_session_log(ub_page_get_session(UB_PAGE(self)), "recovery %s/%s: %s",
+		       ub_ladder_step_to_string(event->step),
+		       ub_ladder_event_kind_to_string(event->kind), event->message);
 	switch (event->kind) {
 	case UB_LADDER_EVENT_HOLD_NRST: {
 		g_autofree char *text = g_strdup_printf(_("Hold now: %s"), event->message);
@@ -76,17 +63,16 @@ static void
 ub_page_recovery_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	g_autoptr(UbPageRecovery) self = UB_PAGE_RECOVERY(user_data);
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
 	g_autoptr(UbLadderResult) ladder = NULL;
 	g_autoptr(GError) error = NULL;
 
 	ladder = ub_connect_ladder_run_finish(UB_DEVICE(source), result, &error);
 	self->recovered = ladder != NULL;
-	ub_page_recovery_set_busy(self, FALSE);
+	ub_page_end_work(UB_PAGE(self));
 	if (ladder == NULL) {
 		gtk_label_set_text(self->instruction_label, "");
-		ub_error_view_set_error(self->error_view, error,
-					self->session != NULL ? ub_session_get_log(self->session)
-							      : NULL);
+		ub_error_view_set_error(self->error_view, error, ub_session_get_log(session));
 	} else {
 		gtk_label_set_text(self->instruction_label, "");
 		gtk_label_set_text(self->status_label,
@@ -94,20 +80,21 @@ ub_page_recovery_done_cb(GObject *source, GAsyncResult *result, gpointer user_da
 					   ? _("The chip is stopped before its firmware runs. It is "
 					       "ready to be flashed.")
 					   : _("The chip answers. It is ready to be flashed."));
-		if (self->session != NULL)
-			ub_session_set_needs_recovery(self->session, FALSE);
+		ub_session_set_needs_recovery(session, FALSE);
 	}
-	g_object_notify(G_OBJECT(self), "complete");
+	ub_page_notify_complete(UB_PAGE(self));
 }
 
 static void
 ub_page_recovery_start_clicked_cb(UbPageRecovery *self)
 {
-	UbDevice *device = self->session != NULL ? ub_session_get_device(self->session) : NULL;
-	UbBoard *board = self->session != NULL ? ub_session_get_board(self->session) : NULL;
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
+	UbDevice *device = ub_session_get_device(session);
+	UbBoard *board = ub_session_get_board(session);
 	UbLadderOptions options;
+	GCancellable *cancellable;
 
-	if (device == NULL || self->cancellable != NULL)
+	if (device == NULL || ub_page_get_busy(UB_PAGE(self)))
 		return;
 	ub_error_view_clear(self->error_view);
 	ub_ladder_options_init(&options);
@@ -117,72 +104,42 @@ ub_page_recovery_start_clicked_cb(UbPageRecovery *self)
 	else if (board != NULL && ub_board_get_nrst_mcu_pin(board) != 0)
 		options.nrst_location = g_strdup_printf(_("chip pin %u"),
 							ub_board_get_nrst_mcu_pin(board));
-	ub_page_recovery_set_busy(self, TRUE);
+	cancellable = ub_page_begin_work(UB_PAGE(self));
 	ub_connect_ladder_run_async(device, &options, ub_page_recovery_event_cb,
-				    g_object_ref(self), g_object_unref, self->cancellable,
+				    g_object_ref(self), g_object_unref, cancellable,
 				    ub_page_recovery_done_cb, g_object_ref(self));
 	ub_ladder_options_clear(&options);
 }
 
 static void
-ub_page_recovery_enter(UbPage *page, UbSession *session)
+ub_page_recovery_enter(UbPage *page)
 {
 	UbPageRecovery *self = UB_PAGE_RECOVERY(page);
+	UbSession *session = ub_page_get_session(page);
 
-	g_set_object(&self->session, session);
 	/* the ladder needs a probe to work with */
 	gtk_widget_set_sensitive(GTK_WIDGET(self->start_button),
 				 ub_session_get_device(session) != NULL && !self->recovered &&
-					 self->cancellable == NULL);
-	g_object_notify(G_OBJECT(self), "complete");
+					 !ub_page_get_busy(page));
 }
 
-static void
-ub_page_recovery_page_init(UbPageInterface *iface)
+static gboolean
+ub_page_recovery_is_complete(UbPage *page)
 {
-	iface->enter = ub_page_recovery_enter;
-}
+	UbPageRecovery *self = UB_PAGE_RECOVERY(page);
 
-static void
-ub_page_recovery_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-	UbPageRecovery *self = UB_PAGE_RECOVERY(object);
-
-	switch (prop_id) {
-	case PROP_COMPLETE:
-		g_value_set_boolean(value, self->recovered);
-		break;
-	case PROP_BUSY:
-		g_value_set_boolean(value, self->cancellable != NULL);
-		break;
-	default:
-		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-		break;
-	}
-}
-
-static void
-ub_page_recovery_dispose(GObject *object)
-{
-	UbPageRecovery *self = UB_PAGE_RECOVERY(object);
-
-	if (self->cancellable != NULL)
-		g_cancellable_cancel(self->cancellable);
-	g_clear_object(&self->cancellable);
-	g_clear_object(&self->session);
-	G_OBJECT_CLASS(ub_page_recovery_parent_class)->dispose(object);
+	return self->recovered;
 }
 
 static void
 ub_page_recovery_class_init(UbPageRecoveryClass *klass)
 {
-	GObjectClass *object_class = G_OBJECT_CLASS(klass);
 	GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+	UbPageClass *page_class = UB_PAGE_CLASS(klass);
 
-	object_class->get_property = ub_page_recovery_get_property;
-	object_class->dispose = ub_page_recovery_dispose;
-	g_object_class_override_property(object_class, PROP_COMPLETE, "complete");
-	g_object_class_override_property(object_class, PROP_BUSY, "busy");
+	page_class->enter = ub_page_recovery_enter;
+	page_class->is_complete = ub_page_recovery_is_complete;
+	page_class->busy_changed = ub_page_recovery_busy_changed;
 
 	g_type_ensure(UB_TYPE_ERROR_VIEW);
 	gtk_widget_class_set_template_from_resource(widget_class,

@@ -4,10 +4,12 @@
 
 #include <gtk/gtk.h>
 
+#include "ub-page.h"
+
 
 G_BEGIN_DECLS
 
 #define UB_TYPE_PAGE_RECOVERY (ub_page_recovery_get_type())
-G_DECLARE_FINAL_TYPE(UbPageRecovery, ub_page_recovery, UB, PAGE_RECOVERY, GtkBox)
+G_DECLARE_FINAL_TYPE(UbPageRecovery, ub_page_recovery, UB, PAGE_RECOVERY, UbPage)
 
 G_END_DECLS

@@ -6,22 +6,16 @@
 #include "ub-window-private.h"
 
 struct _UbPageWelcome {
-	GtkBox parent_instance;
+	UbPage parent_instance;
 	GtkWidget *demo_note;
 	GtkComboBoxText *board_combo;
 	GtkLabel *board_hint;
 	GtkLabel *board_notes;
 	GtkWidget *generic_note;
-	UbSession *session;
 	gboolean filled;
 };
 
-enum { PROP_0, PROP_COMPLETE, PROP_BUSY };
-
-static void ub_page_welcome_page_init(UbPageInterface *iface);
-
-G_DEFINE_TYPE_WITH_CODE(UbPageWelcome, ub_page_welcome, GTK_TYPE_BOX,
-			G_IMPLEMENT_INTERFACE(UB_TYPE_PAGE, ub_page_welcome_page_init))
+G_DEFINE_TYPE(UbPageWelcome, ub_page_welcome, UB_TYPE_PAGE)
 
 static gint
 ub_page_welcome_compare_boards(gconstpointer a, gconstpointer b)
@@ -36,7 +30,7 @@ ub_page_welcome_compare_boards(gconstpointer a, gconstpointer b)
 static void
 ub_page_welcome_fill_boards(UbPageWelcome *self)
 {
-	UbBoardDb *db = ub_session_get_board_db(self->session);
+	UbBoardDb *db = ub_session_get_board_db(ub_page_get_session(UB_PAGE(self)));
 	g_autoptr(GPtrArray) boards = NULL;
 
 	if (db == NULL || self->filled)
@@ -58,13 +52,14 @@ ub_page_welcome_fill_boards(UbPageWelcome *self)
 static void
 ub_page_welcome_board_changed_cb(UbPageWelcome *self)
 {
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
 	const char *board_id = gtk_combo_box_get_active_id(GTK_COMBO_BOX(self->board_combo));
 	UbBoard *board;
 
-	if (self->session == NULL || board_id == NULL)
+	if (session == NULL || board_id == NULL)
 		return;
-	ub_session_set_board_id(self->session, board_id);
-	board = ub_session_get_board(self->session);
+	ub_session_set_board_id(session, board_id);
+	board = ub_session_get_board(session);
 	gtk_widget_set_visible(GTK_WIDGET(self->board_hint), FALSE);
 	if (board != NULL && ub_board_get_notes(board) != NULL) {
 		/* the database's own notes: what is special about this board */
@@ -77,67 +72,38 @@ ub_page_welcome_board_changed_cb(UbPageWelcome *self)
 	gtk_widget_set_visible(GTK_WIDGET(self->board_notes),
 			       gtk_label_get_text(self->board_notes)[0] != '\0');
 	gtk_widget_set_visible(self->generic_note, board == NULL);
-	g_object_notify(G_OBJECT(self), "complete");
+	ub_page_notify_complete(UB_PAGE(self));
 }
 
 static void
-ub_page_welcome_enter(UbPage *page, UbSession *session)
+ub_page_welcome_enter(UbPage *page)
 {
 	UbPageWelcome *self = UB_PAGE_WELCOME(page);
+	UbSession *session = ub_page_get_session(page);
 
-	g_set_object(&self->session, session);
 	gtk_widget_set_visible(self->demo_note, ub_session_is_demo(session));
 	ub_page_welcome_fill_boards(self);
 	if (ub_session_get_board_id(session) != NULL)
 		gtk_combo_box_set_active_id(GTK_COMBO_BOX(self->board_combo),
 					    ub_session_get_board_id(session));
-	g_object_notify(G_OBJECT(self), "complete");
 }
 
-static void
-ub_page_welcome_page_init(UbPageInterface *iface)
+static gboolean
+ub_page_welcome_is_complete(UbPage *page)
 {
-	iface->enter = ub_page_welcome_enter;
-}
+	UbPageWelcome *self = UB_PAGE_WELCOME(page);
 
-static void
-ub_page_welcome_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-	UbPageWelcome *self = UB_PAGE_WELCOME(object);
-
-	switch (prop_id) {
-	case PROP_COMPLETE:
-		g_value_set_boolean(
-		    value, gtk_combo_box_get_active_id(GTK_COMBO_BOX(self->board_combo)) != NULL);
-		break;
-	case PROP_BUSY:
-		g_value_set_boolean(value, FALSE);
-		break;
-	default:
-		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-		break;
-	}
-}
-
-static void
-ub_page_welcome_dispose(GObject *object)
-{
-	UbPageWelcome *self = UB_PAGE_WELCOME(object);
-
-	g_clear_object(&self->session);
-	G_OBJECT_CLASS(ub_page_welcome_parent_class)->dispose(object);
+	return gtk_combo_box_get_active_id(GTK_COMBO_BOX(self->board_combo)) != NULL;
 }
 
 static void
 ub_page_welcome_class_init(UbPageWelcomeClass *klass)
 {
-	GObjectClass *object_class = G_OBJECT_CLASS(klass);
 	GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+	UbPageClass *page_class = UB_PAGE_CLASS(klass);
 
-	object_class->get_property = ub_page_welcome_get_property;
-	object_class->dispose = ub_page_welcome_dispose;
-	g_object_class_override_property(object_class, PROP_COMPLETE, "complete");
-	g_object_class_override_property(object_class, PROP_BUSY, "busy");
+	page_class->enter = ub_page_welcome_enter;
+	page_class->is_complete = ub_page_welcome_is_complete;
 
 	gtk_widget_class_set_template_from_resource(
 	    widget_class, "/io/github/unbrick/Unbrick/ub-page-welcome.ui");

@@ -4,9 +4,11 @@
 
 #include <gtk/gtk.h>
 
+#include "ub-page.h"
+
 G_BEGIN_DECLS
 
 #define UB_TYPE_PAGE_WELCOME (ub_page_welcome_get_type())
-G_DECLARE_FINAL_TYPE(UbPageWelcome, ub_page_welcome, UB, PAGE_WELCOME, GtkBox)
+G_DECLARE_FINAL_TYPE(UbPageWelcome, ub_page_welcome, UB, PAGE_WELCOME, UbPage)
 
 G_END_DECLS

@@ -11,7 +11,7 @@
 #include "ub-window-private.h"
 
 struct _UbPageWiring {
-	GtkBox parent_instance;
+	UbPage parent_instance;
 	GtkBox *pinout_box;
 	UbPinoutView *pinout_view;
 	GtkLabel *notes_label;
@@ -27,18 +27,11 @@ struct _UbPageWiring {
 	GtkWidget *result_ok_label;
 	GtkWidget *result_own_rail_label;
 	UbErrorView *error_view;
-	UbSession *session;
-	GCancellable *cancellable;
 	gboolean wiring_ok;
 	UbDevice *checked_device; /* weak: the device the last check passed with */
 };
 
-enum { PROP_0, PROP_COMPLETE, PROP_BUSY };
-
-static void ub_page_wiring_page_init(UbPageInterface *iface);
-
-G_DEFINE_TYPE_WITH_CODE(UbPageWiring, ub_page_wiring, GTK_TYPE_BOX,
-			G_IMPLEMENT_INTERFACE(UB_TYPE_PAGE, ub_page_wiring_page_init))
+G_DEFINE_TYPE(UbPageWiring, ub_page_wiring, UB_TYPE_PAGE)
 
 static gboolean
 ub_page_wiring_checklist_done(UbPageWiring *self)
@@ -54,14 +47,14 @@ ub_page_wiring_checklist_toggled_cb(UbPageWiring *self)
 {
 	/* story 7: no LED at all is a power fault, not a firmware problem */
 	gtk_widget_set_visible(self->no_led_label, !gtk_toggle_button_get_active(self->check_led));
-	g_object_notify(G_OBJECT(self), "complete");
+	ub_page_notify_complete(UB_PAGE(self));
 }
 
 /* the drawing and the notes for this board and probe, or the general list without them */
 static void
 ub_page_wiring_show_plan(UbPageWiring *self)
 {
-	UbWiringPlan *plan = ub_session_get_wiring_plan(self->session);
+	UbWiringPlan *plan = ub_session_get_wiring_plan(ub_page_get_session(UB_PAGE(self)));
 	g_autoptr(GString) notes = g_string_new(NULL);
 
 	ub_pinout_view_set_plan(self->pinout_view, plan);
@@ -107,45 +100,42 @@ ub_page_wiring_voltage_job(UbDevice *device, gpointer job_data, UbProgress *prog
 
 
 static void
-ub_page_wiring_set_busy(UbPageWiring *self, gboolean busy)
+ub_page_wiring_busy_changed(UbPage *page, gboolean busy)
 {
-	if (busy) {
-		self->cancellable = g_cancellable_new();
-	} else {
-		g_clear_object(&self->cancellable);
-	}
+	UbPageWiring *self = UB_PAGE_WIRING(page);
+
 	if (busy)
 		gtk_spinner_start(self->spinner);
 	else
 		gtk_spinner_stop(self->spinner);
 	gtk_widget_set_visible(GTK_WIDGET(self->spinner), busy);
 	gtk_widget_set_sensitive(GTK_WIDGET(self->check_button), !busy);
-	g_object_notify(G_OBJECT(self), "busy");
 }
 
 static void
 ub_page_wiring_voltage_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	g_autoptr(UbPageWiring) self = UB_PAGE_WIRING(user_data);
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
 	g_autoptr(GError) error = NULL;
 	gpointer value = ub_device_run_job_finish(UB_DEVICE(source), result, &error);
-	UbProbeModel *model = ub_session_get_probe_model(self->session);
+	UbProbeModel *model = ub_session_get_probe_model(session);
 	gboolean own_rail = model != NULL && ub_probe_model_get_voltage_reading(model) ==
 						 UB_VOLTAGE_READING_OWN_RAIL;
 	guint millivolts;
 	g_autofree char *text = NULL;
 
-	ub_page_wiring_set_busy(self, FALSE);
+	ub_page_end_work(UB_PAGE(self));
 	if (value == NULL) {
-		ub_session_log(self->session, "wiring check: %s", error->message);
+		ub_session_log(session, "wiring check: %s", error->message);
 		self->wiring_ok = FALSE;
-		ub_error_view_set_error(self->error_view, error, ub_session_get_log(self->session));
-		g_object_notify(G_OBJECT(self), "complete");
+		ub_error_view_set_error(self->error_view, error, ub_session_get_log(session));
+		ub_page_notify_complete(UB_PAGE(self));
 		return;
 	}
 	millivolts = GPOINTER_TO_UINT(value) - 1;
 	g_set_weak_pointer(&self->checked_device, UB_DEVICE(source));
-	ub_session_log(self->session, "wiring check: target voltage %u mV%s", millivolts,
+	ub_session_log(session, "wiring check: target voltage %u mV%s", millivolts,
 		       own_rail ? " (probe's own rail)" : "");
 	/* TRANSLATORS: the voltage the probe measured on the board, in volts */
 	text = g_strdup_printf(_("Board voltage: %.2f V"), millivolts / 1000.0);
@@ -155,52 +145,43 @@ ub_page_wiring_voltage_cb(GObject *source, GAsyncResult *result, gpointer user_d
 							 "target voltage %u mV", millivolts);
 
 		self->wiring_ok = FALSE;
-		ub_error_view_set_error(self->error_view, no_power,
-					ub_session_get_log(self->session));
+		ub_error_view_set_error(self->error_view, no_power, ub_session_get_log(session));
 	} else {
 		self->wiring_ok = TRUE;
 		ub_error_view_clear(self->error_view);
 	}
 	gtk_widget_set_visible(self->result_ok_label, self->wiring_ok && !own_rail);
 	gtk_widget_set_visible(self->result_own_rail_label, self->wiring_ok && own_rail);
-	g_object_notify(G_OBJECT(self), "complete");
+	ub_page_notify_complete(UB_PAGE(self));
 }
 
 
 static void
 ub_page_wiring_check_clicked_cb(UbPageWiring *self)
 {
-	UbDevice *device = ub_session_get_device(self->session);
+	UbDevice *device = ub_session_get_device(ub_page_get_session(UB_PAGE(self)));
+	GCancellable *cancellable;
 
-	if (device == NULL || self->cancellable != NULL)
+	if (device == NULL || ub_page_get_busy(UB_PAGE(self)))
 		return;
 	gtk_widget_hide(self->result_ok_label);
 	gtk_widget_hide(self->result_own_rail_label);
 	ub_error_view_clear(self->error_view);
-	ub_page_wiring_set_busy(self, TRUE);
+	cancellable = ub_page_begin_work(UB_PAGE(self));
 	ub_device_run_job_async(device, ub_page_wiring_voltage_job, NULL, NULL, NULL, NULL,
-				self->cancellable, ub_page_wiring_voltage_cb, g_object_ref(self));
+				cancellable, ub_page_wiring_voltage_cb, g_object_ref(self));
 }
 
 static void
-ub_page_wiring_cancel(UbPage *page)
+ub_page_wiring_enter(UbPage *page)
 {
 	UbPageWiring *self = UB_PAGE_WIRING(page);
+	UbSession *session = ub_page_get_session(page);
 
-	if (self->cancellable != NULL)
-		g_cancellable_cancel(self->cancellable);
-}
-
-static void
-ub_page_wiring_enter(UbPage *page, UbSession *session)
-{
-	UbPageWiring *self = UB_PAGE_WIRING(page);
-
-	g_set_object(&self->session, session);
 	ub_page_wiring_show_plan(self);
 	/* without a probe there is nothing to measure with */
 	gtk_widget_set_sensitive(GTK_WIDGET(self->check_button),
-				 self->cancellable == NULL && ub_session_get_device(session) != NULL);
+				 !ub_page_get_busy(page) && ub_session_get_device(session) != NULL);
 	/* a check only counts for the probe it was made with */
 	if (self->checked_device != ub_session_get_device(session)) {
 		self->wiring_ok = FALSE;
@@ -208,32 +189,14 @@ ub_page_wiring_enter(UbPage *page, UbSession *session)
 		gtk_widget_hide(self->result_own_rail_label);
 		ub_error_view_clear(self->error_view);
 	}
-	g_object_notify(G_OBJECT(self), "complete");
 }
 
-static void
-ub_page_wiring_page_init(UbPageInterface *iface)
+static gboolean
+ub_page_wiring_is_complete(UbPage *page)
 {
-	iface->enter = ub_page_wiring_enter;
-	iface->cancel = ub_page_wiring_cancel;
-}
+	UbPageWiring *self = UB_PAGE_WIRING(page);
 
-static void
-ub_page_wiring_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-	UbPageWiring *self = UB_PAGE_WIRING(object);
-
-	switch (prop_id) {
-	case PROP_COMPLETE:
-		g_value_set_boolean(value, self->wiring_ok && ub_page_wiring_checklist_done(self));
-		break;
-	case PROP_BUSY:
-		g_value_set_boolean(value, self->cancellable != NULL);
-		break;
-	default:
-		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-		break;
-	}
+	return self->wiring_ok && ub_page_wiring_checklist_done(self);
 }
 
 static void
@@ -241,11 +204,7 @@ ub_page_wiring_dispose(GObject *object)
 {
 	UbPageWiring *self = UB_PAGE_WIRING(object);
 
-	if (self->cancellable != NULL)
-		g_cancellable_cancel(self->cancellable);
-	g_clear_object(&self->cancellable);
 	g_clear_weak_pointer(&self->checked_device);
-	g_clear_object(&self->session);
 	G_OBJECT_CLASS(ub_page_wiring_parent_class)->dispose(object);
 }
 
@@ -254,11 +213,12 @@ ub_page_wiring_class_init(UbPageWiringClass *klass)
 {
 	GObjectClass *object_class = G_OBJECT_CLASS(klass);
 	GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+	UbPageClass *page_class = UB_PAGE_CLASS(klass);
 
-	object_class->get_property = ub_page_wiring_get_property;
 	object_class->dispose = ub_page_wiring_dispose;
-	g_object_class_override_property(object_class, PROP_COMPLETE, "complete");
-	g_object_class_override_property(object_class, PROP_BUSY, "busy");
+	page_class->enter = ub_page_wiring_enter;
+	page_class->is_complete = ub_page_wiring_is_complete;
+	page_class->busy_changed = ub_page_wiring_busy_changed;
 
 	g_type_ensure(UB_TYPE_ERROR_VIEW);
 	g_type_ensure(UB_TYPE_PINOUT_VIEW);

@@ -4,9 +4,11 @@
 
 #include <gtk/gtk.h>
 
+#include "ub-page.h"
+
 G_BEGIN_DECLS
 
 #define UB_TYPE_PAGE_WIRING (ub_page_wiring_get_type())
-G_DECLARE_FINAL_TYPE(UbPageWiring, ub_page_wiring, UB, PAGE_WIRING, GtkBox)
+G_DECLARE_FINAL_TYPE(UbPageWiring, ub_page_wiring, UB, PAGE_WIRING, UbPage)
 
 G_END_DECLS

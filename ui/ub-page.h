@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * UbPage: what every wizard page offers the window. The window shows one page at a time
- * (ub-wizard.c decides which); a page says through the "complete" property whether Next may
- * be offered, and through "busy" whether work is running that Cancel would stop (Back is not
- * offered while busy).
+ * UbPage: the base of every wizard page. The window shows one page at a time (ub-wizard.c
+ * decides which) and reads two properties: "complete" (Next may be offered) and "busy" (work is
+ * running that Cancel stops; Back is not offered meanwhile). The base holds what every page
+ * needs for that — the session, the cancellable of the running work, the properties, the
+ * cancel and the clean-up — so a page only says what is its own:
+ *
+ *   static void my_page_enter(UbPage *page)            (the session is set before)
+ *   static gboolean my_page_is_complete(UbPage *page)
+ *   static void my_page_busy_changed(UbPage *page, gboolean busy)   (buttons, spinners)
+ *
+ *   GCancellable *cancellable = ub_page_begin_work(UB_PAGE(self));
+ *   ub_device_read_info_async(device, cancellable, done_cb, g_object_ref(self));
+ *   …in done_cb: ub_page_end_work(UB_PAGE(self)); ub_page_notify_complete(UB_PAGE(self));
  */
 #pragma once
 
@@ -14,22 +23,36 @@
 G_BEGIN_DECLS
 
 #define UB_TYPE_PAGE (ub_page_get_type())
-G_DECLARE_INTERFACE(UbPage, ub_page, UB, PAGE, GtkWidget)
+G_DECLARE_DERIVABLE_TYPE(UbPage, ub_page, UB, PAGE, GtkBox)
 
-struct _UbPageInterface {
-	GTypeInterface parent_iface;
-	/* the page becomes visible; the session holds what earlier pages learned */
-	void (*enter)(UbPage *self, UbSession *session);
+struct _UbPageClass {
+	GtkBoxClass parent_class;
+	/* the page becomes visible; ub_page_get_session() holds what earlier pages learned */
+	void (*enter)(UbPage *self);
 	/* the page is about to be hidden (Back or Next) */
 	void (*leave)(UbPage *self);
-	/* stop running work at a safe point */
-	void (*cancel)(UbPage *self);
+	/* whether Next may be offered now (default: no) */
+	gboolean (*is_complete)(UbPage *self);
+	/* work started (ub_page_begin_work) or ended (ub_page_end_work) */
+	void (*busy_changed)(UbPage *self, gboolean busy);
+	gpointer padding[4];
 };
 
+/* for the window */
 void ub_page_enter(UbPage *self, UbSession *session);
 void ub_page_leave(UbPage *self);
 void ub_page_cancel(UbPage *self);
 gboolean ub_page_get_complete(UbPage *self);
 gboolean ub_page_get_busy(UbPage *self);
+
+/* for the pages: (transfer none), NULL before the first enter */
+UbSession *ub_page_get_session(UbPage *self);
+/* starts work that Cancel stops: returns its cancellable (transfer none), notifies "busy" */
+GCancellable *ub_page_begin_work(UbPage *self);
+void ub_page_end_work(UbPage *self);
+/* the running work's cancellable, NULL when idle (transfer none) */
+GCancellable *ub_page_get_cancellable(UbPage *self);
+/* what is_complete() says may have changed */
+void ub_page_notify_complete(UbPage *self);
 
 G_END_DECLS

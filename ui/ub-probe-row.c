@@ -66,7 +66,7 @@ ub_probe_row_new(UbProbeInfo *info)
 	if (ub_probe_info_get_serial(info) != NULL && ub_probe_info_get_serial(info)[0] != '\0')
 		gtk_label_set_text(self->serial_label, ub_probe_info_get_serial(info));
 	gtk_widget_set_tooltip_text(GTK_WIDGET(self), ub_probe_info_get_path(info));
-	gtk_widget_set_visible(self->simulated_label, ub_probe_info_get_sim_board(info) != NULL);
+	gtk_widget_set_visible(self->simulated_label, ub_probe_info_get_provider(info) != NULL);
 	gtk_widget_set_visible(self->denied_label, ub_probe_row_get_denied(self));
 	gtk_widget_set_visible(self->unsupported_label, ub_probe_row_get_unsupported(self));
 	atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self)), kind);

@@ -5,8 +5,8 @@
 
 struct _UbSession {
 	GObject parent_instance;
-	char *demo_board;
-	gboolean demo_realtime;
+	UbTransportProvider *demo_bench;
+	UbPerson *person; /* the person at the screen, given to devices of real probes */
 	GSettings *settings;
 	char *board_id;
 	UbBoardDb *board_db;
@@ -33,7 +33,8 @@ ub_session_finalize(GObject *object)
 {
 	UbSession *self = UB_SESSION(object);
 
-	g_free(self->demo_board);
+	g_clear_object(&self->demo_bench);
+	g_clear_object(&self->person);
 	g_clear_object(&self->settings);
 	g_free(self->board_id);
 	g_clear_object(&self->board_db);
@@ -71,12 +72,19 @@ ub_session_init(UbSession *self)
 		self->settings = g_settings_new_full(schema, NULL, NULL);
 }
 
+/**
+ * ub_session_new:
+ * @demo_bench: (nullable): the bench the demo runs on (a simulated one, given by app/), or
+ *              NULL to use real USB probes
+ */
 UbSession *
-ub_session_new(const char *demo_board)
+ub_session_new(UbTransportProvider *demo_bench)
 {
 	UbSession *self = g_object_new(UB_TYPE_SESSION, NULL);
 
-	self->demo_board = g_strdup(demo_board);
+	g_return_val_if_fail(demo_bench == NULL || UB_IS_TRANSPORT_PROVIDER(demo_bench), NULL);
+	if (demo_bench != NULL)
+		self->demo_bench = g_object_ref(demo_bench);
 	if (self->settings != NULL) {
 		g_autofree char *last = g_settings_get_string(self->settings, "last-board");
 		if (last[0] != '\0')
@@ -85,18 +93,18 @@ ub_session_new(const char *demo_board)
 	return self;
 }
 
-const char *
-ub_session_get_demo_board(UbSession *self)
+UbTransportProvider *
+ub_session_get_demo_bench(UbSession *self)
 {
 	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
-	return self->demo_board;
+	return self->demo_bench;
 }
 
 gboolean
 ub_session_is_demo(UbSession *self)
 {
 	g_return_val_if_fail(UB_IS_SESSION(self), FALSE);
-	return self->demo_board != NULL;
+	return self->demo_bench != NULL;
 }
 
 GSettings *
@@ -225,21 +233,15 @@ ub_session_set_probe_info(UbSession *self, UbProbeInfo *info)
 		       ub_probe_info_get_path(info));
 }
 
-/* the demo's bench runs at the hardware's pace (set before the device is made) */
-void
-ub_session_set_demo_realtime(UbSession *self, gboolean realtime)
-{
-	g_return_if_fail(UB_IS_SESSION(self));
-	self->demo_realtime = realtime;
-}
-
 UbDevice *
 ub_session_get_device(UbSession *self)
 {
 	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
 	if (self->device == NULL && self->probe_info != NULL) {
 		self->device = ub_device_new(self->probe_info);
-		ub_device_set_sim_realtime(self->device, self->demo_realtime);
+		/* a bench that brings its own person (the demo's) keeps it */
+		if (ub_device_get_person(self->device) == NULL && self->person != NULL)
+			ub_device_set_person(self->device, self->person);
 	}
 	return self->device;
 }
@@ -410,9 +412,9 @@ ub_session_build_report(UbSession *self)
 	board = ub_session_get_board(self);
 	/* English on purpose: the report goes to forums and bug trackers */
 	g_string_append_printf(report, "unbrick %s report\n", VERSION);
-	if (self->demo_board != NULL)
+	if (self->demo_bench != NULL)
 		g_string_append_printf(report, "mode: demo (simulated bench %s)\n",
-				       self->demo_board);
+				       ub_transport_provider_get_name(self->demo_bench));
 	g_string_append_printf(report, "board: %s\n",
 			       board != NULL ? ub_board_get_name(board)
 					     : (self->board_id != NULL ? self->board_id : "unknown"));
@@ -439,4 +441,15 @@ ub_session_build_report(UbSession *self)
 	g_string_append(report, "\nlog:\n");
 	g_string_append(report, self->log->str);
 	return g_string_free(report, FALSE);
+}
+
+/**
+ * ub_session_set_person:
+ * @person: (nullable): who the core asks when it needs a hand or an answer (the wizard)
+ */
+void
+ub_session_set_person(UbSession *self, UbPerson *person)
+{
+	g_return_if_fail(UB_IS_SESSION(self));
+	g_set_object(&self->person, person);
 }

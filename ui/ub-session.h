@@ -20,13 +20,13 @@ G_BEGIN_DECLS
 #define UB_TYPE_SESSION (ub_session_get_type())
 G_DECLARE_FINAL_TYPE(UbSession, ub_session, UB, SESSION, GObject)
 
-/* demo_board: name of a simulated bench (resources/data/sim-boards/NAME.json), or NULL to use
- * real USB probes */
-UbSession *ub_session_new(const char *demo_board);
+/* demo_bench: the bench of the demo (app/ makes a simulated one), or NULL for real probes */
+UbSession *ub_session_new(UbTransportProvider *demo_bench);
 
-const char *ub_session_get_demo_board(UbSession *self);
+UbTransportProvider *ub_session_get_demo_bench(UbSession *self);
 gboolean ub_session_is_demo(UbSession *self);
-void ub_session_set_demo_realtime(UbSession *self, gboolean realtime);
+/* the person given to devices of real probes (a simulated bench brings its own) */
+void ub_session_set_person(UbSession *self, UbPerson *person);
 /* NULL when the schema is not installed (running from the build tree without
  * GSETTINGS_SCHEMA_DIR) */
 GSettings *ub_session_get_settings(UbSession *self);

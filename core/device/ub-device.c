@@ -4,20 +4,19 @@
 #include "ub-device.h"
 #include "ub-error.h"
 #include "ub-probe-stlink.h"
-#include "ub-transport-sim.h"
 #include "ub-transport-usb.h"
 
 struct _UbDevice {
 	GObject parent_instance;
 	UbProbeInfo *info;
 	GThreadPool *pool; /* one thread: jobs are serialized */
+	UbClock *clock;
+	UbPerson *person; /* NULL: nobody to ask */
 	/* owned by whichever job runs */
-	UbSimBoard *sim_board;
 	UbTransport *transport;
 	UbProbe *probe;
 	UbTarget *target;
 	UbChipDb *chip_db;
-	gboolean sim_realtime; /* set before the first open */
 };
 
 G_DEFINE_TYPE(UbDevice, ub_device, G_TYPE_OBJECT)
@@ -44,24 +43,15 @@ ub_device_job_free(UbDeviceJob *job)
 static gboolean
 ub_device_open_transport(UbDevice *self, GError **error)
 {
-	const char *board_name = ub_probe_info_get_sim_board(self->info);
+	UbTransportProvider *provider = ub_probe_info_get_provider(self->info);
 
-	if (board_name != NULL) {
-		/* the bench outlives a close/open: the board keeps its state like a real one */
-		if (self->sim_board == NULL) {
-			self->sim_board = ub_sim_board_new_from_name(board_name, error);
-			if (self->sim_board == NULL)
-				return FALSE;
-			ub_sim_clock_set_realtime(ub_sim_board_get_clock(self->sim_board),
-						  self->sim_realtime);
-		}
-		self->transport = UB_TRANSPORT(ub_transport_sim_new(self->sim_board));
-		return TRUE;
-	}
-	self->transport = UB_TRANSPORT(ub_transport_usb_open(ub_probe_info_get_bus(self->info),
-							     ub_probe_info_get_address(self->info),
-							     ub_probe_info_get_serial(self->info),
-							     error));
+	if (provider != NULL)
+		self->transport = ub_transport_provider_open(provider, self->info, error);
+	else
+		self->transport = UB_TRANSPORT(
+		    ub_transport_usb_open(ub_probe_info_get_bus(self->info),
+					  ub_probe_info_get_address(self->info),
+					  ub_probe_info_get_serial(self->info), error));
 	return self->transport != NULL;
 }
 
@@ -110,6 +100,7 @@ ub_device_open(UbDevice *self, GCancellable *cancellable, GError **error)
 		return FALSE;
 	}
 	self->target = ub_target_new(self->probe);
+	ub_target_set_clock(self->target, self->clock);
 	return TRUE;
 }
 
@@ -251,11 +242,45 @@ ub_device_get_chip_db(UbDevice *self)
 	return self->chip_db;
 }
 
-UbSimBoard *
-ub_device_get_sim_board(UbDevice *self)
+/**
+ * ub_device_get_clock:
+ *
+ * Returns: (transfer none): the clock jobs wait on: the provider's (a simulated bench's virtual
+ * time) or the system clock
+ */
+UbClock *
+ub_device_get_clock(UbDevice *self)
 {
 	g_return_val_if_fail(UB_IS_DEVICE(self), NULL);
-	return self->sim_board;
+	return self->clock;
+}
+
+/**
+ * ub_device_get_person:
+ *
+ * Returns: (transfer none) (nullable): the person at the bench, or NULL when nobody can be
+ * asked
+ */
+UbPerson *
+ub_device_get_person(UbDevice *self)
+{
+	g_return_val_if_fail(UB_IS_DEVICE(self), NULL);
+	return self->person;
+}
+
+/**
+ * ub_device_set_person:
+ * @person: (nullable): who holds NRST and answers questions (the wizard, a terminal)
+ *
+ * Set it before a job that may need a hand; a provider that brings its own person (a
+ * simulated bench) has already set it.
+ */
+void
+ub_device_set_person(UbDevice *self, UbPerson *person)
+{
+	g_return_if_fail(UB_IS_DEVICE(self));
+	g_return_if_fail(person == NULL || UB_IS_PERSON(person));
+	g_set_object(&self->person, person);
 }
 
 UbProbeInfo *
@@ -507,7 +532,8 @@ ub_device_finalize(GObject *object)
 	}
 	ub_device_drop(self);
 	g_clear_object(&self->chip_db);
-	g_clear_object(&self->sim_board);
+	g_clear_object(&self->person);
+	g_clear_object(&self->clock);
 	g_clear_object(&self->info);
 	G_OBJECT_CLASS(ub_device_parent_class)->finalize(object);
 }
@@ -527,28 +553,29 @@ ub_device_init(UbDevice *self)
 /**
  * ub_device_new:
  * @info: a probe from UbProbeMonitor (or one built by hand)
+ *
+ * The device takes its clock and person from the probe's provider when it has one.
  */
 UbDevice *
 ub_device_new(UbProbeInfo *info)
 {
 	UbDevice *self;
+	UbTransportProvider *provider;
+	UbClock *clock = NULL;
 
 	g_return_val_if_fail(UB_IS_PROBE_INFO(info), NULL);
 
 	self = g_object_new(UB_TYPE_DEVICE, NULL);
 	self->info = g_object_ref(info);
+	provider = ub_probe_info_get_provider(info);
+	if (provider != NULL) {
+		UbPerson *person = ub_transport_provider_get_person(provider);
+		clock = ub_transport_provider_get_clock(provider);
+		if (person != NULL)
+			self->person = g_object_ref(person);
+	}
+	self->clock = g_object_ref(clock != NULL ? clock : ub_clock_get_system());
 	return self;
-}
-
-UbDevice *
-ub_device_new_for_sim(const char *board_name)
-{
-	g_autoptr(UbProbeInfo) info = ub_probe_info_new();
-
-	g_return_val_if_fail(board_name != NULL, NULL);
-
-	ub_probe_info_set_sim_board(info, board_name);
-	return ub_device_new(info);
 }
 
 UbDevice *
@@ -558,18 +585,4 @@ ub_device_new_for_serial(const char *serial)
 
 	ub_probe_info_set_serial(info, serial);
 	return ub_device_new(info);
-}
-
-/**
- * ub_device_set_sim_realtime:
- * @realtime: TRUE: a simulated bench runs at the pace of the hardware (for the demo)
- *
- * Call before the device is first opened. Tests leave it off: the virtual clock then costs no
- * wall time.
- */
-void
-ub_device_set_sim_realtime(UbDevice *self, gboolean realtime)
-{
-	g_return_if_fail(UB_IS_DEVICE(self));
-	self->sim_realtime = realtime;
 }

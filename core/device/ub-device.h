@@ -7,7 +7,7 @@
  * the _async/_finish calls; jobs (and later issues: flashing, diagnosis, the reset ladder)
  * use the synchronous ones from inside ub_device_run_job_async().
  *
- *   g_autoptr(UbDevice) device = ub_device_new_for_sim("focbox");
+ *   g_autoptr(UbDevice) device = ub_device_new(probe_info);    (from UbProbeMonitor)
  *   ub_device_read_info_async(device, cancellable, on_info, self);
  *   …
  *   static void on_info(GObject *source, GAsyncResult *res, gpointer user_data)
@@ -33,10 +33,11 @@
 #include <gio/gio.h>
 
 #include "ub-chip-db.h"
+#include "ub-clock.h"
+#include "ub-person.h"
 #include "ub-probe-info.h"
 #include "ub-probe.h"
 #include "ub-progress.h"
-#include "ub-sim-board.h"
 #include "ub-target-info.h"
 #include "ub-target.h"
 
@@ -50,11 +51,13 @@ typedef gpointer (*UbDeviceJobFunc)(UbDevice *device, gpointer job_data, UbProgr
 				    GCancellable *cancellable, GError **error);
 
 UbDevice *ub_device_new(UbProbeInfo *info) G_GNUC_WARN_UNUSED_RESULT;
-UbDevice *ub_device_new_for_sim(const char *board_name) G_GNUC_WARN_UNUSED_RESULT;
 /* the USB probe with this serial, or the first one found when @serial is NULL */
 UbDevice *ub_device_new_for_serial(const char *serial) G_GNUC_WARN_UNUSED_RESULT;
 UbProbeInfo *ub_device_get_probe_info(UbDevice *self);
-void ub_device_set_sim_realtime(UbDevice *self, gboolean realtime);
+/* what differs between benches is injected: the time jobs wait on, the person at the bench */
+UbClock *ub_device_get_clock(UbDevice *self);
+UbPerson *ub_device_get_person(UbDevice *self);
+void ub_device_set_person(UbDevice *self, UbPerson *person);
 
 /* async API (callbacks run in the caller's thread-default main context) */
 void ub_device_open_async(UbDevice *self, GCancellable *cancellable,
@@ -98,8 +101,5 @@ UbTransport *ub_device_get_transport(UbDevice *self);
 UbProbe *ub_device_get_probe(UbDevice *self);
 UbTarget *ub_device_get_target(UbDevice *self);
 UbChipDb *ub_device_get_chip_db(UbDevice *self);
-
-/* the simulated bench (NULL for a real probe); touch it only between jobs (reports) */
-UbSimBoard *ub_device_get_sim_board(UbDevice *self);
 
 G_END_DECLS

@@ -4,14 +4,13 @@
 #include "ub-error.h"
 #include "ub-probe-monitor.h"
 #include "ub-probe-stlink.h"
-#include "ub-transport-sim.h"
 #include "ub-transport-usb.h"
 
 struct _UbProbeMonitor {
 	GObject parent_instance;
 	GMainContext *context;
 	GPtrArray *probes; /* of UbProbeInfo, touched in context only */
-	char *sim_board;
+	GPtrArray *providers; /* of UbTransportProvider: probes reached without libusb */
 	gboolean usb_enabled;
 	/* hot-plug */
 	libusb_context *usb;
@@ -29,31 +28,29 @@ static guint signals[SIGNAL_LAST] = {0};
 /* ---- describing one probe (worker thread) ---- */
 
 /**
- * ub_probe_info_new_for_sim_board:
+ * ub_probe_info_new_for_provider:
  *
- * Builds the bench and asks its ST-LINK model for its version, as for a real probe.
+ * Opens the provider's probe and asks it for its version, as for a USB probe.
  */
 UbProbeInfo *
-ub_probe_info_new_for_sim_board(const char *name, GError **error)
+ub_probe_info_new_for_provider(UbTransportProvider *provider, GError **error)
 {
-	g_autoptr(UbTransportSim) transport = NULL;
+	g_autoptr(UbTransport) transport = NULL;
 	g_autoptr(UbProbeStlink) stlink = NULL;
 	g_autoptr(UbProbeInfo) info = ub_probe_info_new();
 	g_autoptr(GError) error_local = NULL;
-	UbTransport *t;
 
-	g_return_val_if_fail(name != NULL, NULL);
+	g_return_val_if_fail(UB_IS_TRANSPORT_PROVIDER(provider), NULL);
 
-	transport = ub_transport_sim_new_for_board_name(name, error);
+	ub_probe_info_set_provider(info, provider);
+	transport = ub_transport_provider_open(provider, info, error);
 	if (transport == NULL)
 		return NULL;
-	t = UB_TRANSPORT(transport);
-	ub_probe_info_set_usb_ids(info, ub_transport_get_vendor_id(t),
-				  ub_transport_get_product_id(t));
-	ub_probe_info_set_serial(info, ub_transport_get_serial(t));
-	ub_probe_info_set_path(info, ub_transport_get_path(t));
-	ub_probe_info_set_sim_board(info, name);
-	stlink = ub_probe_stlink_new(t, &error_local);
+	ub_probe_info_set_usb_ids(info, ub_transport_get_vendor_id(transport),
+				  ub_transport_get_product_id(transport));
+	ub_probe_info_set_serial(info, ub_transport_get_serial(transport));
+	ub_probe_info_set_path(info, ub_transport_get_path(transport));
+	stlink = ub_probe_stlink_new(transport, &error_local);
 	if (stlink == NULL || !ub_probe_stlink_query_version(stlink, &error_local)) {
 		ub_probe_info_set_problem(info, error_local);
 		return g_steal_pointer(&info);
@@ -113,7 +110,7 @@ ub_probe_monitor_describe_usb(libusb_device *device, gboolean query)
 
 /**
  * ub_probe_monitor_scan:
- * @sim_board: (nullable): a simulated bench to list as well
+ * @providers: (nullable) (element-type UbTransportProvider): probes to list as well
  * @usb: whether to look at real USB devices
  *
  * Synchronous enumeration (does USB I/O: call it from a worker).
@@ -121,13 +118,14 @@ ub_probe_monitor_describe_usb(libusb_device *device, gboolean query)
  * Returns: (transfer container) (element-type UbProbeInfo): the probes
  */
 GPtrArray *
-ub_probe_monitor_scan(const char *sim_board, gboolean usb, GCancellable *cancellable,
+ub_probe_monitor_scan(GPtrArray *providers, gboolean usb, GCancellable *cancellable,
 		      GError **error)
 {
 	g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func(g_object_unref);
 
-	if (sim_board != NULL) {
-		UbProbeInfo *info = ub_probe_info_new_for_sim_board(sim_board, error);
+	for (guint i = 0; providers != NULL && i < providers->len; i++) {
+		UbProbeInfo *info =
+		    ub_probe_info_new_for_provider(g_ptr_array_index(providers, i), error);
 		if (info == NULL)
 			return NULL;
 		g_ptr_array_add(probes, info);
@@ -206,14 +204,14 @@ ub_probe_monitor_remove(UbProbeMonitor *self, UbProbeInfo *info)
 }
 
 typedef struct {
-	char *sim_board;
+	GPtrArray *providers;
 	gboolean usb;
 } UbProbeMonitorScanData;
 
 static void
 ub_probe_monitor_scan_data_free(UbProbeMonitorScanData *data)
 {
-	g_free(data->sim_board);
+	g_ptr_array_unref(data->providers);
 	g_free(data);
 }
 
@@ -225,7 +223,7 @@ ub_probe_monitor_scan_thread(GTask *task, gpointer source_object, gpointer task_
 	GPtrArray *probes;
 	GError *error = NULL;
 
-	probes = ub_probe_monitor_scan(data->sim_board, data->usb, cancellable, &error);
+	probes = ub_probe_monitor_scan(data->providers, data->usb, cancellable, &error);
 	if (probes == NULL) {
 		g_task_return_error(task, error);
 		return;
@@ -252,7 +250,9 @@ ub_probe_monitor_enumerate_async(UbProbeMonitor *self, GCancellable *cancellable
 	task = g_task_new(self, cancellable, callback, user_data);
 	g_task_set_source_tag(task, ub_probe_monitor_enumerate_async);
 	data = g_new0(UbProbeMonitorScanData, 1);
-	data->sim_board = g_strdup(self->sim_board);
+	data->providers = g_ptr_array_copy(self->providers, (GCopyFunc)(void (*)(void))g_object_ref,
+					   NULL);
+	g_ptr_array_set_free_func(data->providers, g_object_unref);
 	data->usb = self->usb_enabled;
 	g_task_set_task_data(task, data, (GDestroyNotify)ub_probe_monitor_scan_data_free);
 	g_task_run_in_thread(task, ub_probe_monitor_scan_thread);
@@ -298,12 +298,18 @@ ub_probe_monitor_get_probes(UbProbeMonitor *self)
 	return self->probes;
 }
 
+/**
+ * ub_probe_monitor_add_provider:
+ * @provider: reaches one more probe (a simulated bench), listed beside the USB ones
+ *
+ * Call before enumerating.
+ */
 void
-ub_probe_monitor_set_sim_board(UbProbeMonitor *self, const char *name)
+ub_probe_monitor_add_provider(UbProbeMonitor *self, UbTransportProvider *provider)
 {
 	g_return_if_fail(UB_IS_PROBE_MONITOR(self));
-	g_free(self->sim_board);
-	self->sim_board = g_strdup(name);
+	g_return_if_fail(UB_IS_TRANSPORT_PROVIDER(provider));
+	g_ptr_array_add(self->providers, g_object_ref(provider));
 }
 
 void
@@ -500,7 +506,7 @@ ub_probe_monitor_finalize(GObject *object)
 
 	g_clear_pointer(&self->usb, libusb_exit);
 	g_ptr_array_unref(self->probes);
-	g_free(self->sim_board);
+	g_ptr_array_unref(self->providers);
 	g_main_context_unref(self->context);
 	G_OBJECT_CLASS(ub_probe_monitor_parent_class)->finalize(object);
 }
@@ -530,6 +536,7 @@ ub_probe_monitor_init(UbProbeMonitor *self)
 {
 	self->context = g_main_context_ref_thread_default();
 	self->probes = g_ptr_array_new_with_free_func(g_object_unref);
+	self->providers = g_ptr_array_new_with_free_func(g_object_unref);
 	self->usb_enabled = TRUE;
 }
 

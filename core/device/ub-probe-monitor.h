@@ -3,7 +3,7 @@
  * UbProbeMonitor: which debug probes are attached. Enumerates ST-LINKs by VID:PID, reads
  * serial and firmware version in a worker (that needs an open and a claim), and follows
  * libusb hot-plug events: "probe-added"/"probe-removed" are emitted in the main context the
- * monitor was created in. A simulated bench can be listed as one more probe (--sim NAME).
+ * monitor was created in. A provider's probe (a simulated bench) can be listed as well.
  *
  *   g_autoptr(UbProbeMonitor) monitor = ub_probe_monitor_new();
  *   g_signal_connect(monitor, "probe-added", G_CALLBACK(on_probe_added), self);
@@ -23,8 +23,8 @@ G_DECLARE_FINAL_TYPE(UbProbeMonitor, ub_probe_monitor, UB, PROBE_MONITOR, GObjec
 
 UbProbeMonitor *ub_probe_monitor_new(void) G_GNUC_WARN_UNUSED_RESULT;
 
-/* list this simulated bench too (NULL: none); set before enumerating */
-void ub_probe_monitor_set_sim_board(UbProbeMonitor *self, const char *name);
+/* list the probe this provider reaches too (a simulated bench); before enumerating */
+void ub_probe_monitor_add_provider(UbProbeMonitor *self, UbTransportProvider *provider);
 /* whether real USB devices are looked at (default TRUE; FALSE for tests and --sim) */
 void ub_probe_monitor_set_usb_enabled(UbProbeMonitor *self, gboolean enabled);
 
@@ -42,10 +42,10 @@ GPtrArray *ub_probe_monitor_enumerate_finish(UbProbeMonitor *self, GAsyncResult 
 GPtrArray *ub_probe_monitor_get_probes(UbProbeMonitor *self);
 
 /* synchronous enumeration for a worker thread */
-GPtrArray *ub_probe_monitor_scan(const char *sim_board, gboolean usb, GCancellable *cancellable,
+GPtrArray *ub_probe_monitor_scan(GPtrArray *providers, gboolean usb, GCancellable *cancellable,
 				 GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* the description of one simulated bench's probe (opens the model to read the version) */
-UbProbeInfo *ub_probe_info_new_for_sim_board(const char *name,
-					     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* the description of a provider's probe (opens it to read the version) */
+UbProbeInfo *ub_probe_info_new_for_provider(UbTransportProvider *provider,
+					    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "ub-image-loader.h"
 #include "ub-vesc-layout.h"
 
 struct _UbFirmwareInfo {

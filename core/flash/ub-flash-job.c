@@ -8,7 +8,6 @@
 #include "ub-flash-job.h"
 #include "ub-flash-plan.h"
 #include "ub-image-bin.h"
-#include "ub-sim-board.h"
 
 /* what a backup needs before the chip is known (the largest STM32F4 flash) */
 #define UB_FLASH_JOB_BACKUP_ESTIMATE (2u * 1024 * 1024)
@@ -239,13 +238,6 @@ ub_flash_job_get_stats(UbFlashJob *self, UbFlashStats *stats)
 
 /* ---- the steps ---- */
 
-/* in the simulator time only passes when something happens: waiting advances its clock */
-static void
-ub_flash_job_sim_sleep(guint64 microseconds, gpointer user_data)
-{
-	ub_sim_clock_advance(UB_SIM_CLOCK(user_data), microseconds * UB_SIM_NS_PER_US);
-}
-
 static gboolean
 ub_flash_job_halt(UbTarget *target, GError **error)
 {
@@ -268,7 +260,6 @@ ub_flash_job_open_flash(UbFlashJob *self, UbTargetInfo **info_out, GCancellable 
 {
 	UbTarget *target;
 	UbChip *chip;
-	UbSimBoard *board;
 	g_autoptr(UbTargetInfo) info = NULL;
 	g_autoptr(UbFlashStm32f4) flash = NULL;
 	g_autoptr(GArray) sectors = NULL;
@@ -276,8 +267,6 @@ ub_flash_job_open_flash(UbFlashJob *self, UbTargetInfo **info_out, GCancellable 
 
 	if (!ub_device_connect(self->device, cancellable, error))
 		return NULL;
-	/* only an open device has its simulated bench */
-	board = ub_device_get_sim_board(self->device);
 	target = ub_device_get_target(self->device);
 	info = ub_target_read_info(target, ub_device_get_chip_db(self->device), cancellable, error);
 	if (info == NULL)
@@ -312,9 +301,6 @@ ub_flash_job_open_flash(UbFlashJob *self, UbTargetInfo **info_out, GCancellable 
 	}
 	ub_flash_stm32f4_set_psize(flash, self->psize);
 	ub_flash_stm32f4_set_use_stub(flash, (self->flags & UB_FLASH_JOB_FLAG_NO_LOADER) == 0);
-	if (board != NULL)
-		ub_flash_stm32f4_set_sleep_func(flash, ub_flash_job_sim_sleep,
-		                                ub_sim_board_get_clock(board));
 
 	g_free(self->chip_id);
 	self->chip_id = g_strdup(ub_chip_get_id(chip));

@@ -73,8 +73,6 @@ struct _UbFlashStm32f4 {
 	GArray *sectors; /* UbFlashSector */
 	UbFlashPsize psize;
 	gboolean use_stub;
-	UbFlashSleepFunc sleep_func;
-	gpointer sleep_data;
 	UbFlashEventFunc event_func;
 	gpointer event_data;
 	UbFlashStats stats;
@@ -129,10 +127,8 @@ get_le32(const guint8 *buf)
 static void
 ub_flash_stm32f4_sleep(UbFlashStm32f4 *self, guint64 us)
 {
-	if (self->sleep_func != NULL)
-		self->sleep_func(us, self->sleep_data);
-	else
-		g_usleep((gulong)us);
+	/* the device's clock: on a simulated bench, waiting is what lets the erase finish */
+	ub_clock_sleep_us(ub_target_get_clock(self->target), us);
 }
 
 /* ---- timing (DS8626, §6.6 of our reference) ---- */
@@ -279,14 +275,6 @@ ub_flash_stm32f4_set_use_stub(UbFlashStm32f4 *self, gboolean use_stub)
 {
 	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
 	self->use_stub = use_stub;
-}
-
-void
-ub_flash_stm32f4_set_sleep_func(UbFlashStm32f4 *self, UbFlashSleepFunc func, gpointer user_data)
-{
-	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
-	self->sleep_func = func;
-	self->sleep_data = user_data;
 }
 
 void

@@ -77,9 +77,6 @@ typedef struct {
 	gboolean stub_failed; /* the loader could not run; direct writes were used */
 } UbFlashStats;
 
-/* how the driver waits for the chip: g_usleep() by default; the simulator advances its
- * virtual clock instead */
-typedef void (*UbFlashSleepFunc)(guint64 microseconds, gpointer user_data);
 
 /* what the chip confirmed as done, in the order it was done (for a job's journal) */
 typedef enum {
@@ -107,8 +104,6 @@ UbFlashPsize ub_flash_stm32f4_get_psize(UbFlashStm32f4 *self);
 /* RM0090 Table 7 (parallelism by supply voltage); FALSE below 1.8 V */
 gboolean ub_flash_psize_for_voltage(guint millivolts, UbFlashPsize *psize);
 void ub_flash_stm32f4_set_use_stub(UbFlashStm32f4 *self, gboolean use_stub);
-void ub_flash_stm32f4_set_sleep_func(UbFlashStm32f4 *self, UbFlashSleepFunc func,
-                                     gpointer user_data);
 /* called on the caller's thread as the chip confirms erases and programming */
 void ub_flash_stm32f4_set_event_func(UbFlashStm32f4 *self, UbFlashEventFunc func,
                                      gpointer user_data);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * UbImage: a firmware image as a sorted list of address ranges (UbImageChunk), whatever file
- * format it came from. One subclass per format implements parse() and write().
+ * format it came from. One subclass per format implements parse() and write(); which one a
+ * file needs is decided in ub-image-loader.c (UbImage itself knows none of them).
  *
  *   g_autoptr(UbImage) image = ub_image_new_from_file("fw.hex", UB_IMAGE_DEFAULT_BASE, &error);
  *   if (image == NULL || !ub_image_check_flash(image, 0x08000000, 1024 * 1024, &error))
@@ -36,11 +37,6 @@ struct _UbImageClass {
 	GBytes *(*write)(UbImage *self, GError **error);
 	gpointer padding[8];
 };
-
-UbImage *ub_image_new_from_file(const gchar *path, guint32 base,
-                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
-UbImage *ub_image_new_from_bytes(GBytes *blob, const gchar *filename, guint32 base,
-                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 gboolean ub_image_parse(UbImage *self, GBytes *blob, UbImageParseFlags flags,
                         GError **error) G_GNUC_WARN_UNUSED_RESULT;

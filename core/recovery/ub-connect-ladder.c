@@ -19,7 +19,6 @@
 
 #include "ub-connect-ladder.h"
 #include "ub-error.h"
-#include "ub-sim-board.h"
 
 #define DFSR_VCATCH (1u << 3)
 #define DBGMCU_CR 0xE0042004u
@@ -36,14 +35,14 @@ typedef struct {
 	UbDevice *device;
 	UbProbe *probe;
 	UbTarget *target;
-	UbSimBoard *board; /* NULL on real hardware */
+	UbClock *clock;
+	UbPerson *person; /* NULL: nobody to tell (the events still say it) */
 	const UbLadderOptions *options;
 	UbLadderEventFunc func;
 	gpointer user_data;
 	GCancellable *cancellable;
 	UbLadderResult *result;
-	gint64 wall_start;
-	guint64 sim_start;
+	guint64 start_us;
 } Ladder;
 
 void
@@ -173,23 +172,16 @@ ladder_emit(Ladder *ladder, UbLadderStep step, UbLadderEventKind kind, guint khz
 		ladder->func(&event, ladder->user_data);
 }
 
-/* waiting: on the simulator time only passes when something happens */
 static void
 ladder_sleep_ms(Ladder *ladder, guint ms)
 {
-	if (ladder->board != NULL)
-		ub_sim_clock_advance(ub_sim_board_get_clock(ladder->board),
-				     (guint64)ms * UB_SIM_NS_PER_MS);
-	else
-		g_usleep((gulong)ms * 1000);
+	ub_clock_sleep_ms(ladder->clock, ms);
 }
 
 static guint64
 ladder_now_us(Ladder *ladder)
 {
-	if (ladder->board != NULL)
-		return ub_sim_clock_get_ns(ub_sim_board_get_clock(ladder->board)) / 1000;
-	return (guint64)g_get_monotonic_time();
+	return ub_clock_get_us(ladder->clock);
 }
 
 /* the DP answers: enter SWD and read its IDCODE (the cheapest proof) */
@@ -371,15 +363,15 @@ ladder_manual_once(Ladder *ladder, guint attempt, GError **error)
 	guint64 deadline;
 	gboolean answered = FALSE;
 
+	g_autofree char *hold = NULL;
+
 	if (where != NULL)
-		ladder_emit(ladder, UB_LADDER_STEP_MANUAL_RESET, UB_LADDER_EVENT_HOLD_NRST, 0,
-			    attempt, _("Connect NRST (%s) to GND now and keep it there"), where);
+		hold = g_strdup_printf(_("Connect NRST (%s) to GND now and keep it there"), where);
 	else
-		ladder_emit(ladder, UB_LADDER_STEP_MANUAL_RESET, UB_LADDER_EVENT_HOLD_NRST, 0,
-			    attempt, "%s",
-			    _("Connect the chip's NRST pin to GND now and keep it there"));
-	if (ladder->board != NULL)
-		ub_sim_hand_request_hold(ub_sim_board_get_hand(ladder->board));
+		hold = g_strdup(_("Connect the chip's NRST pin to GND now and keep it there"));
+	ladder_emit(ladder, UB_LADDER_STEP_MANUAL_RESET, UB_LADDER_EVENT_HOLD_NRST, 0, attempt,
+		    "%s", hold);
+	ub_person_tell(ladder->person, UB_PERSON_CUE_HOLD_NRST, hold);
 
 	deadline = ladder_now_us(ladder) + (guint64)ladder->options->hold_timeout_ms * 1000;
 	while (!answered) {
@@ -395,16 +387,16 @@ ladder_manual_once(Ladder *ladder, guint attempt, GError **error)
 			g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_DEAD,
 				    _("the chip did not answer while NRST was held (%u s)"),
 				    ladder->options->hold_timeout_ms / 1000);
-			if (ladder->board != NULL)
-				ub_sim_hand_request_release(ub_sim_board_get_hand(ladder->board));
+			ub_person_tell(ladder->person, UB_PERSON_CUE_RELEASE_NRST,
+				       _("Let go of NRST now"));
 			return FALSE;
 		}
 		ladder_sleep_ms(ladder, 2);
 	}
 	ladder_emit(ladder, UB_LADDER_STEP_MANUAL_RESET, UB_LADDER_EVENT_RELEASE_NRST, 0, attempt,
 		    "%s", _("The chip answers. Let go of NRST now"));
-	if (ladder->board != NULL)
-		ub_sim_hand_request_release(ub_sim_board_get_hand(ladder->board));
+	ub_person_tell(ladder->person, UB_PERSON_CUE_RELEASE_NRST,
+		       _("The chip answers. Let go of NRST now"));
 	return ladder_confirm_caught(ladder, ladder->options->release_timeout_ms, error);
 }
 
@@ -482,15 +474,14 @@ ub_connect_ladder_run(UbDevice *device, const UbLadderOptions *options, UbLadder
 	ladder.device = device;
 	ladder.probe = ub_device_get_probe(device);
 	ladder.target = ub_device_get_target(device);
-	ladder.board = ub_device_get_sim_board(device);
+	ladder.clock = ub_device_get_clock(device);
+	ladder.person = ub_device_get_person(device);
 	ladder.options = options != NULL ? options : &defaults;
 	ladder.func = func;
 	ladder.user_data = user_data;
 	ladder.cancellable = cancellable;
 	ladder.result = result;
-	ladder.wall_start = g_get_monotonic_time();
-	if (ladder.board != NULL)
-		ladder.sim_start = ub_sim_clock_get_ns(ub_sim_board_get_clock(ladder.board));
+	ladder.start_us = ub_clock_get_us(ladder.clock);
 	ub_target_set_disconnected(ladder.target);
 
 	if (ub_probe_get_target_voltage(ladder.probe, &result->voltage_mv, &error_local)) {
@@ -542,10 +533,7 @@ ub_connect_ladder_run(UbDevice *device, const UbLadderOptions *options, UbLadder
 		if (reached)
 			result->method = UB_LADDER_METHOD_MANUAL_RESET;
 	}
-	result->elapsed_us = ladder.board != NULL
-				     ? (ub_sim_clock_get_ns(ub_sim_board_get_clock(ladder.board)) -
-					ladder.sim_start) / 1000
-				     : (guint64)(g_get_monotonic_time() - ladder.wall_start);
+	result->elapsed_us = ub_clock_get_us(ladder.clock) - ladder.start_us;
 	if (!reached) {
 		if (ladder.options->allow & UB_LADDER_ALLOW_MANUAL)
 			g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_DEAD, "%s",

@@ -85,7 +85,7 @@ typedef struct {
 	int nrst_effect;      /* 1 yes, 0 no, -1 not known */
 	guint rdp_level;      /* 0, 1 (2 cannot be connected to) */
 	guint manual_attempts;
-	guint64 elapsed_us;   /* modelled time on the simulator, wall time otherwise */
+	guint64 elapsed_us;   /* on the device's clock */
 	GPtrArray *evidence;  /* of char *: what was tried and what it gave */
 } UbLadderResult;
 

@@ -17,7 +17,6 @@
 #include "ub-diagnosis.h"
 #include "ub-error.h"
 #include "ub-probe-db.h"
-#include "ub-sim-board.h"
 
 #define FLASH_OPTCR 0x40023C14u
 
@@ -388,12 +387,7 @@ ub_diagnosis_to_json(UbDiagnosis *self)
 static void
 diag_sleep_ms(UbDevice *device, guint ms)
 {
-	UbSimBoard *board = ub_device_get_sim_board(device);
-
-	if (board != NULL)
-		ub_sim_clock_advance(ub_sim_board_get_clock(board), (guint64)ms * UB_SIM_NS_PER_MS);
-	else
-		g_usleep((gulong)ms * 1000);
+	ub_clock_sleep_ms(ub_device_get_clock(device), ms);
 }
 
 /* "ok", "no-answer" or "garbage" for one attempt to reach the DP */

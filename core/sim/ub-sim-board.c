@@ -26,6 +26,7 @@
 #include "ub-sim-board.h"
 #include "ub-sim-hand.h"
 #include "ub-sim-firmware.h"
+#include "ub-transport-sim.h"
 
 #define UB_SIM_BOARD_DEFAULT_OPTCR 0x0FFFAAEDu
 #define UB_SIM_BOARD_DEFAULT_VDD_MV 3300
@@ -48,7 +49,46 @@ struct _UbSimBoard {
 	UbSimHand *hand; /* made when first asked for */
 };
 
-G_DEFINE_TYPE(UbSimBoard, ub_sim_board, G_TYPE_OBJECT)
+static void ub_sim_board_provider_iface_init(UbTransportProviderInterface *iface);
+
+/* a bench is the world behind its probe: the transport to its ST-LINK model, its virtual clock
+ * and the person standing at it, all given to UbDevice through one interface */
+G_DEFINE_TYPE_WITH_CODE(UbSimBoard, ub_sim_board, G_TYPE_OBJECT,
+			G_IMPLEMENT_INTERFACE(UB_TYPE_TRANSPORT_PROVIDER,
+					      ub_sim_board_provider_iface_init))
+
+static UbTransport *
+ub_sim_board_provider_open(UbTransportProvider *provider, UbProbeInfo *info, GError **error)
+{
+	return UB_TRANSPORT(ub_transport_sim_new(UB_SIM_BOARD(provider)));
+}
+
+static UbClock *
+ub_sim_board_provider_get_clock(UbTransportProvider *provider)
+{
+	return UB_CLOCK(ub_sim_board_get_clock(UB_SIM_BOARD(provider)));
+}
+
+static UbPerson *
+ub_sim_board_provider_get_person(UbTransportProvider *provider)
+{
+	return UB_PERSON(ub_sim_board_get_hand(UB_SIM_BOARD(provider)));
+}
+
+static const char *
+ub_sim_board_provider_get_name(UbTransportProvider *provider)
+{
+	return ub_sim_board_get_name(UB_SIM_BOARD(provider));
+}
+
+static void
+ub_sim_board_provider_iface_init(UbTransportProviderInterface *iface)
+{
+	iface->open = ub_sim_board_provider_open;
+	iface->get_clock = ub_sim_board_provider_get_clock;
+	iface->get_person = ub_sim_board_provider_get_person;
+	iface->get_name = ub_sim_board_provider_get_name;
+}
 
 static void
 ub_sim_board_finalize(GObject *object)
@@ -758,4 +798,55 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_generator_set_root(generator, root);
 	json_generator_set_pretty(generator, TRUE);
 	return json_generator_to_data(generator, NULL);
+}
+
+UbProbeInfo *
+ub_sim_board_new_probe_info(UbSimBoard *self)
+{
+	const UbSimUsbIdentity *identity;
+	g_autofree char *path = NULL;
+	UbProbeInfo *info;
+
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+
+	identity = ub_sim_stlink_get_identity(self->stlink);
+	path = g_strdup_printf("sim:%s", self->name);
+	info = ub_probe_info_new();
+	ub_probe_info_set_provider(info, UB_TRANSPORT_PROVIDER(self));
+	ub_probe_info_set_usb_ids(info, identity->vendor_id, identity->product_id);
+	ub_probe_info_set_serial(info, identity->serial);
+	ub_probe_info_set_path(info, path);
+	return info;
+}
+
+UbDevice *
+ub_sim_board_new_device(UbSimBoard *self)
+{
+	g_autoptr(UbProbeInfo) info = NULL;
+
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	info = ub_sim_board_new_probe_info(self);
+	return ub_device_new(info);
+}
+
+UbSimBoard *
+ub_sim_board_from_device(UbDevice *device)
+{
+	UbTransportProvider *provider;
+
+	g_return_val_if_fail(UB_IS_DEVICE(device), NULL);
+	provider = ub_probe_info_get_provider(ub_device_get_probe_info(device));
+	return UB_IS_SIM_BOARD(provider) ? UB_SIM_BOARD(provider) : NULL;
+}
+
+UbDevice *
+ub_sim_device_new(const char *name, GError **error)
+{
+	g_autoptr(UbSimBoard) board = NULL;
+
+	g_return_val_if_fail(name != NULL, NULL);
+	board = ub_sim_board_new_from_name(name, error);
+	if (board == NULL)
+		return NULL;
+	return ub_sim_board_new_device(board);
 }

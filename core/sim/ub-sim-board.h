@@ -4,15 +4,20 @@
  * NAME.json): which probe, how it is wired, which flash image is loaded, option bytes and
  * faults. Tests and the demo pick "a bricked FOCBOX" by name.
  *
+ * A bench is a UbTransportProvider: a UbProbeInfo that carries it opens the bench's probe, and
+ * a UbDevice made from that info waits on the bench's clock and asks the bench's person.
+ *
  *   g_autoptr(UbSimBoard) board = ub_sim_board_new_from_name("focbox", &error);
- *   UbSimStlink *probe = ub_sim_board_get_stlink(board);
+ *   g_autoptr(UbDevice) device = ub_sim_board_new_device(board);
  */
 #pragma once
 
 #include <glib-object.h>
 
+#include "ub-device.h"
 #include "ub-sim-hand.h"
 #include "ub-sim-stlink.h"
+#include "ub-transport-provider.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +46,15 @@ const char *ub_sim_board_get_probe_name(UbSimBoard *self);
 gboolean ub_sim_board_load_flash_file(UbSimBoard *self, const char *path, GError **error);
 /* JSON report: USB round trips, bytes, modelled time, flash operations, faults hit */
 char *ub_sim_board_build_report(UbSimBoard *self);
+
+/* a device on this bench's probe (the bench is its transport provider, clock and person) */
+UbDevice *ub_sim_board_new_device(UbSimBoard *self) G_GNUC_WARN_UNUSED_RESULT;
+/* the probe of this bench as a probe list shows it (without opening it) */
+UbProbeInfo *ub_sim_board_new_probe_info(UbSimBoard *self) G_GNUC_WARN_UNUSED_RESULT;
+/* the bench behind a device made by ub_sim_board_new_device(), or NULL (transfer none) */
+UbSimBoard *ub_sim_board_from_device(UbDevice *device);
+/* a device on a new bench of this name (see ub_sim_board_new_from_name()) */
+UbDevice *ub_sim_device_new(const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* list of known board names (for --help and the demo) */
 GStrv ub_sim_board_list_names(void);

@@ -17,7 +17,31 @@ struct _UbSimClock {
 	guint64 origin_ns;
 };
 
-G_DEFINE_TYPE(UbSimClock, ub_sim_clock, G_TYPE_OBJECT)
+static void ub_sim_clock_iface_init(UbClockInterface *iface);
+
+/* the virtual clock is what the core's injected UbClock is on a simulated bench: sleeping on it
+ * advances it, so the chip does its work while the host waits */
+G_DEFINE_TYPE_WITH_CODE(UbSimClock, ub_sim_clock, G_TYPE_OBJECT,
+			G_IMPLEMENT_INTERFACE(UB_TYPE_CLOCK, ub_sim_clock_iface_init))
+
+static guint64
+ub_sim_clock_clock_get_us(UbClock *clock)
+{
+	return ub_sim_clock_get_ns(UB_SIM_CLOCK(clock)) / UB_SIM_NS_PER_US;
+}
+
+static void
+ub_sim_clock_clock_sleep_us(UbClock *clock, guint64 us)
+{
+	ub_sim_clock_advance(UB_SIM_CLOCK(clock), us * UB_SIM_NS_PER_US);
+}
+
+static void
+ub_sim_clock_iface_init(UbClockInterface *iface)
+{
+	iface->get_us = ub_sim_clock_clock_get_us;
+	iface->sleep_us = ub_sim_clock_clock_sleep_us;
+}
 
 static void
 ub_sim_clock_finalize(GObject *object)

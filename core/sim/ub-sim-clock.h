@@ -13,6 +13,8 @@
 
 #include <glib-object.h>
 
+#include "ub-clock.h"
+
 G_BEGIN_DECLS
 
 #define UB_SIM_NS_PER_US G_GUINT64_CONSTANT(1000)

@@ -29,9 +29,62 @@ struct _UbSimHand {
 	guint contacts;
 	guint patience_ms;
 	guint64 holding_since;
+	UbPersonAnswer answers[UB_PERSON_QUESTION_FAILS_ELSEWHERE + 1];
 };
 
-G_DEFINE_TYPE(UbSimHand, ub_sim_hand, G_TYPE_OBJECT)
+static void ub_sim_hand_person_iface_init(UbPersonInterface *iface);
+
+/* the simulated bench's person: the core tells and asks it through UbPerson, like the real one */
+G_DEFINE_TYPE_WITH_CODE(UbSimHand, ub_sim_hand, G_TYPE_OBJECT,
+			G_IMPLEMENT_INTERFACE(UB_TYPE_PERSON, ub_sim_hand_person_iface_init))
+
+static void
+ub_sim_hand_person_tell(UbPerson *person, UbPersonCue cue, const char *text)
+{
+	UbSimHand *self = UB_SIM_HAND(person);
+
+	switch (cue) {
+	case UB_PERSON_CUE_HOLD_NRST:
+		ub_sim_hand_request_hold(self);
+		break;
+	case UB_PERSON_CUE_RELEASE_NRST:
+		ub_sim_hand_request_release(self);
+		break;
+	default:
+		break;
+	}
+}
+
+static UbPersonAnswer
+ub_sim_hand_person_ask(UbPerson *person, UbPersonQuestion question, const char *text,
+		       GCancellable *cancellable)
+{
+	UbSimHand *self = UB_SIM_HAND(person);
+
+	if ((guint)question >= G_N_ELEMENTS(self->answers))
+		return UB_PERSON_ANSWER_UNKNOWN;
+	return self->answers[question];
+}
+
+static void
+ub_sim_hand_person_iface_init(UbPersonInterface *iface)
+{
+	iface->tell = ub_sim_hand_person_tell;
+	iface->ask = ub_sim_hand_person_ask;
+}
+
+/**
+ * ub_sim_hand_set_answer:
+ *
+ * What this person says when asked @question (UB_PERSON_ANSWER_UNKNOWN until set).
+ */
+void
+ub_sim_hand_set_answer(UbSimHand *self, UbPersonQuestion question, UbPersonAnswer answer)
+{
+	g_return_if_fail(UB_IS_SIM_HAND(self));
+	g_return_if_fail((guint)question < G_N_ELEMENTS(self->answers));
+	self->answers[question] = answer;
+}
 
 static guint64
 hand_ms(UbSimHand *self, guint lo, guint hi)

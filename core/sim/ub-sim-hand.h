@@ -8,11 +8,15 @@
  *   UbSimHand *hand = ub_sim_hand_new(link, clock, 42);
  *   ub_sim_hand_request_hold(hand);      (the wizard said "hold NRST to GND now")
  *   ub_sim_hand_request_release(hand);   (the wizard said "let go")
+ *
+ * It is the bench's UbPerson: the core's cues (hold NRST, let go) move the hand, and its
+ * questions get the answers the bench sets.
  */
 #pragma once
 
 #include <glib-object.h>
 
+#include "ub-person.h"
 #include "ub-sim-clock.h"
 #include "ub-sim-link.h"
 
@@ -27,6 +31,7 @@ void ub_sim_hand_request_release(UbSimHand *self);
 /* a person who gives up and lets go after this long even if nobody says so (0 = never) */
 void ub_sim_hand_set_patience_ms(UbSimHand *self, guint ms);
 gboolean ub_sim_hand_get_holding(UbSimHand *self);
+void ub_sim_hand_set_answer(UbSimHand *self, UbPersonQuestion question, UbPersonAnswer answer);
 /* how many times the contact closed (bounces included) */
 guint ub_sim_hand_get_contacts(UbSimHand *self);
 

@@ -15,6 +15,7 @@
 struct _UbTarget {
 	GObject parent_instance;
 	UbProbe *probe;
+	UbClock *clock;
 	gboolean connected;
 	guint32 dp_idcode;
 	guint32 cpuid;
@@ -157,10 +158,10 @@ ub_target_get_core_state(UbTarget *self, UbCoreState *state, GError **error)
 }
 
 static void
-ub_target_poll_pause(guint attempt)
+ub_target_poll_pause(UbTarget *self, guint attempt)
 {
 	if (attempt >= UB_TARGET_POLLS_FAST)
-		g_usleep(1000);
+		ub_clock_sleep_us(self->clock, 1000);
 }
 
 static gboolean
@@ -173,7 +174,7 @@ ub_target_wait_halted(UbTarget *self, GError **error)
 			return FALSE;
 		if (dhcsr & UB_DHCSR_S_HALT)
 			return TRUE;
-		ub_target_poll_pause(i);
+		ub_target_poll_pause(self, i);
 	}
 	g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NOT_HALTED,
 		    "the core did not halt (DHCSR 0x%08x)", dhcsr);
@@ -310,7 +311,7 @@ ub_target_reset(UbTarget *self, UbResetMethod method, gboolean halt, GError **er
 	for (guint i = 0; i < UB_TARGET_POLLS; i++) {
 		g_clear_error(&error_local);
 		if (!ub_probe_read_u32(self->probe, UB_DHCSR, &dhcsr, &error_local)) {
-			ub_target_poll_pause(i);
+			ub_target_poll_pause(self, i);
 			continue;
 		}
 		if (dhcsr & UB_DHCSR_S_RESET_ST)
@@ -320,7 +321,7 @@ ub_target_reset(UbTarget *self, UbResetMethod method, gboolean halt, GError **er
 			break;
 		if (!seen_reset && i >= UB_TARGET_POLLS_FAST)
 			break;
-		ub_target_poll_pause(i);
+		ub_target_poll_pause(self, i);
 	}
 	if (error_local != NULL) {
 		g_propagate_prefixed_error(error, g_steal_pointer(&error_local),
@@ -589,6 +590,7 @@ ub_target_finalize(GObject *object)
 	UbTarget *self = UB_TARGET(object);
 
 	g_clear_object(&self->probe);
+	g_clear_object(&self->clock);
 	g_clear_object(&self->chip);
 	G_OBJECT_CLASS(ub_target_parent_class)->finalize(object);
 }
@@ -617,5 +619,30 @@ ub_target_new(UbProbe *probe)
 
 	self = g_object_new(UB_TYPE_TARGET, NULL);
 	self->probe = g_object_ref(probe);
+	self->clock = g_object_ref(ub_clock_get_system());
 	return self;
+}
+
+/**
+ * ub_target_get_clock:
+ *
+ * Returns: (transfer none): the clock this target's waits run on
+ */
+UbClock *
+ub_target_get_clock(UbTarget *self)
+{
+	g_return_val_if_fail(UB_IS_TARGET(self), NULL);
+	return self->clock;
+}
+
+/**
+ * ub_target_set_clock:
+ * @clock: what polling pauses wait on (the device's clock)
+ */
+void
+ub_target_set_clock(UbTarget *self, UbClock *clock)
+{
+	g_return_if_fail(UB_IS_TARGET(self));
+	g_return_if_fail(UB_IS_CLOCK(clock));
+	g_set_object(&self->clock, clock);
 }

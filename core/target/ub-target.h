@@ -14,6 +14,7 @@
 #include <gio/gio.h>
 
 #include "ub-chip-db.h"
+#include "ub-clock.h"
 #include "ub-probe.h"
 #include "ub-progress.h"
 #include "ub-target-info.h"
@@ -60,6 +61,8 @@ typedef enum {
 G_DECLARE_FINAL_TYPE(UbTarget, ub_target, UB, TARGET, GObject)
 
 UbTarget *ub_target_new(UbProbe *probe) G_GNUC_WARN_UNUSED_RESULT;
+UbClock *ub_target_get_clock(UbTarget *self);
+void ub_target_set_clock(UbTarget *self, UbClock *clock);
 UbProbe *ub_target_get_probe(UbTarget *self);
 
 gboolean ub_target_connect(UbTarget *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;

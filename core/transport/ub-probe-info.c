@@ -13,7 +13,7 @@ struct _UbProbeInfo {
 	char *path;
 	guint8 bus;
 	guint8 address;
-	char *sim_board;
+	UbTransportProvider *provider;
 	GError *problem;
 };
 
@@ -209,19 +209,25 @@ ub_probe_info_set_bus_address(UbProbeInfo *self, guint8 bus, guint8 address)
 	self->address = address;
 }
 
-const char *
-ub_probe_info_get_sim_board(UbProbeInfo *self)
+/**
+ * ub_probe_info_get_provider:
+ *
+ * Returns: (transfer none) (nullable): how this probe is reached when it is not opened through
+ * libusb (a simulated bench), or NULL
+ */
+UbTransportProvider *
+ub_probe_info_get_provider(UbProbeInfo *self)
 {
 	g_return_val_if_fail(UB_IS_PROBE_INFO(self), NULL);
-	return self->sim_board;
+	return self->provider;
 }
 
 void
-ub_probe_info_set_sim_board(UbProbeInfo *self, const char *name)
+ub_probe_info_set_provider(UbProbeInfo *self, UbTransportProvider *provider)
 {
 	g_return_if_fail(UB_IS_PROBE_INFO(self));
-	g_free(self->sim_board);
-	self->sim_board = g_strdup(name);
+	g_return_if_fail(provider == NULL || UB_IS_TRANSPORT_PROVIDER(provider));
+	g_set_object(&self->provider, provider);
 }
 
 const GError *
@@ -244,7 +250,7 @@ ub_probe_info_set_problem(UbProbeInfo *self, const GError *error)
  * ub_probe_info_matches:
  *
  * Returns: %TRUE if both describe the same plugged-in probe (same bus and address, or the
- * same simulated bench)
+ * same provider)
  */
 gboolean
 ub_probe_info_matches(UbProbeInfo *self, UbProbeInfo *other)
@@ -252,8 +258,8 @@ ub_probe_info_matches(UbProbeInfo *self, UbProbeInfo *other)
 	g_return_val_if_fail(UB_IS_PROBE_INFO(self), FALSE);
 	g_return_val_if_fail(UB_IS_PROBE_INFO(other), FALSE);
 
-	if (self->sim_board != NULL || other->sim_board != NULL)
-		return g_strcmp0(self->sim_board, other->sim_board) == 0;
+	if (self->provider != NULL || other->provider != NULL)
+		return self->provider == other->provider;
 	return self->bus == other->bus && self->address == other->address;
 }
 
@@ -284,9 +290,10 @@ ub_probe_info_to_json(UbProbeInfo *self)
 	json_builder_add_string_value(builder, self->path);
 	json_builder_set_member_name(builder, "supported");
 	json_builder_add_boolean_value(builder, ub_probe_kind_is_supported(self->kind));
-	if (self->sim_board != NULL) {
-		json_builder_set_member_name(builder, "sim-board");
-		json_builder_add_string_value(builder, self->sim_board);
+	if (self->provider != NULL && ub_transport_provider_get_name(self->provider) != NULL) {
+		json_builder_set_member_name(builder, "bench");
+		json_builder_add_string_value(builder,
+					      ub_transport_provider_get_name(self->provider));
 	}
 	if (self->problem != NULL) {
 		json_builder_set_member_name(builder, "problem");
@@ -304,7 +311,7 @@ ub_probe_info_finalize(GObject *object)
 	g_free(self->serial);
 	g_free(self->firmware_version);
 	g_free(self->path);
-	g_free(self->sim_board);
+	g_clear_object(&self->provider);
 	g_clear_error(&self->problem);
 	G_OBJECT_CLASS(ub_probe_info_parent_class)->finalize(object);
 }

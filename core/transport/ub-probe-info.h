@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * UbProbeInfo: what is known about one attached (or simulated) debug probe before it is
+ * UbProbeInfo: what is known about one attached debug probe before it is
  * opened for debugging: kind, serial, firmware version, where it is plugged in. Produced by
  * UbProbeMonitor, consumed by UbDevice to open that very probe.
  */
@@ -8,6 +8,8 @@
 
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
+
+#include "ub-transport-provider.h"
 
 G_BEGIN_DECLS
 
@@ -42,15 +44,15 @@ const char *ub_probe_info_get_serial(UbProbeInfo *self);
 void ub_probe_info_set_serial(UbProbeInfo *self, const char *serial);
 const char *ub_probe_info_get_firmware_version(UbProbeInfo *self);
 void ub_probe_info_set_firmware_version(UbProbeInfo *self, const char *version);
-/* "1-2.3" (bus-port.port) for USB, "sim:NAME" for a simulated bench */
+/* "1-2.3" (bus-port.port) for USB; a provider's probe says where it is in its own words */
 const char *ub_probe_info_get_path(UbProbeInfo *self);
 void ub_probe_info_set_path(UbProbeInfo *self, const char *path);
 guint8 ub_probe_info_get_bus(UbProbeInfo *self);
 guint8 ub_probe_info_get_address(UbProbeInfo *self);
 void ub_probe_info_set_bus_address(UbProbeInfo *self, guint8 bus, guint8 address);
-/* the simulated bench's name, or NULL for a real probe */
-const char *ub_probe_info_get_sim_board(UbProbeInfo *self);
-void ub_probe_info_set_sim_board(UbProbeInfo *self, const char *name);
+/* how the probe is reached when not through libusb (a simulated bench), or NULL */
+UbTransportProvider *ub_probe_info_get_provider(UbProbeInfo *self);
+void ub_probe_info_set_provider(UbProbeInfo *self, UbTransportProvider *provider);
 /* why the firmware version could not be read (e.g. permission denied), or NULL */
 const GError *ub_probe_info_get_problem(UbProbeInfo *self);
 void ub_probe_info_set_problem(UbProbeInfo *self, const GError *error);

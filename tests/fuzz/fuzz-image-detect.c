@@ -3,6 +3,7 @@
  * the result, as `unbrick-cli firmware identify` does with a user's file */
 #include "fuzz-image-common.h"
 #include "ub-firmware-info.h"
+#include "ub-image-loader.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
