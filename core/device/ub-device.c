@@ -95,6 +95,7 @@ ub_device_open(UbDevice *self, GCancellable *cancellable, GError **error)
 		return FALSE;
 	}
 	self->probe = UB_PROBE(stlink);
+	ub_probe_set_clock(self->probe, self->clock);
 	if (!ub_probe_open(self->probe, error)) {
 		ub_device_drop(self);
 		return FALSE;

@@ -9,6 +9,7 @@ typedef struct {
 	UbProbeKind kind;
 	char *firmware_version;
 	gsize max_transfer;
+	UbClock *clock;
 } UbProbePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE(UbProbe, ub_probe, G_TYPE_OBJECT)
@@ -76,6 +77,27 @@ ub_probe_set_max_transfer(UbProbe *self, gsize max_transfer)
 	g_return_if_fail(UB_IS_PROBE(self));
 	g_return_if_fail(max_transfer >= 4);
 	GET_PRIVATE(self)->max_transfer = max_transfer;
+}
+
+/**
+ * ub_probe_get_clock:
+ *
+ * Returns: (transfer none): what the driver's pauses (WAIT back-off) wait on: the system clock
+ *   unless the device gave its own
+ */
+UbClock *
+ub_probe_get_clock(UbProbe *self)
+{
+	g_return_val_if_fail(UB_IS_PROBE(self), NULL);
+	return GET_PRIVATE(self)->clock;
+}
+
+void
+ub_probe_set_clock(UbProbe *self, UbClock *clock)
+{
+	g_return_if_fail(UB_IS_PROBE(self));
+	g_return_if_fail(UB_IS_CLOCK(clock));
+	g_set_object(&GET_PRIVATE(self)->clock, clock);
 }
 
 gboolean
@@ -355,6 +377,7 @@ ub_probe_finalize(GObject *object)
 	UbProbePrivate *priv = GET_PRIVATE(UB_PROBE(object));
 
 	g_clear_object(&priv->transport);
+	g_clear_object(&priv->clock);
 	g_free(priv->firmware_version);
 	G_OBJECT_CLASS(ub_probe_parent_class)->finalize(object);
 }
@@ -379,4 +402,5 @@ static void
 ub_probe_init(UbProbe *self)
 {
 	GET_PRIVATE(self)->max_transfer = 4096;
+	GET_PRIVATE(self)->clock = g_object_ref(ub_clock_get_system());
 }

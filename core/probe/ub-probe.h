@@ -13,6 +13,7 @@
 
 #include <glib-object.h>
 
+#include "ub-clock.h"
 #include "ub-probe-info.h"
 #include "ub-transport.h"
 
@@ -66,6 +67,9 @@ UbProbeKind ub_probe_get_kind(UbProbe *self);
 const char *ub_probe_get_firmware_version(UbProbe *self);
 /* the largest span one read_memory/write_memory call moves (the caller chunks above it) */
 gsize ub_probe_get_max_transfer(UbProbe *self);
+/* the clock the driver's pauses wait on (the device's: a bench's virtual clock) */
+UbClock *ub_probe_get_clock(UbProbe *self);
+void ub_probe_set_clock(UbProbe *self, UbClock *clock);
 
 gboolean ub_probe_open(UbProbe *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_probe_close(UbProbe *self, GError **error);

@@ -47,6 +47,7 @@ struct _UbSimBoard {
 	UbSimLink *link;
 	UbSimStlink *stlink;
 	UbSimHand *hand; /* made when first asked for */
+	UbSimFaults *fault_schedule;
 };
 
 static void ub_sim_board_provider_iface_init(UbTransportProviderInterface *iface);
@@ -60,7 +61,15 @@ G_DEFINE_TYPE_WITH_CODE(UbSimBoard, ub_sim_board, G_TYPE_OBJECT,
 static UbTransport *
 ub_sim_board_provider_open(UbTransportProvider *provider, UbProbeInfo *info, GError **error)
 {
-	return UB_TRANSPORT(ub_transport_sim_new(UB_SIM_BOARD(provider)));
+	UbSimBoard *self = UB_SIM_BOARD(provider);
+
+	/* an unplugged probe is not there to be opened */
+	if (!ub_sim_faults_get_plugged(self->fault_schedule)) {
+		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_NOT_FOUND,
+		            "the probe of the bench %s is not plugged in", self->name);
+		return NULL;
+	}
+	return UB_TRANSPORT(ub_transport_sim_new(self));
 }
 
 static UbClock *
@@ -96,6 +105,7 @@ ub_sim_board_finalize(GObject *object)
 	UbSimBoard *self = UB_SIM_BOARD(object);
 
 	g_clear_object(&self->hand);
+	g_clear_object(&self->fault_schedule);
 	g_clear_object(&self->stlink);
 	g_clear_object(&self->link);
 	g_clear_object(&self->dap);
@@ -459,6 +469,7 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	self->stlink = ub_sim_stlink_new(kind, self->link, self->clock);
 	ub_sim_stlink_set_serial_seed(self->stlink, name);
 	ub_sim_stlink_set_clone_voltage_mv(self->stlink, clone_mv);
+	self->fault_schedule = ub_sim_faults_new(self->clock, self->link, self->stlink);
 
 	/* power up (unless the bench has no supply), then the wiring takes effect */
 	if (wiring != UB_SIM_WIRING_UNPOWERED)
@@ -617,6 +628,13 @@ ub_sim_board_get_hand(UbSimBoard *self)
 	if (self->hand == NULL)
 		self->hand = ub_sim_hand_new(self->link, self->clock, g_str_hash(self->name));
 	return self->hand;
+}
+
+UbSimFaults *
+ub_sim_board_get_faults(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	return self->fault_schedule;
 }
 
 UbSimStlink *

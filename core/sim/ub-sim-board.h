@@ -15,6 +15,7 @@
 #include <glib-object.h>
 
 #include "ub-device.h"
+#include "ub-sim-faults.h"
 #include "ub-sim-hand.h"
 #include "ub-sim-stlink.h"
 #include "ub-transport-provider.h"
@@ -35,6 +36,8 @@ UbSimClock *ub_sim_board_get_clock(UbSimBoard *self);
 UbSimMcu *ub_sim_board_get_mcu(UbSimBoard *self);
 UbSimLink *ub_sim_board_get_link(UbSimBoard *self);
 UbSimStlink *ub_sim_board_get_stlink(UbSimBoard *self);
+/* what goes wrong on this bench, and when (unplugged probe, lost supply, NRST, …) */
+UbSimFaults *ub_sim_board_get_faults(UbSimBoard *self);
 /* the person at the bench, for steps that ask someone to hold NRST to GND */
 UbSimHand *ub_sim_board_get_hand(UbSimBoard *self);
 

@@ -203,6 +203,7 @@ struct _UbSimMcu {
 	gboolean cr_key_error; /* wrong key: locked until the next reset */
 	FlashOp flash_op;
 	guint64 busy_until;
+	guint64 bus_held_until; /* another master owns the AHB matrix (ub_sim_mcu_hold_bus) */
 	GArray *fixups; /* of FlashFixup */
 
 	/* peripherals */
@@ -1981,7 +1982,18 @@ ap_gate(UbSimMcu *self, guint32 address, UbSimAccess *access)
 		*access = UB_SIM_ACCESS_WAIT;
 		return FALSE;
 	}
+	if (address < 0xE0000000u && ub_sim_clock_get_ns(self->clock) < self->bus_held_until) {
+		*access = UB_SIM_ACCESS_WAIT;
+		return FALSE;
+	}
 	return TRUE;
+}
+
+void
+ub_sim_mcu_hold_bus(UbSimMcu *self, guint64 until_ns)
+{
+	g_return_if_fail(UB_IS_SIM_MCU(self));
+	self->bus_held_until = MAX(self->bus_held_until, until_ns);
 }
 
 UbSimAccess

@@ -62,6 +62,11 @@ gboolean ub_sim_mcu_get_halted(UbSimMcu *self); /* the core is in Debug state */
 guint ub_sim_mcu_get_power_generation(UbSimMcu *self); /* counts power-ons (the DP resets) */
 UbSimReset ub_sim_mcu_get_last_reset(UbSimMcu *self);
 
+/* another AHB master (a DMA stream in a burst) keeps the bus matrix until @until_ns on the
+ * clock: the debugger's accesses to memory and peripherals stall (WAIT) until then; the core's
+ * private peripheral bus (SCS, 0xE0000000 up) still answers */
+void ub_sim_mcu_hold_bus(UbSimMcu *self, guint64 until_ns);
+
 /* what the SWD link sees */
 gboolean ub_sim_mcu_swd_pins_connected(UbSimMcu *self); /* PA13/PA14 still AF0 (or in reset) */
 gboolean ub_sim_mcu_debug_port_enabled(UbSimMcu *self); /* FALSE at RDP level 2 or dead */

@@ -16,10 +16,14 @@ struct _UbTransportSim {
 
 G_DEFINE_TYPE(UbTransportSim, ub_transport_sim, UB_TYPE_TRANSPORT)
 
-/* counts a transfer towards an injected fault; FALSE once the probe is "unplugged" */
+/* counts a transfer towards an injected fault; FALSE once the probe is "unplugged", or while
+ * the bench's USB does not answer (the host then waits its whole timeout) */
 static gboolean
-ub_transport_sim_fault_step(UbTransportSim *self, GError **error)
+ub_transport_sim_fault_step(UbTransportSim *self, guint timeout_ms, GError **error)
 {
+	UbSimFaults *faults = ub_sim_board_get_faults(self->board);
+	UbSimClock *clock = ub_sim_board_get_clock(self->board);
+
 	if (!self->unplugged && self->fault != UB_TRANSPORT_SIM_FAULT_NONE) {
 		if (self->fault_countdown > 0)
 			self->fault_countdown--;
@@ -31,9 +35,17 @@ ub_transport_sim_fault_step(UbTransportSim *self, GError **error)
 			self->fault = UB_TRANSPORT_SIM_FAULT_NONE;
 		}
 	}
-	if (self->unplugged) {
+	if (self->unplugged || !ub_sim_faults_get_plugged(faults)) {
+		/* a new transport is a new plug-in: this one stays gone */
+		self->unplugged = TRUE;
 		g_set_error_literal(error, UB_PROBE_ERROR, UB_PROBE_ERROR_DISCONNECTED,
 				    "the probe was unplugged");
+		return FALSE;
+	}
+	if (ub_sim_clock_get_ns(clock) < ub_sim_faults_get_usb_stall_until(faults)) {
+		ub_sim_clock_advance(clock, (guint64)timeout_ms * UB_SIM_NS_PER_MS);
+		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_TIMEOUT,
+			    "the probe did not answer within %u ms", timeout_ms);
 		return FALSE;
 	}
 	return TRUE;
@@ -45,7 +57,7 @@ ub_transport_sim_bulk_write(UbTransport *transport, guint8 endpoint, const guint
 {
 	UbTransportSim *self = UB_TRANSPORT_SIM(transport);
 
-	if (!ub_transport_sim_fault_step(self, error))
+	if (!ub_transport_sim_fault_step(self, timeout_ms, error))
 		return FALSE;
 	ub_sim_stlink_bulk_out(self->stlink, endpoint, data, len);
 	return TRUE;
@@ -58,7 +70,7 @@ ub_transport_sim_bulk_read(UbTransport *transport, guint8 endpoint, guint8 *buff
 	UbTransportSim *self = UB_TRANSPORT_SIM(transport);
 	gssize rc;
 
-	if (!ub_transport_sim_fault_step(self, error))
+	if (!ub_transport_sim_fault_step(self, timeout_ms, error))
 		return FALSE;
 	/* The model answers synchronously inside bulk_out, so "no data" (a NAK) cannot turn
 	 * into data by waiting: nothing else advances the bench while the host waits. A real

@@ -390,10 +390,11 @@ ub_probe_stlink_xfer(UbProbeStlink *self, const guint8 *cmd, guint8 *reply, gsiz
 	return TRUE;
 }
 
+/* on the device's clock: a bench's chip gets on with its work while the host waits */
 static void
-ub_probe_stlink_wait_backoff(guint attempt)
+ub_probe_stlink_wait_backoff(UbProbeStlink *self, guint attempt)
 {
-	g_usleep((gulong)(1000u << attempt));
+	ub_clock_sleep_us(ub_probe_get_clock(UB_PROBE(self)), 1000u << attempt);
 }
 
 /* a command whose reply starts with a status byte; WAIT is retried as OpenOCD does */
@@ -407,7 +408,7 @@ ub_probe_stlink_command(UbProbeStlink *self, const guint8 *cmd, guint8 *reply, g
 		if (!ub_stlink_status_is_wait(reply[0]) || attempt + 1 >= STLINK_WAIT_RETRIES)
 			break;
 		g_debug("status 0x%02x for %02x %02x, retrying", reply[0], cmd[0], cmd[1]);
-		ub_probe_stlink_wait_backoff(attempt);
+		ub_probe_stlink_wait_backoff(self, attempt);
 	}
 	return ub_stlink_status_check(reply[0], error);
 }
@@ -498,7 +499,7 @@ ub_probe_stlink_read_once(UbProbeStlink *self, guint32 address, guint8 *buffer, 
 			g_propagate_error(error, g_steal_pointer(&error_local));
 			return FALSE;
 		}
-		ub_probe_stlink_wait_backoff(attempt);
+		ub_probe_stlink_wait_backoff(self, attempt);
 	}
 }
 
@@ -528,7 +529,7 @@ ub_probe_stlink_write_once(UbProbeStlink *self, guint32 address, const guint8 *d
 			g_propagate_error(error, g_steal_pointer(&error_local));
 			return FALSE;
 		}
-		ub_probe_stlink_wait_backoff(attempt);
+		ub_probe_stlink_wait_backoff(self, attempt);
 	}
 }
 
