@@ -6,9 +6,13 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <string.h>
+
 #include "ub-error.h"
 #include "ub-probe-stlink.h"
 #include "ub-sim-board.h"
+#include "ub-sim-state.h"
 #include "ub-target.h"
 #include "ub-transport-sim.h"
 
@@ -226,11 +230,76 @@ test_usb_stall(Fixture *fixture, gconstpointer data)
 	g_assert_no_error(error);
 }
 
+/* the chip outlives the program: a state file keeps its flash and option bytes, a second
+ * program on the same bench meets a busy probe, another bench's file is refused */
+static void
+test_state(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-sim-state-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "bench.state", NULL);
+	g_autoptr(UbSimBoard) board = NULL;
+	g_autoptr(UbSimBoard) again = NULL;
+	g_autoptr(UbSimBoard) second = NULL;
+	g_autoptr(UbSimBoard) other = NULL;
+	g_autoptr(UbSimState) state = NULL;
+	g_autoptr(UbSimState) busy = NULL;
+	g_autoptr(GBytes) mark = g_bytes_new_static("\x5a\x5a\x5a\x5a", 4);
+	g_autoptr(GBytes) before = NULL;
+	g_autoptr(GBytes) after = NULL;
+	g_autoptr(GBytes) file = NULL;
+	g_autoptr(GError) error = NULL;
+	guint32 optcr = 0;
+
+	board = ub_sim_board_new_from_name("focbox", &error);
+	g_assert_no_error(error);
+	state = ub_sim_state_attach(board, path, &error);
+	g_assert_no_error(error);
+	g_assert_true(ub_sim_mcu_load_flash(ub_sim_board_get_mcu(board), 0x080e0000, mark,
+	                                    &error));
+	ub_sim_mcu_set_option_bytes(ub_sim_board_get_mcu(board), 0x0ffe55ed);
+	ub_sim_clock_advance(ub_sim_board_get_clock(board), 1000);
+	before = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(board));
+
+	/* nobody else gets the bench while this program has it */
+	second = ub_sim_board_new_from_name("focbox", &error);
+	busy = ub_sim_state_attach(second, path, &error);
+	g_assert_null(busy);
+	g_assert_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_BUSY);
+	g_assert_nonnull(strstr(error->message, "pid"));
+	g_clear_error(&error);
+
+	/* written through at once: readable before the program lets go */
+	file = ub_sim_state_read_flash(path, &optcr, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_bytes_equal(file, before));
+	g_assert_cmphex(optcr & 0xffff00, ==, 0xfe5500);
+	g_clear_object(&state);
+	g_clear_object(&board);
+
+	again = ub_sim_board_new_from_name("focbox", &error);
+	state = ub_sim_state_attach(again, path, &error);
+	g_assert_no_error(error);
+	after = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(again));
+	g_assert_true(g_bytes_equal(after, before));
+	g_assert_cmphex((ub_sim_mcu_get_option_bytes(ub_sim_board_get_mcu(again)) >> 8) & 0xff, ==,
+	                0x55);
+	g_clear_object(&state);
+
+	other = ub_sim_board_new_from_name("vesc6", &error);
+	busy = ub_sim_state_attach(other, path, &error);
+	g_assert_null(busy);
+	g_assert_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID);
+	g_assert_nonnull(strstr(error->message, "focbox"));
+	g_unlink(path);
+	g_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/sim/faults/parse", test_parse);
+	g_test_add_func("/sim/faults/state", test_state);
 	g_test_add("/sim/faults/unplug", Fixture, NULL, fixture_setup, test_unplug,
 	           fixture_teardown);
 	g_test_add("/sim/faults/power", Fixture, NULL, fixture_setup, test_power, fixture_teardown);

@@ -181,6 +181,7 @@ struct _UbSimMcu {
 	UbSimClock *clock;
 
 	guint8 *flash;
+	gboolean flash_shared; /* ub_sim_mcu_set_flash_storage(): not ours to free */
 	guint8 *sram;
 	guint8 *ccm;
 	guint8 otp[OTP_END - OTP_BASE];
@@ -1747,7 +1748,8 @@ ub_sim_mcu_finalize(GObject *object)
 	ub_sim_clock_remove_ticker(self->clock, mcu_tick, self);
 	cpu_close(self);
 	g_object_unref(self->clock);
-	g_free(self->flash);
+	if (!self->flash_shared)
+		g_free(self->flash);
 	g_free(self->sram);
 	g_free(self->ccm);
 	g_hash_table_unref(self->periph);
@@ -1820,6 +1822,36 @@ ub_sim_mcu_dump_flash(UbSimMcu *self)
 	g_return_val_if_fail(UB_IS_SIM_MCU(self), NULL);
 	cpu_apply_fixups(self);
 	return g_bytes_new(self->flash, UB_SIM_FLASH_SIZE);
+}
+
+void
+ub_sim_mcu_set_flash_storage(UbSimMcu *self, guint8 *storage)
+{
+	guint8 *flash;
+
+	g_return_if_fail(UB_IS_SIM_MCU(self));
+	g_return_if_fail(!self->in_cpu);
+	cpu_apply_fixups(self);
+	/* the core maps the flash buffer: the next one maps the new place */
+	cpu_close(self);
+	if (storage != NULL) {
+		flash = storage;
+	} else {
+		flash = g_malloc(UB_SIM_FLASH_SIZE);
+		memcpy(flash, self->flash, UB_SIM_FLASH_SIZE);
+	}
+	if (!self->flash_shared)
+		g_free(self->flash);
+	self->flash = flash;
+	self->flash_shared = storage != NULL;
+	mark_dirty(self, DIRTY_FLASH, 0, UB_SIM_FLASH_SIZE);
+}
+
+void
+ub_sim_mcu_sync_flash(UbSimMcu *self)
+{
+	g_return_if_fail(UB_IS_SIM_MCU(self));
+	cpu_apply_fixups(self);
 }
 
 void

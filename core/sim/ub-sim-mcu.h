@@ -47,6 +47,11 @@ UbSimMcu *ub_sim_mcu_new(UbSimClock *clock);
 /* board set-up (before or after power-on) */
 gboolean ub_sim_mcu_load_flash(UbSimMcu *self, guint32 address, GBytes *data, GError **error);
 GBytes *ub_sim_mcu_dump_flash(UbSimMcu *self);
+/* keep the flash in @storage (UB_SIM_FLASH_SIZE bytes, e.g. a shared file mapping, alive as
+ * long as the MCU uses it): its contents become the flash. NULL goes back to a private copy */
+void ub_sim_mcu_set_flash_storage(UbSimMcu *self, guint8 *storage);
+/* puts what the core's last store into flash really leaves into the storage now */
+void ub_sim_mcu_sync_flash(UbSimMcu *self);
 void ub_sim_mcu_set_option_bytes(UbSimMcu *self, guint32 optcr); /* as stored, applied at reset */
 guint32 ub_sim_mcu_get_option_bytes(UbSimMcu *self);
 void ub_sim_mcu_set_uid(UbSimMcu *self, const guint8 uid[12]);
