@@ -66,7 +66,8 @@ static const UbCliProblem ub_cli_problems[] = {
      N_("Connect with NRST held low (connect under reset) and try again.")},
     {ub_target_error_quark, UB_TARGET_ERROR_READ_PROTECTED, UB_CLI_EXIT_PROTECTED,
      N_("The chip is read-protected"),
-     N_("Removing the protection erases the whole flash; the wizard can do it for you.")},
+     N_("Removing the protection erases the whole flash: `unbrick-cli unlock --erase-all` "
+	"does it (the wizard can do it for you too).")},
     {ub_target_error_quark, UB_TARGET_ERROR_LOCKED_FOREVER, UB_CLI_EXIT_PROTECTED,
      N_("The chip is locked for good (RDP level 2)"),
      N_("It cannot be reprogrammed; the MCU has to be replaced.")},

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * unbrick-cli backup FILE
- * unbrick-cli flash IMAGE [--address A] [--wipe-config] [--no-backup]
+ * unbrick-cli flash IMAGE [--address A] [--wipe-config] [--no-backup] [--board B]
  * unbrick-cli verify IMAGE [--address A]
  * unbrick-cli erase [--mass | --sectors LIST]
- * unbrick-cli restore BACKUP
+ * unbrick-cli restore [BACKUP] [--other-chip] [--other-hardware]
  * unbrick-cli unlock [--erase-all]
- * All take --json (JSON lines: progress events, then the result), --sim BOARD, --serial.
+ * unbrick-cli resume [--restore-original]
+ * All take --json (JSON lines: progress events, then the result), --sim BOARD [--sim-state FILE]
+ * [--sim-fault KIND@TIME], --serial. Before a command that touches the chip, a job an earlier
+ * run left unfinished is named with what is known of the chip (its journal).
  */
 #include "config.h"
 
@@ -15,10 +18,13 @@
 #include <unistd.h>
 
 #include "cli-private.h"
+#include "ub-board-db.h"
 #include "ub-error.h"
 #include "ub-flash-job.h"
 #include "ub-image-loader.h"
 #include "ub-image.h"
+#include "ub-sim-board.h"
+#include "ub-sim-state.h"
 
 typedef struct {
 	const char *command;
@@ -36,17 +42,25 @@ typedef struct {
 	gboolean wipe_config;
 	gboolean no_reset;
 	gboolean direct;
+	gboolean other_chip;
+	gboolean other_hardware;
 	char *sim;
+	char *sim_state;
+	char **sim_faults;
 	char *serial;
 	char *backup_dir;
+	char *board;
 } UbCliFlashOptions;
 
 static void
 ub_cli_flash_options_clear(UbCliFlashOptions *options)
 {
 	g_free(options->sim);
+	g_free(options->sim_state);
+	g_strfreev(options->sim_faults);
 	g_free(options->serial);
 	g_free(options->backup_dir);
+	g_free(options->board);
 }
 
 static void
@@ -57,6 +71,12 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 	         N_("Print JSON lines (progress events, then the result)"), NULL},
 	        {"sim", 0, 0, G_OPTION_ARG_STRING, &options->sim,
 	         N_("Use the in-process simulator with this bench (e.g. focbox)"), N_("BOARD")},
+	        {"sim-state", 0, 0, G_OPTION_ARG_FILENAME, &options->sim_state,
+	         N_("With --sim: keep the bench's chip in FILE between runs"), N_("FILE")},
+	        {"sim-fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->sim_faults,
+	         N_("With --sim: make something go wrong at a moment of the bench's clock "
+	            "(unplug, power, nrst, wait, noise, usb-stall, kill), e.g. nrst@1.5s+100ms"),
+	         N_("KIND@TIME")},
 	        {"serial", 0, 0, G_OPTION_ARG_STRING, &options->serial,
 	         N_("Use the probe with this serial number"), N_("SERIAL")},
 	        {"no-reset", 0, 0, G_OPTION_ARG_NONE, &options->no_reset,
@@ -80,11 +100,36 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 		g_option_context_add_main_entries(context, changing, GETTEXT_PACKAGE);
 }
 
+/* flash and restore: which hardware the board is, and consent to firmware for another */
+static void
+ub_cli_flash_add_guard(GOptionContext *context, UbCliFlashOptions *options, gboolean restore)
+{
+	const GOptionEntry guard[] = {
+	        {"board", 0, 0, G_OPTION_ARG_STRING, &options->board,
+	         N_("The board (e.g. focbox, vesc-6): firmware for other hardware is refused"),
+	         N_("BOARD")},
+	        {"other-hardware", 0, 0, G_OPTION_ARG_NONE, &options->other_hardware,
+	         N_("Agree to write firmware built for other hardware than the board's"), NULL},
+	        {NULL}};
+	const GOptionEntry other_chip[] = {
+	        {"other-chip", 0, 0, G_OPTION_ARG_NONE, &options->other_chip,
+	         N_("Agree to write a backup taken from another chip onto this one"), NULL},
+	        {NULL}};
+
+	g_option_context_add_main_entries(context, guard, GETTEXT_PACKAGE);
+	if (restore)
+		g_option_context_add_main_entries(context, other_chip, GETTEXT_PACKAGE);
+}
+
 static UbFlashJobFlags
 ub_cli_flash_flags(UbCliFlashOptions *options)
 {
 	UbFlashJobFlags flags = UB_FLASH_JOB_FLAG_NONE;
 
+	if (options->other_chip)
+		flags |= UB_FLASH_JOB_FLAG_OTHER_CHIP;
+	if (options->other_hardware)
+		flags |= UB_FLASH_JOB_FLAG_OTHER_HARDWARE;
 	if (options->no_backup)
 		flags |= UB_FLASH_JOB_FLAG_NO_BACKUP;
 	if (options->wipe_config)
@@ -254,12 +299,17 @@ ub_cli_flash_print_summary(UbFlashJob *job)
 {
 	UbFlashStats stats = {0};
 	const char *backup = ub_flash_job_get_backup_path(job);
+	const char *original = ub_flash_job_get_original_backup(job);
+	UbFlashJournal *previous = ub_flash_job_get_previous_journal(job);
 
 	ub_flash_job_get_stats(job, &stats);
 	switch (ub_flash_job_get_kind(job)) {
 	case UB_FLASH_JOB_KIND_BACKUP:
 		ub_cli_flash_print_option_bytes(ub_flash_job_get_optcr(job));
 		g_print(_("Backup written to %s\n"), backup);
+		if (ub_flash_job_get_backup_interrupted(job))
+			g_print("%s\n", _("It holds the chip as an interrupted job left it "
+			                  "(half-written), not an original."));
 		return;
 	case UB_FLASH_JOB_KIND_VERIFY:
 		g_print(_("The flash matches the image.\n"));
@@ -269,14 +319,16 @@ ub_cli_flash_print_summary(UbFlashJob *job)
 		g_print("%s\n", _("Before:"));
 		ub_cli_flash_print_option_bytes(ub_flash_job_get_optcr(job));
 		g_print(_("Protection removed.\n"));
-		return;
+		break;
 	case UB_FLASH_JOB_KIND_ERASE:
 		g_print(ngettext("%u sector erased and checked.\n",
 		                 "%u sectors erased and checked.\n", stats.sectors_erased),
 		        stats.sectors_erased);
 		break;
-	case UB_FLASH_JOB_KIND_FLASH:
 	case UB_FLASH_JOB_KIND_RESTORE:
+		g_print(_("Restored %s\n"), ub_flash_job_get_restore_source(job));
+		G_GNUC_FALLTHROUGH;
+	case UB_FLASH_JOB_KIND_FLASH:
 	default: {
 		g_autofree char *size = g_format_size(stats.bytes_programmed);
 		/* TRANSLATORS: %1$s is a size like "360 kB", %2$u a count of sectors */
@@ -287,34 +339,135 @@ ub_cli_flash_print_summary(UbFlashJob *job)
 		break;
 	}
 	}
-	if (backup != NULL)
-		g_print(_("The previous contents are saved in %s\n"), backup);
+	if (previous != NULL && ub_flash_journal_get_chip_changed(previous)) {
+		g_autofree char *what = ub_flash_journal_describe_job(previous);
+		/* TRANSLATORS: %s names the job, e.g. "flash of demo.bin on chip 1234, started …" */
+		g_print(_("The chip an interrupted job had left (%s) is whole again.\n"), what);
+	}
+	if (original != NULL)
+		g_print(_("The original contents are saved in %s\n"), original);
+	if (backup != NULL && g_strcmp0(backup, original) != 0)
+		g_print(_("The half-written chip as this run found it is saved in %s\n"), backup);
 }
 
 static void
 ub_cli_flash_print_state(UbFlashJob *job)
 {
-	switch (ub_flash_job_get_stage(job)) {
-	case UB_FLASH_JOB_STAGE_CHANGING:
-		g_printerr("%s\n", _("The chip is only partly written and may not start. Run the "
-		                     "same command again to finish."));
-		break;
-	case UB_FLASH_JOB_STAGE_WRITTEN:
-		g_printerr("%s\n", _("The chip is written but was not verified. Run the same "
-		                     "command again to check it."));
-		break;
-	case UB_FLASH_JOB_STAGE_NOT_STARTED:
-	case UB_FLASH_JOB_STAGE_CONNECTED:
-	case UB_FLASH_JOB_STAGE_BACKED_UP:
-		g_printerr("%s\n", _("Nothing on the chip was changed."));
-		break;
-	case UB_FLASH_JOB_STAGE_DONE:
-	default:
-		break;
+	g_autofree char *chip = ub_flash_job_describe_chip(job);
+	const char *original = ub_flash_job_get_original_backup(job);
+	UbFlashJournal *previous = ub_flash_job_get_previous_journal(job);
+	gboolean changed = ub_flash_job_get_stage(job) == UB_FLASH_JOB_STAGE_CHANGING ||
+	                   ub_flash_job_get_stage(job) == UB_FLASH_JOB_STAGE_WRITTEN ||
+	                   (previous != NULL && ub_flash_journal_get_chip_changed(previous));
+
+	/* TRANSLATORS: %s is what is known of the chip, e.g. "nothing on the chip was changed" */
+	g_printerr(_("State of the chip: %s.\n"), chip);
+	if (changed) {
+		g_printerr("%s\n", _("Run the same command again to finish it (or `unbrick-cli "
+		                     "resume`)."));
+		if (original != NULL)
+			/* TRANSLATORS: %s is the backup file of the chip as it was */
+			g_printerr(_("To put the original back instead: unbrick-cli restore %s\n"),
+			           original);
+	} else if (original != NULL) {
+		g_printerr(_("The original contents are saved in %s\n"), original);
 	}
-	if (ub_flash_job_get_backup_path(job) != NULL)
-		g_printerr(_("The previous contents are saved in %s\n"),
-		           ub_flash_job_get_backup_path(job));
+}
+
+/* a job an earlier run left unfinished, before this one touches a chip: what it was, what is
+ * known of the chip, and the two ways out */
+static void
+ub_cli_flash_notice_journals(UbCliFlashOptions *options)
+{
+	g_autoptr(GPtrArray) journals = NULL;
+
+	if (options->json)
+		return;
+	journals = ub_flash_journal_list(NULL);
+	for (guint i = 0; i < journals->len; i++) {
+		UbFlashJournal *journal = g_ptr_array_index(journals, i);
+		g_autofree char *what = ub_flash_journal_describe_job(journal);
+		g_autofree char *chip = ub_flash_journal_describe_chip(journal);
+		const char *original = ub_flash_journal_get_original_backup(journal);
+
+		if (ub_flash_journal_is_running(journal)) {
+			/* TRANSLATORS: %1$s names the job, %2$s the program, %3$u its process id */
+			g_printerr(_("unbrick-cli: a %1$s is running in another program (%2$s, "
+			             "pid %3$u)\n"),
+			           what, ub_flash_journal_get_program(journal),
+			           (guint)ub_flash_journal_get_pid(journal));
+			continue;
+		}
+		/* TRANSLATORS: %s names the job, e.g. "flash of demo.bin on chip …, started …" */
+		g_printerr(_("unbrick-cli: an interrupted %s was found.\n"), what);
+		/* TRANSLATORS: %s is what is known of the chip */
+		g_printerr(_("  State of that chip: %s.\n"), chip);
+		if (!ub_flash_journal_get_chip_changed(journal))
+			continue;
+		g_printerr("%s\n", _("  To finish it: unbrick-cli resume"));
+		if (original != NULL)
+			/* TRANSLATORS: %s is the backup file */
+			g_printerr(_("  To put the original back: unbrick-cli resume "
+			             "--restore-original (%s)\n"),
+			           original);
+	}
+}
+
+/* the device of --sim (with its state file and faults) or of the USB probe; *@state keeps a
+ * state file's lock for as long as the run needs the bench */
+static UbDevice *
+ub_cli_flash_device(UbCliFlashOptions *options, UbSimState **state, GError **error)
+{
+	g_autoptr(UbSimBoard) board = NULL;
+
+	if (options->sim == NULL) {
+		if (options->sim_state != NULL || options->sim_faults != NULL) {
+			g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+			                    _("--sim-state and --sim-fault need --sim"));
+			return NULL;
+		}
+		return ub_cli_device_new(NULL, options->serial, !options->json, error);
+	}
+	board = ub_sim_board_new_from_name(options->sim, error);
+	if (board == NULL)
+		return NULL;
+	if (options->sim_state != NULL) {
+		*state = ub_sim_state_attach(board, options->sim_state, error);
+		if (*state == NULL)
+			return NULL;
+	}
+	for (guint i = 0; options->sim_faults != NULL && options->sim_faults[i] != NULL; i++) {
+		UbSimFaultKind kind;
+		guint64 at_ns = 0;
+		guint64 duration_ns = 0;
+		UbSimClock *clock = ub_sim_board_get_clock(board);
+
+		if (!ub_sim_fault_parse(options->sim_faults[i], &kind, &at_ns, &duration_ns, error))
+			return NULL;
+		/* times count from the start of this run */
+		ub_sim_faults_schedule(ub_sim_board_get_faults(board), kind,
+		                       ub_sim_clock_get_ns(clock) + at_ns, duration_ns);
+	}
+	return ub_sim_board_new_device(board);
+}
+
+/* --board NAME: the hardware names the database gives that board */
+static gboolean
+ub_cli_flash_board_hw(const char *board_id, GStrv *hw_names, GError **error)
+{
+	g_autoptr(UbBoardDb) db = ub_board_db_new();
+	UbBoard *board;
+
+	if (!ub_board_db_load(db, error))
+		return FALSE;
+	board = ub_board_db_lookup(db, board_id);
+	if (board == NULL) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            _("no board \"%s\" (unbrick-cli pinout lists them)"), board_id);
+		return FALSE;
+	}
+	*hw_names = g_strdupv((char **)ub_board_get_hw_names(board));
+	return TRUE;
 }
 
 /* runs one job on a new device, shows progress, prints the outcome; returns the exit code */
@@ -322,20 +475,29 @@ static int
 ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind kind,
                  UbImage *image, const char *file, GArray *sectors, UbFlashJobFlags extra)
 {
+	g_autoptr(UbSimState) state = NULL;
 	g_autoptr(UbDevice) device = NULL;
 	g_autoptr(UbFlashJob) job = NULL;
 	g_autoptr(UbProgress) progress = ub_progress_new();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GError) error_close = NULL;
+	g_auto(GStrv) hw_names = NULL;
 	UbCliFlashUi ui = {command, options->json, FALSE, FALSE, progress};
 	UbCliWait wait;
 	gboolean ok;
 
 	if (options->verbose)
 		g_log_set_debug_enabled(TRUE);
-	device = ub_cli_device_new(options->sim, options->serial, !options->json, &error);
+	if (options->board != NULL && !ub_cli_flash_board_hw(options->board, &hw_names, &error)) {
+		g_printerr("unbrick-cli %s: %s\n", command, error->message);
+		return error->domain == G_OPTION_ERROR ? UB_CLI_EXIT_USAGE
+		                                       : ub_cli_exit_code_for_error(error);
+	}
+	device = ub_cli_flash_device(options, &state, &error);
 	if (device == NULL)
 		return ub_cli_report_error(command, error);
+	if (kind != UB_FLASH_JOB_KIND_VERIFY)
+		ub_cli_flash_notice_journals(options);
 	job = ub_flash_job_new(device, kind);
 	if (image != NULL)
 		ub_flash_job_set_image(job, image);
@@ -346,6 +508,8 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 	ub_flash_job_set_flags(job, ub_cli_flash_flags(options) | extra);
 	if (options->backup_dir != NULL)
 		ub_flash_job_set_backup_dir(job, options->backup_dir);
+	if (hw_names != NULL)
+		ub_flash_job_set_board_hw_names(job, (const char *const *)hw_names);
 
 	ui.bar = !options->json && isatty(STDERR_FILENO);
 	g_signal_connect(progress, "changed", G_CALLBACK(ub_cli_flash_progress_cb), &ui);
@@ -461,6 +625,7 @@ ub_cli_flash(int argc, char **argv)
 	          "A VESC's settings in sectors 1-2 are kept unless --wipe-config is given."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	ub_cli_flash_add_common(context, &options, TRUE);
+	ub_cli_flash_add_guard(context, &options, FALSE);
 	if (!ub_cli_flash_one_argument(context, &argc, &argv, "IMAGE")) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
@@ -551,20 +716,29 @@ int
 ub_cli_restore(int argc, char **argv)
 {
 	UbCliFlashOptions options = {0};
-	g_autoptr(GOptionContext) context = g_option_context_new(_("BACKUP"));
+	g_autoptr(GOptionContext) context = g_option_context_new(_("[BACKUP]"));
+	g_autoptr(GError) error = NULL;
 	int code;
 
 	g_option_context_set_summary(
 	        context,
-	        _("Write a backup made by unbrick back to the chip and verify it. A VESC's "
-	          "settings in sectors 1-2 are kept unless --wipe-config is given."));
+	        _("Write a backup made by unbrick back to the chip and verify it; without BACKUP, "
+	          "the last complete backup of this chip (not a half-written one). A backup of "
+	          "another chip or of other hardware needs --other-chip / --other-hardware. A "
+	          "VESC's settings in sectors 1-2 are kept unless --wipe-config is given."));
 	ub_cli_flash_add_common(context, &options, TRUE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, "BACKUP")) {
+	ub_cli_flash_add_guard(context, &options, TRUE);
+	g_option_context_set_description(context, ub_cli_exit_codes_help());
+	if (!g_option_context_parse(context, &argc, &argv, &error) || argc > 2) {
+		if (error != NULL)
+			g_printerr("unbrick-cli: %s\n", error->message);
+		else
+			g_printerr(_("unbrick-cli: unexpected argument \"%s\"\n"), argv[2]);
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
-	code = ub_cli_flash_run("restore", &options, UB_FLASH_JOB_KIND_RESTORE, NULL, argv[1], NULL,
-	                        UB_FLASH_JOB_FLAG_NONE);
+	code = ub_cli_flash_run("restore", &options, UB_FLASH_JOB_KIND_RESTORE, NULL,
+	                        argc == 2 ? argv[1] : NULL, NULL, UB_FLASH_JOB_FLAG_NONE);
 	ub_cli_flash_options_clear(&options);
 	return code;
 }
@@ -594,6 +768,172 @@ ub_cli_unlock(int argc, char **argv)
 	code = ub_cli_flash_run("unlock", &options, UB_FLASH_JOB_KIND_UNLOCK, NULL, NULL, NULL,
 	                        erase_all ? UB_FLASH_JOB_FLAG_ERASE_ALL_CONSENT
 	                                  : UB_FLASH_JOB_FLAG_NONE);
+	ub_cli_flash_options_clear(&options);
+	return code;
+}
+
+/* the flags a journal recorded, for the same job again */
+static UbFlashJobFlags
+ub_cli_resume_flags(UbFlashJournal *journal)
+{
+	UbFlashJobFlags flags = UB_FLASH_JOB_FLAG_NONE;
+
+	if (ub_flash_journal_has_flag(journal, "wipe-config"))
+		flags |= UB_FLASH_JOB_FLAG_WIPE_CONFIG;
+	if (ub_flash_journal_has_flag(journal, "mass-erase"))
+		flags |= UB_FLASH_JOB_FLAG_MASS_ERASE;
+	if (ub_flash_journal_has_flag(journal, "erase-all"))
+		flags |= UB_FLASH_JOB_FLAG_ERASE_ALL_CONSENT;
+	if (ub_flash_journal_has_flag(journal, "other-chip"))
+		flags |= UB_FLASH_JOB_FLAG_OTHER_CHIP;
+	if (ub_flash_journal_has_flag(journal, "other-hardware"))
+		flags |= UB_FLASH_JOB_FLAG_OTHER_HARDWARE;
+	return flags;
+}
+
+/* did the job set out to change the VESC settings sectors (then the original's go back too) */
+static gboolean
+ub_cli_resume_touched_config(UbFlashJournal *journal)
+{
+	GArray *planned = ub_flash_journal_get_planned(journal);
+
+	if (ub_flash_journal_has_flag(journal, "wipe-config") ||
+	    ub_flash_journal_has_flag(journal, "mass-erase") ||
+	    ub_flash_journal_has_flag(journal, "erase-all"))
+		return TRUE;
+	for (guint i = 0; i < planned->len; i++) {
+		guint sector = g_array_index(planned, guint, i);
+		if (sector == 1 || sector == 2)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static UbFlashJournal *
+ub_cli_resume_pick(const char *uid, int *code)
+{
+	g_autoptr(GPtrArray) journals = ub_flash_journal_list(NULL);
+	g_autoptr(GPtrArray) open = g_ptr_array_new_with_free_func(g_object_unref);
+
+	for (guint i = 0; i < journals->len; i++) {
+		UbFlashJournal *journal = g_ptr_array_index(journals, i);
+		if (ub_flash_journal_is_running(journal))
+			continue;
+		if (uid != NULL && g_strcmp0(ub_flash_journal_get_uid(journal), uid) != 0)
+			continue;
+		g_ptr_array_add(open, g_object_ref(journal));
+	}
+	if (open->len == 1)
+		return g_object_ref(g_ptr_array_index(open, 0));
+	if (open->len == 0) {
+		g_print("%s\n", _("Nothing to resume: no interrupted job was found."));
+		*code = UB_CLI_EXIT_OK;
+		return NULL;
+	}
+	g_printerr("%s\n", _("unbrick-cli resume: more than one interrupted job; pick one with "
+	                     "--uid:"));
+	for (guint i = 0; i < open->len; i++) {
+		g_autofree char *what = ub_flash_journal_describe_job(g_ptr_array_index(open, i));
+		g_printerr("  %s\n", what);
+	}
+	*code = UB_CLI_EXIT_USAGE;
+	return NULL;
+}
+
+int
+ub_cli_resume(int argc, char **argv)
+{
+	UbCliFlashOptions options = {0};
+	gboolean restore_original = FALSE;
+	g_autofree char *uid = NULL;
+	const GOptionEntry entries[] = {
+	        {"restore-original", 0, 0, G_OPTION_ARG_NONE, &restore_original,
+	         N_("Put the chip back as it was before the interrupted job, from its backup"),
+	         NULL},
+	        {"uid", 0, 0, G_OPTION_ARG_STRING, &uid,
+	         N_("The chip whose job to resume, when there are several"), N_("UID")},
+	        {NULL}};
+	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+	g_autoptr(UbFlashJournal) journal = NULL;
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GArray) sectors = NULL;
+	const char *job;
+	int code = UB_CLI_EXIT_OK;
+
+	g_option_context_set_summary(
+	        context, _("Finish a job an earlier run left half done (it was interrupted), with "
+	                   "the same image and settings; or put the chip back as it was before."));
+	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	ub_cli_flash_add_common(context, &options, TRUE);
+	if (!ub_cli_flash_one_argument(context, &argc, &argv, NULL)) {
+		ub_cli_flash_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
+	}
+	journal = ub_cli_resume_pick(uid, &code);
+	if (journal == NULL) {
+		ub_cli_flash_options_clear(&options);
+		return code;
+	}
+	job = ub_flash_journal_get_job(journal);
+	if (restore_original) {
+		const char *original = ub_flash_journal_get_original_backup(journal);
+		if (original == NULL) {
+			g_printerr("%s\n", _("unbrick-cli resume: the interrupted job kept no backup "
+			                     "of the original (it ran with --no-backup, or the chip "
+			                     "was read-protected)"));
+			ub_cli_flash_options_clear(&options);
+			return UB_CLI_EXIT_FLASH;
+		}
+		code = ub_cli_flash_run("resume", &options, UB_FLASH_JOB_KIND_RESTORE, NULL,
+		                        original, NULL,
+		                        ub_cli_resume_touched_config(journal)
+		                                ? UB_FLASH_JOB_FLAG_WIPE_CONFIG
+		                                : UB_FLASH_JOB_FLAG_NONE);
+	} else if (g_strcmp0(job, "flash") == 0) {
+		const char *path = ub_flash_journal_get_image_path(journal);
+		if (path == NULL) {
+			g_printerr("%s\n", _("unbrick-cli resume: the image of the interrupted flash "
+			                     "was not a file; flash it again by hand"));
+			ub_cli_flash_options_clear(&options);
+			return UB_CLI_EXIT_IMAGE;
+		}
+		image = ub_image_new_from_file(path, ub_flash_journal_get_image_base(journal),
+		                               &error);
+		if (image == NULL) {
+			code = ub_cli_report_error("resume", error);
+		} else {
+			g_autofree char *sha256 = ub_flash_journal_image_sha256(image);
+			if (g_strcmp0(sha256, ub_flash_journal_get_image_sha256(journal)) != 0) {
+				/* TRANSLATORS: %s is a file name */
+				g_printerr(_("unbrick-cli resume: %s changed since the interrupted flash; "
+				             "flash the image you want by hand\n"),
+				           path);
+				code = UB_CLI_EXIT_IMAGE;
+			} else {
+				code = ub_cli_flash_run("resume", &options, UB_FLASH_JOB_KIND_FLASH,
+				                        image, NULL, NULL,
+				                        ub_cli_resume_flags(journal));
+			}
+		}
+	} else if (g_strcmp0(job, "restore") == 0) {
+		code = ub_cli_flash_run("resume", &options, UB_FLASH_JOB_KIND_RESTORE, NULL,
+		                        ub_flash_journal_get_source_backup(journal), NULL,
+		                        ub_cli_resume_flags(journal));
+	} else if (g_strcmp0(job, "erase") == 0) {
+		GArray *given = ub_flash_journal_get_sectors(journal);
+		if (given->len > 0)
+			sectors = g_array_copy(given);
+		code = ub_cli_flash_run("resume", &options, UB_FLASH_JOB_KIND_ERASE, NULL, NULL,
+		                        sectors, ub_cli_resume_flags(journal));
+	} else if (g_strcmp0(job, "unlock") == 0) {
+		code = ub_cli_flash_run("resume", &options, UB_FLASH_JOB_KIND_UNLOCK, NULL, NULL,
+		                        NULL, ub_cli_resume_flags(journal));
+	} else {
+		/* TRANSLATORS: %s is a job's name from its journal */
+		g_printerr(_("unbrick-cli resume: a \"%s\" job cannot be resumed\n"), job);
+		code = UB_CLI_EXIT_DATA;
+	}
 	ub_cli_flash_options_clear(&options);
 	return code;
 }

@@ -57,6 +57,9 @@ int ub_cli_verify(int argc, char **argv);
 int ub_cli_erase(int argc, char **argv);
 int ub_cli_restore(int argc, char **argv);
 int ub_cli_unlock(int argc, char **argv);
+int ub_cli_resume(int argc, char **argv);
+/* backups (app/cli-backups.c) */
+int ub_cli_backups(int argc, char **argv);
 
 /* shared helpers (app/cli-common.c) */
 const char *ub_cli_exit_codes_help(void);

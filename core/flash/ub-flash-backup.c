@@ -401,7 +401,7 @@ ub_flash_backup_prepare_dir(const char *dir, guint64 size, gboolean create, GErr
 			g_autofree char *have = g_format_size(available);
 			g_autofree char *want = g_format_size(needed);
 			g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_NO_BACKUP,
-			            "the backup folder %s is full: %s free, the backup needs %s", dir,
+			            "the backup folder %s is full: %s free, a backup needs up to %s", dir,
 			            have, want);
 			return FALSE;
 		}

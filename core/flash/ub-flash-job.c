@@ -374,25 +374,6 @@ ub_flash_job_add_flag(GPtrArray *flags, gboolean set, const char *name)
 		g_ptr_array_add(flags, (gpointer)name);
 }
 
-/* a content hash of the image: the same bytes at the same addresses, whatever the file */
-static char *
-ub_flash_job_image_sha256(UbImage *image)
-{
-	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
-	GPtrArray *chunks = ub_image_get_chunks(image);
-
-	for (guint i = 0; chunks != NULL && i < chunks->len; i++) {
-		UbImageChunk *chunk = g_ptr_array_index(chunks, i);
-		guint32 address = GUINT32_TO_LE(ub_image_chunk_get_address(chunk));
-		gsize size = 0;
-		const guint8 *data = g_bytes_get_data(ub_image_chunk_get_data(chunk), &size);
-
-		g_checksum_update(checksum, (const guchar *)&address, sizeof(address));
-		g_checksum_update(checksum, data, size);
-	}
-	return g_strdup(g_checksum_get_string(checksum));
-}
-
 /* the journal of this run, made the moment the chip is about to change and on disk (fsynced)
  * before it does: a run cut short after that is always found */
 static gboolean
@@ -406,7 +387,7 @@ ub_flash_job_journal_begin(UbFlashJob *self, const guint *planned, guint n, GErr
 		                                     self->uid);
 		ub_flash_journal_set_chip(self->journal, self->chip_id);
 		if (self->image != NULL && self->kind == UB_FLASH_JOB_KIND_FLASH) {
-			g_autofree char *sha256 = ub_flash_job_image_sha256(self->image);
+			g_autofree char *sha256 = ub_flash_journal_image_sha256(self->image);
 			const char *file = ub_image_get_filename(self->image);
 			g_autofree char *path = file != NULL && g_file_test(file, G_FILE_TEST_EXISTS)
 			                                ? g_canonicalize_filename(file, NULL)

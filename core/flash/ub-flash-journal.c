@@ -129,7 +129,11 @@ ub_flash_journal_new(const char *dir, const char *job, const char *uid)
 	name = ub_flash_journal_file_name(uid);
 	self->path = g_build_filename(dir, name, NULL);
 	self->pid = getpid();
-	self->program = g_strdup(g_get_prgname() != NULL ? g_get_prgname() : "unbrick");
+	/* as /proc names it, to tell later whether this program still runs */
+	if (g_file_get_contents("/proc/self/comm", &self->program, NULL, NULL))
+		g_strstrip(self->program);
+	else
+		self->program = g_strdup(g_get_prgname() != NULL ? g_get_prgname() : "unbrick");
 	return self;
 }
 
@@ -382,6 +386,33 @@ ub_flash_journal_get_started(UbFlashJournal *self)
 {
 	g_return_val_if_fail(UB_IS_FLASH_JOURNAL(self), NULL);
 	return self->started;
+}
+
+const char *
+ub_flash_journal_get_program(UbFlashJournal *self)
+{
+	g_return_val_if_fail(UB_IS_FLASH_JOURNAL(self), NULL);
+	return self->program;
+}
+
+char *
+ub_flash_journal_image_sha256(UbImage *image)
+{
+	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
+	GPtrArray *chunks;
+
+	g_return_val_if_fail(UB_IS_IMAGE(image), NULL);
+	chunks = ub_image_get_chunks(image);
+	for (guint i = 0; chunks != NULL && i < chunks->len; i++) {
+		UbImageChunk *chunk = g_ptr_array_index(chunks, i);
+		guint32 address = GUINT32_TO_LE(ub_image_chunk_get_address(chunk));
+		gsize size = 0;
+		const guint8 *data = g_bytes_get_data(ub_image_chunk_get_data(chunk), &size);
+
+		g_checksum_update(checksum, (const guchar *)&address, sizeof(address));
+		g_checksum_update(checksum, data, size);
+	}
+	return g_strdup(g_checksum_get_string(checksum));
 }
 
 gint64

@@ -23,6 +23,8 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "ub-image.h"
+
 G_BEGIN_DECLS
 
 #define UB_TYPE_FLASH_JOURNAL (ub_flash_journal_get_type())
@@ -92,5 +94,9 @@ char *ub_flash_journal_describe_chip(UbFlashJournal *self);
 /* one line: "flash of demo.bin, started 2026-12-03 10:15, interrupted while writing" */
 char *ub_flash_journal_describe_job(UbFlashJournal *self);
 JsonNode *ub_flash_journal_to_json(UbFlashJournal *self);
+const char *ub_flash_journal_get_program(UbFlashJournal *self);
+
+/* a content hash of an image: the same bytes at the same addresses, whatever the file */
+char *ub_flash_journal_image_sha256(UbImage *image);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "ub-error.h"
+#include "ub-file-holder.h"
 #include "ub-probe-info.h"
 #include "ub-transport-usb.h"
 
@@ -200,6 +201,24 @@ ub_transport_usb_init(UbTransportUsb *self)
 {
 }
 
+/* a busy probe: another program holds its usbfs node; say which when /proc can tell */
+static gboolean
+ub_transport_usb_setup_failed(libusb_device *device, int rc, GError **error, const char *what)
+{
+	g_autofree char *node = NULL;
+	g_autofree char *holder = NULL;
+
+	if (rc != LIBUSB_ERROR_BUSY)
+		return ub_usb_error_convert(rc, error, what);
+	node = ub_usb_node_path(libusb_get_bus_number(device), libusb_get_device_address(device));
+	holder = ub_file_find_holder(node);
+	if (holder == NULL)
+		return ub_usb_error_convert(rc, error, what);
+	g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_BUSY, "%s: the probe is in use by %s",
+		    what, holder);
+	return FALSE;
+}
+
 /* opens @device; *skipped when its serial is not @serial (nothing claimed then) */
 static gboolean
 ub_transport_usb_setup(UbTransportUsb *self, libusb_device *device, const char *wanted_serial,
@@ -230,7 +249,8 @@ ub_transport_usb_setup(UbTransportUsb *self, libusb_device *device, const char *
 	if (libusb_kernel_driver_active(self->handle, 0) == 1) {
 		rc = libusb_detach_kernel_driver(self->handle, 0);
 		if (rc < 0)
-			return ub_usb_error_convert(rc, error, "detaching the kernel driver");
+			return ub_transport_usb_setup_failed(device, rc, error,
+							     "detaching the kernel driver");
 	}
 	rc = libusb_get_configuration(self->handle, &config);
 	if (rc < 0)
@@ -238,11 +258,12 @@ ub_transport_usb_setup(UbTransportUsb *self, libusb_device *device, const char *
 	if (config != 1) {
 		rc = libusb_set_configuration(self->handle, 1);
 		if (rc < 0)
-			return ub_usb_error_convert(rc, error, "selecting configuration 1");
+			return ub_transport_usb_setup_failed(device, rc, error,
+							     "selecting configuration 1");
 	}
 	rc = libusb_claim_interface(self->handle, 0);
 	if (rc < 0)
-		return ub_usb_error_convert(rc, error, "claiming interface 0");
+		return ub_transport_usb_setup_failed(device, rc, error, "claiming interface 0");
 	self->claimed = TRUE;
 	return TRUE;
 }
