@@ -94,6 +94,23 @@ diag_get_string(JsonObject *object, const char *member)
 	return json_node_get_string(node);
 }
 
+static gboolean
+diag_is_string_list(JsonNode *node)
+{
+	JsonArray *array;
+
+	if (!JSON_NODE_HOLDS_ARRAY(node))
+		return FALSE;
+	array = json_node_get_array(node);
+	for (guint i = 0; i < json_array_get_length(array); i++) {
+		JsonNode *element = json_array_get_element(array, i);
+		if (!JSON_NODE_HOLDS_VALUE(element) ||
+		    json_node_get_value_type(element) != G_TYPE_STRING)
+			return FALSE;
+	}
+	return TRUE;
+}
+
 UbDiagRules *
 ub_diag_rules_new_from_file(const char *path, GError **error)
 {
@@ -109,7 +126,7 @@ ub_diag_rules_new_from_file(const char *path, GError **error)
 		return NULL;
 	}
 	self->root = json_parser_steal_root(parser);
-	if (!JSON_NODE_HOLDS_OBJECT(self->root) ||
+	if (self->root == NULL || !JSON_NODE_HOLDS_OBJECT(self->root) ||
 	    !json_object_has_member(json_node_get_object(self->root), "rules") ||
 	    !JSON_NODE_HOLDS_ARRAY(json_object_get_member(json_node_get_object(self->root),
 							  "rules"))) {
@@ -124,6 +141,7 @@ ub_diag_rules_new_from_file(const char *path, GError **error)
 		JsonObject *object;
 		DiagRule rule = {0};
 		JsonNode *wires;
+		JsonNode *rank;
 
 		if (!JSON_NODE_HOLDS_OBJECT(node))
 			return diag_invalid(error, path, i, "not an object") ? NULL : NULL;
@@ -138,14 +156,25 @@ ub_diag_rules_new_from_file(const char *path, GError **error)
 		if (!json_object_has_member(object, "when") ||
 		    !JSON_NODE_HOLDS_OBJECT(json_object_get_member(object, "when")))
 			return diag_invalid(error, path, i, "needs a 'when' object") ? NULL : NULL;
+		rank = json_object_get_member(object, "rank");
+		if (rank != NULL && (!JSON_NODE_HOLDS_VALUE(rank) ||
+				     json_node_get_value_type(rank) != G_TYPE_INT64 ||
+				     json_node_get_int(rank) < G_MININT ||
+				     json_node_get_int(rank) > G_MAXINT))
+			return diag_invalid(error, path, i, "'rank' must be a whole number") ? NULL
+											     : NULL;
+		wires = json_object_get_member(object, "wires");
+		if (wires != NULL && !diag_is_string_list(wires))
+			return diag_invalid(error, path, i, "'wires' must be a list of strings")
+				       ? NULL
+				       : NULL;
 		rule.id = g_strdup(diag_get_string(object, "id"));
-		rule.rank = (int)json_object_get_int_member_with_default(object, "rank", 0);
+		rule.rank = rank != NULL ? (int)json_node_get_int(rank) : 0;
 		rule.when = json_object_get_object_member(object, "when");
 		rule.title = g_strdup(diag_get_string(object, "title"));
 		rule.explanation = g_strdup(diag_get_string(object, "explanation"));
 		rule.next_step = g_strdup(diag_get_string(object, "next_step"));
-		wires = json_object_get_member(object, "wires");
-		if (wires != NULL && JSON_NODE_HOLDS_ARRAY(wires)) {
+		if (wires != NULL) {
 			JsonArray *array = json_node_get_array(wires);
 			g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
 			for (guint w = 0; w < json_array_get_length(array); w++)
