@@ -339,6 +339,10 @@ ub_cli_flash_print_summary(UbFlashJob *job)
 		break;
 	}
 	}
+	if (ub_flash_job_get_restart_error(job) != NULL)
+		/* TRANSLATORS: %s says why the chip could not be restarted */
+		g_print(_("The chip was not restarted (%s): power-cycle the board to start it.\n"),
+		        ub_flash_job_get_restart_error(job));
 	if (previous != NULL && ub_flash_journal_get_chip_changed(previous)) {
 		g_autofree char *what = ub_flash_journal_describe_job(previous);
 		/* TRANSLATORS: %s names the job, e.g. "flash of demo.bin on chip 1234, started …" */

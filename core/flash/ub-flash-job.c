@@ -9,6 +9,17 @@
 #include "ub-flash-plan.h"
 #include "ub-image-bin.h"
 
+/* RM0090 §7.3.21 RCC_CSR: reset flags, kept until RMVF clears them */
+#define UB_FLASH_JOB_RCC_CSR 0x40023874u
+#define UB_FLASH_JOB_CSR_RMVF (1u << 24)
+#define UB_FLASH_JOB_CSR_BORRSTF (1u << 25)
+#define UB_FLASH_JOB_CSR_PINRSTF (1u << 26)
+#define UB_FLASH_JOB_CSR_PORRSTF (1u << 27)
+#define UB_FLASH_JOB_CSR_SFTRSTF (1u << 28)
+#define UB_FLASH_JOB_CSR_IWDGRSTF (1u << 29)
+#define UB_FLASH_JOB_CSR_WWDGRSTF (1u << 30)
+#define UB_FLASH_JOB_CSR_FLAGS 0xfe000000u
+
 /* what a backup needs before the chip is known (the largest STM32F4 flash) */
 #define UB_FLASH_JOB_BACKUP_ESTIMATE (2u * 1024 * 1024)
 
@@ -43,6 +54,7 @@ struct _UbFlashJob {
 	UbFlashJournal *previous;        /* left by an earlier job that was cut short */
 	UbFlashJournal *journal;         /* this run's, once it changes the chip */
 	GArray *program_ends;            /* per planned sector: where its data ends (guint32) */
+	char *restart_error;             /* verified, but the final restart failed: why */
 	guint32 programmed_to;           /* high-water mark of confirmed programming */
 };
 
@@ -215,6 +227,13 @@ ub_flash_job_get_uid(UbFlashJob *self)
 	return self->uid;
 }
 
+const char *
+ub_flash_job_get_restart_error(UbFlashJob *self)
+{
+	g_return_val_if_fail(UB_IS_FLASH_JOB(self), NULL);
+	return self->restart_error;
+}
+
 UbFlashJournal *
 ub_flash_job_get_previous_journal(UbFlashJob *self)
 {
@@ -254,6 +273,19 @@ ub_flash_job_halt(UbTarget *target, GError **error)
 	return ub_target_reset(target, UB_RESET_SYSRESETREQ, TRUE, error);
 }
 
+/* from here on, a reset flag in RCC_CSR is a reset during this job (the chip keeps its flags
+ * until told to forget them; reading DHCSR.S_RESET_ST forgets that one) */
+static void
+ub_flash_job_clear_reset_flags(UbTarget *target)
+{
+	g_autoptr(GError) error = NULL;
+	guint32 csr = 0;
+
+	if (!ub_target_read_u32(target, UB_FLASH_JOB_RCC_CSR, &csr, &error) ||
+	    !ub_target_write_u32(target, UB_FLASH_JOB_RCC_CSR, csr | UB_FLASH_JOB_CSR_RMVF, &error))
+		g_debug("cannot clear the reset flags: %s", error->message);
+}
+
 static UbFlashStm32f4 *
 ub_flash_job_open_flash(UbFlashJob *self, UbTargetInfo **info_out, GCancellable *cancellable,
                         GError **error)
@@ -273,6 +305,7 @@ ub_flash_job_open_flash(UbFlashJob *self, UbTargetInfo **info_out, GCancellable 
 		return NULL;
 	if (!ub_flash_job_halt(target, error))
 		return NULL;
+	ub_flash_job_clear_reset_flags(target);
 	chip = ub_target_get_chip(target);
 	if (chip == NULL) {
 		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_UNKNOWN_CHIP,
@@ -756,18 +789,55 @@ ub_flash_job_write_plan(UbFlashJob *self, UbFlashStm32f4 *flash, UbFlashPlan *pl
 	return TRUE;
 }
 
+/* a reset through AIRCR; a request lost on the wire (noise eats a write) is tried once more
+ * after a pause */
+static gboolean
+ub_flash_job_restart(UbFlashJob *self, gboolean halt, GError **error)
+{
+	UbTarget *target = ub_device_get_target(self->device);
+	g_autoptr(GError) error_local = NULL;
+
+	if (ub_target_reset(target, UB_RESET_SYSRESETREQ, halt, &error_local))
+		return TRUE;
+	if (!g_error_matches(error_local, UB_TARGET_ERROR, UB_TARGET_ERROR_RESET_NO_EFFECT)) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
+	}
+	g_debug("restart: %s; once more", error_local->message);
+	ub_clock_sleep_ms(ub_device_get_clock(self->device), 100);
+	return ub_target_reset(target, UB_RESET_SYSRESETREQ, halt, error);
+}
+
 static gboolean
 ub_flash_job_finish_target(UbFlashJob *self, UbFlashStm32f4 *flash, GCancellable *cancellable,
                            GError **error)
 {
-	UbTarget *target = ub_device_get_target(self->device);
+	g_autoptr(GError) error_local = NULL;
 
-	if (!ub_flash_stm32f4_finish(flash, cancellable, error))
-		return FALSE;
-	if (self->flags & UB_FLASH_JOB_FLAG_NO_RESET)
-		return TRUE;
-	/* start what is on the chip now, as a power cycle would */
-	return ub_target_reset(target, UB_RESET_SYSRESETREQ, FALSE, error);
+	/* the result is verified: what follows only starts it, and a failure here must not
+	 * make a person redo a job that is done */
+	if (!ub_flash_stm32f4_finish(flash, cancellable, &error_local) ||
+	    ((self->flags & UB_FLASH_JOB_FLAG_NO_RESET) == 0 &&
+	     !ub_flash_job_restart(self, FALSE, &error_local))) {
+		if (g_error_matches(error_local, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return FALSE;
+		}
+		g_free(self->restart_error);
+		self->restart_error = g_strdup(error_local->message);
+		g_info("the chip holds the result but was not restarted: %s",
+		       error_local->message);
+		/* a probe that went away is opened afresh (re-plugged) by the next job, a chip
+		 * that stopped answering is connected again from scratch */
+		if (error_local->domain == UB_PROBE_ERROR) {
+			g_autoptr(GError) error_close = NULL;
+			if (!ub_device_close(self->device, &error_close))
+				g_debug("closing: %s", error_close->message);
+		} else {
+			ub_target_set_disconnected(ub_device_get_target(self->device));
+		}
+	}
+	return TRUE;
 }
 
 static UbImage *
@@ -908,8 +978,7 @@ ub_flash_job_unlock(UbFlashJob *self, UbFlashStm32f4 *flash, UbProgress *progres
 	self->stage = UB_FLASH_JOB_STAGE_WRITTEN;
 	ub_flash_job_journal_update(self, "written");
 	/* new option bytes are loaded by a reset (RM0090 §3.7) */
-	if (!ub_target_reset(ub_device_get_target(self->device), UB_RESET_SYSRESETREQ,
-	                     (self->flags & UB_FLASH_JOB_FLAG_NO_RESET) != 0, error))
+	if (!ub_flash_job_restart(self, (self->flags & UB_FLASH_JOB_FLAG_NO_RESET) != 0, error))
 		return FALSE;
 	ub_target_set_disconnected(ub_device_get_target(self->device));
 	self->stage = UB_FLASH_JOB_STAGE_DONE;
@@ -1163,6 +1232,7 @@ ub_flash_job_diagnose(UbFlashJob *self, GError **error)
 	g_autoptr(GError) error_local = NULL;
 	guint voltage = 0;
 	guint32 dhcsr = 0;
+	guint32 csr = 0;
 	const char *kind = ub_flash_job_kind_to_string(self->kind);
 	GError *failure = *error;
 
@@ -1195,13 +1265,31 @@ ub_flash_job_diagnose(UbFlashJob *self, GError **error)
 		return;
 	}
 	g_clear_error(&error_local);
-	/* S_RESET_ST is sticky until read: set means a reset since the last look */
+	/* the reset flags the job cleared once connected, and S_RESET_ST (sticky until read,
+	 * read by connecting): before that, a reset cannot be told from the power-on one */
+	if (self->stage == UB_FLASH_JOB_STAGE_NOT_STARTED)
+		return;
+	if (!ub_probe_read_u32(probe, UB_FLASH_JOB_RCC_CSR, &csr, &error_local))
+		csr = 0;
+	g_clear_error(&error_local);
 	if (ub_probe_read_u32(probe, UB_DHCSR, &dhcsr, &error_local) &&
-	    (dhcsr & UB_DHCSR_S_RESET_ST) != 0) {
-		GError *replaced = g_error_new(UB_TARGET_ERROR, UB_TARGET_ERROR_WAS_RESET,
-		                               "the chip was reset during the %s (its NRST pin "
-		                               "was pulled low or its supply dipped): %s",
-		                               kind, failure->message);
+	    (dhcsr & UB_DHCSR_S_RESET_ST) != 0)
+		csr |= UB_FLASH_JOB_CSR_PINRSTF;
+	if ((csr & UB_FLASH_JOB_CSR_FLAGS) != 0) {
+		const char *why;
+		GError *replaced;
+
+		if (csr & (UB_FLASH_JOB_CSR_IWDGRSTF | UB_FLASH_JOB_CSR_WWDGRSTF))
+			why = "its watchdog fired";
+		else if (csr & (UB_FLASH_JOB_CSR_PORRSTF | UB_FLASH_JOB_CSR_BORRSTF))
+			why = "its supply dipped";
+		else if (csr & UB_FLASH_JOB_CSR_SFTRSTF)
+			why = "its firmware or a debugger asked for a reset";
+		else
+			why = "its NRST pin was pulled low";
+		replaced = g_error_new(UB_TARGET_ERROR, UB_TARGET_ERROR_WAS_RESET,
+		                       "the chip was reset during the %s (%s): %s", kind, why,
+		                       failure->message);
 		g_error_free(failure);
 		*error = replaced;
 	}
@@ -1244,6 +1332,7 @@ ub_flash_job_run(UbFlashJob *self, UbProgress *progress, GCancellable *cancellab
 	g_clear_object(&self->backup);
 	g_clear_object(&self->journal);
 	g_clear_object(&self->previous);
+	g_clear_pointer(&self->restart_error, g_free);
 	if (ub_flash_job_run_inner(self, &flash, progress, cancellable, &error_local)) {
 		g_autoptr(GError) error_journal = NULL;
 
@@ -1407,6 +1496,7 @@ ub_flash_job_finalize(GObject *object)
 	g_clear_object(&self->previous);
 	g_clear_object(&self->journal);
 	g_array_unref(self->program_ends);
+	g_free(self->restart_error);
 	g_free(self->backup_path);
 	g_clear_pointer(&self->backup_data, g_bytes_unref);
 	g_free(self->chip_id);

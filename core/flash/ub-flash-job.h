@@ -108,6 +108,8 @@ const char *ub_flash_job_get_original_backup(UbFlashJob *self);
 const char *ub_flash_job_get_restore_source(UbFlashJob *self);
 /* the chip's UID, once connected */
 const char *ub_flash_job_get_uid(UbFlashJob *self);
+/* the result verified but the chip could not be restarted afterwards: why (NULL: it was) */
+const char *ub_flash_job_get_restart_error(UbFlashJob *self);
 /* the journal an earlier, interrupted job had left for this chip (NULL: none) */
 UbFlashJournal *ub_flash_job_get_previous_journal(UbFlashJob *self);
 /* what is known of the chip after the run: "nothing on the chip was changed", "sectors 0 and

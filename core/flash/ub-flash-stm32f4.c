@@ -926,6 +926,25 @@ stub_abort(UbFlashStm32f4 *self)
 
 /* ---- direct register access (no loader) ---- */
 
+/* a reset in the middle of an operation leaves FLASH_CR locked and FLASH_SR clear, which
+ * reads like success: an operation we started must find the controller still unlocked */
+static gboolean
+direct_check_not_reset(UbFlashStm32f4 *self, GError **error)
+{
+	guint32 cr = 0;
+
+	if (!read32(self, UB_STM32F4_FLASH_CR, &cr, error))
+		return FALSE;
+	if (cr & CR_LOCK) {
+		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_WAS_RESET,
+		            "the flash controller was reset in the middle of the operation "
+		            "(FLASH_CR locked again, 0x%08x): the chip was reset",
+		            cr);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 direct_erase(UbFlashStm32f4 *self, guint32 cr_op, guint64 expected, GCancellable *cancellable,
              GError **error)
@@ -937,7 +956,8 @@ direct_erase(UbFlashStm32f4 *self, guint32 cr_op, guint64 expected, GCancellable
 	    !write32(self, UB_STM32F4_FLASH_SR, SR_CLEAR, error) ||
 	    !write32(self, UB_STM32F4_FLASH_CR, cr, error) ||
 	    !write32(self, UB_STM32F4_FLASH_CR, cr | CR_STRT, error) ||
-	    !wait_not_busy(self, expected, expected * 4 + 500000, &sr, cancellable, error))
+	    !wait_not_busy(self, expected, expected * 4 + 500000, &sr, cancellable, error) ||
+	    !direct_check_not_reset(self, error))
 		return FALSE;
 	if (!write32(self, UB_STM32F4_FLASH_CR, 0, error))
 		return FALSE;
@@ -961,7 +981,8 @@ direct_program(UbFlashStm32f4 *self, guint32 address, const guint8 *data, gsize 
 	if (!ub_probe_write_memory(self->probe, address, data, len, access_for_psize[self->psize],
 	                           error))
 		return FALSE;
-	if (!wait_not_busy(self, 0, 1000000, &sr, cancellable, error))
+	if (!wait_not_busy(self, 0, 1000000, &sr, cancellable, error) ||
+	    !direct_check_not_reset(self, error))
 		return FALSE;
 	if (!write32(self, UB_STM32F4_FLASH_CR, 0, error))
 		return FALSE;
