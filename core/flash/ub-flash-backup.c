@@ -639,7 +639,8 @@ ub_flash_backup_save_as(UbFlashBackup *self, const char *path, GError **error)
 /* ---- reading ---- */
 
 static gboolean
-parse_hex_member(JsonObject *object, const char *member, guint32 *value, GError **error)
+parse_hex_member(JsonObject *object, const char *member, const char *file, guint32 *value,
+                 GError **error)
 {
 	JsonNode *node = json_object_get_member(object, member);
 	const char *text = NULL;
@@ -651,7 +652,7 @@ parse_hex_member(JsonObject *object, const char *member, guint32 *value, GError 
 	if (text == NULL || !g_str_has_prefix(text, "0x") ||
 	    !g_ascii_string_to_unsigned(text + 2, 16, 0, G_MAXUINT32, &parsed, NULL)) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-		            "backup description: \"%s\" is missing or not a hex number", member);
+		            "%s: \"%s\" is missing or not a hex number", file, member);
 		return FALSE;
 	}
 	*value = (guint32)parsed;
@@ -682,29 +683,167 @@ get_int_member(JsonObject *object, const char *member, gint64 *value)
 	return TRUE;
 }
 
-UbFlashBackup *
-ub_flash_backup_load(const char *path, GError **error)
+/* what a description says; its strings point into @parser's tree */
+typedef struct {
+	JsonParser *parser;
+	const char *chip;
+	const char *uid;
+	const char *sha256;
+	const char *created;
+	const char *note;
+	guint32 base;
+	guint32 optcr;
+	gint64 size;
+	UbFlashBackupState state;
+} UbFlashBackupDescription;
+
+static void
+ub_flash_backup_description_clear(UbFlashBackupDescription *description)
 {
-	g_autofree char *bin = NULL;
-	g_autofree char *json = NULL;
-	g_autoptr(JsonParser) parser = json_parser_new();
-	g_autoptr(GMappedFile) file = NULL;
-	g_autoptr(GBytes) data = NULL;
-	g_autoptr(UbFlashBackup) self = NULL;
-	g_autofree char *sha256 = NULL;
+	g_clear_object(&description->parser);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(UbFlashBackupDescription, ub_flash_backup_description_clear)
+
+static gboolean
+ub_flash_backup_parse_description(GBytes *bytes, const char *json, UbFlashBackupDescription *out,
+                                  GError **error)
+{
 	g_autoptr(GError) error_local = NULL;
 	JsonObject *root;
 	JsonNode *option_bytes;
-	guint32 base = 0;
-	guint32 optcr = 0;
 	gint64 format = 0;
-	gint64 size = -1;
-	const char *chip;
-	const char *want_sha;
-	const char *uid;
-	const char *created;
+	gsize text_len = 0;
+	const char *text = g_bytes_get_data(bytes, &text_len);
 	const char *contents;
-	UbFlashBackupState state = UB_FLASH_BACKUP_STATE_COMPLETE;
+
+	out->parser = json_parser_new();
+	out->state = UB_FLASH_BACKUP_STATE_COMPLETE;
+	if (!json_parser_load_from_data(out->parser, text != NULL ? text : "", (gssize)text_len,
+	                                &error_local)) {
+		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
+		            "cannot read the backup description %s: %s", json,
+		            error_local->message);
+		return FALSE;
+	}
+	if (json_parser_get_root(out->parser) == NULL ||
+	    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(out->parser))) {
+		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
+		            "%s: not a backup description", json);
+		return FALSE;
+	}
+	root = json_node_get_object(json_parser_get_root(out->parser));
+	out->chip = get_string_member(root, "chip");
+	out->sha256 = get_string_member(root, "sha256");
+	if (!get_int_member(root, "format", &format) || format < 1 ||
+	    format > UB_FLASH_BACKUP_FORMAT || out->chip == NULL || out->chip[0] == '\0' ||
+	    out->sha256 == NULL) {
+		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
+		            "%s: not an unbrick backup description", json);
+		return FALSE;
+	}
+	out->uid = get_string_member(root, "uid");
+	out->created = get_string_member(root, "created");
+	out->note = get_string_member(root, "note");
+	contents = get_string_member(root, "contents");
+	if (contents != NULL && !ub_flash_backup_state_from_string(contents, &out->state)) {
+		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
+		            "%s: \"contents\" is \"%s\", neither complete nor interrupted", json,
+		            contents);
+		return FALSE;
+	}
+	if (!parse_hex_member(root, "base", json, &out->base, error))
+		return FALSE;
+	option_bytes = json_object_get_member(root, "option_bytes");
+	if (option_bytes == NULL || !JSON_NODE_HOLDS_OBJECT(option_bytes)) {
+		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
+		            "%s: \"option_bytes\" is missing", json);
+		return FALSE;
+	}
+	if (!parse_hex_member(json_node_get_object(option_bytes), "optcr", json, &out->optcr,
+	                      error))
+		return FALSE;
+	if (!get_int_member(root, "size", &out->size) || out->size <= 0 ||
+	    (guint64)out->base + (guint64)out->size > G_MAXUINT32 + (guint64)1) {
+		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
+		            "%s: \"size\" is missing or does not fit the address space", json);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static UbFlashBackup *
+ub_flash_backup_new_from_description(UbFlashBackupDescription *description, GBytes *data,
+                                     const char *bin, GError **error)
+{
+	g_autoptr(UbFlashBackup) self = NULL;
+	g_autofree char *sha256 = NULL;
+
+	if ((gint64)g_bytes_get_size(data) != description->size) {
+		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
+		            "%s: %" G_GSIZE_FORMAT " bytes, the description says %" G_GINT64_FORMAT
+		            ": the file was cut short or changed",
+		            bin, g_bytes_get_size(data), description->size);
+		return NULL;
+	}
+	sha256 = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, data);
+	if (g_ascii_strcasecmp(sha256, description->sha256) != 0) {
+		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
+		            "%s: SHA-256 differs from the description: the file was changed or "
+		            "damaged, or the description belongs to another backup",
+		            bin);
+		return NULL;
+	}
+	self = ub_flash_backup_new(description->chip, description->uid, description->base, data,
+	                           description->optcr);
+	self->path = g_strdup(bin);
+	self->state = description->state;
+	self->note = g_strdup(description->note);
+	if (description->created != NULL) {
+		GDateTime *when = g_date_time_new_from_iso8601(description->created, NULL);
+		if (when != NULL) {
+			g_date_time_unref(self->created);
+			self->created = when;
+		}
+	}
+	return g_steal_pointer(&self);
+}
+
+UbFlashBackup *
+ub_flash_backup_new_from_bytes(GBytes *description, GBytes *data, const char *path,
+                               GError **error)
+{
+	g_auto(UbFlashBackupDescription) parsed = {0};
+	g_autofree char *bin = NULL;
+	g_autofree char *json = NULL;
+
+	g_return_val_if_fail(description != NULL, NULL);
+	g_return_val_if_fail(data != NULL, NULL);
+	g_return_val_if_fail(path != NULL, NULL);
+	if (g_str_has_suffix(path, ".json")) {
+		json = g_strdup(path);
+		bin = ub_flash_backup_sidecar_path(path);
+	} else {
+		bin = g_strdup(path);
+		json = ub_flash_backup_sidecar_path(path);
+	}
+	if (!ub_flash_backup_parse_description(description, json, &parsed, error))
+		return NULL;
+	return ub_flash_backup_new_from_description(&parsed, data, bin, error);
+}
+
+UbFlashBackup *
+ub_flash_backup_load(const char *path, GError **error)
+{
+	g_auto(UbFlashBackupDescription) parsed = {0};
+	g_autofree char *bin = NULL;
+	g_autofree char *json = NULL;
+	g_autofree char *text = NULL;
+	g_autoptr(GMappedFile) file = NULL;
+	g_autoptr(GBytes) description = NULL;
+	g_autoptr(GBytes) data = NULL;
+	g_autoptr(GError) error_local = NULL;
+	gsize len = 0;
 
 	g_return_val_if_fail(path != NULL, NULL);
 	if (g_str_has_suffix(path, ".json")) {
@@ -714,91 +853,25 @@ ub_flash_backup_load(const char *path, GError **error)
 		bin = g_strdup(path);
 		json = ub_flash_backup_sidecar_path(path);
 	}
-	if (!json_parser_load_from_file(parser, json, &error_local)) {
+	if (!g_file_get_contents(json, &text, &len, &error_local)) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
 		            "cannot read the backup description %s: %s", json,
 		            error_local->message);
 		return NULL;
 	}
-	if (json_parser_get_root(parser) == NULL ||
-	    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
-		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-		            "%s: not a backup description", json);
+	description = g_bytes_new_take(g_steal_pointer(&text), len);
+	/* the description first: what is wrong with it says more than a missing .bin */
+	if (!ub_flash_backup_parse_description(description, json, &parsed, error))
 		return NULL;
-	}
-	root = json_node_get_object(json_parser_get_root(parser));
-	chip = get_string_member(root, "chip");
-	want_sha = get_string_member(root, "sha256");
-	if (!get_int_member(root, "format", &format) || format < 1 ||
-	    format > UB_FLASH_BACKUP_FORMAT || chip == NULL || chip[0] == '\0' ||
-	    want_sha == NULL) {
-		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-		            "%s: not an unbrick backup description", json);
-		return NULL;
-	}
-	uid = get_string_member(root, "uid");
-	contents = get_string_member(root, "contents");
-	if (contents != NULL && !ub_flash_backup_state_from_string(contents, &state)) {
-		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-		            "%s: \"contents\" is \"%s\", neither complete nor interrupted", json,
-		            contents);
-		return NULL;
-	}
-	if (!parse_hex_member(root, "base", &base, error))
-		return NULL;
-	option_bytes = json_object_get_member(root, "option_bytes");
-	if (option_bytes == NULL || !JSON_NODE_HOLDS_OBJECT(option_bytes)) {
-		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-		            "%s: \"option_bytes\" is missing", json);
-		return NULL;
-	}
-	if (!parse_hex_member(json_node_get_object(option_bytes), "optcr", &optcr, error))
-		return NULL;
-	if (!get_int_member(root, "size", &size) || size <= 0 ||
-	    (guint64)base + (guint64)size > G_MAXUINT32 + (guint64)1) {
-		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-		            "%s: \"size\" is missing or does not fit the address space", json);
-		return NULL;
-	}
-
 	file = g_mapped_file_new(bin, FALSE, &error_local);
 	if (file == NULL) {
 		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
 		            "cannot read the backup %s: %s", bin, error_local->message);
 		return NULL;
 	}
-	data = g_mapped_file_get_bytes(file);
-	if ((gint64)g_bytes_get_size(data) != size) {
-		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-		            "%s: %" G_GSIZE_FORMAT " bytes, the description says %" G_GINT64_FORMAT
-		            ": the file was cut short or changed",
-		            bin, g_bytes_get_size(data), size);
-		return NULL;
-	}
-	sha256 = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, data);
-	if (g_ascii_strcasecmp(sha256, want_sha) != 0) {
-		g_set_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
-		            "%s: SHA-256 differs from the description: the file was changed or "
-		            "damaged, or the description belongs to another backup",
-		            bin);
-		return NULL;
-	}
 	/* a private copy: the mapping must not outlive a file that may be replaced */
-	g_clear_pointer(&data, g_bytes_unref);
 	data = g_bytes_new(g_mapped_file_get_contents(file), g_mapped_file_get_length(file));
-	self = ub_flash_backup_new(chip, uid, base, data, optcr);
-	self->path = g_strdup(bin);
-	self->state = state;
-	self->note = g_strdup(get_string_member(root, "note"));
-	created = get_string_member(root, "created");
-	if (created != NULL) {
-		GDateTime *when = g_date_time_new_from_iso8601(created, NULL);
-		if (when != NULL) {
-			g_date_time_unref(self->created);
-			self->created = when;
-		}
-	}
-	return g_steal_pointer(&self);
+	return ub_flash_backup_new_from_description(&parsed, data, bin, error);
 }
 
 static gint

@@ -38,6 +38,9 @@ UbFlashBackup *ub_flash_backup_new(const char *chip_id, const char *uid, guint32
                                    guint32 optcr) G_GNUC_WARN_UNUSED_RESULT;
 /* @path: the .bin or the .json of a backup; checks size and SHA-256 */
 UbFlashBackup *ub_flash_backup_load(const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* the same from the two files' contents (@path names them in messages) */
+UbFlashBackup *ub_flash_backup_new_from_bytes(GBytes *description, GBytes *data, const char *path,
+                                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* writes PATH (.bin) and its .json sidecar, each through a temporary file that is fsynced,
  * read back and compared before it is renamed into place. An automatic name already taken gets
  * a "-2", "-3" … suffix; see ub_flash_backup_get_path() for the final one. */

@@ -42,6 +42,9 @@ struct _UbFlashJournal {
 
 G_DEFINE_TYPE(UbFlashJournal, ub_flash_journal, G_TYPE_OBJECT)
 
+static const char *const ub_flash_journal_stages[] = {"connected", "backed-up", "changing",
+                                                      "written", "done", NULL};
+
 static void
 ub_flash_journal_finalize(GObject *object)
 {
@@ -743,6 +746,22 @@ member_hex(JsonObject *object, const char *name, guint32 *value)
 UbFlashJournal *
 ub_flash_journal_load(const char *path, GError **error)
 {
+	g_autofree char *contents = NULL;
+	gsize len = 0;
+	g_autoptr(GError) error_local = NULL;
+
+	g_return_val_if_fail(path != NULL, NULL);
+	if (!g_file_get_contents(path, &contents, &len, &error_local)) {
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: %s", path,
+		            error_local->message);
+		return NULL;
+	}
+	return ub_flash_journal_new_from_data(contents, (gssize)len, path, error);
+}
+
+UbFlashJournal *
+ub_flash_journal_new_from_data(const char *contents, gssize len, const char *path, GError **error)
+{
 	g_autoptr(JsonParser) parser = json_parser_new();
 	g_autoptr(UbFlashJournal) self = NULL;
 	g_autoptr(GError) error_local = NULL;
@@ -754,7 +773,8 @@ ub_flash_journal_load(const char *path, GError **error)
 	const char *text;
 
 	g_return_val_if_fail(path != NULL, NULL);
-	if (!json_parser_load_from_file(parser, path, &error_local)) {
+	if (!json_parser_load_from_data(parser, contents != NULL ? contents : "", len,
+	                                &error_local)) {
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: %s", path,
 		            error_local->message);
 		return NULL;
@@ -772,6 +792,12 @@ ub_flash_journal_load(const char *path, GError **error)
 	if (job == NULL || uid == NULL || text == NULL) {
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
 		            "%s: not a job journal (job, uid or stage missing)", path);
+		return NULL;
+	}
+	/* a stage we do not know could claim the chip untouched: refuse it */
+	if (!g_strv_contains(ub_flash_journal_stages, text)) {
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
+		            "%s: unknown stage \"%s\"", path, text);
 		return NULL;
 	}
 	dir = g_path_get_dirname(path);

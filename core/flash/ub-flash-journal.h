@@ -34,6 +34,9 @@ G_DECLARE_FINAL_TYPE(UbFlashJournal, ub_flash_journal, UB, FLASH_JOURNAL, GObjec
 UbFlashJournal *ub_flash_journal_new(const char *dir, const char *job,
                                      const char *uid) G_GNUC_WARN_UNUSED_RESULT;
 UbFlashJournal *ub_flash_journal_load(const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* the same from a journal's text (@path names it, and its folder is where it goes) */
+UbFlashJournal *ub_flash_journal_new_from_data(const char *contents, gssize len, const char *path,
+                                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* $UB_STATE_DIR, else $XDG_STATE_HOME/unbrick/jobs */
 char *ub_flash_journal_get_default_dir(void);
 /* the journals left in @dir (NULL: the default), oldest first; unreadable ones are skipped */

@@ -114,13 +114,34 @@ diag_is_string_list(JsonNode *node)
 UbDiagRules *
 ub_diag_rules_new_from_file(const char *path, GError **error)
 {
+	g_autofree char *text = NULL;
+	gsize len = 0;
+	g_autoptr(GError) error_local = NULL;
+
+	g_return_val_if_fail(path != NULL, NULL);
+	if (!g_file_get_contents(path, &text, &len, &error_local)) {
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: %s", path,
+			    error_local->message);
+		return NULL;
+	}
+	return ub_diag_rules_new_from_data(text, (gssize)len, path, error);
+}
+
+/**
+ * ub_diag_rules_new_from_data:
+ * @path: names the rules in messages
+ */
+UbDiagRules *
+ub_diag_rules_new_from_data(const char *text, gssize len, const char *path, GError **error)
+{
 	g_autoptr(UbDiagRules) self = g_object_new(UB_TYPE_DIAG_RULES, NULL);
 	g_autoptr(JsonParser) parser = json_parser_new();
 	g_autoptr(GError) error_local = NULL;
 	JsonObject *root;
 	JsonArray *rules;
 
-	if (!json_parser_load_from_file(parser, path, &error_local)) {
+	g_return_val_if_fail(path != NULL, NULL);
+	if (!json_parser_load_from_data(parser, text, len, &error_local)) {
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: not valid JSON: %s",
 			    path, error_local->message);
 		return NULL;

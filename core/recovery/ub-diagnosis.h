@@ -37,6 +37,8 @@ G_DECLARE_FINAL_TYPE(UbDiagRules, ub_diag_rules, UB, DIAG_RULES, GObject)
 /* the shipped rules ($UB_DATA_DIR/diagnosis, the source tree, or the installed copy) */
 UbDiagRules *ub_diag_rules_load(GError **error);
 UbDiagRules *ub_diag_rules_new_from_file(const char *path, GError **error);
+UbDiagRules *ub_diag_rules_new_from_data(const char *text, gssize len, const char *path,
+                                         GError **error);
 
 #define UB_TYPE_DIAGNOSIS (ub_diagnosis_get_type())
 G_DECLARE_FINAL_TYPE(UbDiagnosis, ub_diagnosis, UB, DIAGNOSIS, GObject)

@@ -376,7 +376,7 @@ ub_sim_board_parse_faults(UbSimBoard *self, JsonObject *root, GError **error)
 }
 
 static gboolean
-ub_sim_board_load(UbSimBoard *self, GError **error)
+ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error)
 {
 	g_autoptr(JsonParser) parser = json_parser_new();
 	g_autoptr(GError) error_local = NULL;
@@ -395,7 +395,8 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	guint clone_mv;
 	guint8 uid[12];
 
-	if (!json_parser_load_from_file(parser, self->path, &error_local)) {
+	if ((text != NULL && !json_parser_load_from_data(parser, text, len, &error_local)) ||
+	    (text == NULL && !json_parser_load_from_file(parser, self->path, &error_local))) {
 		if (g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
 			g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND, "%s: %s",
 			            self->path, error_local->message);
@@ -507,7 +508,29 @@ ub_sim_board_new_from_file(const char *path, GError **error)
 
 	self = g_object_new(UB_TYPE_SIM_BOARD, NULL);
 	self->path = g_strdup(path);
-	if (!ub_sim_board_load(self, error))
+	if (!ub_sim_board_load(self, NULL, 0, error))
+		return NULL;
+	return g_steal_pointer(&self);
+}
+
+/**
+ * ub_sim_board_new_from_data:
+ * @path: where the text would live: it names the bench (its base name) and anchors relative
+ *   "file" entries
+ *
+ * The same as ub_sim_board_new_from_file() on a file holding @text.
+ */
+UbSimBoard *
+ub_sim_board_new_from_data(const char *text, gssize len, const char *path, GError **error)
+{
+	g_autoptr(UbSimBoard) self = NULL;
+
+	g_return_val_if_fail(text != NULL || len == 0, NULL);
+	g_return_val_if_fail(path != NULL, NULL);
+
+	self = g_object_new(UB_TYPE_SIM_BOARD, NULL);
+	self->path = g_strdup(path);
+	if (!ub_sim_board_load(self, text != NULL ? text : "", len, error))
 		return NULL;
 	return g_steal_pointer(&self);
 }

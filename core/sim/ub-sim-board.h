@@ -29,6 +29,9 @@ G_DECLARE_FINAL_TYPE(UbSimBoard, ub_sim_board, UB, SIM_BOARD, GObject)
  * a path ending in .json is loaded directly */
 UbSimBoard *ub_sim_board_new_from_name(const char *name, GError **error);
 UbSimBoard *ub_sim_board_new_from_file(const char *path, GError **error);
+/* the same from a file's text; @path names the bench and anchors relative files */
+UbSimBoard *ub_sim_board_new_from_data(const char *text, gssize len, const char *path,
+                                       GError **error);
 
 const char *ub_sim_board_get_name(UbSimBoard *self);
 const char *ub_sim_board_get_description(UbSimBoard *self);
