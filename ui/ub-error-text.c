@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ub-error-text.h"
 #include "ub-error.h"
@@ -180,6 +181,21 @@ static const UbErrorTextEntry entries[] = {
      N_("One of unbrick's own data files could not be read."),
      N_("Reinstall unbrick; if it persists, report it with the details below.")},
 };
+
+char *
+ub_error_text_get_holder(const GError *error)
+{
+	const char *holder;
+
+	g_return_val_if_fail(error != NULL, NULL);
+	if (!g_error_matches(error, UB_PROBE_ERROR, UB_PROBE_ERROR_BUSY))
+		return NULL;
+	/* the transport and the bench say "… is in use by NAME (pid N)" */
+	holder = strstr(error->message, "in use by ");
+	if (holder == NULL || holder[10] == '\0')
+		return NULL;
+	return g_strdup(holder + 10);
+}
 
 void
 ub_error_text_lookup(const GError *error, UbErrorText *text)
