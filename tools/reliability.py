@@ -59,10 +59,14 @@ def main():
                 faults[fields[1]] = fields[2]
             elif fields[0] == 'cell':
                 cells.append(fields[1:])
+    # the order of the test, whatever the order of the files
+    order = ['backup', 'flash', 'restore', 'erase', 'unlock', 'option-bytes']
+    ops = collections.OrderedDict(sorted(
+        ops.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99))
     total = len(cells)
     held = sum(1 for c in cells if c[6:10] == ['1', '1', '1', '1'])
     out = [HEADER]
-    out.append('## The faults\n\n| Fault | What happens |\n|---|---|\n')
+    out.append('\n## The faults\n\n| Fault | What happens |\n|---|---|\n')
     for name, what in faults.items():
         out.append(f'| {name} | {what} |\n')
     out.append(f'\n## Summary\n\n**{total} cells; every invariant held in {held}.**\n\n')
