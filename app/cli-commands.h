@@ -10,3 +10,4 @@ int ub_cli_firmware(int argc, char **argv);
 int ub_cli_pinout(int argc, char **argv);
 int ub_cli_connect(int argc, char **argv);
 int ub_cli_diagnose(int argc, char **argv);
+int ub_cli_history(int argc, char **argv);

@@ -9,6 +9,14 @@
 #include "cli-private.h"
 #include "ub-error.h"
 #include "ub-sim-board.h"
+#include "ub-sim-faults.h"
+#include "ub-sim-state.h"
+
+/* --sim-state FILE: the bench lives on in FILE between two runs of unbrick-cli */
+static char *ub_cli_sim_state_path = NULL;
+static UbSimBoard *ub_cli_sim_state_board = NULL;
+/* …and FILE.live while this run has the bench (what a killed run leaves behind) */
+static UbSimState *ub_cli_sim_state_live = NULL;
 
 /* The one table of what a person reads when something fails: (domain, code) → exit code,
  * what happened, what to try. error->message follows for the details. */
@@ -45,13 +53,14 @@ static const UbCliProblem ub_cli_problems[] = {
      N_("Use an ST-LINK/V2 or newer, with recent firmware.")},
     {ub_probe_error_quark, -1, UB_CLI_EXIT_PROBE, N_("USB error while talking to the probe"),
      N_("Unplug and re-plug the probe, then try again.")},
+    /* why the chip cannot be reached is the verdict's to say (unbrick-cli connect and
+     * diagnose print it); these hints only send the person there */
     {ub_target_error_quark, UB_TARGET_ERROR_NO_POWER, UB_CLI_EXIT_TARGET,
      N_("The board has no power"),
-     N_("Power the board and check the GND and 3.3 V wires to the probe.")},
+     N_("`unbrick-cli diagnose` measures the power and the wires and says what to do.")},
     {ub_target_error_quark, UB_TARGET_ERROR_NO_ACK, UB_CLI_EXIT_TARGET,
      N_("The chip does not answer on SWD"),
-     N_("Check power and the SWDIO, SWCLK and GND wires. If the firmware turned SWD off, "
-	"connect with NRST held low (connect under reset).")},
+     N_("`unbrick-cli connect` tries every way to reach it and, if none works, says why.")},
     {ub_target_error_quark, UB_TARGET_ERROR_WAIT, UB_CLI_EXIT_TARGET,
      N_("The chip is busy and does not respond"), N_("Reset the board and try again.")},
     {ub_target_error_quark, UB_TARGET_ERROR_FAULT, UB_CLI_EXIT_TARGET,
@@ -63,7 +72,7 @@ static const UbCliProblem ub_cli_problems[] = {
      N_("unbrick supports STM32F405/407 boards such as the FOCBOX and VESC 4.x/6.")},
     {ub_target_error_quark, UB_TARGET_ERROR_NOT_HALTED, UB_CLI_EXIT_TARGET,
      N_("The chip does not stop when asked"),
-     N_("Connect with NRST held low (connect under reset) and try again.")},
+     N_("`unbrick-cli connect` tries every way to reach it and, if none works, says why.")},
     {ub_target_error_quark, UB_TARGET_ERROR_READ_PROTECTED, UB_CLI_EXIT_PROTECTED,
      N_("The chip is read-protected"),
      N_("Removing the protection erases the whole flash: `unbrick-cli unlock --erase-all` "
@@ -77,7 +86,11 @@ static const UbCliProblem ub_cli_problems[] = {
 	"when asked.")},
     {ub_target_error_quark, UB_TARGET_ERROR_DEAD, UB_CLI_EXIT_TARGET,
      N_("The chip does not answer even under reset"),
-     N_("It may be damaged; check for shorts and the 3.3 V supply.")},
+     N_("Power, wires and probe were ruled out: the chip is probably damaged.")},
+    {ub_target_error_quark, UB_TARGET_ERROR_HELD_IN_RESET, UB_CLI_EXIT_TARGET,
+     N_("NRST is held low on the board"),
+     N_("Take any wire off NRST, release the reset button, and look for a solder bridge at "
+	"the chip's NRST pin.")},
     {ub_target_error_quark, UB_TARGET_ERROR_WAS_RESET, UB_CLI_EXIT_TARGET,
      N_("The chip was reset in the middle of the job"),
      N_("Its NRST pin was pulled low or its supply dipped: keep hands off the reset button, "
@@ -176,12 +189,42 @@ ub_cli_report_error(const char *command, const GError *error)
 	return problem->exit_code;
 }
 
+/* after the command: the bench as it is now, for the next run (the person having put right
+ * what --sim-fault did, as before running a command again) */
+void
+ub_cli_sim_state_save(void)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (ub_cli_sim_state_board != NULL)
+		ub_sim_faults_repair(ub_sim_board_get_faults(ub_cli_sim_state_board));
+	if (ub_cli_sim_state_live != NULL && !ub_sim_state_save(ub_cli_sim_state_live, &error))
+		g_printerr("unbrick-cli: %s\n", error->message);
+	g_clear_object(&ub_cli_sim_state_live);
+	g_clear_object(&ub_cli_sim_state_board);
+	g_clear_pointer(&ub_cli_sim_state_path, g_free);
+}
+
+void
+ub_cli_add_common_options(GOptionContext *context)
+{
+	const GOptionEntry state[] = {
+	    {"sim-state", 0, 0, G_OPTION_ARG_FILENAME, &ub_cli_sim_state_path,
+	     N_("With --sim: keep the bench (flash, option bytes, halted or running) in FILE "
+		"between runs, so one command can follow another on the same board"),
+	     N_("FILE")},
+	    {NULL}};
+
+	g_option_context_add_main_entries(context, state, GETTEXT_PACKAGE);
+	g_option_context_set_description(context, ub_cli_exit_codes_help());
+}
+
 gboolean
 ub_cli_parse_options(GOptionContext *context, int *argc, char ***argv)
 {
 	g_autoptr(GError) error = NULL;
 
-	g_option_context_set_description(context, ub_cli_exit_codes_help());
+	ub_cli_add_common_options(context);
 	if (!g_option_context_parse(context, argc, argv, &error)) {
 		g_printerr("unbrick-cli: %s\n", error->message);
 		return FALSE;
@@ -212,8 +255,34 @@ ub_cli_device_new(const char *sim, const char *serial, gboolean interactive, GEr
 	g_autoptr(UbCliPerson) person = NULL;
 
 	/* --sim is wired in here, through the transport: the bench brings its own person */
-	if (sim != NULL)
-		return ub_sim_device_new(sim, error);
+	if (sim != NULL || ub_cli_sim_state_path != NULL) {
+		g_autoptr(UbSimBoard) board = NULL;
+
+		/* one bench per run: a second device of this run is on the same board */
+		if (ub_cli_sim_state_board != NULL)
+			return ub_sim_board_new_device(ub_cli_sim_state_board);
+		if (ub_cli_sim_state_path != NULL &&
+		    g_file_test(ub_cli_sim_state_path, G_FILE_TEST_EXISTS))
+			board = ub_sim_board_new_from_state(ub_cli_sim_state_path, error);
+		else if (sim != NULL)
+			board = ub_sim_board_new_from_name(sim, error);
+		else
+			g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND,
+				    _("%s does not exist yet: name the bench with --sim"),
+				    ub_cli_sim_state_path);
+		if (board == NULL)
+			return NULL;
+		if (ub_cli_sim_state_path != NULL) {
+			/* the bench's chip lives in FILE.live while this run has it; another
+			 * program on it makes the probe busy */
+			ub_cli_sim_state_live =
+			        ub_sim_state_attach(board, ub_cli_sim_state_path, error);
+			if (ub_cli_sim_state_live == NULL)
+				return NULL;
+			g_set_object(&ub_cli_sim_state_board, board);
+		}
+		return ub_sim_board_new_device(board);
+	}
 	device = ub_device_new_for_serial(serial);
 	person = ub_cli_person_new(interactive);
 	ub_device_set_person(device, UB_PERSON(person));

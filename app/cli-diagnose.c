@@ -1,53 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * unbrick-cli diagnose [--probe MODEL] [--board NAME] [--powered] [--wiring-checked] [--json]:
- * measures through the probe and names the likely cause, the wire to look at and what to do.
+ * unbrick-cli diagnose [--probe MODEL] [--board NAME] [--powered] [--wires-checked] [--json]:
+ * measures through the probe without changing anything on the chip and names the likely cause,
+ * the wires to look at and what to do next: the same verdict the connection ladder gives.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "cli-commands.h"
+#include "cli-judgement.h"
 #include "cli-private.h"
-#include "ub-board-db.h"
 #include "ub-diagnosis.h"
-
-static void
-diagnose_print(UbDiagnosis *diagnosis, const char *board_id)
-{
-	GPtrArray *causes = ub_diagnosis_get_causes(diagnosis);
-	GPtrArray *notes = ub_diagnosis_get_notes(diagnosis);
-	const UbDiagCause *top = causes->pdata[0];
-
-	g_print("%s\n\n%s\n", top->title, top->explanation);
-	if (top->wires[0] != NULL) {
-		g_autofree char *wires = g_strjoinv(", ", top->wires);
-		g_print(_("Wires to check: %s\n"), wires);
-	}
-	if (g_strv_contains((const char *const *)top->wires, "NRST") && board_id != NULL) {
-		g_autoptr(UbBoardDb) db = ub_board_db_new();
-		UbBoard *board = NULL;
-		if (ub_board_db_load(db, NULL))
-			board = ub_board_db_lookup(db, board_id);
-		if (board != NULL && ub_board_get_nrst_header_pin(board) != 0)
-			g_print(_("NRST on this board: SWD header pin %u (MCU pin %u). "
-				  "`unbrick-cli pinout %s PROBE` draws it.\n"),
-				ub_board_get_nrst_header_pin(board), ub_board_get_nrst_mcu_pin(board),
-				board_id);
-		else if (board != NULL && ub_board_get_nrst_mcu_pin(board) != 0)
-			g_print(_("NRST on this board: MCU pin %u.\n"),
-				ub_board_get_nrst_mcu_pin(board));
-	}
-	g_print(_("Next: %s\n"), top->next_step);
-	if (causes->len > 1) {
-		g_print("\n%s\n", _("Also possible:"));
-		for (guint i = 1; i < causes->len; i++)
-			g_print("  - %s\n", ((const UbDiagCause *)causes->pdata[i])->title);
-	}
-	g_print("\n%s\n", _("What was measured:"));
-	for (guint i = 0; i < notes->len; i++)
-		g_print("  %s\n", (const char *)notes->pdata[i]);
-}
 
 static void
 diagnose_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
@@ -58,68 +22,82 @@ diagnose_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 int
 ub_cli_diagnose(int argc, char **argv)
 {
-	gboolean json = FALSE, powered = FALSE, wiring_checked = FALSE;
+	gboolean json = FALSE;
 	g_autofree char *sim = NULL;
 	g_autofree char *serial = NULL;
-	g_autofree char *probe_model = NULL;
-	g_autofree char *board = NULL;
+	UbCliJudgement judgement = {0};
 	const GOptionEntry entries[] = {
-	    {"probe", 0, 0, G_OPTION_ARG_STRING, &probe_model,
-	     N_("The probe you use (e.g. stlink-v2, stlink-v2-clone-a)"), N_("MODEL")},
-	    {"board", 0, 0, G_OPTION_ARG_STRING, &board,
-	     N_("The board (to say where its NRST is)"), N_("NAME")},
-	    {"powered", 0, 0, G_OPTION_ARG_NONE, &powered,
-	     N_("The board is powered (its LED is on)"), NULL},
-	    {"wiring-checked", 0, 0, G_OPTION_ARG_NONE, &wiring_checked,
-	     N_("The wires were checked against the pinout"), NULL},
 	    {"json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL},
 	    {"sim", 0, 0, G_OPTION_ARG_STRING, &sim,
 	     N_("Use the in-process simulator with this bench (e.g. focbox-swapped)"),
-	     N_("BOARD")},
+	     N_("BENCH")},
 	    {"serial", 0, 0, G_OPTION_ARG_STRING, &serial,
 	     N_("Use the probe with this serial number"), N_("SERIAL")},
 	    {NULL}};
 	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
 	g_autoptr(UbDevice) device = NULL;
-	g_autoptr(UbDiagnosis) diagnosis = NULL;
-	g_autoptr(UbDiagRules) rules = NULL;
+	g_autoptr(UbEvidence) evidence = NULL;
+	g_autoptr(UbEvidence) given = NULL;
+	g_autoptr(UbRules) rules = NULL;
+	g_autoptr(UbVerdict) verdict = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GError) error_close = NULL;
 	UbCliWait wait;
+	int code;
 
 	g_option_context_set_summary(
-	    context, _("Measure the connection to the chip and say which wire or setting is "
-		       "the likely problem, and what to do next."));
+	    context, _("Measure the connection to the chip without changing anything on it, and "
+		       "say which wire or setting is the likely problem, and what to do next."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
-	if (!ub_cli_parse_options(context, &argc, &argv))
+	ub_cli_judgement_add_options(context, &judgement);
+	if (!ub_cli_parse_options(context, &argc, &argv) ||
+	    !ub_cli_judgement_check(&judgement, "diagnose")) {
+		ub_cli_judgement_clear(&judgement);
 		return UB_CLI_EXIT_USAGE;
-	rules = ub_diag_rules_load(&error);
-	if (rules == NULL)
+	}
+	rules = ub_rules_load(&error);
+	if (rules == NULL) {
+		ub_cli_judgement_clear(&judgement);
 		return ub_cli_report_error("diagnose", error);
-
+	}
 	device = ub_cli_device_new(sim, serial, !json, &error);
-	if (device == NULL)
+	if (device == NULL) {
+		ub_cli_judgement_clear(&judgement);
 		return ub_cli_report_error("diagnose", error);
+	}
 	ub_cli_wait_init(&wait);
-	ub_diagnosis_gather_async(device, probe_model, wait.cancellable, diagnose_done_cb, &wait);
-	diagnosis = ub_diagnosis_gather_finish(device, ub_cli_wait_run(&wait), &error);
+	ub_diagnosis_gather_async(device, judgement.probe_model, judgement.board, wait.cancellable,
+				  diagnose_done_cb, &wait);
+	evidence = ub_diagnosis_gather_finish(device, ub_cli_wait_run(&wait), &error);
 	ub_device_close_async(device, NULL, ub_cli_wait_cb, &wait);
 	if (!ub_device_close_finish(device, ub_cli_wait_run(&wait), &error_close))
 		g_debug("closing: %s", error_close->message);
 	ub_cli_wait_clear(&wait);
-	if (diagnosis == NULL)
+	if (evidence == NULL) {
+		ub_cli_judgement_clear(&judgement);
 		return ub_cli_report_error("diagnose", error);
-	if (powered)
-		ub_diagnosis_set_fact(diagnosis, "user_says_powered", "yes");
-	if (wiring_checked)
-		ub_diagnosis_set_fact(diagnosis, "wiring_checked", "true");
-	if (!ub_diagnosis_evaluate(diagnosis, rules, &error))
-		return ub_cli_report_error("diagnose", error);
+	}
+	given = ub_cli_judgement_given(&judgement);
+	ub_evidence_merge(evidence, given);
+	if (!judgement.no_history) {
+		g_autoptr(UbHistory) history = ub_history_new(NULL);
+		const char *serial_now = ub_probe_info_get_serial(ub_device_get_probe_info(device));
+
+		if (ub_history_load(history, NULL) && serial_now != NULL)
+			ub_evidence_set_fact(evidence, "probe_history",
+					     ub_history_probe_fact(history, serial_now),
+					     UB_FACT_SOURCE_HISTORY);
+	}
+	verdict = ub_rules_evaluate(rules, evidence);
+	code = UB_CLI_EXIT_OK;
 	if (json) {
-		g_autoptr(JsonNode) root = ub_diagnosis_to_json(diagnosis);
+		g_autoptr(JsonNode) root = ub_evidence_to_json(evidence);
+		json_object_set_member(json_node_get_object(root), "verdict",
+				       ub_verdict_to_json(verdict));
 		ub_cli_print_json(root);
 	} else {
-		diagnose_print(diagnosis, board);
+		ub_cli_print_verdict(verdict, evidence, judgement.board, judgement.probe_model);
 	}
-	return UB_CLI_EXIT_OK;
+	ub_cli_judgement_clear(&judgement);
+	return code;
 }

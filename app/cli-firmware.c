@@ -215,6 +215,7 @@ firmware_identify(int argc, char **argv)
 	g_option_context_set_summary(context, _("Say what a firmware image or flash backup is "
 	                                        "and which VESC hardware it was built for."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	ub_cli_add_common_options(context);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
 		g_printerr("unbrick-cli firmware identify: %s\n", error->message);
 		return EXIT_USAGE;
@@ -312,6 +313,7 @@ firmware_list(int argc, char **argv)
 	g_option_context_set_summary(context, _("List firmware in a folder laid out like VESC "
 	                                        "Tool's archive, newest first."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	ub_cli_add_common_options(context);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
 		g_printerr("unbrick-cli firmware list: %s\n", error->message);
 		return EXIT_USAGE;

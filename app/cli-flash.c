@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "cli-judgement.h"
 #include "cli-private.h"
 #include "ub-board-db.h"
 #include "ub-error.h"
@@ -24,7 +25,6 @@
 #include "ub-image-loader.h"
 #include "ub-image.h"
 #include "ub-sim-board.h"
-#include "ub-sim-state.h"
 
 typedef struct {
 	const char *command;
@@ -42,25 +42,24 @@ typedef struct {
 	gboolean wipe_config;
 	gboolean no_reset;
 	gboolean direct;
+	gboolean no_recover;
 	gboolean other_chip;
 	gboolean other_hardware;
+	UbCliJudgement judgement;
 	char *sim;
-	char *sim_state;
 	char **sim_faults;
 	char *serial;
 	char *backup_dir;
-	char *board;
 } UbCliFlashOptions;
 
 static void
 ub_cli_flash_options_clear(UbCliFlashOptions *options)
 {
 	g_free(options->sim);
-	g_free(options->sim_state);
 	g_strfreev(options->sim_faults);
 	g_free(options->serial);
 	g_free(options->backup_dir);
-	g_free(options->board);
+	ub_cli_judgement_clear(&options->judgement);
 }
 
 static void
@@ -71,11 +70,10 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 	         N_("Print JSON lines (progress events, then the result)"), NULL},
 	        {"sim", 0, 0, G_OPTION_ARG_STRING, &options->sim,
 	         N_("Use the in-process simulator with this bench (e.g. focbox)"), N_("BOARD")},
-	        {"sim-state", 0, 0, G_OPTION_ARG_FILENAME, &options->sim_state,
-	         N_("With --sim: keep the bench's chip in FILE between runs"), N_("FILE")},
 	        {"sim-fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->sim_faults,
-	         N_("With --sim: make something go wrong at a moment of the bench's clock "
-	            "(unplug, power, nrst, wait, noise, usb-stall, kill), e.g. nrst@1.5s+100ms"),
+	         N_("With --sim or --sim-state: make something go wrong at a moment of the bench's "
+	            "clock (unplug, power, nrst, wait, noise, usb-stall, kill), e.g. "
+	            "nrst@1.5s+100ms; what it did is put right when the command ends"),
 	         N_("KIND@TIME")},
 	        {"serial", 0, 0, G_OPTION_ARG_STRING, &options->serial,
 	         N_("Use the probe with this serial number"), N_("SERIAL")},
@@ -83,6 +81,10 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 	         N_("Leave the chip halted at the end"), NULL},
 	        {"direct", 0, 0, G_OPTION_ARG_NONE, &options->direct,
 	         N_("Do not use the SRAM flash loader (slower)"), NULL},
+	        {"no-recover", 0, 0, G_OPTION_ARG_NONE, &options->no_recover,
+	         N_("When a normal connect fails, stop instead of trying to reach the chip under "
+	            "reset or with your hand on NRST"),
+	         NULL},
 	        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &options->verbose, N_("Show debug messages"),
 	         NULL},
 	        {NULL}};
@@ -96,18 +98,17 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 	        {NULL}};
 
 	g_option_context_add_main_entries(context, common, GETTEXT_PACKAGE);
+	ub_cli_judgement_add_options(context, &options->judgement);
 	if (changes_flash)
 		g_option_context_add_main_entries(context, changing, GETTEXT_PACKAGE);
 }
 
-/* flash and restore: which hardware the board is, and consent to firmware for another */
+/* flash and restore: consent to firmware for other hardware than the board's (--board, from
+ * the options every command shares), and restore: to another chip's backup */
 static void
 ub_cli_flash_add_guard(GOptionContext *context, UbCliFlashOptions *options, gboolean restore)
 {
 	const GOptionEntry guard[] = {
-	        {"board", 0, 0, G_OPTION_ARG_STRING, &options->board,
-	         N_("The board (e.g. focbox, vesc-6): firmware for other hardware is refused"),
-	         N_("BOARD")},
 	        {"other-hardware", 0, 0, G_OPTION_ARG_NONE, &options->other_hardware,
 	         N_("Agree to write firmware built for other hardware than the board's"), NULL},
 	        {NULL}};
@@ -417,30 +418,23 @@ ub_cli_flash_notice_journals(UbCliFlashOptions *options)
 	}
 }
 
-/* the device of --sim (with its state file and faults) or of the USB probe; *@state keeps a
- * state file's lock for as long as the run needs the bench */
+/* the device of --sim or --sim-state (with its faults) or of the USB probe */
 static UbDevice *
-ub_cli_flash_device(UbCliFlashOptions *options, UbSimState **state, GError **error)
+ub_cli_flash_device(UbCliFlashOptions *options, GError **error)
 {
-	g_autoptr(UbSimBoard) board = NULL;
+	g_autoptr(UbDevice) device = NULL;
+	UbSimBoard *board;
 
-	if (options->sim == NULL) {
-		if (options->sim_state != NULL || options->sim_faults != NULL) {
-			g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-			                    _("--sim-state and --sim-fault need --sim"));
-			return NULL;
-		}
-		return ub_cli_device_new(NULL, options->serial, !options->json, error);
-	}
-	board = ub_sim_board_new_from_name(options->sim, error);
-	if (board == NULL)
+	device = ub_cli_device_new(options->sim, options->serial, !options->json, error);
+	if (device == NULL || options->sim_faults == NULL)
+		return g_steal_pointer(&device);
+	board = ub_sim_board_from_device(device);
+	if (board == NULL) {
+		g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+		                    _("--sim-fault needs a simulated bench (--sim or --sim-state)"));
 		return NULL;
-	if (options->sim_state != NULL) {
-		*state = ub_sim_state_attach(board, options->sim_state, error);
-		if (*state == NULL)
-			return NULL;
 	}
-	for (guint i = 0; options->sim_faults != NULL && options->sim_faults[i] != NULL; i++) {
+	for (guint i = 0; options->sim_faults[i] != NULL; i++) {
 		UbSimFaultKind kind;
 		guint64 at_ns = 0;
 		guint64 duration_ns = 0;
@@ -452,7 +446,7 @@ ub_cli_flash_device(UbCliFlashOptions *options, UbSimState **state, GError **err
 		ub_sim_faults_schedule(ub_sim_board_get_faults(board), kind,
 		                       ub_sim_clock_get_ns(clock) + at_ns, duration_ns);
 	}
-	return ub_sim_board_new_device(board);
+	return g_steal_pointer(&device);
 }
 
 /* --board NAME: the hardware names the database gives that board */
@@ -474,35 +468,34 @@ ub_cli_flash_board_hw(const char *board_id, GStrv *hw_names, GError **error)
 	return TRUE;
 }
 
-/* runs one job on a new device, shows progress, prints the outcome; returns the exit code */
-static int
-ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind kind,
-                 UbImage *image, const char *file, GArray *sectors, UbFlashJobFlags extra)
+/* the job could not start because the chip did not answer a normal connect: the ladder's
+ * business (nothing on the chip was touched yet) */
+static gboolean
+ub_cli_flash_needs_ladder(UbFlashJob *job, const GError *error)
 {
-	g_autoptr(UbSimState) state = NULL;
-	g_autoptr(UbDevice) device = NULL;
-	g_autoptr(UbFlashJob) job = NULL;
-	g_autoptr(UbProgress) progress = ub_progress_new();
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GError) error_close = NULL;
-	g_auto(GStrv) hw_names = NULL;
-	UbCliFlashUi ui = {command, options->json, FALSE, FALSE, progress};
-	UbCliWait wait;
-	gboolean ok;
-
-	if (options->verbose)
-		g_log_set_debug_enabled(TRUE);
-	if (options->board != NULL && !ub_cli_flash_board_hw(options->board, &hw_names, &error)) {
-		g_printerr("unbrick-cli %s: %s\n", command, error->message);
-		return error->domain == G_OPTION_ERROR ? UB_CLI_EXIT_USAGE
-		                                       : ub_cli_exit_code_for_error(error);
+	if (ub_flash_job_get_stage(job) != UB_FLASH_JOB_STAGE_NOT_STARTED || error == NULL ||
+	    error->domain != UB_TARGET_ERROR)
+		return FALSE;
+	switch (error->code) {
+	case UB_TARGET_ERROR_NO_ACK:
+	case UB_TARGET_ERROR_WAIT:
+	case UB_TARGET_ERROR_FAULT:
+	case UB_TARGET_ERROR_NOT_HALTED:
+	case UB_TARGET_ERROR_NO_POWER:
+	case UB_TARGET_ERROR_FAILED:
+		return TRUE;
+	default:
+		return FALSE;
 	}
-	device = ub_cli_flash_device(options, &state, &error);
-	if (device == NULL)
-		return ub_cli_report_error(command, error);
-	if (kind != UB_FLASH_JOB_KIND_VERIFY)
-		ub_cli_flash_notice_journals(options);
-	job = ub_flash_job_new(device, kind);
+}
+
+static UbFlashJob *
+ub_cli_flash_new_job(UbDevice *device, UbCliFlashOptions *options, UbFlashJobKind kind,
+                     UbImage *image, const char *file, GArray *sectors, UbFlashJobFlags extra,
+                     const char *const *hw_names)
+{
+	UbFlashJob *job = ub_flash_job_new(device, kind);
+
 	if (image != NULL)
 		ub_flash_job_set_image(job, image);
 	if (file != NULL)
@@ -513,26 +506,129 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 	if (options->backup_dir != NULL)
 		ub_flash_job_set_backup_dir(job, options->backup_dir);
 	if (hw_names != NULL)
-		ub_flash_job_set_board_hw_names(job, (const char *const *)hw_names);
+		ub_flash_job_set_board_hw_names(job, hw_names);
+	return job;
+}
 
-	ui.bar = !options->json && isatty(STDERR_FILENO);
-	g_signal_connect(progress, "changed", G_CALLBACK(ub_cli_flash_progress_cb), &ui);
+static gboolean
+ub_cli_flash_run_job(UbFlashJob *job, UbCliFlashUi *ui, GError **error)
+{
+	UbCliWait wait;
+	gboolean ok;
+
+	g_signal_connect(ui->progress, "changed", G_CALLBACK(ub_cli_flash_progress_cb), ui);
 	ub_cli_wait_init(&wait);
-	ub_flash_job_run_async(job, progress, wait.cancellable, ub_cli_wait_cb, &wait);
-	ok = ub_flash_job_run_finish(job, ub_cli_wait_run(&wait), &error);
+	ub_flash_job_run_async(job, ui->progress, wait.cancellable, ub_cli_wait_cb, &wait);
+	ok = ub_flash_job_run_finish(job, ub_cli_wait_run(&wait), error);
+	ub_cli_wait_clear(&wait);
+	g_signal_handlers_disconnect_by_data(ui->progress, ui);
+	if (ui->drawn)
+		g_printerr("\n");
+	ui->drawn = FALSE;
+	return ok;
+}
+
+/* the same ladder as `unbrick-cli connect`, with the same prompts; NULL when it could not
+ * run, else its result (reached or with the verdict) */
+static UbLadderResult *
+ub_cli_flash_run_ladder(UbDevice *device, UbCliFlashOptions *options, GError **error)
+{
+	UbLadderOptions ladder;
+	UbCliLadderUi ui = {options->json, isatty(STDOUT_FILENO)};
+	UbCliWait wait;
+	UbLadderResult *result;
+
+	if (!options->json)
+		g_print("%s\n", _("The chip does not answer a normal connect. Trying to reach it "
+		                  "under reset, then with your help:"));
+	ub_ladder_options_init(&ladder);
+	ub_cli_judgement_setup_ladder(&options->judgement, &ladder);
+	ub_cli_wait_init(&wait);
+	ub_connect_ladder_run_async(device, &ladder, ub_cli_ladder_event_cb, &ui, NULL,
+	                            wait.cancellable, ub_cli_wait_cb, &wait);
+	result = ub_connect_ladder_run_finish(device, ub_cli_wait_run(&wait), error);
+	ub_cli_wait_clear(&wait);
+	ub_ladder_options_clear(&ladder);
+	return result;
+}
+
+/* runs one job on a new device, shows progress, prints the outcome; returns the exit code */
+static int
+ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind kind,
+                 UbImage *image, const char *file, GArray *sectors, UbFlashJobFlags extra)
+{
+	g_autoptr(UbDevice) device = NULL;
+	g_autoptr(UbFlashJob) job = NULL;
+	g_autoptr(UbProgress) progress = ub_progress_new();
+	g_autoptr(UbLadderResult) ladder = NULL;
+	g_auto(GStrv) hw_names = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GError) error_close = NULL;
+	UbCliFlashUi ui = {command, options->json, FALSE, FALSE, progress};
+	UbCliWait wait;
+	gboolean ok;
+
+	if (options->verbose)
+		g_log_set_debug_enabled(TRUE);
+	if (!ub_cli_judgement_check(&options->judgement, command))
+		return UB_CLI_EXIT_USAGE;
+	/* the board named with --board is the hardware guard for firmware and backups */
+	if (options->judgement.board != NULL &&
+	    !ub_cli_flash_board_hw(options->judgement.board, &hw_names, &error)) {
+		g_printerr("unbrick-cli %s: %s\n", command, error->message);
+		return error->domain == G_OPTION_ERROR ? UB_CLI_EXIT_USAGE
+		                                       : ub_cli_exit_code_for_error(error);
+	}
+	device = ub_cli_flash_device(options, &error);
+	if (device == NULL)
+		return ub_cli_report_error(command, error);
+	if (kind != UB_FLASH_JOB_KIND_VERIFY)
+		ub_cli_flash_notice_journals(options);
+	ui.bar = !options->json && isatty(STDERR_FILENO);
+	job = ub_cli_flash_new_job(device, options, kind, image, file, sectors, extra,
+	                           (const char *const *)hw_names);
+	ok = ub_cli_flash_run_job(job, &ui, &error);
+	if (!ok && !options->no_recover && ub_cli_flash_needs_ladder(job, error)) {
+		g_autoptr(GError) error_ladder = NULL;
+
+		ladder = ub_cli_flash_run_ladder(device, options, &error_ladder);
+		if (ladder != NULL && ladder->reached) {
+			/* held before its firmware ran: the same job again, from the start */
+			g_clear_error(&error);
+			g_clear_object(&job);
+			ub_progress_reset(progress);
+			job = ub_cli_flash_new_job(device, options, kind, image, file, sectors, extra,
+			                           (const char *const *)hw_names);
+			ok = ub_cli_flash_run_job(job, &ui, &error);
+		} else if (ladder != NULL) {
+			g_clear_error(&error);
+			ub_ladder_result_set_error(ladder, &error);
+		} else {
+			g_clear_error(&error);
+			g_propagate_error(&error, g_steal_pointer(&error_ladder));
+		}
+	}
 	/* leave debug mode either way */
+	ub_cli_wait_init(&wait);
 	ub_device_close_async(device, NULL, ub_cli_wait_cb, &wait);
 	if (!ub_device_close_finish(device, ub_cli_wait_run(&wait), &error_close))
 		g_debug("closing: %s", error_close->message);
 	ub_cli_wait_clear(&wait);
-	g_signal_handlers_disconnect_by_data(progress, &ui);
-	if (ui.drawn)
-		g_printerr("\n");
 
 	if (options->json)
 		ub_cli_flash_print_result(job, ok ? NULL : error);
 	if (!ok) {
-		int code = ub_cli_report_error(command, error);
+		int code = ub_cli_exit_code_for_error(error);
+
+		if (ladder != NULL && !ladder->reached) {
+			/* the verdict is the whole story of why the chip was not reached */
+			if (!options->json)
+				ub_cli_print_verdict(ladder->verdict, ladder->evidence,
+				                     options->judgement.board,
+				                     options->judgement.probe_model);
+		} else {
+			code = ub_cli_report_error(command, error);
+		}
 		if (!options->json)
 			ub_cli_flash_print_state(job);
 		return code;
@@ -570,7 +666,7 @@ ub_cli_flash_one_argument(GOptionContext *context, int *argc, char ***argv, cons
 {
 	g_autoptr(GError) error = NULL;
 
-	g_option_context_set_description(context, ub_cli_exit_codes_help());
+	ub_cli_add_common_options(context);
 	if (!g_option_context_parse(context, argc, argv, &error)) {
 		g_printerr("unbrick-cli: %s\n", error->message);
 		return FALSE;
@@ -732,7 +828,7 @@ ub_cli_restore(int argc, char **argv)
 	          "VESC's settings in sectors 1-2 are kept unless --wipe-config is given."));
 	ub_cli_flash_add_common(context, &options, TRUE);
 	ub_cli_flash_add_guard(context, &options, TRUE);
-	g_option_context_set_description(context, ub_cli_exit_codes_help());
+	ub_cli_add_common_options(context);
 	if (!g_option_context_parse(context, &argc, &argv, &error) || argc > 2) {
 		if (error != NULL)
 			g_printerr("unbrick-cli: %s\n", error->message);

@@ -66,7 +66,11 @@ const char *ub_cli_exit_codes_help(void);
 int ub_cli_exit_code_for_error(const GError *error);
 /* prints what happened (one line) and a hint to stderr; returns the exit code */
 int ub_cli_report_error(const char *command, const GError *error);
-/* parses options; on failure prints the usage error and returns FALSE */
+/* writes the --sim-state FILE of this run's bench, if there is one */
+void ub_cli_sim_state_save(void);
+/* what every command takes (--sim-state) and the exit codes in --help */
+void ub_cli_add_common_options(GOptionContext *context);
+/* parses options (and --sim-state); on failure prints the usage error and returns FALSE */
 gboolean ub_cli_parse_options(GOptionContext *context, int *argc, char ***argv);
 void ub_cli_print_json(JsonNode *node);
 /* the device of --sim BENCH (a simulated bench, its clock and its person) or of the USB probe

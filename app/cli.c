@@ -15,6 +15,7 @@ static const UbCliCommand commands[] = {
     {"diagnose", N_("Name the wire or setting that stops the connection"), ub_cli_diagnose},
     {"connect", N_("Reach a locked-out chip (under reset, or NRST held by hand)"),
      ub_cli_connect},
+    {"history", N_("Show which probe reached which chip, and when"), ub_cli_history},
     {"backup", N_("Save the whole flash to a file"), ub_cli_backup},
     {"flash", N_("Write an image (backup, erase, program, verify)"), ub_cli_flash},
     {"verify", N_("Compare the flash with an image"), ub_cli_verify},
@@ -53,8 +54,11 @@ main(int argc, char **argv)
 		return UB_CLI_EXIT_OK;
 	}
 	for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
-		if (g_strcmp0(argv[1], commands[i].name) == 0)
-			return commands[i].func(argc - 1, argv + 1);
+		if (g_strcmp0(argv[1], commands[i].name) == 0) {
+			int code = commands[i].func(argc - 1, argv + 1);
+			ub_cli_sim_state_save();
+			return code;
+		}
 	}
 	g_printerr(_("unbrick-cli: unknown command “%s” (see unbrick-cli --help)\n"), argv[1]);
 	return UB_CLI_EXIT_USAGE;

@@ -998,7 +998,8 @@ main(int argc, char **argv)
 	if (argc == 2 && g_strcmp0(argv[1], "--sleeping-child") == 0)
 		return waiting_child(FALSE);
 
-	g_test_init(&argc, &argv, NULL);
+	/* the history of probes and chips is per user: each test gets its own */
+	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 	add("/conformance/st-info-probe", NULL, test_st_info_probe);
 	add("/conformance/st-info-fault", NULL, test_st_info_fault);
 	add("/conformance/st-flash-read", NULL, test_st_flash_read);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The connection ladder on the simulated benches, through the async API as the wizard uses it:
- * each scenario of the reset-pin recovery ends in the right outcome, the manual path with a
- * simulated person (human reaction times, contact bounce), and the forum-thread case carried on
- * to a verified flash.
+ * each scenario of the reset-pin recovery ends in the right outcome or the right verdict, the
+ * manual path with a simulated person (human reaction times, contact bounce), firmware that
+ * takes the pins late, resets in a loop or sleeps, a board that holds NRST low, and the
+ * forum-thread case carried on to a verified flash.
  */
 #include "config.h"
 
@@ -50,18 +51,15 @@ event_cb(const UbLadderEvent *event, gpointer user_data)
 }
 
 static UbLadderResult *
-run_ladder(UbDevice *device, UbLadderAllow allow, Wait *wait, GError **error)
+run_ladder_with(UbDevice *device, UbLadderOptions *options, Wait *wait, GError **error)
 {
-	UbLadderOptions options;
 	UbLadderResult *result;
 
-	ub_ladder_options_init(&options);
-	options.allow = allow;
-	options.nrst_location = g_strdup("SWD header pin 5");
+	options->nrst_location = g_strdup("SWD header pin 5");
 	wait->loop = g_main_loop_new(NULL, FALSE);
 	wait->events = g_ptr_array_new_with_free_func(g_free);
-	ub_connect_ladder_run_async(device, &options, event_cb, wait, NULL, NULL, wait_cb, wait);
-	ub_ladder_options_clear(&options);
+	ub_connect_ladder_run_async(device, options, event_cb, wait, NULL, NULL, wait_cb, wait);
+	ub_ladder_options_clear(options);
 	g_main_loop_run(wait->loop);
 	result = ub_connect_ladder_run_finish(device, wait->result, error);
 	g_clear_object(&wait->result);
@@ -69,6 +67,34 @@ run_ladder(UbDevice *device, UbLadderAllow allow, Wait *wait, GError **error)
 	while (g_main_context_iteration(NULL, FALSE))
 		;
 	return result;
+}
+
+static UbLadderResult *
+run_ladder(UbDevice *device, UbLadderAllow allow, Wait *wait, GError **error)
+{
+	UbLadderOptions options;
+
+	ub_ladder_options_init(&options);
+	options.allow = allow;
+	return run_ladder_with(device, &options, wait, error);
+}
+
+/* a bench from a few lines of JSON, written where the test can load it */
+static UbDevice *
+bench_device(const char *name, const char *json)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-ladder-bench-XXXXXX", NULL);
+	g_autofree char *file = g_strconcat(name, ".json", NULL);
+	g_autofree char *path = g_build_filename(dir, file, NULL);
+	g_autoptr(GError) error = NULL;
+	UbDevice *device;
+
+	g_assert_true(g_file_set_contents(path, json, -1, NULL));
+	device = ub_sim_device_new(path, &error);
+	g_assert_no_error(error);
+	g_unlink(path);
+	g_rmdir(dir);
+	return device;
 }
 
 static void
@@ -88,8 +114,11 @@ has_event(Wait *wait, const char *what)
 }
 
 typedef struct {
-	const char *bench;
-	UbLadderMethod method; /* NONE: an error is expected */
+	const char *bench;	/* a shipped bench, or a name for @json */
+	const char *json;	/* a bench of its own, or NULL */
+	const char *given;	/* "fact=value;..." the person said, or NULL */
+	UbLadderMethod method;	/* NONE: not reached, @verdict says why */
+	const char *verdict;	/* the top cause when not reached */
 	int error_code;
 	gboolean at_reset_vector;
 	int nrst_effect;
@@ -97,49 +126,133 @@ typedef struct {
 } Case;
 
 static const Case cases[] = {
-    {"focbox", UB_LADDER_METHOD_NORMAL, 0, FALSE, -1, 0},
+    /* a running chip is stopped where it runs, before anything can take the pins */
+    {"focbox", NULL, NULL, UB_LADDER_METHOD_NORMAL, NULL, 0, FALSE, -1, 0},
     /* genuine probe: its RST reaches NRST, vector catch before the firmware takes the pins */
-    {"focbox-bricked-genuine", UB_LADDER_METHOD_UNDER_RESET, 0, TRUE, 1, 0},
+    {"focbox-bricked-genuine", NULL, NULL, UB_LADDER_METHOD_UNDER_RESET, NULL, 0, TRUE, 1, 0},
     /* the forum case: clone RST goes nowhere, the person holds NRST */
-    {"focbox-bricked", UB_LADDER_METHOD_MANUAL_RESET, 0, TRUE, -1, 0},
-    {"focbox-rdp1", UB_LADDER_METHOD_NORMAL, 0, FALSE, -1, 1},
+    {"focbox-bricked", NULL, NULL, UB_LADDER_METHOD_MANUAL_RESET, NULL, 0, TRUE, -1, 0},
+    {"focbox-rdp1", NULL, NULL, UB_LADDER_METHOD_NORMAL, NULL, 0, FALSE, -1, 1},
     /* asleep in Stop mode: the DP answers, the bus does not; a reset wakes it */
-    {"focbox-deep-sleep", UB_LADDER_METHOD_UNDER_RESET, 0, TRUE, 1, 0},
-    {"focbox-unpowered", UB_LADDER_METHOD_NONE, UB_TARGET_ERROR_NO_POWER, FALSE, -1, 0},
-    {"focbox-dead", UB_LADDER_METHOD_NONE, UB_TARGET_ERROR_DEAD, FALSE, -1, 0},
+    {"focbox-deep-sleep", NULL, NULL, UB_LADDER_METHOD_UNDER_RESET, NULL, 0, TRUE, 1, 0},
+    {"focbox-unpowered", NULL, NULL, UB_LADDER_METHOD_NONE, "no-power",
+     UB_TARGET_ERROR_NO_POWER, FALSE, -1, 0},
+    /* nothing answers, and nothing was ruled out: the wires, never "damaged" */
+    {"focbox-dead", NULL, NULL, UB_LADDER_METHOD_NONE, "swapped-or-open", UB_TARGET_ERROR_NO_ACK,
+     FALSE, -1, 0},
+    /* the wires checked and the probe working elsewhere: only then the chip */
+    {"focbox-dead", NULL, "wires_checked=yes;fails_elsewhere=no", UB_LADDER_METHOD_NONE,
+     "damaged", UB_TARGET_ERROR_DEAD, FALSE, -1, 0},
+    /* SWDIO and SWCLK crossed: the wires, whatever the probe */
+    {"focbox-swapped", NULL, NULL, UB_LADDER_METHOD_NONE, "swapped-or-open",
+     UB_TARGET_ERROR_NO_ACK, FALSE, -1, 0},
+    {"vesc6-swapped-nucleo",
+     "{ \"name\": \"vesc6-swapped-nucleo\", \"probe\": { \"kind\": \"stlink-v2-1\" }, "
+     "\"wiring\": \"swapped\", \"flash\": [ { \"image\": \"demo-60\" } ] }",
+     NULL, UB_LADDER_METHOD_NONE, "swapped-or-open", UB_TARGET_ERROR_NO_ACK, FALSE, -1, 0},
+    /* NRST held low on the board: named as such, never "running" */
+    {"focbox-nrst-stuck", NULL, NULL, UB_LADDER_METHOD_NONE, "held-in-reset",
+     UB_TARGET_ERROR_HELD_IN_RESET, FALSE, -1, 0},
+    /* firmware that takes the pins 10 ms after reset, attached at power-on, V3 with RST off:
+     * the first answer is halted at once, before the takeover */
+    {"late-takeover-v3",
+     "{ \"name\": \"late-takeover-v3\", \"powered_for_ms\": 0, \"probe\": { \"kind\": "
+     "\"stlink-v3\", \"rst_wired\": false }, \"flash\": [ { \"image\": \"repurpose-swd\", "
+     "\"takeover_ms\": 10 } ] }",
+     NULL, UB_LADDER_METHOD_NORMAL, NULL, 0, FALSE, -1, 0},
+    /* 3 ms: the pins go while the probe is being opened; the answer is lost, the hand helps */
+    {"takeover-3ms-v3",
+     "{ \"name\": \"takeover-3ms-v3\", \"powered_for_ms\": 0, \"probe\": { \"kind\": "
+     "\"stlink-v3\", \"rst_wired\": false }, \"flash\": [ { \"image\": \"repurpose-swd\", "
+     "\"takeover_ms\": 3 } ] }",
+     NULL, UB_LADDER_METHOD_MANUAL_RESET, NULL, 0, TRUE, -1, 0},
+    /* the same board running for a while: the pins are long gone, the person's hand helps */
+    {"takeover-v3-running",
+     "{ \"name\": \"takeover-v3-running\", \"probe\": { \"kind\": \"stlink-v3\", "
+     "\"rst_wired\": false }, \"flash\": [ { \"image\": \"repurpose-swd\", "
+     "\"takeover_ms\": 50 } ] }",
+     NULL, UB_LADDER_METHOD_MANUAL_RESET, NULL, 0, TRUE, -1, 0},
+    /* takes the pins 2 s after reset, genuine probe: under reset catches it */
+    {"takeover-2s",
+     "{ \"name\": \"takeover-2s\", \"powered_for_ms\": 5000, \"flash\": [ { \"image\": "
+     "\"repurpose-swd\", \"takeover_ms\": 2000 } ] }",
+     NULL, UB_LADDER_METHOD_UNDER_RESET, NULL, 0, TRUE, 1, 0},
+    /* resets in a loop (fault, lockup, watchdog): halted in the lockup, the watchdog frozen */
+    {"reset-loop",
+     "{ \"name\": \"reset-loop\", \"flash\": [ { \"image\": \"reset-loop\" } ] }", NULL,
+     UB_LADDER_METHOD_NORMAL, NULL, 0, FALSE, -1, 0},
+    /* a watchdog that resets the running chip every 300 ms */
+    {"watchdog-reset",
+     "{ \"name\": \"watchdog-reset\", \"flash\": [ { \"image\": \"watchdog-reset\" } ] }",
+     NULL, UB_LADDER_METHOD_NORMAL, NULL, 0, FALSE, -1, 0},
 };
 
 static void
 test_case(gconstpointer data)
 {
 	const Case *c = data;
-	g_autoptr(UbDevice) device = ub_sim_device_new(c->bench, NULL);
+	g_autoptr(UbDevice) device = c->json != NULL ? bench_device(c->bench, c->json)
+						     : ub_sim_device_new(c->bench, NULL);
 	g_autoptr(UbLadderResult) result = NULL;
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GError) verdict = NULL;
+	UbLadderOptions options;
 	Wait wait = {0};
 
-	result = run_ladder(device, UB_LADDER_ALLOW_ALL, &wait, &error);
+	ub_ladder_options_init(&options);
+	if (c->given != NULL) {
+		g_auto(GStrv) pairs = g_strsplit(c->given, ";", -1);
+		options.given = ub_evidence_new();
+		for (guint i = 0; pairs[i] != NULL; i++) {
+			g_auto(GStrv) kv = g_strsplit(pairs[i], "=", 2);
+			ub_evidence_set_fact(options.given, kv[0], kv[1], UB_FACT_SOURCE_PERSON);
+		}
+	}
+	result = run_ladder_with(device, &options, &wait, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(result);
+	g_assert_nonnull(result->verdict);
 	if (c->method == UB_LADDER_METHOD_NONE) {
-		g_assert_error(error, UB_TARGET_ERROR, c->error_code);
-		g_assert_null(result);
+		if (g_strcmp0(ub_verdict_get_top(result->verdict)->id, c->verdict) != 0) {
+			g_autoptr(JsonNode) node = ub_ladder_result_to_json(result);
+			g_autofree char *text = json_to_string(node, TRUE);
+			g_test_message("%s", text);
+		}
+		g_assert_false(result->reached);
+		g_assert_cmpstr(ub_verdict_get_top(result->verdict)->id, ==, c->verdict);
+		ub_ladder_result_set_error(result, &verdict);
+		g_assert_error(verdict, UB_TARGET_ERROR, c->error_code);
 		g_assert_true(has_event(&wait, "verdict/failed"));
+		/* never halted, never "running" while held in reset */
+		g_assert_cmpint(result->held_in_reset, ==,
+				g_strcmp0(c->verdict, "held-in-reset") == 0);
 		wait_clear(&wait);
 		return;
 	}
-	g_assert_no_error(error);
-	g_assert_nonnull(result);
+	if (!result->reached) {
+		g_autoptr(JsonNode) node = ub_ladder_result_to_json(result);
+		g_autofree char *text = json_to_string(node, TRUE);
+		g_test_message("%s", text);
+	}
+	g_assert_true(result->reached);
+	/* reached: the verdict describes the chip, nothing stands in the way */
+	g_assert_cmpstr(ub_verdict_get_top(result->verdict)->id, ==,
+			c->rdp_level == 1 ? "read-protected"
+			: c->method == UB_LADDER_METHOD_NORMAL ? "all-good"
+							       : "reached-in-reset");
 	g_assert_cmpint(result->method, ==, c->method);
 	g_assert_cmpint(result->at_reset_vector, ==, c->at_reset_vector);
 	g_assert_cmpint(result->nrst_effect, ==, c->nrst_effect);
 	g_assert_cmpuint(result->rdp_level, ==, c->rdp_level);
 	g_assert_true(has_event(&wait, "secure/succeeded"));
-	if (c->at_reset_vector) {
-		g_assert_true(result->halted);
+	/* reached means held: the core stays stopped, whatever its firmware would do next */
+	g_assert_true(result->halted);
+	g_assert_true(ub_sim_mcu_get_halted(ub_sim_board_get_mcu(ub_sim_board_from_device(device))));
+	ub_sim_clock_advance(ub_sim_board_get_clock(ub_sim_board_from_device(device)),
+			     1000 * UB_SIM_NS_PER_MS);
+	g_assert_true(ub_sim_mcu_get_halted(ub_sim_board_get_mcu(ub_sim_board_from_device(device))));
+	if (c->at_reset_vector)
 		g_assert_cmphex(result->pc, ==, result->reset_vector & ~1u);
-		/* the session survives: watchdogs frozen, the debug clocks kept */
-		g_assert_true(ub_sim_mcu_get_halted(
-			ub_sim_board_get_mcu(ub_sim_board_from_device(device))));
-	}
 	if (c->method == UB_LADDER_METHOD_MANUAL_RESET) {
 		UbSimHand *hand = ub_sim_board_get_hand(ub_sim_board_from_device(device));
 		g_assert_cmpuint(wait.holds, ==, 1);
@@ -149,7 +262,7 @@ test_case(gconstpointer data)
 		g_assert_cmpuint(ub_sim_hand_get_contacts(hand), >, 1);
 		/* a human was in the loop: at least the reaction times passed */
 		g_assert_cmpuint(result->elapsed_us, >, 600 * 1000);
-		g_test_message("forum case: recovered by hand in %.0f ms modelled",
+		g_test_message("%s: recovered by hand in %.0f ms modelled", c->bench,
 			       result->elapsed_us / 1000.0);
 	} else {
 		g_assert_cmpuint(wait.holds, ==, 0);
@@ -167,8 +280,10 @@ test_under_reset_only_on_clone(void)
 	Wait wait = {0};
 
 	result = run_ladder(device, UB_LADDER_ALLOW_UNDER_RESET, &wait, &error);
-	g_assert_null(result);
-	g_assert_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NO_ACK);
+	g_assert_no_error(error);
+	g_assert_false(result->reached);
+	/* the hand was not allowed: the verdict says to use it */
+	g_assert_cmpstr(ub_verdict_get_top(result->verdict)->id, ==, "swd-off-hold-nrst-by-hand");
 	g_assert_true(has_event(&wait, "under-reset/note"));
 	g_assert_false(has_event(&wait, "normal/trying"));
 	g_assert_cmpuint(wait.holds, ==, 0);
@@ -186,9 +301,9 @@ test_manual_impatient_person(void)
 	g_autoptr(GError) error = NULL;
 	Wait wait = {0};
 
-	/* a first run (normal connect only, fails) opens the device, so the bench exists */
+	/* a first run (normal connect only, fails) opens the device */
 	first = run_ladder(device, UB_LADDER_ALLOW_NORMAL, &wait, NULL);
-	g_assert_null(first);
+	g_assert_false(first->reached);
 	wait_clear(&wait);
 	ub_sim_hand_set_patience_ms(ub_sim_board_get_hand(ub_sim_board_from_device(device)), 30);
 	result = run_ladder(device, UB_LADDER_ALLOW_MANUAL, &wait, &error);
@@ -217,15 +332,8 @@ test_watchdog_frozen(void)
 	wait_clear(&wait);
 	board = ub_sim_board_from_device(device);
 	mcu = ub_sim_board_get_mcu(board);
-	/* running: the watchdog still bites (the ladder does not change the firmware's life) */
-	ub_sim_mcu_get_stats(mcu, &before);
-	ub_sim_clock_advance(ub_sim_board_get_clock(board), 600 * UB_SIM_NS_PER_MS);
-	ub_sim_mcu_get_stats(mcu, &after);
-	g_assert_cmpuint(after.resets, >, before.resets);
-	g_assert_cmpint(ub_sim_mcu_get_last_reset(mcu), ==, UB_SIM_RESET_WATCHDOG);
-	/* halted (as for flashing): frozen, it does not reset the chip under the debugger */
-	g_assert_cmpint(ub_sim_mcu_ap_write(mcu, 0xE000EDF0u, 4, 0xA05F0003u), ==,
-			UB_SIM_ACCESS_OK);
+	/* halted (the ladder leaves it so): frozen, it does not reset the chip under the
+	 * debugger */
 	g_assert_true(ub_sim_mcu_get_halted(mcu));
 	ub_sim_mcu_get_stats(mcu, &before);
 	ub_sim_clock_advance(ub_sim_board_get_clock(board), 5000 * UB_SIM_NS_PER_MS);
@@ -260,6 +368,7 @@ test_forum_case_to_flash(void)
 	}
 	result = run_ladder(device, UB_LADDER_ALLOW_ALL, &wait, &error);
 	g_assert_no_error(error);
+	g_assert_true(result->reached);
 	g_assert_cmpint(result->method, ==, UB_LADDER_METHOD_MANUAL_RESET);
 	wait_clear(&wait);
 
@@ -295,7 +404,9 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree char *name = g_strdup_printf("/recovery/ladder/%s", cases[i].bench);
+		g_autofree char *name = g_strdup_printf("/recovery/ladder/%s%s%s", cases[i].bench,
+							cases[i].given != NULL ? "+" : "",
+							cases[i].given != NULL ? cases[i].given : "");
 		g_test_add_data_func(name, &cases[i], test_case);
 	}
 	g_test_add_func("/recovery/ladder/under-reset-only-on-clone", test_under_reset_only_on_clone);

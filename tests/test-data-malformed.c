@@ -15,7 +15,7 @@
 
 #include "ub-board-db.h"
 #include "ub-chip-db.h"
-#include "ub-diagnosis.h"
+#include "ub-verdict.h"
 #include "ub-error.h"
 #include "ub-probe-db.h"
 #include "ub-sim-board.h"
@@ -53,7 +53,7 @@ load_chips(const char *dir, const char *file, GError **error)
 static gboolean
 load_rules(const char *dir, const char *file, GError **error)
 {
-	g_autoptr(UbDiagRules) rules = ub_diag_rules_new_from_file(file, error);
+	g_autoptr(UbRules) rules = ub_rules_new_from_file(file, error);
 	return rules != NULL;
 }
 
@@ -296,7 +296,7 @@ test_nothing_written(void)
 	}
 	{
 		g_autoptr(UbSimBoard) board = ub_sim_board_new_from_name("focbox", &error);
-		g_autoptr(UbSimState) attached = ub_sim_state_attach(board, state, &error);
+		g_assert_true(ub_sim_board_save_state(board, state, &error));
 		g_assert_no_error(error);
 	}
 	before = ub_sim_state_read_flash(state, NULL, &error);

@@ -836,7 +836,7 @@ run_kill_cell(Op *op, const Fault *fault, guint point)
 	/* the bench's chip, content A, in its file */
 	{
 		g_autoptr(UbSimBoard) board = bench_new(op);
-		g_autoptr(UbSimState) attached = ub_sim_state_attach(board, state, &error);
+		g_assert_true(ub_sim_board_save_state(board, state, &error));
 		g_assert_no_error(error);
 	}
 	spec = g_strdup_printf("kill@%" G_GUINT64_FORMAT "ns", op->points[point]);

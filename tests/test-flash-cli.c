@@ -12,6 +12,9 @@
 #include "ub-sim-board.h"
 #include "ub-sim-state.h"
 
+#include "ub-firmware-demo.h"
+#include "ub-image.h"
+
 #define FW_502 "vesc-fw-5.02-410_o_411_o_412-VESC_default.bin"
 
 typedef struct {
@@ -93,10 +96,13 @@ cli_run_wrapped(CliRun *run, const char *backup_dir, const char *const *wrapper,
 	return ok;
 }
 
-/* every stdout line is one JSON object; returns the last (the result) */
+/* every stdout line is one JSON object; returns the last (the result). The connection
+ * ladder's events (a flash that had to reach the chip first) come before the progress. */
 static JsonObject *
 parse_lines(JsonParser *parser, const char *text, guint *progress_events, guint *last_percent)
 {
+	gboolean progress_seen = FALSE;
+
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
 	JsonObject *result = NULL;
 
@@ -118,6 +124,12 @@ parse_lines(JsonParser *parser, const char *text, guint *progress_events, guint 
 			g_assert_cmpuint(percent, >=, *last_percent);
 			*last_percent = percent;
 			(*progress_events)++;
+			progress_seen = TRUE;
+			continue;
+		}
+		if (json_object_has_member(object, "step")) {
+			/* the ladder runs before the job, never in the middle of it */
+			g_assert_false(progress_seen);
 			continue;
 		}
 		g_assert_cmpstr(json_object_get_string_member(object, "event"), ==, "result");
@@ -417,10 +429,178 @@ test_cli_backups(void)
 	cli_run_clear(&run);
 }
 
+/* the generated HW 410 image (no external firmware needed) written to @dir */
+static char *
+demo_image_file(const char *dir)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbImage) image = ub_firmware_demo_image_new("410", UB_FIRMWARE_LAYOUT_512K, &error);
+	g_autoptr(GBytes) bytes = NULL;
+	char *path = g_build_filename(dir, "demo-410.bin", NULL);
+
+	g_assert_no_error(error);
+	bytes = ub_image_flatten(image, 0xFF, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_file_set_contents(path, g_bytes_get_data(bytes, NULL),
+	                                  (gssize)g_bytes_get_size(bytes), NULL));
+	return path;
+}
+
+/* the forum board with its VESC settings in sectors 1-2: repurposed SWD pins, a clone probe
+ * whose RST goes nowhere */
+static char *
+forum_bench_file(const char *dir)
+{
+	g_autofree char *settings = g_build_filename(dir, "settings.bin", NULL);
+	g_autofree char *json = NULL;
+	char *path = g_build_filename(dir, "forum.json", NULL);
+	guint8 block[256];
+
+	for (guint i = 0; i < sizeof(block); i++)
+		block[i] = (guint8)(i * 7 + 3);
+	g_assert_true(g_file_set_contents(settings, (const char *)block, sizeof(block), NULL));
+	json = g_strdup_printf(
+	        "{ \"name\": \"forum\", \"probe\": { \"kind\": \"stlink-v2-clone\", "
+	        "\"rst_wired\": false }, \"flash\": [ { \"image\": \"repurpose-swd\" }, "
+	        "{ \"file\": \"%s\", \"address\": \"0x08004000\" } ] }",
+	        settings);
+	g_assert_true(g_file_set_contents(path, json, -1, NULL));
+	return path;
+}
+
+/* the sim state's flash (what the chip holds after the command) */
+static GBytes *
+state_flash(const char *state)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	const char *text;
+	guchar *data;
+	gsize len = 0;
+
+	g_assert_true(json_parser_load_from_file(parser, state, NULL));
+	text = json_object_get_string_member(json_node_get_object(json_parser_get_root(parser)),
+	                                     "flash");
+	data = g_base64_decode(text, &len);
+	return g_bytes_new_take(data, len);
+}
+
+/* story 1 and 2 in one command: locked out, reached with a hand on NRST, flashed, verified,
+ * the settings kept */
+static void
+test_cli_flash_forum_case(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-cli-flash-XXXXXX", NULL);
+	g_autofree char *image = demo_image_file(dir);
+	g_autofree char *bench = forum_bench_file(dir);
+	g_autofree char *state = g_build_filename(dir, "state.json", NULL);
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GBytes) before = NULL;
+	g_autoptr(GBytes) after = NULL;
+	g_autofree char *want = NULL;
+	gsize want_len = 0;
+	CliRun run = {0};
+	JsonObject *result;
+	guint events = 0, percent = 0;
+
+	/* the bench as it was, for comparison */
+	if (!cli_run(&run, dir, "info", "--sim", bench, "--sim-state", state, NULL))
+		return;
+	cli_run_clear(&run);
+	before = state_flash(state);
+
+	if (!cli_run(&run, dir, "flash", image, "--sim-state", state, "--board", "focbox", "--json",
+	             NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "\"event\":\"hold-nrst\""));
+	g_assert_nonnull(strstr(run.out, "\"event\":\"release-nrst\""));
+	g_assert_nonnull(strstr(run.out, "SWD header pin 5"));
+	result = parse_lines(parser, run.out, &events, &percent);
+	g_assert_true(json_object_get_boolean_member(result, "ok"));
+	g_assert_cmpstr(json_object_get_string_member(result, "stage"), ==, "done");
+	g_assert_true(json_object_get_boolean_member(result, "config_kept"));
+	cli_run_clear(&run);
+
+	after = state_flash(state);
+	g_assert_true(g_file_get_contents(image, &want, &want_len, NULL));
+	/* the image's sector 0 and application are on the chip; sectors 1-2 are as before */
+	g_assert_cmpmem(g_bytes_get_data(after, NULL), 0x4000, want, 0x4000);
+	g_assert_cmpmem((const guint8 *)g_bytes_get_data(after, NULL) + 0xC000, want_len - 0xC000,
+	                want + 0xC000, want_len - 0xC000);
+	g_assert_cmpmem((const guint8 *)g_bytes_get_data(after, NULL) + 0x4000, 0x8000,
+	                (const guint8 *)g_bytes_get_data(before, NULL) + 0x4000, 0x8000);
+}
+
+/* connect, then flash: two programs on one bench (--sim-state keeps it in between) */
+static void
+test_cli_connect_then_flash(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-cli-flash-XXXXXX", NULL);
+	g_autofree char *image = demo_image_file(dir);
+	g_autofree char *state = g_build_filename(dir, "state.json", NULL);
+	CliRun run = {0};
+
+	if (!cli_run(&run, dir, "connect", "--sim", "focbox-bricked", "--sim-state", state,
+	             "--board", "focbox", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "manual-reset"));
+	cli_run_clear(&run);
+	/* no ladder needed now: the chip is still held before its firmware */
+	if (!cli_run(&run, dir, "flash", image, "--sim-state", state, "--no-recover", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_null(strstr(run.out, "NRST"));
+	g_assert_nonnull(strstr(run.out, "verified"));
+	cli_run_clear(&run);
+	if (!cli_run(&run, dir, "verify", image, "--sim-state", state, NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	cli_run_clear(&run);
+}
+
+/* --no-recover: a normal connect only; nothing is touched and the hint points on */
+static void
+test_cli_flash_no_recover(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-cli-flash-XXXXXX", NULL);
+	g_autofree char *image = demo_image_file(dir);
+	CliRun run = {0};
+
+	if (!cli_run(&run, dir, "flash", image, "--sim", "focbox-bricked", "--no-recover", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 4);
+	g_assert_null(strstr(run.out, "NRST"));
+	g_assert_nonnull(strstr(run.err, "State of the chip: nothing on the chip was changed"));
+	g_assert_nonnull(strstr(run.err, "unbrick-cli connect"));
+	cli_run_clear(&run);
+}
+
+/* crossed SWDIO and SWCLK: every rung fails, and the verdict is the wires, never the chip */
+static void
+test_cli_flash_swapped_wires(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-cli-flash-XXXXXX", NULL);
+	g_autofree char *image = demo_image_file(dir);
+	CliRun run = {0};
+
+	if (!cli_run(&run, dir, "flash", image, "--sim", "focbox-swapped", "--board", "focbox",
+	             "--probe", "stlink-v2", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 4);
+	g_assert_nonnull(strstr(run.out, "SWDIO and SWCLK may be swapped"));
+	g_assert_nonnull(strstr(run.out, "--wires-checked"));
+	g_assert_null(strstr(run.out, "damaged"));
+	g_assert_null(strstr(run.out, "Replacing"));
+	g_assert_nonnull(strstr(run.err, "State of the chip: nothing on the chip was changed"));
+	cli_run_clear(&run);
+}
+
 int
 main(int argc, char **argv)
 {
-	g_test_init(&argc, &argv, NULL);
+	/* the history of probes and chips is per user: each test gets its own */
+	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 	g_test_add_func("/flash/cli/flash-json", test_cli_flash_json);
 	g_test_add_func("/flash/cli/usage", test_cli_usage);
 	g_test_add_func("/flash/cli/backup-restore", test_cli_backup_restore);
@@ -428,5 +608,9 @@ main(int argc, char **argv)
 	g_test_add_func("/flash/cli/backup-dir", test_cli_backup_dir);
 	g_test_add_func("/flash/cli/busy", test_cli_busy);
 	g_test_add_func("/flash/cli/backups", test_cli_backups);
+	g_test_add_func("/flash/cli/forum-case", test_cli_flash_forum_case);
+	g_test_add_func("/flash/cli/connect-then-flash", test_cli_connect_then_flash);
+	g_test_add_func("/flash/cli/no-recover", test_cli_flash_no_recover);
+	g_test_add_func("/flash/cli/swapped-wires", test_cli_flash_swapped_wires);
 	return g_test_run();
 }

@@ -175,8 +175,7 @@ test_bricked(void)
 #ifdef UB_TEST_FAKE_TARGET
 	g_test_message("the stand-in target runs no code: the SWD pins stay connected");
 #else
-	/* a few ms after power-up the firmware has taken PA13/PA14 */
-	ub_sim_clock_advance(ub_sim_board_get_clock(board), 10 * UB_SIM_NS_PER_MS);
+	/* the board has been running for a while: the firmware took PA13/PA14 long ago */
 	g_assert_false(ub_sim_mcu_swd_pins_connected(mcu));
 	g_assert_cmphex(host_enter_swd(stlink), ==, 0x09);
 	/* a person shorting NRST brings the DP back */
@@ -263,6 +262,118 @@ write_board(const char *dir, const char *name, const char *json)
 	return path;
 }
 
+/* a board has been running for a while when the probe arrives; a bench can say how long */
+static void
+test_powered_for(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-sim-board-XXXXXX", NULL);
+	g_autofree char *path = write_board(dir, "fresh",
+	                                    "{ \"name\": \"fresh\", \"powered_for_ms\": 0, "
+	                                    "\"flash\": [ { \"image\": \"repurpose-swd\" } ] }");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbSimBoard) fresh = ub_sim_board_new_from_file(path, &error);
+	g_autoptr(UbSimBoard) settled = load("focbox-bricked");
+
+	g_assert_no_error(error);
+	g_assert_cmpuint(ub_sim_clock_get_ns(ub_sim_board_get_clock(settled)), >=,
+	                 2000 * UB_SIM_NS_PER_MS);
+	g_assert_false(ub_sim_mcu_swd_pins_connected(ub_sim_board_get_mcu(settled)));
+	/* attached at power-on, the firmware has not taken the pins yet */
+	g_assert_cmpuint(ub_sim_clock_get_ns(ub_sim_board_get_clock(fresh)), <,
+	                 UB_SIM_NS_PER_MS);
+	g_assert_true(ub_sim_mcu_swd_pins_connected(ub_sim_board_get_mcu(fresh)));
+}
+
+/* "takeover_ms" is the firmware's own delay before it takes the SWD pins */
+static void
+test_takeover_param(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-sim-board-XXXXXX", NULL);
+	g_autofree char *path = write_board(
+	        dir, "late",
+	        "{ \"name\": \"late\", \"powered_for_ms\": 0, "
+	        "\"flash\": [ { \"image\": \"repurpose-swd\", \"takeover_ms\": 50 } ] }");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbSimBoard) board = ub_sim_board_new_from_file(path, &error);
+	UbSimMcu *mcu;
+	UbSimClock *clock;
+
+	g_assert_no_error(error);
+	mcu = ub_sim_board_get_mcu(board);
+	clock = ub_sim_board_get_clock(board);
+	ub_sim_clock_advance(clock, 45 * UB_SIM_NS_PER_MS);
+	g_assert_true(ub_sim_mcu_swd_pins_connected(mcu));
+	ub_sim_clock_advance(clock, 10 * UB_SIM_NS_PER_MS);
+	g_assert_false(ub_sim_mcu_swd_pins_connected(mcu));
+	/* and after every reset again */
+	ub_sim_mcu_set_nrst_low(mcu, TRUE);
+	ub_sim_mcu_set_nrst_low(mcu, FALSE);
+	ub_sim_clock_advance(clock, 45 * UB_SIM_NS_PER_MS);
+	g_assert_true(ub_sim_mcu_swd_pins_connected(mcu));
+	ub_sim_clock_advance(clock, 10 * UB_SIM_NS_PER_MS);
+	g_assert_false(ub_sim_mcu_swd_pins_connected(mcu));
+}
+
+static UbSimBoard *
+board_from_json(const char *name, const char *json)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-sim-board-XXXXXX", NULL);
+	g_autofree char *path = write_board(dir, name, json);
+	g_autoptr(GError) error = NULL;
+	UbSimBoard *board = ub_sim_board_new_from_file(path, &error);
+
+	g_assert_no_error(error);
+	return board;
+}
+
+/* reset-loop: watchdog on, a fault, lockup, a watchdog reset, and all over again */
+static void
+test_reset_loop(void)
+{
+	g_autoptr(UbSimBoard) board = board_from_json(
+	        "loop", "{ \"name\": \"loop\", \"powered_for_ms\": 0, \"flash\": [ "
+	                "{ \"image\": \"reset-loop\", \"watchdog_ms\": 100 } ] }");
+	UbSimMcu *mcu = ub_sim_board_get_mcu(board);
+	UbSimStlink *stlink = ub_sim_board_get_stlink(board);
+	UbSimMcuStats before, after;
+	guint32 dhcsr = 0;
+
+	ub_sim_clock_advance(ub_sim_board_get_clock(board), 50 * UB_SIM_NS_PER_MS);
+	/* locked up: the debug port still answers, and says so */
+	g_assert_cmphex(host_enter_swd(stlink), ==, 0x80);
+	g_assert_cmphex(host_read32(stlink, 0xE000EDF0, &dhcsr), ==, 0x80);
+	g_assert_cmphex(dhcsr & (1u << 19), !=, 0); /* S_LOCKUP */
+	ub_sim_mcu_get_stats(mcu, &before);
+	ub_sim_clock_advance(ub_sim_board_get_clock(board), 1000 * UB_SIM_NS_PER_MS);
+	ub_sim_mcu_get_stats(mcu, &after);
+	/* about ten resets a second, each by the watchdog */
+	g_assert_cmpuint(after.resets - before.resets, >=, 8);
+	g_assert_cmpuint(after.resets - before.resets, <=, 11);
+	g_assert_cmpint(ub_sim_mcu_get_last_reset(mcu), ==, UB_SIM_RESET_WATCHDOG);
+}
+
+/* watchdog-reset: runs normally, and the watchdog nobody reloads resets it periodically */
+static void
+test_watchdog_reset(void)
+{
+	g_autoptr(UbSimBoard) board = board_from_json(
+	        "wdg", "{ \"name\": \"wdg\", \"powered_for_ms\": 0, \"flash\": [ "
+	               "{ \"image\": \"watchdog-reset\", \"watchdog_ms\": 250 } ] }");
+	UbSimMcu *mcu = ub_sim_board_get_mcu(board);
+	UbSimMcuStats before, after;
+	guint32 dhcsr = 0;
+
+	ub_sim_mcu_get_stats(mcu, &before);
+	ub_sim_clock_advance(ub_sim_board_get_clock(board), 1000 * UB_SIM_NS_PER_MS);
+	ub_sim_mcu_get_stats(mcu, &after);
+	/* at 250 ms, 500 ms and 750 ms after the start; each restart adds a few microseconds */
+	g_assert_cmpuint(after.resets - before.resets, ==, 3);
+	g_assert_cmpint(ub_sim_mcu_get_last_reset(mcu), ==, UB_SIM_RESET_WATCHDOG);
+	g_assert_cmphex(host_enter_swd(ub_sim_board_get_stlink(board)), ==, 0x80);
+	g_assert_cmphex(host_read32(ub_sim_board_get_stlink(board), 0xE000EDF0, &dhcsr), ==, 0x80);
+	g_assert_cmphex(dhcsr & (1u << 19), ==, 0); /* running, not locked up */
+}
+
 static void
 test_malformed(void)
 {
@@ -290,6 +401,13 @@ test_malformed(void)
 	         "flash[0]"},
 	        {"{ \"name\": \"bad\", \"flash\": [ {} ] }", "flash[0]"},
 	        {"{ \"name\": \"bad\", \"faults\": [ \"melted\" ] }", "faults"},
+	        {"{ \"name\": \"bad\", \"powered_for_ms\": -5 }", "powered_for_ms"},
+	        {"{ \"name\": \"bad\", \"flash\": [ { \"image\": \"demo-410\", "
+	         "\"takeover_ms\": 5 } ] }",
+	         "flash[0].takeover_ms"},
+	        {"{ \"name\": \"bad\", \"flash\": [ { \"image\": \"repurpose-swd\", "
+	         "\"takeover_ms\": \"soon\" } ] }",
+	         "flash[0].takeover_ms"},
 	};
 	g_autofree char *dir = g_dir_make_tmp("ub-sim-board-XXXXXX", NULL);
 
@@ -497,6 +615,10 @@ main(int argc, char **argv)
 	g_test_add_func("/sim/board/wiring-benches", test_wiring_benches);
 	g_test_add_func("/sim/board/rdp1-and-blank", test_rdp1_and_blank);
 	g_test_add_func("/sim/board/malformed", test_malformed);
+	g_test_add_func("/sim/board/powered-for", test_powered_for);
+	g_test_add_func("/sim/board/takeover-param", test_takeover_param);
+	g_test_add_func("/sim/board/reset-loop", test_reset_loop);
+	g_test_add_func("/sim/board/watchdog-reset", test_watchdog_reset);
 	g_test_add_func("/sim/board/lookup", test_lookup);
 	g_test_add_func("/sim/board/report", test_report);
 	g_test_add_func("/sim/board/load-flash-file", test_load_flash_file);

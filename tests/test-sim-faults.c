@@ -230,13 +230,15 @@ test_usb_stall(Fixture *fixture, gconstpointer data)
 	g_assert_no_error(error);
 }
 
-/* the chip outlives the program: a state file keeps its flash and option bytes, a second
- * program on the same bench meets a busy probe, another bench's file is refused */
+/* the chip outlives the program: its live copy keeps the flash and option bytes even when the
+ * program is killed, a second program on the same bench meets a busy probe, another bench's
+ * copy is refused, and a program that ends normally leaves only the state file */
 static void
 test_state(void)
 {
 	g_autofree char *dir = g_dir_make_tmp("ub-sim-state-XXXXXX", NULL);
 	g_autofree char *path = g_build_filename(dir, "bench.state", NULL);
+	g_autofree char *live = g_strconcat(path, ".live", NULL);
 	g_autoptr(UbSimBoard) board = NULL;
 	g_autoptr(UbSimBoard) again = NULL;
 	g_autoptr(UbSimBoard) second = NULL;
@@ -283,13 +285,28 @@ test_state(void)
 	g_assert_true(g_bytes_equal(after, before));
 	g_assert_cmphex((ub_sim_mcu_get_option_bytes(ub_sim_board_get_mcu(again)) >> 8) & 0xff, ==,
 	                0x55);
-	g_clear_object(&state);
 
+	/* a killed program's chip belongs to its bench */
+	g_clear_object(&state);
 	other = ub_sim_board_new_from_name("vesc6", &error);
 	busy = ub_sim_state_attach(other, path, &error);
 	g_assert_null(busy);
 	g_assert_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID);
 	g_assert_nonnull(strstr(error->message, "focbox"));
+	g_clear_error(&error);
+	state = ub_sim_state_attach(again, path, &error);
+	g_assert_no_error(error);
+
+	/* a program that ends normally leaves the state file, and no live copy */
+	g_assert_true(ub_sim_state_save(state, &error));
+	g_assert_no_error(error);
+	g_assert_false(g_file_test(live, G_FILE_TEST_EXISTS));
+	g_clear_pointer(&file, g_bytes_unref);
+	file = ub_sim_state_read_flash(path, &optcr, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_bytes_equal(file, before));
+	g_assert_cmphex((optcr >> 8) & 0xff, ==, 0x55);
+	g_clear_object(&state);
 	g_unlink(path);
 	g_rmdir(dir);
 }

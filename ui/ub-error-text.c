@@ -98,6 +98,11 @@ static const UbErrorTextEntry entries[] = {
     {ub_target_error_quark, UB_TARGET_ERROR_FAILED, N_("Talking to the chip failed"),
      N_("An error that does not fit any known cause."),
      N_("Check the wiring and try again. The details below help others to help you.")},
+    {ub_target_error_quark, UB_TARGET_ERROR_HELD_IN_RESET, N_("NRST is held low on the board"),
+     N_("The chip stays in reset with nobody asking for it: a short, a stuck reset button or a "
+	"wire holds its NRST pin low."),
+     N_("Take any wire off NRST, release the reset button, and look for a solder bridge at the "
+	"chip's NRST pin.")},
     {ub_target_error_quark, UB_TARGET_ERROR_WAS_RESET, N_("The chip was reset in the middle"),
      N_("Its reset pin was pulled low (a button, a loose wire touching it) or its supply "
 	"dipped."),

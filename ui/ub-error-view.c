@@ -85,6 +85,64 @@ ub_error_view_set_error(UbErrorView *self, const GError *error, const char *deta
 }
 
 void
+ub_error_view_set_verdict(UbErrorView *self, UbVerdict *verdict, UbEvidence *evidence,
+			  const char *details)
+{
+	GPtrArray *causes;
+	const UbCause *top;
+	GtkStyleContext *context;
+	g_autoptr(GString) cause = g_string_new(NULL);
+	g_autoptr(GString) next_step = g_string_new(NULL);
+	g_autoptr(GString) log = g_string_new(details);
+	UbPersonQuestion question;
+	const char *check = NULL;
+
+	g_return_if_fail(UB_IS_ERROR_VIEW(self));
+	g_return_if_fail(UB_IS_VERDICT(verdict));
+
+	causes = ub_verdict_get_causes(verdict);
+	top = ub_verdict_get_top(verdict);
+	/* TRANSLATORS: shown before the likely cause of an error */
+	g_string_printf(cause, _("Likely cause: %s"), top->explanation);
+	if (causes->len > 1) {
+		g_string_append_printf(cause, "\n%s", _("Also possible:"));
+		for (guint i = 1; i < causes->len; i++)
+			g_string_append_printf(cause, "\n• %s",
+					       ((const UbCause *)causes->pdata[i])->title);
+	}
+	/* TRANSLATORS: shown before the next step after an error */
+	g_string_printf(next_step, _("What to do: %s"), top->next_step);
+	if (evidence != NULL &&
+	    ub_verdict_get_next_question(verdict, evidence, &question, &check))
+		/* TRANSLATORS: a check that narrows the causes down */
+		g_string_append_printf(next_step, "\n%s %s", _("To narrow it down:"), check);
+	gtk_label_set_text(self->title_label, top->title);
+	gtk_label_set_text(self->cause_label, cause->str);
+	gtk_label_set_text(self->next_step_label, next_step->str);
+	gtk_image_set_from_icon_name(self->icon, "dialog-warning-symbolic", GTK_ICON_SIZE_DND);
+	context = gtk_widget_get_style_context(GTK_WIDGET(self));
+	gtk_style_context_add_class(context, "ub-failed");
+	if (log->len > 0 && log->str[log->len - 1] != '\n')
+		g_string_append_c(log, '\n');
+	g_string_append_printf(log, "verdict: %s (%s)\n", top->id,
+			       ub_cause_kind_to_string(top->kind));
+	if (evidence != NULL) {
+		GPtrArray *notes = ub_evidence_get_notes(evidence);
+		g_autoptr(GPtrArray) names = ub_evidence_list_facts(evidence);
+
+		for (guint i = 0; i < names->len; i++)
+			g_string_append_printf(log, "fact %s = %s\n",
+					       (const char *)g_ptr_array_index(names, i),
+					       ub_evidence_get_fact(evidence,
+								    g_ptr_array_index(names, i)));
+		for (guint i = 0; i < notes->len; i++)
+			g_string_append_printf(log, "%s\n", (const char *)g_ptr_array_index(notes, i));
+	}
+	gtk_text_buffer_set_text(gtk_text_view_get_buffer(self->details_view), log->str, -1);
+	gtk_widget_show(GTK_WIDGET(self));
+}
+
+void
 ub_error_view_clear(UbErrorView *self)
 {
 	g_return_if_fail(UB_IS_ERROR_VIEW(self));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-diagnosis.h"
 #include "ub-error-view.h"
 #include "ub-page-connect.h"
 #include "ub-page.h"
@@ -129,6 +130,31 @@ ub_page_connect_show_info(UbPageConnect *self, UbTargetInfo *info)
 }
 
 static void
+ub_page_connect_diagnosed_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(UbPageConnect) self = UB_PAGE_CONNECT(user_data);
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbEvidence) evidence = NULL;
+	g_autoptr(UbRules) rules = NULL;
+	g_autoptr(UbVerdict) verdict = NULL;
+
+	evidence = ub_diagnosis_gather_finish(UB_DEVICE(source), result, &error);
+	ub_page_end_work(UB_PAGE(self));
+	if (evidence != NULL)
+		rules = ub_rules_load(&error);
+	if (rules == NULL) {
+		ub_error_view_set_error(self->error_view, error, ub_session_get_log(session));
+		return;
+	}
+	ub_evidence_merge(evidence, ub_session_get_said(session));
+	verdict = ub_rules_evaluate(rules, evidence);
+	ub_session_log(session, "connect: verdict %s", ub_verdict_get_top(verdict)->id);
+	ub_error_view_set_verdict(self->error_view, verdict, evidence,
+				  ub_session_get_log(session));
+}
+
+static void
 ub_page_connect_read_info_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	g_autoptr(UbPageConnect) self = UB_PAGE_CONNECT(user_data);
@@ -137,7 +163,6 @@ ub_page_connect_read_info_cb(GObject *source, GAsyncResult *result, gpointer use
 	g_autoptr(UbTargetInfo) info = NULL;
 
 	info = ub_device_read_info_finish(UB_DEVICE(source), result, &error);
-	ub_page_end_work(UB_PAGE(self));
 	if (info == NULL) {
 		UbRung failed = ub_page_connect_rung_for_error(error);
 
@@ -145,14 +170,26 @@ ub_page_connect_read_info_cb(GObject *source, GAsyncResult *result, gpointer use
 		for (guint i = 0; i < failed; i++)
 			ub_page_connect_set_rung(self, i, UB_RUNG_STATE_OK);
 		ub_page_connect_set_rung(self, failed, UB_RUNG_STATE_FAILED);
-		ub_error_view_set_error(self->error_view, error, ub_session_get_log(session));
 		if (ub_page_connect_error_needs_recovery(error)) {
 			ub_session_set_needs_recovery(session, TRUE);
 			gtk_widget_show(self->recovery_label);
 		}
-		ub_page_notify_complete(UB_PAGE(self));
+		if (error->domain == UB_TARGET_ERROR) {
+			/* why the chip does not answer is the evidence's to say: measure it
+			 * (nothing on the chip changes), then show the verdict */
+			UbProbeModel *model = ub_session_get_probe_model(session);
+			ub_diagnosis_gather_async(UB_DEVICE(source),
+						  model != NULL ? ub_probe_model_get_id(model) : NULL,
+						  ub_session_get_board_id(session),
+						  ub_page_get_cancellable(UB_PAGE(self)),
+						  ub_page_connect_diagnosed_cb, g_object_ref(self));
+			return;
+		}
+		ub_page_end_work(UB_PAGE(self));
+		ub_error_view_set_error(self->error_view, error, ub_session_get_log(session));
 		return;
 	}
+	ub_page_end_work(UB_PAGE(self));
 	ub_session_set_target_info(session, info);
 	for (guint i = 0; i < UB_RUNG_LAST; i++)
 		ub_page_connect_set_rung(self, i, UB_RUNG_STATE_OK);

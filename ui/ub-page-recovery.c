@@ -68,11 +68,19 @@ ub_page_recovery_done_cb(GObject *source, GAsyncResult *result, gpointer user_da
 	g_autoptr(GError) error = NULL;
 
 	ladder = ub_connect_ladder_run_finish(UB_DEVICE(source), result, &error);
-	self->recovered = ladder != NULL;
+	self->recovered = ladder != NULL && ladder->reached;
 	ub_page_end_work(UB_PAGE(self));
 	if (ladder == NULL) {
 		gtk_label_set_text(self->instruction_label, "");
 		ub_error_view_set_error(self->error_view, error, ub_session_get_log(session));
+	} else if (!ladder->reached) {
+		/* why not, from the evidence the ladder gathered: the one source of advice */
+		gtk_label_set_text(self->instruction_label, "");
+		gtk_label_set_text(self->status_label, "");
+		ub_session_log(session, "recovery: verdict %s",
+			       ub_verdict_get_top(ladder->verdict)->id);
+		ub_error_view_set_verdict(self->error_view, ladder->verdict, ladder->evidence,
+					  ub_session_get_log(session));
 	} else {
 		gtk_label_set_text(self->instruction_label, "");
 		gtk_label_set_text(self->status_label,
@@ -98,6 +106,14 @@ ub_page_recovery_start_clicked_cb(UbPageRecovery *self)
 		return;
 	ub_error_view_clear(self->error_view);
 	ub_ladder_options_init(&options);
+	options.board_id = g_strdup(ub_session_get_board_id(session));
+	options.given = g_object_ref(ub_session_get_said(session));
+	options.history = ub_history_new(NULL);
+	if (!ub_history_load(options.history, NULL))
+		g_clear_object(&options.history);
+	if (ub_session_get_probe_model(session) != NULL)
+		options.probe_model =
+		    g_strdup(ub_probe_model_get_id(ub_session_get_probe_model(session)));
 	if (board != NULL && ub_board_get_nrst_header_pin(board) != 0)
 		options.nrst_location = g_strdup_printf(_("debug header pin %u"),
 							ub_board_get_nrst_header_pin(board));

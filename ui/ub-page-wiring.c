@@ -45,8 +45,22 @@ ub_page_wiring_checklist_done(UbPageWiring *self)
 static void
 ub_page_wiring_checklist_toggled_cb(UbPageWiring *self)
 {
+	UbSession *session = ub_page_get_session(UB_PAGE(self));
+
 	/* story 7: no LED at all is a power fault, not a firmware problem */
 	gtk_widget_set_visible(self->no_led_label, !gtk_toggle_button_get_active(self->check_led));
+	/* what the person confirms here is evidence for every verdict that follows */
+	if (session != NULL) {
+		UbEvidence *said = ub_session_get_said(session);
+		ub_evidence_set_answer(said, UB_PERSON_QUESTION_LED_ON,
+				       gtk_toggle_button_get_active(self->check_led)
+					   ? UB_PERSON_ANSWER_YES
+					   : UB_PERSON_ANSWER_UNKNOWN);
+		ub_evidence_set_answer(said, UB_PERSON_QUESTION_WIRES_CHECKED,
+				       gtk_toggle_button_get_active(self->check_wires)
+					   ? UB_PERSON_ANSWER_YES
+					   : UB_PERSON_ANSWER_UNKNOWN);
+	}
 	ub_page_notify_complete(UB_PAGE(self));
 }
 

@@ -7,6 +7,7 @@ struct _UbSession {
 	GObject parent_instance;
 	UbTransportProvider *demo_bench;
 	UbPerson *person; /* the person at the screen, given to devices of real probes */
+	UbEvidence *said;
 	GSettings *settings;
 	char *board_id;
 	UbBoardDb *board_db;
@@ -35,6 +36,7 @@ ub_session_finalize(GObject *object)
 
 	g_clear_object(&self->demo_bench);
 	g_clear_object(&self->person);
+	g_clear_object(&self->said);
 	g_clear_object(&self->settings);
 	g_free(self->board_id);
 	g_clear_object(&self->board_db);
@@ -64,6 +66,7 @@ ub_session_init(UbSession *self)
 	g_autoptr(GSettingsSchema) schema = NULL;
 
 	self->log = g_string_new(NULL);
+	self->said = ub_evidence_new();
 	self->started_us = g_get_monotonic_time();
 	/* g_settings_new() aborts on a missing schema; a build-tree run has none */
 	if (source != NULL)
@@ -452,4 +455,11 @@ ub_session_set_person(UbSession *self, UbPerson *person)
 {
 	g_return_if_fail(UB_IS_SESSION(self));
 	g_set_object(&self->person, person);
+}
+
+UbEvidence *
+ub_session_get_said(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	return self->said;
 }

@@ -10,6 +10,7 @@
 
 #include "ub-board-db.h"
 #include "ub-device.h"
+#include "ub-evidence.h"
 #include "ub-firmware-info.h"
 #include "ub-probe-db.h"
 #include "ub-probe-info.h"
@@ -27,6 +28,9 @@ UbTransportProvider *ub_session_get_demo_bench(UbSession *self);
 gboolean ub_session_is_demo(UbSession *self);
 /* the person given to devices of real probes (a simulated bench brings its own) */
 void ub_session_set_person(UbSession *self, UbPerson *person);
+/* what the person said on the pages (an LED lit, the wires checked against the drawing), as
+ * facts for the verdicts (transfer none) */
+UbEvidence *ub_session_get_said(UbSession *self);
 /* NULL when the schema is not installed (running from the build tree without
  * GSETTINGS_SCHEMA_DIR) */
 GSettings *ub_session_get_settings(UbSession *self);

@@ -11,6 +11,7 @@
 #include "ub-page-wiring.h"
 #include "ub-page.h"
 #include "ub-window-private.h"
+#include "ub-wizard-person.h"
 #include "ub-wizard.h"
 
 struct _UbWindow {
@@ -231,6 +232,11 @@ ub_window_new(GtkApplication *application, UbSession *session)
 
 	self = g_object_new(UB_TYPE_WINDOW, "application", application, NULL);
 	self->session = g_object_ref(session);
+	{
+		/* the person in front of this window answers the core's questions */
+		g_autoptr(UbWizardPerson) person = ub_wizard_person_new(GTK_WINDOW(self));
+		ub_session_set_person(session, UB_PERSON(person));
+	}
 	gtk_widget_set_visible(self->demo_label, ub_session_is_demo(session));
 	gtk_window_set_default(GTK_WINDOW(self), self->next_button);
 	ub_window_present_page(self, ub_wizard_get_current(self->wizard));

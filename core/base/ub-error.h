@@ -42,6 +42,7 @@ typedef enum {
 	UB_TARGET_ERROR_DEAD,		 /* no answer even under reset: likely damaged */
 	UB_TARGET_ERROR_INVALID_ARGUMENT, /* bad address/length/alignment */
 	UB_TARGET_ERROR_FAILED,
+	UB_TARGET_ERROR_HELD_IN_RESET, /* NRST held low on the board: the core never starts */
 	UB_TARGET_ERROR_WAS_RESET, /* the chip reset while we worked on it (NRST, supply dip) */
 } UbTargetError;
 

@@ -21,6 +21,7 @@ struct _UbBoard {
 	guint nrst_mcu_pin;
 	UbConfidence nrst_confidence;
 	gchar *nrst_notes;
+	UbBoardBoot0 boot0;
 	UbBoardPower power_recommended;
 	UbProbeSupplyPolicy probe_supply;
 	gchar *power_notes;
@@ -83,6 +84,37 @@ power_from_string(const gchar *str)
 	return UB_BOARD_POWER_BATTERY;
 }
 
+static UbBoardBoot0
+boot0_from_string(const gchar *str)
+{
+	if (g_strcmp0(str, "tied-to-gnd") == 0)
+		return UB_BOARD_BOOT0_TIED_TO_GND;
+	if (g_strcmp0(str, "reachable") == 0)
+		return UB_BOARD_BOOT0_REACHABLE;
+	return UB_BOARD_BOOT0_UNKNOWN;
+}
+
+const gchar *
+ub_board_boot0_to_string(UbBoardBoot0 boot0)
+{
+	switch (boot0) {
+	case UB_BOARD_BOOT0_TIED_TO_GND:
+		return "tied-to-gnd";
+	case UB_BOARD_BOOT0_REACHABLE:
+		return "reachable";
+	case UB_BOARD_BOOT0_UNKNOWN:
+	default:
+		return "unknown";
+	}
+}
+
+UbBoardBoot0
+ub_board_get_boot0(UbBoard *self)
+{
+	g_return_val_if_fail(UB_IS_BOARD(self), UB_BOARD_BOOT0_UNKNOWN);
+	return self->boot0;
+}
+
 static UbProbeSupplyPolicy
 supply_from_string(const gchar *str)
 {
@@ -128,6 +160,9 @@ ub_board_new_from_json(JsonObject *root, const gchar *filename, GError **error)
 	JsonObject *power = json_object_get_object_member(root, "power_while_programming");
 	JsonArray *leds = json_object_get_array_member(root, "leds");
 	JsonNode *header_pin = json_object_get_member(nrst, "header_pin");
+	JsonObject *boot0 = json_object_has_member(root, "boot0")
+	                            ? json_object_get_object_member(root, "boot0")
+	                            : NULL;
 
 	g_return_val_if_fail(root != NULL, NULL);
 	g_return_val_if_fail(filename != NULL, NULL);
@@ -151,6 +186,8 @@ ub_board_new_from_json(JsonObject *root, const gchar *filename, GError **error)
 	self->nrst_confidence =
 	        ub_confidence_from_string(json_object_get_string_member(nrst, "confidence"));
 	self->nrst_notes = g_strdup(json_object_get_string_member(nrst, "notes"));
+	self->boot0 = boot0 != NULL ? boot0_from_string(json_object_get_string_member(boot0, "wiring"))
+	                            : UB_BOARD_BOOT0_UNKNOWN;
 	self->power_recommended =
 	        power_from_string(json_object_get_string_member(power, "recommended"));
 	self->probe_supply = supply_from_string(json_object_get_string_member(power, "probe_3v3"));

@@ -27,6 +27,14 @@ typedef enum {
 	UB_PROBE_SUPPLY_NEVER,
 } UbProbeSupplyPolicy;
 
+/* how BOOT0 is wired: on the VESC designs it is tied straight to GND, so the ROM bootloader
+ * cannot be reached without rework and strapping BOOT0 high shorts the 3.3 V rail */
+typedef enum {
+	UB_BOARD_BOOT0_UNKNOWN, /* no schematic read: treat as tied */
+	UB_BOARD_BOOT0_TIED_TO_GND,
+	UB_BOARD_BOOT0_REACHABLE,
+} UbBoardBoot0;
+
 typedef struct {
 	gchar *colour;
 	gchar *meaning;
@@ -46,6 +54,8 @@ guint ub_board_get_nrst_header_pin(UbBoard *self);
 guint ub_board_get_nrst_mcu_pin(UbBoard *self);
 UbConfidence ub_board_get_nrst_confidence(UbBoard *self);
 const gchar *ub_board_get_nrst_notes(UbBoard *self);
+UbBoardBoot0 ub_board_get_boot0(UbBoard *self);
+const gchar *ub_board_boot0_to_string(UbBoardBoot0 boot0);
 UbBoardPower ub_board_get_power_recommended(UbBoard *self);
 UbProbeSupplyPolicy ub_board_get_probe_supply_policy(UbBoard *self);
 const gchar *ub_board_get_power_notes(UbBoard *self);

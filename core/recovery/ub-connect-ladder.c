@@ -1,6 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Why each rung is built the way it is:
+ * - The normal rung halts the core the moment the DP answers. Firmware that takes PA13/PA14 a
+ *   few milliseconds after a reset, or one that resets in a loop, would otherwise leave the
+ *   ladder "connected" to a chip that goes silent before the next command; halted, the pins
+ *   stay SWD. A DP that answers and then falls silent is recorded ("lost") and the ladder goes
+ *   on to the reset rungs, which catch the core before any firmware runs.
+ * - A chip held in reset by its own board answers on the DP (the debug domain is not reset by
+ *   NRST) but S_RESET_ST never clears and the core never halts: that is a verdict of its own,
+ *   never "connected".
  * - Under reset, the core is caught with DEMCR.VC_CORERESET set while NRST is still low, not
  *   with C_HALT alone: a system reset clears C_HALT, so a halt requested during reset lets the
  *   firmware run after the release — long enough for firmware that turns PA13/PA14 into GPIO
@@ -18,6 +26,7 @@
 #include <string.h>
 
 #include "ub-connect-ladder.h"
+#include "ub-diagnosis.h"
 #include "ub-error.h"
 
 #define DFSR_VCATCH (1u << 3)
@@ -28,8 +37,15 @@
 #define FLASH_OPTCR 0x40023C14u
 #define RESET_VECTOR_ADDRESS 0x08000004u
 #define POWERED_MV 1700 /* below the STM32F4's 1.8 V minimum: no supply (or no GND) */
+#define PARTIAL_MV 2600 /* a 3.3 V board seen through a missing GND reads in between */
 
 static const guint ladder_clocks_khz[] = {1800, 480, 100};
+
+typedef enum {
+	RUNG_REACHED,
+	RUNG_FAILED,
+	RUNG_STUCK, /* held in reset by the board: no rung can help */
+} RungOutcome;
 
 typedef struct {
 	UbDevice *device;
@@ -42,6 +58,7 @@ typedef struct {
 	gpointer user_data;
 	GCancellable *cancellable;
 	UbLadderResult *result;
+	UbEvidence *evidence;
 	guint64 start_us;
 } Ladder;
 
@@ -53,12 +70,30 @@ ub_ladder_options_init(UbLadderOptions *options)
 	options->manual_attempts = 2;
 	options->hold_timeout_ms = 30000;
 	options->release_timeout_ms = 30000;
+	options->ask = TRUE;
+	options->max_rounds = 3;
 }
 
 void
 ub_ladder_options_clear(UbLadderOptions *options)
 {
 	g_clear_pointer(&options->nrst_location, g_free);
+	g_clear_pointer(&options->probe_model, g_free);
+	g_clear_pointer(&options->board_id, g_free);
+	g_clear_object(&options->given);
+	g_clear_object(&options->history);
+}
+
+/* a deep copy, for a job that outlives the caller's options */
+static void
+ub_ladder_options_copy(UbLadderOptions *dest, const UbLadderOptions *src)
+{
+	*dest = *src;
+	dest->nrst_location = g_strdup(src->nrst_location);
+	dest->probe_model = g_strdup(src->probe_model);
+	dest->board_id = g_strdup(src->board_id);
+	dest->given = src->given != NULL ? g_object_ref(src->given) : NULL;
+	dest->history = src->history != NULL ? g_object_ref(src->history) : NULL;
 }
 
 void
@@ -66,8 +101,21 @@ ub_ladder_result_free(UbLadderResult *result)
 {
 	if (result == NULL)
 		return;
-	g_ptr_array_unref(result->evidence);
+	g_clear_object(&result->evidence);
+	g_clear_object(&result->verdict);
 	g_free(result);
+}
+
+void
+ub_ladder_result_set_error(const UbLadderResult *result, GError **error)
+{
+	g_return_if_fail(result != NULL);
+	if (result->verdict != NULL) {
+		ub_verdict_set_error(result->verdict, error);
+		return;
+	}
+	g_set_error_literal(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NO_ACK,
+			    _("The chip does not answer"));
 }
 
 const char *
@@ -98,8 +146,8 @@ ub_ladder_step_to_string(UbLadderStep step)
 const char *
 ub_ladder_event_kind_to_string(UbLadderEventKind kind)
 {
-	static const char *const names[] = {"trying", "failed", "succeeded",
-					    "hold-nrst", "release-nrst", "note"};
+	static const char *const names[] = {"trying",	    "failed", "succeeded", "hold-nrst",
+					    "release-nrst", "note",   "question"};
 
 	return kind < G_N_ELEMENTS(names) ? names[kind] : "unknown";
 }
@@ -110,6 +158,8 @@ ub_ladder_result_to_json(const UbLadderResult *result)
 	g_autoptr(JsonBuilder) builder = json_builder_new();
 
 	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "reached");
+	json_builder_add_boolean_value(builder, result->reached);
 	json_builder_set_member_name(builder, "method");
 	json_builder_add_string_value(builder, ub_ladder_method_to_string(result->method));
 	json_builder_set_member_name(builder, "swd_khz");
@@ -121,6 +171,8 @@ ub_ladder_result_to_json(const UbLadderResult *result)
 		json_builder_add_null_value(builder);
 	json_builder_set_member_name(builder, "halted");
 	json_builder_add_boolean_value(builder, result->halted);
+	json_builder_set_member_name(builder, "held_in_reset");
+	json_builder_add_boolean_value(builder, result->held_in_reset);
 	json_builder_set_member_name(builder, "at_reset_vector");
 	json_builder_add_boolean_value(builder, result->at_reset_vector);
 	json_builder_set_member_name(builder, "pc");
@@ -136,13 +188,25 @@ ub_ladder_result_to_json(const UbLadderResult *result)
 	json_builder_add_int_value(builder, result->rdp_level);
 	json_builder_set_member_name(builder, "manual_attempts");
 	json_builder_add_int_value(builder, result->manual_attempts);
+	json_builder_set_member_name(builder, "rounds");
+	json_builder_add_int_value(builder, result->rounds);
 	json_builder_set_member_name(builder, "elapsed_ms");
-	json_builder_add_double_value(builder, (double)result->elapsed_us / 1000.0);
-	json_builder_set_member_name(builder, "evidence");
-	json_builder_begin_array(builder);
-	for (guint i = 0; i < result->evidence->len; i++)
-		json_builder_add_string_value(builder, g_ptr_array_index(result->evidence, i));
-	json_builder_end_array(builder);
+	json_builder_add_int_value(builder, (gint64)(result->elapsed_us / 1000));
+	if (result->evidence != NULL) {
+		g_autoptr(JsonNode) evidence = ub_evidence_to_json(result->evidence);
+		JsonObject *object = json_node_get_object(evidence);
+
+		json_builder_set_member_name(builder, "facts");
+		json_builder_add_value(builder,
+				       json_node_copy(json_object_get_member(object, "facts")));
+		json_builder_set_member_name(builder, "evidence");
+		json_builder_add_value(builder,
+				       json_node_copy(json_object_get_member(object, "evidence")));
+	}
+	if (result->verdict != NULL) {
+		json_builder_set_member_name(builder, "verdict");
+		json_builder_add_value(builder, ub_verdict_to_json(result->verdict));
+	}
 	json_builder_end_object(builder);
 	return json_builder_get_root(builder);
 }
@@ -158,18 +222,24 @@ ladder_emit(Ladder *ladder, UbLadderStep step, UbLadderEventKind kind, guint khz
 	    const char *format, ...)
 {
 	g_autofree char *message = NULL;
-	UbLadderEvent event = {step, kind, NULL, khz, attempt};
+	UbLadderEvent event = {step, kind, NULL, khz, attempt, 0, UB_PERSON_ANSWER_UNKNOWN};
 	va_list args;
 
 	va_start(args, format);
 	message = g_strdup_vprintf(format, args);
 	va_end(args);
 	if (kind != UB_LADDER_EVENT_TRYING)
-		g_ptr_array_add(ladder->result->evidence,
-				g_strdup_printf("%s: %s", ub_ladder_step_to_string(step), message));
+		ub_evidence_add_note(ladder->evidence, "%s: %s", ub_ladder_step_to_string(step),
+				     message);
 	event.message = message;
 	if (ladder->func != NULL)
 		ladder->func(&event, ladder->user_data);
+}
+
+static void
+ladder_fact(Ladder *ladder, const char *name, const char *value)
+{
+	ub_evidence_set_fact(ladder->evidence, name, value, UB_FACT_SOURCE_MEASURED);
 }
 
 static void
@@ -195,6 +265,14 @@ ladder_dp_answers(Ladder *ladder, GError **error)
 	return ub_probe_read_dp_idcode(ladder->probe, &idcode, error);
 }
 
+/* silence (nobody drives SWDIO) or nonsense (what a floating ground gives) */
+static const char *
+ladder_answer_kind(const GError *error)
+{
+	return g_error_matches(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NO_ACK) ? "no-answer"
+									      : "garbage";
+}
+
 static gboolean
 ladder_write(Ladder *ladder, guint32 address, guint32 value, GError **error)
 {
@@ -217,6 +295,14 @@ ladder_arm_vector_catch(Ladder *ladder, GError **error)
 	       ladder_write(ladder, UB_DFSR, 0x1F, error);
 }
 
+/* two reads: S_RESET_ST is sticky and cleared by reading, set again means held right now */
+static gboolean
+ladder_read_dhcsr_now(Ladder *ladder, guint32 *dhcsr, GError **error)
+{
+	return ladder_read(ladder, UB_DHCSR, dhcsr, error) &&
+	       ladder_read(ladder, UB_DHCSR, dhcsr, error);
+}
+
 /* after the release: the core should sit on its reset vector */
 static gboolean
 ladder_confirm_caught(Ladder *ladder, guint timeout_ms, GError **error)
@@ -227,17 +313,19 @@ ladder_confirm_caught(Ladder *ladder, guint timeout_ms, GError **error)
 
 	for (;;) {
 		g_autoptr(GError) error_local = NULL;
-		/* two reads: S_RESET_ST set again on the second means still held in reset */
-		if (ladder_read(ladder, UB_DHCSR, &dhcsr, &error_local) &&
-		    ladder_read(ladder, UB_DHCSR, &dhcsr, &error_local) &&
+		if (ladder_read_dhcsr_now(ladder, &dhcsr, &error_local) &&
 		    !(dhcsr & UB_DHCSR_S_RESET_ST) && (dhcsr & UB_DHCSR_S_HALT))
 			break;
 		if (g_cancellable_set_error_if_cancelled(ladder->cancellable, error))
 			return FALSE;
 		if (ladder_now_us(ladder) > deadline) {
-			g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NOT_HALTED,
-				    _("the chip did not stop on its reset vector (DHCSR 0x%08x)"),
-				    dhcsr);
+			if (error_local != NULL)
+				g_propagate_error(error, g_steal_pointer(&error_local));
+			else
+				g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NOT_HALTED,
+					    _("the chip did not stop on its reset vector (DHCSR "
+					      "0x%08x)"),
+					    dhcsr);
 			return FALSE;
 		}
 		ladder_sleep_ms(ladder, 5);
@@ -255,15 +343,131 @@ ladder_confirm_caught(Ladder *ladder, guint timeout_ms, GError **error)
 	return TRUE;
 }
 
+/* ---- what the history says ---- */
+
+static const char *
+ladder_probe_serial(Ladder *ladder)
+{
+	const char *serial = ub_probe_info_get_serial(ub_device_get_probe_info(ladder->device));
+
+	if (serial == NULL)
+		serial = ub_transport_get_serial(ub_device_get_transport(ladder->device));
+	return serial;
+}
+
 /* ---- the rungs ---- */
 
 static gboolean
+ladder_measure_voltage(Ladder *ladder)
+{
+	UbLadderResult *result = ladder->result;
+	g_autoptr(GError) error = NULL;
+
+	if (ub_evidence_fact_is(ladder->evidence, "probe_voltage", "own-rail")) {
+		/* what a clone reports is its own 3.3 V: it says nothing about the board */
+		ladder_fact(ladder, "voltage", "unknown");
+		ladder_emit(ladder, UB_LADDER_STEP_VOLTAGE, UB_LADDER_EVENT_NOTE, 0, 0, "%s",
+			    _("This probe reports its own 3.3 V, not the board's: the power check "
+			      "is yours (is an LED on?)"));
+		return TRUE;
+	}
+	if (!ub_probe_get_target_voltage(ladder->probe, &result->voltage_mv, &error)) {
+		result->voltage_mv = 0;
+		ladder_fact(ladder, "voltage", "unknown");
+		ladder_emit(ladder, UB_LADDER_STEP_VOLTAGE, UB_LADDER_EVENT_NOTE, 0, 0,
+			    _("This probe cannot measure the target voltage (%s)"), error->message);
+		return TRUE;
+	}
+	result->voltage_known = TRUE;
+	ladder_fact(ladder, "voltage",
+		    result->voltage_mv < 300	       ? "none"
+		    : result->voltage_mv < PARTIAL_MV ? "partial"
+						       : "ok");
+	ladder_emit(ladder, UB_LADDER_STEP_VOLTAGE,
+		    result->voltage_mv >= POWERED_MV ? UB_LADDER_EVENT_SUCCEEDED
+						     : UB_LADDER_EVENT_FAILED,
+		    0, 0, _("Target voltage %.2f V"), result->voltage_mv / 1000.0);
+	return result->voltage_mv >= POWERED_MV;
+}
+
+/*
+ * The chip answered: stop it now. Returns REACHED (halted), STUCK (held in reset by the board)
+ * or FAILED with the fact "normal" saying why (asleep, lost).
+ */
+static RungOutcome
+ladder_halt_now(Ladder *ladder, guint khz)
+{
+	g_autoptr(GError) error = NULL;
+	guint32 cpuid = 0, dhcsr = 0;
+	guint64 deadline;
+
+	/* the DP can answer while the chip's bus is stopped (Stop mode without DBG_STOP): then
+	 * only a reset helps, slower clocks do not */
+	if (!ub_probe_read_u32(ladder->probe, UB_CPUID, &cpuid, &error)) {
+		g_autoptr(GError) error_dp = NULL;
+
+		/* the pins may have gone between the two commands: asleep only if the DP
+		 * itself still answers */
+		if (!ladder_dp_answers(ladder, &error_dp))
+			goto lost;
+		ladder_fact(ladder, "normal", "asleep");
+		ladder_emit(ladder, UB_LADDER_STEP_NORMAL, UB_LADDER_EVENT_FAILED, khz, 0,
+			    _("The debug port answers but the chip's bus does not (asleep?): %s"),
+			    error->message);
+		return RUNG_FAILED;
+	}
+	if (!ladder_write(ladder, UB_DHCSR, UB_DHCSR_DBGKEY | UB_DHCSR_C_DEBUGEN | UB_DHCSR_C_HALT,
+			  &error))
+		goto lost;
+	deadline = ladder_now_us(ladder) + 100 * 1000;
+	for (;;) {
+		if (!ladder_read_dhcsr_now(ladder, &dhcsr, &error))
+			goto lost;
+		if ((dhcsr & UB_DHCSR_S_HALT) && !(dhcsr & UB_DHCSR_S_RESET_ST))
+			break;
+		if (ladder_now_us(ladder) > deadline) {
+			if (dhcsr & UB_DHCSR_S_RESET_ST) {
+				/* the core never leaves reset, and nobody here holds it */
+				ladder_fact(ladder, "normal", "ok");
+				ladder_fact(ladder, "stuck_in_reset", "true");
+				ladder->result->held_in_reset = TRUE;
+				ladder_emit(ladder, UB_LADDER_STEP_NORMAL, UB_LADDER_EVENT_FAILED,
+					    khz, 0, "%s",
+					    _("The chip answers but stays in reset: something on the "
+					      "board holds NRST low"));
+				return RUNG_STUCK;
+			}
+			g_set_error(&error, UB_TARGET_ERROR, UB_TARGET_ERROR_NOT_HALTED,
+				    "DHCSR 0x%08x", dhcsr);
+			goto lost;
+		}
+		ladder_sleep_ms(ladder, 1);
+	}
+	ladder_fact(ladder, "normal", "ok");
+	ladder_fact(ladder, "stuck_in_reset", "false");
+	ladder->result->halted = TRUE;
+	if (!ub_probe_read_core_register(ladder->probe, UB_REG_PC, &ladder->result->pc, &error))
+		goto lost;
+	return RUNG_REACHED;
+
+lost:
+	/* an answer followed by silence: the firmware took the pins, or the chip reset */
+	ladder_fact(ladder, "normal", "lost");
+	ladder_emit(ladder, UB_LADDER_STEP_NORMAL, UB_LADDER_EVENT_FAILED, khz, 0,
+		    _("The chip answered, then went silent: %s"), error->message);
+	return RUNG_FAILED;
+}
+
+static RungOutcome
 ladder_normal(Ladder *ladder)
 {
+	gboolean garbled = FALSE;
+
 	for (guint i = 0; i < G_N_ELEMENTS(ladder_clocks_khz); i++) {
 		g_autoptr(GError) error = NULL;
 		guint khz = ladder_clocks_khz[i];
 		guint actual = khz;
+		RungOutcome outcome;
 
 		ladder_emit(ladder, UB_LADDER_STEP_NORMAL, UB_LADDER_EVENT_TRYING, khz, 0,
 			    _("Connecting at %u kHz"), khz);
@@ -274,27 +478,25 @@ ladder_normal(Ladder *ladder)
 			continue;
 		}
 		g_clear_error(&error);
-		if (ladder_dp_answers(ladder, &error)) {
-			guint32 cpuid = 0;
-			/* the DP can answer while the chip's bus is stopped (Stop mode without
-			 * DBG_STOP): then only a reset helps, slower clocks do not */
-			if (!ub_probe_read_u32(ladder->probe, UB_CPUID, &cpuid, &error)) {
-				ladder_emit(ladder, UB_LADDER_STEP_NORMAL, UB_LADDER_EVENT_FAILED, khz,
-					    0,
-					    _("The debug port answers but the chip's bus does not "
-					      "(asleep?): %s"),
-					    error->message);
-				return FALSE;
-			}
+		if (!ladder_dp_answers(ladder, &error)) {
+			/* one nonsensical answer among silences still means a noisy line */
+			garbled |= g_strcmp0(ladder_answer_kind(error), "garbage") == 0;
+			ladder_fact(ladder, "normal", garbled ? "garbage" : "no-answer");
+			ladder_emit(ladder, UB_LADDER_STEP_NORMAL, UB_LADDER_EVENT_FAILED, khz, 0,
+				    _("No answer at %u kHz: %s"), khz, error->message);
+			continue;
+		}
+		outcome = ladder_halt_now(ladder, actual);
+		if (outcome == RUNG_REACHED) {
 			ladder->result->swd_khz = actual;
 			ladder_emit(ladder, UB_LADDER_STEP_NORMAL, UB_LADDER_EVENT_SUCCEEDED, actual,
-				    0, _("The chip answered at %u kHz"), actual);
-			return TRUE;
+				    0, _("The chip answered at %u kHz and is stopped at 0x%08x"),
+				    actual, ladder->result->pc);
 		}
-		ladder_emit(ladder, UB_LADDER_STEP_NORMAL, UB_LADDER_EVENT_FAILED, khz, 0,
-			    _("No answer at %u kHz: %s"), khz, error->message);
+		/* asleep, lost or held in reset: a slower clock changes none of that */
+		return outcome;
 	}
-	return FALSE;
+	return RUNG_FAILED;
 }
 
 /* best effort: the release matters less than the error that led here */
@@ -307,7 +509,7 @@ ladder_release_nrst(Ladder *ladder)
 		g_debug("releasing NRST: %s", error->message);
 }
 
-static gboolean
+static RungOutcome
 ladder_under_reset(Ladder *ladder, GError **error)
 {
 	g_autoptr(GError) error_local = NULL;
@@ -316,54 +518,72 @@ ladder_under_reset(Ladder *ladder, GError **error)
 	ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_TRYING, 0, 0,
 		    _("Holding the chip in reset through the probe's RST pin"));
 	if (!ub_probe_drive_nrst(ladder->probe, UB_NRST_LOW, error))
-		return FALSE;
+		return RUNG_FAILED;
 	ladder_sleep_ms(ladder, 20);
 	if (!ladder_dp_answers(ladder, &error_local)) {
+		ladder_fact(ladder, "under_nrst", "no-answer");
 		ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_FAILED, 0, 0,
 			    _("Still no answer with the probe's RST held low: %s"),
 			    error_local->message);
-		ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_NOTE, 0, 0, "%s",
-			    _("The probe's RST pin probably does not reach the chip's NRST "
-			      "(common on clone probes)"));
+		if (!ub_evidence_fact_is(ladder->evidence, "normal", "lost") &&
+		    !ub_evidence_fact_is(ladder->evidence, "normal", "asleep"))
+			ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_NOTE, 0, 0,
+				    "%s",
+				    _("Either the probe's RST pin does not reach the chip's NRST "
+				      "(common on clone probes) or the chip cannot be reached at all"));
+		else
+			ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_NOTE, 0, 0,
+				    "%s",
+				    _("The chip answered before, so the probe's RST pin probably does "
+				      "not reach its NRST (common on clone probes)"));
 		ladder_release_nrst(ladder);
-		return FALSE;
+		return RUNG_FAILED;
 	}
-	if (!ladder_arm_vector_catch(ladder, error) ||
-	    !ladder_read(ladder, UB_DHCSR, &dhcsr, error) ||
-	    !ladder_read(ladder, UB_DHCSR, &dhcsr, error)) {
+	if (!ladder_arm_vector_catch(ladder, &error_local) ||
+	    !ladder_read_dhcsr_now(ladder, &dhcsr, &error_local)) {
+		ladder_fact(ladder, "under_nrst", "lost");
+		ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_FAILED, 0, 0,
+			    _("The chip answered in reset, then went silent: %s"),
+			    error_local->message);
 		ladder_release_nrst(ladder);
-		return FALSE;
+		return RUNG_FAILED;
 	}
 	/* the chip answers and is held: S_RESET_ST stays set while NRST is low */
 	ladder->result->nrst_effect = (dhcsr & UB_DHCSR_S_RESET_ST) ? 1 : 0;
+	ladder_fact(ladder, "nrst_effect", ladder->result->nrst_effect ? "yes" : "no");
 	if (!ub_probe_drive_nrst(ladder->probe, UB_NRST_HIGH, error))
-		return FALSE;
+		return RUNG_FAILED;
 	if (ladder->result->nrst_effect == 0) {
 		/* it answered anyway (pins not taken yet): the RST pin did nothing */
 		ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_NOTE, 0, 0, "%s",
 			    _("The chip answered, but the probe's RST pin had no effect on it"));
 		if (!ladder_write(ladder, UB_AIRCR, UB_AIRCR_VECTKEY | UB_AIRCR_SYSRESETREQ,
-				  error))
-			return FALSE;
+				  &error_local)) {
+			ladder_fact(ladder, "under_nrst", "lost");
+			ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_FAILED, 0,
+				    0, "%s", error_local->message);
+			return RUNG_FAILED;
+		}
 	}
 	if (!ladder_confirm_caught(ladder, 500, &error_local)) {
+		ladder_fact(ladder, "under_nrst", "lost");
 		ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_FAILED, 0, 0, "%s",
 			    error_local->message);
-		return FALSE;
+		return RUNG_FAILED;
 	}
+	ladder_fact(ladder, "under_nrst", "ok");
 	ladder_emit(ladder, UB_LADDER_STEP_UNDER_RESET, UB_LADDER_EVENT_SUCCEEDED, 0, 0,
 		    _("Caught the core at 0x%08x before any firmware ran"), ladder->result->pc);
-	return TRUE;
+	return RUNG_REACHED;
 }
 
 static gboolean
 ladder_manual_once(Ladder *ladder, guint attempt, GError **error)
 {
 	const char *where = ladder->options->nrst_location;
+	g_autofree char *hold = NULL;
 	guint64 deadline;
 	gboolean answered = FALSE;
-
-	g_autofree char *hold = NULL;
 
 	if (where != NULL)
 		hold = g_strdup_printf(_("Connect NRST (%s) to GND now and keep it there"), where);
@@ -384,7 +604,7 @@ ladder_manual_once(Ladder *ladder, guint attempt, GError **error)
 			break;
 		}
 		if (ladder_now_us(ladder) > deadline) {
-			g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_DEAD,
+			g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NO_ACK,
 				    _("the chip did not answer while NRST was held (%u s)"),
 				    ladder->options->hold_timeout_ms / 1000);
 			ub_person_tell(ladder->person, UB_PERSON_CUE_RELEASE_NRST,
@@ -400,7 +620,7 @@ ladder_manual_once(Ladder *ladder, guint attempt, GError **error)
 	return ladder_confirm_caught(ladder, ladder->options->release_timeout_ms, error);
 }
 
-static gboolean
+static RungOutcome
 ladder_manual(Ladder *ladder, GError **error)
 {
 	guint attempts = MAX(ladder->options->manual_attempts, 1);
@@ -408,23 +628,25 @@ ladder_manual(Ladder *ladder, GError **error)
 	for (guint attempt = 1; attempt <= attempts; attempt++) {
 		g_autoptr(GError) error_local = NULL;
 
-		ladder->result->manual_attempts = attempt;
+		ladder->result->manual_attempts++;
 		if (ladder_manual_once(ladder, attempt, &error_local)) {
+			ladder_fact(ladder, "by_hand", "ok");
 			ladder_emit(ladder, UB_LADDER_STEP_MANUAL_RESET, UB_LADDER_EVENT_SUCCEEDED, 0,
 				    attempt, _("Caught the core at 0x%08x before any firmware ran"),
 				    ladder->result->pc);
-			return TRUE;
+			return RUNG_REACHED;
 		}
 		if (g_error_matches(error_local, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
 			g_propagate_error(error, g_steal_pointer(&error_local));
-			return FALSE;
+			return RUNG_FAILED;
 		}
 		ladder_emit(ladder, UB_LADDER_STEP_MANUAL_RESET, UB_LADDER_EVENT_FAILED, 0, attempt,
 			    "%s", error_local->message);
 		/* let a held-too-long or bouncing contact settle before asking again */
 		ladder_sleep_ms(ladder, 1000);
 	}
-	return FALSE;
+	ladder_fact(ladder, "by_hand", "failed");
+	return RUNG_FAILED;
 }
 
 /* halted or running, keep the connection through watchdogs and sleep */
@@ -441,6 +663,7 @@ ladder_secure(Ladder *ladder, GError **error)
 	if (ladder_read(ladder, FLASH_OPTCR, &optcr, NULL)) {
 		guint8 rdp = (optcr >> 8) & 0xFF;
 		ladder->result->rdp_level = rdp == 0xAA ? 0 : rdp == 0xCC ? 2 : 1;
+		ladder_fact(ladder, "rdp", ladder->result->rdp_level == 0 ? "0" : "1");
 	}
 	if (ladder_read(ladder, UB_DHCSR, &dhcsr, NULL))
 		ladder->result->halted = (dhcsr & UB_DHCSR_S_HALT) != 0;
@@ -455,19 +678,111 @@ ladder_secure(Ladder *ladder, GError **error)
 	return ub_target_connect(ladder->target, error);
 }
 
+/* one run of the rungs the options allow; the facts of an earlier run are replaced */
+static RungOutcome
+ladder_run_rungs(Ladder *ladder, GError **error)
+{
+	const UbLadderOptions *options = ladder->options;
+	UbLadderResult *result = ladder->result;
+	RungOutcome outcome = RUNG_FAILED;
+	g_autoptr(GError) error_local = NULL;
+
+	ub_target_set_disconnected(ladder->target);
+	ladder_fact(ladder, "normal", "not-tried");
+	ladder_fact(ladder, "under_nrst", "not-tried");
+	ladder_fact(ladder, "by_hand", "not-tried");
+	ladder_fact(ladder, "stuck_in_reset", "unknown");
+	result->halted = FALSE;
+	result->held_in_reset = FALSE;
+
+	/* a measured voltage below the chip's minimum: nothing else can work */
+	if (!ladder_measure_voltage(ladder))
+		return RUNG_FAILED;
+	if (options->allow & UB_LADDER_ALLOW_NORMAL) {
+		outcome = ladder_normal(ladder);
+		if (outcome == RUNG_REACHED)
+			result->method = UB_LADDER_METHOD_NORMAL;
+		if (outcome != RUNG_FAILED)
+			return outcome;
+	}
+	if (options->allow & UB_LADDER_ALLOW_UNDER_RESET) {
+		if (g_cancellable_set_error_if_cancelled(ladder->cancellable, error))
+			return RUNG_FAILED;
+		outcome = ladder_under_reset(ladder, &error_local);
+		if (error_local != NULL) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return RUNG_FAILED;
+		}
+		if (outcome == RUNG_REACHED) {
+			result->method = UB_LADDER_METHOD_UNDER_RESET;
+			return outcome;
+		}
+	}
+	/* a hand on NRST needs somebody at the bench */
+	if ((options->allow & UB_LADDER_ALLOW_MANUAL) && ladder->person != NULL) {
+		outcome = ladder_manual(ladder, &error_local);
+		if (error_local != NULL) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return RUNG_FAILED;
+		}
+		if (outcome == RUNG_REACHED)
+			result->method = UB_LADDER_METHOD_MANUAL_RESET;
+	}
+	return outcome;
+}
+
+/* the person can rule a cause out: ask what the verdict still needs (each question once);
+ * TRUE when the rungs are worth running again */
+static gboolean
+ladder_ask(Ladder *ladder, UbVerdict *verdict, GHashTable *asked)
+{
+	UbPersonQuestion question;
+	const char *text = NULL;
+	gboolean again = FALSE;
+
+	while (ub_verdict_get_next_question(verdict, ladder->evidence, &question, &text)) {
+		UbLadderEvent event = {UB_LADDER_STEP_VERDICT, UB_LADDER_EVENT_QUESTION, NULL, 0, 0,
+				       question, UB_PERSON_ANSWER_UNKNOWN};
+		UbPersonAnswer answer;
+
+		if (g_hash_table_contains(asked, GINT_TO_POINTER(question)))
+			break;
+		g_hash_table_add(asked, GINT_TO_POINTER(question));
+		answer = ub_person_ask(ladder->person, question, text, ladder->cancellable);
+		event.message = (char *)text;
+		event.answer = answer;
+		if (ladder->func != NULL)
+			ladder->func(&event, ladder->user_data);
+		ub_evidence_add_note(ladder->evidence, "verdict: %s: %s", text,
+				     ub_person_answer_to_string(answer));
+		if (answer == UB_PERSON_ANSWER_UNKNOWN)
+			break;
+		ub_evidence_set_answer(ladder->evidence, question, answer);
+		/* wires checked (and maybe fixed), power confirmed: worth another run */
+		if (answer == UB_PERSON_ANSWER_YES && question != UB_PERSON_QUESTION_FAILS_ELSEWHERE)
+			again = TRUE;
+		break;
+	}
+	return again;
+}
+
 UbLadderResult *
 ub_connect_ladder_run(UbDevice *device, const UbLadderOptions *options, UbLadderEventFunc func,
 		      gpointer user_data, GCancellable *cancellable, GError **error)
 {
 	g_autoptr(UbLadderResult) result = g_new0(UbLadderResult, 1);
-	g_autoptr(GError) error_local = NULL;
+	g_autoptr(UbRules) rules = NULL;
+	g_autoptr(GHashTable) asked = g_hash_table_new(NULL, NULL);
 	UbLadderOptions defaults;
 	Ladder ladder = {0};
-	gboolean reached = FALSE;
+	RungOutcome outcome = RUNG_FAILED;
 
 	g_return_val_if_fail(UB_IS_DEVICE(device), NULL);
 	ub_ladder_options_init(&defaults);
-	result->evidence = g_ptr_array_new_with_free_func(g_free);
+	rules = ub_rules_load(error);
+	if (rules == NULL)
+		return NULL;
+	result->evidence = ub_evidence_new();
 	result->nrst_effect = -1;
 	if (!ub_device_open(device, cancellable, error))
 		return NULL;
@@ -481,76 +796,65 @@ ub_connect_ladder_run(UbDevice *device, const UbLadderOptions *options, UbLadder
 	ladder.user_data = user_data;
 	ladder.cancellable = cancellable;
 	ladder.result = result;
+	ladder.evidence = result->evidence;
 	ladder.start_us = ub_clock_get_us(ladder.clock);
-	ub_target_set_disconnected(ladder.target);
 
-	if (ub_probe_get_target_voltage(ladder.probe, &result->voltage_mv, &error_local)) {
-		result->voltage_known = TRUE;
-		ladder_emit(&ladder, UB_LADDER_STEP_VOLTAGE,
-			    result->voltage_mv >= POWERED_MV ? UB_LADDER_EVENT_SUCCEEDED
-							     : UB_LADDER_EVENT_FAILED,
-			    0, 0, _("Target voltage %.2f V"), result->voltage_mv / 1000.0);
-	} else {
-		result->voltage_mv = 0;
-		ladder_emit(&ladder, UB_LADDER_STEP_VOLTAGE, UB_LADDER_EVENT_NOTE, 0, 0,
-			    _("This probe cannot measure the target voltage (%s)"),
-			    error_local->message);
-		g_clear_error(&error_local);
-	}
+	ub_diagnosis_add_database_facts(ladder.evidence, ladder.options->probe_model,
+					ladder.options->board_id,
+					ub_probe_get_firmware_version(ladder.probe));
+	if (ladder.options->history != NULL)
+		ub_evidence_set_fact(ladder.evidence, "probe_history",
+				     ub_history_probe_fact(ladder.options->history,
+							   ladder_probe_serial(&ladder)),
+				     UB_FACT_SOURCE_HISTORY);
+	if (ladder.options->given != NULL)
+		ub_evidence_merge(ladder.evidence, ladder.options->given);
 
-	if (ladder.options->allow & UB_LADDER_ALLOW_NORMAL) {
-		reached = ladder_normal(&ladder);
-		if (reached)
-			result->method = UB_LADDER_METHOD_NORMAL;
+	for (guint round = 1; round <= MAX(ladder.options->max_rounds, 1); round++) {
+		g_autoptr(GError) error_local = NULL;
+
+		result->rounds = round;
+		outcome = ladder_run_rungs(&ladder, &error_local);
+		if (error_local != NULL) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return NULL;
+		}
+		if (outcome != RUNG_FAILED)
+			break;
+		g_clear_object(&result->verdict);
+		result->verdict = ub_rules_evaluate(rules, ladder.evidence);
+		if (!ladder.options->ask || ladder.person == NULL ||
+		    !ladder_ask(&ladder, result->verdict, asked))
+			break;
+		ladder_emit(&ladder, UB_LADDER_STEP_VERDICT, UB_LADDER_EVENT_NOTE, 0, 0, "%s",
+			    _("Trying again with what you confirmed"));
 	}
-	/* a measured voltage below the chip's minimum: nothing else can work */
-	if (!reached && result->voltage_known && result->voltage_mv < POWERED_MV) {
-		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NO_POWER,
-			    _("the probe measures %.2f V on the target: the board is not powered "
-			      "or the GND wire is missing"),
-			    result->voltage_mv / 1000.0);
-		ladder_emit(&ladder, UB_LADDER_STEP_VERDICT, UB_LADDER_EVENT_FAILED, 0, 0, "%s",
-			    (*error)->message);
+	if (outcome == RUNG_REACHED && !ladder_secure(&ladder, error))
 		return NULL;
-	}
-	if (!reached && (ladder.options->allow & UB_LADDER_ALLOW_UNDER_RESET)) {
-		if (g_cancellable_set_error_if_cancelled(cancellable, error))
-			return NULL;
-		reached = ladder_under_reset(&ladder, &error_local);
-		if (error_local != NULL) {
-			g_propagate_error(error, g_steal_pointer(&error_local));
-			return NULL;
-		}
-		if (reached)
-			result->method = UB_LADDER_METHOD_UNDER_RESET;
-	}
-	if (!reached && (ladder.options->allow & UB_LADDER_ALLOW_MANUAL)) {
-		reached = ladder_manual(&ladder, &error_local);
-		if (error_local != NULL) {
-			g_propagate_error(error, g_steal_pointer(&error_local));
-			return NULL;
-		}
-		if (reached)
-			result->method = UB_LADDER_METHOD_MANUAL_RESET;
-	}
+	result->reached = outcome == RUNG_REACHED;
+	ladder_fact(&ladder, "reached",
+		    result->reached ? ub_ladder_method_to_string(result->method) : "no");
+	g_clear_object(&result->verdict);
+	result->verdict = ub_rules_evaluate(rules, ladder.evidence);
 	result->elapsed_us = ub_clock_get_us(ladder.clock) - ladder.start_us;
-	if (!reached) {
-		if (ladder.options->allow & UB_LADDER_ALLOW_MANUAL)
-			g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_DEAD, "%s",
-				    _("the chip does not answer even while held in reset, with "
-				      "power present: it is probably damaged (or locked for good "
-				      "by read protection level 2); replacing the chip is the "
-				      "remaining option"));
-		else
-			g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NO_ACK, "%s",
-				    _("the chip did not answer on the steps allowed; try holding "
-				      "NRST to GND by hand"));
-		ladder_emit(&ladder, UB_LADDER_STEP_VERDICT, UB_LADDER_EVENT_FAILED, 0, 0, "%s",
-			    (*error)->message);
-		return NULL;
+	if (ladder.options->history != NULL) {
+		g_autoptr(UbTargetInfo) info = NULL;
+		g_autoptr(GError) error_history = NULL;
+
+		if (result->reached)
+			info = ub_target_read_info(ladder.target, ub_device_get_chip_db(device),
+						   cancellable, NULL);
+		ub_history_record(ladder.options->history, ladder_probe_serial(&ladder),
+				  info != NULL ? ub_target_info_get_uid(info) : NULL,
+				  result->reached);
+		if (!ub_history_save(ladder.options->history, &error_history))
+			g_warning("history: %s", error_history->message);
 	}
-	if (!ladder_secure(&ladder, error))
-		return NULL;
+	if (!result->reached) {
+		const UbCause *top = ub_verdict_get_top(result->verdict);
+		ladder_emit(&ladder, UB_LADDER_STEP_VERDICT, UB_LADDER_EVENT_FAILED, 0, 0, "%s. %s",
+			    top->title, top->next_step);
+	}
 	return g_steal_pointer(&result);
 }
 
@@ -635,12 +939,10 @@ ub_connect_ladder_run_async(UbDevice *device, const UbLadderOptions *options,
 {
 	AsyncLadder *async = g_new0(AsyncLadder, 1);
 
-	if (options != NULL) {
-		async->options = *options;
-		async->options.nrst_location = g_strdup(options->nrst_location);
-	} else {
+	if (options != NULL)
+		ub_ladder_options_copy(&async->options, options);
+	else
 		ub_ladder_options_init(&async->options);
-	}
 	async->func = func;
 	async->user_data = user_data;
 	async->user_data_free = user_data_free;

@@ -16,6 +16,12 @@
  *   option_bytes    FLASH_OPTCR as stored (default 0x0FFFAAED)
  *   uid             24 hex digits (default: derived from the name)
  *   faults          [ "dead" ]
+ *   powered_for_ms  how long the board has been running when the probe is attached (default
+ *                   2000): in the field a board has been on for a while, its firmware long
+ *                   past its first milliseconds
+ *
+ * A flash entry's other members set the image's parameters, e.g. { "image": "repurpose-swd",
+ * "takeover_ms": 50 } (core/sim/ub-sim-firmware.h).
  */
 #include "config.h"
 
@@ -31,6 +37,7 @@
 #define UB_SIM_BOARD_DEFAULT_OPTCR 0x0FFFAAEDu
 #define UB_SIM_BOARD_DEFAULT_VDD_MV 3300
 #define UB_SIM_BOARD_DEFAULT_CLONE_MV 3300
+#define UB_SIM_BOARD_DEFAULT_POWERED_FOR_MS 2000
 
 struct _UbSimBoard {
 	GObject parent_instance;
@@ -40,6 +47,7 @@ struct _UbSimBoard {
 	char *probe_name;
 	char *flash_source;
 	gboolean probe_rst_wired;
+	guint32 powered_for_ms;
 	GPtrArray *faults;
 	UbSimClock *clock;
 	UbSimMcu *mcu;
@@ -130,9 +138,18 @@ static void
 ub_sim_board_init(UbSimBoard *self)
 {
 	self->faults = g_ptr_array_new_with_free_func(g_free);
+	self->powered_for_ms = UB_SIM_BOARD_DEFAULT_POWERED_FOR_MS;
 }
 
 /* ---- data file parsing -------------------------------------------------------------- */
+
+/* the board runs on its own until somebody plugs the probe in */
+static void
+ub_sim_board_run_before_attach(UbSimBoard *self)
+{
+	if (self->powered_for_ms > 0)
+		ub_sim_clock_advance(self->clock, (guint64)self->powered_for_ms * UB_SIM_NS_PER_MS);
+}
 
 static gboolean
 ub_sim_board_invalid(GError **error, const char *path, const char *field, const char *why)
@@ -269,6 +286,34 @@ ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *ki
 	return TRUE;
 }
 
+/* every other member of a flash entry is a parameter of its image ("takeover_ms": 50) */
+static gboolean
+ub_sim_board_set_image_params(UbSimBoard *self, JsonObject *entry, const char *field,
+                              GBytes **bytes, GError **error)
+{
+	g_autoptr(GList) members = json_object_get_members(entry);
+
+	for (GList *l = members; l != NULL; l = l->next) {
+		const char *name = l->data;
+		g_autofree char *where = g_strdup_printf("%s.%s", field, name);
+		g_autoptr(GError) error_local = NULL;
+		guint32 value = 0;
+		GBytes *patched;
+
+		if (g_strcmp0(name, "image") == 0 || g_strcmp0(name, "file") == 0 ||
+		    g_strcmp0(name, "address") == 0)
+			continue;
+		if (!ub_sim_board_get_u32(entry, name, self->path, where, &value, error))
+			return FALSE;
+		patched = ub_sim_firmware_set_param(*bytes, name, value, &error_local);
+		if (patched == NULL)
+			return ub_sim_board_invalid(error, self->path, where, error_local->message);
+		g_bytes_unref(*bytes);
+		*bytes = patched;
+	}
+	return TRUE;
+}
+
 static gboolean
 ub_sim_board_load_flash_entries(UbSimBoard *self, JsonObject *root, GError **error)
 {
@@ -318,6 +363,10 @@ ub_sim_board_load_flash_entries(UbSimBoard *self, JsonObject *root, GError **err
 				        g_strdup_printf("unknown generated image '%s'", image);
 				g_string_free(source, TRUE);
 				return ub_sim_board_invalid(error, self->path, field, why);
+			}
+			if (!ub_sim_board_set_image_params(self, entry, field, &bytes, error)) {
+				g_string_free(source, TRUE);
+				return FALSE;
 			}
 		} else {
 			g_autofree char *dir = g_path_get_dirname(self->path);
@@ -419,7 +468,9 @@ ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error
 	    !ub_sim_board_get_bool(root, "powered", self->path, "powered", &powered, error) ||
 	    !ub_sim_board_get_u32(root, "option_bytes", self->path, "option_bytes", &optcr,
 	                          error) ||
-	    !ub_sim_board_get_u32(root, "vdd_mv", self->path, "vdd_mv", &vdd_mv, error))
+	    !ub_sim_board_get_u32(root, "vdd_mv", self->path, "vdd_mv", &vdd_mv, error) ||
+	    !ub_sim_board_get_u32(root, "powered_for_ms", self->path, "powered_for_ms",
+	                          &self->powered_for_ms, error))
 		return FALSE;
 	if (name == NULL)
 		return ub_sim_board_invalid(error, self->path, "name", "missing");
@@ -468,7 +519,12 @@ ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error
 	ub_sim_link_set_probe_rst_wired(self->link, self->probe_rst_wired);
 	ub_sim_link_set_target_vdd_mv(self->link, vdd_mv);
 	self->stlink = ub_sim_stlink_new(kind, self->link, self->clock);
-	ub_sim_stlink_set_serial_seed(self->stlink, name);
+	{
+		/* the probe's serial and the chip's UID both come from the bench's name, but
+		 * from different seeds: they are different parts */
+		g_autofree char *seed = g_strconcat("probe of ", name, NULL);
+		ub_sim_stlink_set_serial_seed(self->stlink, seed);
+	}
 	ub_sim_stlink_set_clone_voltage_mv(self->stlink, clone_mv);
 	self->fault_schedule = ub_sim_faults_new(self->clock, self->link, self->stlink);
 
@@ -476,6 +532,7 @@ ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error
 	if (wiring != UB_SIM_WIRING_UNPOWERED)
 		ub_sim_mcu_set_powered(self->mcu, TRUE);
 	ub_sim_link_set_wiring(self->link, wiring);
+	ub_sim_board_run_before_attach(self);
 	return TRUE;
 }
 
@@ -712,6 +769,7 @@ ub_sim_board_load_flash_file(UbSimBoard *self, const char *path, GError **error)
 	if (ub_sim_mcu_get_powered(self->mcu)) {
 		ub_sim_mcu_set_powered(self->mcu, FALSE);
 		ub_sim_mcu_set_powered(self->mcu, TRUE);
+		ub_sim_board_run_before_attach(self);
 	}
 	return TRUE;
 }
@@ -890,4 +948,146 @@ ub_sim_device_new(const char *name, GError **error)
 	if (board == NULL)
 		return NULL;
 	return ub_sim_board_new_device(board);
+}
+
+/* ---- a bench kept between programs ------------------------------------------------- */
+
+#define STATE_DHCSR 0xE000EDF0u
+#define STATE_DEMCR 0xE000EDFCu
+#define STATE_DBGMCU_CR 0xE0042004u
+#define STATE_DBGMCU_APB1_FZ 0xE0042008u
+#define STATE_S_HALT (1u << 17)
+/* a running board restored runs again at most this long, to stand for the time it ran */
+#define STATE_MAX_RUN_MS 10000u
+
+gboolean
+ub_sim_board_save_state(UbSimBoard *self, const char *path, GError **error)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+	g_autoptr(JsonGenerator) generator = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(GBytes) flash = NULL;
+	g_autofree char *flash_text = NULL;
+	g_autofree char *bench = NULL;
+	g_autofree char *text = NULL;
+	guint32 dhcsr = 0, demcr = 0, cr = 0, fz = 0;
+	gboolean halted;
+
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), FALSE);
+	flash = ub_sim_mcu_dump_flash(self->mcu);
+	flash_text = g_base64_encode(g_bytes_get_data(flash, NULL), g_bytes_get_size(flash));
+	halted = ub_sim_mcu_get_halted(self->mcu);
+	if (ub_sim_mcu_get_powered(self->mcu)) {
+		ub_sim_mcu_ap_read(self->mcu, STATE_DHCSR, 4, &dhcsr);
+		ub_sim_mcu_ap_read(self->mcu, STATE_DEMCR, 4, &demcr);
+		ub_sim_mcu_ap_read(self->mcu, STATE_DBGMCU_CR, 4, &cr);
+		ub_sim_mcu_ap_read(self->mcu, STATE_DBGMCU_APB1_FZ, 4, &fz);
+	}
+	bench = g_canonicalize_filename(self->path, NULL);
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "bench");
+	json_builder_add_string_value(builder, bench);
+	json_builder_set_member_name(builder, "powered");
+	json_builder_add_boolean_value(builder, ub_sim_mcu_get_powered(self->mcu));
+	json_builder_set_member_name(builder, "halted");
+	json_builder_add_boolean_value(builder, halted);
+	json_builder_set_member_name(builder, "running_ms");
+	json_builder_add_int_value(builder,
+				   (gint64)(ub_sim_clock_get_ns(self->clock) / UB_SIM_NS_PER_MS));
+	json_builder_set_member_name(builder, "option_bytes");
+	json_builder_add_int_value(builder, ub_sim_mcu_get_option_bytes(self->mcu));
+	json_builder_set_member_name(builder, "demcr");
+	json_builder_add_int_value(builder, demcr);
+	json_builder_set_member_name(builder, "dbgmcu_cr");
+	json_builder_add_int_value(builder, cr);
+	json_builder_set_member_name(builder, "dbgmcu_apb1_fz");
+	json_builder_add_int_value(builder, fz);
+	json_builder_set_member_name(builder, "flash");
+	json_builder_add_string_value(builder, flash_text);
+	json_builder_end_object(builder);
+	root = json_builder_get_root(builder);
+	json_generator_set_root(generator, root);
+	text = json_generator_to_data(generator, NULL);
+	return g_file_set_contents(path, text, -1, error);
+}
+
+static gboolean
+ub_sim_board_state_invalid(GError **error, const char *path, const char *why)
+{
+	g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: %s", path, why);
+	return FALSE;
+}
+
+UbSimBoard *
+ub_sim_board_new_from_state(const char *path, GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(UbSimBoard) self = NULL;
+	g_autoptr(GBytes) flash = NULL;
+	g_autoptr(GError) error_local = NULL;
+	JsonObject *root;
+	const char *bench;
+	const char *flash_text;
+	guchar *data;
+	gsize len = 0;
+
+	g_return_val_if_fail(path != NULL, NULL);
+	if (!json_parser_load_from_file(parser, path, &error_local)) {
+		g_set_error(error, UB_DATA_ERROR,
+			    g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+				? UB_DATA_ERROR_NOT_FOUND
+				: UB_DATA_ERROR_INVALID,
+			    "%s: %s", path, error_local->message);
+		return NULL;
+	}
+	if (!JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
+		return ub_sim_board_state_invalid(error, path, "not a bench state") ? NULL : NULL;
+	root = json_node_get_object(json_parser_get_root(parser));
+	bench = json_object_get_string_member_with_default(root, "bench", NULL);
+	flash_text = json_object_get_string_member_with_default(root, "flash", NULL);
+	if (bench == NULL || flash_text == NULL)
+		return ub_sim_board_state_invalid(error, path, "needs 'bench' and 'flash'") ? NULL
+											     : NULL;
+	data = g_base64_decode(flash_text, &len);
+	flash = g_bytes_new_take(data, len);
+	if (len != UB_SIM_FLASH_SIZE)
+		return ub_sim_board_state_invalid(error, path, "the flash is not 1 MiB") ? NULL
+											 : NULL;
+	self = ub_sim_board_new_from_file(bench, error);
+	if (self == NULL)
+		return NULL;
+	if (!ub_sim_mcu_load_flash(self->mcu, UB_SIM_FLASH_BASE, flash, error))
+		return NULL;
+	ub_sim_mcu_set_option_bytes(
+	    self->mcu, (guint32)json_object_get_int_member_with_default(root, "option_bytes",
+									UB_SIM_BOARD_DEFAULT_OPTCR));
+	if (!json_object_get_boolean_member_with_default(root, "powered", TRUE)) {
+		ub_sim_mcu_set_powered(self->mcu, FALSE);
+		return g_steal_pointer(&self);
+	}
+	/* the board as it was: a power-on with this flash, then either held as the debugger
+	 * left it (the debug settings written before the first instruction, a pin reset to land
+	 * on the reset vector) or running again for as long as it had run */
+	ub_sim_mcu_set_powered(self->mcu, FALSE);
+	ub_sim_mcu_set_powered(self->mcu, TRUE);
+	ub_sim_mcu_ap_write(self->mcu, STATE_DBGMCU_CR, 4,
+			    (guint32)json_object_get_int_member_with_default(root, "dbgmcu_cr", 0));
+	ub_sim_mcu_ap_write(
+	    self->mcu, STATE_DBGMCU_APB1_FZ, 4,
+	    (guint32)json_object_get_int_member_with_default(root, "dbgmcu_apb1_fz", 0));
+	if (json_object_get_boolean_member_with_default(root, "halted", FALSE)) {
+		ub_sim_mcu_ap_write(self->mcu, STATE_DHCSR, 4, 0xA05F0003u); /* C_DEBUGEN|C_HALT */
+		ub_sim_mcu_ap_write(self->mcu, STATE_DEMCR, 4, (1u << 24) | (1u << 0));
+		ub_sim_mcu_set_nrst_low(self->mcu, TRUE);
+		ub_sim_mcu_set_nrst_low(self->mcu, FALSE);
+		ub_sim_mcu_ap_write(
+		    self->mcu, STATE_DEMCR, 4,
+		    (guint32)json_object_get_int_member_with_default(root, "demcr", 1u << 24));
+	} else {
+		gint64 ran = json_object_get_int_member_with_default(root, "running_ms", 0);
+		ub_sim_clock_advance(self->clock,
+				     (guint64)CLAMP(ran, 0, (gint64)STATE_MAX_RUN_MS) *
+					 UB_SIM_NS_PER_MS);
+	}
+	return g_steal_pointer(&self);
 }

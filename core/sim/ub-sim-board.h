@@ -62,6 +62,16 @@ UbSimBoard *ub_sim_board_from_device(UbDevice *device);
 /* a device on a new bench of this name (see ub_sim_board_new_from_name()) */
 UbDevice *ub_sim_device_new(const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/*
+ * A bench kept between two programs (unbrick-cli --sim-state FILE): the bench it was made from,
+ * the flash, the option bytes, whether the core was halted (and the debug settings that keep
+ * it so) and how long the board had been running. Restoring power-cycles the board with that
+ * flash; a halted core comes back halted on its reset vector, before any firmware runs, as the
+ * connection ladder left it.
+ */
+gboolean ub_sim_board_save_state(UbSimBoard *self, const char *path, GError **error);
+UbSimBoard *ub_sim_board_new_from_state(const char *path, GError **error);
+
 /* list of known board names (for --help and the demo) */
 GStrv ub_sim_board_list_names(void);
 

@@ -26,7 +26,8 @@ struct _UbSimFaults {
 	guint struck;
 	gboolean unplugged;
 	guint64 usb_stall_until;
-	guint nrst_holds; /* overlapping nrst faults */
+	guint nrst_holds;     /* overlapping nrst faults */
+	gboolean took_power; /* a power fault struck */
 };
 
 G_DEFINE_TYPE(UbSimFaults, ub_sim_faults, G_TYPE_OBJECT)
@@ -127,6 +128,7 @@ ub_sim_faults_strike(UbSimFaults *self, const UbSimFaultEvent *event)
 		ub_sim_faults_unplug(self);
 		break;
 	case UB_SIM_FAULT_POWER:
+		self->took_power = TRUE;
 		ub_sim_mcu_set_powered(self->mcu, FALSE);
 		break;
 	case UB_SIM_FAULT_NRST:
@@ -207,6 +209,21 @@ ub_sim_faults_clear(UbSimFaults *self)
 {
 	g_return_if_fail(UB_IS_SIM_FAULTS(self));
 	g_array_set_size(self->pending, 0);
+}
+
+void
+ub_sim_faults_repair(UbSimFaults *self)
+{
+	g_return_if_fail(UB_IS_SIM_FAULTS(self));
+	g_array_set_size(self->pending, 0);
+	self->nrst_holds = 0;
+	ub_sim_link_hold_nrst(self->link, FALSE);
+	ub_sim_link_set_noise(self->link, FALSE);
+	self->usb_stall_until = 0;
+	ub_sim_faults_replug(self);
+	if (self->took_power && !ub_sim_mcu_get_powered(self->mcu))
+		ub_sim_mcu_set_powered(self->mcu, TRUE);
+	self->took_power = FALSE;
 }
 
 guint

@@ -56,6 +56,10 @@ void ub_sim_faults_schedule(UbSimFaults *self, UbSimFaultKind kind, guint64 at_n
                             guint64 duration_ns);
 /* drops what has not struck yet */
 void ub_sim_faults_clear(UbSimFaults *self);
+/* the person puts right what the faults did, as between two runs: what has not struck is
+ * dropped, NRST is let go, the noise and the USB stall end, the probe is plugged back in and
+ * the supply a fault took comes back */
+void ub_sim_faults_repair(UbSimFaults *self);
 /* how many scheduled faults have struck */
 guint ub_sim_faults_get_struck(UbSimFaults *self);
 

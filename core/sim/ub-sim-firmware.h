@@ -2,7 +2,12 @@
 /*
  * The simulator's own firmware images, assembled at build time from core/sim/firmware (the .S
  * files) and embedded in the library: "demo-410" and "demo-60" (healthy VESC-like images), and
- * "repurpose-swd" (turns PA13/PA14 into GPIO a few ms after reset: the brick).
+ * "repurpose-swd" (turns PA13/PA14 into GPIO "takeover_ms" after reset: the brick), "deep-sleep"
+ * (Stop mode), "reset-loop" (watchdog on, then a fault: lockup, reset, again) and
+ * "watchdog-reset" (a watchdog nobody reloads).
+ *
+ * An image may carry parameters a bench sets, like a real firmware's configuration block: the
+ * tag "ubsim-param:NAME\0", padded to a word, then the 32-bit value the code reads.
  */
 #pragma once
 
@@ -21,5 +26,8 @@ extern const UbSimFirmwareImage ub_sim_firmware_images[];
 
 /* the image based at 0x08000000, or NULL if there is none of that name */
 GBytes *ub_sim_firmware_lookup(const char *name);
+/* a copy of @image with parameter @name set to @value; FALSE if the image has no such one */
+GBytes *ub_sim_firmware_set_param(GBytes *image, const char *name, guint32 value,
+				  GError **error);
 
 G_END_DECLS

@@ -15,7 +15,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unicorn/unicorn.h>
 
 #include "ub-error.h"
@@ -181,7 +183,7 @@ struct _UbSimMcu {
 	UbSimClock *clock;
 
 	guint8 *flash;
-	gboolean flash_shared; /* ub_sim_mcu_set_flash_storage(): not ours to free */
+	gboolean flash_mapped; /* ub_sim_mcu_map_flash(): the flash pages are a file's */
 	guint8 *sram;
 	guint8 *ccm;
 	guint8 otp[OTP_END - OTP_BASE];
@@ -562,6 +564,9 @@ iwdg_write(UbSimMcu *self, guint32 offset, guint32 value, guint64 now)
 			if (!self->iwdg_running) {
 				self->iwdg_running = TRUE;
 				iwdg_reload(self, now);
+				/* started by the running code: its slice must end at the deadline */
+				if (self->in_cpu && self->iwdg_deadline < self->cpu_end)
+					self->cpu_end = self->iwdg_deadline;
 			}
 		} else if (value == 0xAAAA) {
 			if (self->iwdg_running)
@@ -1748,8 +1753,7 @@ ub_sim_mcu_finalize(GObject *object)
 	ub_sim_clock_remove_ticker(self->clock, mcu_tick, self);
 	cpu_close(self);
 	g_object_unref(self->clock);
-	if (!self->flash_shared)
-		g_free(self->flash);
+	munmap(self->flash, UB_SIM_FLASH_SIZE);
 	g_free(self->sram);
 	g_free(self->ccm);
 	g_hash_table_unref(self->periph);
@@ -1767,7 +1771,11 @@ ub_sim_mcu_class_init(UbSimMcuClass *klass)
 static void
 ub_sim_mcu_init(UbSimMcu *self)
 {
-	self->flash = g_malloc(UB_SIM_FLASH_SIZE);
+	/* pages of its own, so that a file can take their place (ub_sim_mcu_map_flash()) at the
+	 * address the core has mapped */
+	self->flash = mmap(NULL, UB_SIM_FLASH_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	g_assert(self->flash != MAP_FAILED);
 	memset(self->flash, 0xFF, UB_SIM_FLASH_SIZE);
 	self->sram = g_malloc0(UB_SIM_SRAM_SIZE);
 	self->ccm = g_malloc0(CCM_SIZE);
@@ -1824,27 +1832,39 @@ ub_sim_mcu_dump_flash(UbSimMcu *self)
 	return g_bytes_new(self->flash, UB_SIM_FLASH_SIZE);
 }
 
-void
-ub_sim_mcu_set_flash_storage(UbSimMcu *self, guint8 *storage)
+gboolean
+ub_sim_mcu_map_flash(UbSimMcu *self, int fd, goffset offset, GError **error)
 {
-	guint8 *flash;
+	g_return_val_if_fail(UB_IS_SIM_MCU(self), FALSE);
+	g_return_val_if_fail(!self->in_cpu, FALSE);
+	cpu_apply_fixups(self);
+	/* in place: the core keeps its mapping of these pages and goes on where it stands */
+	if (mmap(self->flash, UB_SIM_FLASH_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		 fd, (off_t)offset) == MAP_FAILED) {
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
+			    "cannot map the flash from a file: %s", g_strerror(errno));
+		return FALSE;
+	}
+	self->flash_mapped = TRUE;
+	mark_dirty(self, DIRTY_FLASH, 0, UB_SIM_FLASH_SIZE);
+	return TRUE;
+}
+
+void
+ub_sim_mcu_unmap_flash(UbSimMcu *self)
+{
+	g_autofree guint8 *copy = NULL;
 
 	g_return_if_fail(UB_IS_SIM_MCU(self));
 	g_return_if_fail(!self->in_cpu);
+	if (!self->flash_mapped)
+		return;
 	cpu_apply_fixups(self);
-	/* the core maps the flash buffer: the next one maps the new place */
-	cpu_close(self);
-	if (storage != NULL) {
-		flash = storage;
-	} else {
-		flash = g_malloc(UB_SIM_FLASH_SIZE);
-		memcpy(flash, self->flash, UB_SIM_FLASH_SIZE);
-	}
-	if (!self->flash_shared)
-		g_free(self->flash);
-	self->flash = flash;
-	self->flash_shared = storage != NULL;
-	mark_dirty(self, DIRTY_FLASH, 0, UB_SIM_FLASH_SIZE);
+	copy = g_memdup2(self->flash, UB_SIM_FLASH_SIZE);
+	g_assert(mmap(self->flash, UB_SIM_FLASH_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED);
+	memcpy(self->flash, copy, UB_SIM_FLASH_SIZE);
+	self->flash_mapped = FALSE;
 }
 
 void

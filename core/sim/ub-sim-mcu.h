@@ -47,9 +47,12 @@ UbSimMcu *ub_sim_mcu_new(UbSimClock *clock);
 /* board set-up (before or after power-on) */
 gboolean ub_sim_mcu_load_flash(UbSimMcu *self, guint32 address, GBytes *data, GError **error);
 GBytes *ub_sim_mcu_dump_flash(UbSimMcu *self);
-/* keep the flash in @storage (UB_SIM_FLASH_SIZE bytes, e.g. a shared file mapping, alive as
- * long as the MCU uses it): its contents become the flash. NULL goes back to a private copy */
-void ub_sim_mcu_set_flash_storage(UbSimMcu *self, guint8 *storage);
+/* keep the flash in the file @fd from @offset (a multiple of the page size, UB_SIM_FLASH_SIZE
+ * bytes), a shared mapping in the place of the MCU's own memory: what the file holds there
+ * becomes the flash, and every erase and write is in the file the moment it happens.
+ * ub_sim_mcu_unmap_flash() goes back to memory of the MCU's own, with the same contents. */
+gboolean ub_sim_mcu_map_flash(UbSimMcu *self, int fd, goffset offset, GError **error);
+void ub_sim_mcu_unmap_flash(UbSimMcu *self);
 /* puts what the core's last store into flash really leaves into the storage now */
 void ub_sim_mcu_sync_flash(UbSimMcu *self);
 void ub_sim_mcu_set_option_bytes(UbSimMcu *self, guint32 optcr); /* as stored, applied at reset */

@@ -9,13 +9,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
 #include "ub-error.h"
 #include "ub-sim-state.h"
 
-/* the file: a 4 KiB header, then the flash as it is on the chip */
+/* FILE.live: a header, then the flash as it is on the chip (mapped from its offset, which is
+ * a multiple of any page size) */
 #define STATE_MAGIC "UBSIMST1"
 #define STATE_VERSION 1
-#define STATE_HEADER 4096u
+#define STATE_HEADER 65536u
 #define STATE_SIZE (STATE_HEADER + UB_SIM_FLASH_SIZE)
 #define OFF_VERSION 8
 #define OFF_OPTCR 12
@@ -28,9 +32,11 @@ struct _UbSimState {
 	UbSimBoard *board;
 	UbSimMcu *mcu;
 	UbSimClock *clock;
-	char *path;
+	char *path;      /* the state file */
+	char *live_path; /* FILE.live */
 	int fd;
 	guint8 *map;
+	gboolean attached; /* the bench's flash is the file's */
 	guint32 optcr;
 };
 
@@ -71,20 +77,23 @@ ub_sim_state_finalize(GObject *object)
 {
 	UbSimState *self = UB_SIM_STATE(object);
 
-	if (self->map != NULL) {
+	if (self->attached) {
 		ub_sim_clock_remove_ticker(self->clock, ub_sim_state_tick, self);
 		ub_sim_state_tick(self, 0, 0);
 		/* the chip goes back to memory of its own before the file goes away */
-		ub_sim_mcu_set_flash_storage(self->mcu, NULL);
+		ub_sim_mcu_unmap_flash(self->mcu);
 		put_le32(self->map + OFF_PID, 0);
-		munmap(self->map, STATE_SIZE);
 	}
+	/* a refused attach leaves the file as it found it */
+	if (self->map != NULL)
+		munmap(self->map, STATE_SIZE);
 	if (self->fd >= 0)
 		close(self->fd);
 	g_clear_object(&self->mcu);
 	g_clear_object(&self->clock);
 	g_clear_object(&self->board);
 	g_free(self->path);
+	g_free(self->live_path);
 	G_OBJECT_CLASS(ub_sim_state_parent_class)->finalize(object);
 }
 
@@ -141,6 +150,7 @@ ub_sim_state_attach(UbSimBoard *board, const char *path, GError **error)
 	struct stat st;
 	const char *name;
 	gboolean fresh;
+	const char *live;
 
 	g_return_val_if_fail(UB_IS_SIM_BOARD(board), NULL);
 	g_return_val_if_fail(path != NULL, NULL);
@@ -150,11 +160,13 @@ ub_sim_state_attach(UbSimBoard *board, const char *path, GError **error)
 	self->mcu = g_object_ref(ub_sim_board_get_mcu(board));
 	self->clock = g_object_ref(ub_sim_board_get_clock(board));
 	self->path = g_strdup(path);
+	self->live_path = g_strconcat(path, ".live", NULL);
+	live = self->live_path;
 	name = ub_sim_board_get_name(board);
 
-	self->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	self->fd = open(live, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (self->fd < 0) {
-		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "cannot open %s: %s", path,
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "cannot open %s: %s", live,
 		            g_strerror(errno));
 		return NULL;
 	}
@@ -166,7 +178,7 @@ ub_sim_state_attach(UbSimBoard *board, const char *path, GError **error)
 		return NULL;
 	}
 	if (fstat(self->fd, &st) != 0) {
-		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: %s", path,
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: %s", live,
 		            g_strerror(errno));
 		return NULL;
 	}
@@ -174,23 +186,23 @@ ub_sim_state_attach(UbSimBoard *board, const char *path, GError **error)
 	if (!fresh && st.st_size != (off_t)STATE_SIZE) {
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
 		            "%s is not a simulated bench's state file (%" G_GINT64_FORMAT " bytes)",
-		            path, (gint64)st.st_size);
+		            live, (gint64)st.st_size);
 		return NULL;
 	}
 	if (fresh && ftruncate(self->fd, STATE_SIZE) != 0) {
-		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: %s", path,
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: %s", live,
 		            g_strerror(errno));
 		return NULL;
 	}
 	self->map = mmap(NULL, STATE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
 	if (self->map == MAP_FAILED) {
 		self->map = NULL;
-		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "cannot map %s: %s", path,
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "cannot map %s: %s", live,
 		            g_strerror(errno));
 		return NULL;
 	}
 	if (fresh) {
-		/* the file starts as the chip on the bench is now */
+		/* the live copy starts as the chip on the bench is now */
 		memcpy(self->map, STATE_MAGIC, 8);
 		put_le32(self->map + OFF_VERSION, STATE_VERSION);
 		g_strlcpy((char *)self->map + OFF_BOARD, name, BOARD_MAX);
@@ -198,47 +210,101 @@ ub_sim_state_attach(UbSimBoard *board, const char *path, GError **error)
 		flash = ub_sim_mcu_dump_flash(self->mcu);
 		memcpy(self->map + STATE_HEADER, g_bytes_get_data(flash, NULL), UB_SIM_FLASH_SIZE);
 	} else {
-		if (!ub_sim_state_check_header(self->map, path, error))
+		if (!ub_sim_state_check_header(self->map, live, error))
 			return NULL;
 		if (g_strcmp0((const char *)self->map + OFF_BOARD, name) != 0) {
 			g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
-			            "%s holds the bench %s, not %s", path,
+			            "%s holds the bench %s, not %s", live,
 			            (const char *)self->map + OFF_BOARD, name);
 			return NULL;
 		}
 	}
 	put_le32(self->map + OFF_PID, (guint32)getpid());
 	self->optcr = get_le32(self->map + OFF_OPTCR);
-	ub_sim_mcu_set_flash_storage(self->mcu, self->map + STATE_HEADER);
-	ub_sim_mcu_set_option_bytes(self->mcu, self->optcr);
-	self->optcr = ub_sim_mcu_get_option_bytes(self->mcu);
-	/* the chip the file holds starts as after a power cycle (option bytes load at reset) */
-	if (ub_sim_mcu_get_powered(self->mcu)) {
-		ub_sim_mcu_set_powered(self->mcu, FALSE);
-		ub_sim_mcu_set_powered(self->mcu, TRUE);
+	if (!ub_sim_mcu_map_flash(self->mcu, self->fd, STATE_HEADER, error))
+		return NULL;
+	if (!fresh) {
+		/* a killed program's chip: as after a power cycle (option bytes load at reset) */
+		ub_sim_mcu_set_option_bytes(self->mcu, self->optcr);
+		self->optcr = ub_sim_mcu_get_option_bytes(self->mcu);
+		if (ub_sim_mcu_get_powered(self->mcu)) {
+			ub_sim_mcu_set_powered(self->mcu, FALSE);
+			ub_sim_mcu_set_powered(self->mcu, TRUE);
+		}
 	}
 	ub_sim_clock_add_ticker(self->clock, ub_sim_state_tick, self);
+	self->attached = TRUE;
 	return g_steal_pointer(&self);
+}
+
+gboolean
+ub_sim_state_save(UbSimState *self, GError **error)
+{
+	g_return_val_if_fail(UB_IS_SIM_STATE(self), FALSE);
+	if (!ub_sim_board_save_state(self->board, self->path, error))
+		return FALSE;
+	/* FILE holds the chip now; while the lock is held nobody takes the live copy */
+	if (g_unlink(self->live_path) != 0 && errno != ENOENT) {
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "cannot remove %s: %s",
+		            self->live_path, g_strerror(errno));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* FILE as ub_sim_board_save_state() writes it: the flash in base64, the option bytes */
+static GBytes *
+ub_sim_state_read_saved(const char *path, guint32 *optcr, GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	JsonObject *root;
+	const char *text;
+	guchar *data;
+	gsize len = 0;
+
+	if (!json_parser_load_from_file(parser, path, error))
+		return NULL;
+	if (!JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)) ||
+	    (root = json_node_get_object(json_parser_get_root(parser))) == NULL ||
+	    (text = json_object_get_string_member_with_default(root, "flash", NULL)) == NULL) {
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
+		            "%s is not a simulated bench's state file", path);
+		return NULL;
+	}
+	data = g_base64_decode(text, &len);
+	if (len != UB_SIM_FLASH_SIZE) {
+		g_free(data);
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
+		            "%s: the flash is not 1 MiB", path);
+		return NULL;
+	}
+	if (optcr != NULL)
+		*optcr = (guint32)json_object_get_int_member_with_default(root, "option_bytes", 0);
+	return g_bytes_new_take(data, len);
 }
 
 GBytes *
 ub_sim_state_read_flash(const char *path, guint32 *optcr, GError **error)
 {
+	g_autofree char *live = NULL;
 	g_autofree guint8 *contents = NULL;
 	gsize len = 0;
 	g_autoptr(GError) error_local = NULL;
 
 	g_return_val_if_fail(path != NULL, NULL);
-	if (!g_file_get_contents(path, (char **)&contents, &len, &error_local)) {
+	live = g_strconcat(path, ".live", NULL);
+	if (!g_file_test(live, G_FILE_TEST_EXISTS))
+		return ub_sim_state_read_saved(path, optcr, error);
+	if (!g_file_get_contents(live, (char **)&contents, &len, &error_local)) {
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s", error_local->message);
 		return NULL;
 	}
 	if (len != STATE_SIZE) {
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
-		            "%s is not a simulated bench's state file", path);
+		            "%s is not a simulated bench's state file", live);
 		return NULL;
 	}
-	if (!ub_sim_state_check_header(contents, path, error))
+	if (!ub_sim_state_check_header(contents, live, error))
 		return NULL;
 	if (optcr != NULL)
 		*optcr = get_le32(contents + OFF_OPTCR);

@@ -13,12 +13,13 @@
 #include "ub-board-private.h"
 #include "ub-chip.h"
 #include "ub-data-loader.h"
-#include "ub-diagnosis.h"
+#include "ub-evidence.h"
 #include "ub-error.h"
 #include "ub-flash-backup.h"
 #include "ub-flash-journal.h"
 #include "ub-probe-model-private.h"
 #include "ub-sim-board.h"
+#include "ub-verdict.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -111,18 +112,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			g_array_unref(ub_chip_get_sectors(chip, ub_chip_get_flash_default_size(chip)));
 	}
 #elif defined(FUZZ_DATA_RULES)
-	g_autoptr(UbDiagRules) rules =
-	        ub_diag_rules_new_from_data((const char *)data, (gssize)size, FUZZ_NAME, &error);
+	g_autoptr(UbRules) rules =
+	        ub_rules_new_from_data((const char *)data, (gssize)size, FUZZ_NAME, &error);
 	if (rules == NULL) {
 		fuzz_check_refusal(error, UB_DATA_ERROR, FUZZ_NAME);
 	} else {
-		g_autoptr(UbDiagnosis) diagnosis = ub_diagnosis_new();
-		g_autoptr(GError) error_eval = NULL;
+		/* rules that load are evaluated: a verdict comes out, whatever the facts */
+		g_autoptr(UbEvidence) evidence = ub_evidence_new();
+		g_autoptr(UbVerdict) verdict = NULL;
 		g_autoptr(JsonNode) report = NULL;
-		ub_diagnosis_set_fact(diagnosis, "voltage", "ok");
-		ub_diagnosis_set_fact(diagnosis, "dp_ack", "none");
-		(void)ub_diagnosis_evaluate(diagnosis, rules, &error_eval);
-		report = ub_diagnosis_to_json(diagnosis);
+		ub_evidence_set_fact(evidence, "voltage", "ok", UB_FACT_SOURCE_MEASURED);
+		ub_evidence_set_fact(evidence, "dp_ack", "none", UB_FACT_SOURCE_MEASURED);
+		verdict = ub_rules_evaluate(rules, evidence);
+		g_assert_nonnull(verdict);
+		report = ub_verdict_to_json(verdict);
 	}
 #elif defined(FUZZ_DATA_BENCH)
 	g_autofree char *path = fuzz_bench_path((const char *)data, size);

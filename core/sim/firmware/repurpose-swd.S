@@ -6,9 +6,9 @@
 @ SW-DP no longer sees the pins (stlink-and-stm32f4.md §4.4): only a connect that halts the
 @ core before the MODER write (NRST held low + vector catch) reaches the chip again.
 @
-@ The delay is 24000 iterations of a 2-instruction loop: 48000 instructions, about 3 ms on the
-@ 16 MHz HSI the core runs from after reset, enough for a probe to see the DP answer once
-@ right after a reset and then lose it.
+@ The delay is the bench's "takeover_ms" (default 6 ms): long enough for a probe to see the DP
+@ answer once right after a reset and then lose it. Real firmware takes the pins anywhere
+@ from a few milliseconds (early GPIO set-up) to seconds (a motor driver that starts late).
 @
 @ Reproduce the bytes (what the build does, core/sim/firmware/meson.build):
 @   arm-none-eabi-as -mcpu=cortex-m4 -mthumb -I core/sim/firmware \
@@ -18,8 +18,6 @@
 
 	.include "vesc-like.inc"
 
-	.equ DELAY_LOOPS, 24000
-
 	.text
 vectors:
 	VECTOR_TABLE
@@ -27,9 +25,9 @@ vectors:
 
 	.thumb_func
 reset_handler:
-	ldr r2, =DELAY_LOOPS
-1:	subs r2, r2, #1
-	bne 1b
+	adr.w r0, takeover_ms			@ the bench's value (PC-relative: no linker here)
+	ldr r2, [r0]
+	DELAY_MS_R2
 	ldr r0, =RCC_AHB1ENR
 	ldr r1, [r0]
 	orr r1, r1, #(1 << 0)		@ GPIOAEN
@@ -47,3 +45,4 @@ default_handler:
 
 	.ltorg
 	VESC_STRINGS 410
+	BENCH_PARAM takeover_ms, 6
