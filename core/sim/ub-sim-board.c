@@ -17,8 +17,8 @@
  *   uid             24 hex digits (default: derived from the name)
  *   faults          [ "dead" ]
  *   powered_for_ms  how long the board has been running when the probe is attached (default
- *                   2000): in the field a board has been on for a while, its firmware long
- *                   past its first milliseconds
+ *                   2000, at most 60000): in the field a board has been on for a while, its
+ *                   firmware long past its first milliseconds
  *
  * A flash entry's other members set the image's parameters, e.g. { "image": "repurpose-swd",
  * "takeover_ms": 50 } (core/sim/ub-sim-firmware.h).
@@ -38,6 +38,7 @@
 #define UB_SIM_BOARD_DEFAULT_VDD_MV 3300
 #define UB_SIM_BOARD_DEFAULT_CLONE_MV 3300
 #define UB_SIM_BOARD_DEFAULT_POWERED_FOR_MS 2000
+#define UB_SIM_BOARD_MAX_POWERED_FOR_MS 60000
 
 struct _UbSimBoard {
 	GObject parent_instance;
@@ -48,6 +49,7 @@ struct _UbSimBoard {
 	char *flash_source;
 	gboolean probe_rst_wired;
 	guint32 powered_for_ms;
+	gboolean restoring; /* ub_sim_board_new_from_state(): the board is power-cycled after */
 	GPtrArray *faults;
 	UbSimClock *clock;
 	UbSimMcu *mcu;
@@ -147,7 +149,9 @@ ub_sim_board_init(UbSimBoard *self)
 static void
 ub_sim_board_run_before_attach(UbSimBoard *self)
 {
-	if (self->powered_for_ms > 0)
+	/* a bench restored from its state file is power-cycled with the file's flash anyway:
+	 * what its own firmware would have done first is lost, so it is not emulated */
+	if (self->powered_for_ms > 0 && !self->restoring)
 		ub_sim_clock_advance(self->clock, (guint64)self->powered_for_ms * UB_SIM_NS_PER_MS);
 }
 
@@ -474,6 +478,10 @@ ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error
 		return FALSE;
 	if (name == NULL)
 		return ub_sim_board_invalid(error, self->path, "name", "missing");
+	/* the bench runs its firmware that long when it is made: a minute is as good as a day */
+	if (self->powered_for_ms > UB_SIM_BOARD_MAX_POWERED_FOR_MS)
+		return ub_sim_board_invalid(error, self->path, "powered_for_ms",
+		                            "at most 60000 (a minute)");
 	basename = g_path_get_basename(self->path);
 	if (g_str_has_suffix(basename, ".json"))
 		basename[strlen(basename) - 5] = '\0';
@@ -1053,9 +1061,12 @@ ub_sim_board_new_from_state(const char *path, GError **error)
 	if (len != UB_SIM_FLASH_SIZE)
 		return ub_sim_board_state_invalid(error, path, "the flash is not 1 MiB") ? NULL
 											 : NULL;
-	self = ub_sim_board_new_from_file(bench, error);
-	if (self == NULL)
+	self = g_object_new(UB_TYPE_SIM_BOARD, NULL);
+	self->path = g_strdup(bench);
+	self->restoring = TRUE;
+	if (!ub_sim_board_load(self, NULL, 0, error))
 		return NULL;
+	self->restoring = FALSE;
 	if (!ub_sim_mcu_load_flash(self->mcu, UB_SIM_FLASH_BASE, flash, error))
 		return NULL;
 	ub_sim_mcu_set_option_bytes(
