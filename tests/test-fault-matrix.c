@@ -51,6 +51,10 @@ struct _Op {
 	/* the operation's words after "unbrick-cli" (FILE/IMAGE/BACKUP filled in) */
 	const char *cli[4];
 	gboolean has_backup; /* (c) applies: the chip is readable */
+	/* the bench all its cells share (bench_new()), and content A as setup() left it */
+	UbSimBoard *board;
+	GBytes *bench_flash;
+	guint32 bench_optcr;
 	/* measured by the reference run */
 	GBytes *original;
 	guint32 original_optcr;
@@ -198,20 +202,36 @@ wait_run(void)
 	return result;
 }
 
-/* a bench holding content A, started as after a power cycle (as a state file starts it) */
+/* a bench holding content A, started as after a power cycle (as a state file starts it).
+ * One bench per operation serves all its cells, as one board on the desk would: between two
+ * cells the person unplugs the probe and plugs it back in, the board is flashed with content A
+ * again and power-cycled; what the last cell's faults did is put right. (Making a bench runs
+ * its firmware for a while, see powered_for_ms: once is enough.) */
 static UbSimBoard *
 bench_new(Op *op)
 {
 	g_autoptr(GError) error = NULL;
-	UbSimBoard *board = ub_sim_board_new_from_name(op->bench, &error);
+	UbSimFaults *schedule;
 	UbSimMcu *mcu;
 
+	if (op->board == NULL) {
+		op->board = ub_sim_board_new_from_name(op->bench, &error);
+		g_assert_no_error(error);
+		op->setup(op, op->board);
+		op->bench_flash = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(op->board));
+		op->bench_optcr = ub_sim_mcu_get_option_bytes(ub_sim_board_get_mcu(op->board));
+	}
+	schedule = ub_sim_board_get_faults(op->board);
+	ub_sim_faults_repair(schedule);
+	ub_sim_faults_unplug(schedule);
+	ub_sim_faults_replug(schedule);
+	mcu = ub_sim_board_get_mcu(op->board);
+	g_assert_true(ub_sim_mcu_load_flash(mcu, UB_SIM_FLASH_BASE, op->bench_flash, &error));
 	g_assert_no_error(error);
-	mcu = ub_sim_board_get_mcu(board);
-	op->setup(op, board);
+	ub_sim_mcu_set_option_bytes(mcu, op->bench_optcr);
 	ub_sim_mcu_set_powered(mcu, FALSE);
 	ub_sim_mcu_set_powered(mcu, TRUE);
-	return board;
+	return g_object_ref(op->board);
 }
 
 static UbFlashJob *
@@ -364,7 +384,11 @@ choose_points(Op *op)
 		for (guint j = 0; j < count[p]; j++) {
 			guint64 span = bounds[p + 1] - bounds[p];
 			op->points[k] = bounds[p] + span * (2 * j + 1) / (2 * count[p]);
-			op->point_phase[k] = g_strdup(names[MIN(phase_of[p], 6u)]);
+			/* a backup's stages all pass at once but the last: reading the chip */
+			op->point_phase[k] = g_strdup(op->kind == UB_FLASH_JOB_KIND_BACKUP &&
+			                                              phase_of[p] == UB_FLASH_JOB_STAGE_DONE
+			                                      ? "read"
+			                                      : names[MIN(phase_of[p], 6u)]);
 			k++;
 		}
 	}
@@ -688,6 +712,7 @@ run_cell(Op *op, const Fault *fault, guint point)
 	UbSimMcu *mcu;
 	Cell *cell = cell_new(op, fault, point);
 	guint64 at;
+	guint struck;
 	gboolean ok;
 
 	g_assert_cmpint(g_mkdir_with_parents(dir, 0700), ==, 0);
@@ -696,9 +721,10 @@ run_cell(Op *op, const Fault *fault, guint point)
 	device = ub_sim_board_new_device(board);
 	job = job_new(op, device, dir);
 	at = ub_sim_clock_get_ns(ub_sim_board_get_clock(board)) + op->points[point];
+	struck = ub_sim_faults_get_struck(ub_sim_board_get_faults(board));
 	ub_sim_faults_schedule(ub_sim_board_get_faults(board), fault->kind, at, fault->duration);
 	ok = run_job(job, &error);
-	g_assert_cmpuint(ub_sim_faults_get_struck(ub_sim_board_get_faults(board)), ==, 1);
+	g_assert_cmpuint(ub_sim_faults_get_struck(ub_sim_board_get_faults(board)), ==, struck + 1);
 	after_fault = ub_sim_mcu_dump_flash(mcu);
 	journal = ub_flash_journal_find(jobs, op->uid);
 	/* (c) while the job is left half done, restore must propose the original */
@@ -1033,5 +1059,20 @@ main(int argc, char **argv)
 	if (doc != NULL)
 		write_results(doc);
 	remove_tree(matrix_dir);
+	for (guint o = 0; o < G_N_ELEMENTS(ops); o++) {
+		Op *op = &ops[o];
+		g_clear_object(&op->board);
+		g_clear_pointer(&op->bench_flash, g_bytes_unref);
+		g_clear_pointer(&op->original, g_bytes_unref);
+		g_clear_pointer(&op->expected, g_bytes_unref);
+		g_clear_pointer(&op->uid, g_free);
+		for (guint i = 0; i < POINTS; i++)
+			g_clear_pointer(&op->point_phase[i], g_free);
+	}
+	g_ptr_array_unref(cells);
+	g_main_loop_unref(loop);
+	g_free(matrix_dir);
+	g_free(image_path);
+	g_free(restore_path);
 	return status;
 }

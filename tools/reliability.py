@@ -20,7 +20,10 @@ the job meet them exactly as they would meet the real thing. The SIGKILL cells r
 `--sim-fault kill@TIME`) and run the same command again in a new process.
 
 The points: each phase of the operation's timeline (connect, backup, plan, change, verify,
-finish) gets at least two, the rest by the phase's length, spread evenly within it.
+finish; a backup's reading is *read*) gets at least two, the rest by the phase's length,
+spread evenly within it. The cells of one operation share one bench, as one board on a desk
+would: between two cells the probe is unplugged and plugged back in, the board gets its
+original flash and option bytes back and is power-cycled.
 
 Each cell checks four invariants; the test (`meson test --suite reliability`) fails on any
 broken one:
