@@ -190,9 +190,13 @@ ub_cli_ladder_event_cb(const UbLadderEvent *event, gpointer user_data)
 		g_print("✓ %s\n", event->message);
 		break;
 	case UB_LADDER_EVENT_QUESTION:
-		/* asked on the terminal already, or nobody could answer */
 		if (event->answer == UB_PERSON_ANSWER_UNKNOWN)
+			/* nobody could answer: the verdict says how to tell unbrick later */
 			g_print("? %s\n", event->message);
+		else
+			/* TRANSLATORS: a question and the person's answer (yes or no) */
+			g_print(_("? %s — %s\n"), event->message,
+				event->answer == UB_PERSON_ANSWER_YES ? _("yes") : _("no"));
 		break;
 	case UB_LADDER_EVENT_NOTE:
 	default:

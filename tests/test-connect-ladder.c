@@ -137,12 +137,23 @@ static const Case cases[] = {
     {"focbox-deep-sleep", NULL, NULL, UB_LADDER_METHOD_UNDER_RESET, NULL, 0, TRUE, 1, 0},
     {"focbox-unpowered", NULL, NULL, UB_LADDER_METHOD_NONE, "no-power",
      UB_TARGET_ERROR_NO_POWER, FALSE, -1, 0},
-    /* nothing answers, and nothing was ruled out: the wires, never "damaged" */
-    {"focbox-dead", NULL, NULL, UB_LADDER_METHOD_NONE, "swapped-or-open", UB_TARGET_ERROR_NO_ACK,
-     FALSE, -1, 0},
-    /* the wires checked and the probe working elsewhere: only then the chip */
-    {"focbox-dead", NULL, "wires_checked=yes;fails_elsewhere=no", UB_LADDER_METHOD_NONE,
-     "damaged", UB_TARGET_ERROR_DEAD, FALSE, -1, 0},
+    /* a dead chip, and nobody to say anything: nothing was ruled out, the wires first,
+     * never "damaged" */
+    {"dead-nobody-asked",
+     "{ \"name\": \"dead-nobody-asked\", \"faults\": [ \"dead\" ], \"flash\": [ { "
+     "\"image\": \"demo-410\" } ] }",
+     NULL, UB_LADDER_METHOD_NONE, "swapped-or-open", UB_TARGET_ERROR_NO_ACK, FALSE, -1, 0},
+    /* the same, the person having said the wires are checked and the probe works elsewhere:
+     * only then the chip */
+    {"dead-told",
+     "{ \"name\": \"dead-told\", \"faults\": [ \"dead\" ], \"flash\": [ { "
+     "\"image\": \"demo-410\" } ] }",
+     "wires_checked=yes;fails_elsewhere=no", UB_LADDER_METHOD_NONE, "damaged",
+     UB_TARGET_ERROR_DEAD, FALSE, -1, 0},
+    /* the shipped dead bench's person answers the ladder's questions: the ladder asks, runs
+     * again with what they confirmed, and ends at the chip */
+    {"focbox-dead", NULL, NULL, UB_LADDER_METHOD_NONE, "damaged", UB_TARGET_ERROR_DEAD, FALSE,
+     -1, 0},
     /* SWDIO and SWCLK crossed: the wires, whatever the probe */
     {"focbox-swapped", NULL, NULL, UB_LADDER_METHOD_NONE, "swapped-or-open",
      UB_TARGET_ERROR_NO_ACK, FALSE, -1, 0},

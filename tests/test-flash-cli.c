@@ -588,7 +588,7 @@ test_cli_flash_swapped_wires(void)
 	             "--probe", "stlink-v2", NULL))
 		return;
 	g_assert_cmpint(run.status, ==, 4);
-	g_assert_nonnull(strstr(run.out, "SWDIO and SWCLK may be swapped"));
+	g_assert_nonnull(strstr(run.out, "A wire is swapped or not connected"));
 	g_assert_nonnull(strstr(run.out, "--wires-checked"));
 	g_assert_null(strstr(run.out, "damaged"));
 	g_assert_null(strstr(run.out, "Replacing"));

@@ -6,10 +6,10 @@
 
 typedef struct {
 	UbTransport *transport;
+	UbClock *clock;
 	UbProbeKind kind;
 	char *firmware_version;
 	gsize max_transfer;
-	UbClock *clock;
 } UbProbePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE(UbProbe, ub_probe, G_TYPE_OBJECT)
@@ -77,27 +77,6 @@ ub_probe_set_max_transfer(UbProbe *self, gsize max_transfer)
 	g_return_if_fail(UB_IS_PROBE(self));
 	g_return_if_fail(max_transfer >= 4);
 	GET_PRIVATE(self)->max_transfer = max_transfer;
-}
-
-/**
- * ub_probe_get_clock:
- *
- * Returns: (transfer none): what the driver's pauses (WAIT back-off) wait on: the system clock
- *   unless the device gave its own
- */
-UbClock *
-ub_probe_get_clock(UbProbe *self)
-{
-	g_return_val_if_fail(UB_IS_PROBE(self), NULL);
-	return GET_PRIVATE(self)->clock;
-}
-
-void
-ub_probe_set_clock(UbProbe *self, UbClock *clock)
-{
-	g_return_if_fail(UB_IS_PROBE(self));
-	g_return_if_fail(UB_IS_CLOCK(clock));
-	g_set_object(&GET_PRIVATE(self)->clock, clock);
 }
 
 gboolean
@@ -403,4 +382,24 @@ ub_probe_init(UbProbe *self)
 {
 	GET_PRIVATE(self)->max_transfer = 4096;
 	GET_PRIVATE(self)->clock = g_object_ref(ub_clock_get_system());
+}
+
+/**
+ * ub_probe_get_clock:
+ *
+ * Returns: (transfer none): what the probe's retries wait on (the device's clock)
+ */
+UbClock *
+ub_probe_get_clock(UbProbe *self)
+{
+	g_return_val_if_fail(UB_IS_PROBE(self), NULL);
+	return GET_PRIVATE(self)->clock;
+}
+
+void
+ub_probe_set_clock(UbProbe *self, UbClock *clock)
+{
+	g_return_if_fail(UB_IS_PROBE(self));
+	g_return_if_fail(UB_IS_CLOCK(clock));
+	g_set_object(&GET_PRIVATE(self)->clock, clock);
 }

@@ -67,9 +67,6 @@ UbProbeKind ub_probe_get_kind(UbProbe *self);
 const char *ub_probe_get_firmware_version(UbProbe *self);
 /* the largest span one read_memory/write_memory call moves (the caller chunks above it) */
 gsize ub_probe_get_max_transfer(UbProbe *self);
-/* the clock the driver's pauses wait on (the device's: a bench's virtual clock) */
-UbClock *ub_probe_get_clock(UbProbe *self);
-void ub_probe_set_clock(UbProbe *self, UbClock *clock);
 
 gboolean ub_probe_open(UbProbe *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_probe_close(UbProbe *self, GError **error);
@@ -96,6 +93,10 @@ gboolean ub_probe_write_core_register(UbProbe *self, guint regsel, guint32 value
 gboolean ub_probe_drive_nrst(UbProbe *self, UbNrst action,
 			     GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_probe_reset_system(UbProbe *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* the time a retry waits in: the device's clock (on a simulated bench, its virtual time) */
+UbClock *ub_probe_get_clock(UbProbe *self);
+void ub_probe_set_clock(UbProbe *self, UbClock *clock);
 
 /* for subclasses */
 void ub_probe_set_kind(UbProbe *self, UbProbeKind kind);

@@ -577,6 +577,36 @@ ladder_under_reset(Ladder *ladder, GError **error)
 	return RUNG_REACHED;
 }
 
+/*
+ * A wire lifted off a pin chatters for a few milliseconds, and every closure resets the chip
+ * again (it halts again on its vector: VC_CORERESET stays armed). Anything started now (the
+ * flash loader) would be cut short by the next bounce: wait until a quiet spell shows the
+ * contact has settled. S_RESET_ST is sticky, so one read covers the whole spell.
+ */
+static gboolean
+ladder_settle(Ladder *ladder, GError **error)
+{
+	guint64 deadline = ladder_now_us(ladder) +
+			   (guint64)ladder->options->release_timeout_ms * 1000;
+
+	for (;;) {
+		guint32 dhcsr = 0;
+
+		ladder_sleep_ms(ladder, 50);
+		if (!ladder_read(ladder, UB_DHCSR, &dhcsr, error))
+			return FALSE;
+		if (!(dhcsr & UB_DHCSR_S_RESET_ST) && (dhcsr & UB_DHCSR_S_HALT))
+			return TRUE;
+		if (ladder_now_us(ladder) > deadline) {
+			g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NOT_HALTED,
+				    _("the chip kept being reset after NRST was let go (DHCSR "
+				      "0x%08x)"),
+				    dhcsr);
+			return FALSE;
+		}
+	}
+}
+
 static gboolean
 ladder_manual_once(Ladder *ladder, guint attempt, GError **error)
 {
@@ -617,7 +647,9 @@ ladder_manual_once(Ladder *ladder, guint attempt, GError **error)
 		    "%s", _("The chip answers. Let go of NRST now"));
 	ub_person_tell(ladder->person, UB_PERSON_CUE_RELEASE_NRST,
 		       _("The chip answers. Let go of NRST now"));
-	return ladder_confirm_caught(ladder, ladder->options->release_timeout_ms, error);
+	if (!ladder_confirm_caught(ladder, ladder->options->release_timeout_ms, error))
+		return FALSE;
+	return ladder_settle(ladder, error);
 }
 
 static RungOutcome

@@ -254,12 +254,18 @@ ub_diagnosis_gather(UbDevice *device, const char *probe_model, const char *board
 		ub_evidence_set_fact(self, "under_nrst", "not-tried", UB_FACT_SOURCE_MEASURED);
 	} else {
 		ub_evidence_set_fact(self, "nrst_effect", "unknown", UB_FACT_SOURCE_MEASURED);
-		/* the same with the probe's NRST held low */
+		/* the same with the probe's NRST held low (asleep: the bus, not only the DP,
+		 * since a reset is what wakes it) */
 		if (ub_probe_drive_nrst(probe, UB_NRST_LOW, &error_local)) {
 			const char *under;
 
 			diag_sleep_ms(device, 20);
 			under = diag_try_dp(probe, &error_local);
+			if (g_strcmp0(under, "ok") == 0 && g_strcmp0(normal, "asleep") == 0) {
+				guint32 cpuid = 0;
+				if (!ub_probe_read_u32(probe, UB_CPUID, &cpuid, &error_local))
+					under = "no-answer";
+			}
 			if (error_local != NULL)
 				ub_evidence_add_note(self, _("With the probe's RST held low: %s"),
 						     error_local->message);

@@ -16,6 +16,9 @@
  *   option_bytes    FLASH_OPTCR as stored (default 0x0FFFAAED)
  *   uid             24 hex digits (default: derived from the name)
  *   faults          [ "dead" ]
+ *   person          what the person at the bench answers when asked: { "led_on", "wires_checked",
+ *                   "fails_elsewhere": "yes" | "no" }, or "careful": somebody who looks and
+ *                   answers what is true of this bench (default: they cannot say)
  *   powered_for_ms  how long the board has been running when the probe is attached (default
  *                   2000, at most 60000): in the field a board has been on for a while, its
  *                   firmware long past its first milliseconds
@@ -50,6 +53,7 @@ struct _UbSimBoard {
 	gboolean probe_rst_wired;
 	guint32 powered_for_ms;
 	gboolean restoring; /* ub_sim_board_new_from_state(): the board is power-cycled after */
+	UbPersonAnswer answers[UB_PERSON_QUESTION_FAILS_ELSEWHERE + 1];
 	GPtrArray *faults;
 	UbSimClock *clock;
 	UbSimMcu *mcu;
@@ -398,6 +402,66 @@ ub_sim_board_load_flash_entries(UbSimBoard *self, JsonObject *root, GError **err
 }
 
 static gboolean
+ub_sim_board_parse_person(UbSimBoard *self, JsonObject *root, UbSimWiring wiring,
+                          GError **error)
+{
+	static const struct {
+		const char *member;
+		UbPersonQuestion question;
+	} questions[] = {
+	    {"led_on", UB_PERSON_QUESTION_LED_ON},
+	    {"wires_checked", UB_PERSON_QUESTION_WIRES_CHECKED},
+	    {"fails_elsewhere", UB_PERSON_QUESTION_FAILS_ELSEWHERE},
+	};
+	JsonNode *node = json_object_get_member(root, "person");
+	JsonObject *person;
+	g_autoptr(GList) members = NULL;
+
+	if (node == NULL)
+		return TRUE;
+	if (JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING &&
+	    g_strcmp0(json_node_get_string(node), "careful") == 0) {
+		/* looks at the board (an LED lights when it has power), checks each wire against
+		 * the drawing (the probe's RST wire is on it), and has other boards the probe
+		 * works on: the simulated probes are sound */
+		self->answers[UB_PERSON_QUESTION_LED_ON] =
+		    wiring != UB_SIM_WIRING_UNPOWERED ? UB_PERSON_ANSWER_YES : UB_PERSON_ANSWER_NO;
+		self->answers[UB_PERSON_QUESTION_WIRES_CHECKED] =
+		    wiring == UB_SIM_WIRING_GOOD || wiring == UB_SIM_WIRING_UNPOWERED ||
+			    wiring == UB_SIM_WIRING_NRST_STUCK_LOW
+			? UB_PERSON_ANSWER_YES
+			: UB_PERSON_ANSWER_NO;
+		self->answers[UB_PERSON_QUESTION_FAILS_ELSEWHERE] = UB_PERSON_ANSWER_NO;
+		return TRUE;
+	}
+	if (!JSON_NODE_HOLDS_OBJECT(node))
+		return ub_sim_board_invalid(error, self->path, "person",
+					    "an object of answers, or \"careful\"");
+	person = json_node_get_object(node);
+	members = json_object_get_members(person);
+	for (GList *l = members; l != NULL; l = l->next) {
+		g_autofree char *field = g_strdup_printf("person.%s", (const char *)l->data);
+		const char *answer = NULL;
+		guint i;
+
+		for (i = 0; i < G_N_ELEMENTS(questions); i++)
+			if (g_strcmp0(questions[i].member, l->data) == 0)
+				break;
+		if (i == G_N_ELEMENTS(questions))
+			return ub_sim_board_invalid(error, self->path, field, "unknown question");
+		if (!ub_sim_board_get_string(person, l->data, self->path, field, &answer, error))
+			return FALSE;
+		if (g_strcmp0(answer, "yes") == 0)
+			self->answers[questions[i].question] = UB_PERSON_ANSWER_YES;
+		else if (g_strcmp0(answer, "no") == 0)
+			self->answers[questions[i].question] = UB_PERSON_ANSWER_NO;
+		else
+			return ub_sim_board_invalid(error, self->path, field, "'yes' or 'no'");
+	}
+	return TRUE;
+}
+
+static gboolean
 ub_sim_board_parse_faults(UbSimBoard *self, JsonObject *root, GError **error)
 {
 	JsonNode *node = json_object_get_member(root, "faults");
@@ -516,7 +580,8 @@ ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error
 		return FALSE;
 	ub_sim_mcu_set_option_bytes(self->mcu, optcr);
 	ub_sim_mcu_set_uid(self->mcu, uid);
-	if (!ub_sim_board_parse_faults(self, root, error))
+	if (!ub_sim_board_parse_faults(self, root, error) ||
+	    !ub_sim_board_parse_person(self, root, wiring, error))
 		return FALSE;
 
 	/* the wires and the probe */
@@ -713,8 +778,11 @@ ub_sim_board_get_hand(UbSimBoard *self)
 {
 	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
 	/* the same person on every run of a bench: seeded from its name */
-	if (self->hand == NULL)
+	if (self->hand == NULL) {
 		self->hand = ub_sim_hand_new(self->link, self->clock, g_str_hash(self->name));
+		for (guint i = 0; i < G_N_ELEMENTS(self->answers); i++)
+			ub_sim_hand_set_answer(self->hand, i, self->answers[i]);
+	}
 	return self->hand;
 }
 

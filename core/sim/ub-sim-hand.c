@@ -232,9 +232,13 @@ ub_sim_hand_request_release(UbSimHand *self)
 	}
 	if (self->state != HAND_HOLDING && self->state != HAND_BOUNCING_ON)
 		return;
-	/* still settling: lets go once the contact has settled */
-	if (self->state == HAND_BOUNCING_ON)
+	/* still settling: the wire is on the pin and stays there until the hand moves, so the
+	 * contact ends closed (a bounce that happened to be open must not stand for a release) */
+	if (self->state == HAND_BOUNCING_ON) {
 		self->bounces_left = 0;
+		hand_set_contact(self, TRUE);
+		self->holding_since = ub_sim_clock_get_ns(self->clock);
+	}
 	self->state = HAND_LIFTING;
 	self->next_ns = ub_sim_clock_get_ns(self->clock) + hand_ms(self, 200, 600);
 }

@@ -390,11 +390,11 @@ ub_probe_stlink_xfer(UbProbeStlink *self, const guint8 *cmd, guint8 *reply, gsiz
 	return TRUE;
 }
 
-/* on the device's clock: a bench's chip gets on with its work while the host waits */
+/* the target needs the time: on a simulated bench it only passes on the bench's clock */
 static void
 ub_probe_stlink_wait_backoff(UbProbeStlink *self, guint attempt)
 {
-	ub_clock_sleep_us(ub_probe_get_clock(UB_PROBE(self)), 1000u << attempt);
+	ub_clock_sleep_us(ub_probe_get_clock(UB_PROBE(self)), (guint64)1000u << attempt);
 }
 
 /* a command whose reply starts with a status byte; WAIT is retried as OpenOCD does */
