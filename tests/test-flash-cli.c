@@ -14,6 +14,7 @@
 
 #include "ub-firmware-demo.h"
 #include "ub-image.h"
+#include "ub-test-lsan.h"
 
 #define FW_502 "vesc-fw-5.02-410_o_411_o_412-VESC_default.bin"
 
@@ -294,6 +295,7 @@ test_cli_backup_dir(void)
 	g_autofree char *small = g_build_filename(dir, "small", NULL);
 	g_autofree char *mount_full = NULL;
 	g_autofree char *mount_ro = NULL;
+	g_autofree char *unshare_path = NULL;
 	const char *unshare[] = {"unshare", "-rm", "sh", "-c", NULL, "sh", NULL};
 	CliRun run = {0};
 
@@ -305,7 +307,8 @@ test_cli_backup_dir(void)
 	cli_run_clear(&run);
 
 	/* a full and a read-only file system, in a mount namespace of our own */
-	if (g_find_program_in_path("unshare") == NULL) {
+	unshare_path = g_find_program_in_path("unshare");
+	if (unshare_path == NULL) {
 		g_test_message("no unshare: full and read-only folders not tried");
 		return;
 	}
@@ -601,16 +604,16 @@ main(int argc, char **argv)
 {
 	/* the history of probes and chips is per user: each test gets its own */
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-	g_test_add_func("/flash/cli/flash-json", test_cli_flash_json);
-	g_test_add_func("/flash/cli/usage", test_cli_usage);
-	g_test_add_func("/flash/cli/backup-restore", test_cli_backup_restore);
-	g_test_add_func("/flash/cli/restore-refused", test_cli_restore_refused);
-	g_test_add_func("/flash/cli/backup-dir", test_cli_backup_dir);
-	g_test_add_func("/flash/cli/busy", test_cli_busy);
-	g_test_add_func("/flash/cli/backups", test_cli_backups);
-	g_test_add_func("/flash/cli/forum-case", test_cli_flash_forum_case);
-	g_test_add_func("/flash/cli/connect-then-flash", test_cli_connect_then_flash);
-	g_test_add_func("/flash/cli/no-recover", test_cli_flash_no_recover);
-	g_test_add_func("/flash/cli/swapped-wires", test_cli_flash_swapped_wires);
+	UB_TEST_ADD_FUNC("/flash/cli/flash-json", test_cli_flash_json);
+	UB_TEST_ADD_FUNC("/flash/cli/usage", test_cli_usage);
+	UB_TEST_ADD_FUNC("/flash/cli/backup-restore", test_cli_backup_restore);
+	UB_TEST_ADD_FUNC("/flash/cli/restore-refused", test_cli_restore_refused);
+	UB_TEST_ADD_FUNC("/flash/cli/backup-dir", test_cli_backup_dir);
+	UB_TEST_ADD_FUNC("/flash/cli/busy", test_cli_busy);
+	UB_TEST_ADD_FUNC("/flash/cli/backups", test_cli_backups);
+	UB_TEST_ADD_FUNC("/flash/cli/forum-case", test_cli_flash_forum_case);
+	UB_TEST_ADD_FUNC("/flash/cli/connect-then-flash", test_cli_connect_then_flash);
+	UB_TEST_ADD_FUNC("/flash/cli/no-recover", test_cli_flash_no_recover);
+	UB_TEST_ADD_FUNC("/flash/cli/swapped-wires", test_cli_flash_swapped_wires);
 	return g_test_run();
 }
