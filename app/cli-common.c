@@ -29,8 +29,9 @@ typedef struct {
 } UbCliProblem;
 
 static const UbCliProblem ub_cli_problems[] = {
-    {ub_probe_error_quark, UB_PROBE_ERROR_NOT_FOUND, UB_CLI_EXIT_PROBE, N_("No ST-LINK probe found"),
-     N_("Plug the probe in and check that it is listed by `lsusb` (0483:3748), or try --sim "
+    {ub_probe_error_quark, UB_PROBE_ERROR_NOT_FOUND, UB_CLI_EXIT_PROBE, N_("No debug probe found"),
+     N_("Plug the probe (an ST-LINK, or a CMSIS-DAP probe such as a Raspberry Pi Debug Probe, a "
+	"Pico running debugprobe or a DAPLink) in and check that `lsusb` lists it, or try --sim "
 	"focbox.")},
     {ub_probe_error_quark, UB_PROBE_ERROR_PERMISSION_DENIED, UB_CLI_EXIT_PROBE_ACCESS,
      N_("No permission to use the probe"),
@@ -50,7 +51,8 @@ static const UbCliProblem ub_cli_problems[] = {
      N_("Unplug and re-plug the probe; some clones need a firmware update.")},
     {ub_probe_error_quark, UB_PROBE_ERROR_UNSUPPORTED, UB_CLI_EXIT_PROBE,
      N_("This probe cannot do that"),
-     N_("Use an ST-LINK/V2 or newer, with recent firmware.")},
+     N_("Use an ST-LINK/V2 or newer with recent firmware, or a CMSIS-DAP v2 probe (Raspberry "
+	"Pi Debug Probe, a Pico running debugprobe, DAPLink).")},
     {ub_probe_error_quark, -1, UB_CLI_EXIT_PROBE, N_("USB error while talking to the probe"),
      N_("Unplug and re-plug the probe, then try again.")},
     /* why the chip cannot be reached is the verdict's to say (unbrick-cli connect and

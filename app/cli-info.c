@@ -6,6 +6,7 @@
 
 #include "cli-private.h"
 #include "ub-device.h"
+#include "ub-probe.h"
 
 static const char *
 ub_cli_info_rdp_text(guint level)
@@ -23,7 +24,7 @@ ub_cli_info_rdp_text(guint level)
 }
 
 static void
-ub_cli_info_print(UbTargetInfo *info)
+ub_cli_info_print(UbTargetInfo *info, gboolean senses_voltage)
 {
 	const char *revision = ub_target_info_get_revision(info);
 	guint mv = ub_target_info_get_voltage_mv(info);
@@ -31,6 +32,9 @@ ub_cli_info_print(UbTargetInfo *info)
 
 	if (mv > 0)
 		voltage = g_strdup_printf("%.2f V", mv / 1000.0);
+	else if (!senses_voltage)
+		/* TRANSLATORS: the probe has no pin to measure the board's voltage (CMSIS-DAP) */
+		voltage = g_strdup(_("not measured (this probe cannot)"));
 	else
 		voltage = g_strdup(_("unknown"));
 	/* TRANSLATORS: the labels are padded to line up; keep them short */
@@ -70,6 +74,7 @@ ub_cli_info(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GError) error_close = NULL;
 	UbCliWait wait;
+	gboolean senses_voltage = TRUE;
 
 	g_option_context_set_summary(
 	    context, _("Connect to the target and print chip, revision, flash size, unique ID, "
@@ -86,6 +91,9 @@ ub_cli_info(int argc, char **argv)
 	ub_cli_wait_init(&wait);
 	ub_device_read_info_async(device, wait.cancellable, ub_cli_wait_cb, &wait);
 	info = ub_device_read_info_finish(device, ub_cli_wait_run(&wait), &error);
+	if (ub_device_get_probe(device) != NULL)
+		senses_voltage = (ub_probe_get_features(ub_device_get_probe(device)) &
+				  UB_PROBE_FEATURE_TARGET_VOLTAGE) != 0;
 	/* leave debug mode either way; the target keeps running */
 	ub_device_close_async(device, NULL, ub_cli_wait_cb, &wait);
 	if (!ub_device_close_finish(device, ub_cli_wait_run(&wait), &error_close))
@@ -98,7 +106,7 @@ ub_cli_info(int argc, char **argv)
 		g_autoptr(JsonNode) root = ub_target_info_to_json(info);
 		ub_cli_print_json(root);
 	} else {
-		ub_cli_info_print(info);
+		ub_cli_info_print(info, senses_voltage);
 	}
 	return UB_CLI_EXIT_OK;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* unbrick-cli probe: list the attached (or one simulated) ST-LINK probes */
+/* unbrick-cli probe: list the attached (or one simulated) debug probes: ST-LINK and CMSIS-DAP */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -15,12 +15,19 @@ ub_cli_probe_print(UbProbeInfo *info)
 	const GError *problem = ub_probe_info_get_problem(info);
 	const char *serial = ub_probe_info_get_serial(info);
 	const char *firmware = ub_probe_info_get_firmware_version(info);
+	const char *product = ub_probe_info_get_product(info);
 
 	/* TRANSLATORS: shown when a value could not be read */
 	g_print("%-13s %-24s %-10s %s", ub_probe_kind_to_string(ub_probe_info_get_kind(info)),
 		serial != NULL ? serial : _("unknown"), firmware != NULL ? firmware : _("unknown"),
 		ub_probe_info_get_path(info));
-	if (!ub_probe_kind_is_supported(ub_probe_info_get_kind(info)))
+	/* a CMSIS-DAP probe is known by its product string, any vendor may make one */
+	if (product != NULL && ub_probe_string_names_cmsis_dap(product))
+		g_print("  %s", product);
+	if (ub_probe_info_get_kind(info) == UB_PROBE_KIND_CMSIS_DAP_V1)
+		/* TRANSLATORS: a CMSIS-DAP probe that only speaks the older HID protocol */
+		g_print("  (%s)", _("CMSIS-DAP v1 (HID): not supported yet"));
+	else if (!ub_probe_kind_is_supported(ub_probe_info_get_kind(info)))
 		g_print("  (%s)", _("not supported"));
 	else if (problem != NULL)
 		g_print("  (%s)", problem->message);
@@ -45,8 +52,8 @@ ub_cli_probe(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	UbCliWait wait;
 
-	g_option_context_set_summary(context, _("List attached ST-LINK probes: kind, serial, "
-						"firmware version, USB path."));
+	g_option_context_set_summary(context, _("List attached debug probes (ST-LINK, CMSIS-DAP): "
+						"kind, serial, firmware version, USB path."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	if (!ub_cli_parse_options(context, &argc, &argv))
 		return UB_CLI_EXIT_USAGE;
@@ -87,7 +94,7 @@ ub_cli_probe(int argc, char **argv)
 	}
 	if (probes->len == 0) {
 		g_set_error_literal(&error, UB_PROBE_ERROR, UB_PROBE_ERROR_NOT_FOUND,
-				    "no ST-LINK on USB");
+				    "no ST-LINK or CMSIS-DAP probe on USB");
 		return ub_cli_report_error("probe", error);
 	}
 	return UB_CLI_EXIT_OK;

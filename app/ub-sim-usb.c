@@ -13,11 +13,15 @@
 #include "ub-sim-usb.h"
 
 /* the three descriptor layouts of ST's probes, from lsusb dumps of real units (OpenOCD
- * doc/usb_adapters/stlink/0483_3748, 0483_374b and 0483_374e) */
+ * doc/usb_adapters/stlink/0483_3748, 0483_374b and 0483_374e), and two CMSIS-DAP v2 probes from
+ * their firmware sources (reference/cmsis-dap.md §1.1, §1.2) */
 typedef enum {
-	UB_SIM_USB_LAYOUT_V2,	/* one vendor interface, full speed */
-	UB_SIM_USB_LAYOUT_V2_1, /* debug + mass storage + CDC ACM, full speed */
-	UB_SIM_USB_LAYOUT_V3,	/* the same four interfaces at high speed */
+	UB_SIM_USB_LAYOUT_V2,	      /* one vendor interface, full speed */
+	UB_SIM_USB_LAYOUT_V2_1,	      /* debug + mass storage + CDC ACM, full speed */
+	UB_SIM_USB_LAYOUT_V3,	      /* the same four interfaces at high speed */
+	UB_SIM_USB_LAYOUT_DEBUGPROBE, /* CMSIS-DAP v2 bulk interface 0 + CDC ACM (debugprobe) */
+	UB_SIM_USB_LAYOUT_DAPLINK,    /* MSC + CDC ACM + WebUSB + CMSIS-DAP v2 bulk (DAPLink) */
+	UB_SIM_USB_LAYOUT_DAPLINK_HID, /* MSC + CDC ACM + HID, CMSIS-DAP v1 only (older DAPLink) */
 } UbSimUsbLayout;
 
 #define UB_SIM_USB_BUS 1u
@@ -57,6 +61,8 @@ struct _UbSimUsb {
 	guint16 vendor_id;
 	guint16 product_id;
 	guint16 bcd_device;
+	guint16 bcd_usb;
+	guint8 max_packet0;
 	guint16 max_packet;
 	guint speed_mbps;
 	GByteArray *descriptors; /* device descriptor + configuration descriptor */
@@ -181,6 +187,89 @@ ub_sim_usb_append_msd_and_vcp(UbSimUsb *self, GByteArray *config, guint8 first_s
 				   high_speed ? 512 : 16, 0);
 }
 
+/* a CDC ACM function behind an interface association, as tinyusb's TUD_CDC_DESCRIPTOR lays it
+ * out (CDC 1.2 §5.2.3): header, call management, ACM (bmCapabilities @acm_caps), union */
+static void
+ub_sim_usb_append_cdc(UbSimUsb *self, GByteArray *config, guint8 first, guint8 protocol,
+		      guint8 string, guint8 notify_ep, guint16 notify_mps, guint8 interval,
+		      guint8 data_out, guint8 data_in, guint16 data_mps, guint8 acm_caps)
+{
+	append_bytes(config, 8, 8, USB_DT_INTERFACE_ASSOCIATION, first, 2, USB_CLASS_COMM, 0x02,
+		     protocol, 0);
+	ub_sim_usb_append_interface(self, config, first, 1, USB_CLASS_COMM, 0x02, protocol,
+				    string);
+	append_bytes(config, 5, 5, 0x24, 0x00, 0x20, 0x01);
+	append_bytes(config, 5, 5, 0x24, 0x01, 0x00, first + 1);
+	append_bytes(config, 4, 4, 0x24, 0x02, acm_caps);
+	append_bytes(config, 5, 5, 0x24, 0x06, first, first + 1);
+	ub_sim_usb_append_endpoint(self, config, notify_ep, USB_ENDPOINT_XFER_INT, notify_mps,
+				   interval);
+	ub_sim_usb_append_interface(self, config, first + 1, 2, USB_CLASS_CDC_DATA, 0, 0, string);
+	ub_sim_usb_append_endpoint(self, config, data_out, USB_ENDPOINT_XFER_BULK, data_mps, 0);
+	ub_sim_usb_append_endpoint(self, config, data_in, USB_ENDPOINT_XFER_BULK, data_mps, 0);
+}
+
+/* debugprobe 2.3.1 usb_descriptors.c: the probe is interface 0 ("Old versions of Keil MDK
+ * only look at interface 0"), OUT endpoint first; the CDC ACM UART after it; 98 bytes */
+static void
+ub_sim_usb_build_debugprobe(UbSimUsb *self, const UbSimUsbIdentity *identity, GByteArray *config)
+{
+	g_ptr_array_add(self->strings, g_strdup("CMSIS-DAP v1 Interface")); /* 4 */
+	g_ptr_array_add(self->strings, g_strdup(identity->interface_name));   /* 5 */
+	g_ptr_array_add(self->strings, g_strdup("CDC-ACM UART Interface")); /* 6 */
+	ub_sim_usb_append_interface(self, config, 0, 2, USB_CLASS_VENDOR_SPEC, 0, 0, 5);
+	ub_sim_usb_append_endpoint(self, config, identity->endpoint_out, USB_ENDPOINT_XFER_BULK,
+				   identity->max_packet, 0);
+	ub_sim_usb_append_endpoint(self, config, identity->endpoint_in, USB_ENDPOINT_XFER_BULK,
+				   identity->max_packet, 0);
+	/* the firmware patches the ACM capabilities to 0x06 (line coding + break) */
+	ub_sim_usb_append_cdc(self, config, 1, 0, 6, 0x81, 64, 16, 0x02, 0x83, 64, 0x06);
+}
+
+/* DAPLink lpc11u35_if (usb_config.c, usb_lib.c): interfaces numbered at run time in the order
+ * MSC, CDC, (HID: not in this build), WebUSB, bulk; the bulk OUT endpoint comes first */
+static void
+ub_sim_usb_build_daplink(UbSimUsb *self, const UbSimUsbIdentity *identity, GByteArray *config)
+{
+	g_ptr_array_add(self->strings, g_strdup("USB_MSC"));		/* 4 */
+	g_ptr_array_add(self->strings, g_strdup("mbed Serial Port"));	/* 5 */
+	g_ptr_array_add(self->strings, g_strdup("WebUSB: CMSIS-DAP"));	/* 6 */
+	g_ptr_array_add(self->strings, g_strdup(identity->interface_name)); /* 7 */
+	ub_sim_usb_append_interface(self, config, 0, 2, USB_CLASS_MASS_STORAGE, 0x06, 0x50, 4);
+	ub_sim_usb_append_endpoint(self, config, 0x82, USB_ENDPOINT_XFER_BULK, 64, 0);
+	ub_sim_usb_append_endpoint(self, config, 0x02, USB_ENDPOINT_XFER_BULK, 64, 0);
+	ub_sim_usb_append_cdc(self, config, 1, 0x01, 5, 0x83, 16, 32, 0x04, 0x84, 64, 0x02);
+	/* WebUSB: a vendor interface without endpoints (subclass is the HID class code) */
+	ub_sim_usb_append_interface(self, config, 3, 0, USB_CLASS_VENDOR_SPEC, 0x03, 0, 6);
+	ub_sim_usb_append_interface(self, config, 4, 2, USB_CLASS_VENDOR_SPEC, 0, 0, 7);
+	ub_sim_usb_append_endpoint(self, config, identity->endpoint_out, USB_ENDPOINT_XFER_BULK,
+				   identity->max_packet, 0);
+	ub_sim_usb_append_endpoint(self, config, identity->endpoint_in, USB_ENDPOINT_XFER_BULK,
+				   identity->max_packet, 0);
+}
+
+/* a HID-only DAPLink (OpenOCD doc/usb_adapters/cmsis_dap/0d28_0204_nxp_daplink.txt, via
+ * reference/cmsis-dap.md §1.2): MSC 0, CDC 1-2, HID 3 with interrupt endpoints and a report
+ * descriptor of 64-byte input and output reports */
+static void
+ub_sim_usb_build_daplink_hid(UbSimUsb *self, const UbSimUsbIdentity *identity, GByteArray *config)
+{
+	g_ptr_array_add(self->strings, g_strdup("USB_MSC"));		/* 4 */
+	g_ptr_array_add(self->strings, g_strdup("mbed Serial Port"));	/* 5 */
+	g_ptr_array_add(self->strings, g_strdup(identity->interface_name)); /* 6 */
+	ub_sim_usb_append_interface(self, config, 0, 2, USB_CLASS_MASS_STORAGE, 0x06, 0x50, 4);
+	ub_sim_usb_append_endpoint(self, config, 0x82, USB_ENDPOINT_XFER_BULK, 64, 0);
+	ub_sim_usb_append_endpoint(self, config, 0x02, USB_ENDPOINT_XFER_BULK, 64, 0);
+	ub_sim_usb_append_cdc(self, config, 1, 0x01, 5, 0x83, 16, 32, 0x04, 0x84, 64, 0x02);
+	ub_sim_usb_append_interface(self, config, 3, 2, USB_CLASS_HID, 0, 0, 6);
+	/* HID 1.11 class descriptor: one report descriptor of 33 bytes */
+	append_bytes(config, 9, 9, 0x21, 0x11, 0x01, 0x00, 0x01, 0x22, 33, 0x00);
+	ub_sim_usb_append_endpoint(self, config, identity->endpoint_in, USB_ENDPOINT_XFER_INT,
+				   identity->max_packet, 1);
+	ub_sim_usb_append_endpoint(self, config, identity->endpoint_out, USB_ENDPOINT_XFER_INT,
+				   identity->max_packet, 1);
+}
+
 static void
 ub_sim_usb_build_descriptors(UbSimUsb *self, const UbSimUsbIdentity *identity)
 {
@@ -199,6 +288,20 @@ ub_sim_usb_build_descriptors(UbSimUsb *self, const UbSimUsbIdentity *identity)
 	append_bytes(config, 9, 9, USB_DT_CONFIG, 0, 0, 0, 1, 0, USB_CONFIG_ATT_ONE, 0);
 
 	switch (self->layout) {
+	case UB_SIM_USB_LAYOUT_DEBUGPROBE:
+		ub_sim_usb_build_debugprobe(self, identity, config);
+		break;
+	case UB_SIM_USB_LAYOUT_DAPLINK:
+	case UB_SIM_USB_LAYOUT_DAPLINK_HID:
+		device_class = USB_CLASS_MISC;
+		device_subclass = 0x02;
+		device_protocol = 0x01;
+		max_power = 0xFA;
+		if (self->layout == UB_SIM_USB_LAYOUT_DAPLINK)
+			ub_sim_usb_build_daplink(self, identity, config);
+		else
+			ub_sim_usb_build_daplink_hid(self, identity, config);
+		break;
 	case UB_SIM_USB_LAYOUT_V2:
 		g_ptr_array_add(self->strings, g_strdup("ST Link"));
 		ub_sim_usb_append_interface(self, config, 0, 3, USB_CLASS_VENDOR_SPEC, 0xff, 0xff,
@@ -226,13 +329,15 @@ ub_sim_usb_build_descriptors(UbSimUsb *self, const UbSimUsbIdentity *identity)
 					    5);
 		break;
 	}
-	ub_sim_usb_append_endpoint(self, config, identity->endpoint_in, USB_ENDPOINT_XFER_BULK,
-				   identity->max_packet, 0);
-	ub_sim_usb_append_endpoint(self, config, identity->endpoint_out, USB_ENDPOINT_XFER_BULK,
-				   identity->max_packet, 0);
-	ub_sim_usb_append_endpoint(self, config, identity->endpoint_trace, USB_ENDPOINT_XFER_BULK,
-				   trace_mps, 0);
-	if (self->layout != UB_SIM_USB_LAYOUT_V2) {
+	if (self->layout <= UB_SIM_USB_LAYOUT_V3) {
+		ub_sim_usb_append_endpoint(self, config, identity->endpoint_in,
+					   USB_ENDPOINT_XFER_BULK, identity->max_packet, 0);
+		ub_sim_usb_append_endpoint(self, config, identity->endpoint_out,
+					   USB_ENDPOINT_XFER_BULK, identity->max_packet, 0);
+		ub_sim_usb_append_endpoint(self, config, identity->endpoint_trace,
+					   USB_ENDPOINT_XFER_BULK, trace_mps, 0);
+	}
+	if (self->layout == UB_SIM_USB_LAYOUT_V2_1 || self->layout == UB_SIM_USB_LAYOUT_V3) {
 		guint8 first = self->strings->len;
 		g_ptr_array_add(self->strings, g_strdup("ST-Link mass storage"));
 		g_ptr_array_add(self->strings, g_strdup("ST-Link VCP Ctrl"));
@@ -247,8 +352,9 @@ ub_sim_usb_build_descriptors(UbSimUsb *self, const UbSimUsbIdentity *identity)
 
 	/* device descriptor (USB 2.0 §9.6.1) */
 	append_bytes(self->descriptors, 2, USB_DT_DEVICE_SIZE, USB_DT_DEVICE);
-	append_u16(self->descriptors, 0x0200);
-	append_bytes(self->descriptors, 4, device_class, device_subclass, device_protocol, 64);
+	append_u16(self->descriptors, self->bcd_usb);
+	append_bytes(self->descriptors, 4, device_class, device_subclass, device_protocol,
+		     self->max_packet0);
 	append_u16(self->descriptors, self->vendor_id);
 	append_u16(self->descriptors, self->product_id);
 	append_u16(self->descriptors, self->bcd_device);
@@ -473,6 +579,13 @@ ub_sim_usb_fill_in(UbSimUsb *self, UbSimUsbUrb *urb)
 		gssize n = self->firmware.bulk_in(self->firmware_data, u->endpoint,
 						   urb->buffer_data->data + urb->done,
 						   length - urb->done);
+		if (n == UB_SIM_USB_IN_BABBLE) {
+			/* the device sent more than the transfer had room for (USB 2.0 §8.7.4):
+			 * the host controller fails it with -EOVERFLOW */
+			u->status = -EOVERFLOW;
+			u->actual_length = urb->done;
+			return TRUE;
+		}
 		if (n < 0)
 			break;
 		urb->done += MIN((gsize)n, length - urb->done);
@@ -489,30 +602,65 @@ ub_sim_usb_fill_in(UbSimUsb *self, UbSimUsbUrb *urb)
 	return TRUE;
 }
 
-/* give every waiting IN transfer what the probe has now, oldest first per endpoint */
+/* offer an OUT URB to the probe; FALSE while it NAKs (its buffers are full) */
+static gboolean
+ub_sim_usb_push_out(UbSimUsb *self, UbSimUsbUrb *urb)
+{
+	struct usbdevfs_urb *u = ub_sim_usb_urb_get(urb);
+
+	if (u->buffer_length > 0 &&
+	    !self->firmware.bulk_out(self->firmware_data, u->endpoint, urb->buffer_data->data,
+				     u->buffer_length))
+		return FALSE;
+	u->status = 0;
+	u->actual_length = u->buffer_length;
+	return TRUE;
+}
+
+/* give every waiting transfer what the probe has (IN) or takes (OUT) now, oldest first per
+ * endpoint; an IN that empties a probe buffer can let a NAKed OUT through, so go round again
+ * while anything moved */
 static void
 ub_sim_usb_service_pending(UbSimUsb *self)
 {
-	guint32 stalled = 0; /* endpoints whose oldest transfer is still waiting */
-	GList *l = self->pending.head;
+	gboolean progress = TRUE;
 
-	while (l != NULL) {
-		UbSimUsbUrb *urb = l->data;
-		GList *next = l->next;
-		guint8 endpoint = ub_sim_usb_urb_get(urb)->endpoint;
-		guint32 bit = 1u << (endpoint & 0x0f);
+	while (progress) {
+		guint32 stalled = 0; /* endpoints whose oldest transfer is still waiting */
+		GList *l = self->pending.head;
 
-		if ((stalled & bit) == 0) {
-			if (ub_sim_usb_fill_in(self, urb)) {
-				g_queue_delete_link(&self->pending, l);
-				g_queue_push_tail(&self->finished, urb);
-			} else {
-				stalled |= bit;
+		progress = FALSE;
+		while (l != NULL) {
+			UbSimUsbUrb *urb = l->data;
+			GList *next = l->next;
+			guint8 endpoint = ub_sim_usb_urb_get(urb)->endpoint;
+			gboolean in = (endpoint & USB_DIR_IN) != 0;
+			guint32 bit = 1u << ((endpoint & 0x0f) + (in ? 16 : 0));
+
+			if ((stalled & bit) == 0) {
+				if (in ? ub_sim_usb_fill_in(self, urb) : ub_sim_usb_push_out(self, urb)) {
+					g_queue_delete_link(&self->pending, l);
+					g_queue_push_tail(&self->finished, urb);
+					progress = TRUE;
+				} else {
+					stalled |= bit;
+				}
 			}
+			l = next;
 		}
-		l = next;
 	}
 	ub_sim_usb_wake_reapers(self);
+}
+
+/* is an older transfer on this endpoint still waiting? (transfers complete in order) */
+static gboolean
+ub_sim_usb_endpoint_busy(UbSimUsb *self, guint8 endpoint)
+{
+	for (GList *l = self->pending.head; l != NULL; l = l->next) {
+		if (ub_sim_usb_urb_get(l->data)->endpoint == endpoint)
+			return TRUE;
+	}
+	return FALSE;
 }
 
 /* the device went away: the host controller gives every URB back with -ESHUTDOWN */
@@ -618,14 +766,11 @@ ub_sim_usb_submit(UbSimUsb *self, UMockdevIoctlClient *client, UMockdevIoctlData
 		u->status = ret < 0 ? ret : 0;
 		u->actual_length = ret < 0 ? 0 : ret;
 		g_queue_push_tail(&self->finished, urb);
-	} else if (in) {
+	} else if (in || ub_sim_usb_endpoint_busy(self, u->endpoint) ||
+		   !ub_sim_usb_push_out(self, urb)) {
+		/* an IN waits for data, a NAKed OUT for room in the probe */
 		g_queue_push_tail(&self->pending, urb);
 	} else {
-		if (u->buffer_length > 0)
-			self->firmware.bulk_out(self->firmware_data, u->endpoint,
-						urb->buffer_data->data, u->buffer_length);
-		u->status = 0;
-		u->actual_length = u->buffer_length;
 		g_queue_push_tail(&self->finished, urb);
 	}
 	umockdev_ioctl_client_complete(client, 0, 0);
@@ -868,7 +1013,9 @@ ub_sim_usb_build_record(UbSimUsb *self)
 	number = g_strdup_printf("%02x", device[6]);
 	append_attribute(record, "bDeviceProtocol", number);
 	g_free(number);
-	append_attribute(record, "bMaxPacketSize0", "64");
+	number = g_strdup_printf("%u", self->max_packet0);
+	append_attribute(record, "bMaxPacketSize0", number);
+	g_free(number);
 	append_attribute(record, "bNumConfigurations", "1");
 	number = g_strdup_printf("%2u", self->n_interfaces);
 	append_attribute(record, "bNumInterfaces", number);
@@ -899,7 +1046,9 @@ ub_sim_usb_build_record(UbSimUsb *self)
 	append_attribute(record, "serial", g_ptr_array_index(self->strings, 3));
 	number = g_strdup_printf("%u", self->speed_mbps);
 	append_attribute(record, "speed", number);
-	append_attribute(record, "version", " 2.00");
+	g_free(number);
+	number = g_strdup_printf("%2x.%02x", (guint)self->bcd_usb >> 8, (guint)self->bcd_usb & 0xffu);
+	append_attribute(record, "version", number);
 	/* no newline: umockdev names the /sys/dev/char link after this value */
 	g_string_append_printf(record, "A: dev=%u:%u\n", UB_SIM_USB_MAJOR, minor);
 
@@ -1125,6 +1274,8 @@ ub_sim_usb_new(const UbSimUsbIdentity *identity, const UbSimUsbFirmware *firmwar
 	self->vendor_id = identity->vendor_id;
 	self->product_id = identity->product_id;
 	self->bcd_device = identity->bcd_device;
+	self->bcd_usb = identity->bcd_usb != 0 ? identity->bcd_usb : 0x0200;
+	self->max_packet0 = identity->max_packet0 != 0 ? identity->max_packet0 : 64;
 	self->max_packet = identity->max_packet;
 	switch (identity->product_id) {
 	case 0x3748:
@@ -1139,6 +1290,12 @@ ub_sim_usb_new(const UbSimUsbIdentity *identity, const UbSimUsbFirmware *firmwar
 		self->layout = UB_SIM_USB_LAYOUT_V3;
 		break;
 	}
+	if (identity->descriptors == UB_SIM_USB_DESCRIPTORS_DEBUGPROBE)
+		self->layout = UB_SIM_USB_LAYOUT_DEBUGPROBE;
+	else if (identity->descriptors == UB_SIM_USB_DESCRIPTORS_DAPLINK)
+		self->layout = UB_SIM_USB_LAYOUT_DAPLINK;
+	else if (identity->descriptors == UB_SIM_USB_DESCRIPTORS_DAPLINK_HID)
+		self->layout = UB_SIM_USB_LAYOUT_DAPLINK_HID;
 	self->speed_mbps = identity->max_packet >= 512 ? 480 : 12;
 	ub_sim_usb_build_descriptors(self, identity);
 	return self;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * UbSimUsb: a simulated ST-LINK as a real USB device inside a umockdev testbed. It writes the
+ * UbSimUsb: a simulated debug probe as a real USB device inside a umockdev testbed. It writes the
  * device into the mock sysfs (descriptors of the real probe: ST-LINK/V2 0483:3748, V2-1
- * 0483:374B or STLINK-V3 0483:374E) and answers the usbdevfs ioctls that libusb sends on the
+ * 0483:374B, STLINK-V3 0483:374E, the Raspberry Pi Debug Probe or a Pico running debugprobe
+ * 2e8a:000c, DAPLink 0d28:0204) and answers the usbdevfs ioctls that libusb sends on the
  * device node, so that unmodified programs (st-info, st-flash, OpenOCD, unbrick-cli) enumerate
  * and drive it through the real libusb. Bulk data goes to and comes from a UbSimUsbFirmware,
- * normally the UbSimStlink model.
+ * normally a UbSimProbe model.
  *
  *   g_autoptr(UMockdevTestbed) testbed = umockdev_testbed_new();
  *   g_autoptr(UbSimUsb) usb = ub_sim_usb_new(identity, &firmware, stlink);
@@ -19,15 +20,19 @@
 
 #include <umockdev.h>
 
-#include "ub-sim-stlink.h"
+#include "ub-sim-probe.h"
 
 G_BEGIN_DECLS
 
+#define UB_SIM_USB_IN_BABBLE UB_SIM_PROBE_IN_OVERFLOW
+
 /* what sits behind the endpoints: the probe's firmware (always called with the lock held) */
 typedef struct {
-	/* the host wrote len bytes to an OUT endpoint */
-	void (*bulk_out)(gpointer user_data, guint8 endpoint, const guint8 *data, gsize len);
-	/* the host reads an IN endpoint: bytes given, or -1 when the endpoint NAKs */
+	/* the host wrote len bytes to an OUT endpoint; FALSE: NAK, the packet stays with the host
+	 * and is offered again after the next IN transfer */
+	gboolean (*bulk_out)(gpointer user_data, guint8 endpoint, const guint8 *data, gsize len);
+	/* the host reads an IN endpoint: bytes given (a short packet ends the transfer), -1
+	 * when the endpoint NAKs, or UB_SIM_USB_IN_BABBLE when len has no room for the packet */
 	gssize (*bulk_in)(gpointer user_data, guint8 endpoint, guint8 *buffer, gsize len);
 	/* USB bus reset (USBDEVFS_RESET) or a new plug-in: the probe restarts */
 	void (*bus_reset)(gpointer user_data);

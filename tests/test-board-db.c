@@ -103,6 +103,31 @@ test_probe_facts(void)
 	g_assert_cmpuint(by_usb->len, >=, 3);
 	g_assert_true(ub_probe_model_matches_usb(ub_probe_db_lookup(db, "nucleo-stlink-v2-1"),
 	                                         0x0483, 0x374b));
+
+	/* the debugprobe firmware has one id on two boards: the product string tells them apart */
+	{
+		g_autoptr(GPtrArray) both = ub_probe_db_lookup_by_usb(db, 0x2e8a, 0x000c);
+		g_autoptr(GPtrArray) debug_probe = ub_probe_db_lookup_by_usb_product(
+		        db, 0x2e8a, 0x000c, "Debug Probe (CMSIS-DAP)");
+		g_autoptr(GPtrArray) pico = ub_probe_db_lookup_by_usb_product(
+		        db, 0x2e8a, 0x000c, "Debugprobe on Pico (CMSIS-DAP)");
+		g_autoptr(GPtrArray) unknown =
+		        ub_probe_db_lookup_by_usb_product(db, 0x2e8a, 0x000c, "Picoprobe (CMSIS-DAP)");
+
+		g_assert_cmpuint(both->len, ==, 2);
+		g_assert_cmpuint(debug_probe->len, ==, 1);
+		g_assert_cmpstr(ub_probe_model_get_id(g_ptr_array_index(debug_probe, 0)), ==,
+		                "raspberry-pi-debug-probe");
+		g_assert_cmpuint(pico->len, ==, 1);
+		g_assert_cmpstr(ub_probe_model_get_id(g_ptr_array_index(pico, 0)), ==,
+		                "pico-debugprobe");
+		/* an older firmware's name: both stay, the person picks */
+		g_assert_cmpuint(unknown->len, ==, 2);
+		g_assert_cmpint(ub_probe_model_get_voltage_reading(g_ptr_array_index(pico, 0)), ==,
+		                UB_VOLTAGE_READING_NONE);
+		g_assert_cmpint(ub_probe_model_get_reset_line(g_ptr_array_index(debug_probe, 0)),
+		                ==, UB_RESET_LINE_NOT_CONNECTED);
+	}
 }
 
 /* copies one shipped file into @dir under @name, with @from replaced by @to */

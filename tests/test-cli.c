@@ -141,6 +141,59 @@ test_cli_probe_sim(void)
 	cli_run_clear(&run);
 }
 
+/* CMSIS-DAP benches: the Pico named by its product string with the debugprobe firmware's
+ * protocol version; a HID-only DAPLink listed and named as not supported yet, and refused */
+static void
+test_cli_probe_cmsis_dap(void)
+{
+	CliRun run = {0};
+	g_autoptr(JsonParser) parser = json_parser_new();
+	JsonObject *probe;
+
+	if (!cli_run(&run, "probe", "--sim", "focbox-pico", "--json", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	probe = json_array_get_object_element(
+	    json_object_get_array_member(parse_object(parser, run.out), "probes"), 0);
+	g_assert_cmpstr(json_object_get_string_member(probe, "kind"), ==, "CMSIS-DAP");
+	g_assert_cmpstr(json_object_get_string_member(probe, "usb-id"), ==, "2e8a:000c");
+	g_assert_cmpstr(json_object_get_string_member(probe, "product"), ==,
+			"Debugprobe on Pico (CMSIS-DAP)");
+	g_assert_cmpstr(json_object_get_string_member(probe, "firmware"), ==, "CMSIS-DAP 2.0.0");
+	g_assert_true(json_object_get_boolean_member(probe, "supported"));
+	cli_run_clear(&run);
+
+	if (!cli_run(&run, "info", "--sim", "focbox-pico", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "Debugprobe on Pico (CMSIS-DAP)"));
+	g_assert_nonnull(strstr(run.out, "STM32F405"));
+	cli_run_clear(&run);
+
+	if (!cli_run(&run, "probe", "--sim", "focbox-daplink-v1", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "CMSIS-DAP v1"));
+	g_assert_nonnull(strstr(run.out, "not supported yet"));
+	cli_run_clear(&run);
+
+	if (!cli_run(&run, "info", "--sim", "focbox-daplink-v1", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 2);
+	g_assert_nonnull(strstr(run.err, "CMSIS-DAP v1 (HID)"));
+	cli_run_clear(&run);
+
+	/* the forum case on a Pico without the GP1 wire: recovered with the person's help */
+	if (!cli_run(&run, "connect", "--sim", "focbox-bricked-pico", "--board", "focbox", "--json",
+		     NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "\"event\":\"hold-nrst\""));
+	g_assert_nonnull(strstr(run.out, "\"method\":\"manual-reset\""));
+	g_assert_nonnull(strstr(run.out, "\"at_reset_vector\":true"));
+	cli_run_clear(&run);
+}
+
 static void
 test_cli_usage(void)
 {
@@ -300,6 +353,7 @@ main(int argc, char **argv)
 	UB_TEST_ADD_FUNC("/core/cli/info-text", test_cli_info_text);
 	UB_TEST_ADD_FUNC("/core/cli/info-bricked", test_cli_info_bricked);
 	UB_TEST_ADD_FUNC("/core/cli/probe-sim", test_cli_probe_sim);
+	UB_TEST_ADD_FUNC("/core/cli/probe-cmsis-dap", test_cli_probe_cmsis_dap);
 	UB_TEST_ADD_FUNC("/core/cli/usage", test_cli_usage);
 	UB_TEST_ADD_FUNC("/core/cli/unknown-board", test_cli_unknown_board);
 	return g_test_run();

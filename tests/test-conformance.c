@@ -360,14 +360,16 @@ report_double(SimRun *run, const gchar *object, const gchar *member)
 					     member);
 }
 
-/* the USB figures every run that talked to the probe has: each command is a 16-byte block */
+/* the USB figures every run that talked to the probe has: each ST-LINK command is a 16-byte
+ * block; a CMSIS-DAP command is at least its ID and one byte (DAP_Info) */
 static void
 assert_report_usb(SimRun *run, gint64 min_bytes_out, gint64 min_bytes_in)
 {
 	gint64 round_trips = report_int(run, "usb", "round_trips");
+	gboolean stlink = g_str_has_prefix(report_string(run, "probe", "usb_id"), "0483:");
 
 	g_assert_cmpint(round_trips, >, 0);
-	g_assert_cmpint(report_int(run, "usb", "bytes_out"), >=, 16 * round_trips);
+	g_assert_cmpint(report_int(run, "usb", "bytes_out"), >=, (stlink ? 16 : 2) * round_trips);
 	g_assert_cmpint(report_int(run, "usb", "bytes_out"), >=, min_bytes_out);
 	g_assert_cmpint(report_int(run, "usb", "bytes_in"), >=, min_bytes_in);
 	/* the clock counts the probe's own time and everything else (flash busy, host sleeps) */
@@ -712,6 +714,105 @@ test_openocd_bricked_without_srst(Fixture *fixture, gconstpointer user_data)
 }
 
 /*
+ * OpenOCD 0.12 with interface/cmsis-dap.cfg and the usb_bulk backend, unmodified, through the
+ * simulated CMSIS-DAP probes (reference/cmsis-dap.md §3): it finds the probe by the "CMSIS-DAP"
+ * in its strings, drives the MEM-AP itself and programs, verifies and resets. 0.12 waits for
+ * each response before it sends the next packet ("read with timeout 0" blocks in libusb), so
+ * the report shows one command in flight. With connect_assert_srst it recovers the bricked
+ * bench when the probe's nRESET reaches NRST (DAPLink); a Pico whose nRESET is not wired
+ * cannot hold the chip, and OpenOCD fails as it does with the clone ST-LINK.
+ */
+typedef struct {
+	const gchar *board;
+	gboolean under_reset;
+	gboolean succeeds;
+	const gchar *usb_id;
+	const gchar *last_reset; /* after "program ... reset" */
+} CmsisDapCase;
+
+static const CmsisDapCase cmsis_dap_program = {"focbox-debugprobe", FALSE, TRUE, "2e8a:000c",
+					       "software"};
+static const CmsisDapCase cmsis_dap_recover = {"focbox-bricked-daplink", TRUE, TRUE, "0d28:0204",
+					       "pin"};
+static const CmsisDapCase cmsis_dap_unwired = {"focbox-bricked-pico", TRUE, FALSE, "2e8a:000c",
+					       NULL};
+
+static void
+test_openocd_cmsis_dap(Fixture *fixture, gconstpointer user_data)
+{
+	const CmsisDapCase *c = user_data;
+	g_autofree gchar *image = firmware(IMAGE_A);
+	g_autofree gchar *before = firmware(IMAGE_B);
+	g_autofree gchar *dump = scratch(fixture, "dump.bin");
+	g_autofree gchar *program = NULL;
+	g_autoptr(GBytes) flash = NULL;
+	g_autoptr(GPtrArray) command = g_ptr_array_new();
+	SimRun run;
+
+	if (image == NULL || before == NULL || !need_programs("openocd", NULL))
+		return;
+	program = g_strdup_printf("program %s " FLASH_BASE " verify reset exit", image);
+	g_ptr_array_add(command, (gpointer) "openocd");
+	g_ptr_array_add(command, (gpointer) "-f");
+	g_ptr_array_add(command, (gpointer) "interface/cmsis-dap.cfg");
+	g_ptr_array_add(command, (gpointer) "-c");
+	g_ptr_array_add(command, (gpointer) "cmsis_dap_backend usb_bulk");
+	g_ptr_array_add(command, (gpointer) "-f");
+	g_ptr_array_add(command, (gpointer) "target/stm32f4x.cfg");
+	g_ptr_array_add(command, (gpointer) "-c");
+	g_ptr_array_add(command, (gpointer) "gdb_port disabled");
+	g_ptr_array_add(command, (gpointer) "-c");
+	g_ptr_array_add(command, (gpointer) "tcl_port disabled");
+	g_ptr_array_add(command, (gpointer) "-c");
+	g_ptr_array_add(command, (gpointer) "telnet_port disabled");
+	if (c->under_reset) {
+		g_ptr_array_add(command, (gpointer) "-c");
+		g_ptr_array_add(command, (gpointer) "reset_config srst_only connect_assert_srst");
+	}
+	g_ptr_array_add(command, (gpointer) "-c");
+	g_ptr_array_add(command, program);
+	g_ptr_array_add(command, NULL);
+	{
+		/* a bricked bench keeps its own firmware, the one that takes the SWD pins */
+		const gchar *sim_args[] = {"--board", c->board, "--dump", dump,
+					   "--flash", before,	NULL};
+		if (c->under_reset)
+			sim_args[4] = NULL;
+		run_sim(fixture, &run, sim_args, (const gchar *const *)command->pdata);
+	}
+	g_assert_nonnull(strstr(run.all, "Using CMSIS-DAPv2 interface"));
+	g_assert_cmpstr(report_string(&run, "probe", "usb_id"), ==, c->usb_id);
+	g_assert_cmpint(report_int(&run, NULL, "exit_status"), ==, run.status);
+	/* OpenOCD 0.12 never has more than one command outstanding */
+	g_assert_cmpint(report_int(&run, "usb", "max_in_flight"), ==, 1);
+	g_assert_cmpint(report_int(&run, "usb", "naks"), ==, 0);
+	if (!c->succeeds) {
+		g_assert_cmpint(run.status, !=, 0);
+		g_assert_null(strstr(run.all, "** Verified OK **"));
+		g_assert_cmpint(report_int(&run, "flash", "bytes_programmed"), ==, 0);
+		g_assert_cmpint(report_int(&run, "flash", "sectors_erased"), ==, 0);
+		/* the Pico's nRESET goes nowhere: the chip only ever had its power-on reset */
+		g_assert_cmpstr(report_string(&run, "mcu", "last_reset"), ==, "power-on");
+		g_assert_false(json_object_get_boolean_member(
+		    json_object_get_object_member(run.report, "mcu"), "swd_pins_connected"));
+		sim_run_clear(&run);
+		return;
+	}
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.all, "** Verified OK **"));
+	flash = read_file(dump);
+	assert_flash_holds(flash, image);
+	/* the image went out (through the SRAM work area), a CRC came back */
+	g_assert_cmpint(report_int(&run, "usb", "bytes_out"), >=, file_size(image));
+	g_assert_cmpint(report_int(&run, "flash", "bytes_programmed"), >=, file_size(image));
+	g_assert_cmpint(report_int(&run, "flash", "sectors_erased"), ==,
+			sectors_for(file_size(image)));
+	g_assert_cmpint(report_int(&run, "mcu", "resets"), >=, 2);
+	g_assert_cmpstr(report_string(&run, "mcu", "last_reset"), ==, c->last_reset);
+	sim_run_clear(&run);
+}
+
+/*
  * Unplugged in the middle of a write (during the erase of sector 2). st-flash 1.7.0 then loops
  * for ever polling FLASH_SR: every request fails with LIBUSB_ERROR_NO_DEVICE, the stale reply
  * buffer still says BSY, and it prints megabytes of errors. That is the real tool: the test
@@ -782,17 +883,19 @@ test_launcher_sigterm(Fixture *fixture, gconstpointer user_data)
 	sim_run_clear(&run);
 }
 
-/* our own CLI through the real libusb inside the launcher sees what --sim shows in-process */
+/* our own CLI through the real libusb inside the launcher sees what --sim shows in-process;
+ * on a CMSIS-DAP bench it finds the probe by its interface string, as OpenOCD does */
 static void
 test_cli_identity(Fixture *fixture, gconstpointer user_data)
 {
+	const gchar *board = user_data != NULL ? user_data : BOARD_HEALTHY;
 	const gchar *cli = g_getenv("UB_CLI_BIN");
-	const gchar *sim_args[] = {"--board", BOARD_HEALTHY, NULL};
+	const gchar *sim_args[] = {"--board", board, NULL};
 	const gchar *info_usb[] = {cli, "info", "--json", NULL};
-	const gchar *info_sim[] = {cli, "info", "--json", "--sim", BOARD_HEALTHY, NULL};
+	const gchar *info_sim[] = {cli, "info", "--json", "--sim", board, NULL};
 	const gchar *probe_usb[] = {cli, "probe", "--json", NULL};
-	const gchar *probe_sim[] = {cli, "probe", "--json", "--sim", BOARD_HEALTHY, NULL};
-	const gchar *members[] = {"kind", "usb-id", "serial", "firmware", NULL};
+	const gchar *probe_sim[] = {cli, "probe", "--json", "--sim", board, NULL};
+	const gchar *members[] = {"kind", "usb-id", "serial", "firmware", "product", NULL};
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *sim_out = NULL;
 	g_autoptr(JsonParser) usb_parser = json_parser_new();
@@ -846,12 +949,14 @@ test_cli_identity(Fixture *fixture, gconstpointer user_data)
 }
 
 /* unbrick-cli connect --under-reset through libusb: it sets VC_CORERESET before it lets NRST
- * go, so it catches the core where st-flash 1.7.0 does not; the clone's RST reaches nothing */
+ * go, so it catches the core where st-flash 1.7.0 does not; the clone's RST reaches nothing,
+ * nor does a Pico's GP1 left unwired. A DAPLink drives nRESET through DAP_SWJ_Pins. */
 static void
 test_cli_connect_under_reset(Fixture *fixture, gconstpointer user_data)
 {
 	const gchar *board = user_data;
-	gboolean genuine = g_strcmp0(board, BOARD_BRICKED_GENUINE) == 0;
+	gboolean genuine = g_strcmp0(board, BOARD_BRICKED_CLONE) != 0 &&
+			   g_strcmp0(board, "focbox-bricked-pico") != 0;
 	const gchar *cli = g_getenv("UB_CLI_BIN");
 	const gchar *sim_args[] = {"--board", board, NULL};
 	const gchar *command[] = {cli, "connect", "--under-reset", NULL};
@@ -878,6 +983,149 @@ test_cli_connect_under_reset(Fixture *fixture, gconstpointer user_data)
 		g_assert_false(json_object_get_boolean_member(
 		    json_object_get_object_member(run.report, "mcu"), "swd_pins_connected"));
 	}
+	sim_run_clear(&run);
+}
+
+/*
+ * A tool killed with SIGKILL in the middle of a transfer (crash, kill -9, a closed terminal)
+ * leaves the probe as the kernel leaves it: OpenOCD killed between a READMEM and its reply
+ * leaves the reply queued in the probe; st-flash killed between a WRITEMEM and its data leaves
+ * the probe waiting for the data. Then, in the same launch and on the same probe, unbrick-cli
+ * info and flash both succeed: the open drains a stale reply (as pyOCD does) and resets a
+ * probe that does not answer (as OpenOCD does).
+ */
+static void
+test_killed_tool_then_cli(Fixture *fixture, gconstpointer user_data)
+{
+	const gchar *tool = user_data;
+	gboolean openocd = g_strcmp0(tool, "openocd") == 0;
+	const gchar *cli = g_getenv("UB_CLI_BIN");
+	g_autofree gchar *image = firmware(IMAGE_A);
+	g_autofree gchar *dump = scratch(fixture, "dump.bin");
+	g_autofree gchar *program = NULL;
+	g_autofree gchar *info = NULL;
+	g_autofree gchar *flash = NULL;
+	g_autoptr(GBytes) flash_after = NULL;
+	JsonObject *killed;
+	JsonArray *programs;
+	SimRun run;
+
+	if (cli == NULL) {
+		g_test_skip("unbrick-cli was not built");
+		return;
+	}
+	if (image == NULL || !need_programs(tool, NULL))
+		return;
+	program = g_strdup_printf("program %s " FLASH_BASE " verify reset exit", image);
+	info = g_strdup_printf("'%s' info", cli);
+	flash = g_strdup_printf("'%s' flash '%s' --backup-dir '%s'", cli, image, fixture->dir);
+	{
+		/* OpenOCD: past its set-up, in the erase/program polling (a READMEM whose reply
+		 * waits); st-flash: its loader upload (a WRITEMEM whose data waits) */
+		const gchar *sim_args[] = {"--board",
+					   BOARD_HEALTHY,
+					   "--dump",
+					   dump,
+					   "--kill-after-commands",
+					   openocd ? "1500" : "600",
+					   "--kill-when",
+					   openocd ? "reply" : "data",
+					   "--then",
+					   info,
+					   "--then",
+					   flash,
+					   NULL};
+		const gchar *openocd_command[] = {"openocd",
+						  "-f",
+						  "interface/stlink.cfg",
+						  "-f",
+						  "target/stm32f4x.cfg",
+						  "-c",
+						  "gdb_port disabled",
+						  "-c",
+						  "tcl_port disabled",
+						  "-c",
+						  "telnet_port disabled",
+						  "-c",
+						  program,
+						  NULL};
+		const gchar *st_flash_command[] = {"st-flash", "write", image, FLASH_BASE, NULL};
+
+		run_sim(fixture, &run, sim_args, openocd ? openocd_command : st_flash_command);
+	}
+	g_assert_false(run.deadline);
+	/* the tool died by SIGKILL, mid-command, leaving the probe waiting */
+	programs = json_object_get_array_member(run.report, "programs");
+	g_assert_cmpuint(json_array_get_length(programs), ==, 3);
+	g_assert_cmpint(json_object_get_int_member(json_array_get_object_element(programs, 0),
+						   "exit_status"),
+			==, 128 + SIGKILL);
+	killed = json_object_get_object_member(run.report, "killed");
+	g_assert_nonnull(killed);
+	g_test_message("killed at command %" G_GINT64_FORMAT ": %s",
+		       json_object_get_int_member(killed, "at_command"),
+		       json_object_get_string_member(killed, "command"));
+	if (openocd)
+		g_assert_cmpint(json_object_get_int_member(killed, "pending_reply_bytes"), >, 0);
+	else
+		g_assert_cmpint(json_object_get_int_member(killed, "pending_data_bytes"), >, 0);
+	g_assert_null(strstr(run.all, "** Verified OK **"));
+	g_assert_null(strstr(run.all, "jolly good"));
+	/* then unbrick-cli, twice, on the same probe: both succeed */
+	g_assert_cmpint(json_object_get_int_member(json_array_get_object_element(programs, 1),
+						   "exit_status"),
+			==, 0);
+	g_assert_cmpint(json_object_get_int_member(json_array_get_object_element(programs, 2),
+						   "exit_status"),
+			==, 0);
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "STM32F405/407/415/417"));
+	g_assert_nonnull(strstr(run.out, "Written and verified"));
+	/* the image, but for the VESC configuration sectors 1-2 that unbrick keeps (the killed
+	 * tool had erased them already) */
+	flash_after = read_file(dump);
+	{
+		g_autoptr(GBytes) bytes = read_file(image);
+		const guint8 *f = g_bytes_get_data(flash_after, NULL);
+		const guint8 *want = g_bytes_get_data(bytes, NULL);
+		gsize n = g_bytes_get_size(bytes);
+
+		g_assert_cmpmem(f, 0x4000, want, 0x4000);
+		g_assert_cmpmem(f + 0xC000, n - 0xC000, want + 0xC000, n - 0xC000);
+		for (gsize i = n; i < FLASH_SIZE; i++)
+			g_assert_cmphex(f[i], ==, 0xff);
+	}
+	sim_run_clear(&run);
+}
+
+/* a DAPLink whose firmware offers CMSIS-DAP over HID only (v1): listed and named, never used */
+static void
+test_cli_cmsis_dap_v1(Fixture *fixture, gconstpointer user_data)
+{
+	const gchar *cli = g_getenv("UB_CLI_BIN");
+	const gchar *sim_args[] = {"--board", "focbox-daplink-v1", NULL};
+	const gchar *probe[] = {cli, "probe", NULL};
+	const gchar *info[] = {cli, "info", NULL};
+	SimRun run;
+
+	if (cli == NULL) {
+		g_test_skip("unbrick-cli was not built");
+		return;
+	}
+	if (!need_programs("true", NULL))
+		return;
+	run_sim(fixture, &run, sim_args, probe);
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "CMSIS-DAP v1"));
+	g_assert_nonnull(strstr(run.out, "not supported yet"));
+	sim_run_clear(&run);
+	run_sim(fixture, &run, sim_args, info);
+	g_assert_cmpint(run.status, !=, 0);
+	g_assert_nonnull(strstr(run.err, "not supported yet"));
+	/* nothing was sent to the probe */
+	g_assert_cmpint(json_object_get_int_member(
+			    json_object_get_object_member(run.report, "usb"), "round_trips"),
+			==, 0);
 	sim_run_clear(&run);
 }
 
@@ -1018,6 +1266,11 @@ main(int argc, char **argv)
 	add("/conformance/openocd-program", BOARD_HEALTHY, test_openocd_program);
 	add("/conformance/openocd-recover-bricked", BOARD_BRICKED_GENUINE, test_openocd_program);
 	add("/conformance/openocd-bricked-without-srst", NULL, test_openocd_bricked_without_srst);
+	add("/conformance/openocd-cmsis-dap-program", &cmsis_dap_program, test_openocd_cmsis_dap);
+	add("/conformance/openocd-cmsis-dap-recover-bricked", &cmsis_dap_recover,
+	    test_openocd_cmsis_dap);
+	add("/conformance/openocd-cmsis-dap-nreset-unwired", &cmsis_dap_unwired,
+	    test_openocd_cmsis_dap);
 	add("/conformance/hotplug", NULL, test_hotplug);
 	add("/conformance/launcher-sigterm", GINT_TO_POINTER(FALSE), test_launcher_sigterm);
 	add("/conformance/launcher-sigterm-ignored", GINT_TO_POINTER(TRUE), test_launcher_sigterm);
@@ -1026,7 +1279,16 @@ main(int argc, char **argv)
 	    test_cli_connect_under_reset);
 	add("/conformance/cli-connect-under-reset-clone", BOARD_BRICKED_CLONE,
 	    test_cli_connect_under_reset);
+	add("/conformance/cli-identity-debugprobe", "focbox-debugprobe", test_cli_identity);
+	add("/conformance/cli-identity-daplink", "focbox-daplink", test_cli_identity);
+	add("/conformance/cli-connect-under-reset-daplink", "focbox-bricked-daplink",
+	    test_cli_connect_under_reset);
+	add("/conformance/cli-connect-under-reset-pico-unwired", "focbox-bricked-pico",
+	    test_cli_connect_under_reset);
+	add("/conformance/cli-cmsis-dap-v1", NULL, test_cli_cmsis_dap_v1);
 	add("/conformance/probe-v2-1", "v2-1", test_probe_model);
 	add("/conformance/probe-v3", "v3", test_probe_model);
+	add("/conformance/killed-openocd-then-cli", "openocd", test_killed_tool_then_cli);
+	add("/conformance/killed-st-flash-then-cli", "st-flash", test_killed_tool_then_cli);
 	return g_test_run();
 }

@@ -15,6 +15,7 @@
 #include "ub-flash-job.h"
 #include "ub-image-loader.h"
 #include "ub-image.h"
+#include "ub-probe-cmsis-dap.h"
 #include "ub-sim-board.h"
 
 typedef struct {
@@ -196,6 +197,11 @@ static const Case cases[] = {
     {"watchdog-reset",
      "{ \"name\": \"watchdog-reset\", \"flash\": [ { \"image\": \"watchdog-reset\" } ] }",
      NULL, UB_LADDER_METHOD_NORMAL, NULL, 0, FALSE, -1, 0},
+    /* CMSIS-DAP: the Debug Probe on a healthy board; the forum case on a Pico whose nRESET
+     * (GP1) is not wired, so the person holds NRST; a DAPLink whose nRESET is wired */
+    {"focbox-debugprobe", NULL, NULL, UB_LADDER_METHOD_NORMAL, NULL, 0, FALSE, -1, 0},
+    {"focbox-bricked-pico", NULL, NULL, UB_LADDER_METHOD_MANUAL_RESET, NULL, 0, TRUE, -1, 0},
+    {"focbox-bricked-daplink", NULL, NULL, UB_LADDER_METHOD_UNDER_RESET, NULL, 0, TRUE, 1, 0},
 };
 
 static void
@@ -353,14 +359,17 @@ test_watchdog_frozen(void)
 	g_assert_true(ub_sim_mcu_get_halted(mcu));
 }
 
-/* the forum case end to end: clone + repurposed pins → manual NRST → halted → flashed */
+/* the forum case end to end: repurposed pins, a probe whose reset goes nowhere (the clone
+ * ST-LINK, or a Pico running debugprobe without the GP1 wire) → manual NRST → halted →
+ * flashed */
 static void
-test_forum_case_to_flash(void)
+test_forum_case_to_flash(gconstpointer data)
 {
+	const char *bench = data;
 	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
 	g_autofree char *path = NULL;
 	g_autofree char *backups = g_dir_make_tmp("ub-ladder-XXXXXX", NULL);
-	g_autoptr(UbDevice) device = ub_sim_device_new("focbox-bricked", NULL);
+	g_autoptr(UbDevice) device = ub_sim_device_new(bench, NULL);
 	g_autoptr(UbLadderResult) result = NULL;
 	g_autoptr(UbFlashJob) job = NULL;
 	g_autoptr(UbImage) image = NULL;
@@ -381,6 +390,12 @@ test_forum_case_to_flash(void)
 	g_assert_no_error(error);
 	g_assert_true(result->reached);
 	g_assert_cmpint(result->method, ==, UB_LADDER_METHOD_MANUAL_RESET);
+	g_assert_true(result->at_reset_vector);
+	if (UB_IS_PROBE_CMSIS_DAP(ub_device_get_probe(device))) {
+		/* no voltage to measure: said, not guessed, and the ladder went on */
+		g_assert_false(result->voltage_known);
+		g_assert_true(has_event(&wait, "voltage/note"));
+	}
 	wait_clear(&wait);
 
 	image = ub_image_new_from_file(path, 0x08000000, &error);
@@ -422,7 +437,10 @@ main(int argc, char **argv)
 	}
 	g_test_add_func("/recovery/ladder/under-reset-only-on-clone", test_under_reset_only_on_clone);
 	g_test_add_func("/recovery/ladder/manual-impatient-person", test_manual_impatient_person);
-	g_test_add_func("/recovery/ladder/forum-case-to-flash", test_forum_case_to_flash);
+	g_test_add_data_func("/recovery/ladder/forum-case-to-flash", "focbox-bricked",
+			     test_forum_case_to_flash);
+	g_test_add_data_func("/recovery/ladder/forum-case-to-flash-pico", "focbox-bricked-pico",
+			     test_forum_case_to_flash);
 	g_test_add_func("/recovery/ladder/watchdog-frozen", test_watchdog_frozen);
 	return g_test_run();
 }

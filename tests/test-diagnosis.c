@@ -46,6 +46,14 @@ static const Case cases[] = {
     {"focbox-dead", NULL, "stlink-v2", "by_hand=failed;wires_checked=yes", "probe-or-cable"},
     {"focbox-dead", NULL, "stlink-v2", "by_hand=failed;wires_checked=yes;fails_elsewhere=no",
      "damaged"},
+    /* a Pico running debugprobe whose GP1 (nRESET, optional in the drawing) is not wired: its
+     * reset could reach NRST, so with every drawn wire checked it is the missing reset wire
+     * (or a hand on NRST), not the probe or its cable */
+    {"focbox-bricked-pico", NULL, "pico-debugprobe", "powered=yes;wires_checked=yes",
+     "swd-off-rst-wire"},
+    /* the Raspberry Pi Debug Probe has no reset pin at all: a hand on NRST */
+    {"focbox-bricked-pico", "debugprobe", "raspberry-pi-debug-probe", "powered=yes",
+     "swd-off-hold-nrst-by-hand"},
     /* the probe fails on other boards too (story 3): the probe and its wires */
     {"focbox-swapped", NULL, "stlink-v2", "fails_elsewhere=yes", "probe-fails-elsewhere"},
 };

@@ -455,7 +455,9 @@ error_names_fault(const Fault *fault, const GError *error)
 	case UB_SIM_FAULT_POWER:
 		return g_error_matches(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NO_POWER);
 	case UB_SIM_FAULT_NRST:
-		return g_error_matches(error, UB_TARGET_ERROR, UB_TARGET_ERROR_WAS_RESET);
+		/* before the chip was being changed, and while it was */
+		return g_error_matches(error, UB_TARGET_ERROR, UB_TARGET_ERROR_WAS_RESET) ||
+		       g_error_matches(error, UB_FLASH_ERROR, UB_FLASH_ERROR_INTERRUPTED);
 	case UB_SIM_FAULT_WAIT:
 		return g_error_matches(error, UB_TARGET_ERROR, UB_TARGET_ERROR_WAIT);
 	case UB_SIM_FAULT_NOISE:
@@ -624,6 +626,8 @@ short_error(const GError *error)
 			return "target error";
 		}
 	}
+	if (g_error_matches(error, UB_FLASH_ERROR, UB_FLASH_ERROR_INTERRUPTED))
+		return "reset";
 	return g_quark_to_string(error->domain);
 }
 

@@ -189,6 +189,70 @@ test_cli_flash_json(void)
 	cli_run_clear(&run);
 }
 
+/*
+ * The forum case on a Pico running debugprobe whose nRESET (GP1) is not wired: a normal
+ * connect cannot reach the chip; flash climbs the connection ladder in the same session, the
+ * (simulated) person holds NRST when asked, and the image is written and verified.
+ */
+static void
+test_cli_flash_recover_pico(void)
+{
+	g_autofree char *image = firmware_path(FW_502);
+	g_autofree char *dir = g_dir_make_tmp("ub-cli-flash-XXXXXX", NULL);
+	g_auto(GStrv) lines = NULL;
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error = NULL;
+	gboolean held = FALSE, released = FALSE, no_voltage = FALSE;
+	JsonObject *result = NULL;
+	CliRun run = {0};
+	guint n;
+
+	if (image == NULL) {
+		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
+		return;
+	}
+	if (!cli_run(&run, dir, "flash", image, "--sim", "focbox-bricked-pico", "--no-recover",
+		     NULL))
+		return;
+	/* the firmware took the SWD pins: the target exit code, nothing changed */
+	g_assert_cmpint(run.status, ==, 4);
+	g_assert_nonnull(strstr(run.err, "State of the chip: nothing on the chip was changed"));
+	cli_run_clear(&run);
+
+	if (!cli_run(&run, dir, "flash", image, "--sim", "focbox-bricked-pico", "--board", "focbox",
+		     "--json", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	lines = g_strsplit(g_strstrip(run.out), "\n", -1);
+	n = g_strv_length(lines);
+	for (guint i = 0; i < n; i++) {
+		g_autoptr(JsonParser) line = json_parser_new();
+		JsonObject *object;
+		const char *event;
+
+		g_assert_true(json_parser_load_from_data(line, lines[i], -1, &error));
+		g_assert_no_error(error);
+		object = json_node_get_object(json_parser_get_root(line));
+		event = json_object_get_string_member(object, "event");
+		held |= g_strcmp0(event, "hold-nrst") == 0;
+		released |= g_strcmp0(event, "release-nrst") == 0 && held;
+		/* the Pico has no voltage sense: the ladder says so and goes on */
+		no_voltage |= g_strcmp0(event, "note") == 0 &&
+			      g_strcmp0(json_object_get_string_member(object, "step"), "voltage") == 0;
+	}
+	g_assert_true(held);
+	g_assert_true(released);
+	g_assert_true(no_voltage);
+	g_assert_nonnull(strstr(run.out, "SWD header pin 5"));
+	g_assert_true(json_parser_load_from_data(parser, lines[n - 1], -1, &error));
+	result = json_node_get_object(json_parser_get_root(parser));
+	g_assert_cmpstr(json_object_get_string_member(result, "event"), ==, "result");
+	g_assert_true(json_object_get_boolean_member(result, "ok"));
+	g_assert_cmpstr(json_object_get_string_member(result, "stage"), ==, "done");
+	g_assert_true(json_object_get_boolean_member(result, "config_kept"));
+	cli_run_clear(&run);
+}
+
 static void
 test_cli_usage(void)
 {
@@ -606,6 +670,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 	UB_TEST_ADD_FUNC("/flash/cli/flash-json", test_cli_flash_json);
 	UB_TEST_ADD_FUNC("/flash/cli/usage", test_cli_usage);
+	UB_TEST_ADD_FUNC("/flash/cli/recover-pico", test_cli_flash_recover_pico);
 	UB_TEST_ADD_FUNC("/flash/cli/backup-restore", test_cli_backup_restore);
 	UB_TEST_ADD_FUNC("/flash/cli/restore-refused", test_cli_restore_refused);
 	UB_TEST_ADD_FUNC("/flash/cli/backup-dir", test_cli_backup_dir);

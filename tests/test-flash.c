@@ -45,10 +45,12 @@ struct _UbFakeProbe {
 	guint32 sr;
 	guint32 optcr;         /* as programmed */
 	guint32 optcr_applied; /* as loaded at the last reset */
+	guint32 optcr_stored;  /* what the option bytes hold (0x1FFFC000) */
 	guint key_stage;
 	guint optkey_stage;
 	gboolean keys_broken; /* a wrong key was written: locked until reset */
 	guint64 busy_until;
+	guint32 dbgmcu_apb1_fz;
 	/* core */
 	uc_engine *uc;
 	gboolean halted;
@@ -65,6 +67,9 @@ struct _UbFakeProbe {
 	gboolean drop_cr_writes; /* FLASH_CR writes are lost (PGSERR) */
 	gboolean sram_faults;
 	guint millivolts;
+	gboolean wait_on_flash_runs; /* a multi-element flash write gives up on WAIT */
+	gboolean no_mem16;	     /* 16-bit accesses go as bytes (ST-LINK before J26) */
+	gboolean options_stuck;	     /* an option change leaves the stored bytes as they were */
 };
 
 static void ub_fake_probe_clock_iface_init(UbClockInterface *iface);
@@ -183,6 +188,8 @@ fake_write_optcr(UbFakeProbe *self, guint32 value)
 		guint8 old_rdp = (self->optcr_applied >> 8) & 0xff;
 		guint8 new_rdp = (value >> 8) & 0xff;
 		self->optcr = value & ~2u;
+		if (!self->options_stuck)
+			self->optcr_stored = self->optcr;
 		if (old_rdp != 0xaa && new_rdp == 0xaa) {
 			memset(self->flash, 0xff, FLASH_SIZE);
 			self->busy_until = self->now_ns + 8000000000ull;
@@ -262,8 +269,11 @@ fake_bus_write(UbFakeProbe *self, guint32 address, guint32 value, guint size)
 			self->halted = FALSE;
 		}
 		return TRUE;
+	case 0xe0042008u: /* DBGMCU_APB1_FZ */
+		self->dbgmcu_apb1_fz = value & 0x06e01dffu;
+		return TRUE;
 	default:
-		/* IWDG_KR, DBGMCU, …: accepted, no effect here */
+		/* IWDG_KR, RCC, FLASH_ACR, …: accepted, no effect here */
 		return TRUE;
 	}
 }
@@ -304,6 +314,16 @@ fake_bus_read(UbFakeProbe *self, guint32 address, guint32 *value, guint size)
 	case UB_DHCSR:
 		*value = UB_DHCSR_C_DEBUGEN |
 		         (self->halted ? UB_DHCSR_C_HALT | UB_DHCSR_S_HALT | UB_DHCSR_S_REGRDY : 0);
+		return TRUE;
+	case 0xe0042008u:
+		*value = self->dbgmcu_apb1_fz;
+		return TRUE;
+	/* the option bytes as stored (RM0090 §3.7.1) */
+	case 0x1fffc000u:
+		*value = self->optcr_stored & 0xffecu;
+		return TRUE;
+	case 0x1fffc008u:
+		*value = (self->optcr_stored >> 16) & 0xfffu;
 		return TRUE;
 	default:
 		return TRUE;
@@ -473,6 +493,14 @@ fake_write_memory(UbProbe *probe, guint32 address, const guint8 *data, gsize len
 
 	if (!fake_call(self, len, error))
 		return FALSE;
+	if (self->no_mem16 && width == 2)
+		width = 1;
+	if (self->wait_on_flash_runs && address >= FLASH_BASE && address < FLASH_BASE + FLASH_SIZE &&
+	    len > width) {
+		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_WAIT,
+		            "AP WAIT (ST-LINK status 0x10)");
+		return FALSE;
+	}
 	for (gsize i = 0; i < len; i += width) {
 		guint32 value = 0;
 		guint n = MIN(width, (guint)(len - i));
@@ -524,6 +552,12 @@ fake_write_core_register(UbProbe *probe, guint regsel, guint32 value, GError **e
 	if (regsel < G_N_ELEMENTS(uc_regs))
 		self->regs[regsel] = value;
 	return TRUE;
+}
+
+static gboolean
+fake_supports_access(UbProbe *probe, UbAccess access)
+{
+	return access != UB_ACCESS_16 || !UB_FAKE_PROBE(probe)->no_mem16;
 }
 
 static gboolean
@@ -590,6 +624,7 @@ ub_fake_probe_class_init(UbFakeProbeClass *klass)
 	probe_class->write_u32 = fake_write_u32;
 	probe_class->read_core_register = fake_read_core_register;
 	probe_class->write_core_register = fake_write_core_register;
+	probe_class->supports_access = fake_supports_access;
 }
 
 static void
@@ -599,6 +634,7 @@ ub_fake_probe_init(UbFakeProbe *self)
 	self->sram = g_malloc0(SRAM_SIZE);
 	memset(self->flash, 0xff, FLASH_SIZE);
 	self->optcr = 0x0fffaaed;
+	self->optcr_stored = self->optcr;
 	self->millivolts = 3300;
 	fake_reset(self);
 	ub_probe_set_max_transfer(UB_PROBE(self), 6144);
@@ -897,13 +933,13 @@ test_flash_unplugged_then_retry(void)
 		bench_init(&bench);
 		memset(bench.fake->flash + 0x20000, 0x00, 0x40000);
 		ub_flash_stm32f4_set_use_stub(bench.flash, direct == 0);
-		bench.fake->fail_after = bench.fake->calls + 20;
+		bench.fake->fail_after = bench.fake->calls + 35;
 		g_assert_false(ub_flash_stm32f4_program(bench.flash, chunks, erase,
 		                                        G_N_ELEMENTS(erase), NULL, NULL, &error));
 		g_assert_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_DISCONNECTED);
 		g_clear_error(&error);
-		/* it did get going: the old contents are partly gone */
-		g_assert_cmpuint(bench.fake->flash[0x20000], ==, 0xff);
+		/* it did get going: the old contents (zeros) are partly gone */
+		g_assert_cmpuint(bench.fake->flash[0x20000], !=, 0x00);
 		bench.fake->fail_after = 0;
 		bench_reopen(&bench);
 		ub_flash_stm32f4_set_use_stub(bench.flash, direct == 0);
@@ -1082,6 +1118,90 @@ test_flash_psize_for_voltage(void)
 	g_assert_true(ub_flash_psize_for_voltage(1900, &psize));
 	g_assert_cmpint(psize, ==, UB_FLASH_PSIZE_X8);
 	g_assert_false(ub_flash_psize_for_voltage(1200, &psize));
+	/* the probe's reading is an estimate: 100 mV of it are not trusted (audit F10) */
+	g_assert_true(ub_flash_psize_for_voltage(2750, &psize));
+	g_assert_cmpint(psize, ==, UB_FLASH_PSIZE_X16);
+	g_assert_true(ub_flash_psize_for_voltage(2800, &psize));
+	g_assert_cmpint(psize, ==, UB_FLASH_PSIZE_X32);
+	g_assert_true(ub_flash_psize_for_voltage(2150, &psize));
+	g_assert_cmpint(psize, ==, UB_FLASH_PSIZE_X8);
+}
+
+/* An error flag left from before the session is cleared by the host before the loader
+ * starts; one that appears while the loader runs (an element that reached the flash after
+ * PG was cleared) is reported by the next command, not cleared unread (audit F3). */
+static void
+test_flash_stale_error_flags(void)
+{
+	Bench bench = {0};
+	g_autoptr(GPtrArray) first = make_chunks(0x08020000, 0x400, 21);
+	g_autoptr(GPtrArray) second = make_chunks(0x08021000, 0x400, 22);
+	g_autoptr(GError) error = NULL;
+	const guint erase[] = {5};
+
+	bench_init(&bench);
+	bench.fake->sr |= UB_STM32F4_SR_PGSERR;
+	g_assert_true(ub_flash_stm32f4_program(bench.flash, first, erase, 1, NULL, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_true(ub_flash_stm32f4_is_loader_running(bench.flash));
+	bench.fake->sr |= UB_STM32F4_SR_PGSERR;
+	g_assert_false(ub_flash_stm32f4_program(bench.flash, second, NULL, 0, NULL, NULL, &error));
+	g_assert_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_SEQUENCE);
+	bench_clear(&bench);
+}
+
+/* a probe that gives up on the bus stall of a back-to-back write: the piece is written again
+ * element by element with BSY polled in between (audit F9) */
+static void
+test_flash_direct_wait_fallback(void)
+{
+	Bench bench = {0};
+	g_autoptr(GPtrArray) chunks = make_chunks(0x08020000, 0x2000, 23);
+	const guint erase[] = {5};
+
+	bench_init(&bench);
+	ub_flash_stm32f4_set_use_stub(bench.flash, FALSE);
+	bench.fake->wait_on_flash_runs = TRUE;
+	program_and_verify(&bench, chunks, erase, 1);
+	assert_flash_holds(&bench, chunks);
+	bench_clear(&bench);
+}
+
+/* x16 (2.2-2.8 V) by direct writes through a probe without 16-bit commands: half-words would
+ * arrive as bytes (PGPERR), so the flash is programmed bytewise (audit D4) */
+static void
+test_flash_x16_without_mem16(void)
+{
+	Bench bench = {0};
+	g_autoptr(GPtrArray) chunks = make_chunks(0x08020000, 0x1000, 24);
+	const guint erase[] = {5};
+
+	bench_init(&bench);
+	bench.fake->no_mem16 = TRUE;
+	ub_flash_stm32f4_set_use_stub(bench.flash, FALSE);
+	ub_flash_stm32f4_set_psize(bench.flash, UB_FLASH_PSIZE_X16);
+	program_and_verify(&bench, chunks, erase, 1);
+	assert_flash_holds(&bench, chunks);
+	bench_clear(&bench);
+}
+
+/* OPTCR reads back what was written whatever happened: the stored option bytes are checked
+ * (audit F15) */
+static void
+test_flash_option_bytes_confirmed(void)
+{
+	Bench bench = {0};
+	g_autoptr(GError) error = NULL;
+
+	bench_init(&bench);
+	bench.fake->options_stuck = TRUE;
+	g_assert_false(ub_flash_stm32f4_write_option_bytes(bench.flash, 0x0ff7aaed, NULL, &error));
+	g_assert_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED);
+	g_clear_error(&error);
+	bench.fake->options_stuck = FALSE;
+	g_assert_true(ub_flash_stm32f4_write_option_bytes(bench.flash, 0x0ff7aaed, NULL, &error));
+	g_assert_no_error(error);
+	bench_clear(&bench);
 }
 
 int
@@ -1103,5 +1223,9 @@ main(int argc, char **argv)
 	g_test_add_func("/flash/driver/stub-fallback", test_flash_stub_fallback);
 	g_test_add_func("/flash/driver/compare", test_flash_compare);
 	g_test_add_func("/flash/driver/psize-for-voltage", test_flash_psize_for_voltage);
+	g_test_add_func("/flash/driver/stale-error-flags", test_flash_stale_error_flags);
+	g_test_add_func("/flash/driver/direct-wait-fallback", test_flash_direct_wait_fallback);
+	g_test_add_func("/flash/driver/x16-without-mem16", test_flash_x16_without_mem16);
+	g_test_add_func("/flash/driver/option-bytes-confirmed", test_flash_option_bytes_confirmed);
 	return g_test_run();
 }

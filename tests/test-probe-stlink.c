@@ -21,6 +21,11 @@ struct _UbScriptTransport {
 	GPtrArray *sent;   /* of GBytes, each OUT transfer */
 	GArray *endpoints; /* guint8 per OUT transfer */
 	GQueue replies;	   /* of GBytes, each IN transfer */
+	/* like a probe, a scripted reply is there only once a command that has one was sent */
+	guint available;
+	gsize data_expected; /* bytes of a write's data phase still to come */
+	GArray *timeouts; /* the timeout_ms of each read, in order */
+	guint resets;
 };
 
 G_DEFINE_TYPE(UbScriptTransport, ub_script_transport, UB_TYPE_TRANSPORT)
@@ -33,6 +38,30 @@ ub_script_transport_bulk_write(UbTransport *transport, guint8 endpoint, const gu
 
 	g_ptr_array_add(self->sent, g_bytes_new(data, len));
 	g_array_append_val(self->endpoints, endpoint);
+	if (self->data_expected > 0) {
+		self->data_expected -= MIN(len, self->data_expected);
+		return TRUE;
+	}
+	if (len == 16 && data[0] == 0xF2 &&
+	    (data[1] == 0x08 || data[1] == 0x0D || data[1] == 0x48 || data[1] == 0x50)) {
+		self->data_expected = data[6] | (data[7] << 8);
+		return TRUE;
+	}
+	/* EXIT, DFU exit and SWIM exit have no reply */
+	if (!(data[0] == 0xF2 && data[1] == 0x21) && !(data[0] == 0xF3 && data[1] == 0x07) &&
+	    !(data[0] == 0xF4 && data[1] == 0x01))
+		self->available++;
+	return TRUE;
+}
+
+static gboolean
+ub_script_transport_reset(UbTransport *transport, GError **error)
+{
+	UbScriptTransport *self = UB_SCRIPT_TRANSPORT(transport);
+
+	self->resets++;
+	self->available = 0;
+	self->data_expected = 0;
 	return TRUE;
 }
 
@@ -45,11 +74,17 @@ ub_script_transport_bulk_read(UbTransport *transport, guint8 endpoint, guint8 *b
 	gsize reply_len;
 
 	g_assert_cmpuint(endpoint, ==, 0x81);
+	g_array_append_val(self->timeouts, timeout_ms);
+	if (reply != NULL && self->available == 0) {
+		/* nothing asked for yet: the reply stays scripted */
+		g_queue_push_head(&self->replies, g_steal_pointer(&reply));
+	}
 	if (reply == NULL) {
 		g_set_error_literal(error, UB_PROBE_ERROR, UB_PROBE_ERROR_TIMEOUT,
 				    "no scripted reply");
 		return FALSE;
 	}
+	self->available--;
 	reply_len = g_bytes_get_size(reply);
 	g_assert_cmpuint(reply_len, <=, len);
 	memcpy(buffer, g_bytes_get_data(reply, NULL), reply_len);
@@ -64,6 +99,7 @@ ub_script_transport_finalize(GObject *object)
 
 	g_ptr_array_unref(self->sent);
 	g_array_unref(self->endpoints);
+	g_array_unref(self->timeouts);
 	g_queue_clear_full(&self->replies, (GDestroyNotify)g_bytes_unref);
 	G_OBJECT_CLASS(ub_script_transport_parent_class)->finalize(object);
 }
@@ -76,6 +112,7 @@ ub_script_transport_class_init(UbScriptTransportClass *klass)
 	G_OBJECT_CLASS(klass)->finalize = ub_script_transport_finalize;
 	transport_class->bulk_write = ub_script_transport_bulk_write;
 	transport_class->bulk_read = ub_script_transport_bulk_read;
+	transport_class->reset = ub_script_transport_reset;
 }
 
 static void
@@ -83,6 +120,7 @@ ub_script_transport_init(UbScriptTransport *self)
 {
 	self->sent = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
 	self->endpoints = g_array_new(FALSE, FALSE, 1);
+	self->timeouts = g_array_new(FALSE, FALSE, sizeof(guint));
 	g_queue_init(&self->replies);
 }
 
@@ -233,6 +271,18 @@ test_version_v2_1(void)
 	g_assert_cmphex(version.product_id, ==, 0x374b);
 	str = ub_stlink_version_to_string(&version);
 	g_assert_cmpstr(str, ==, "V2J37M26");
+}
+
+/* stlink-org src/stlink-lib/usb.h: 0x374A (V2 "audio") speaks on the V2-1 endpoints */
+static void
+test_product_ids(void)
+{
+	g_assert_cmpint(ub_probe_kind_from_usb_ids(0x0483, 0x3748), ==, UB_PROBE_KIND_STLINK_V2);
+	g_assert_cmpint(ub_probe_kind_from_usb_ids(0x0483, 0x374A), ==, UB_PROBE_KIND_STLINK_V2_1);
+	g_assert_cmpint(ub_probe_kind_from_usb_ids(0x0483, 0x374B), ==, UB_PROBE_KIND_STLINK_V2_1);
+	g_assert_cmpint(ub_probe_kind_from_usb_ids(0x0483, 0x3752), ==, UB_PROBE_KIND_STLINK_V2_1);
+	g_assert_cmpint(ub_probe_kind_from_usb_ids(0x0483, 0x374E), ==, UB_PROBE_KIND_STLINK_V3);
+	g_assert_cmpint(ub_probe_kind_from_usb_ids(0x0483, 0x374D), ==, UB_PROBE_KIND_UNKNOWN);
 }
 
 static void
@@ -417,11 +467,13 @@ test_enter_swd(void)
 	g_assert_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NO_ACK);
 	assert_sent_count(transport_old, 1);
 
-	/* leaving debug mode: F2 21, no reply */
+	/* leaving debug mode: the mode the probe reports, then F2 21, no reply */
 	g_ptr_array_set_size(transport->sent, 0);
+	script_reply(transport, "02 00");
 	g_assert_true(ub_probe_leave_debug(probe, NULL));
-	assert_sent_count(transport, 1);
-	assert_command(transport, 0, "f2 21");
+	assert_sent_count(transport, 2);
+	assert_command(transport, 0, "f5");
+	assert_command(transport, 1, "f2 21");
 }
 
 static void
@@ -465,6 +517,17 @@ test_voltage_and_frequency(void)
 	assert_sent_count(transport_v3, 2);
 	assert_command(transport_v3, 0, "f2 62 00");
 	assert_command(transport_v3, 1, "f2 61 00 00 e4 0c 00 00");
+
+	/* a probe that answers 0 for the chosen frequency: the one asked for (audit D11;
+	 * OpenOCD and stlink-org ignore those bytes) */
+	script_reply(transport_v3, "80 00 00 00 00 00 00 00 04 00 00 00"
+				   "c0 5d 00 00 40 1f 00 00 e4 0c 00 00 e8 03 00 00"
+				   "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
+				   "00 00 00 00 00 00 00 00");
+	script_reply(transport_v3, "80 00 00 00 00 00 00 00");
+	g_assert_true(ub_probe_set_swd_frequency(UB_PROBE(v3), 4000, &khz, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(khz, ==, 3300);
 }
 
 static void
@@ -595,16 +658,32 @@ test_read_memory_limits(void)
 	g_autofree guint8 *data = g_malloc0(6144);
 	const char *ok = "80 00 00 00 00 00 00 00 00 00 00 00";
 
-	/* 10000 bytes: 6144 + 3856 (stlink-org's 0x1800 chunk, OpenOCD's STLINK_DATA_SIZE) */
-	script_reply_bytes(transport, data, 6144);
+	/* 10000 bytes: never across a 4 KiB TAR auto-increment block (OpenOCD's
+	 * stlink_max_block_size(); audit F8), so 4096 + 4096 + 1808 */
+	script_reply_bytes(transport, data, 4096);
 	script_reply(transport, ok);
-	script_reply_bytes(transport, data, 3856);
+	script_reply_bytes(transport, data, 4096);
+	script_reply(transport, ok);
+	script_reply_bytes(transport, data, 1808);
 	script_reply(transport, ok);
 	g_assert_true(ub_probe_read_memory(probe, 0x08000000, buf, 10000, UB_ACCESS_32, &error));
 	g_assert_no_error(error);
+	assert_sent_count(transport, 6);
+	assert_command(transport, 0, "f2 07 00 00 00 08 00 10");
+	assert_command(transport, 2, "f2 07 00 10 00 08 00 10");
+	assert_command(transport, 4, "f2 07 00 20 00 08 10 07");
+
+	/* from the middle of a block: up to its end first */
+	g_ptr_array_set_size(transport->sent, 0);
+	script_reply_bytes(transport, data, 2048);
+	script_reply(transport, ok);
+	script_reply_bytes(transport, data, 4096);
+	script_reply(transport, ok);
+	g_assert_true(ub_probe_read_memory(probe, 0x20000800, buf, 6144, UB_ACCESS_32, &error));
+	g_assert_no_error(error);
 	assert_sent_count(transport, 4);
-	assert_command(transport, 0, "f2 07 00 00 00 08 00 18");
-	assert_command(transport, 2, "f2 07 00 18 00 08 10 0f");
+	assert_command(transport, 0, "f2 07 00 08 00 20 00 08");
+	assert_command(transport, 2, "f2 07 00 10 00 20 00 10");
 
 	/* 8-bit runs are split at 64 bytes */
 	g_ptr_array_set_size(transport->sent, 0);
@@ -627,17 +706,33 @@ test_read_memory_limits(void)
 	assert_command(transport, 0, "f2 47 22 7a ff 1f 02 00");
 }
 
+/* before J26 there are no 16-bit commands: half-words go as bytes, as OpenOCD does (audit
+ * D4), and the probe says so to whoever needs the width itself */
 static void
 test_read_memory_16bit_old(void)
 {
 	g_autoptr(UbScriptTransport) transport = script_transport_new(0x3748);
 	g_autoptr(UbProbe) probe = open_v2(transport, 25);
+	g_autoptr(UbScriptTransport) transport_new = script_transport_new(0x3748);
+	g_autoptr(UbProbe) probe_new = open_v2(transport_new, 26);
 	g_autoptr(GError) error = NULL;
+	const guint8 data[2] = {0x34, 0x12};
 	guint8 buf[2];
 
-	g_assert_false(ub_probe_read_memory(probe, 0x1fff7a22, buf, 2, UB_ACCESS_16, &error));
-	g_assert_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED);
-	assert_sent_count(transport, 0);
+	script_reply(transport, "00 04");
+	script_reply(transport, "80 00 00 00 00 00 00 00 00 00 00 00");
+	g_assert_true(ub_probe_read_memory(probe, 0x1fff7a22, buf, 2, UB_ACCESS_16, &error));
+	g_assert_no_error(error);
+	assert_sent_count(transport, 2);
+	assert_command(transport, 0, "f2 0c 22 7a ff 1f 02 00");
+	g_assert_cmphex(buf[1], ==, 0x04);
+	script_reply(transport, "80 00 00 00 00 00 00 00 00 00 00 00");
+	g_assert_true(ub_probe_write_memory(probe, 0x20000002, data, 2, UB_ACCESS_16, &error));
+	g_assert_no_error(error);
+	assert_command(transport, 2, "f2 0d 02 00 00 20 02 00");
+	g_assert_false(ub_probe_supports_access(probe, UB_ACCESS_16));
+	g_assert_true(ub_probe_supports_access(probe, UB_ACCESS_32));
+	g_assert_true(ub_probe_supports_access(probe_new, UB_ACCESS_16));
 }
 
 static void
@@ -676,6 +771,172 @@ test_memory_fault_and_wait(void)
 	g_assert_true(ub_probe_read_memory(probe_old, 0x20000000, buf, 4, UB_ACCESS_AUTO, &error));
 	g_assert_no_error(error);
 	assert_command(transport_old, 1, "f2 3b");
+
+	/* old firmware gives a bus fault as 0x01 (pyOCD): a target fault, not a probe error */
+	script_reply(transport_old, "00 00 00 00");
+	script_reply(transport_old, "01 00");
+	g_assert_false(ub_probe_read_memory(probe_old, 0x08000000, buf, 4, UB_ACCESS_AUTO,
+					    &error));
+	g_assert_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_FAULT);
+	g_clear_error(&error);
+
+	/* WAIT is retried 8 times, as OpenOCD's MAX_WAIT_RETRIES; 0x07 is not a WAIT */
+	g_ptr_array_set_size(transport->sent, 0);
+	for (guint i = 0; i < 9; i++) {
+		script_reply(transport, "00 00 00 00 00 00 00 00");
+		script_reply(transport, "10 00 00 00 00 00 00 00 00 00 00 00");
+	}
+	g_assert_false(ub_probe_read_memory(probe, 0x20000000, buf, 8, UB_ACCESS_AUTO, &error));
+	g_assert_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_WAIT);
+	g_clear_error(&error);
+	assert_sent_count(transport, 18);
+	g_assert_false(ub_stlink_status_is_wait(0x07));
+}
+
+/* a slow SWD clock makes a long transfer slow: the reply is waited for accordingly (audit
+ * D5: 6 KiB at 5 kHz is 14 s of clocking) */
+static void
+test_timeout_follows_clock(void)
+{
+	g_autoptr(UbScriptTransport) transport = script_transport_new(0x3748);
+	g_autoptr(UbProbe) probe = open_v2(transport, 37);
+	g_autoptr(GError) error = NULL;
+	g_autofree guint8 *data = g_malloc0(4096);
+	guint khz = 0;
+	guint fast;
+	guint slow;
+
+	script_reply_bytes(transport, data, 4096);
+	script_reply(transport, "80 00 00 00 00 00 00 00 00 00 00 00");
+	g_assert_true(ub_probe_read_memory(probe, 0x20000000, data, 4096, UB_ACCESS_32, &error));
+	fast = g_array_index(transport->timeouts, guint, transport->timeouts->len - 2);
+	script_reply(transport, "80 00");
+	g_assert_true(ub_probe_set_swd_frequency(probe, 5, &khz, &error));
+	g_assert_cmpuint(khz, ==, 5);
+	script_reply_bytes(transport, data, 4096);
+	script_reply(transport, "80 00 00 00 00 00 00 00 00 00 00 00");
+	g_assert_true(ub_probe_read_memory(probe, 0x20000000, data, 4096, UB_ACCESS_32, &error));
+	g_assert_no_error(error);
+	slow = g_array_index(transport->timeouts, guint, transport->timeouts->len - 2);
+	/* 1024 words × 46 cycles at 5 kHz: 9.4 s; waited twice that and the usual 3 s */
+	g_assert_cmpuint(fast, <, 3500);
+	g_assert_cmpuint(slow, >, 3000 + 18000);
+}
+
+/* a program killed between a command and its reply left the reply in the probe: it is
+ * drained before GET_VERSION (pyOCD _flush_rx()) */
+static void
+test_open_drains_stale_reply(void)
+{
+	g_autoptr(UbScriptTransport) transport = script_transport_new(0x3748);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbProbeStlink) stlink = ub_probe_stlink_new(UB_TRANSPORT(transport), &error);
+	g_autofree guint8 *stale = g_malloc0(512);
+
+	script_reply_bytes(transport, stale, 512);
+	transport->available = 1;
+	script_reply(transport, "29 47 83 04 48 37");
+	script_reply(transport, "01 00");
+	g_assert_true(ub_probe_open(UB_PROBE(stlink), &error));
+	g_assert_no_error(error);
+	assert_sent_count(transport, 2);
+	assert_command(transport, 0, "f1");
+	g_assert_cmpuint(transport->resets, ==, 0);
+	g_assert_cmpstr(ub_probe_get_firmware_version(UB_PROBE(stlink)), ==, "V2J37S7");
+}
+
+/* killed between a write command and its data: the probe takes GET_VERSION as data and
+ * says nothing; it is reset on its port and asked again (OpenOCD stlink_usb_usb_open()) */
+static void
+test_open_resets_silent_probe(void)
+{
+	g_autoptr(UbScriptTransport) transport = script_transport_new(0x3748);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbProbeStlink) stlink = ub_probe_stlink_new(UB_TRANSPORT(transport), &error);
+
+	transport->data_expected = 6144;
+	script_reply(transport, "29 47 83 04 48 37");
+	script_reply(transport, "00 00");
+	g_assert_true(ub_probe_open(UB_PROBE(stlink), &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(transport->resets, ==, 1);
+	assert_sent_count(transport, 4);
+	assert_command(transport, 0, "f1");
+	assert_command(transport, 1, "f1");
+	assert_command(transport, 2, "f5");
+	assert_command(transport, 3, "f3 07");
+}
+
+/* firmware without SWD is refused with advice (audit D3); an STM8 board's V2-1 reports
+ * MSD and SWIM in the places of J and M (OpenOCD's heuristic) */
+static void
+test_firmware_without_swd(void)
+{
+	/* 2<<12 | 25<<6 | 7 on a V2-1 PID: M25 S7, no J */
+	const guint8 stm8[] = {0x26, 0x47, 0x83, 0x04, 0x4b, 0x37};
+	g_autoptr(UbScriptTransport) transport = script_transport_new(0x374b);
+	g_autoptr(UbScriptTransport) swim_only = script_transport_new(0x3748);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbProbeStlink) stlink = ub_probe_stlink_new(UB_TRANSPORT(transport), &error);
+	g_autoptr(UbProbeStlink) v2 = ub_probe_stlink_new(UB_TRANSPORT(swim_only), &error);
+	g_autofree char *str = NULL;
+	UbStlinkVersion version;
+
+	g_assert_true(ub_stlink_version_decode(stm8, sizeof(stm8), UB_PROBE_KIND_STLINK_V2_1,
+					       &version, &error));
+	g_assert_cmpuint(version.jtag, ==, 0);
+	g_assert_cmpuint(version.msd, ==, 25);
+	g_assert_cmpuint(version.swim, ==, 7);
+	str = ub_stlink_version_to_string(&version);
+	g_assert_cmpstr(str, ==, "V2M25S7");
+	script_reply_bytes(transport, stm8, sizeof(stm8));
+	g_assert_false(ub_probe_open(UB_PROBE(stlink), &error));
+	g_assert_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED);
+	g_assert_nonnull(strstr(error->message, "update"));
+	g_clear_error(&error);
+	/* a V2 whose J is 0 */
+	script_reply(swim_only, "20 07 83 04 48 37");
+	g_assert_false(ub_probe_open(UB_PROBE(v2), &error));
+	g_assert_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED);
+}
+
+/* every V3 opens AP 0 (OpenOCD sets STLINK_F_HAS_AP_INIT for all of them; audit D2), and
+ * prints as OpenOCD does, S0 when there is neither SWIM nor MSD */
+static void
+test_v3_init_ap(void)
+{
+	g_autoptr(UbScriptTransport) transport = script_transport_new(0x374e);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbProbeStlink) v3 = ub_probe_stlink_new(UB_TRANSPORT(transport), &error);
+
+	script_reply(transport, "30 00 83 04 4e 37");
+	script_reply(transport, "03 00 01 00 00 00 00 00 83 04 4e 37");
+	script_reply(transport, "01 00");
+	g_assert_true(ub_probe_open(UB_PROBE(v3), &error));
+	g_assert_no_error(error);
+	g_assert_cmpstr(ub_probe_get_firmware_version(UB_PROBE(v3)), ==, "V3J1S0");
+	g_ptr_array_set_size(transport->sent, 0);
+	script_reply(transport, "80 00");
+	script_reply(transport, "80 00");
+	g_assert_true(ub_probe_enter_swd(UB_PROBE(v3), &error));
+	g_assert_no_error(error);
+	assert_sent_count(transport, 2);
+	assert_command(transport, 1, "f2 4b 00");
+}
+
+/* close leaves whatever mode the probe is in, not only a debug mode this connection entered
+ * (audit D8) */
+static void
+test_close_leaves_mode(void)
+{
+	g_autoptr(UbScriptTransport) transport = script_transport_new(0x3748);
+	g_autoptr(UbProbe) probe = open_v2(transport, 37);
+
+	script_reply(transport, "02 00");
+	g_assert_true(ub_probe_close(probe, NULL));
+	assert_sent_count(transport, 2);
+	assert_command(transport, 0, "f5");
+	assert_command(transport, 1, "f2 21");
 }
 
 static void
@@ -719,6 +980,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/core/stlink/version-v2", test_version_v2);
 	g_test_add_func("/core/stlink/version-v2-1", test_version_v2_1);
+	g_test_add_func("/core/stlink/product-ids", test_product_ids);
 	g_test_add_func("/core/stlink/version-v3", test_version_v3);
 	g_test_add_func("/core/stlink/version-v3-open", test_version_v3_open);
 	g_test_add_func("/core/stlink/status-mapping", test_status_mapping);
@@ -735,5 +997,11 @@ main(int argc, char **argv)
 	g_test_add_func("/core/stlink/read-16bit-old-firmware", test_read_memory_16bit_old);
 	g_test_add_func("/core/stlink/memory-fault-wait", test_memory_fault_and_wait);
 	g_test_add_func("/core/stlink/write-memory", test_write_memory);
+	g_test_add_func("/core/stlink/timeout-follows-clock", test_timeout_follows_clock);
+	g_test_add_func("/core/stlink/open-drains-stale-reply", test_open_drains_stale_reply);
+	g_test_add_func("/core/stlink/open-resets-silent-probe", test_open_resets_silent_probe);
+	g_test_add_func("/core/stlink/firmware-without-swd", test_firmware_without_swd);
+	g_test_add_func("/core/stlink/v3-init-ap", test_v3_init_ap);
+	g_test_add_func("/core/stlink/close-leaves-mode", test_close_leaves_mode);
 	return g_test_run();
 }

@@ -28,6 +28,7 @@ static const char *const shipped[] = {
         "focbox-clone",
         "focbox-deep-sleep",
         "focbox-watchdog",
+        "focbox-dma",
         "vesc6",
         "nucleo",
 };
@@ -49,7 +50,7 @@ test_all_load(void)
 		g_assert_cmpuint(strlen(ub_sim_board_get_description(board)), >, 10);
 		g_assert_nonnull(ub_sim_board_get_clock(board));
 		g_assert_nonnull(ub_sim_board_get_mcu(board));
-		g_assert_true(ub_sim_stlink_get_link(ub_sim_board_get_stlink(board)) ==
+		g_assert_true(ub_sim_probe_get_link(ub_sim_board_get_probe(board)) ==
 		              ub_sim_board_get_link(board));
 	}
 }
@@ -71,7 +72,8 @@ contains(GBytes *haystack, const char *needle)
 static void
 test_generated_images(void)
 {
-	const char *const names[] = {"demo-410", "demo-60", "repurpose-swd"};
+	const char *const names[] = {"demo-410", "demo-60", "repurpose-swd", "deep-sleep",
+	                             "dma-adc"};
 	g_autoptr(GBytes) missing = ub_sim_firmware_lookup("nope");
 
 	g_assert_null(missing);
@@ -98,6 +100,10 @@ test_generated_images(void)
 	}
 	{
 		g_autoptr(GBytes) image = ub_sim_firmware_lookup("repurpose-swd");
+		g_assert_true(contains(image, "org.vesc.410"));
+	}
+	{
+		g_autoptr(GBytes) image = ub_sim_firmware_lookup("dma-adc");
 		g_assert_true(contains(image, "org.vesc.410"));
 	}
 }
@@ -390,6 +396,16 @@ test_malformed(void)
 	        {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"stlink-v2\", "
 	         "\"clone_voltage_mv\": 3000 } }",
 	         "probe.clone_voltage_mv"},
+	        {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"debugprobe\", "
+	         "\"hardware\": \"pi-zero\" } }",
+	         "probe.hardware"},
+	        {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"daplink\", "
+	         "\"hardware\": \"pico\" } }",
+	         "probe.hardware"},
+	        /* the Debug Probe has no reset pin to wire */
+	        {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"debugprobe\", "
+	         "\"rst_wired\": true } }",
+	         "probe.rst_wired"},
 	        {"{ \"name\": \"bad\", \"wiring\": \"loose\" }", "wiring"},
 	        {"{ \"name\": \"bad\", \"powered\": \"yes\" }", "powered"},
 	        {"{ \"name\": \"bad\", \"uid\": \"1234\" }", "uid"},
@@ -401,6 +417,13 @@ test_malformed(void)
 	         "flash[0]"},
 	        {"{ \"name\": \"bad\", \"flash\": [ {} ] }", "flash[0]"},
 	        {"{ \"name\": \"bad\", \"faults\": [ \"melted\" ] }", "faults"},
+	        {"{ \"name\": \"bad\", \"flash_timing\": \"slow\" }", "flash_timing"},
+	        {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"stlink-v2\", "
+	         "\"firmware\": \"V3J7M3B3S1\" } }",
+	         "probe.firmware"},
+	        {"{ \"name\": \"bad\", \"probe\": { \"kind\": \"stlink-v3\", "
+	         "\"firmware\": \"J7\" } }",
+	         "probe.firmware"},
 	        {"{ \"name\": \"bad\", \"powered_for_ms\": -5 }", "powered_for_ms"},
 	        /* a day of firmware to emulate before the probe comes: at most a minute */
 	        {"{ \"name\": \"bad\", \"powered_for_ms\": 86400000 }", "powered_for_ms"},
@@ -516,6 +539,44 @@ test_report(void)
 	                ==, "0483:3748");
 }
 
+/* "flash_timing" and the probe's "firmware": the chip's erase times and the probe's
+ * version are the bench's; a bench's times are drawn, the same on every run */
+static void
+test_bench_options(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-sim-board-XXXXXX", NULL);
+	g_autofree char *path = write_board(
+	        dir, "old-clone",
+	        "{ \"name\": \"old-clone\", \"flash_timing\": \"max\", \"probe\": { \"kind\": "
+	        "\"stlink-v2-clone\", \"firmware\": \"V2J17S4\" } }");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbSimBoard) board = ub_sim_board_new_from_file(path, &error);
+	g_autoptr(UbSimBoard) focbox = load("focbox");
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autofree char *report = NULL;
+	g_autofree char *firmware = NULL;
+	JsonObject *root;
+
+	g_assert_no_error(error);
+	g_assert_cmpint(ub_sim_mcu_get_flash_timing(ub_sim_board_get_mcu(board)), ==,
+	                UB_SIM_FLASH_TIMING_MAX);
+	firmware = ub_sim_stlink_get_firmware(ub_sim_board_get_stlink(board));
+	g_assert_cmpstr(firmware, ==, "V2J17S4");
+	report = ub_sim_board_build_report(board);
+	g_assert_true(json_parser_load_from_data(parser, report, -1, &error));
+	root = json_node_get_object(json_parser_get_root(parser));
+	g_assert_cmpstr(json_object_get_string_member(json_object_get_object_member(root, "probe"),
+	                                              "firmware"),
+	                ==, "V2J17S4");
+	g_assert_cmpstr(json_object_get_string_member(json_object_get_object_member(root, "flash"),
+	                                              "timing"),
+	                ==, "max");
+	g_assert_cmpint(ub_sim_mcu_get_flash_timing(ub_sim_board_get_mcu(focbox)), ==,
+	                UB_SIM_FLASH_TIMING_DRAWN);
+	g_unlink(path);
+	g_rmdir(dir);
+}
+
 static void
 test_load_flash_file(void)
 {
@@ -623,6 +684,7 @@ main(int argc, char **argv)
 	g_test_add_func("/sim/board/watchdog-reset", test_watchdog_reset);
 	g_test_add_func("/sim/board/lookup", test_lookup);
 	g_test_add_func("/sim/board/report", test_report);
+	g_test_add_func("/sim/board/bench-options", test_bench_options);
 	g_test_add_func("/sim/board/load-flash-file", test_load_flash_file);
 	g_test_add_func("/sim/board/read-real-image", test_read_real_image);
 	return g_test_run();

@@ -452,6 +452,377 @@ test_watchdog(void)
 	chip_clear(&chip);
 }
 
+/* sector 1 full of 0x5A, the rest erased */
+static void
+load_sector1(Chip *chip, guint8 fill)
+{
+	g_autofree guint8 *data = g_malloc(0x4000);
+
+	memset(data, fill, 0x4000);
+	g_assert_true(ub_sim_mcu_load_flash(chip->mcu, 0x08004000u,
+					    g_bytes_new_take(g_steal_pointer(&data), 0x4000),
+					    NULL));
+}
+
+static void
+pin_reset(Chip *chip)
+{
+	ub_sim_mcu_set_nrst_low(chip->mcu, TRUE);
+	ub_sim_mcu_set_nrst_low(chip->mcu, FALSE);
+}
+
+static guint32
+flash_word(GBytes *flash, guint32 address)
+{
+	guint32 value;
+
+	memcpy(&value, (const guint8 *)g_bytes_get_data(flash, NULL) + (address - 0x08000000u), 4);
+	return GUINT32_FROM_LE(value);
+}
+
+/* RM0090 leaves the cells of an interrupted operation undefined: the result lands only at the
+ * end, and a reset part-way leaves a half-erased sector, a half-written word, erased option
+ * bytes, never the finished result */
+static void
+test_flash_interrupted(void)
+{
+	g_autoptr(GBytes) flash = NULL;
+	UbSimMcuStats stats;
+	guint32 value = 0;
+	Chip chip;
+
+	chip_init(&chip);
+	load_sector1(&chip, 0x5A);
+	chip_power(&chip);
+	unlock_flash(&chip);
+	/* 16 KiB at x32: 250 ms; cut at 100 ms */
+	wr(&chip, FLASH_CR, 0x0001020Au);
+	advance_us(&chip, 100 * 1000);
+	g_assert_cmpint(ub_sim_mcu_ap_read(chip.mcu, 0x08004000u, 4, &value), ==,
+			UB_SIM_ACCESS_WAIT);
+	pin_reset(&chip);
+	flash = ub_sim_mcu_dump_flash(chip.mcu);
+	/* the first 100/250 of the sector (to a 16-byte row) erased, then the pattern */
+	for (guint32 at = 0x08004000u; at < 0x08005990u; at += 4)
+		g_assert_cmphex(flash_word(flash, at), ==, 0xFFFFFFFFu);
+	g_assert_cmphex(flash_word(flash, 0x08005990u), ==, 0);
+	g_assert_cmphex(flash_word(flash, 0x08005994u), ==, 0x5A5A5A5Au);
+	g_assert_cmphex(flash_word(flash, 0x08007FF8u), ==, 0);
+	g_assert_cmphex(flash_word(flash, 0x08007FFCu), ==, 0x5A5A5A5Au);
+	g_assert_cmphex(rd(&chip, 0x08005990u), ==, 0);
+	ub_sim_mcu_get_stats(chip.mcu, &stats);
+	g_assert_cmpuint(stats.flash_interrupted, ==, 1);
+	g_assert_cmpuint(stats.sectors_erased, ==, 0);
+	g_clear_pointer(&flash, g_bytes_unref);
+
+	/* an element cut short: some of its bits cleared */
+	unlock_flash(&chip);
+	wr(&chip, FLASH_CR, 0x201);
+	wr(&chip, 0x08008000u, 0x00000000u);
+	pin_reset(&chip);
+	g_assert_cmphex(rd(&chip, 0x08008000u), ==, 0xAAAAAAAAu);
+
+	/* the same operations run to their end */
+	unlock_flash(&chip);
+	wr(&chip, FLASH_CR, 0x0001020Au);
+	advance_us(&chip, 250 * 1000);
+	g_assert_cmphex(rd(&chip, FLASH_SR) & SR_BSY, ==, 0);
+	g_assert_cmphex(rd(&chip, 0x08005990u), ==, 0xFFFFFFFFu);
+	ub_sim_mcu_get_stats(chip.mcu, &stats);
+	g_assert_cmpuint(stats.sectors_erased, ==, 1);
+
+	/* an option change cut short leaves erased option bytes: RDP 0xFF is level 1 */
+	wr(&chip, FLASH_OPTKEYR, 0x08192A3Bu);
+	wr(&chip, FLASH_OPTKEYR, 0x4C5D6E7Fu);
+	wr(&chip, FLASH_OPTCR, 0x0FFEAAEEu);
+	advance_us(&chip, 10 * 1000);
+	g_assert_cmphex(rd(&chip, FLASH_SR) & SR_BSY, ==, SR_BSY);
+	pin_reset(&chip);
+	g_assert_cmphex(ub_sim_mcu_get_option_bytes(chip.mcu), ==, 0x0FFFFFEDu);
+	g_assert_cmpint(ub_sim_mcu_ap_read(chip.mcu, 0x08000000u, 4, &value), ==,
+			UB_SIM_ACCESS_FAULT);
+	chip_clear(&chip);
+}
+
+/* RM0090 §3.5.2 note: a FLASH_CR write while BSY stalls the bus; so does a flash read */
+static void
+test_flash_stalls(void)
+{
+	/* ldr r0,=FLASH_CR; ldr r1,=SER|SNB 1|STRT; str r1,[r0]; movs r2,#0; str r2,[r0];
+	 * b 1f; 1: ldr r3,[r0,#-4] (SR); ldr r4,=0x08004000; ldr r5,[r4]; bkpt. The model
+	 * keeps time per basic block: a stall lets the rest of its block run at the stalled
+	 * time, so each stalling access here ends a block */
+	static const guint16 code[] = {0x4805, 0x4906, 0x6001, 0x2200, 0x6002, 0xE7FF,
+				       0xF850, 0x3C04, 0x4C03, 0x6825, 0xBE00, 0x0000,
+				       0x3C10, 0x4002, 0x000A, 0x0001, 0x4000, 0x0800};
+	/* ldr r4,=0x08004000; ldr r5,[r4]; b 1f; 1: bkpt */
+	static const guint16 load[] = {0x4C01, 0x6825, 0xE7FF, 0xBE00, 0x4000, 0x0800};
+	Chip chip;
+
+	chip_init(&chip);
+	load_sector1(&chip, 0x5A);
+	chip_power(&chip);
+	unlock_flash(&chip);
+	/* the debugger: WAIT, and nothing changes */
+	wr(&chip, FLASH_CR, 0x0001020Au);
+	g_assert_cmpint(ub_sim_mcu_ap_write(chip.mcu, FLASH_CR, 4, 0x80000000u), ==,
+			UB_SIM_ACCESS_WAIT);
+	g_assert_cmphex(rd(&chip, FLASH_CR) & 0x80000000u, ==, 0);
+	advance_us(&chip, 250 * 1000);
+	wr(&chip, FLASH_CR, 0);
+
+	/* the core: the CR write holds it until the 400 ms x8 erase is over, then SR reads
+	 * not busy and the flash reads erased */
+	load_sector1(&chip, 0x5A);
+	halt_and_set_pc(&chip, 0x20000000u);
+	put_code(&chip, 0x20000000u, code, G_N_ELEMENTS(code));
+	wr(&chip, DHCSR, 0xA05F0001u);
+	advance_us(&chip, 200 * 1000);
+	g_assert_cmphex(rd(&chip, DHCSR) & S_HALT, ==, 0);
+	advance_us(&chip, 201 * 1000);
+	g_assert_cmphex(rd(&chip, DHCSR) & S_HALT, ==, S_HALT);
+	g_assert_cmphex(read_reg(&chip, 3) & SR_BSY, ==, 0);
+	g_assert_cmphex(read_reg(&chip, 5), ==, 0xFFFFFFFFu);
+
+	/* a load while the debugger erases waits for the end and sees the result */
+	load_sector1(&chip, 0x5A);
+	wr(&chip, FLASH_CR, 0x0001020Au);
+	halt_and_set_pc(&chip, 0x20000000u);
+	put_code(&chip, 0x20000000u, load, G_N_ELEMENTS(load));
+	wr(&chip, DHCSR, 0xA05F0001u);
+	advance_us(&chip, 100 * 1000);
+	g_assert_cmphex(rd(&chip, DHCSR) & S_HALT, ==, 0);
+	advance_us(&chip, 151 * 1000);
+	g_assert_cmphex(rd(&chip, DHCSR) & S_HALT, ==, S_HALT);
+	g_assert_cmphex(read_reg(&chip, 5), ==, 0xFFFFFFFFu);
+	chip_clear(&chip);
+}
+
+/* how long a 16 KiB x32 erase takes: typical 250 ms, maximum 500 ms (DS8626) */
+static guint64
+erase_time_ms(UbSimFlashTiming timing, guint32 seed)
+{
+	guint64 ms = 0;
+	Chip chip;
+
+	chip_init(&chip);
+	ub_sim_mcu_set_flash_timing(chip.mcu, timing, seed);
+	chip_power(&chip);
+	unlock_flash(&chip);
+	wr(&chip, FLASH_CR, 0x0001020Au);
+	while (rd(&chip, FLASH_SR) & SR_BSY) {
+		advance_us(&chip, 1000);
+		ms++;
+	}
+	chip_clear(&chip);
+	return ms;
+}
+
+static void
+test_flash_timing(void)
+{
+	UbSimFlashTiming timing = UB_SIM_FLASH_TIMING_TYPICAL;
+	guint64 drawn[4];
+	gboolean differ = FALSE;
+
+	g_assert_cmpuint(erase_time_ms(UB_SIM_FLASH_TIMING_TYPICAL, 0), ==, 250);
+	g_assert_cmpuint(erase_time_ms(UB_SIM_FLASH_TIMING_MAX, 0), ==, 500);
+	for (guint i = 0; i < G_N_ELEMENTS(drawn); i++) {
+		drawn[i] = erase_time_ms(UB_SIM_FLASH_TIMING_DRAWN, i + 1);
+		g_assert_cmpuint(drawn[i], >=, 250);
+		g_assert_cmpuint(drawn[i], <=, 500);
+		differ |= drawn[i] != drawn[0];
+	}
+	/* a seed gives the same chip every time; different seeds, different chips */
+	g_assert_cmpuint(erase_time_ms(UB_SIM_FLASH_TIMING_DRAWN, 1), ==, drawn[0]);
+	g_assert_true(differ);
+	g_assert_true(ub_sim_flash_timing_from_string("max", &timing));
+	g_assert_cmpint(timing, ==, UB_SIM_FLASH_TIMING_MAX);
+	g_assert_false(ub_sim_flash_timing_from_string("slow", &timing));
+
+	/* an element: 100 µs at the maximum */
+	{
+		Chip chip;
+
+		chip_init(&chip);
+		ub_sim_mcu_set_flash_timing(chip.mcu, UB_SIM_FLASH_TIMING_MAX, 0);
+		chip_power(&chip);
+		unlock_flash(&chip);
+		wr(&chip, FLASH_CR, 0x201);
+		wr(&chip, 0x08008000u, 0);
+		advance_us(&chip, 99);
+		g_assert_cmphex(rd(&chip, FLASH_SR) & SR_BSY, ==, SR_BSY);
+		advance_us(&chip, 1);
+		g_assert_cmphex(rd(&chip, FLASH_SR) & SR_BSY, ==, 0);
+		chip_clear(&chip);
+	}
+}
+
+/* RM0090 §3.5.2: with DCEN the D-Code bus (the core's loads and the debugger) reads cached
+ * lines; an erase does not touch them: stale until DCRST with the cache off */
+static void
+test_data_cache(void)
+{
+	/* ldr r4,=0x08004000; ldr r5,[r4]; bkpt */
+	static const guint16 load[] = {0x4C01, 0x6825, 0xBE00, 0x0000, 0x4000, 0x0800};
+	Chip chip;
+
+	chip_init(&chip);
+	load_sector1(&chip, 0x11);
+	chip_power(&chip);
+	wr(&chip, 0x40023C00u, 1u << 10); /* DCEN */
+	g_assert_cmphex(rd(&chip, 0x08004000u), ==, 0x11111111u);
+	unlock_flash(&chip);
+	wr(&chip, FLASH_CR, 0x0001020Au);
+	advance_us(&chip, 250 * 1000);
+	/* the debugger and the core both get the old line */
+	g_assert_cmphex(rd(&chip, 0x08004000u), ==, 0x11111111u);
+	halt_and_set_pc(&chip, 0x20000000u);
+	put_code(&chip, 0x20000000u, load, G_N_ELEMENTS(load));
+	wr(&chip, DHCSR, 0xA05F0001u);
+	advance_us(&chip, 100);
+	g_assert_cmphex(read_reg(&chip, 5), ==, 0x11111111u);
+	/* the flash itself is erased: a line not cached reads so */
+	g_assert_cmphex(rd(&chip, 0x08004010u), ==, 0xFFFFFFFFu);
+	/* off: read through; on again without a reset: the old line is back */
+	wr(&chip, 0x40023C00u, 0);
+	g_assert_cmphex(rd(&chip, 0x08004000u), ==, 0xFFFFFFFFu);
+	wr(&chip, 0x40023C00u, 1u << 10);
+	g_assert_cmphex(rd(&chip, 0x08004000u), ==, 0x11111111u);
+	/* DCRST while on does nothing; while off it empties the cache */
+	wr(&chip, 0x40023C00u, (1u << 10) | (1u << 12));
+	g_assert_cmphex(rd(&chip, 0x08004000u), ==, 0x11111111u);
+	wr(&chip, 0x40023C00u, 0);
+	wr(&chip, 0x40023C00u, 1u << 12);
+	wr(&chip, 0x40023C00u, 1u << 10);
+	g_assert_cmphex(rd(&chip, 0x08004000u), ==, 0xFFFFFFFFu);
+	/* programming through the bus keeps the cache right */
+	wr(&chip, FLASH_CR, 0x201);
+	wr(&chip, 0x08004000u, 0x12345678u);
+	advance_us(&chip, 16);
+	g_assert_cmphex(rd(&chip, 0x08004000u), ==, 0x12345678u);
+	chip_clear(&chip);
+}
+
+#define ADC_BUFFER 0x20000C00u
+#define RCC_AHB1ENR 0x40023830u
+#define DMA2_S4CR 0x40026470u
+
+static gboolean
+adc_buffer_changes(Chip *chip)
+{
+	guint32 before[8];
+	gboolean changed = FALSE;
+
+	for (guint i = 0; i < G_N_ELEMENTS(before); i++)
+		before[i] = rd(chip, ADC_BUFFER + 4 * i);
+	advance_us(chip, 2000);
+	for (guint i = 0; i < G_N_ELEMENTS(before); i++)
+		changed |= rd(chip, ADC_BUFFER + 4 * i) != before[i];
+	return changed;
+}
+
+/* the dma-adc firmware streams ADC samples into SRAM by circular DMA: halting the core does
+ * not stop it (RM0090 §10); disabling the stream or gating the DMA clock does */
+static void
+test_dma_keeps_writing(void)
+{
+	g_autoptr(GBytes) image = ub_sim_firmware_lookup("dma-adc");
+	UbSimMcuStats stats;
+	Chip chip;
+
+	g_assert_nonnull(image);
+	chip_init(&chip);
+	g_assert_true(ub_sim_mcu_load_flash(chip.mcu, 0x08000000u, image, NULL));
+	chip_power(&chip);
+	advance_us(&chip, 5000);
+	g_assert_true(adc_buffer_changes(&chip));
+	/* halted: it goes on, 15 half-words in a circle */
+	wr(&chip, DBGMCU_APB1_FZ, 1u << 12);
+	wr(&chip, DHCSR, 0xA05F0003u);
+	g_assert_true(adc_buffer_changes(&chip));
+	g_assert_cmphex(rd(&chip, ADC_BUFFER + 28) >> 16, <=, 0xFFF);
+	g_assert_cmphex(rd(&chip, ADC_BUFFER + 32), ==, 0);
+	ub_sim_mcu_get_stats(chip.mcu, &stats);
+	g_assert_cmpuint(stats.dma_transfers, >, 1000);
+	/* the stream disabled: EN reads 0, memory stays */
+	wr(&chip, DMA2_S4CR, rd(&chip, DMA2_S4CR) & ~1u);
+	g_assert_cmphex(rd(&chip, DMA2_S4CR) & 1, ==, 0);
+	g_assert_false(adc_buffer_changes(&chip));
+	/* enabled again it restarts; the clock gated, it stops */
+	wr(&chip, DMA2_S4CR, rd(&chip, DMA2_S4CR) | 1u);
+	wr(&chip, 0x40012000u, 0); /* ADC_SR: clear the overrun the idle stream caused */
+	g_assert_true(adc_buffer_changes(&chip));
+	wr(&chip, RCC_AHB1ENR, rd(&chip, RCC_AHB1ENR) & ~(1u << 22));
+	g_assert_false(adc_buffer_changes(&chip));
+	g_assert_cmphex(rd(&chip, DMA2_S4CR), ==, 0);
+	chip_clear(&chip);
+}
+
+/* the dma-adc firmware starts the IWDG 175 ms after reset with VESC's 17.6 ms period; halted, only
+ * DBG_IWDG_STOP keeps it from resetting the chip */
+static void
+test_dma_adc_watchdog(void)
+{
+	g_autoptr(GBytes) image = ub_sim_firmware_lookup("dma-adc");
+	Chip chip;
+
+	chip_init(&chip);
+	g_assert_true(ub_sim_mcu_load_flash(chip.mcu, 0x08000000u, image, NULL));
+	chip_power(&chip);
+	advance_us(&chip, 600 * 1000);
+	/* running, it reloads the watchdog */
+	g_assert_cmpuint(ub_sim_mcu_get_last_reset(chip.mcu), ==, UB_SIM_RESET_POWER_ON);
+	g_assert_cmphex(rd(&chip, 0x40003008u), ==, 140);
+	wr(&chip, DHCSR, 0xA05F0003u);
+	/* reloaded at most 10 ms ago: the reset comes 7.6 to 17.6 ms after the halt */
+	advance_us(&chip, 5 * 1000);
+	g_assert_cmpuint(ub_sim_mcu_get_last_reset(chip.mcu), ==, UB_SIM_RESET_POWER_ON);
+	advance_us(&chip, 15 * 1000);
+	g_assert_cmpuint(ub_sim_mcu_get_last_reset(chip.mcu), ==, UB_SIM_RESET_WATCHDOG);
+	chip_clear(&chip);
+}
+
+/* RM0090: the option bytes in force are those loaded at reset (F11); a key written while
+ * FLASH_CR is unlocked is a wrong sequence (F12); leaving level 1 erases the backup SRAM
+ * too (F13) */
+static void
+test_option_bytes_in_force(void)
+{
+	guint32 value = 0;
+	Chip chip;
+
+	chip_init(&chip);
+	ub_sim_mcu_set_option_bytes(chip.mcu, 0x0FFF55EDu);
+	chip_power(&chip);
+	g_assert_cmpint(ub_sim_mcu_ap_read(chip.mcu, 0x08000000u, 4, &value), ==,
+			UB_SIM_ACCESS_FAULT);
+	wr(&chip, RCC_AHB1ENR, rd(&chip, RCC_AHB1ENR) | (1u << 18));
+	wr(&chip, 0x40024000u, 0xCAFEF00Du);
+	wr(&chip, FLASH_OPTKEYR, 0x08192A3Bu);
+	wr(&chip, FLASH_OPTKEYR, 0x4C5D6E7Fu);
+	/* written, not started: nothing changes */
+	wr(&chip, FLASH_OPTCR, 0x0FFFAAECu);
+	g_assert_cmpint(ub_sim_mcu_ap_read(chip.mcu, 0x08000000u, 4, &value), ==,
+			UB_SIM_ACCESS_FAULT);
+	/* started: the regression runs, level 0 is in force after the reset */
+	wr(&chip, FLASH_OPTCR, 0x0FFFAAEEu);
+	advance_us(&chip, 16 * 1000 * 1000 + 1);
+	g_assert_cmphex(rd(&chip, FLASH_SR) & SR_BSY, ==, 0);
+	g_assert_cmpint(ub_sim_mcu_ap_read(chip.mcu, 0x08000000u, 4, &value), ==,
+			UB_SIM_ACCESS_FAULT);
+	pin_reset(&chip);
+	g_assert_cmphex(rd(&chip, 0x08000000u), ==, 0xFFFFFFFFu);
+	g_assert_cmphex(rd(&chip, 0x40024000u), ==, 0);
+
+	/* keys while unlocked: bus error, locked until reset */
+	unlock_flash(&chip);
+	g_assert_cmpint(ub_sim_mcu_ap_write(chip.mcu, FLASH_KEYR, 4, 0x45670123u), ==,
+			UB_SIM_ACCESS_FAULT);
+	g_assert_cmphex(rd(&chip, FLASH_CR) >> 31, ==, 1);
+	chip_clear(&chip);
+}
+
 static void
 test_sleep_stalls_debug(void)
 {
@@ -532,6 +903,11 @@ test_dap_protocol(void)
 	g_assert_cmpint(ub_sim_dap_transfer(dap, TRUE, TRUE, 0x0, &data), ==, UB_SIM_ACK_FAULT);
 	g_assert_cmpint(ub_sim_dap_transfer(dap, FALSE, TRUE, 0x4, &data), ==, UB_SIM_ACK_OK);
 	g_assert_cmphex(data & 0x20, ==, 0x20);
+	/* not by writing it back (DPv0): a CTRL/STAT write is refused while sticky */
+	data = 0x50000020u;
+	g_assert_cmpint(ub_sim_dap_transfer(dap, FALSE, FALSE, 0x4, &data), ==, UB_SIM_ACK_FAULT);
+	g_assert_cmpint(ub_sim_dap_transfer(dap, FALSE, TRUE, 0x4, &data), ==, UB_SIM_ACK_OK);
+	g_assert_cmphex(data & 0x20, ==, 0x20);
 	data = 0x4; /* STKERRCLR */
 	g_assert_cmpint(ub_sim_dap_transfer(dap, FALSE, FALSE, 0x0, &data), ==, UB_SIM_ACK_OK);
 	g_assert_cmpint(ub_sim_dap_transfer(dap, TRUE, TRUE, 0x0, &data), ==, UB_SIM_ACK_OK);
@@ -584,6 +960,13 @@ main(int argc, char **argv)
 	g_test_add_func("/sim/mcu/firmware-takes-swd-pins", test_firmware_takes_swd_pins);
 	g_test_add_func("/sim/mcu/watchdog", test_watchdog);
 	g_test_add_func("/sim/mcu/sleep-stalls-debug", test_sleep_stalls_debug);
+	g_test_add_func("/sim/mcu/flash-interrupted", test_flash_interrupted);
+	g_test_add_func("/sim/mcu/flash-stalls", test_flash_stalls);
+	g_test_add_func("/sim/mcu/flash-timing", test_flash_timing);
+	g_test_add_func("/sim/mcu/data-cache", test_data_cache);
+	g_test_add_func("/sim/mcu/dma-keeps-writing", test_dma_keeps_writing);
+	g_test_add_func("/sim/mcu/dma-adc-watchdog", test_dma_adc_watchdog);
+	g_test_add_func("/sim/mcu/option-bytes-in-force", test_option_bytes_in_force);
 	g_test_add_func("/sim/dap/protocol", test_dap_protocol);
 	g_test_add_func("/sim/dap/wait-while-flash-busy", test_dap_wait_while_flash_busy);
 	return g_test_run();

@@ -142,13 +142,131 @@ test_nak_and_endpoints(void)
 	ub_sim_stlink_bulk_out(b.stlink, 0x02, f1, sizeof(f1));
 	/* nothing on the trace endpoint */
 	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x83, reply, 64), ==, -1);
-	/* the reply in two pieces, then NAK again */
-	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x81, reply, 4), ==, 4);
-	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x81, reply + 4, 60), ==, 2);
+	/* the reply is one 6-byte packet: room for 4 is babble (the host sees
+	 * LIBUSB_ERROR_OVERFLOW) and the packet stays; room for a whole packet takes it */
+	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x81, reply, 4), ==,
+			UB_SIM_STLINK_IN_OVERFLOW);
+	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x81, reply, 64), ==, 6);
 	g_assert_cmphex(reply[5], ==, 0x37);
 	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x81, reply, 64), ==, -1);
 	bench_clear(&b);
 }
+
+/* a reply nobody collected stays queued: the next program reads it before its own, as a
+ * probe left behind by a killed tool does; only a USB reset clears it */
+static void
+test_replies_stay_queued(void)
+{
+	const guint8 f1[16] = {0xF1};
+	const guint8 f5[16] = {0xF5};
+	guint8 reply[128];
+	gsize reply_bytes = 0, data_bytes = 0;
+	Bench b;
+
+	bench_init(&b, UB_SIM_STLINK_V2);
+	ub_sim_stlink_bulk_out(b.stlink, 0x02, f1, sizeof(f1));
+	ub_sim_stlink_get_pending(b.stlink, &reply_bytes, &data_bytes);
+	g_assert_cmpuint(reply_bytes, ==, 6);
+	g_assert_cmpuint(data_bytes, ==, 0);
+	ub_sim_stlink_bulk_out(b.stlink, 0x02, f5, sizeof(f5));
+	/* a read of the mode's 2 bytes gets the version's packet: overflow */
+	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x81, reply, 2), ==,
+			UB_SIM_STLINK_IN_OVERFLOW);
+	/* a large read ends at the version's short packet; the mode comes next */
+	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x81, reply, sizeof(reply)), ==, 6);
+	g_assert_cmphex(reply[0], ==, 0x29);
+	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x81, reply, sizeof(reply)), ==, 2);
+	g_assert_cmphex(reply[0], ==, 0x00);
+	/* a half-read 1 KiB reply: the rest waits, in whole packets */
+	g_assert_cmphex(host_enter_swd(b.stlink), ==, 0x80);
+	{
+		const guint8 read[16] = {0xF2, 0x07, 0x00, 0x00, 0x00, 0x20, 0x00, 0x04};
+		ub_sim_stlink_bulk_out(b.stlink, 0x02, read, sizeof(read));
+	}
+	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x81, reply, 100), ==, 64);
+	ub_sim_stlink_get_pending(b.stlink, &reply_bytes, NULL);
+	g_assert_cmpuint(reply_bytes, ==, 1024 - 64);
+	ub_sim_stlink_usb_reset(b.stlink);
+	ub_sim_stlink_get_pending(b.stlink, &reply_bytes, NULL);
+	g_assert_cmpuint(reply_bytes, ==, 0);
+	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x81, reply, sizeof(reply)), ==, -1);
+	bench_clear(&b);
+}
+
+/* every tool sends 16-byte blocks; an OUT of another length is no command */
+static void
+test_command_length(void)
+{
+	const guint8 f1[32] = {0xF1};
+	guint8 reply[64];
+	UbSimStlinkStats stats;
+	Bench b;
+
+	bench_init(&b, UB_SIM_STLINK_V2);
+	ub_sim_stlink_bulk_out(b.stlink, 0x02, f1, 1);
+	ub_sim_stlink_bulk_out(b.stlink, 0x02, f1, 15);
+	ub_sim_stlink_bulk_out(b.stlink, 0x02, f1, 31);
+	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x81, reply, sizeof(reply)), ==, -1);
+	ub_sim_stlink_get_stats(b.stlink, &stats);
+	g_assert_cmpuint(stats.round_trips, ==, 0);
+	ub_sim_stlink_bulk_out(b.stlink, 0x02, f1, 16);
+	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x81, reply, sizeof(reply)), ==, 6);
+	bench_clear(&b);
+}
+
+/* READDEBUGREG where a refused command answers with its 2-byte status only */
+static guint8
+read32_or_refused(UbSimStlink *stlink, guint32 address, guint32 *value)
+{
+	guint8 cmd[6] = {0xF2, 0x36};
+	guint8 reply[8] = {0};
+	gssize n;
+
+	put_le32(cmd + 2, address);
+	n = host_command(stlink, cmd, sizeof(cmd), reply, 8);
+	g_assert_cmpint(n, ==, reply[0] == 0x80 ? 8 : 2);
+	*value = get_le32(reply + 4);
+	return reply[0];
+}
+
+/* commands that reach the target fail until ENTER, and again after EXIT; the probe's own
+ * commands (mode, version, voltage, NRST, clock) work in any mode */
+static void
+test_outside_debug_mode(void)
+{
+	const guint8 exit_debug[] = {0xF2, 0x21};
+	const guint8 status2[] = {0xF2, 0x3E};
+	guint8 write[16] = {0xF2, 0x08, 0x00, 0x00, 0x00, 0x20, 0x04, 0x00};
+	const guint8 data[4] = {1, 2, 3, 4};
+	guint8 reply[12];
+	guint32 value = 0;
+	Bench b;
+
+	bench_init(&b, UB_SIM_STLINK_V2);
+	/* DFU mode after plug-in */
+	g_assert_cmphex(read32_or_refused(b.stlink, 0xE000ED00u, &value), ==, 0x08);
+	g_assert_cmphex(host_drive_nrst(b.stlink, 0x01), ==, 0x80);
+	g_assert_cmpuint(host_voltage_mv(b.stlink), >, 3000);
+	/* a write's data is taken and dropped */
+	host_command(b.stlink, write, sizeof(write), NULL, 0);
+	host_data_out(b.stlink, data, sizeof(data));
+	g_assert_cmpint(host_command(b.stlink, status2, sizeof(status2), reply, 12), ==, 12);
+	g_assert_cmphex(reply[0], ==, 0x08);
+	g_assert_cmphex(host_enter_swd(b.stlink), ==, 0x80);
+	g_assert_cmphex(read32_or_refused(b.stlink, 0x20000000u, &value), ==, 0x80);
+	g_assert_cmphex(value, !=, 0x04030201u);
+	g_assert_cmphex(read32_or_refused(b.stlink, 0xE000ED00u, &value), ==, 0x80);
+	g_assert_cmphex(value, ==, 0x410FC241u);
+	host_command(b.stlink, exit_debug, sizeof(exit_debug), NULL, 0);
+	g_assert_cmphex(read32_or_refused(b.stlink, 0xE000ED00u, &value), ==, 0x08);
+	/* a failed ENTER leaves the probe in SWD mode with a silent target: the wire is tried
+	 * (an SWD error in a full reply), not refused */
+	ub_sim_link_set_wiring(b.link, UB_SIM_WIRING_NO_GND);
+	g_assert_cmphex(host_enter_swd(b.stlink), ==, 0x09);
+	g_assert_cmphex(host_read32(b.stlink, 0xE000ED00u, &value), ==, 0x16);
+	bench_clear(&b);
+}
+
 
 static void
 test_voltage(void)
@@ -226,11 +344,12 @@ test_enter_and_idcodes(void)
 	g_assert_cmphex(get_le32(reply + 4), ==, 0x2BA01477);
 	g_assert_cmphex(get_le32(reply + 8), ==, 0);
 
-	/* silent target: GET_IDCODE error, mode unchanged */
+	/* silent target: GET_IDCODE error; the probe is in SWD mode all the same (Doubt 4,
+	 * see ub_sim_stlink_cmd_enter) */
 	ub_sim_link_set_wiring(b.link, UB_SIM_WIRING_SWAPPED);
 	ub_sim_stlink_usb_reset(b.stlink);
 	g_assert_cmphex(host_enter_swd(b.stlink), ==, 0x09);
-	g_assert_cmphex(get_mode(b.stlink), ==, 0x00);
+	g_assert_cmphex(get_mode(b.stlink), ==, 0x02);
 	bench_clear(&b);
 }
 
@@ -567,6 +686,80 @@ test_costs(void)
 	bench_clear(&b);
 }
 
+/* an old firmware answers only what it had (OpenOCD 0.12 stlink_usb_version()) */
+static void
+test_firmware_versions(void)
+{
+	const guint8 f1[] = {0xF1};
+	const guint8 f7[] = {0xF7};
+	const guint8 status2[] = {0xF2, 0x3E};
+	const guint8 set_freq[] = {0xF2, 0x43, 0x01, 0x00};
+	const guint8 init_ap[] = {0xF2, 0x4B, 0x00};
+	const guint8 read16[] = {0xF2, 0x47, 0x00, 0x00, 0x00, 0x20, 0x04, 0x00};
+	guint8 write16[16] = {0xF2, 0x48, 0x00, 0x00, 0x00, 0x20, 0x10, 0x00};
+	guint8 reply[128];
+	g_autoptr(GError) error = NULL;
+	g_autofree char *name = NULL;
+	Bench b;
+
+	bench_init(&b, UB_SIM_STLINK_V2);
+	g_assert_true(ub_sim_stlink_set_firmware(b.stlink, "V2J17S4", &error));
+	g_assert_no_error(error);
+	name = ub_sim_stlink_get_firmware(b.stlink);
+	g_assert_cmpstr(name, ==, "V2J17S4");
+	g_assert_cmpint(host_command(b.stlink, f1, 1, reply, 6), ==, 6);
+	/* 2 << 12 | 17 << 6 | 4, big-endian */
+	g_assert_cmphex(reply[0], ==, 0x24);
+	g_assert_cmphex(reply[1], ==, 0x44);
+	g_assert_cmphex(host_enter_swd(b.stlink), ==, 0x80);
+	/* J13 and J15 features are there */
+	g_assert_cmpint(host_command(b.stlink, f7, 1, reply, 8), ==, 8);
+	g_assert_cmpint(host_command(b.stlink, status2, 2, reply, 12), ==, 12);
+	g_assert_cmphex(reply[0], ==, 0x80);
+	/* J22, J26 and J28 ones are not */
+	g_assert_cmpint(host_command(b.stlink, set_freq, 4, reply, 2), ==, 2);
+	g_assert_cmphex(reply[0], ==, 0x42);
+	g_assert_cmpint(host_command(b.stlink, init_ap, 3, reply, 2), ==, 2);
+	g_assert_cmphex(reply[0], ==, 0x42);
+	g_assert_cmpint(host_command(b.stlink, read16, sizeof(read16), reply, 4), ==, 2);
+	g_assert_cmphex(reply[0], ==, 0x42);
+	/* an unknown write takes no data phase: its 16 data bytes are the next command */
+	memset(reply, 0, sizeof(reply));
+	g_assert_cmpint(host_command(b.stlink, write16, sizeof(write16), reply, 2), ==, 2);
+	g_assert_cmphex(reply[0], ==, 0x42);
+	memset(write16, 0, sizeof(write16));
+	write16[0] = 0xF1;
+	host_data_out(b.stlink, write16, sizeof(write16));
+	g_assert_cmpint(ub_sim_stlink_bulk_in(b.stlink, 0x81, reply, sizeof(reply)), ==, 6);
+	g_assert_cmphex(reply[1], ==, 0x44);
+	/* below J13 there is no voltage command, below J15 no GETLASTRWSTATUS2 */
+	g_assert_true(ub_sim_stlink_set_firmware(b.stlink, "V2J12S0", NULL));
+	g_assert_cmpint(host_command(b.stlink, f7, 1, reply, 8), ==, 2);
+	g_assert_cmphex(reply[0], ==, 0x42);
+	g_assert_cmpint(host_command(b.stlink, status2, 2, reply, 12), ==, 2);
+	g_assert_cmphex(reply[0], ==, 0x42);
+	/* malformed, or for another hardware */
+	g_assert_false(ub_sim_stlink_set_firmware(b.stlink, "V3J7M3B3S1", &error));
+	g_assert_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID);
+	g_clear_error(&error);
+	g_assert_false(ub_sim_stlink_set_firmware(b.stlink, "V2S7", &error));
+	g_clear_error(&error);
+	g_assert_false(ub_sim_stlink_set_firmware(b.stlink, "V2J37X1", &error));
+	g_clear_error(&error);
+	bench_clear(&b);
+
+	/* a V3 before J6 moves at most 64 bytes per 8-bit command */
+	bench_init(&b, UB_SIM_STLINK_V3);
+	g_assert_true(ub_sim_stlink_set_firmware(b.stlink, "V3J5M2S1", NULL));
+	g_assert_cmphex(host_enter_swd(b.stlink), ==, 0x80);
+	g_assert_cmpint(read_mem(b.stlink, 0x0C, 0x20000000, 100, reply, 100), ==, 100);
+	g_assert_cmphex(last_status(b.stlink, NULL), ==, 0x08);
+	g_assert_true(ub_sim_stlink_set_firmware(b.stlink, "V3J7M3B3S1", NULL));
+	g_assert_cmpint(read_mem(b.stlink, 0x0C, 0x20000000, 100, reply, 100), ==, 100);
+	g_assert_cmphex(last_status(b.stlink, NULL), ==, 0x80);
+	bench_clear(&b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -575,6 +768,10 @@ main(int argc, char **argv)
 	g_test_add_func("/sim/stlink/version", test_version);
 	g_test_add_func("/sim/stlink/modes", test_modes);
 	g_test_add_func("/sim/stlink/nak-and-endpoints", test_nak_and_endpoints);
+	g_test_add_func("/sim/stlink/replies-stay-queued", test_replies_stay_queued);
+	g_test_add_func("/sim/stlink/command-length", test_command_length);
+	g_test_add_func("/sim/stlink/outside-debug-mode", test_outside_debug_mode);
+	g_test_add_func("/sim/stlink/firmware-versions", test_firmware_versions);
 	g_test_add_func("/sim/stlink/voltage", test_voltage);
 	g_test_add_func("/sim/stlink/swd-freq", test_swd_freq);
 	g_test_add_func("/sim/stlink/enter-and-idcodes", test_enter_and_idcodes);

@@ -26,12 +26,13 @@ typedef struct {
 	guint8 endpoint_in;
 } Loopback;
 
-static void
+static gboolean
 loopback_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize len)
 {
 	Loopback *loopback = user_data;
 	if (endpoint == loopback->endpoint_out)
 		g_byte_array_append(loopback->queue, data, len);
+	return TRUE;
 }
 
 static gssize
@@ -42,7 +43,12 @@ loopback_bulk_in(gpointer user_data, guint8 endpoint, guint8 *buffer, gsize len)
 
 	if (endpoint != loopback->endpoint_in || loopback->queue->len == 0)
 		return -1;
+	/* whole 64-byte packets, as a device sends them; no room for the next is babble */
 	n = MIN(len, loopback->queue->len);
+	if (n < loopback->queue->len)
+		n -= n % 64;
+	if (n == 0)
+		return UB_SIM_USB_IN_BABBLE;
 	memcpy(buffer, loopback->queue->data, n);
 	g_byte_array_remove_range(loopback->queue, 0, n);
 	return n;
@@ -125,7 +131,7 @@ scripted_reply_u32(Scripted *scripted, guint32 value)
 		       value >> 24);
 }
 
-static void
+static gboolean
 scripted_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize len)
 {
 	Scripted *scripted = user_data;
@@ -134,7 +140,7 @@ scripted_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize
 
 	if (scripted->write_data > 0) {
 		scripted->write_data -= MIN(len, scripted->write_data);
-		return;
+		return TRUE;
 	}
 	scripted->commands++;
 	switch (data[0]) {
@@ -191,6 +197,7 @@ scripted_bulk_out(gpointer user_data, guint8 endpoint, const guint8 *data, gsize
 	default:
 		break;
 	}
+	return TRUE;
 }
 
 static gssize
@@ -403,6 +410,8 @@ test_transfer(Fixture *fixture, gconstpointer user_data)
 	g_assert_nonnull(strstr(out, "trace LIBUSB_ERROR_TIMEOUT\n"));
 	g_assert_nonnull(strstr(out, "after-cancel out 4 in 4 equal 1\n"));
 	g_assert_nonnull(strstr(out, "bad-endpoint LIBUSB_ERROR_IO\n"));
+	g_assert_nonnull(strstr(out, "short-read LIBUSB_ERROR_OVERFLOW\n"));
+	g_assert_nonnull(strstr(out, "then LIBUSB_SUCCESS / LIBUSB_TRANSFER_COMPLETED 10\n"));
 	g_assert_nonnull(strstr(out, "reset LIBUSB_SUCCESS"));
 	g_assert_cmpuint(fixture->loopback.bus_resets, ==, 1);
 }
@@ -650,6 +659,13 @@ child_transfer(libusb_context *ctx)
 
 	r = libusb_bulk_transfer(handle, 0x86, trace, sizeof(trace), &n, 100);
 	printf("bad-endpoint %s\n", libusb_error_name(r));
+
+	/* less room than the device's packet: babble; the packet is still there afterwards */
+	libusb_bulk_transfer(handle, 0x02, out, 10, &n, 3000);
+	r = libusb_bulk_transfer(handle, 0x81, in, 4, &n, 3000);
+	printf("short-read %s\n", libusb_error_name(r));
+	r = libusb_bulk_transfer(handle, 0x81, in, sizeof(in), &n, 3000);
+	printf("then %s %d\n", libusb_error_name(r), n);
 
 	r = libusb_reset_device(handle);
 	printf("reset %s\n", libusb_error_name(r));

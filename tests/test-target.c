@@ -192,7 +192,11 @@ fake_bulk_read(UbTransport *transport, guint8 endpoint, guint8 *buffer, gsize le
 	UbFakeStlink *self = UB_FAKE_STLINK(transport);
 	g_autoptr(GBytes) reply = g_queue_pop_head(&self->replies);
 
-	g_assert_nonnull(reply);
+	/* a probe with nothing to say NAKs until the host gives up */
+	if (reply == NULL) {
+		g_set_error_literal(error, UB_PROBE_ERROR, UB_PROBE_ERROR_TIMEOUT, "no reply");
+		return FALSE;
+	}
 	g_assert_cmpuint(g_bytes_get_size(reply), <=, len);
 	memcpy(buffer, g_bytes_get_data(reply, NULL), g_bytes_get_size(reply));
 	*actual = g_bytes_get_size(reply);
@@ -429,10 +433,11 @@ test_target_memory_chunks(Fixture *fixture, gconstpointer user_data)
 	g_assert_no_error(error);
 	g_assert_cmphex(buf[0], ==, 0x44);
 	g_assert_cmpuint(ub_progress_get_percentage(progress), ==, 100);
-	/* 20000 bytes: 6144 × 3 + 1568, each READMEM followed by GETLASTRWSTATUS2 */
+	/* 20000 bytes: 4096 × 4 + 3616, never across a 4 KiB TAR block (OpenOCD's
+	 * stlink_max_block_size()), each READMEM followed by GETLASTRWSTATUS2 */
 	for (guint i = 0; i < fixture->fake->commands->len; i++)
 		readmem += command_at(fixture, i, 1) == 0x07;
-	g_assert_cmpuint(readmem, ==, 4);
+	g_assert_cmpuint(readmem, ==, 5);
 
 	/* cancelled between chunks: the read stops after the chunk in flight */
 	fixture->fake->cancel_after_cancellable = cancellable;

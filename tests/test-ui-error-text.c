@@ -33,7 +33,7 @@ test_every_code_has_text(void)
 {
 	assert_all_codes_known(UB_PROBE_ERROR, UB_PROBE_ERROR_FAILED);
 	assert_all_codes_known(UB_TARGET_ERROR, UB_TARGET_ERROR_WAS_RESET);
-	assert_all_codes_known(UB_FLASH_ERROR, UB_FLASH_ERROR_WOULD_WIPE_CONFIG);
+	assert_all_codes_known(UB_FLASH_ERROR, UB_FLASH_ERROR_INTERRUPTED);
 	assert_all_codes_known(UB_IMAGE_ERROR, UB_IMAGE_ERROR_OTHER_CHIP);
 	assert_all_codes_known(UB_DATA_ERROR, UB_DATA_ERROR_INVALID);
 }

@@ -51,10 +51,10 @@ test_language(gconstpointer data)
 	ub_error_text_lookup(error, &text);
 	if (g_strcmp0(language, "de") == 0) {
 		g_assert_cmpstr(next, ==, "_Weiter");
-		g_assert_cmpstr(text.title, ==, "Kein ST-LINK-Adapter gefunden");
+		g_assert_cmpstr(text.title, ==, "Kein Debug-Adapter gefunden");
 	} else {
 		g_assert_cmpstr(next, ==, "_Siguiente");
-		g_assert_cmpstr(text.title, ==, "No se encontró ninguna sonda ST-LINK");
+		g_assert_cmpstr(text.title, ==, "No se encontró ninguna sonda de depuración");
 	}
 	/* a template of a page, not only the window */
 	g_assert_cmpstr(gtk_label_get_label(ub_page_welcome_get_board_hint(

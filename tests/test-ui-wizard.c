@@ -726,6 +726,52 @@ test_demo_bricked_needs_recovery(Fixture *fixture, gconstpointer data)
 	recovery_by_hand(fixture);
 }
 
+/* the forum case on a Raspberry Pi Pico running debugprobe whose nRESET (GP1) is not wired:
+ * the Probe page knows the Pico by its USB name, the wiring check accepts a probe that cannot
+ * measure the board's voltage (the person checks the LED), the plain connect fails, the person
+ * holds NRST on the Recovery page, and the firmware is flashed and verified */
+static void
+test_demo_pico_forum_case(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *connect;
+	GtkWidget *wiring;
+	GtkWidget *flash;
+	UbErrorView *view;
+
+	if (fixture->window == NULL)
+		return;
+	drive_to_wiring(fixture, "focbox");
+	g_assert_nonnull(ub_session_get_probe_model(fixture->session));
+	g_assert_cmpstr(ub_probe_model_get_id(ub_session_get_probe_model(fixture->session)), ==,
+			"pico-debugprobe");
+	drive_wiring_check(fixture);
+	wiring = ub_window_get_page(fixture->window, "wiring");
+	g_assert_cmpstr(gtk_label_get_text(ub_page_wiring_get_voltage_label(wiring)), ==,
+			"Board voltage: not measured");
+	click_next(fixture, "connect");
+	connect = ub_window_get_page(fixture->window, "connect");
+	view = ub_page_connect_get_error_view(connect);
+	gtk_button_clicked(ub_page_connect_get_connect_button(connect));
+	g_assert_true(wait_for(fixture, error_shown, view));
+	/* the verdict: every drawn wire checked, the Pico's reset could reach NRST but nothing
+	 * answers under it, so the optional reset wire is missing (or a hand on NRST) */
+	g_assert_cmpstr(ub_error_view_get_title(view), ==,
+			"The firmware may have turned the debug pins off, and the RST wire does not "
+			"reach NRST");
+	g_assert_true(ub_session_get_needs_recovery(fixture->session));
+	click_next(fixture, "recovery");
+	recovery_by_hand(fixture);
+	g_assert_true(wait_for(fixture, firmware_scanned, NULL));
+	click_next(fixture, "flash");
+	flash = ub_window_get_page(fixture->window, "flash");
+	gtk_button_clicked(ub_page_flash_get_start_button(flash));
+	g_assert_true(wait_for_ms(fixture, flash_finished, NULL, UB_FLASH_TIMEOUT_MS));
+	g_assert_null(ub_error_view_get_title(ub_page_flash_get_error_view(flash)));
+	g_assert_cmpfloat(gtk_progress_bar_get_fraction(ub_page_flash_get_progress_bar(flash)), ==,
+			  1.0);
+	click_next(fixture, "done");
+}
+
 static gboolean
 flash_writing(Fixture *fixture, gconstpointer data)
 {
@@ -800,6 +846,27 @@ interrupted_shown(Fixture *fixture, gconstpointer data)
 	    ub_page_flash_get_interrupted_box(ub_window_get_page(fixture->window, "flash")));
 }
 
+typedef struct {
+	UbSimBoard *board;
+	guint after; /* erases before the job */
+	gboolean done;
+} Unplug;
+
+/* on the bench's clock (the job's thread): the probe's cable is pulled once a sector erase has
+ * run to its end */
+static void
+unplug_after_erase(gpointer user_data, guint64 start_ns, guint64 step_ns)
+{
+	Unplug *unplug = user_data;
+	UbSimMcuStats stats;
+
+	ub_sim_mcu_get_stats(ub_sim_board_get_mcu(unplug->board), &stats);
+	if (unplug->done || stats.sectors_erased <= unplug->after)
+		return;
+	ub_sim_faults_unplug(ub_sim_board_get_faults(unplug->board));
+	unplug->done = TRUE;
+}
+
 /* a flash cut short by an unplugged probe: the page offers to finish it or to put the original
  * back, and putting it back gives the chip as it was */
 static void
@@ -807,7 +874,9 @@ test_demo_interrupted_put_back(Fixture *fixture, gconstpointer data)
 {
 	GtkWidget *flash;
 	UbErrorView *view;
-	UbTransport *transport;
+	UbSimBoard *bench;
+	UbSimMcuStats stats;
+	Unplug unplug = {0};
 	g_autoptr(GBytes) before = NULL;
 	g_autoptr(GBytes) after = NULL;
 
@@ -816,12 +885,18 @@ test_demo_interrupted_put_back(Fixture *fixture, gconstpointer data)
 	drive_to_flash(fixture);
 	flash = ub_window_get_page(fixture->window, "flash");
 	view = ub_page_flash_get_error_view(flash);
-	before = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(fixture_bench(fixture)));
-	transport = ub_device_get_transport(ub_session_get_device(fixture->session));
-	ub_transport_sim_set_fault(UB_TRANSPORT_SIM(transport), UB_TRANSPORT_SIM_FAULT_UNPLUG,
-				   150);
+	bench = fixture_bench(fixture);
+	before = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(bench));
+	/* the cable comes out once the first sector is erased */
+	ub_sim_mcu_get_stats(ub_sim_board_get_mcu(bench), &stats);
+	unplug.board = bench;
+	unplug.after = stats.sectors_erased;
+	ub_sim_clock_add_ticker(ub_sim_board_get_clock(bench), unplug_after_erase, &unplug);
 	gtk_button_clicked(ub_page_flash_get_start_button(flash));
 	g_assert_true(wait_for_ms(fixture, error_shown, view, UB_FLASH_TIMEOUT_MS));
+	ub_sim_clock_remove_ticker(ub_sim_board_get_clock(bench), unplug_after_erase, &unplug);
+	g_assert_true(unplug.done);
+	ub_sim_faults_replug(ub_sim_board_get_faults(bench));
 	/* the stage line says what the journal knows, sector by sector */
 	g_assert_nonnull(strstr(gtk_label_get_text(ub_page_flash_get_stage_state_label(flash)),
 				"every other sector is as it was"));
@@ -989,6 +1064,8 @@ main(int argc, char **argv)
 		   fixture_teardown);
 	g_test_add("/ui/demo/bricked-needs-recovery", Fixture, "focbox-bricked", fixture_setup,
 		   test_demo_bricked_needs_recovery, fixture_teardown);
+	g_test_add("/ui/demo/pico-forum-case", Fixture, "focbox-bricked-pico", fixture_setup,
+		   test_demo_pico_forum_case, fixture_teardown);
 	g_test_add("/ui/demo/cancel-flash", Fixture, "focbox+paced", fixture_setup,
 		   test_demo_cancel_flash,
 		   fixture_teardown);

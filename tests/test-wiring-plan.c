@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "ub-board-db.h"
 #include "ub-probe-db.h"
 #include "ub-wiring-plan.h"
@@ -98,6 +100,48 @@ test_focbox_clone(Fixture *fixture, gconstpointer user_data)
 	for (guint i = 0; i < ub_wiring_plan_get_n_wires(plan); i++)
 		g_assert_true(ub_wiring_plan_get_wire(plan, i)->warnings &
 		              UB_WIRE_WARNING_UNCONFIRMED_PIN);
+}
+
+/* CMSIS-DAP probes: three wires, no voltage sense (the person checks the power); the Debug
+ * Probe has no reset pin at all, a Pico's GP1 and a DAPLink's nRESET can be wired to NRST */
+static void
+test_focbox_cmsis_dap(Fixture *fixture, gconstpointer user_data)
+{
+	g_autoptr(UbWiringPlan) debug_probe = plan_for(fixture, "focbox", "raspberry-pi-debug-probe");
+	g_autoptr(UbWiringPlan) pico = plan_for(fixture, "focbox", "pico-debugprobe");
+	g_autoptr(UbWiringPlan) daplink = plan_for(fixture, "vesc-6", "daplink-10pin");
+	const Expected expected_debug_probe[] = {
+	        {UB_SIGNAL_GND, 2, 3, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_SWDIO, 3, 4, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_SWCLK, 1, 2, UB_WIRE_REQUIRED},
+	};
+	const Expected expected_pico[] = {
+	        {UB_SIGNAL_GND, 3, 3, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_SWDIO, 5, 4, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_SWCLK, 4, 2, UB_WIRE_REQUIRED},
+	        {UB_SIGNAL_NRST, 2, 5, UB_WIRE_OPTIONAL},
+	};
+	g_autofree gchar *reset = NULL;
+
+	assert_wires(debug_probe, expected_debug_probe, G_N_ELEMENTS(expected_debug_probe));
+	g_assert_true(ub_wiring_plan_get_notes(debug_probe) & UB_WIRING_NOTE_NO_VOLTAGE_SENSE);
+	g_assert_true(ub_wiring_plan_get_notes(debug_probe) & UB_WIRING_NOTE_RESET_BY_HAND);
+	reset = ub_wiring_plan_describe_note(debug_probe, UB_WIRING_NOTE_RESET_BY_HAND);
+	g_assert_nonnull(strstr(reset, "no reset pin"));
+	g_assert_nonnull(strstr(reset, "MCU pin 7"));
+	g_assert_false(ub_wiring_plan_get_notes(debug_probe) & UB_WIRING_NOTE_VOLTAGE_OWN_RAIL);
+
+	assert_wires(pico, expected_pico, G_N_ELEMENTS(expected_pico));
+	g_assert_cmpint(ub_wiring_plan_find_wire(pico, UB_SIGNAL_NRST)->when, ==,
+	                UB_WIRE_WHEN_RESET);
+	g_assert_true(ub_wiring_plan_get_notes(pico) & UB_WIRING_NOTE_NO_VOLTAGE_SENSE);
+	g_assert_false(ub_wiring_plan_get_notes(pico) & UB_WIRING_NOTE_RESET_BY_HAND);
+
+	/* the DAPLink's pin 1 (VTref, often the probe's own 3.3 V) is not wired */
+	g_assert_null(ub_wiring_plan_find_wire(daplink, UB_SIGNAL_3V3));
+	g_assert_null(ub_wiring_plan_find_wire(daplink, UB_SIGNAL_VTREF));
+	g_assert_nonnull(ub_wiring_plan_find_wire(daplink, UB_SIGNAL_NRST));
+	g_assert_true(ub_wiring_plan_get_notes(daplink) & UB_WIRING_NOTE_CHECK_PROBE_LABELS);
 }
 
 /* story 4: a genuine V2 needs 4 wires, the sense wire to the board's 3.3 V */
@@ -229,6 +273,8 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add("/core/wiring-plan/focbox-clone", Fixture, NULL, fixture_setup,
 	           test_focbox_clone, fixture_teardown);
+	g_test_add("/core/wiring-plan/focbox-cmsis-dap", Fixture, NULL, fixture_setup,
+	           test_focbox_cmsis_dap, fixture_teardown);
 	g_test_add("/core/wiring-plan/vesc412-genuine", Fixture, NULL, fixture_setup,
 	           test_vesc412_genuine, fixture_teardown);
 	g_test_add("/core/wiring-plan/vesc412-v1-marked-all-six", Fixture, NULL, fixture_setup,

@@ -26,8 +26,9 @@ LAYERS = {
     'transport': ['base'],
     'probe': ['transport', 'base'],
     'probe/stlink': ['probe', 'transport', 'base'],
+    'probe/cmsis-dap': ['probe', 'transport', 'base'],
     'target': ['probe', 'transport', 'base'],
-    'device': ['target', 'probe', 'probe/stlink', 'transport', 'base'],
+    'device': ['target', 'probe', 'probe/stlink', 'probe/cmsis-dap', 'transport', 'base'],
     'image': ['base'],
     'firmware': ['image', 'base'],
     'board': ['transport', 'base'],
@@ -145,19 +146,24 @@ def rank(graph):
     return ranks
 
 
+def mermaid_id(node):
+    """a node name Mermaid takes as one identifier ('-' would start an edge)"""
+    return node.replace('/', '_').replace('-', '_')
+
+
 def picture(root):
     graph = edges(root)
     ranks = rank(graph)
     lines = [BEGIN, '', '```mermaid', 'flowchart BT']
     for node in sorted(graph, key=lambda n: (ranks[n], n)):
-        ident = node.replace('/', '_')
+        ident = mermaid_id(node)
         lines.append(f'  {ident}["{node}/"]')
     for node in sorted(graph, key=lambda n: (ranks[n], n)):
         for dep in sorted(graph[node], key=lambda n: (ranks.get(n, 0), n)):
             # only the arrows that are not implied by a longer path keep the picture readable
             implied = any(dep in closure(graph, other) for other in graph[node] if other != dep)
             if not implied:
-                lines.append(f'  {node.replace("/", "_")} --> {dep.replace("/", "_")}')
+                lines.append(f'  {mermaid_id(node)} --> {mermaid_id(dep)}')
     lines += ['```', '', 'Read from the bottom up; an arrow is "includes from". The same graph in '
               'rows (a folder includes only from rows below it):', '', '```']
     for r in sorted(set(ranks.values()), reverse=True):

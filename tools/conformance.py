@@ -34,6 +34,10 @@ UNPLUG = ['--unplug-after', '300', '--time-limit', '3000']
 # what is read of a tool's output (st-flash can print megabytes of errors)
 CAPTURE_MAX = 256 * 1024
 UNDER_RESET = ['-c', 'reset_config srst_only srst_nogate connect_assert_srst']
+OPENOCD_DAP = ['openocd', '-f', 'interface/cmsis-dap.cfg', '-c', 'cmsis_dap_backend usb_bulk',
+               '-f', 'target/stm32f4x.cfg',
+               '-c', 'gdb_port disabled', '-c', 'tcl_port disabled', '-c', 'telnet_port disabled']
+UNDER_RESET_DAP = ['-c', 'reset_config srst_only connect_assert_srst']
 
 
 def cases(fw, tmp, cli=None):
@@ -72,6 +76,17 @@ def cases(fw, tmp, cli=None):
          'focbox-bricked-genuine', [], OPENOCD + UNDER_RESET + program, True, ('dump', a)),
         ('openocd', 'program without connect_assert_srst (repurposed SWD pins)',
          'focbox-bricked-genuine', [], OPENOCD + program, False, None),
+        ('openocd (CMSIS-DAP)', 'program … verify reset exit (Raspberry Pi Debug Probe)',
+         'focbox-debugprobe', ['--flash', b], OPENOCD_DAP + program, True, ('dump', a)),
+        ('openocd (CMSIS-DAP)', 'program … verify reset exit (Pico debugprobe, --probe pico)',
+         'focbox', ['--flash', b, '--probe', 'pico'], OPENOCD_DAP + program, True, ('dump', a)),
+        ('openocd (CMSIS-DAP)',
+         'program with connect_assert_srst (repurposed SWD pins, DAPLink, nRESET wired)',
+         'focbox-bricked-daplink', [], OPENOCD_DAP + UNDER_RESET_DAP + program, True,
+         ('dump', a)),
+        ('openocd (CMSIS-DAP)',
+         'program with connect_assert_srst (repurposed SWD pins, Pico, nRESET not wired)',
+         'focbox-bricked-pico', [], OPENOCD_DAP + UNDER_RESET_DAP + program, False, None),
         ('st-info', 'st-info --probe, ST-LINK/V2-1 (--probe v2-1)', 'focbox',
          ['--probe', 'v2-1'], ['st-info', '--probe'], True, None),
         ('st-info', 'st-info --probe, STLINK-V3 (--probe v3)', 'focbox', ['--probe', 'v3'],
@@ -82,6 +97,21 @@ def cases(fw, tmp, cli=None):
          'focbox-bricked-genuine', [], [cli, 'connect', '--under-reset'], True, None),
         ('unbrick-cli', 'unbrick-cli connect --under-reset (clone, RST not wired)',
          'focbox-bricked', [], [cli, 'connect', '--under-reset'], False, None),
+        ('unbrick-cli', 'unbrick-cli info (Raspberry Pi Debug Probe)', 'focbox-debugprobe', [],
+         [cli, 'info'], True, None),
+        ('unbrick-cli', 'unbrick-cli flash --no-backup --wipe-config (Raspberry Pi Debug Probe)',
+         'focbox-debugprobe', ['--flash', b], [cli, 'flash', '--no-backup', '--wipe-config', a],
+         True, ('dump', a)),
+        ('unbrick-cli', 'unbrick-cli flash --no-backup --wipe-config (DAPLink, one packet)',
+         'focbox-daplink', ['--flash', b], [cli, 'flash', '--no-backup', '--wipe-config', a],
+         True, ('dump', a)),
+        ('unbrick-cli',
+         'unbrick-cli connect --under-reset (repurposed SWD pins, DAPLink, nRESET wired)',
+         'focbox-bricked-daplink', [], [cli, 'connect', '--under-reset'], True, None),
+        ('unbrick-cli', 'unbrick-cli connect --under-reset (Pico, nRESET not wired)',
+         'focbox-bricked-pico', [], [cli, 'connect', '--under-reset'], False, None),
+        ('unbrick-cli', 'unbrick-cli info (DAPLink with CMSIS-DAP v1 over HID only)',
+         'focbox-daplink-v1', [], [cli, 'info'], False, None),
     ])
 
 

@@ -20,13 +20,13 @@ typedef struct {
  * The reader is a hobbyist with a screwdriver and a USB stick, not an engineer. */
 static const UbErrorTextEntry entries[] = {
     /* the probe and its USB link */
-    {ub_probe_error_quark, UB_PROBE_ERROR_NOT_FOUND, N_("No ST-LINK probe found"),
+    {ub_probe_error_quark, UB_PROBE_ERROR_NOT_FOUND, N_("No debug probe found"),
      N_("The probe is not plugged in, or its USB cable only carries power."),
      N_("Plug the probe straight into the computer (not through a hub) and wait a few "
 	"seconds. Try another USB cable if nothing appears.")},
     {ub_probe_error_quark, UB_PROBE_ERROR_PERMISSION_DENIED,
      N_("Not allowed to use the probe"),
-     N_("The system does not yet let your user account talk to ST-LINK probes."),
+     N_("The system does not yet let your user account talk to debug probes."),
      N_("Install the udev rule shown on the Probe page, then unplug the probe and plug it in "
 	"again.")},
     {ub_probe_error_quark, UB_PROBE_ERROR_BUSY, N_("The probe is in use"),
@@ -45,8 +45,11 @@ static const UbErrorTextEntry entries[] = {
      N_("Some clone probes run unusual firmware."),
      N_("Unplug and replug the probe. If it keeps happening, try another probe.")},
     {ub_probe_error_quark, UB_PROBE_ERROR_UNSUPPORTED, N_("This probe cannot do that"),
-     N_("The probe's firmware is too old for this step, or the probe kind is not supported."),
-     N_("Update the probe firmware with ST's ST-LINK upgrade tool, or use another probe.")},
+     N_("The probe's firmware is too old for this step, or the probe kind is not supported "
+	"(yet): an ST-LINK/V1, or a CMSIS-DAP probe that only speaks the older HID protocol "
+	"(v1)."),
+     N_("Update the probe firmware (ST's ST-LINK upgrade tool; the latest debugprobe or "
+	"DAPLink release), or use another probe.")},
     {ub_probe_error_quark, UB_PROBE_ERROR_FAILED, N_("Talking to the probe failed"),
      N_("A USB error that does not fit any known cause."),
      N_("Replug the probe and retry. The details below help others to help you.")},
@@ -146,6 +149,11 @@ static const UbErrorTextEntry entries[] = {
      N_("The file has data where the board keeps its motor and app settings."),
      N_("Tick \"Also erase the board's settings\" to write it anyway; set the motor up again "
 	"afterwards.")},
+    {ub_flash_error_quark, UB_FLASH_ERROR_INTERRUPTED, N_("The chip reset in the middle of a write"),
+     N_("A watchdog, the reset line or a dip in the supply reset the chip while it erased or "
+	"wrote; that part of the flash is left half done."),
+     N_("Check the board's power and the reset wire, then run the same command again: it "
+	"redoes what is missing.")},
     {ub_flash_error_quark, UB_FLASH_ERROR_FAILED, N_("Flashing failed"),
      N_("An error that does not fit any known cause."),
      N_("Flash again. Do not unplug the board until it succeeds.")},
@@ -257,6 +265,22 @@ ub_hint_wiring_note(UbWiringPlan *plan, UbWiringNote note)
 
 	switch (note) {
 	case UB_WIRING_NOTE_RESET_BY_HAND:
+		/* the Raspberry Pi Debug Probe has no reset pin at all */
+		if (ub_pin_header_find_signal(ub_probe_model_get_header(ub_wiring_plan_get_probe(plan)),
+					      UB_SIGNAL_NRST, 0) == NULL) {
+			if (ub_board_get_nrst_header_pin(board) != 0)
+				return g_strdup_printf(
+				    /* TRANSLATORS: NRST and GND are signal names printed on boards */
+				    _("This probe has no reset pin. When unbrick asks for a reset, "
+				      "hold the board's NRST (header pin %1$u, chip pin %2$u) to GND "
+				      "with a spare wire."),
+				    ub_board_get_nrst_header_pin(board),
+				    ub_board_get_nrst_mcu_pin(board));
+			return g_strdup_printf(_("This probe has no reset pin. When unbrick asks for "
+						 "a reset, hold chip pin %u (NRST) to GND with a "
+						 "spare wire."),
+					       ub_board_get_nrst_mcu_pin(board));
+		}
 		if (ub_board_get_nrst_header_pin(board) != 0)
 			return g_strdup_printf(
 			    /* TRANSLATORS: NRST and GND are signal names printed on boards */
@@ -294,6 +318,9 @@ ub_hint_wiring_note(UbWiringPlan *plan, UbWiringNote note)
 	case UB_WIRING_NOTE_PROBE_POWERS_BOARD:
 		return g_strdup(_("This probe needs its 3.3 V wire and powers the board: disconnect "
 				  "the battery and any bench supply first."));
+	case UB_WIRING_NOTE_NO_VOLTAGE_SENSE:
+		return g_strdup(_("This probe cannot measure the board's voltage: check yourself "
+				  "that the board is powered (its LED is on) before you connect."));
 	case UB_WIRING_NOTE_LEAVE_5V_FREE:
 		return g_strdup(_("Leave the board's 5 V pin unconnected."));
 	case UB_WIRING_NOTE_MISSING_BOARD_PIN:

@@ -8,7 +8,7 @@
 #include "ub-probe-row.h"
 #include "ub-window-private.h"
 
-#define UB_UDEV_RULES_RESOURCE "/io/github/unbrick/Unbrick/70-unbrick-stlink.rules"
+#define UB_UDEV_RULES_RESOURCE "/io/github/unbrick/Unbrick/70-unbrick-probes.rules"
 /* without libusb hot-plug (containers, some BSDs) the list is refreshed this often */
 #define UB_PROBE_POLL_SECONDS 2
 
@@ -39,7 +39,7 @@ ub_page_probe_build_udev_commands(void)
 
 	rules = g_resources_lookup_data(UB_UDEV_RULES_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
 	g_string_append(commands,
-			"sudo tee /etc/udev/rules.d/70-unbrick-stlink.rules >/dev/null <<'EOF'\n");
+			"sudo tee /etc/udev/rules.d/70-unbrick-probes.rules >/dev/null <<'EOF'\n");
 	if (rules != NULL)
 		g_string_append_len(commands, g_bytes_get_data(rules, NULL),
 				    (gssize)g_bytes_get_size(rules));
@@ -90,7 +90,8 @@ ub_page_probe_model_changed_cb(UbPageProbe *self)
 	ub_page_notify_complete(UB_PAGE(self));
 }
 
-/* the database entries that match the probe's USB ids; a clone stick matches several */
+/* the database entries that match the probe's USB ids (and product string, which tells a
+ * Debug Probe from a Pico); a clone stick matches several */
 static void
 ub_page_probe_fill_models(UbPageProbe *self, UbProbeInfo *info)
 {
@@ -101,8 +102,9 @@ ub_page_probe_fill_models(UbPageProbe *self, UbProbeInfo *info)
 
 	gtk_combo_box_text_remove_all(self->model_combo);
 	if (db != NULL)
-		models = ub_probe_db_lookup_by_usb(db, ub_probe_info_get_vendor_id(info),
-						   ub_probe_info_get_product_id(info));
+		models = ub_probe_db_lookup_by_usb_product(db, ub_probe_info_get_vendor_id(info),
+							   ub_probe_info_get_product_id(info),
+							   ub_probe_info_get_product(info));
 	if (models == NULL || models->len == 0) {
 		/* not in the database: the general wire list will do */
 		gtk_widget_hide(self->model_box);
@@ -140,8 +142,11 @@ ub_page_probe_row_selected_cb(UbPageProbe *self, GtkListBoxRow *list_row)
 					ub_session_get_log(session));
 	else if (row != NULL && ub_probe_row_get_unsupported(row)) {
 		g_autoptr(GError) error =
-		    g_error_new(UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED, "%s is not supported",
-				ub_probe_kind_to_string(ub_probe_info_get_kind(info)));
+		    g_error_new(UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED, "%s is not supported%s",
+				ub_probe_kind_to_string(ub_probe_info_get_kind(info)),
+				ub_probe_info_get_kind(info) == UB_PROBE_KIND_CMSIS_DAP_V1
+				    ? " yet (HID only; update its firmware to get CMSIS-DAP v2)"
+				    : "");
 
 		ub_error_view_set_error(self->error_view, error, ub_session_get_log(session));
 	} else

@@ -26,6 +26,7 @@ struct _UbPageWiring {
 	GtkLabel *voltage_label;
 	GtkWidget *result_ok_label;
 	GtkWidget *result_own_rail_label;
+	GtkWidget *result_no_sense_label;
 	UbErrorView *error_view;
 	gboolean wiring_ok;
 	UbDevice *checked_device; /* weak: the device the last check passed with */
@@ -98,6 +99,9 @@ ub_page_wiring_show_plan(UbPageWiring *self)
  * it means the board is off or GND/3.3 V sense is not connected */
 #define UB_TARGET_MIN_MV 1800
 
+/* what the voltage job returns when the probe cannot measure */
+#define UB_WIRING_NOT_MEASURED G_MAXUINT
+
 /* runs on the device's worker: open the probe and read its target-voltage input */
 static gpointer
 ub_page_wiring_voltage_job(UbDevice *device, gpointer job_data, UbProgress *progress,
@@ -107,6 +111,10 @@ ub_page_wiring_voltage_job(UbDevice *device, gpointer job_data, UbProgress *prog
 
 	if (!ub_device_open(device, cancellable, error))
 		return NULL;
+	/* a CMSIS-DAP probe has no way to measure it: the person checks the power */
+	if ((ub_probe_get_features(ub_device_get_probe(device)) &
+	     UB_PROBE_FEATURE_TARGET_VOLTAGE) == 0)
+		return GUINT_TO_POINTER(UB_WIRING_NOT_MEASURED);
 	if (!ub_probe_get_target_voltage(ub_device_get_probe(device), &millivolts, error))
 		return NULL;
 	return GUINT_TO_POINTER(millivolts + 1); /* +1: 0 mV is a result, NULL is failure */
@@ -147,8 +155,18 @@ ub_page_wiring_voltage_cb(GObject *source, GAsyncResult *result, gpointer user_d
 		ub_page_notify_complete(UB_PAGE(self));
 		return;
 	}
-	millivolts = GPOINTER_TO_UINT(value) - 1;
 	g_set_weak_pointer(&self->checked_device, UB_DEVICE(source));
+	if (GPOINTER_TO_UINT(value) == UB_WIRING_NOT_MEASURED) {
+		ub_session_log(session, "wiring check: the probe answers; it cannot measure the "
+					"target voltage");
+		gtk_label_set_text(self->voltage_label, _("Board voltage: not measured"));
+		self->wiring_ok = TRUE;
+		ub_error_view_clear(self->error_view);
+		gtk_widget_set_visible(self->result_no_sense_label, TRUE);
+		ub_page_notify_complete(UB_PAGE(self));
+		return;
+	}
+	millivolts = GPOINTER_TO_UINT(value) - 1;
 	ub_session_log(session, "wiring check: target voltage %u mV%s", millivolts,
 		       own_rail ? " (probe's own rail)" : "");
 	/* TRANSLATORS: the voltage the probe measured on the board, in volts */
@@ -180,6 +198,7 @@ ub_page_wiring_check_clicked_cb(UbPageWiring *self)
 		return;
 	gtk_widget_hide(self->result_ok_label);
 	gtk_widget_hide(self->result_own_rail_label);
+	gtk_widget_hide(self->result_no_sense_label);
 	ub_error_view_clear(self->error_view);
 	cancellable = ub_page_begin_work(UB_PAGE(self));
 	ub_device_run_job_async(device, ub_page_wiring_voltage_job, NULL, NULL, NULL, NULL,
@@ -201,6 +220,7 @@ ub_page_wiring_enter(UbPage *page)
 		self->wiring_ok = FALSE;
 		gtk_widget_hide(self->result_ok_label);
 		gtk_widget_hide(self->result_own_rail_label);
+		gtk_widget_hide(self->result_no_sense_label);
 		ub_error_view_clear(self->error_view);
 	}
 }
@@ -249,6 +269,7 @@ ub_page_wiring_class_init(UbPageWiringClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, no_led_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, check_button);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, voltage_label);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, result_no_sense_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, spinner);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, result_ok_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, result_own_rail_label);

@@ -58,8 +58,13 @@ ub_probe_row_new(UbProbeInfo *info)
 
 	self = g_object_new(UB_TYPE_PROBE_ROW, NULL);
 	self->info = g_object_ref(info);
-	/* product names ("ST-LINK/V2"): not translated */
+	/* product names ("ST-LINK/V2", "Debug Probe (CMSIS-DAP)"): not translated; a CMSIS-DAP
+	 * probe is known by its USB product string, any maker may build one */
 	kind = ub_probe_kind_to_string(ub_probe_info_get_kind(info));
+	if ((ub_probe_info_get_kind(info) == UB_PROBE_KIND_CMSIS_DAP ||
+	     ub_probe_info_get_kind(info) == UB_PROBE_KIND_CMSIS_DAP_V1) &&
+	    ub_probe_info_get_product(info) != NULL)
+		kind = ub_probe_info_get_product(info);
 	gtk_label_set_text(self->kind_label, kind);
 	if (ub_probe_info_get_firmware_version(info) != NULL)
 		gtk_label_set_text(self->version_label, ub_probe_info_get_firmware_version(info));

@@ -60,6 +60,7 @@ typedef enum {
 	UB_FLASH_ERROR_NO_BACKUP,	/* backup could not be written */
 	UB_FLASH_ERROR_FAILED,
 	UB_FLASH_ERROR_WOULD_WIPE_CONFIG, /* image has data where the board keeps its settings */
+	UB_FLASH_ERROR_INTERRUPTED, /* the chip reset (watchdog, NRST, power) mid-operation */
 } UbFlashError;
 
 /* firmware images and their files */

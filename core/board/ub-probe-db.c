@@ -145,3 +145,27 @@ ub_probe_db_lookup_by_usb(UbProbeDb *self, guint16 vid, guint16 pid)
 	}
 	return result;
 }
+
+/*
+ * The models that enumerate as @vid:@pid and, when @product is known, those whose
+ * usb_products list it: the debugprobe firmware says "Debug Probe (CMSIS-DAP)" on the Debug
+ * Probe and "Debugprobe on Pico (CMSIS-DAP)" on a Pico. When no model lists the string, all
+ * models with the ids are kept (the person picks); borrowed items.
+ */
+GPtrArray *
+ub_probe_db_lookup_by_usb_product(UbProbeDb *self, guint16 vid, guint16 pid, const gchar *product)
+{
+	g_autoptr(GPtrArray) by_ids = ub_probe_db_lookup_by_usb(self, vid, pid);
+	GPtrArray *result = g_ptr_array_new();
+
+	g_return_val_if_fail(UB_IS_PROBE_DB(self), result);
+	for (guint i = 0; product != NULL && i < by_ids->len; i++) {
+		UbProbeModel *model = g_ptr_array_index(by_ids, i);
+		if (g_strv_contains(ub_probe_model_get_usb_products(model), product))
+			g_ptr_array_add(result, model);
+	}
+	if (result->len > 0)
+		return result;
+	g_ptr_array_unref(result);
+	return g_steal_pointer(&by_ids);
+}

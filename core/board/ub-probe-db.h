@@ -23,5 +23,8 @@ GPtrArray *ub_probe_db_get_all(UbProbeDb *self);
 UbProbeModel *ub_probe_db_lookup(UbProbeDb *self, const gchar *id);
 GPtrArray *ub_probe_db_get_problems(UbProbeDb *self);
 GPtrArray *ub_probe_db_lookup_by_usb(UbProbeDb *self, guint16 vid, guint16 pid);
+/* the same, narrowed by the USB product string where the models list theirs */
+GPtrArray *ub_probe_db_lookup_by_usb_product(UbProbeDb *self, guint16 vid, guint16 pid,
+                                             const gchar *product);
 
 G_END_DECLS

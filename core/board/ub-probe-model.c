@@ -16,6 +16,7 @@ struct _UbProbeModel {
 	gchar *kind;
 	gchar *filename;
 	GArray *usb_ids; /* of guint32, vid << 16 | pid */
+	gchar **usb_products;
 	UbPinHeader *header;
 	UbResetLine reset_line;
 	gboolean supplies_3v3;
@@ -40,6 +41,7 @@ ub_probe_model_finalize(GObject *object)
 	g_free(self->kind);
 	g_free(self->filename);
 	g_array_unref(self->usb_ids);
+	g_strfreev(self->usb_products);
 	g_clear_object(&self->header);
 	g_free(self->supply_warning);
 	g_array_unref(self->required_wires);
@@ -168,6 +170,8 @@ ub_probe_model_new_from_json(JsonObject *root, const gchar *filename, GError **e
 		self->voltage_reading = UB_VOLTAGE_READING_SENSES_TARGET;
 	else if (g_strcmp0(reading, "own-rail") == 0)
 		self->voltage_reading = UB_VOLTAGE_READING_OWN_RAIL;
+	else if (g_strcmp0(reading, "none") == 0)
+		self->voltage_reading = UB_VOLTAGE_READING_NONE;
 	else
 		self->voltage_reading = UB_VOLTAGE_READING_UNKNOWN;
 	for (guint i = 0; i < json_array_get_length(required); i++) {
@@ -184,6 +188,9 @@ ub_probe_model_new_from_json(JsonObject *root, const gchar *filename, GError **e
 		g_array_append_val(self->optional_wires, wire);
 	}
 	self->notes = ub_data_json_get_strv(root, "notes");
+	self->usb_products = json_object_has_member(root, "usb_products")
+	                             ? ub_data_json_get_strv(root, "usb_products")
+	                             : g_new0(gchar *, 1);
 	self->sources = ub_data_json_get_sources(root);
 	if (!check_wires(self, error))
 		return NULL;
@@ -211,7 +218,14 @@ ub_probe_model_get_vendor(UbProbeModel *self)
 	return self->vendor;
 }
 
-/* "stlink-v2", "stlink-v2-clone", "stlink-v2-1" or "stlink-v3" */
+const gchar *const *
+ub_probe_model_get_usb_products(UbProbeModel *self)
+{
+	g_return_val_if_fail(UB_IS_PROBE_MODEL(self), NULL);
+	return (const gchar *const *)self->usb_products;
+}
+
+/* "stlink-v2", "stlink-v2-clone", "stlink-v2-1", "stlink-v3" or "cmsis-dap" */
 const gchar *
 ub_probe_model_get_kind(UbProbeModel *self)
 {

@@ -25,6 +25,7 @@ typedef enum {
 typedef enum {
 	UB_VOLTAGE_READING_SENSES_TARGET,
 	UB_VOLTAGE_READING_OWN_RAIL, /* the probe reports its own 3.3 V: useless as a check */
+	UB_VOLTAGE_READING_NONE,     /* the probe cannot measure it at all (CMSIS-DAP) */
 	UB_VOLTAGE_READING_UNKNOWN,
 } UbVoltageReading;
 
@@ -47,6 +48,8 @@ const gchar *ub_probe_model_get_vendor(UbProbeModel *self);
 const gchar *ub_probe_model_get_kind(UbProbeModel *self);
 const gchar *ub_probe_model_get_filename(UbProbeModel *self);
 gboolean ub_probe_model_matches_usb(UbProbeModel *self, guint16 vid, guint16 pid);
+/* the USB product strings the model is known to report (NULL-terminated; empty: not listed) */
+const gchar *const *ub_probe_model_get_usb_products(UbProbeModel *self);
 UbPinHeader *ub_probe_model_get_header(UbProbeModel *self);
 UbResetLine ub_probe_model_get_reset_line(UbProbeModel *self);
 gboolean ub_probe_model_get_supplies_3v3(UbProbeModel *self);

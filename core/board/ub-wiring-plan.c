@@ -208,6 +208,8 @@ build(UbWiringPlan *self)
 		self->notes |= UB_WIRING_NOTE_CHECK_PROBE_LABELS;
 	if (ub_probe_model_get_voltage_reading(self->probe) == UB_VOLTAGE_READING_OWN_RAIL)
 		self->notes |= UB_WIRING_NOTE_VOLTAGE_OWN_RAIL;
+	if (ub_probe_model_get_voltage_reading(self->probe) == UB_VOLTAGE_READING_NONE)
+		self->notes |= UB_WIRING_NOTE_NO_VOLTAGE_SENSE;
 	if (supply_wire)
 		self->notes |= UB_WIRING_NOTE_PROBE_POWERS_BOARD;
 	else
@@ -327,19 +329,22 @@ ub_wiring_plan_describe_note(UbWiringPlan *self, UbWiringNote note)
 	g_return_val_if_fail(UB_IS_WIRING_PLAN(self), NULL);
 
 	switch (note) {
-	case UB_WIRING_NOTE_RESET_BY_HAND:
+	case UB_WIRING_NOTE_RESET_BY_HAND: {
+		/* the Debug Probe has no reset pin at all; a clone has one that goes nowhere */
+		const gchar *probe_part =
+		        ub_pin_header_find_signal(ub_probe_model_get_header(self->probe),
+		                                  UB_SIGNAL_NRST, 0) == NULL
+		                ? "This probe has no reset pin."
+		                : "This probe's RST pin does not reach NRST: leave it unconnected.";
 		if (ub_board_get_nrst_header_pin(self->board) != 0)
-			return g_strdup_printf("This probe's RST pin does not reach NRST: leave it "
-			                       "unconnected. To "
-			                       "reset the board, hold its NRST (header pin %u, MCU "
-			                       "pin %u) to GND by "
-			                       "hand.",
-			                       ub_board_get_nrst_header_pin(self->board),
+			return g_strdup_printf("%s To reset the board, hold its NRST (header pin %u, "
+			                       "MCU pin %u) to GND by hand.",
+			                       probe_part, ub_board_get_nrst_header_pin(self->board),
 			                       ub_board_get_nrst_mcu_pin(self->board));
-		return g_strdup_printf("This probe's RST pin does not reach NRST: leave it "
-		                       "unconnected. To reset the board, hold MCU pin %u (NRST) "
-		                       "to GND by hand.",
-		                       ub_board_get_nrst_mcu_pin(self->board));
+		return g_strdup_printf("%s To reset the board, hold MCU pin %u (NRST) to GND by "
+		                       "hand.",
+		                       probe_part, ub_board_get_nrst_mcu_pin(self->board));
+	}
 	case UB_WIRING_NOTE_NO_NRST_ON_HEADER:
 		return g_strdup_printf("NRST is not on this board's header; it is MCU pin %u.",
 		                       ub_board_get_nrst_mcu_pin(self->board));
@@ -363,6 +368,9 @@ ub_wiring_plan_describe_note(UbWiringPlan *self, UbWiringNote note)
 		return g_strdup("This probe's voltage reading is its own 3.3V rail; it cannot "
 		                "tell whether the board is powered. Check the board's LED "
 		                "instead.");
+	case UB_WIRING_NOTE_NO_VOLTAGE_SENSE:
+		return g_strdup("This probe cannot measure the board's voltage: check that the "
+		                "board is powered (its LED is on) before connecting.");
 	case UB_WIRING_NOTE_PROBE_POWERS_BOARD:
 		return g_strdup_printf("This probe needs its 3.3V wire: disconnect the battery and "
 		                       "any bench supply, the probe powers the board. %s",

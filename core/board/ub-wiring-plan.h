@@ -35,7 +35,8 @@ typedef enum {
 /* notes about the whole set-up, not one wire */
 typedef enum {
 	UB_WIRING_NOTE_NONE = 0,
-	UB_WIRING_NOTE_RESET_BY_HAND = 1 << 0,      /* probe RST is not NRST: ground NRST by hand */
+	UB_WIRING_NOTE_RESET_BY_HAND = 1 << 0,      /* probe RST is not NRST (or there is none):
+	                                               ground NRST by hand */
 	UB_WIRING_NOTE_NO_NRST_ON_HEADER = 1 << 1,  /* NRST only at the MCU pin */
 	UB_WIRING_NOTE_SOLDER_HEADER = 1 << 2,      /* footprint only: solder a header first */
 	UB_WIRING_NOTE_CHECK_BOARD_PINOUT = 1 << 3, /* board pin order not confirmed */
@@ -45,9 +46,10 @@ typedef enum {
 	UB_WIRING_NOTE_LEAVE_5V_FREE = 1 << 7,      /* board header has a 5 V pin: leave it */
 	UB_WIRING_NOTE_MISSING_BOARD_PIN = 1 << 8,  /* a required signal is not on the header */
 	UB_WIRING_NOTE_EXTERNAL_POWER = 1 << 9,     /* power the board from battery or bench */
+	UB_WIRING_NOTE_NO_VOLTAGE_SENSE = 1 << 10,  /* the probe cannot measure the board's supply */
 } UbWiringNote;
 
-#define UB_WIRING_NOTE_LAST (1 << 10)
+#define UB_WIRING_NOTE_LAST (1 << 11)
 
 typedef struct {
 	guint probe_pin;

@@ -3,7 +3,7 @@
 
 #include "ub-device.h"
 #include "ub-error.h"
-#include "ub-probe-stlink.h"
+#include "ub-probe-driver.h"
 #include "ub-transport-usb.h"
 
 struct _UbDevice {
@@ -72,7 +72,7 @@ ub_device_drop(UbDevice *self)
 gboolean
 ub_device_open(UbDevice *self, GCancellable *cancellable, GError **error)
 {
-	UbProbeStlink *stlink;
+	UbProbe *probe;
 
 	g_return_val_if_fail(UB_IS_DEVICE(self), FALSE);
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
@@ -89,12 +89,13 @@ ub_device_open(UbDevice *self, GCancellable *cancellable, GError **error)
 	}
 	if (!ub_device_open_transport(self, error))
 		return FALSE;
-	stlink = ub_probe_stlink_new(self->transport, error);
-	if (stlink == NULL) {
+	/* the family the descriptors named: ST-LINK or CMSIS-DAP */
+	probe = ub_probe_driver_new(self->transport, error);
+	if (probe == NULL) {
 		ub_device_drop(self);
 		return FALSE;
 	}
-	self->probe = UB_PROBE(stlink);
+	self->probe = probe;
 	ub_probe_set_clock(self->probe, self->clock);
 	if (!ub_probe_open(self->probe, error)) {
 		ub_device_drop(self);
@@ -124,6 +125,11 @@ ub_device_close(UbDevice *self, GError **error)
 
 	g_return_val_if_fail(UB_IS_DEVICE(self), FALSE);
 
+	if (self->target != NULL) {
+		g_autoptr(GError) error_local = NULL;
+		if (!ub_target_release(self->target, &error_local))
+			g_debug("leaving the core: %s", error_local->message);
+	}
 	if (self->probe != NULL)
 		ret = ub_probe_close(self->probe, error);
 	ub_device_drop(self);
@@ -179,7 +185,13 @@ ub_device_read_info(UbDevice *self, GCancellable *cancellable, GError **error)
 		g_propagate_error(error, g_steal_pointer(&error_local));
 		return NULL;
 	}
-	ub_target_info_set_probe(info, ub_probe_kind_to_string(ub_probe_get_kind(self->probe)),
+	/* a CMSIS-DAP probe is named by its product string ("Debug Probe (CMSIS-DAP)"), an
+	 * ST-LINK by its kind */
+	ub_target_info_set_probe(info,
+				 ub_probe_get_kind(self->probe) == UB_PROBE_KIND_CMSIS_DAP &&
+					 ub_transport_get_product(self->transport) != NULL
+				     ? ub_transport_get_product(self->transport)
+				     : ub_probe_kind_to_string(ub_probe_get_kind(self->probe)),
 				 ub_transport_get_serial(self->transport),
 				 ub_probe_get_firmware_version(self->probe));
 	return g_steal_pointer(&info);

@@ -3,7 +3,7 @@
 
 #include "ub-error.h"
 #include "ub-probe-monitor.h"
-#include "ub-probe-stlink.h"
+#include "ub-probe-driver.h"
 #include "ub-transport-usb.h"
 
 struct _UbProbeMonitor {
@@ -36,7 +36,7 @@ UbProbeInfo *
 ub_probe_info_new_for_provider(UbTransportProvider *provider, GError **error)
 {
 	g_autoptr(UbTransport) transport = NULL;
-	g_autoptr(UbProbeStlink) stlink = NULL;
+	g_autoptr(UbProbe) probe = NULL;
 	g_autoptr(UbProbeInfo) info = ub_probe_info_new();
 	g_autoptr(GError) error_local = NULL;
 
@@ -46,48 +46,25 @@ ub_probe_info_new_for_provider(UbTransportProvider *provider, GError **error)
 	transport = ub_transport_provider_open(provider, info, error);
 	if (transport == NULL)
 		return NULL;
+	ub_probe_info_set_kind(info, ub_transport_get_kind(transport));
 	ub_probe_info_set_usb_ids(info, ub_transport_get_vendor_id(transport),
 				  ub_transport_get_product_id(transport));
+	ub_probe_info_set_product(info, ub_transport_get_product(transport));
 	ub_probe_info_set_serial(info, ub_transport_get_serial(transport));
 	ub_probe_info_set_path(info, ub_transport_get_path(transport));
-	stlink = ub_probe_stlink_new(transport, &error_local);
-	if (stlink == NULL || !ub_probe_stlink_query_version(stlink, &error_local)) {
+	probe = ub_probe_driver_new(transport, &error_local);
+	if (probe == NULL || !ub_probe_driver_query(probe, &error_local)) {
 		ub_probe_info_set_problem(info, error_local);
 		return g_steal_pointer(&info);
 	}
-	ub_probe_info_set_firmware_version(info, ub_probe_get_firmware_version(UB_PROBE(stlink)));
+	ub_probe_info_set_firmware_version(info, ub_probe_get_firmware_version(probe));
 	return g_steal_pointer(&info);
 }
 
-/* serial and firmware version of a real probe: open, claim, GET_VERSION, release */
-static void
-ub_probe_monitor_query_usb(libusb_device *device, UbProbeInfo *info)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(UbTransportUsb) transport = NULL;
-	g_autoptr(UbProbeStlink) stlink = NULL;
-
-	if (!ub_probe_kind_is_supported(ub_probe_info_get_kind(info)))
-		return;
-	transport = ub_transport_usb_open(libusb_get_bus_number(device),
-					  libusb_get_device_address(device), NULL, &error);
-	if (transport == NULL) {
-		ub_probe_info_set_problem(info, error);
-		return;
-	}
-	ub_probe_info_set_serial(info, ub_transport_get_serial(UB_TRANSPORT(transport)));
-	stlink = ub_probe_stlink_new(UB_TRANSPORT(transport), &error);
-	if (stlink == NULL || !ub_probe_stlink_query_version(stlink, &error)) {
-		ub_probe_info_set_problem(info, error);
-		return;
-	}
-	ub_probe_info_set_firmware_version(info, ub_probe_get_firmware_version(UB_PROBE(stlink)));
-	if (!ub_transport_close(UB_TRANSPORT(transport), &error))
-		g_debug("closing probe: %s", error->message);
-}
-
+/* what the device's descriptors say, without I/O (fit for a hot-plug callback): ids, bus,
+ * address and path of anything that may be a debug probe, NULL for the rest */
 static UbProbeInfo *
-ub_probe_monitor_describe_usb(libusb_device *device, gboolean query)
+ub_probe_monitor_describe_usb(libusb_device *device)
 {
 	struct libusb_device_descriptor desc;
 	g_autoptr(UbProbeInfo) info = NULL;
@@ -95,7 +72,7 @@ ub_probe_monitor_describe_usb(libusb_device *device, gboolean query)
 
 	if (libusb_get_device_descriptor(device, &desc) < 0)
 		return NULL;
-	if (ub_probe_kind_from_usb_ids(desc.idVendor, desc.idProduct) == UB_PROBE_KIND_UNKNOWN)
+	if (!ub_usb_maybe_probe(device))
 		return NULL;
 	info = ub_probe_info_new();
 	ub_probe_info_set_usb_ids(info, desc.idVendor, desc.idProduct);
@@ -103,8 +80,64 @@ ub_probe_monitor_describe_usb(libusb_device *device, gboolean query)
 				      libusb_get_device_address(device));
 	path = ub_usb_device_path(device);
 	ub_probe_info_set_path(info, path);
-	if (query)
-		ub_probe_monitor_query_usb(device, info);
+	return g_steal_pointer(&info);
+}
+
+/* a probe's firmware through its driver: open, claim, ask, release */
+static void
+ub_probe_monitor_query_firmware(UbProbeInfo *info)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbTransportUsb) transport = NULL;
+	g_autoptr(UbProbe) probe = NULL;
+
+	transport = ub_transport_usb_open(ub_probe_info_get_bus(info),
+					  ub_probe_info_get_address(info), NULL, &error);
+	if (transport == NULL) {
+		ub_probe_info_set_problem(info, error);
+		return;
+	}
+	ub_probe_info_set_serial(info, ub_transport_get_serial(UB_TRANSPORT(transport)));
+	probe = ub_probe_driver_new(UB_TRANSPORT(transport), &error);
+	if (probe == NULL || !ub_probe_driver_query(probe, &error)) {
+		ub_probe_info_set_problem(info, error);
+		return;
+	}
+	ub_probe_info_set_firmware_version(info, ub_probe_get_firmware_version(probe));
+	if (!ub_transport_close(UB_TRANSPORT(transport), &error))
+		g_debug("closing probe: %s", error->message);
+}
+
+/* identify a USB device as a probe (its strings name a CMSIS-DAP; ST-LINKs by id) and read
+ * serial and firmware of a supported one; NULL when it is no debug probe. A probe that cannot
+ * be opened (no udev rule) is listed with the problem when its ids name it. */
+static UbProbeInfo *
+ub_probe_monitor_query_usb(libusb_device *device)
+{
+	g_autoptr(UbProbeInfo) info = ub_probe_monitor_describe_usb(device);
+	g_auto(UbUsbProbeMatch) match = {0};
+	libusb_device_handle *handle = NULL;
+	gboolean identified;
+	int rc;
+
+	if (info == NULL)
+		return NULL;
+	rc = libusb_open(device, &handle);
+	identified = ub_usb_identify_probe(device, rc == 0 ? handle : NULL, &match);
+	g_clear_pointer(&handle, libusb_close);
+	if (!identified)
+		return NULL;
+	ub_probe_info_set_kind(info, match.kind);
+	ub_probe_info_set_product(info, match.product);
+	if (rc < 0) {
+		g_autoptr(GError) error = NULL;
+		ub_usb_error_convert(rc, &error, "opening the probe");
+		ub_probe_info_set_problem(info, error);
+		return g_steal_pointer(&info);
+	}
+	/* a CMSIS-DAP v1 or an ST-LINK/V1 is listed and named, not opened */
+	if (ub_probe_kind_is_supported(match.kind))
+		ub_probe_monitor_query_firmware(info);
 	return g_steal_pointer(&info);
 }
 
@@ -154,7 +187,7 @@ ub_probe_monitor_scan(GPtrArray *providers, gboolean usb, GCancellable *cancella
 				libusb_free_device_list(list, 1);
 				return NULL;
 			}
-			info = ub_probe_monitor_describe_usb(list[i], TRUE);
+			info = ub_probe_monitor_query_usb(list[i]);
 			if (info != NULL)
 				g_ptr_array_add(probes, info);
 		}
@@ -335,36 +368,31 @@ ub_probe_monitor_event_free(UbProbeMonitorEvent *event)
 	g_free(event);
 }
 
+/* the device at @info's bus and address, identified and queried (NULL: no probe) */
 static void
 ub_probe_monitor_query_thread(GTask *task, gpointer source_object, gpointer task_data,
 			      GCancellable *cancellable)
 {
 	UbProbeInfo *info = UB_PROBE_INFO(task_data);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(UbTransportUsb) transport = NULL;
-	g_autoptr(UbProbeStlink) stlink = NULL;
-	g_autoptr(UbProbeInfo) result = ub_probe_info_new();
+	g_autoptr(libusb_context) context = NULL;
+	libusb_device **list = NULL;
+	UbProbeInfo *result = NULL;
+	ssize_t count;
 
-	ub_probe_info_set_usb_ids(result, ub_probe_info_get_vendor_id(info),
-				  ub_probe_info_get_product_id(info));
-	ub_probe_info_set_bus_address(result, ub_probe_info_get_bus(info),
-				      ub_probe_info_get_address(info));
-	ub_probe_info_set_path(result, ub_probe_info_get_path(info));
-	if (ub_probe_kind_is_supported(ub_probe_info_get_kind(result))) {
-		transport = ub_transport_usb_open(ub_probe_info_get_bus(info),
-						  ub_probe_info_get_address(info), NULL, &error);
-		if (transport != NULL) {
-			ub_probe_info_set_serial(result,
-						 ub_transport_get_serial(UB_TRANSPORT(transport)));
-			stlink = ub_probe_stlink_new(UB_TRANSPORT(transport), &error);
-			if (stlink != NULL && ub_probe_stlink_query_version(stlink, &error))
-				ub_probe_info_set_firmware_version(
-				    result, ub_probe_get_firmware_version(UB_PROBE(stlink)));
-		}
-		if (error != NULL)
-			ub_probe_info_set_problem(result, error);
+	if (libusb_init(&context) < 0) {
+		context = NULL;
+		g_task_return_pointer(task, NULL, NULL);
+		return;
 	}
-	g_task_return_pointer(task, g_steal_pointer(&result), g_object_unref);
+	count = libusb_get_device_list(context, &list);
+	for (ssize_t i = 0; i < count && result == NULL; i++) {
+		if (libusb_get_bus_number(list[i]) == ub_probe_info_get_bus(info) &&
+		    libusb_get_device_address(list[i]) == ub_probe_info_get_address(info))
+			result = ub_probe_monitor_query_usb(list[i]);
+	}
+	if (count >= 0)
+		libusb_free_device_list(list, 1);
+	g_task_return_pointer(task, result, g_object_unref);
 }
 
 static void
@@ -405,7 +433,9 @@ ub_probe_monitor_hotplug_cb(libusb_context *context, libusb_device *device,
 	UbProbeMonitorEvent *event;
 	UbProbeInfo *info;
 
-	info = ub_probe_monitor_describe_usb(device, FALSE);
+	/* no I/O here (libusb forbids it): a device shaped like a probe is looked at properly
+	 * from a worker, and one that is not is dropped there */
+	info = ub_probe_monitor_describe_usb(device);
 	if (info == NULL)
 		return 0;
 	event = g_new0(UbProbeMonitorEvent, 1);
@@ -464,7 +494,8 @@ ub_probe_monitor_start(UbProbeMonitor *self, GError **error)
 	}
 	rc = libusb_hotplug_register_callback(
 	    self->usb, LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, 0,
-	    UB_USB_VID_STMICRO, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
+	    /* CMSIS-DAP probes come with any vendor id */
+	    LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
 	    ub_probe_monitor_hotplug_cb, self, &self->hotplug_handle);
 	if (rc < 0)
 		return ub_usb_error_convert(rc, error, "registering for hot-plug events");

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * UbProbeMonitor: which debug probes are attached. Enumerates ST-LINKs by VID:PID, reads
- * serial and firmware version in a worker (that needs an open and a claim), and follows
+ * UbProbeMonitor: which debug probes are attached. Finds ST-LINKs by VID:PID and CMSIS-DAP
+ * probes by the "CMSIS-DAP" in their interface or product string (any VID:PID, as OpenOCD),
+ * names a CMSIS-DAP v1 (HID) one as not supported, reads serial and firmware version in a
+ * worker (that needs an open and a claim), and follows
  * libusb hot-plug events: "probe-added"/"probe-removed" are emitted in the main context the
  * monitor was created in. A provider's probe (a simulated bench) can be listed as well.
  *

@@ -305,7 +305,6 @@ ub_flash_job_open_flash(UbFlashJob *self, UbTargetInfo **info_out, GCancellable 
 		return NULL;
 	if (!ub_flash_job_halt(target, error))
 		return NULL;
-	ub_flash_job_clear_reset_flags(target);
 	chip = ub_target_get_chip(target);
 	if (chip == NULL) {
 		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_UNKNOWN_CHIP,
@@ -334,6 +333,11 @@ ub_flash_job_open_flash(UbFlashJob *self, UbTargetInfo **info_out, GCancellable 
 	}
 	ub_flash_stm32f4_set_psize(flash, self->psize);
 	ub_flash_stm32f4_set_use_stub(flash, (self->flags & UB_FLASH_JOB_FLAG_NO_LOADER) == 0);
+	/* the watchdogs frozen before anything else: the halted chip of a running VESC resets
+	 * within milliseconds otherwise */
+	if (!ub_flash_stm32f4_prepare(flash, error))
+		return NULL;
+	ub_flash_job_clear_reset_flags(target);
 
 	g_free(self->chip_id);
 	self->chip_id = g_strdup(ub_chip_get_id(chip));
@@ -1287,9 +1291,18 @@ ub_flash_job_diagnose(UbFlashJob *self, GError **error)
 			why = "its firmware or a debugger asked for a reset";
 		else
 			why = "its NRST pin was pulled low";
-		replaced = g_error_new(UB_TARGET_ERROR, UB_TARGET_ERROR_WAS_RESET,
-		                       "the chip was reset during the %s (%s): %s", kind, why,
-		                       failure->message);
+		/* the engine's own "interrupted" keeps its code; a reset that broke something
+		 * else is one too once the chip was being changed, before that nothing was */
+		if (g_error_matches(failure, UB_FLASH_ERROR, UB_FLASH_ERROR_INTERRUPTED) ||
+		    self->stage == UB_FLASH_JOB_STAGE_CHANGING ||
+		    self->stage == UB_FLASH_JOB_STAGE_WRITTEN)
+			replaced = g_error_new(UB_FLASH_ERROR, UB_FLASH_ERROR_INTERRUPTED,
+			                       "the chip was reset during the %s (%s): %s", kind,
+			                       why, failure->message);
+		else
+			replaced = g_error_new(UB_TARGET_ERROR, UB_TARGET_ERROR_WAS_RESET,
+			                       "the chip was reset during the %s (%s): %s", kind,
+			                       why, failure->message);
 		g_error_free(failure);
 		*error = replaced;
 	}

@@ -33,6 +33,26 @@
 /* RM0090 §38.16.4: stop IWDG and WWDG while the core is halted */
 #define DBGMCU_APB1_FZ 0xe0042008u
 #define DBGMCU_WDG_STOP 0x1800u
+/* RM0090 §7.3.10 RCC_AHB1ENR: the bus masters besides the core that can write SRAM */
+#define RCC_AHB1ENR 0x40023830u
+#define RCC_DMA1EN (1u << 21)
+#define RCC_DMA2EN (1u << 22)
+#define RCC_OTGHSEN (1u << 29)
+#define RCC_BUS_MASTERS (RCC_DMA1EN | RCC_DMA2EN | RCC_OTGHSEN)
+/* RM0090 §10.5: DMA controllers, 8 streams each, SxCR at 0x10 + 0x18 × stream */
+#define DMA1_BASE 0x40026000u
+#define DMA2_BASE 0x40026400u
+#define DMA_STREAMS 8u
+#define DMA_STREAM_CR(base, stream) ((base) + 0x10u + 0x18u * (stream))
+#define DMA_SCR_EN (1u << 0)
+/* RM0090 §3.9.1 FLASH_ACR */
+#define ACR_ICEN (1u << 9)
+#define ACR_DCEN (1u << 10)
+#define ACR_ICRST (1u << 11)
+#define ACR_DCRST (1u << 12)
+/* RM0090 §3.7.1: the option bytes as stored (not the OPTCR register's copy) */
+#define OPTION_BYTES_RDP_USER 0x1fffc000u
+#define OPTION_BYTES_NWRP 0x1fffc008u
 
 /* SRAM plan while the loader runs: code + control block, CRC table, then the ring */
 #define SRAM_BASE 0x20000000u
@@ -76,6 +96,10 @@ struct _UbFlashStm32f4 {
 	UbFlashEventFunc event_func;
 	gpointer event_data;
 	UbFlashStats stats;
+	/* what the session changed on the chip, put back by finish() */
+	gboolean prepared;
+	guint32 saved_acr;
+	guint32 saved_ahb1enr;
 	/* the loader session */
 	gboolean stub_active;
 	gboolean stub_unusable;
@@ -258,10 +282,12 @@ ub_flash_stm32f4_get_psize(UbFlashStm32f4 *self)
 gboolean
 ub_flash_psize_for_voltage(guint millivolts, UbFlashPsize *psize)
 {
-	/* RM0090 Table 7: x32 from 2.7 V, x16 from 2.1 V, x8 from 1.8 V (x64 needs VPP) */
-	if (millivolts >= 2700)
+	/* RM0090 Table 7: x32 from 2.7 V, x16 from 2.1 V, x8 from 1.8 V (x64 needs VPP). The
+	 * reading is the probe's ADC estimate at its VDD pin: 100 mV of it are not trusted for
+	 * the wider widths (audit F10). */
+	if (millivolts >= 2800)
 		*psize = UB_FLASH_PSIZE_X32;
-	else if (millivolts >= 2100)
+	else if (millivolts >= 2200)
 		*psize = UB_FLASH_PSIZE_X16;
 	else if (millivolts >= 1800)
 		*psize = UB_FLASH_PSIZE_X8;
@@ -438,6 +464,32 @@ ub_flash_stm32f4_read_option_bytes(UbFlashStm32f4 *self, UbFlashOptionBytes *ob,
 	return TRUE;
 }
 
+static gboolean session_prepare(UbFlashStm32f4 *self, GError **error);
+static gboolean check_not_reset(UbFlashStm32f4 *self, const char *what, GError **error);
+static void stub_abort(UbFlashStm32f4 *self);
+
+/* RM0090 §3.7.1: what the option bytes hold now (OPTCR reads back whatever was written) */
+static gboolean
+read_stored_option_bytes(UbFlashStm32f4 *self, guint32 *optcr, GError **error)
+{
+	guint32 rdp_user = 0;
+	guint32 nwrp = 0;
+
+	if (!read32(self, OPTION_BYTES_RDP_USER, &rdp_user, error) ||
+	    !read32(self, OPTION_BYTES_NWRP, &nwrp, error)) {
+		g_prefix_error(error, "reading the stored option bytes: ");
+		return FALSE;
+	}
+	*optcr = (rdp_user & 0xffecu) | ((nwrp & 0xfffu) << OPTCR_NWRP_SHIFT);
+	return TRUE;
+}
+
+static guint8
+option_rdp(guint32 optcr)
+{
+	return (optcr >> OPTCR_RDP_SHIFT) & 0xff;
+}
+
 gboolean
 ub_flash_stm32f4_write_option_bytes(UbFlashStm32f4 *self, guint32 optcr, GCancellable *cancellable,
                                     GError **error)
@@ -445,10 +497,18 @@ ub_flash_stm32f4_write_option_bytes(UbFlashStm32f4 *self, guint32 optcr, GCancel
 	UbFlashOptionBytes old = {0};
 	guint32 value = 0;
 	guint32 sr = 0;
+	guint32 stored = 0;
 	guint64 expected;
+	guint64 timeout;
+	gboolean regression;
 
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
-	if (!ub_flash_stm32f4_read_option_bytes(self, &old, error))
+	/* halted, watchdogs frozen: a reset between the erase and the programming of the option
+	 * bytes leaves them erased, read protection level 1 (RM0090 §3.7.2) */
+	if (self->stub_active)
+		stub_abort(self);
+	if (!session_prepare(self, error) ||
+	    !ub_flash_stm32f4_read_option_bytes(self, &old, error))
 		return FALSE;
 	if (old.rdp == UB_STM32F4_RDP_LEVEL2) {
 		g_set_error_literal(error, UB_TARGET_ERROR, UB_TARGET_ERROR_LOCKED_FOREVER,
@@ -473,14 +533,19 @@ ub_flash_stm32f4_write_option_bytes(UbFlashStm32f4 *self, guint32 optcr, GCancel
 	    !write32(self, UB_STM32F4_FLASH_SR, SR_CLEAR, error))
 		return FALSE;
 	optcr &= ~(OPTCR_OPTLOCK | OPTCR_OPTSTRT);
-	/* leaving level 1 erases the whole flash first (RM0090 §3.7.3) */
-	expected = ((old.rdp != UB_STM32F4_RDP_LEVEL0) &&
-	            ((optcr >> OPTCR_RDP_SHIFT) & 0xff) == UB_STM32F4_RDP_LEVEL0)
-	                   ? ub_flash_stm32f4_mass_erase_time_us(self->psize)
-	                   : ub_flash_stm32f4_erase_time_us(0x4000, self->psize);
+	/* Leaving level 1 erases the whole flash first (RM0090 §3.7.3); which parallelism that
+	 * erase uses is not documented, so it is timed as x8, the slowest: 32 s at most
+	 * (DS8626), with half of that again to spare (audit F6). Any other change erases and
+	 * reprograms the option sector, which DS8626 does not time: a 16 KiB x8 erase. */
+	regression = old.rdp != UB_STM32F4_RDP_LEVEL0 &&
+	             option_rdp(optcr) == UB_STM32F4_RDP_LEVEL0;
+	expected = regression ? ub_flash_stm32f4_mass_erase_time_us(UB_FLASH_PSIZE_X8)
+	                      : ub_flash_stm32f4_erase_time_us(0x4000, UB_FLASH_PSIZE_X8);
+	timeout = regression ? expected * 3 : expected * 4 + 1000000;
 	if (!write32(self, UB_STM32F4_FLASH_OPTCR, optcr, error) ||
 	    !write32(self, UB_STM32F4_FLASH_OPTCR, optcr | OPTCR_OPTSTRT, error) ||
-	    !wait_not_busy(self, expected, expected * 4 + 1000000, &sr, cancellable, error)) {
+	    !wait_not_busy(self, expected, timeout, &sr, cancellable, error) ||
+	    !check_not_reset(self, "the option byte change", error)) {
 		g_prefix_error(error, "option bytes: ");
 		return FALSE;
 	}
@@ -490,6 +555,15 @@ ub_flash_stm32f4_write_option_bytes(UbFlashStm32f4 *self, guint32 optcr, GCancel
 	}
 	if (!write32(self, UB_STM32F4_FLASH_OPTCR, optcr | OPTCR_OPTLOCK, error))
 		return FALSE;
+	/* the stored bytes say what really happened (audit F15) */
+	if (!read_stored_option_bytes(self, &stored, error))
+		return FALSE;
+	if ((stored & 0x0fffffecu) != (optcr & 0x0fffffecu)) {
+		g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_FAILED,
+		            "the option bytes hold 0x%08x after writing 0x%08x", stored,
+		            optcr & 0x0fffffecu);
+		return FALSE;
+	}
 	return TRUE;
 }
 
@@ -592,13 +666,178 @@ op_end(UbFlashStm32f4 *self, gboolean success)
 	self->op_progress = NULL;
 }
 
-/* ---- the core ---- */
+/* ---- the core and what runs beside it ---- */
 
 static gboolean
 core_halt(UbFlashStm32f4 *self, GError **error)
 {
 	return write32(self, UB_DHCSR, UB_DHCSR_DBGKEY | UB_DHCSR_C_HALT | UB_DHCSR_C_DEBUGEN,
 	               error);
+}
+
+/* A reset since the last look (a watchdog, NRST, a dip in the supply) cut the operation
+ * short: RM0090 leaves such a sector undefined, and after the reset BSY reads clear with no
+ * error, which must not pass for success. The core, halted for the operation, runs again. */
+static gboolean
+check_not_reset(UbFlashStm32f4 *self, const char *what, GError **error)
+{
+	guint32 dhcsr = 0;
+
+	if (!read32(self, UB_DHCSR, &dhcsr, error))
+		return FALSE;
+	if ((dhcsr & UB_DHCSR_S_RESET_ST) == 0 && (dhcsr & UB_DHCSR_S_HALT) != 0)
+		return TRUE;
+	self->prepared = FALSE;
+	self->stub_active = FALSE;
+	g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_INTERRUPTED,
+	            "the chip reset during %s, which it left half done (DHCSR 0x%08x)", what,
+	            dhcsr);
+	return FALSE;
+}
+
+/* RM0090 §10.3.17: a stream stops after the transfer in progress; EN reads 1 until then */
+static gboolean
+stop_dma_streams(UbFlashStm32f4 *self, guint32 base, GError **error)
+{
+	guint8 regs[DMA_STREAMS * 0x18];
+
+	if (!ub_probe_read_memory(self->probe, DMA_STREAM_CR(base, 0), regs, sizeof(regs),
+	                          UB_ACCESS_32, error))
+		return FALSE;
+	for (guint stream = 0; stream < DMA_STREAMS; stream++) {
+		guint32 cr = get_le32(regs + 0x18 * stream);
+		guint polls = 0;
+
+		if ((cr & DMA_SCR_EN) == 0)
+			continue;
+		g_info("stopping DMA%u stream %u (SxCR 0x%08x): it writes memory while the core "
+		       "is halted",
+		       base == DMA1_BASE ? 1u : 2u, stream, cr);
+		if (!write32(self, DMA_STREAM_CR(base, stream), cr & ~DMA_SCR_EN, error))
+			return FALSE;
+		while (cr & DMA_SCR_EN) {
+			if (polls++ >= 10) {
+				g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_FAILED,
+				            "DMA%u stream %u does not stop (SxCR 0x%08x)",
+				            base == DMA1_BASE ? 1u : 2u, stream, cr);
+				return FALSE;
+			}
+			if (!read32(self, DMA_STREAM_CR(base, stream), &cr, error))
+				return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/*
+ * Before the first change: the core halted, and the chip made still around it.
+ * - Halting the core stops neither the DMA controllers nor the watchdog. A running VESC
+ *   streams ADC samples into SRAM by circular DMA, where the loader and its data go (audit
+ *   F1): every enabled stream is disabled and the DMA1/DMA2/OTG_HS clocks gated (stlink-org
+ *   gates DMA1EN/DMA2EN around its loader too).
+ * - A halted core no longer reloads the watchdogs a firmware started (VESC: IWDG 17.6 ms,
+ *   WWDG 12.5 ms); only DBG_IWDG_STOP/DBG_WWDG_STOP stop them (RM0090 §38.16.4). Every path needs it, erases,
+ *   option bytes and direct writes as well as the loader (F2); a freeze that does not stick
+ *   is refused rather than risked in the middle of an erase.
+ * - The ART data cache keeps its lines over an erase (ST's HAL resets it after each one);
+ *   both caches are turned off and reset, so every check reads the flash itself (F7).
+ * Done once per session; finish() gives the caches and the clocks back.
+ */
+static gboolean
+session_prepare(UbFlashStm32f4 *self, GError **error)
+{
+	guint32 sr = 0;
+	guint32 fz = 0;
+	guint32 ahb1enr = 0;
+	guint32 acr = 0;
+	guint32 dhcsr = 0;
+	guint32 off;
+
+	if (!core_halt(self, error))
+		return FALSE;
+	if (self->prepared)
+		return TRUE;
+	if (!read32(self, DBGMCU_APB1_FZ, &fz, error) ||
+	    !write32(self, DBGMCU_APB1_FZ, fz | DBGMCU_WDG_STOP, error) ||
+	    !read32(self, DBGMCU_APB1_FZ, &fz, error))
+		return FALSE;
+	if ((fz & DBGMCU_WDG_STOP) != DBGMCU_WDG_STOP) {
+		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_FAILED,
+		            "the watchdogs cannot be stopped while the core is halted "
+		            "(DBGMCU_APB1_FZ 0x%08x)",
+		            fz);
+		return FALSE;
+	}
+	if (!read32(self, RCC_AHB1ENR, &ahb1enr, error))
+		return FALSE;
+	if ((ahb1enr & RCC_DMA1EN) && !stop_dma_streams(self, DMA1_BASE, error))
+		return FALSE;
+	if ((ahb1enr & RCC_DMA2EN) && !stop_dma_streams(self, DMA2_BASE, error))
+		return FALSE;
+	if ((ahb1enr & RCC_BUS_MASTERS) != 0 &&
+	    !write32(self, RCC_AHB1ENR, ahb1enr & ~RCC_BUS_MASTERS, error))
+		return FALSE;
+	/* an operation an earlier session started (its program killed, its probe pulled, and
+	 * no reset pin to cut it short) runs to its end: as long as the slowest there is, a
+	 * mass erase at x8 (DS8626: 32 s at most) */
+	if (!wait_not_busy(self, 0, 2 * ub_flash_stm32f4_mass_erase_time_us(UB_FLASH_PSIZE_X8),
+	                   &sr, NULL, error)) {
+		g_prefix_error(error, "an operation left running by an earlier session: ");
+		return FALSE;
+	}
+	/* the caches reset only while disabled (RM0090 §3.9.1) */
+	if (!read32(self, UB_STM32F4_FLASH_ACR, &acr, error))
+		return FALSE;
+	off = acr & ~(ACR_ICEN | ACR_DCEN | ACR_ICRST | ACR_DCRST);
+	if (!write32(self, UB_STM32F4_FLASH_ACR, off, error) ||
+	    !write32(self, UB_STM32F4_FLASH_ACR, off | ACR_ICRST | ACR_DCRST, error) ||
+	    !write32(self, UB_STM32F4_FLASH_ACR, off, error))
+		return FALSE;
+	/* a reset before now is not this session's; from here on S_RESET_ST means one is */
+	if (!read32(self, UB_DHCSR, &dhcsr, error))
+		return FALSE;
+	if ((dhcsr & UB_DHCSR_S_HALT) == 0 && (dhcsr & UB_DHCSR_S_RESET_ST) != 0) {
+		/* nothing was changed yet: the reset only undid the preparation */
+		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_WAS_RESET,
+		            "the chip reset while it was being prepared (NRST pulled, a watchdog "
+		            "or a dip in the supply; DHCSR 0x%08x)",
+		            dhcsr);
+		return FALSE;
+	}
+	if ((dhcsr & UB_DHCSR_S_HALT) == 0) {
+		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NOT_HALTED,
+		            "the core did not stay halted (DHCSR 0x%08x)", dhcsr);
+		return FALSE;
+	}
+	self->saved_acr = acr;
+	self->saved_ahb1enr = ahb1enr;
+	self->prepared = TRUE;
+	return TRUE;
+}
+
+/* the caches as the firmware had them (reset again: the flash changed under them), the bus
+ * masters' clocks back; the DMA streams stay disabled */
+static gboolean
+session_restore(UbFlashStm32f4 *self, GError **error)
+{
+	guint32 off = self->saved_acr & ~(ACR_ICEN | ACR_DCEN | ACR_ICRST | ACR_DCRST);
+
+	if (!self->prepared)
+		return TRUE;
+	self->prepared = FALSE;
+	if (!write32(self, UB_STM32F4_FLASH_ACR, off | ACR_ICRST | ACR_DCRST, error) ||
+	    !write32(self, UB_STM32F4_FLASH_ACR, off, error) ||
+	    !write32(self, UB_STM32F4_FLASH_ACR, self->saved_acr & ~(ACR_ICRST | ACR_DCRST),
+	             error))
+		return FALSE;
+	if ((self->saved_ahb1enr & RCC_BUS_MASTERS) != 0) {
+		guint32 ahb1enr = 0;
+		if (!read32(self, RCC_AHB1ENR, &ahb1enr, error) ||
+		    !write32(self, RCC_AHB1ENR,
+		             ahb1enr | (self->saved_ahb1enr & RCC_BUS_MASTERS), error))
+			return FALSE;
+	}
+	return TRUE;
 }
 
 /* ---- the loader ---- */
@@ -615,7 +854,7 @@ stub_start(UbFlashStm32f4 *self, GError **error)
 {
 	guint8 image[STUB_MAX];
 	guint32 control = ub_flash_stub_get_control_offset();
-	guint32 fz = 0;
+	guint32 sr = 0;
 
 	if (!ub_flash_stub_check(error))
 		return FALSE;
@@ -624,11 +863,11 @@ stub_start(UbFlashStm32f4 *self, GError **error)
 		                    "flash loader does not fit its SRAM slot");
 		return FALSE;
 	}
-	if (!core_halt(self, error) || !ub_flash_stm32f4_unlock(self, error))
+	if (!session_prepare(self, error) || !ub_flash_stm32f4_unlock(self, error))
 		return FALSE;
-	/* the watchdog the old firmware may have started must not reset the chip while halted */
-	if (!read32(self, DBGMCU_APB1_FZ, &fz, error) ||
-	    !write32(self, DBGMCU_APB1_FZ, fz | DBGMCU_WDG_STOP, error))
+	/* the loader stops on any error flag it finds: none may be left from before it */
+	if (!wait_not_busy(self, 0, 1000000, &sr, NULL, error) ||
+	    !write32(self, UB_STM32F4_FLASH_SR, SR_CLEAR, error))
 		return FALSE;
 
 	self->stub_first = g_random_int_range(1, G_MAXINT32);
@@ -780,6 +1019,25 @@ stub_stalled(UbFlashStm32f4 *self, GError **error)
 	return FALSE;
 }
 
+/* no progress since the last look: a reset would have taken the loader with it, and the
+ * control block (SRAM survives a system reset) would go on reading "running" for ever */
+static gboolean
+stub_check_no_reset(UbFlashStm32f4 *self, GError **error)
+{
+	guint32 dhcsr = 0;
+
+	if (!read32(self, UB_DHCSR, &dhcsr, error))
+		return FALSE;
+	if ((dhcsr & UB_DHCSR_S_RESET_ST) == 0)
+		return TRUE;
+	self->stub_active = FALSE;
+	self->prepared = FALSE;
+	g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_INTERRUPTED,
+	            "the chip reset while the flash loader ran (DHCSR 0x%08x)", dhcsr);
+	stub_prefix_command(stub_first_pending(self), error);
+	return FALSE;
+}
+
 static guint64
 stub_expected_until(UbFlashStm32f4 *self, guint32 seq)
 {
@@ -822,6 +1080,8 @@ stub_wait(UbFlashStm32f4 *self, guint32 seq, GCancellable *cancellable, GError *
 			last_done = self->stub_done;
 			stalled = 0;
 			progressed = TRUE;
+		} else if (stalled > 0 && !stub_check_no_reset(self, error)) {
+			return FALSE;
 		}
 		first = stub_first_pending(self);
 		if (first != NULL && stalled > first->timeout_us)
@@ -926,25 +1186,6 @@ stub_abort(UbFlashStm32f4 *self)
 
 /* ---- direct register access (no loader) ---- */
 
-/* a reset in the middle of an operation leaves FLASH_CR locked and FLASH_SR clear, which
- * reads like success: an operation we started must find the controller still unlocked */
-static gboolean
-direct_check_not_reset(UbFlashStm32f4 *self, GError **error)
-{
-	guint32 cr = 0;
-
-	if (!read32(self, UB_STM32F4_FLASH_CR, &cr, error))
-		return FALSE;
-	if (cr & CR_LOCK) {
-		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_WAS_RESET,
-		            "the flash controller was reset in the middle of the operation "
-		            "(FLASH_CR locked again, 0x%08x): the chip was reset",
-		            cr);
-		return FALSE;
-	}
-	return TRUE;
-}
-
 static gboolean
 direct_erase(UbFlashStm32f4 *self, guint32 cr_op, guint64 expected, GCancellable *cancellable,
              GError **error)
@@ -957,32 +1198,81 @@ direct_erase(UbFlashStm32f4 *self, guint32 cr_op, guint64 expected, GCancellable
 	    !write32(self, UB_STM32F4_FLASH_CR, cr, error) ||
 	    !write32(self, UB_STM32F4_FLASH_CR, cr | CR_STRT, error) ||
 	    !wait_not_busy(self, expected, expected * 4 + 500000, &sr, cancellable, error) ||
-	    !direct_check_not_reset(self, error))
+	    !check_not_reset(self, "the erase", error))
 		return FALSE;
 	if (!write32(self, UB_STM32F4_FLASH_CR, 0, error))
 		return FALSE;
 	return ub_flash_stm32f4_check_sr(sr, error);
 }
 
+static const UbAccess access_for_psize[] = {UB_ACCESS_8, UB_ACCESS_16, UB_ACCESS_32};
+
+/* The parallelism of direct writes: the element must reach the flash as one access of that
+ * width. A probe without 16-bit memory commands (ST-LINK/V2 before J26) would turn x16 into
+ * byte writes, which the flash refuses (PGPERR): bytes it is (audit D4). */
+static UbFlashPsize
+direct_psize(UbFlashStm32f4 *self)
+{
+	if (self->psize == UB_FLASH_PSIZE_X16 &&
+	    !ub_probe_supports_access(self->probe, UB_ACCESS_16))
+		return UB_FLASH_PSIZE_X8;
+	return self->psize;
+}
+
+/* element by element with BSY polled in between, as OpenOCD's fallback writes: for a probe
+ * that gave up on the bus stall of a back-to-back write (audit F9) */
+static gboolean
+direct_program_elements(UbFlashStm32f4 *self, guint32 address, const guint8 *data, gsize len,
+                        UbFlashPsize psize, GCancellable *cancellable, GError **error)
+{
+	guint width = 1u << (guint)psize;
+	guint32 sr = 0;
+
+	for (gsize off = 0; off + width <= len; off += width) {
+		gboolean erased = TRUE;
+
+		for (guint i = 0; i < width; i++)
+			erased &= data[off + i] == 0xff;
+		if (erased)
+			continue;
+		if (!ub_probe_write_memory(self->probe, address + (guint32)off, data + off, width,
+		                           access_for_psize[psize], error) ||
+		    !wait_not_busy(self, 0, 1000000, &sr, cancellable, error))
+			return FALSE;
+		if (!ub_flash_stm32f4_check_sr(sr, error)) {
+			g_prefix_error(error, "at 0x%08x: ", address + (guint32)off);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 static gboolean
 direct_program(UbFlashStm32f4 *self, guint32 address, const guint8 *data, gsize len,
                GCancellable *cancellable, GError **error)
 {
-	static const UbAccess access_for_psize[] = {UB_ACCESS_8, UB_ACCESS_16, UB_ACCESS_32};
+	g_autoptr(GError) error_local = NULL;
+	UbFlashPsize psize = direct_psize(self);
 	guint32 sr = 0;
 
 	if (!wait_not_busy(self, 0, 1000000, &sr, cancellable, error) ||
 	    !write32(self, UB_STM32F4_FLASH_SR, SR_CLEAR, error) ||
-	    !write32(self, UB_STM32F4_FLASH_CR, CR_PG | ((guint32)self->psize << CR_PSIZE_SHIFT),
-	             error))
+	    !write32(self, UB_STM32F4_FLASH_CR, CR_PG | ((guint32)psize << CR_PSIZE_SHIFT), error))
 		return FALSE;
 	/* each write stalls the bus until the previous element is programmed; the probe
 	 * retries the WAIT answers (RM0090 §3.6.2: BSY holds off the next access) */
-	if (!ub_probe_write_memory(self->probe, address, data, len, access_for_psize[self->psize],
-	                           error))
-		return FALSE;
+	if (!ub_probe_write_memory(self->probe, address, data, len, access_for_psize[psize],
+	                           &error_local)) {
+		if (!g_error_matches(error_local, UB_TARGET_ERROR, UB_TARGET_ERROR_WAIT)) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return FALSE;
+		}
+		g_debug("at 0x%08x: %s; writing element by element", address, error_local->message);
+		if (!direct_program_elements(self, address, data, len, psize, cancellable, error))
+			return FALSE;
+	}
 	if (!wait_not_busy(self, 0, 1000000, &sr, cancellable, error) ||
-	    !direct_check_not_reset(self, error))
+	    !check_not_reset(self, "programming", error))
 		return FALSE;
 	if (!write32(self, UB_STM32F4_FLASH_CR, 0, error))
 		return FALSE;
@@ -1119,7 +1409,7 @@ static gboolean
 program_direct(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n_erase,
                GCancellable *cancellable, GError **error)
 {
-	if (!core_halt(self, error) || !ub_flash_stm32f4_unlock(self, error))
+	if (!session_prepare(self, error) || !ub_flash_stm32f4_unlock(self, error))
 		return FALSE;
 	for (guint i = 0; i < n_erase; i++) {
 		guint64 expected = 0;
@@ -1144,14 +1434,14 @@ program_direct(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n
 
 		for (gsize off = 0; off < size; off += DIRECT_PIECE) {
 			gsize n = MIN(DIRECT_PIECE, size - off);
-			guint64 elements = count_program_elements(data + off, n, self->psize);
+			guint64 elements = count_program_elements(data + off, n, direct_psize(self));
 
 			if (g_cancellable_set_error_if_cancelled(cancellable, error))
 				return FALSE;
 			if (!direct_program(self, piece->address + (guint32)off, data + off, n,
 			                    cancellable, error))
 				return FALSE;
-			self->stats.bytes_programmed += elements * psize_bytes(self->psize);
+			self->stats.bytes_programmed += elements * psize_bytes(direct_psize(self));
 			self->stats.flash_us += elements * UB_STM32F4_PROGRAM_US;
 			op_wrote(self, n);
 			ub_flash_stm32f4_event(self, UB_FLASH_EVENT_PROGRAMMED,
@@ -1238,7 +1528,7 @@ ub_flash_stm32f4_finish(UbFlashStm32f4 *self, GCancellable *cancellable, GError 
 			return FALSE;
 		}
 	}
-	if (!core_halt(self, error))
+	if (!core_halt(self, error) || !session_restore(self, error))
 		return FALSE;
 	return ub_flash_stm32f4_lock(self, error);
 }
@@ -1249,6 +1539,13 @@ ub_flash_stm32f4_abort(UbFlashStm32f4 *self)
 {
 	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
 	stub_abort(self);
+}
+
+gboolean
+ub_flash_stm32f4_prepare(UbFlashStm32f4 *self, GError **error)
+{
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	return session_prepare(self, error);
 }
 
 gboolean
@@ -1267,7 +1564,7 @@ ub_flash_stm32f4_erase_sectors(UbFlashStm32f4 *self, const guint *sectors, guint
 	 * at a time, so that progress and cancellation follow the sectors */
 	if (self->stub_active)
 		stub_abort(self);
-	if (!core_halt(self, error) || !ub_flash_stm32f4_unlock(self, error))
+	if (!session_prepare(self, error) || !ub_flash_stm32f4_unlock(self, error))
 		return FALSE;
 	for (guint i = 0; i < n; i++) {
 		guint64 expected = 0;
@@ -1298,7 +1595,7 @@ ub_flash_stm32f4_mass_erase(UbFlashStm32f4 *self, UbProgress *progress, GCancell
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
 	if (self->stub_active)
 		stub_abort(self);
-	if (!core_halt(self, error) || !ub_flash_stm32f4_unlock(self, error))
+	if (!session_prepare(self, error) || !ub_flash_stm32f4_unlock(self, error))
 		return FALSE;
 	if (!direct_erase(self, CR_MER, expected, cancellable, error)) {
 		g_prefix_error(error, "mass erase: ");
@@ -1392,6 +1689,9 @@ ub_flash_stm32f4_verify(UbFlashStm32f4 *self, GPtrArray *chunks, UbProgress *pro
 	g_return_val_if_fail(chunks != NULL, FALSE);
 	for (guint i = 0; i < chunks->len; i++)
 		total += ub_image_chunk_get_size(g_ptr_array_index(chunks, i));
+	/* the caches off, so that no line cached before an erase answers for the flash */
+	if (!self->stub_active && !session_prepare(self, error))
+		return FALSE;
 	if (stub) {
 		g_autoptr(GError) error_local = NULL;
 		if (!stub_ensure(self, &error_local)) {
@@ -1475,6 +1775,8 @@ ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbPro
 	guint64 done = 0;
 
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), NULL);
+	if (!self->stub_active && !session_prepare(self, error))
+		return NULL;
 	buf = g_malloc(size);
 	memset(buf, 0xff, size);
 

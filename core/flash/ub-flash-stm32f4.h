@@ -153,6 +153,10 @@ gboolean ub_flash_stm32f4_verify(UbFlashStm32f4 *self, GPtrArray *chunks, UbProg
 gboolean ub_flash_stm32f4_compare(UbFlashStm32f4 *self, GPtrArray *chunks, gboolean *same,
                                   GCancellable *cancellable,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* halts the core and makes the chip safe to work on (watchdogs frozen, DMA stopped, caches
+ * off): every operation does it first; a caller with other work on the halted chip before
+ * its first operation calls it at once, before a running watchdog fires */
+gboolean ub_flash_stm32f4_prepare(UbFlashStm32f4 *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* stops the loader after its queued work and locks FLASH_CR; the core is left halted */
 gboolean ub_flash_stm32f4_finish(UbFlashStm32f4 *self, GCancellable *cancellable,
                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;

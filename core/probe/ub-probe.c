@@ -10,6 +10,7 @@ typedef struct {
 	UbProbeKind kind;
 	char *firmware_version;
 	gsize max_transfer;
+	UbProbeFeatures features;
 } UbProbePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE(UbProbe, ub_probe, G_TYPE_OBJECT)
@@ -71,12 +72,38 @@ ub_probe_get_max_transfer(UbProbe *self)
 	return GET_PRIVATE(self)->max_transfer;
 }
 
+gboolean
+ub_probe_supports_access(UbProbe *self, UbAccess access)
+{
+	UbProbeClass *klass;
+
+	g_return_val_if_fail(UB_IS_PROBE(self), FALSE);
+	klass = UB_PROBE_GET_CLASS(self);
+	if (klass->supports_access == NULL)
+		return TRUE;
+	return klass->supports_access(self, access);
+}
+
 void
 ub_probe_set_max_transfer(UbProbe *self, gsize max_transfer)
 {
 	g_return_if_fail(UB_IS_PROBE(self));
 	g_return_if_fail(max_transfer >= 4);
 	GET_PRIVATE(self)->max_transfer = max_transfer;
+}
+
+UbProbeFeatures
+ub_probe_get_features(UbProbe *self)
+{
+	g_return_val_if_fail(UB_IS_PROBE(self), UB_PROBE_FEATURE_NONE);
+	return GET_PRIVATE(self)->features;
+}
+
+void
+ub_probe_set_features(UbProbe *self, UbProbeFeatures features)
+{
+	g_return_if_fail(UB_IS_PROBE(self));
+	GET_PRIVATE(self)->features = features;
 }
 
 gboolean
@@ -381,6 +408,8 @@ static void
 ub_probe_init(UbProbe *self)
 {
 	GET_PRIVATE(self)->max_transfer = 4096;
+	/* what most probes have; a subclass says otherwise once it knows */
+	GET_PRIVATE(self)->features = UB_PROBE_FEATURE_TARGET_VOLTAGE | UB_PROBE_FEATURE_NRST;
 	GET_PRIVATE(self)->clock = g_object_ref(ub_clock_get_system());
 }
 

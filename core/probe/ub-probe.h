@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * UbProbe: a debug probe, whatever its protocol. Subclasses (UbProbeStlink now, CMSIS-DAP
- * later) implement the vfuncs; UbTarget builds halt/reset/identify on top of them. Every call
+ * UbProbe: a debug probe, whatever its protocol. Subclasses (UbProbeStlink, UbProbeCmsisDap)
+ * implement the vfuncs; UbTarget builds halt/reset/identify on top of them. Every call
  * is synchronous and does USB round trips: use it from a UbDevice job, never from the UI thread.
  *
  *   g_autoptr(UbProbe) probe = UB_PROBE(ub_probe_stlink_new(transport, &error));
@@ -24,6 +24,16 @@ typedef enum {
 	UB_NRST_HIGH,  /* release */
 	UB_NRST_PULSE, /* the probe asserts and releases it */
 } UbNrst;
+
+/* what a probe can do beyond moving SWD transactions; known after ub_probe_open() */
+typedef enum {
+	UB_PROBE_FEATURE_NONE = 0,
+	/* measures the board's supply on a sense pin (genuine ST-LINKs): without it the power
+	 * check falls to the person at the bench */
+	UB_PROBE_FEATURE_TARGET_VOLTAGE = 1 << 0,
+	/* has an NRST output (whether it is wired to the board is another matter) */
+	UB_PROBE_FEATURE_NRST = 1 << 1,
+} UbProbeFeatures;
 
 /* bus access width for memory transfers; AUTO lets the probe split into the widest it can */
 typedef enum {
@@ -58,7 +68,9 @@ struct _UbProbeClass {
 					GError **error);
 	gboolean (*drive_nrst)(UbProbe *self, UbNrst action, GError **error);
 	gboolean (*reset_system)(UbProbe *self, GError **error);
-	gpointer padding[8];
+	/* memory commands of this width exist (not split into narrower ones); default TRUE */
+	gboolean (*supports_access)(UbProbe *self, UbAccess access);
+	gpointer padding[7];
 };
 
 UbTransport *ub_probe_get_transport(UbProbe *self);
@@ -67,6 +79,10 @@ UbProbeKind ub_probe_get_kind(UbProbe *self);
 const char *ub_probe_get_firmware_version(UbProbe *self);
 /* the largest span one read_memory/write_memory call moves (the caller chunks above it) */
 gsize ub_probe_get_max_transfer(UbProbe *self);
+/* the probe moves @access-wide elements as such; FALSE: it would split them (an ST-LINK/V2
+ * before J26 has no 16-bit commands), which a flash programming at that width refuses */
+gboolean ub_probe_supports_access(UbProbe *self, UbAccess access);
+UbProbeFeatures ub_probe_get_features(UbProbe *self);
 
 gboolean ub_probe_open(UbProbe *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_probe_close(UbProbe *self, GError **error);
@@ -102,5 +118,6 @@ void ub_probe_set_clock(UbProbe *self, UbClock *clock);
 void ub_probe_set_kind(UbProbe *self, UbProbeKind kind);
 void ub_probe_set_firmware_version(UbProbe *self, const char *version);
 void ub_probe_set_max_transfer(UbProbe *self, gsize max_transfer);
+void ub_probe_set_features(UbProbe *self, UbProbeFeatures features);
 
 G_END_DECLS

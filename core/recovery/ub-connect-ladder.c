@@ -539,6 +539,12 @@ ladder_under_reset(Ladder *ladder, GError **error)
 		ladder_release_nrst(ladder);
 		return RUNG_FAILED;
 	}
+	/* once more now that the probe is in SWD mode: before ENTER it may not know which pin
+	 * is its reset (OpenOCD's stlink_usb_init_mode() asserts before and after; audit D10) */
+	if (!ub_probe_drive_nrst(ladder->probe, UB_NRST_LOW, error)) {
+		ladder_release_nrst(ladder);
+		return RUNG_FAILED;
+	}
 	if (!ladder_arm_vector_catch(ladder, &error_local) ||
 	    !ladder_read_dhcsr_now(ladder, &dhcsr, &error_local)) {
 		ladder_fact(ladder, "under_nrst", "lost");

@@ -4,16 +4,25 @@
  *
  *   name            the bench's name (must match the file name without .json)
  *   description     one line for --help and reports
- *   probe           { kind: stlink-v2 | stlink-v2-clone | stlink-v2-1 | stlink-v3,
- *                     rst_wired: bool (default: TRUE, FALSE for a clone),
+ *   probe           { kind: stlink-v2 | stlink-v2-clone | stlink-v2-1 | stlink-v3 |
+ *                           debugprobe | daplink | daplink-v1 (HID only),
+ *                     hardware: for debugprobe: debug-probe (the Raspberry Pi Debug Probe,
+ *                           default; it has no reset pin) | pico (a Pico, nRESET on GP1),
+ *                     rst_wired: bool (default: TRUE, FALSE for a clone and the Debug Probe),
  *                     clone_voltage_mv: what a clone reports as target voltage (its own
- *                     3.3 V rail, boards-and-firmware.md §3.1; default 3300) }
+ *                     3.3 V rail, boards-and-firmware.md §3.1; default 3300),
+ *                     firmware: the version it runs, as ST prints it ("V2J17S4", "V3J5M2";
+ *                     default V2J37S7, V2J37M26 or V3J7M3B3S1): an old one answers only the
+ *                     commands it had (clones ship old firmware) }
  *   wiring          good | unpowered | no-gnd | swapped | rst-not-connected | nrst-stuck-low
  *   powered         FALSE is the same as wiring "unpowered"
  *   vdd_mv          the board's 3.3 V rail (default 3300)
  *   flash           [ { image: NAME (core/sim/firmware) | file: PATH (relative to the data
  *                       file), address: "0x08000000" } ] over an erased chip
  *   option_bytes    FLASH_OPTCR as stored (default 0x0FFFAAED)
+ *   flash_timing    typical | drawn | max: how long each erase and programming takes
+ *                   between the datasheet's typical and maximum (default drawn, from a seed
+ *                   derived from the name, so that a bench repeats)
  *   uid             24 hex digits (default: derived from the name)
  *   faults          [ "dead" ]
  *   person          what the person at the bench answers when asked: { "led_on", "wires_checked",
@@ -59,7 +68,8 @@ struct _UbSimBoard {
 	UbSimMcu *mcu;
 	UbSimDap *dap;
 	UbSimLink *link;
-	UbSimStlink *stlink;
+	UbSimProbe *probe;
+	UbSimStlink *stlink; /* the probe when it is an ST-LINK */
 	UbSimHand *hand; /* made when first asked for */
 	UbSimFaults *fault_schedule;
 };
@@ -121,6 +131,7 @@ ub_sim_board_finalize(GObject *object)
 	g_clear_object(&self->hand);
 	g_clear_object(&self->fault_schedule);
 	g_clear_object(&self->stlink);
+	g_clear_object(&self->probe);
 	g_clear_object(&self->link);
 	g_clear_object(&self->dap);
 	g_clear_object(&self->mcu);
@@ -240,49 +251,88 @@ ub_sim_board_parse_uid(const char *text, guint8 uid[12])
 	return TRUE;
 }
 
+/* what the "probe" object asks for */
+typedef struct {
+	gboolean cmsis_dap;
+	UbSimStlinkKind stlink_kind;
+	UbSimCmsisDapKind cmsis_dap_kind;
+	guint clone_mv; /* 0: a genuine voltage sense */
+	const char *firmware; /* an ST-LINK's firmware version, or NULL for the newest */
+} UbSimBoardProbeSpec;
+
 static gboolean
-ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *kind, guint *clone_mv,
+ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimBoardProbeSpec *spec,
                          GError **error)
 {
 	JsonNode *node = json_object_get_member(root, "probe");
-	JsonObject *probe;
+	JsonObject *probe = NULL;
 	const char *name = "stlink-v2";
+	const char *hardware = NULL;
 	guint32 mv = UB_SIM_BOARD_DEFAULT_CLONE_MV;
 	gboolean clone = FALSE;
 
-	*kind = UB_SIM_STLINK_V2;
-	*clone_mv = 0;
+	memset(spec, 0, sizeof(*spec));
+	spec->stlink_kind = UB_SIM_STLINK_V2;
 	self->probe_rst_wired = TRUE;
 	if (node != NULL) {
 		if (!JSON_NODE_HOLDS_OBJECT(node))
 			return ub_sim_board_invalid(error, self->path, "probe",
 			                            "must be an object");
 		probe = json_node_get_object(node);
-		if (!ub_sim_board_get_string(probe, "kind", self->path, "probe.kind", &name, error))
+		if (!ub_sim_board_get_string(probe, "kind", self->path, "probe.kind", &name,
+		                             error) ||
+		    !ub_sim_board_get_string(probe, "hardware", self->path, "probe.hardware",
+		                             &hardware, error))
 			return FALSE;
 	}
 	if (g_strcmp0(name, "stlink-v2") == 0) {
-		*kind = UB_SIM_STLINK_V2;
+		spec->stlink_kind = UB_SIM_STLINK_V2;
 	} else if (g_strcmp0(name, "stlink-v2-clone") == 0) {
 		/* clones route the header's RST to the STM8 SWIM reset (§3.1) */
-		*kind = UB_SIM_STLINK_V2;
+		spec->stlink_kind = UB_SIM_STLINK_V2;
 		clone = TRUE;
 		self->probe_rst_wired = FALSE;
 	} else if (g_strcmp0(name, "stlink-v2-1") == 0) {
-		*kind = UB_SIM_STLINK_V2_1;
+		spec->stlink_kind = UB_SIM_STLINK_V2_1;
 	} else if (g_strcmp0(name, "stlink-v3") == 0) {
-		*kind = UB_SIM_STLINK_V3;
+		spec->stlink_kind = UB_SIM_STLINK_V3;
+	} else if (g_strcmp0(name, "debugprobe") == 0) {
+		spec->cmsis_dap = TRUE;
+		if (hardware == NULL || g_strcmp0(hardware, "debug-probe") == 0) {
+			/* the Debug Probe has no reset pin to wire */
+			spec->cmsis_dap_kind = UB_SIM_CMSIS_DAP_DEBUG_PROBE;
+			self->probe_rst_wired = FALSE;
+		} else if (g_strcmp0(hardware, "pico") == 0) {
+			spec->cmsis_dap_kind = UB_SIM_CMSIS_DAP_PICO;
+		} else {
+			g_autofree char *why = g_strdup_printf("unknown hardware '%s'", hardware);
+			return ub_sim_board_invalid(error, self->path, "probe.hardware", why);
+		}
+	} else if (g_strcmp0(name, "daplink") == 0) {
+		spec->cmsis_dap = TRUE;
+		spec->cmsis_dap_kind = UB_SIM_CMSIS_DAP_DAPLINK;
+	} else if (g_strcmp0(name, "daplink-v1") == 0) {
+		spec->cmsis_dap = TRUE;
+		spec->cmsis_dap_kind = UB_SIM_CMSIS_DAP_DAPLINK_V1;
 	} else {
 		g_autofree char *why = g_strdup_printf("unknown probe kind '%s'", name);
 		return ub_sim_board_invalid(error, self->path, "probe.kind", why);
 	}
-	self->probe_name = g_strdup(name);
-	if (node == NULL)
+	if (hardware != NULL && g_strcmp0(name, "debugprobe") != 0)
+		return ub_sim_board_invalid(error, self->path, "probe.hardware",
+		                            "only a debugprobe runs on different hardware");
+	self->probe_name = g_strdup(spec->cmsis_dap
+	                                    ? ub_sim_cmsis_dap_kind_to_string(spec->cmsis_dap_kind)
+	                                    : name);
+	if (probe == NULL)
 		return TRUE;
-	probe = json_node_get_object(node);
 	if (!ub_sim_board_get_bool(probe, "rst_wired", self->path, "probe.rst_wired",
 	                           &self->probe_rst_wired, error))
 		return FALSE;
+	if (spec->cmsis_dap && spec->cmsis_dap_kind == UB_SIM_CMSIS_DAP_DEBUG_PROBE &&
+	    self->probe_rst_wired)
+		return ub_sim_board_invalid(error, self->path, "probe.rst_wired",
+		                            "the Debug Probe has no reset pin to wire");
 	if (!ub_sim_board_get_u32(probe, "clone_voltage_mv", self->path, "probe.clone_voltage_mv",
 	                          &mv, error))
 		return FALSE;
@@ -290,7 +340,13 @@ ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimStlinkKind *ki
 		return ub_sim_board_invalid(error, self->path, "probe.clone_voltage_mv",
 		                            "only a clone reports its own rail");
 	if (clone)
-		*clone_mv = MAX(mv, 1);
+		spec->clone_mv = MAX(mv, 1);
+	if (!ub_sim_board_get_string(probe, "firmware", self->path, "probe.firmware",
+	                             &spec->firmware, error))
+		return FALSE;
+	if (spec->firmware != NULL && spec->cmsis_dap)
+		return ub_sim_board_invalid(error, self->path, "probe.firmware",
+		                            "only an ST-LINK's firmware version can be chosen");
 	return TRUE;
 }
 
@@ -504,12 +560,13 @@ ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error
 	const char *description = "";
 	const char *wiring_name = "good";
 	const char *uid_text = NULL;
+	const char *timing_name = "drawn";
+	UbSimFlashTiming timing;
 	guint32 optcr = UB_SIM_BOARD_DEFAULT_OPTCR;
 	guint32 vdd_mv = UB_SIM_BOARD_DEFAULT_VDD_MV;
 	gboolean powered = TRUE;
 	UbSimWiring wiring;
-	UbSimStlinkKind kind;
-	guint clone_mv;
+	UbSimBoardProbeSpec probe_spec;
 	guint8 uid[12];
 
 	if ((text != NULL && !json_parser_load_from_data(parser, text, len, &error_local)) ||
@@ -537,9 +594,14 @@ ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error
 	    !ub_sim_board_get_u32(root, "option_bytes", self->path, "option_bytes", &optcr,
 	                          error) ||
 	    !ub_sim_board_get_u32(root, "vdd_mv", self->path, "vdd_mv", &vdd_mv, error) ||
+	    !ub_sim_board_get_string(root, "flash_timing", self->path, "flash_timing",
+	                             &timing_name, error) ||
 	    !ub_sim_board_get_u32(root, "powered_for_ms", self->path, "powered_for_ms",
 	                          &self->powered_for_ms, error))
 		return FALSE;
+	if (!ub_sim_flash_timing_from_string(timing_name, &timing))
+		return ub_sim_board_invalid(error, self->path, "flash_timing",
+		                            "must be typical, drawn or max");
 	if (name == NULL)
 		return ub_sim_board_invalid(error, self->path, "name", "missing");
 	/* the bench runs its firmware that long when it is made: a minute is as good as a day */
@@ -580,26 +642,42 @@ ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error
 		return FALSE;
 	ub_sim_mcu_set_option_bytes(self->mcu, optcr);
 	ub_sim_mcu_set_uid(self->mcu, uid);
+	/* this chip's erase and programming times, the same on every run of the bench */
+	ub_sim_mcu_set_flash_timing(self->mcu, timing, g_str_hash(name));
 	if (!ub_sim_board_parse_faults(self, root, error) ||
 	    !ub_sim_board_parse_person(self, root, wiring, error))
 		return FALSE;
 
 	/* the wires and the probe */
-	if (!ub_sim_board_parse_probe(self, root, &kind, &clone_mv, error))
+	if (!ub_sim_board_parse_probe(self, root, &probe_spec, error))
 		return FALSE;
 	self->dap = ub_sim_dap_new(self->mcu);
 	self->link = ub_sim_link_new(self->dap);
 	ub_sim_link_set_probe_rst_wired(self->link, self->probe_rst_wired);
 	ub_sim_link_set_target_vdd_mv(self->link, vdd_mv);
-	self->stlink = ub_sim_stlink_new(kind, self->link, self->clock);
 	{
 		/* the probe's serial and the chip's UID both come from the bench's name, but
 		 * from different seeds: they are different parts */
 		g_autofree char *seed = g_strconcat("probe of ", name, NULL);
-		ub_sim_stlink_set_serial_seed(self->stlink, seed);
+
+		if (probe_spec.cmsis_dap) {
+			UbSimCmsisDap *dap = ub_sim_cmsis_dap_new(probe_spec.cmsis_dap_kind,
+			                                          self->link, self->clock);
+			ub_sim_cmsis_dap_set_serial_seed(dap, seed);
+			self->probe = UB_SIM_PROBE(dap);
+		} else {
+			self->stlink =
+			        ub_sim_stlink_new(probe_spec.stlink_kind, self->link, self->clock);
+			ub_sim_stlink_set_serial_seed(self->stlink, seed);
+			ub_sim_stlink_set_clone_voltage_mv(self->stlink, probe_spec.clone_mv);
+			self->probe = UB_SIM_PROBE(g_object_ref(self->stlink));
+		}
 	}
-	ub_sim_stlink_set_clone_voltage_mv(self->stlink, clone_mv);
-	self->fault_schedule = ub_sim_faults_new(self->clock, self->link, self->stlink);
+	if (probe_spec.firmware != NULL &&
+	    !ub_sim_stlink_set_firmware(self->stlink, probe_spec.firmware, &error_local))
+		return ub_sim_board_invalid(error, self->path, "probe.firmware",
+		                            error_local->message);
+	self->fault_schedule = ub_sim_faults_new(self->clock, self->link, self->probe);
 
 	/* power up (unless the bench has no supply), then the wiring takes effect */
 	if (wiring != UB_SIM_WIRING_UNPOWERED)
@@ -793,6 +871,13 @@ ub_sim_board_get_faults(UbSimBoard *self)
 	return self->fault_schedule;
 }
 
+UbSimProbe *
+ub_sim_board_get_probe(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	return self->probe;
+}
+
 UbSimStlink *
 ub_sim_board_get_stlink(UbSimBoard *self)
 {
@@ -876,15 +961,18 @@ ub_sim_board_build_report(UbSimBoard *self)
 	g_autoptr(JsonNode) root = NULL;
 	const UbSimUsbIdentity *identity;
 	g_autofree char *usb_id = NULL;
-	UbSimStlinkStats stats;
+	g_autofree char *firmware = NULL;
+	UbSimProbeStats stats;
 	UbSimMcuStats mcu_stats;
 
 	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
 
-	identity = ub_sim_stlink_get_identity(self->stlink);
-	ub_sim_stlink_get_stats(self->stlink, &stats);
+	identity = ub_sim_probe_get_identity(self->probe);
+	ub_sim_probe_get_stats(self->probe, &stats);
 	ub_sim_mcu_get_stats(self->mcu, &mcu_stats);
 	usb_id = g_strdup_printf("%04x:%04x", identity->vendor_id, identity->product_id);
+	firmware = self->stlink != NULL ? ub_sim_stlink_get_firmware(self->stlink)
+	                                : g_strdup(identity->product);
 
 	json_builder_begin_object(builder);
 	json_builder_set_member_name(builder, "board");
@@ -900,10 +988,12 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_builder_add_string_value(builder, usb_id);
 	json_builder_set_member_name(builder, "serial");
 	json_builder_add_string_value(builder, identity->serial);
+	json_builder_set_member_name(builder, "firmware");
+	json_builder_add_string_value(builder, firmware);
 	json_builder_set_member_name(builder, "rst_wired");
 	json_builder_add_boolean_value(builder, ub_sim_link_get_probe_rst_wired(self->link));
 	json_builder_set_member_name(builder, "swd_khz");
-	json_builder_add_int_value(builder, ub_sim_stlink_get_swd_khz(self->stlink));
+	json_builder_add_int_value(builder, ub_sim_probe_get_swd_khz(self->probe));
 	json_builder_end_object(builder);
 
 	json_builder_set_member_name(builder, "wiring");
@@ -927,6 +1017,12 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_builder_add_int_value(builder, (gint64)stats.bytes_out);
 	json_builder_set_member_name(builder, "bytes_in");
 	json_builder_add_int_value(builder, (gint64)stats.bytes_in);
+	json_builder_set_member_name(builder, "frames");
+	json_builder_add_int_value(builder, (gint64)stats.usb_frames);
+	json_builder_set_member_name(builder, "max_in_flight");
+	json_builder_add_int_value(builder, stats.max_in_flight);
+	json_builder_set_member_name(builder, "naks");
+	json_builder_add_int_value(builder, (gint64)stats.naks);
 	json_builder_end_object(builder);
 
 	json_builder_set_member_name(builder, "time_ms");
@@ -951,6 +1047,11 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_builder_add_int_value(builder, mcu_stats.mass_erases);
 	json_builder_set_member_name(builder, "bytes_programmed");
 	json_builder_add_int_value(builder, (gint64)mcu_stats.bytes_programmed);
+	json_builder_set_member_name(builder, "interrupted");
+	json_builder_add_int_value(builder, mcu_stats.flash_interrupted);
+	json_builder_set_member_name(builder, "timing");
+	json_builder_add_string_value(
+	        builder, ub_sim_flash_timing_to_string(ub_sim_mcu_get_flash_timing(self->mcu)));
 	json_builder_end_object(builder);
 
 	json_builder_set_member_name(builder, "mcu");
@@ -959,6 +1060,8 @@ ub_sim_board_build_report(UbSimBoard *self)
 	json_builder_add_int_value(builder, (gint64)mcu_stats.instructions);
 	json_builder_set_member_name(builder, "resets");
 	json_builder_add_int_value(builder, mcu_stats.resets);
+	json_builder_set_member_name(builder, "dma_transfers");
+	json_builder_add_int_value(builder, (gint64)mcu_stats.dma_transfers);
 	json_builder_set_member_name(builder, "last_reset");
 	json_builder_add_string_value(
 	        builder, ub_sim_board_reset_to_string(ub_sim_mcu_get_last_reset(self->mcu)));
@@ -984,10 +1087,16 @@ ub_sim_board_new_probe_info(UbSimBoard *self)
 
 	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
 
-	identity = ub_sim_stlink_get_identity(self->stlink);
+	identity = ub_sim_probe_get_identity(self->probe);
 	path = g_strdup_printf("sim:%s", self->name);
 	info = ub_probe_info_new();
 	ub_probe_info_set_provider(info, UB_TRANSPORT_PROVIDER(self));
+	/* what a host reads in the descriptors, as for a USB probe */
+	if (identity->descriptors == UB_SIM_USB_DESCRIPTORS_DAPLINK_HID)
+		ub_probe_info_set_kind(info, UB_PROBE_KIND_CMSIS_DAP_V1);
+	else if (ub_probe_string_names_cmsis_dap(identity->interface_name))
+		ub_probe_info_set_kind(info, UB_PROBE_KIND_CMSIS_DAP);
+	ub_probe_info_set_product(info, identity->product);
 	ub_probe_info_set_usb_ids(info, identity->vendor_id, identity->product_id);
 	ub_probe_info_set_serial(info, identity->serial);
 	ub_probe_info_set_path(info, path);

@@ -9,14 +9,17 @@
  *
  *   g_autoptr(UbSimBoard) board = ub_sim_board_new_from_name("focbox", &error);
  *   g_autoptr(UbDevice) device = ub_sim_board_new_device(board);
+ *   UbSimProbe *probe = ub_sim_board_get_probe(board);
  */
 #pragma once
 
 #include <glib-object.h>
 
 #include "ub-device.h"
+#include "ub-sim-cmsis-dap.h"
 #include "ub-sim-faults.h"
 #include "ub-sim-hand.h"
+#include "ub-sim-probe.h"
 #include "ub-sim-stlink.h"
 #include "ub-transport-provider.h"
 
@@ -38,13 +41,17 @@ const char *ub_sim_board_get_description(UbSimBoard *self);
 UbSimClock *ub_sim_board_get_clock(UbSimBoard *self);
 UbSimMcu *ub_sim_board_get_mcu(UbSimBoard *self);
 UbSimLink *ub_sim_board_get_link(UbSimBoard *self);
+/* the probe, whatever its kind */
+UbSimProbe *ub_sim_board_get_probe(UbSimBoard *self);
+/* the probe when it is an ST-LINK, else NULL */
 UbSimStlink *ub_sim_board_get_stlink(UbSimBoard *self);
 /* what goes wrong on this bench, and when (unplugged probe, lost supply, NRST, …) */
 UbSimFaults *ub_sim_board_get_faults(UbSimBoard *self);
 /* the person at the bench, for steps that ask someone to hold NRST to GND */
 UbSimHand *ub_sim_board_get_hand(UbSimBoard *self);
 
-/* the probe as the data file names it: stlink-v2, stlink-v2-clone, stlink-v2-1, stlink-v3 */
+/* the probe as the data file names it: stlink-v2, stlink-v2-clone, stlink-v2-1, stlink-v3,
+ * debugprobe, debugprobe-pico, daplink */
 const char *ub_sim_board_get_probe_name(UbSimBoard *self);
 
 /* replace the flash contents (e.g. --flash IMAGE); the rest of the chip reads erased and the

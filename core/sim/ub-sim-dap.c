@@ -33,6 +33,7 @@
 /* CSW */
 #define CSW_SIZE_MASK 0x7u
 #define CSW_ADDRINC_MASK (3u << 4)
+#define CSW_ADDRINC_PACKED (2u << 4)
 #define CSW_DEVICEEN (1u << 6)
 #define CSW_TRINPROG (1u << 7)
 
@@ -201,7 +202,11 @@ dap_ap(UbSimDap *self, gboolean read, guint8 a2a3, guint32 *data)
 	switch (reg) {
 	case 0x00: /* CSW */
 		if (!read) {
-			self->csw = (*data & ~(CSW_DEVICEEN | CSW_TRINPROG)) | CSW_DEVICEEN;
+			/* AddrInc 0b10 (packed) is not implemented here: bit 5 reads as zero, which
+			 * is how a debugger (OpenOCD's mem_ap_init) finds out and sticks to one
+			 * DRW access per byte or half-word */
+			self->csw = (*data & ~(CSW_DEVICEEN | CSW_TRINPROG | CSW_ADDRINC_PACKED)) |
+				    CSW_DEVICEEN;
 			return UB_SIM_ACK_OK;
 		}
 		value = self->csw;
@@ -271,8 +276,8 @@ dap_dp(UbSimDap *self, gboolean read, guint8 a2a3, guint32 *data)
 			*data = self->ctrl;
 			return UB_SIM_ACK_OK;
 		}
-		if (self->ctrl & STICKYERR && (*data & STICKYERR))
-			self->ctrl &= ~STICKYERR; /* DPv0 style write-1-to-clear, still accepted */
+		/* no write-1-to-clear (DPv0): with STICKYERR set a CTRL/STAT write gets FAULT
+		 * (ub_sim_dap_transfer); only ABORT clears it on an SW-DP */
 		self->ctrl &= ~(CSYSPWRUPREQ | CDBGPWRUPREQ | CDBGRSTREQ | ORUNDETECT |
 				CSYSPWRUPACK | CDBGPWRUPACK | CDBGRSTACK);
 		self->ctrl |= *data & (CSYSPWRUPREQ | CDBGPWRUPREQ | CDBGRSTREQ | ORUNDETECT);

@@ -19,7 +19,7 @@ struct _UbSimFaults {
 	GObject parent_instance;
 	UbSimClock *clock;
 	UbSimLink *link;
-	UbSimStlink *stlink;
+	UbSimProbe *probe;
 	UbSimMcu *mcu;
 	GArray *pending; /* UbSimFaultEvent, by time */
 	gboolean ticking;
@@ -248,7 +248,7 @@ ub_sim_faults_unplug(UbSimFaults *self)
 		return;
 	self->unplugged = TRUE;
 	/* the probe is powered by USB: its outputs let go, its firmware stops */
-	ub_sim_stlink_usb_reset(self->stlink);
+	ub_sim_probe_usb_reset(self->probe);
 }
 
 void
@@ -258,7 +258,7 @@ ub_sim_faults_replug(UbSimFaults *self)
 	if (!self->unplugged)
 		return;
 	self->unplugged = FALSE;
-	ub_sim_stlink_usb_reset(self->stlink);
+	ub_sim_probe_usb_reset(self->probe);
 }
 
 guint64
@@ -278,7 +278,7 @@ ub_sim_faults_finalize(GObject *object)
 	g_array_unref(self->pending);
 	g_clear_object(&self->clock);
 	g_clear_object(&self->link);
-	g_clear_object(&self->stlink);
+	g_clear_object(&self->probe);
 	g_clear_object(&self->mcu);
 	G_OBJECT_CLASS(ub_sim_faults_parent_class)->finalize(object);
 }
@@ -296,17 +296,17 @@ ub_sim_faults_init(UbSimFaults *self)
 }
 
 UbSimFaults *
-ub_sim_faults_new(UbSimClock *clock, UbSimLink *link, UbSimStlink *stlink)
+ub_sim_faults_new(UbSimClock *clock, UbSimLink *link, UbSimProbe *probe)
 {
 	UbSimFaults *self;
 
 	g_return_val_if_fail(UB_IS_SIM_CLOCK(clock), NULL);
 	g_return_val_if_fail(UB_IS_SIM_LINK(link), NULL);
-	g_return_val_if_fail(UB_IS_SIM_STLINK(stlink), NULL);
+	g_return_val_if_fail(UB_IS_SIM_PROBE(probe), NULL);
 	self = g_object_new(UB_TYPE_SIM_FAULTS, NULL);
 	self->clock = g_object_ref(clock);
 	self->link = g_object_ref(link);
-	self->stlink = g_object_ref(stlink);
+	self->probe = g_object_ref(probe);
 	self->mcu = g_object_ref(ub_sim_dap_get_mcu(ub_sim_link_get_dap(link)));
 	return self;
 }

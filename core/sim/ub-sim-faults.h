@@ -29,7 +29,7 @@
 
 #include "ub-sim-clock.h"
 #include "ub-sim-link.h"
-#include "ub-sim-stlink.h"
+#include "ub-sim-probe.h"
 
 G_BEGIN_DECLS
 
@@ -49,7 +49,7 @@ typedef enum {
 G_DECLARE_FINAL_TYPE(UbSimFaults, ub_sim_faults, UB, SIM_FAULTS, GObject)
 
 UbSimFaults *ub_sim_faults_new(UbSimClock *clock, UbSimLink *link,
-                               UbSimStlink *stlink) G_GNUC_WARN_UNUSED_RESULT;
+                               UbSimProbe *probe) G_GNUC_WARN_UNUSED_RESULT;
 
 /* @at_ns: on the bench's clock; @duration_ns: for nrst, wait, noise and usb-stall */
 void ub_sim_faults_schedule(UbSimFaults *self, UbSimFaultKind kind, guint64 at_ns,

@@ -4,7 +4,9 @@
  * files) and embedded in the library: "demo-410" and "demo-60" (healthy VESC-like images), and
  * "repurpose-swd" (turns PA13/PA14 into GPIO "takeover_ms" after reset: the brick), "deep-sleep"
  * (Stop mode), "reset-loop" (watchdog on, then a fault: lockup, reset, again) and
- * "watchdog-reset" (a watchdog nobody reloads).
+ * "watchdog-reset" (a watchdog nobody reloads) and "dma-adc" (a running VESC: ADC samples
+ * streamed into SRAM by circular DMA, data cache on, the independent watchdog started 175 ms
+ * after reset).
  *
  * An image may carry parameters a bench sets, like a real firmware's configuration block: the
  * tag "ubsim-param:NAME\0", padded to a word, then the 32-bit value the code reads.

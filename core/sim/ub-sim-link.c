@@ -241,6 +241,15 @@ ub_sim_link_drive_nrst(UbSimLink *self, gboolean low)
 	ub_sim_link_update_nrst(self);
 }
 
+gboolean
+ub_sim_link_probe_rst_reads_low(UbSimLink *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_LINK(self), FALSE);
+	if (ub_sim_link_probe_rst_reaches_target(self))
+		return self->nrst_level_low;
+	return self->probe_nrst_low;
+}
+
 /* would a well-formed SWD request reach a DP that can answer? */
 static gboolean
 ub_sim_link_swd_reaches_dp(UbSimLink *self)

@@ -45,6 +45,9 @@ gboolean ub_sim_link_get_nrst_low(UbSimLink *self);
 /* what the probe observes / does */
 guint ub_sim_link_target_voltage_mv(UbSimLink *self);
 void ub_sim_link_drive_nrst(UbSimLink *self, gboolean low);
+/* the level at the probe's own RST pin, for probes that read it back (CMSIS-DAP SWJ_Pins):
+ * the board's NRST when the wire reaches it, else only what the probe drives */
+gboolean ub_sim_link_probe_rst_reads_low(UbSimLink *self);
 void ub_sim_link_line_reset(UbSimLink *self, gboolean jtag_to_swd);
 UbSimAck ub_sim_link_transfer(UbSimLink *self, gboolean ap, gboolean read, guint8 a2a3,
                               guint32 *data);

@@ -21,6 +21,7 @@
 #include <unicorn/unicorn.h>
 
 #include "ub-error.h"
+#include "ub-sim-dma.h"
 #include "ub-sim-mcu.h"
 
 #define CPU_HZ 16000000u
@@ -48,6 +49,7 @@
 #define RCC_PLLCFGR (RCC_BASE + 0x04)
 #define RCC_CFGR (RCC_BASE + 0x08)
 #define RCC_AHB1ENR (RCC_BASE + 0x30)
+#define RCC_APB2ENR (RCC_BASE + 0x44)
 #define RCC_CSR (RCC_BASE + 0x74)
 #define GPIO_BASE 0x40020000u
 #define GPIO_END 0x40022400u /* ports A-I, 1 KiB each */
@@ -117,12 +119,26 @@
 #define CR_SER (1u << 1)
 #define CR_MER (1u << 2)
 #define CR_STRT (1u << 16)
+#define CR_PSIZE_SHIFT 8
 #define CR_EOPIE (1u << 24)
 #define CR_ERRIE (1u << 25)
 #define CR_LOCK (1u << 31)
 #define OPTCR_OPTLOCK (1u << 0)
 #define OPTCR_OPTSTRT (1u << 1)
 #define OPTCR_WDG_SW (1u << 5)
+/* the option bytes as an erase leaves them: every bit 1 (RDP 0xFF is level 1) */
+#define OPTCR_ERASED 0x0FFFFFECu
+/* FLASH_ACR */
+#define ACR_ICEN (1u << 9)
+#define ACR_DCEN (1u << 10)
+#define ACR_ICRST (1u << 11)
+#define ACR_DCRST (1u << 12)
+/* RM0090 §3.5.2: the D-Code data cache, 8 lines of 128 bits, least recently used replaced */
+#define DCACHE_LINES 8
+#define DCACHE_LINE 16u
+/* while a DMA stream writes memory on its own, the core runs in slices this short so that
+ * the two interleave */
+#define DMA_SLICE_NS (50 * UB_SIM_NS_PER_US)
 
 #define DBGMCU_DBG_SLEEP (1u << 0)
 #define DBGMCU_DBG_STOP (1u << 1)
@@ -171,7 +187,8 @@ typedef enum {
 } FlashOp;
 
 /* a CPU store into flash: Unicorn writes the raw value after our hook; this puts back what
- * programming really leaves there (old AND new, or old on error) */
+ * the flash really holds (the old bytes: programming lands when the operation ends). The
+ * same mechanism shows the core a stale data-cache line for one load. */
 typedef struct {
 	guint32 offset;
 	guint size;
@@ -189,6 +206,7 @@ struct _UbSimMcu {
 	guint8 otp[OTP_END - OTP_BASE];
 	guint8 uid[12];
 	guint32 stored_optcr; /* the option bytes in flash, as OPTCR shows them */
+	guint32 loaded_optcr; /* what the chip loaded from them at the last reset: in force */
 	gboolean dead;
 	gboolean powered;
 	gboolean nrst_low;
@@ -205,13 +223,29 @@ struct _UbSimMcu {
 	guint optkey_step;
 	gboolean cr_key_error; /* wrong key: locked until the next reset */
 	FlashOp flash_op;
+	guint64 busy_start;
 	guint64 busy_until;
 	guint64 bus_held_until; /* another master owns the AHB matrix (ub_sim_mcu_hold_bus) */
+	/* what lands when the operation ends */
+	guint32 op_offset, op_size; /* erased range, or the programmed element */
+	guint32 op_value;	    /* programmed data */
+	guint32 op_optcr;	    /* option bytes to store */
+	gboolean op_erases_flash;   /* an RDP regression erases everything first */
+	UbSimFlashTiming timing;
+	GRand *timing_rand;
 	GArray *fixups; /* of FlashFixup */
+	struct {
+		gboolean valid;
+		guint32 tag; /* flash offset of the line */
+		guint64 used;
+		guint8 data[DCACHE_LINE];
+	} dcache[DCACHE_LINES];
+	guint64 dcache_uses;
 
 	/* peripherals */
 	GHashTable *periph; /* address → value: plain storage for what is not modelled */
-	guint32 rcc_cr, rcc_cfgr, rcc_pllcfgr, rcc_ahb1enr, rcc_csr;
+	guint32 rcc_cr, rcc_cfgr, rcc_pllcfgr, rcc_ahb1enr, rcc_apb2enr, rcc_csr;
+	UbSimDma *dma; /* DMA1/2 and ADC1: they keep writing SRAM while the core is halted */
 	guint32 gpio[9][10];
 	gboolean iwdg_running;
 	guint32 iwdg_pr, iwdg_rlr;
@@ -236,13 +270,14 @@ struct _UbSimMcu {
 
 	/* the core */
 	uc_engine *uc;
-	uc_hook hook_block, hook_flash_write[2], hook_intr, hook_bkpt[6];
+	uc_hook hook_block, hook_flash_write[2], hook_flash_read[2], hook_intr, hook_bkpt[6];
 	/* memory changed behind Unicorn's back (debugger writes, programming), to drop from its
 	 * translation cache before the core runs again: [0] SRAM, [1] flash offsets */
 	guint32 dirty_lo[2], dirty_hi[2];
 	gboolean fpb_dirty;
 	guint64 cpu_now; /* the core's own time inside a slice */
 	guint64 cpu_end;
+	guint64 cpu_stalled_until; /* a bus stall ran past the slice: the core waits until then */
 	StopReason stop;
 	guint32 skip_bkpt_at; /* resuming on a breakpointed address: do not stop there again */
 	gboolean first_block_seen;
@@ -289,6 +324,16 @@ now_for(UbSimMcu *self, Master master)
 	return master == MASTER_CPU ? self->cpu_now : ub_sim_clock_get_ns(self->clock);
 }
 
+/* the core's bus access waits until @until; past the end of its slice the core stops at the
+ * next block (stopping Unicorn inside a memory callback would replay the block), and mcu_tick
+ * lets it run again only once the clock has caught up */
+static void
+cpu_stall(UbSimMcu *self, guint64 until)
+{
+	if (until > self->cpu_now)
+		self->cpu_now = until;
+}
+
 /* the sector holding flash offset `offset` (RM0090 Table 5: 4 × 16, 1 × 64, 7 × 128 KiB) */
 static guint
 flash_sector_of(guint32 offset)
@@ -315,7 +360,8 @@ flash_sector_span(guint sector, guint32 *offset, guint32 *size)
 	}
 }
 
-/* DS8626 typical times (reference §6.6); the erase time depends on PSIZE */
+/* DS8626 typical times (reference §6.6); the erase time depends on PSIZE. Every maximum is
+ * twice the typical erase time, and 100 µs against 16 µs for an element. */
 static guint64
 flash_erase_ns(guint32 size, guint psize)
 {
@@ -336,25 +382,21 @@ flash_mass_erase_ns(guint psize)
 }
 
 #define FLASH_PROGRAM_NS (16 * UB_SIM_NS_PER_US)
+#define FLASH_PROGRAM_MAX_NS (100 * UB_SIM_NS_PER_US)
 
-/* ---- the flash interface (RM0090 §3.5-3.7) ---- */
-
-static void
-flash_update(UbSimMcu *self, guint64 now)
+/* the time one operation takes on this chip, between the datasheet's typical and maximum */
+static guint64
+flash_duration(UbSimMcu *self, guint64 typical, guint64 maximum)
 {
-	if (self->flash_op == FLASH_OP_NONE || now < self->busy_until)
-		return;
-	self->flash_op = FLASH_OP_NONE;
-	self->flash_cr &= ~CR_STRT;
-	if (self->flash_cr & CR_EOPIE)
-		self->flash_sr |= SR_EOP;
-}
-
-static gboolean
-flash_busy(UbSimMcu *self, guint64 now)
-{
-	flash_update(self, now);
-	return self->flash_op != FLASH_OP_NONE;
+	switch (self->timing) {
+	case UB_SIM_FLASH_TIMING_MAX:
+		return maximum;
+	case UB_SIM_FLASH_TIMING_DRAWN:
+		return typical + (guint64)(g_rand_double(self->timing_rand) * (maximum - typical));
+	case UB_SIM_FLASH_TIMING_TYPICAL:
+	default:
+		return typical;
+	}
 }
 
 enum { DIRTY_SRAM, DIRTY_FLASH };
@@ -371,13 +413,184 @@ mark_dirty(UbSimMcu *self, guint region, guint32 lo, guint32 hi)
 	}
 }
 
+/* ---- the flash interface (RM0090 §3.5-3.7) ---- */
+
+static void cpu_apply_fixups(UbSimMcu *self);
+
+static void
+dcache_invalidate(UbSimMcu *self, guint32 offset, guint32 size)
+{
+	for (guint i = 0; i < DCACHE_LINES; i++) {
+		if (self->dcache[i].valid && self->dcache[i].tag + DCACHE_LINE > offset &&
+		    self->dcache[i].tag < offset + size)
+			self->dcache[i].valid = FALSE;
+	}
+}
+
+/* the D-Code data cache (FLASH_ACR.DCEN): reads of main flash by the core's data accesses and
+ * the debugger's come from a line once it is cached. Programming through the bus updates
+ * what it writes, but an erase happens inside the flash and leaves cached lines as they
+ * were: ST's HAL resets the cache after every erase (FLASH_FlushCaches) for this reason. */
+static const guint8 *
+dcache_line(UbSimMcu *self, guint32 offset)
+{
+	guint32 tag = offset & ~(DCACHE_LINE - 1);
+	guint victim = 0;
+
+	for (guint i = 0; i < DCACHE_LINES; i++) {
+		if (self->dcache[i].valid && self->dcache[i].tag == tag) {
+			self->dcache[i].used = ++self->dcache_uses;
+			return self->dcache[i].data;
+		}
+	}
+	for (guint i = 0; i < DCACHE_LINES; i++) {
+		if (!self->dcache[i].valid) {
+			victim = i;
+			break;
+		}
+		if (self->dcache[i].used < self->dcache[victim].used)
+			victim = i;
+	}
+	self->dcache[victim].valid = TRUE;
+	self->dcache[victim].tag = tag;
+	self->dcache[victim].used = ++self->dcache_uses;
+	memcpy(self->dcache[victim].data, self->flash + tag, DCACHE_LINE);
+	return self->dcache[victim].data;
+}
+
+/* what a data read of main flash returns, through the cache when it is on */
+static void
+flash_read_data(UbSimMcu *self, guint32 offset, guint size, guint8 *out)
+{
+	for (guint i = 0; i < size; i++) {
+		guint32 at = (offset + i) & (UB_SIM_FLASH_SIZE - 1);
+		out[i] = (self->flash_acr & ACR_DCEN) ? dcache_line(self, at)[at % DCACHE_LINE]
+						      : self->flash[at];
+	}
+}
+
+/* the operation has run to its end: its result lands now */
+static void
+flash_complete(UbSimMcu *self)
+{
+	cpu_apply_fixups(self);
+	switch (self->flash_op) {
+	case FLASH_OP_ERASE:
+		memset(self->flash + self->op_offset, 0xFF, self->op_size);
+		mark_dirty(self, DIRTY_FLASH, self->op_offset, self->op_offset + self->op_size);
+		if (self->op_size == UB_SIM_FLASH_SIZE)
+			self->stats.mass_erases++;
+		else
+			self->stats.sectors_erased++;
+		break;
+	case FLASH_OP_PROGRAM:
+		/* programming can only clear bits */
+		for (guint i = 0; i < self->op_size; i++)
+			self->flash[self->op_offset + i] &= (guint8)(self->op_value >> (8 * i));
+		mark_dirty(self, DIRTY_FLASH, self->op_offset, self->op_offset + self->op_size);
+		dcache_invalidate(self, self->op_offset, self->op_size);
+		self->stats.bytes_programmed += self->op_size;
+		break;
+	case FLASH_OP_OPTION:
+		if (self->op_erases_flash) {
+			/* RM0090 §3.7.3: the flash and the backup SRAM */
+			memset(self->flash, 0xFF, UB_SIM_FLASH_SIZE);
+			mark_dirty(self, DIRTY_FLASH, 0, UB_SIM_FLASH_SIZE);
+			for (guint32 a = BKPSRAM_BASE; a < BKPSRAM_END; a += 4)
+				g_hash_table_remove(self->periph, GUINT_TO_POINTER(a));
+			self->stats.mass_erases++;
+		}
+		self->stored_optcr = self->op_optcr;
+		break;
+	case FLASH_OP_NONE:
+	default:
+		break;
+	}
+	self->flash_op = FLASH_OP_NONE;
+	self->flash_cr &= ~CR_STRT;
+	if (self->flash_cr & CR_EOPIE)
+		self->flash_sr |= SR_EOP;
+}
+
+static void
+flash_update(UbSimMcu *self, guint64 now)
+{
+	if (self->flash_op == FLASH_OP_NONE || now < self->busy_until)
+		return;
+	flash_complete(self);
+}
+
+static gboolean
+flash_busy(UbSimMcu *self, guint64 now)
+{
+	flash_update(self, now);
+	return self->flash_op != FLASH_OP_NONE;
+}
+
+/* An erase cut short: RM0090 does not say what the cells hold (an erase pulls every bit of
+ * the sector towards 1, not all at the same pace). What is left: the part the erase got
+ * through reads erased, the rest every other word 0x00000000 and the others as they were, a
+ * pattern that no image matches and that an erased check sees. */
+static void
+flash_leave_half_erased(UbSimMcu *self, guint32 offset, guint32 size, guint64 done,
+			guint64 total)
+{
+	guint32 front = (guint32)((guint64)size * MIN(done, total) / MAX(total, 1)) & ~15u;
+
+	memset(self->flash + offset, 0xFF, front);
+	for (guint32 at = front; at + 4 <= size; at += 8)
+		memset(self->flash + offset + at, 0x00, 4);
+	mark_dirty(self, DIRTY_FLASH, offset, offset + size);
+}
+
+/* a reset or a power cut while BSY: what the operation had done so far stays, half done */
+static void
+flash_interrupt(UbSimMcu *self, guint64 now)
+{
+	guint64 done;
+	guint64 total;
+
+	if (self->flash_op == FLASH_OP_NONE)
+		return;
+	if (now >= self->busy_until) {
+		flash_complete(self);
+		return;
+	}
+	cpu_apply_fixups(self);
+	done = now - self->busy_start;
+	total = self->busy_until - self->busy_start;
+	switch (self->flash_op) {
+	case FLASH_OP_ERASE:
+		flash_leave_half_erased(self, self->op_offset, self->op_size, done, total);
+		break;
+	case FLASH_OP_PROGRAM:
+		/* a half-written element: only some of the bits that were to clear have */
+		for (guint i = 0; i < self->op_size; i++)
+			self->flash[self->op_offset + i] &=
+				(guint8)(self->op_value >> (8 * i)) | 0xAA;
+		mark_dirty(self, DIRTY_FLASH, self->op_offset, self->op_offset + self->op_size);
+		break;
+	case FLASH_OP_OPTION:
+		/* RM0090 §3.7.2: the change erases the option bytes, then programs them: cut
+		 * short, they read erased (RDP 0xFF, level 1) */
+		if (self->op_erases_flash)
+			flash_leave_half_erased(self, 0, UB_SIM_FLASH_SIZE, done, total);
+		self->stored_optcr = OPTCR_ERASED | OPTCR_OPTLOCK;
+		break;
+	case FLASH_OP_NONE:
+	default:
+		break;
+	}
+	self->flash_op = FLASH_OP_NONE;
+	self->stats.flash_interrupted++;
+}
+
 static void
 flash_start(UbSimMcu *self, FlashOp op, guint64 now, guint64 duration)
 {
-	guint64 start = MAX(now, self->busy_until);
-
 	self->flash_op = op;
-	self->busy_until = start + duration;
+	self->busy_start = now;
+	self->busy_until = now + duration;
 }
 
 static void
@@ -388,13 +601,21 @@ flash_error(UbSimMcu *self, guint32 bits)
 		self->flash_sr |= SR_OPERR;
 }
 
-/* with RDP level 1 and a debugger attached the flash is out of reach (RM0090 §3.6.3) */
+/* with RDP level 1 and a debugger attached the flash is out of reach (RM0090 §3.6.3); the
+ * level in force is the one loaded at reset, not what OPTCR was last written with */
 static gboolean
 flash_blocked(UbSimMcu *self)
 {
-	return rdp_level(self->optcr) == 1 && self->debug_attached;
+	return rdp_level(self->loaded_optcr) == 1 && self->debug_attached;
 }
 
+static gboolean
+flash_sector_protected(UbSimMcu *self, guint sector)
+{
+	return !((self->loaded_optcr >> (16 + sector)) & 1) || flash_blocked(self);
+}
+
+/* a write to FLASH_CR while not BSY (the caller stalls until then) */
 static void
 flash_cr_write(UbSimMcu *self, guint32 value, guint64 now)
 {
@@ -405,10 +626,11 @@ flash_cr_write(UbSimMcu *self, guint32 value, guint64 now)
 		/* LOCK only clears through KEYR; the rest of CR is frozen */
 		return;
 	}
-	self->flash_cr = value & 0x830103FFu;
+	/* SNB is bits 6:3 on the single-bank F405 (bit 7 is reserved) */
+	self->flash_cr = value & 0x8301037Fu;
 	if (!(value & CR_STRT))
 		return;
-	psize = (value >> 8) & 3;
+	psize = (value >> CR_PSIZE_SHIFT) & 3;
 	if ((value & (CR_SER | CR_MER)) == CR_SER) {
 		sector = (value >> 3) & 0xF;
 		if (sector > 11) {
@@ -416,44 +638,47 @@ flash_cr_write(UbSimMcu *self, guint32 value, guint64 now)
 			self->flash_cr &= ~CR_STRT;
 			return;
 		}
-		if (!((self->optcr >> (16 + sector)) & 1) || flash_blocked(self)) {
+		if (flash_sector_protected(self, sector)) {
 			flash_error(self, SR_WRPERR);
 			self->flash_cr &= ~CR_STRT;
 			return;
 		}
 		flash_sector_span(sector, &offset, &size);
-		memset(self->flash + offset, 0xFF, size);
-		mark_dirty(self, DIRTY_FLASH, offset, offset + size);
-		self->stats.sectors_erased++;
-		flash_start(self, FLASH_OP_ERASE, now, flash_erase_ns(size, psize));
+		self->op_offset = offset;
+		self->op_size = size;
+		flash_start(self, FLASH_OP_ERASE, now,
+			    flash_duration(self, flash_erase_ns(size, psize),
+					   2 * flash_erase_ns(size, psize)));
 	} else if ((value & (CR_SER | CR_MER)) == CR_MER) {
-		if ((self->optcr & 0x0FFF0000u) != 0x0FFF0000u || flash_blocked(self)) {
+		if ((self->loaded_optcr & 0x0FFF0000u) != 0x0FFF0000u || flash_blocked(self)) {
 			flash_error(self, SR_WRPERR);
 			self->flash_cr &= ~CR_STRT;
 			return;
 		}
-		memset(self->flash, 0xFF, UB_SIM_FLASH_SIZE);
-		mark_dirty(self, DIRTY_FLASH, 0, UB_SIM_FLASH_SIZE);
-		self->stats.mass_erases++;
-		flash_start(self, FLASH_OP_ERASE, now, flash_mass_erase_ns(psize));
+		self->op_offset = 0;
+		self->op_size = UB_SIM_FLASH_SIZE;
+		flash_start(self, FLASH_OP_ERASE, now,
+			    flash_duration(self, flash_mass_erase_ns(psize),
+					   2 * flash_mass_erase_ns(psize)));
 	} else {
 		/* neither or both: nothing starts */
 		self->flash_cr &= ~CR_STRT;
 	}
 }
 
+/* RM0090 §3.5.1: any wrong sequence, a key written while FLASH_CR is already unlocked
+ * included, is a bus error and locks FLASH_CR until the next reset */
 static void
 flash_keyr_write(UbSimMcu *self, guint32 value)
 {
 	if (self->cr_key_error)
 		return;
-	if (self->key_step == 0 && value == 0x45670123u) {
+	if (self->key_step == 0 && value == 0x45670123u && (self->flash_cr & CR_LOCK)) {
 		self->key_step = 1;
 	} else if (self->key_step == 1 && value == 0xCDEF89ABu) {
 		self->key_step = 0;
 		self->flash_cr &= ~CR_LOCK;
 	} else {
-		/* a wrong key locks FLASH_CR until the next reset */
 		self->key_step = 0;
 		self->cr_key_error = TRUE;
 		self->flash_cr |= CR_LOCK;
@@ -478,6 +703,7 @@ flash_optcr_write(UbSimMcu *self, guint32 value, guint64 now)
 {
 	guint old_level = rdp_level(self->stored_optcr);
 	guint new_level;
+	guint64 typical;
 
 	if (self->optcr & OPTCR_OPTLOCK) {
 		return;
@@ -491,24 +717,22 @@ flash_optcr_write(UbSimMcu *self, guint32 value, guint64 now)
 		return;
 	}
 	new_level = rdp_level(value);
-	self->stored_optcr = (value & 0x0FFFFFECu) | OPTCR_OPTLOCK;
-	if (old_level == 1 && new_level == 0) {
-		/* regression to level 0 mass-erases the flash first (RM0090 §3.6.3) */
-		memset(self->flash, 0xFF, UB_SIM_FLASH_SIZE);
-		mark_dirty(self, DIRTY_FLASH, 0, UB_SIM_FLASH_SIZE);
-		self->stats.mass_erases++;
-		flash_start(self, FLASH_OP_OPTION, now, flash_mass_erase_ns(0));
-	} else {
-		flash_start(self, FLASH_OP_OPTION, now, FLASH_PROGRAM_NS);
-	}
+	self->op_optcr = (value & 0x0FFFFFECu) | OPTCR_OPTLOCK;
+	self->op_erases_flash = old_level == 1 && new_level == 0;
+	/* regression to level 0 mass-erases the flash first (RM0090 §3.7.3); the parallelism it
+	 * uses is not documented, so it takes the x8 time. Any other change erases and
+	 * reprograms the user configuration sector (RM0090 §3.7.2), whose time DS8626 does not
+	 * give: a 16 KiB sector erase at x8 stands for it. */
+	typical = self->op_erases_flash ? flash_mass_erase_ns(0) : flash_erase_ns(0x4000, 0);
+	flash_start(self, FLASH_OP_OPTION, now, flash_duration(self, typical, 2 * typical));
 }
 
-/* a write into main flash (either alias); returns what the bytes become */
+/* a write into main flash (either alias), not BSY (the caller stalls until then) */
 static UbSimAccess
 flash_program(UbSimMcu *self, Master master, guint32 offset, guint size, guint32 value,
 	      guint64 now)
 {
-	guint psize_bytes = 1u << ((self->flash_cr >> 8) & 3);
+	guint psize_bytes = 1u << ((self->flash_cr >> CR_PSIZE_SHIFT) & 3);
 	guint sector = flash_sector_of(offset);
 
 	if (master == MASTER_DEBUG && flash_blocked(self))
@@ -525,16 +749,15 @@ flash_program(UbSimMcu *self, Master master, guint32 offset, guint size, guint32
 		flash_error(self, SR_PGAERR);
 		return UB_SIM_ACCESS_OK;
 	}
-	if (!((self->optcr >> (16 + sector)) & 1) || flash_blocked(self)) {
+	if (flash_sector_protected(self, sector)) {
 		flash_error(self, SR_WRPERR);
 		return UB_SIM_ACCESS_OK;
 	}
-	/* programming can only clear bits */
-	for (guint i = 0; i < size; i++)
-		self->flash[offset + i] &= (guint8)(value >> (8 * i));
-	mark_dirty(self, DIRTY_FLASH, offset, offset + size);
-	self->stats.bytes_programmed += size;
-	flash_start(self, FLASH_OP_PROGRAM, now, FLASH_PROGRAM_NS);
+	self->op_offset = offset;
+	self->op_size = size;
+	self->op_value = value;
+	flash_start(self, FLASH_OP_PROGRAM, now,
+		    flash_duration(self, FLASH_PROGRAM_NS, FLASH_PROGRAM_MAX_NS));
 	return UB_SIM_ACCESS_OK;
 }
 
@@ -1006,6 +1229,8 @@ periph_read(UbSimMcu *self, Master master, guint32 address, guint32 *value)
 		*value = ((self->rcc_ahb1enr >> port) & 1) && reg < 10 ? self->gpio[port][reg] : 0;
 		return UB_SIM_ACCESS_OK;
 	}
+	if (ub_sim_dma_owns(address))
+		return ub_sim_dma_read(self->dma, address, now, value);
 	switch (address) {
 	case RCC_CR:
 		*value = self->rcc_cr;
@@ -1023,6 +1248,9 @@ periph_read(UbSimMcu *self, Master master, guint32 address, guint32 *value)
 		return UB_SIM_ACCESS_OK;
 	case RCC_AHB1ENR:
 		*value = self->rcc_ahb1enr;
+		return UB_SIM_ACCESS_OK;
+	case RCC_APB2ENR:
+		*value = self->rcc_apb2enr;
 		return UB_SIM_ACCESS_OK;
 	case RCC_CSR:
 		*value = self->rcc_csr | (self->rcc_csr & 1) << 1;
@@ -1087,6 +1315,8 @@ periph_write(UbSimMcu *self, Master master, guint32 address, guint32 value)
 		}
 		return UB_SIM_ACCESS_OK;
 	}
+	if (ub_sim_dma_owns(address))
+		return ub_sim_dma_write(self->dma, address, value, now);
 	switch (address) {
 	case RCC_CR:
 		self->rcc_cr = value & 0x0F0D00F9u;
@@ -1096,9 +1326,18 @@ periph_write(UbSimMcu *self, Master master, guint32 address, guint32 value)
 		return UB_SIM_ACCESS_OK;
 	case RCC_CFGR:
 		self->rcc_cfgr = value & ~0xCu;
+		ub_sim_dma_set_clocks(self->dma, self->rcc_ahb1enr, self->rcc_apb2enr,
+				      self->rcc_cfgr, now);
 		return UB_SIM_ACCESS_OK;
 	case RCC_AHB1ENR:
 		self->rcc_ahb1enr = value;
+		ub_sim_dma_set_clocks(self->dma, self->rcc_ahb1enr, self->rcc_apb2enr,
+				      self->rcc_cfgr, now);
+		return UB_SIM_ACCESS_OK;
+	case RCC_APB2ENR:
+		self->rcc_apb2enr = value & 0x04777F33u;
+		ub_sim_dma_set_clocks(self->dma, self->rcc_ahb1enr, self->rcc_apb2enr,
+				      self->rcc_cfgr, now);
 		return UB_SIM_ACCESS_OK;
 	case RCC_CSR:
 		self->rcc_csr = (self->rcc_csr & 0xFE000000u) | (value & 1);
@@ -1106,6 +1345,9 @@ periph_write(UbSimMcu *self, Master master, guint32 address, guint32 value)
 			self->rcc_csr &= 0x00FFFFFFu;
 		return UB_SIM_ACCESS_OK;
 	case FLASH_ACR:
+		/* the caches reset only while disabled (RM0090 §3.9.1) */
+		if ((value & ACR_DCRST) && !(value & ACR_DCEN) && !(self->flash_acr & ACR_DCEN))
+			dcache_invalidate(self, 0, UB_SIM_FLASH_SIZE);
 		self->flash_acr = value & 0x1F07u;
 		return UB_SIM_ACCESS_OK;
 	case FLASH_KEYR:
@@ -1120,6 +1362,14 @@ periph_write(UbSimMcu *self, Master master, guint32 address, guint32 value)
 		self->flash_sr &= ~(value & SR_W1C);
 		return UB_SIM_ACCESS_OK;
 	case FLASH_CR:
+		/* RM0090 §3.5.2 note: a write while BSY stalls the bus until BSY falls */
+		if (flash_busy(self, now)) {
+			if (master == MASTER_DEBUG)
+				return UB_SIM_ACCESS_WAIT;
+			cpu_stall(self, self->busy_until);
+			now = self->cpu_now;
+			flash_update(self, now);
+		}
 		if (value & CR_LOCK) {
 			self->flash_cr |= CR_LOCK;
 			return UB_SIM_ACCESS_OK;
@@ -1208,7 +1458,12 @@ mcu_bus_read(UbSimMcu *self, Master master, guint32 address, guint size, guint32
 			if (flash_busy(self, now_for(self, master)))
 				return UB_SIM_ACCESS_WAIT;
 		}
-		read_bytes(self->flash + offset, size, value);
+		{
+			/* the debugger reaches the code region over D-Code, through the cache */
+			guint8 bytes[4];
+			flash_read_data(self, offset, size, bytes);
+			read_bytes(bytes, size, value);
+		}
 		return UB_SIM_ACCESS_OK;
 	}
 	if (in_range(address, UB_SIM_SRAM_BASE, UB_SIM_SRAM_SIZE)) {
@@ -1291,6 +1546,21 @@ mcu_bus_write(UbSimMcu *self, Master master, guint32 address, guint size, guint3
 	return UB_SIM_ACCESS_FAULT;
 }
 
+/* what a DMA stream writes: SRAM (the core may run code from there: its translations go);
+ * CCM is not on the DMA's bus matrix port (RM0090 §2.1) and other targets are not modelled */
+static UbSimAccess
+mcu_dma_bus_write(gpointer user_data, guint32 address, guint size, guint32 value)
+{
+	UbSimMcu *self = user_data;
+
+	if (!in_range(address, UB_SIM_SRAM_BASE, UB_SIM_SRAM_SIZE) ||
+	    !in_range(address + size - 1, UB_SIM_SRAM_BASE, UB_SIM_SRAM_SIZE))
+		return UB_SIM_ACCESS_FAULT;
+	write_bytes(self->sram + (address - UB_SIM_SRAM_BASE), size, value);
+	mark_dirty(self, DIRTY_SRAM, address, address + size);
+	return UB_SIM_ACCESS_OK;
+}
+
 /* ---- the core (Unicorn) ---- */
 
 static void
@@ -1314,6 +1584,16 @@ cpu_hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *user_data)
 	if (self->first_block_seen)
 		self->skip_bkpt_at = 0xFFFFFFFFu;
 	self->first_block_seen = TRUE;
+	/* fetching code from the flash waits while it programs or erases (one bank) */
+	if ((address < UB_SIM_FLASH_SIZE ||
+	     in_range((guint32)address, UB_SIM_FLASH_BASE, UB_SIM_FLASH_SIZE)) &&
+	    flash_busy(self, self->cpu_now)) {
+		cpu_stall(self, self->busy_until);
+		/* the operation ends when the clock gets there, not when the stalled core's own
+		 * time does: past the slice, the debugger must still find the flash busy */
+		if (self->cpu_now <= self->cpu_end)
+			flash_update(self, self->cpu_now);
+	}
 	if (self->cpu_now >= self->cpu_end) {
 		self->stop = STOP_TIME;
 		uc_emu_stop(uc);
@@ -1372,11 +1652,48 @@ cpu_hook_flash_write(uc_engine *uc, uc_mem_type type, uint64_t address, int size
 	cpu_apply_fixups(self);
 	if (size > 4 || offset + (guint)size > UB_SIM_FLASH_SIZE)
 		return true;
+	/* a store while BSY waits on the bus for the operation to end */
+	if (flash_busy(self, self->cpu_now)) {
+		cpu_stall(self, self->busy_until);
+		flash_update(self, self->cpu_now);
+	}
 	flash_program(self, MASTER_CPU, offset, (guint)size, (guint32)value, self->cpu_now);
 	fix.offset = offset;
 	fix.size = (guint)size;
 	memcpy(fix.bytes, self->flash + offset, (gsize)size);
 	g_array_append_val(self->fixups, fix);
+	return true;
+}
+
+/* a data load from flash by the core: it waits while the flash is busy, and with the data
+ * cache on it gets what the cache holds, which Unicorn then reads from the flash buffer (the
+ * true bytes go back at the next hook, as for stores) */
+static bool
+cpu_hook_flash_read(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
+		    int64_t value, void *user_data)
+{
+	UbSimMcu *self = user_data;
+	guint32 offset = (guint32)address & (UB_SIM_FLASH_SIZE - 1);
+	guint8 seen[8];
+	FlashFixup fix;
+
+	cpu_apply_fixups(self);
+	if (size > 8 || offset + (guint)size > UB_SIM_FLASH_SIZE)
+		return true;
+	if (flash_busy(self, self->cpu_now)) {
+		cpu_stall(self, self->busy_until);
+		flash_update(self, self->cpu_now);
+	}
+	if (!(self->flash_acr & ACR_DCEN))
+		return true;
+	flash_read_data(self, offset, (guint)size, seen);
+	if (memcmp(seen, self->flash + offset, (gsize)size) == 0)
+		return true;
+	fix.offset = offset;
+	fix.size = (guint)size;
+	memcpy(fix.bytes, self->flash + offset, (gsize)size);
+	g_array_append_val(self->fixups, fix);
+	memcpy(self->flash + offset, seen, (gsize)size);
 	return true;
 }
 
@@ -1471,6 +1788,10 @@ cpu_open(UbSimMcu *self)
 		    0x00000000, UB_SIM_FLASH_SIZE - 1);
 	uc_hook_add(uc, &self->hook_flash_write[1], UC_HOOK_MEM_WRITE, cpu_hook_flash_write, self,
 		    UB_SIM_FLASH_BASE, UB_SIM_FLASH_BASE + UB_SIM_FLASH_SIZE - 1);
+	uc_hook_add(uc, &self->hook_flash_read[0], UC_HOOK_MEM_READ, cpu_hook_flash_read, self,
+		    0x00000000, UB_SIM_FLASH_SIZE - 1);
+	uc_hook_add(uc, &self->hook_flash_read[1], UC_HOOK_MEM_READ, cpu_hook_flash_read, self,
+		    UB_SIM_FLASH_BASE, UB_SIM_FLASH_BASE + UB_SIM_FLASH_SIZE - 1);
 	uc_hook_add(uc, &self->hook_intr, UC_HOOK_INTR, cpu_hook_intr, self, 1, 0);
 	self->uc = uc;
 	self->fpb_dirty = TRUE;
@@ -1514,6 +1835,7 @@ mcu_core_start(UbSimMcu *self)
 	self->halted = FALSE;
 	self->lockup = FALSE;
 	self->sleep = SLEEP_NONE;
+	self->cpu_stalled_until = 0;
 	self->first_block_seen = TRUE;
 	self->skip_bkpt_at = 0xFFFFFFFFu;
 	/* a reset clears C_HALT (and C_STEP) */
@@ -1580,10 +1902,13 @@ mcu_system_reset(UbSimMcu *self, UbSimReset kind)
 	self->halted = FALSE;
 	self->lockup = FALSE;
 	self->sleep = SLEEP_NONE;
+	/* flash interface: an operation in progress is cut short, half done */
+	flash_interrupt(self, now);
 	cpu_close(self);
 
-	/* flash interface: an operation in progress is cut short */
-	self->optcr = self->stored_optcr | OPTCR_OPTLOCK;
+	/* the option bytes are loaded again: what was last programmed is now in force */
+	self->loaded_optcr = self->stored_optcr | OPTCR_OPTLOCK;
+	self->optcr = self->loaded_optcr;
 	self->flash_cr = CR_LOCK;
 	self->flash_sr = 0;
 	self->flash_acr = 0;
@@ -1592,11 +1917,14 @@ mcu_system_reset(UbSimMcu *self, UbSimReset kind)
 	self->cr_key_error = FALSE;
 	self->flash_op = FLASH_OP_NONE;
 	self->busy_until = 0;
+	dcache_invalidate(self, 0, UB_SIM_FLASH_SIZE);
 
 	self->rcc_cr = 0x00000081u; /* HSION, HSITRIM 16 (HSIRDY mirrors HSION) */
 	self->rcc_pllcfgr = 0x24003010u;
 	self->rcc_cfgr = 0;
 	self->rcc_ahb1enr = 0x00100000u;
+	self->rcc_apb2enr = 0;
+	ub_sim_dma_reset(self->dma, now);
 	self->rcc_csr = (kind == UB_SIM_RESET_POWER_ON ? 0 : self->rcc_csr & 0xFE000000u) |
 			flags[kind];
 	gpio_reset(self);
@@ -1677,8 +2005,11 @@ cpu_run(UbSimMcu *self, guint64 start, guint64 limit)
 		mcu_system_reset(self, self->pending_reset);
 		if (!self->nrst_low)
 			mcu_core_start(self);
-		return MAX(self->cpu_now, start);
+		return MIN(MAX(self->cpu_now, start), limit);
 	}
+	/* a bus stall that outlasts the slice keeps the core waiting into the next */
+	if (self->cpu_now > limit)
+		self->cpu_stalled_until = self->cpu_now;
 	if (err != UC_ERR_OK && self->stop == STOP_NONE) {
 		/* a fetch or access Unicorn could not do: a fault with no handler model */
 		self->hfsr |= 1u << 30;
@@ -1724,7 +2055,12 @@ mcu_tick(gpointer user_data, guint64 start_ns, guint64 step_ns)
 
 		if (self->iwdg_running && !frozen && self->iwdg_deadline < limit)
 			limit = MAX(self->iwdg_deadline, t);
-		if (cpu_can_run(self)) {
+		/* a DMA stream writing memory and the core take turns in short slices */
+		if (ub_sim_dma_is_active(self->dma))
+			limit = MIN(limit, t + DMA_SLICE_NS);
+		if (cpu_can_run(self) && self->cpu_stalled_until > t) {
+			reached = MIN(self->cpu_stalled_until, limit);
+		} else if (cpu_can_run(self)) {
 			reached = cpu_run(self, t, limit);
 			/* a stop that used no time (Unicorn's own reasons) must not spin forever */
 			if (reached == t && cpu_can_run(self) && ++spins > 1000)
@@ -1735,6 +2071,7 @@ mcu_tick(gpointer user_data, guint64 start_ns, guint64 step_ns)
 		if (self->iwdg_running && frozen)
 			self->iwdg_deadline += reached - t;
 		t = reached;
+		ub_sim_dma_update(self->dma, t);
 		if (self->iwdg_running && !frozen && t >= self->iwdg_deadline) {
 			/* the watchdog ran out: system reset */
 			mcu_system_reset(self, UB_SIM_RESET_WATCHDOG);
@@ -1759,6 +2096,8 @@ ub_sim_mcu_finalize(GObject *object)
 	g_hash_table_unref(self->periph);
 	g_hash_table_unref(self->ppb);
 	g_array_unref(self->fixups);
+	g_object_unref(self->dma);
+	g_rand_free(self->timing_rand);
 	G_OBJECT_CLASS(ub_sim_mcu_parent_class)->finalize(object);
 }
 
@@ -1781,8 +2120,11 @@ ub_sim_mcu_init(UbSimMcu *self)
 	self->ccm = g_malloc0(CCM_SIZE);
 	memset(self->otp, 0xFF, sizeof(self->otp));
 	self->stored_optcr = 0x0FFFAAEDu;
+	self->loaded_optcr = self->stored_optcr;
 	self->optcr = self->stored_optcr;
 	self->flash_cr = CR_LOCK;
+	self->timing_rand = g_rand_new_with_seed(0);
+	self->dma = ub_sim_dma_new(mcu_dma_bus_write, self);
 	self->periph = g_hash_table_new(g_direct_hash, g_direct_equal);
 	self->ppb = g_hash_table_new(g_direct_hash, g_direct_equal);
 	self->fixups = g_array_new(FALSE, FALSE, sizeof(FlashFixup));
@@ -1829,6 +2171,7 @@ ub_sim_mcu_dump_flash(UbSimMcu *self)
 {
 	g_return_val_if_fail(UB_IS_SIM_MCU(self), NULL);
 	cpu_apply_fixups(self);
+	flash_update(self, ub_sim_clock_get_ns(self->clock));
 	return g_bytes_new(self->flash, UB_SIM_FLASH_SIZE);
 }
 
@@ -1879,6 +2222,7 @@ ub_sim_mcu_set_option_bytes(UbSimMcu *self, guint32 optcr)
 {
 	g_return_if_fail(UB_IS_SIM_MCU(self));
 	self->stored_optcr = (optcr & 0x0FFFFFECu) | OPTCR_OPTLOCK;
+	self->loaded_optcr = self->stored_optcr;
 	self->optcr = self->stored_optcr;
 	if (self->powered && !(self->optcr & OPTCR_WDG_SW) && !self->iwdg_running) {
 		self->iwdg_running = TRUE;
@@ -1914,6 +2258,48 @@ ub_sim_mcu_get_dead(UbSimMcu *self)
 	return self->dead;
 }
 
+void
+ub_sim_mcu_set_flash_timing(UbSimMcu *self, UbSimFlashTiming timing, guint32 seed)
+{
+	g_return_if_fail(UB_IS_SIM_MCU(self));
+	self->timing = timing;
+	g_rand_set_seed(self->timing_rand, seed);
+}
+
+UbSimFlashTiming
+ub_sim_mcu_get_flash_timing(UbSimMcu *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_MCU(self), UB_SIM_FLASH_TIMING_TYPICAL);
+	return self->timing;
+}
+
+gboolean
+ub_sim_flash_timing_from_string(const char *text, UbSimFlashTiming *timing)
+{
+	for (guint i = UB_SIM_FLASH_TIMING_TYPICAL; i <= UB_SIM_FLASH_TIMING_MAX; i++) {
+		if (g_strcmp0(text, ub_sim_flash_timing_to_string(i)) == 0) {
+			*timing = i;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+const char *
+ub_sim_flash_timing_to_string(UbSimFlashTiming timing)
+{
+	switch (timing) {
+	case UB_SIM_FLASH_TIMING_TYPICAL:
+		return "typical";
+	case UB_SIM_FLASH_TIMING_DRAWN:
+		return "drawn";
+	case UB_SIM_FLASH_TIMING_MAX:
+		return "max";
+	default:
+		return NULL;
+	}
+}
+
 /* ---- power and NRST ---- */
 
 void
@@ -1926,6 +2312,9 @@ ub_sim_mcu_set_powered(UbSimMcu *self, gboolean powered)
 	if (powered) {
 		mcu_power_on(self);
 	} else {
+		/* an erase or programming under way stops where it was */
+		flash_interrupt(self, ub_sim_clock_get_ns(self->clock));
+		ub_sim_dma_reset(self->dma, ub_sim_clock_get_ns(self->clock));
 		cpu_close(self);
 		self->halted = FALSE;
 	}
@@ -2005,7 +2394,7 @@ gboolean
 ub_sim_mcu_debug_port_enabled(UbSimMcu *self)
 {
 	g_return_val_if_fail(UB_IS_SIM_MCU(self), FALSE);
-	return !self->dead && rdp_level(self->optcr) != 2;
+	return !self->dead && rdp_level(self->loaded_optcr) != 2;
 }
 
 /* a sleeping chip stops the clocks the AHB-AP needs unless DBGMCU_CR keeps them */
@@ -2077,4 +2466,5 @@ ub_sim_mcu_get_stats(UbSimMcu *self, UbSimMcuStats *stats)
 {
 	g_return_if_fail(UB_IS_SIM_MCU(self));
 	*stats = self->stats;
+	stats->dma_transfers = ub_sim_dma_get_transfers(self->dma);
 }

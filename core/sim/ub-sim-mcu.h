@@ -30,6 +30,14 @@ typedef enum {
 	UB_SIM_ACCESS_WAIT,  /* the bus is stalled (flash busy, core clock gated) */
 } UbSimAccess;
 
+/* how long erases and programming take (DS8626 "Flash memory programming": every erase
+ * has a maximum of twice its typical time, an element 100 µs against 16 µs typical) */
+typedef enum {
+	UB_SIM_FLASH_TIMING_TYPICAL, /* every operation takes the typical time */
+	UB_SIM_FLASH_TIMING_DRAWN,   /* each one drawn between typical and maximum (seeded) */
+	UB_SIM_FLASH_TIMING_MAX,     /* every operation takes the maximum */
+} UbSimFlashTiming;
+
 /* what kind of reset happened last (for tests and reports) */
 typedef enum {
 	UB_SIM_RESET_NONE,
@@ -60,6 +68,11 @@ guint32 ub_sim_mcu_get_option_bytes(UbSimMcu *self);
 void ub_sim_mcu_set_uid(UbSimMcu *self, const guint8 uid[12]);
 void ub_sim_mcu_set_dead(UbSimMcu *self, gboolean dead); /* a damaged chip: DP never answers */
 gboolean ub_sim_mcu_get_dead(UbSimMcu *self);
+/* typical by default; a bench draws its times from @seed so that a run repeats */
+void ub_sim_mcu_set_flash_timing(UbSimMcu *self, UbSimFlashTiming timing, guint32 seed);
+UbSimFlashTiming ub_sim_mcu_get_flash_timing(UbSimMcu *self);
+gboolean ub_sim_flash_timing_from_string(const char *text, UbSimFlashTiming *timing);
+const char *ub_sim_flash_timing_to_string(UbSimFlashTiming timing);
 
 /* power and the NRST pin */
 void ub_sim_mcu_set_powered(UbSimMcu *self, gboolean powered); /* TRUE: power-on reset */
@@ -85,11 +98,13 @@ UbSimAccess ub_sim_mcu_ap_write(UbSimMcu *self, guint32 address, guint size, gui
 
 /* statistics for reports: sectors erased, bytes programmed, instructions run */
 typedef struct {
-	guint sectors_erased;
+	guint sectors_erased; /* erases that ran to the end */
 	guint mass_erases;
 	guint64 bytes_programmed;
 	guint64 instructions;
 	guint resets;
+	guint flash_interrupted; /* operations cut short by a reset or power loss */
+	guint64 dma_transfers;   /* items DMA streams moved into memory */
 } UbSimMcuStats;
 void ub_sim_mcu_get_stats(UbSimMcu *self, UbSimMcuStats *stats);
 

@@ -13,6 +13,7 @@
 #include <glib-object.h>
 
 #include "ub-sim-link.h"
+#include "ub-sim-probe.h"
 
 G_BEGIN_DECLS
 
@@ -22,27 +23,8 @@ typedef enum {
 	UB_SIM_STLINK_V3,   /* 0483:374E (STLINK-V3E / V3MINIE) */
 } UbSimStlinkKind;
 
-typedef struct {
-	guint16 vendor_id;
-	guint16 product_id;
-	guint16 bcd_device;
-	const char *manufacturer;
-	const char *product;
-	const char *serial; /* 24 upper-case hex chars */
-	guint8 endpoint_out;
-	guint8 endpoint_in;
-	guint8 endpoint_trace;
-	guint16 max_packet;
-} UbSimUsbIdentity;
-
-/* USB cost model: what the host spent on this probe */
-typedef struct {
-	guint64 round_trips; /* commands (each OUT + its IN or data phase) */
-	guint64 bytes_out;
-	guint64 bytes_in;
-	guint64 usb_ns; /* modelled USB time */
-	guint64 swd_ns; /* modelled SWD time */
-} UbSimStlinkStats;
+/* the ST-LINK's figures are those of every simulated probe */
+typedef UbSimProbeStats UbSimStlinkStats;
 
 #define UB_TYPE_SIM_STLINK (ub_sim_stlink_get_type())
 G_DECLARE_FINAL_TYPE(UbSimStlink, ub_sim_stlink, UB, SIM_STLINK, GObject)
@@ -51,20 +33,34 @@ UbSimStlink *ub_sim_stlink_new(UbSimStlinkKind kind, UbSimLink *link, UbSimClock
 const UbSimUsbIdentity *ub_sim_stlink_get_identity(UbSimStlink *self);
 UbSimLink *ub_sim_stlink_get_link(UbSimStlink *self);
 
-/* the host wrote len bytes to an OUT endpoint */
+/* the host wrote len bytes to an OUT endpoint (a command is exactly 16 bytes) */
 void ub_sim_stlink_bulk_out(UbSimStlink *self, guint8 endpoint, const guint8 *data, gsize len);
-/* the host reads from an IN endpoint: bytes copied, or -1 when the probe has nothing (NAK) */
+/* bulk_in: the host has room for len bytes, and the probe answers babble */
+#define UB_SIM_STLINK_IN_OVERFLOW UB_SIM_PROBE_IN_OVERFLOW
+/* the host reads from an IN endpoint: whole packets copied (a short one ends the reply), -1
+ * when the probe has nothing (NAK), or UB_SIM_STLINK_IN_OVERFLOW when len has no room for
+ * the next packet (the packet stays queued) */
 gssize ub_sim_stlink_bulk_in(UbSimStlink *self, guint8 endpoint, guint8 *buffer, gsize len);
+/* what waits in the probe: reply bytes not yet read, data bytes of a write still expected */
+void ub_sim_stlink_get_pending(UbSimStlink *self, gsize *reply_bytes, gsize *data_bytes);
 /* USB bus reset / re-plug: the probe firmware restarts (mode DFU/idle) */
 void ub_sim_stlink_usb_reset(UbSimStlink *self);
 
 void ub_sim_stlink_get_stats(UbSimStlink *self, UbSimStlinkStats *stats);
+/* for tests: record every command block taken (16 bytes each) */
+void ub_sim_stlink_set_trace(UbSimStlink *self, gboolean trace);
+/* (transfer full): the commands recorded so far, of GBytes; recording goes on */
+GPtrArray *ub_sim_stlink_take_trace(UbSimStlink *self);
 void ub_sim_stlink_reset_stats(UbSimStlink *self);
 
 UbSimStlinkKind ub_sim_stlink_get_kind(UbSimStlink *self);
 const char *ub_sim_stlink_kind_to_string(UbSimStlinkKind kind);
 /* the USB serial becomes 24 upper-case hex chars derived from seed (e.g. the board name) */
 void ub_sim_stlink_set_serial_seed(UbSimStlink *self, const char *seed);
+/* the firmware version the probe runs, as ST prints it ("V2J17S4"): an older one answers
+ * only the commands it had; FALSE (UB_DATA_ERROR) for a malformed one or another hardware */
+gboolean ub_sim_stlink_set_firmware(UbSimStlink *self, const char *version, GError **error);
+char *ub_sim_stlink_get_firmware(UbSimStlink *self);
 /* a clone reports its own 3.3 V rail, not the target's (boards-and-firmware.md §3.1);
  * 0 (the default) = a genuine VAPP sense through the link */
 void ub_sim_stlink_set_clone_voltage_mv(UbSimStlink *self, guint mv);

@@ -7,7 +7,7 @@
 struct _UbTransportSim {
 	UbTransport parent_instance;
 	UbSimBoard *board;
-	UbSimStlink *stlink;
+	UbSimProbe *probe;
 	/* fault injection for tests (ub_transport_sim_set_fault) */
 	UbTransportSimFault fault;
 	guint fault_countdown;
@@ -28,8 +28,11 @@ ub_transport_sim_fault_step(UbTransportSim *self, guint timeout_ms, GError **err
 		if (self->fault_countdown > 0)
 			self->fault_countdown--;
 		if (self->fault_countdown == 0) {
-			if (self->fault == UB_TRANSPORT_SIM_FAULT_UNPLUG)
+			if (self->fault == UB_TRANSPORT_SIM_FAULT_UNPLUG) {
+				/* the probe loses its power: plugged in again it starts afresh */
 				self->unplugged = TRUE;
+				ub_sim_probe_usb_reset(self->probe);
+			}
 			else
 				ub_sim_mcu_set_powered(ub_sim_board_get_mcu(self->board), FALSE);
 			self->fault = UB_TRANSPORT_SIM_FAULT_NONE;
@@ -59,7 +62,13 @@ ub_transport_sim_bulk_write(UbTransport *transport, guint8 endpoint, const guint
 
 	if (!ub_transport_sim_fault_step(self, timeout_ms, error))
 		return FALSE;
-	ub_sim_stlink_bulk_out(self->stlink, endpoint, data, len);
+	/* nothing else runs while the host waits: a NAKed packet would time out */
+	if (!ub_sim_probe_bulk_out(self->probe, endpoint, data, len)) {
+		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_TIMEOUT,
+			    "sending to the probe: not taken within %u ms (its buffers are full)",
+			    timeout_ms);
+		return FALSE;
+	}
 	return TRUE;
 }
 
@@ -75,13 +84,34 @@ ub_transport_sim_bulk_read(UbTransport *transport, guint8 endpoint, guint8 *buff
 	/* The model answers synchronously inside bulk_out, so "no data" (a NAK) cannot turn
 	 * into data by waiting: nothing else advances the bench while the host waits. A real
 	 * host would see the transfer time out after timeout_ms. */
-	rc = ub_sim_stlink_bulk_in(self->stlink, endpoint, buffer, len);
+	rc = ub_sim_probe_bulk_in(self->probe, endpoint, buffer, len);
+	if (rc == UB_SIM_PROBE_IN_OVERFLOW) {
+		/* what libusb reports as LIBUSB_ERROR_OVERFLOW (ub_usb_error_convert) */
+		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_PROTOCOL,
+			    "reading from the probe: overflow (a %" G_GSIZE_FORMAT
+			    "-byte read is shorter than the probe's packet)",
+			    len);
+		return FALSE;
+	}
 	if (rc < 0) {
 		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_TIMEOUT,
 			    "reading from the probe: no reply within %u ms", timeout_ms);
 		return FALSE;
 	}
 	*actual = (gsize)rc;
+	return TRUE;
+}
+
+static gboolean
+ub_transport_sim_reset(UbTransport *transport, GError **error)
+{
+	UbTransportSim *self = UB_TRANSPORT_SIM(transport);
+
+	/* a port reset goes through the same hub: while the USB is silent it fails too (libusb
+	 * gives a reset about a second) */
+	if (!ub_transport_sim_fault_step(self, 1000, error))
+		return FALSE;
+	ub_sim_probe_usb_reset(self->probe);
 	return TRUE;
 }
 
@@ -102,6 +132,7 @@ ub_transport_sim_class_init(UbTransportSimClass *klass)
 	G_OBJECT_CLASS(klass)->finalize = ub_transport_sim_finalize;
 	transport_class->bulk_write = ub_transport_sim_bulk_write;
 	transport_class->bulk_read = ub_transport_sim_bulk_read;
+	transport_class->reset = ub_transport_sim_reset;
 }
 
 static void
@@ -126,11 +157,27 @@ ub_transport_sim_new(UbSimBoard *board)
 
 	self = g_object_new(UB_TYPE_TRANSPORT_SIM, NULL);
 	self->board = g_object_ref(board);
-	self->stlink = ub_sim_board_get_stlink(board);
-	identity = ub_sim_stlink_get_identity(self->stlink);
+	self->probe = ub_sim_board_get_probe(board);
+	identity = ub_sim_probe_get_identity(self->probe);
 	path = g_strdup_printf("sim:%s", ub_sim_board_get_name(board));
 	ub_transport_set_identity(UB_TRANSPORT(self), identity->vendor_id, identity->product_id,
 				  identity->serial, path);
+	/* what a host learns from the descriptors (UbTransportUsb reads the same strings) */
+	if (identity->descriptors == UB_SIM_USB_DESCRIPTORS_DAPLINK_HID) {
+		/* a HID interface only: CMSIS-DAP v1 */
+		ub_transport_set_kind(UB_TRANSPORT(self), UB_PROBE_KIND_CMSIS_DAP_V1,
+				      identity->product);
+	} else if (ub_probe_string_names_cmsis_dap(identity->interface_name)) {
+		ub_transport_set_kind(UB_TRANSPORT(self), UB_PROBE_KIND_CMSIS_DAP,
+				      identity->product);
+		ub_transport_set_endpoints(UB_TRANSPORT(self), identity->endpoint_out,
+					   identity->endpoint_in, identity->max_packet);
+	} else {
+		ub_transport_set_kind(UB_TRANSPORT(self),
+				      ub_probe_kind_from_usb_ids(identity->vendor_id,
+								 identity->product_id),
+				      identity->product);
+	}
 	return self;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * UbTransportSim: the in-process transport to a simulated bench. Bulk OUT transfers go to
- * ub_sim_stlink_bulk_out(), bulk IN transfers come from ub_sim_stlink_bulk_in(); no USB and
+ * ub_sim_probe_bulk_out(), bulk IN transfers come from ub_sim_probe_bulk_in(); no USB and
  * no threads, so the same driver code runs against the simulator in tests and the CLI.
  *
  *   g_autoptr(UbTransportSim) sim = ub_transport_sim_new_for_board_name("focbox", &error);

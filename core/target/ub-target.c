@@ -216,6 +216,35 @@ ub_target_run(UbTarget *self, GError **error)
 }
 
 /**
+ * ub_target_release:
+ *
+ * Before the probe lets go: a core that runs is left with halting debug off (C_DEBUGEN clear)
+ * and no vector catch, as stlink-org's stlink_exit_debug_mode() leaves it, so that a BKPT or
+ * a fault in the firmware does not stop it for a debugger that is gone (audit D9). A halted
+ * core stays halted: clearing C_DEBUGEN would let it run. Best effort on a target that no
+ * longer answers.
+ */
+gboolean
+ub_target_release(UbTarget *self, GError **error)
+{
+	guint32 dhcsr = 0;
+	guint32 demcr = 0;
+
+	g_return_val_if_fail(UB_IS_TARGET(self), FALSE);
+
+	if (!self->connected)
+		return TRUE;
+	if (!ub_probe_read_u32(self->probe, UB_DHCSR, &dhcsr, error))
+		return FALSE;
+	if (dhcsr & UB_DHCSR_S_HALT)
+		return TRUE;
+	if (!ub_probe_read_u32(self->probe, UB_DEMCR, &demcr, error) ||
+	    !ub_probe_write_u32(self->probe, UB_DEMCR, demcr & ~UB_DEMCR_VC_ALL, error))
+		return FALSE;
+	return ub_probe_write_u32(self->probe, UB_DHCSR, UB_DHCSR_DBGKEY, error);
+}
+
+/**
  * ub_target_step:
  *
  * One instruction with interrupts masked. C_MASKINTS may only change while halted and

@@ -40,6 +40,8 @@ G_BEGIN_DECLS
 #define UB_DHCSR_S_LOCKUP (1u << 19)
 #define UB_DHCSR_S_RESET_ST (1u << 25)
 #define UB_DEMCR_VC_CORERESET (1u << 0)
+/* VC_CORERESET and VC_MMERR … VC_HARDERR (ARMv7-M C1.6.5) */
+#define UB_DEMCR_VC_ALL 0x000007F1u
 #define UB_DEMCR_TRCENA (1u << 24)
 #define UB_AIRCR_VECTKEY 0x05FA0000u
 #define UB_AIRCR_SYSRESETREQ (1u << 2)
@@ -67,6 +69,8 @@ UbProbe *ub_target_get_probe(UbTarget *self);
 
 gboolean ub_target_connect(UbTarget *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_target_is_connected(UbTarget *self);
+/* a running core is left without halting debug before the probe lets go */
+gboolean ub_target_release(UbTarget *self, GError **error);
 void ub_target_set_disconnected(UbTarget *self);
 guint32 ub_target_get_dp_idcode(UbTarget *self);
 guint32 ub_target_get_cpuid(UbTarget *self);

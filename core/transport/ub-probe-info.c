@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "ub-probe-info.h"
 
 struct _UbProbeInfo {
@@ -8,6 +10,7 @@ struct _UbProbeInfo {
 	UbProbeKind kind;
 	guint16 vendor_id;
 	guint16 product_id;
+	char *product;
 	char *serial;
 	char *firmware_version;
 	char *path;
@@ -19,13 +22,15 @@ struct _UbProbeInfo {
 
 G_DEFINE_TYPE(UbProbeInfo, ub_probe_info, G_TYPE_OBJECT)
 
-/* reference/stlink-and-stm32f4.md §1.1 */
+/* reference/stlink-and-stm32f4.md §1.1; 0x374A is the V2-1 "audio" variant stlink-org and
+ * pyOCD accept (OpenOCD 0.12 does not list it) */
 static const struct {
 	guint16 product_id;
 	UbProbeKind kind;
 } ub_stlink_product_ids[] = {
     {0x3744, UB_PROBE_KIND_STLINK_V1},	 {0x3748, UB_PROBE_KIND_STLINK_V2},
-    {0x374B, UB_PROBE_KIND_STLINK_V2_1}, {0x3752, UB_PROBE_KIND_STLINK_V2_1},
+    {0x374A, UB_PROBE_KIND_STLINK_V2_1}, {0x374B, UB_PROBE_KIND_STLINK_V2_1},
+    {0x3752, UB_PROBE_KIND_STLINK_V2_1},
     {0x374E, UB_PROBE_KIND_STLINK_V3},	 {0x374F, UB_PROBE_KIND_STLINK_V3},
     {0x3753, UB_PROBE_KIND_STLINK_V3},	 {0x3754, UB_PROBE_KIND_STLINK_V3},
     {0x3757, UB_PROBE_KIND_STLINK_V3},
@@ -43,10 +48,42 @@ ub_probe_kind_from_usb_ids(guint16 vendor_id, guint16 product_id)
 	return UB_PROBE_KIND_UNKNOWN;
 }
 
+gboolean
+ub_probe_string_names_cmsis_dap(const char *text)
+{
+	return text != NULL && strstr(text, "CMSIS-DAP") != NULL;
+}
+
+/* reference/cmsis-dap.md §1.1, §1.2: the debugprobe firmware (Debug Probe and Pico) and Arm's
+ * DAPLink; a clone may use any id, which is why they are found by their strings first */
+static const struct {
+	guint16 vendor_id;
+	guint16 product_id;
+	const char *name;
+} ub_known_cmsis_dap_ids[] = {
+    {0x2E8A, 0x000C, "Raspberry Pi Debug Probe or Pico (debugprobe)"},
+    {0x0D28, 0x0204, "DAPLink"},
+};
+
+const char *
+ub_probe_known_cmsis_dap_name(guint16 vendor_id, guint16 product_id)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(ub_known_cmsis_dap_ids); i++) {
+		if (ub_known_cmsis_dap_ids[i].vendor_id == vendor_id &&
+		    ub_known_cmsis_dap_ids[i].product_id == product_id)
+			return ub_known_cmsis_dap_ids[i].name;
+	}
+	return NULL;
+}
+
 const char *
 ub_probe_kind_to_string(UbProbeKind kind)
 {
 	switch (kind) {
+	case UB_PROBE_KIND_CMSIS_DAP:
+		return "CMSIS-DAP";
+	case UB_PROBE_KIND_CMSIS_DAP_V1:
+		return "CMSIS-DAP v1";
 	case UB_PROBE_KIND_STLINK_V1:
 		return "ST-LINK/V1";
 	case UB_PROBE_KIND_STLINK_V2:
@@ -65,7 +102,7 @@ gboolean
 ub_probe_kind_is_supported(UbProbeKind kind)
 {
 	return kind == UB_PROBE_KIND_STLINK_V2 || kind == UB_PROBE_KIND_STLINK_V2_1 ||
-	       kind == UB_PROBE_KIND_STLINK_V3;
+	       kind == UB_PROBE_KIND_STLINK_V3 || kind == UB_PROBE_KIND_CMSIS_DAP;
 }
 
 /**
@@ -140,6 +177,21 @@ ub_probe_info_set_usb_ids(UbProbeInfo *self, guint16 vendor_id, guint16 product_
 	self->product_id = product_id;
 	if (self->kind == UB_PROBE_KIND_UNKNOWN)
 		self->kind = ub_probe_kind_from_usb_ids(vendor_id, product_id);
+}
+
+const char *
+ub_probe_info_get_product(UbProbeInfo *self)
+{
+	g_return_val_if_fail(UB_IS_PROBE_INFO(self), NULL);
+	return self->product;
+}
+
+void
+ub_probe_info_set_product(UbProbeInfo *self, const char *product)
+{
+	g_return_if_fail(UB_IS_PROBE_INFO(self));
+	g_free(self->product);
+	self->product = g_strdup(product);
 }
 
 const char *
@@ -282,6 +334,10 @@ ub_probe_info_to_json(UbProbeInfo *self)
 	json_builder_add_string_value(builder, ub_probe_kind_to_string(self->kind));
 	json_builder_set_member_name(builder, "usb-id");
 	json_builder_add_string_value(builder, usb_id);
+	if (self->product != NULL) {
+		json_builder_set_member_name(builder, "product");
+		json_builder_add_string_value(builder, self->product);
+	}
 	json_builder_set_member_name(builder, "serial");
 	json_builder_add_string_value(builder, self->serial);
 	json_builder_set_member_name(builder, "firmware");
@@ -308,6 +364,7 @@ ub_probe_info_finalize(GObject *object)
 {
 	UbProbeInfo *self = UB_PROBE_INFO(object);
 
+	g_free(self->product);
 	g_free(self->serial);
 	g_free(self->firmware_version);
 	g_free(self->path);

@@ -9,24 +9,11 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "ub-probe-kind.h"
 #include "ub-transport-provider.h"
 
 G_BEGIN_DECLS
 
-typedef enum {
-	UB_PROBE_KIND_UNKNOWN,
-	UB_PROBE_KIND_STLINK_V1, /* listed, not supported (SCSI-wrapped protocol) */
-	UB_PROBE_KIND_STLINK_V2,
-	UB_PROBE_KIND_STLINK_V2_1,
-	UB_PROBE_KIND_STLINK_V3,
-} UbProbeKind;
-
-#define UB_USB_VID_STMICRO 0x0483
-
-/* the kind of an ST-LINK from its USB ids (as every tool does: by PID, not descriptors) */
-UbProbeKind ub_probe_kind_from_usb_ids(guint16 vendor_id, guint16 product_id);
-const char *ub_probe_kind_to_string(UbProbeKind kind);
-gboolean ub_probe_kind_is_supported(UbProbeKind kind);
 /* the serial number as stlink-org shows it: a 24-char string as-is, 12 binary bytes as hex */
 char *ub_probe_serial_from_descriptor(const guint8 *data, gsize len);
 
@@ -40,6 +27,9 @@ void ub_probe_info_set_kind(UbProbeInfo *self, UbProbeKind kind);
 guint16 ub_probe_info_get_vendor_id(UbProbeInfo *self);
 guint16 ub_probe_info_get_product_id(UbProbeInfo *self);
 void ub_probe_info_set_usb_ids(UbProbeInfo *self, guint16 vendor_id, guint16 product_id);
+/* the USB product string ("Debug Probe (CMSIS-DAP)"), or NULL */
+const char *ub_probe_info_get_product(UbProbeInfo *self);
+void ub_probe_info_set_product(UbProbeInfo *self, const char *product);
 const char *ub_probe_info_get_serial(UbProbeInfo *self);
 void ub_probe_info_set_serial(UbProbeInfo *self, const char *serial);
 const char *ub_probe_info_get_firmware_version(UbProbeInfo *self);

@@ -9,6 +9,11 @@ typedef struct {
 	guint16 product_id;
 	char *serial;
 	char *path;
+	UbProbeKind kind;
+	char *product;
+	guint8 endpoint_out;
+	guint8 endpoint_in;
+	guint16 max_packet;
 	gboolean closed;
 } UbTransportPrivate;
 
@@ -93,6 +98,21 @@ ub_transport_bulk_read(UbTransport *self, guint8 endpoint, guint8 *buffer, gsize
  * twice is allowed.
  */
 gboolean
+ub_transport_reset(UbTransport *self, GError **error)
+{
+	UbTransportClass *klass;
+
+	g_return_val_if_fail(UB_IS_TRANSPORT(self), FALSE);
+	klass = UB_TRANSPORT_GET_CLASS(self);
+	if (klass->reset == NULL) {
+		g_set_error_literal(error, UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED,
+				    "this transport cannot reset the probe");
+		return FALSE;
+	}
+	return klass->reset(self, error);
+}
+
+gboolean
 ub_transport_close(UbTransport *self, GError **error)
 {
 	UbTransportClass *klass;
@@ -155,12 +175,79 @@ ub_transport_set_identity(UbTransport *self, guint16 vendor_id, guint16 product_
 	priv->path = g_strdup(path);
 }
 
+UbProbeKind
+ub_transport_get_kind(UbTransport *self)
+{
+	UbTransportPrivate *priv;
+
+	g_return_val_if_fail(UB_IS_TRANSPORT(self), UB_PROBE_KIND_UNKNOWN);
+	priv = GET_PRIVATE(self);
+	/* a transport that was not told uses the ST-LINK rule: the ids */
+	if (priv->kind == UB_PROBE_KIND_UNKNOWN)
+		return ub_probe_kind_from_usb_ids(priv->vendor_id, priv->product_id);
+	return priv->kind;
+}
+
+const char *
+ub_transport_get_product(UbTransport *self)
+{
+	g_return_val_if_fail(UB_IS_TRANSPORT(self), NULL);
+	return GET_PRIVATE(self)->product;
+}
+
+void
+ub_transport_set_kind(UbTransport *self, UbProbeKind kind, const char *product)
+{
+	UbTransportPrivate *priv;
+
+	g_return_if_fail(UB_IS_TRANSPORT(self));
+	priv = GET_PRIVATE(self);
+	priv->kind = kind;
+	g_free(priv->product);
+	priv->product = g_strdup(product);
+}
+
+guint8
+ub_transport_get_endpoint_out(UbTransport *self)
+{
+	g_return_val_if_fail(UB_IS_TRANSPORT(self), 0);
+	return GET_PRIVATE(self)->endpoint_out;
+}
+
+guint8
+ub_transport_get_endpoint_in(UbTransport *self)
+{
+	g_return_val_if_fail(UB_IS_TRANSPORT(self), 0);
+	return GET_PRIVATE(self)->endpoint_in;
+}
+
+guint16
+ub_transport_get_max_packet(UbTransport *self)
+{
+	g_return_val_if_fail(UB_IS_TRANSPORT(self), 0);
+	return GET_PRIVATE(self)->max_packet;
+}
+
+void
+ub_transport_set_endpoints(UbTransport *self, guint8 endpoint_out, guint8 endpoint_in,
+			   guint16 max_packet)
+{
+	UbTransportPrivate *priv;
+
+	g_return_if_fail(UB_IS_TRANSPORT(self));
+	priv = GET_PRIVATE(self);
+	priv->endpoint_out = endpoint_out;
+	priv->endpoint_in = endpoint_in;
+	priv->max_packet = max_packet;
+}
+
 static void
 ub_transport_finalize(GObject *object)
 {
 	UbTransport *self = UB_TRANSPORT(object);
 	UbTransportPrivate *priv = GET_PRIVATE(self);
 
+	g_free(priv->product);
 	g_free(priv->serial);
 	g_free(priv->path);
 	G_OBJECT_CLASS(ub_transport_parent_class)->finalize(object);

@@ -47,9 +47,15 @@
  *   5 BLANK_BLOCKS  as 4 but only the AND (0xffffffff: the block is erased)
  *   6 EXIT          status 1, then BKPT
  * After every flash operation the loader waits for FLASH_SR.BSY to fall, and stops with the
- * SR error bits saved (OPERR, WRPERR, PGAERR, PGPERR, PGSERR; RM0090 §3.8.4) and BKPT.
- * While it waits it reloads the independent watchdog (IWDG_KR = 0xAAAA) so that a watchdog
- * the old firmware started cannot reset the chip mid-write; the key does not start it.
+ * SR error bits saved (OPERR, WRPERR, PGAERR, PGPERR, PGSERR; RM0090 §3.8.4) and BKPT. An
+ * error flag already set when a command starts is reported the same way, never cleared
+ * unread (the host clears SR before it starts the loader). Each store to flash and each
+ * STRT is followed by DSB before SR is read: the store goes out on the D-Code bus, the read
+ * on the System bus, and without the barrier the read may see BSY clear before the store
+ * has reached the flash interface (OpenOCD's stm32f2x.S has the same DSB).
+ * While it waits, and every 1 KiB it checks, it reloads the independent watchdog
+ * (IWDG_KR = 0xAAAA) so that a watchdog the old firmware started cannot reset the chip
+ * mid-write; the key does not start it.
  *
  * Registers kept: r4 control block, r5 FLASH base, r6 expected seq, r11 IWDG_KR, r12 0xAAAA.
  * Sequence numbers wrap modulo 2^32; the slot index is computed from seq - first.
@@ -120,6 +126,8 @@ entry:
 	ldr r5, =FLASH_BASE
 	ldr r11, =IWDG_KR
 	movw r12, #IWDG_RELOAD
+	/* the watchdog kept counting from where the firmware last reloaded it, now at once */
+	str r12, [r11]
 	ldr r6, [r4, #CB_FIRST]
 
 	/* the host unlocks FLASH_CR; a wrong key earlier keeps it locked until reset */
@@ -137,6 +145,7 @@ build_table:
 	movs r1, #0
 	ldr r3, =0xedb88320
 table_entry:
+	str r12, [r11]
 	mov r2, r1
 	movs r7, #8
 table_bit:
@@ -222,6 +231,7 @@ program_x8:
 	cmp r0, #0xff
 	beq 1f
 	strb r0, [r1]
+	dsb
 	bl wait_check
 1:	adds r1, r1, #1
 	subs r2, r2, #1
@@ -233,6 +243,7 @@ program_x16:
 	cmp r0, r3
 	beq 1f
 	strh r0, [r1]
+	dsb
 	bl wait_check
 1:	adds r1, r1, #2
 	subs r2, r2, #2
@@ -243,6 +254,7 @@ program_x32:
 	cmn r0, #1
 	beq 1f
 	str r0, [r1]
+	dsb
 	bl wait_check
 1:	adds r1, r1, #4
 	subs r2, r2, #4
@@ -262,6 +274,7 @@ erase_sector:
 	str r0, [r5, #FLASH_CR]
 	orr r0, r0, #CR_STRT
 	str r0, [r5, #FLASH_CR]
+	dsb
 	bl wait_check
 	movs r0, #0
 	str r0, [r5, #FLASH_CR]
@@ -275,6 +288,7 @@ mass_erase:
 	str r0, [r5, #FLASH_CR]
 	orr r0, r0, #CR_STRT
 	str r0, [r5, #FLASH_CR]
+	dsb
 	bl wait_check
 	movs r0, #0
 	str r0, [r5, #FLASH_CR]
@@ -304,6 +318,11 @@ crc_block:
 	cmp r10, #0
 	beq blank_word
 crc_word:
+	/* a block may be a whole image: the watchdog every 1 KiB of it (VESC's IWDG runs out
+	 * in 12 to 33 ms; 1 MiB takes about 40 ms at 168 MHz) */
+	tst r1, #0x3fc
+	it eq
+	streq r12, [r11]
 	ldr r0, [r1], #4
 	and lr, lr, r0
 	eors r7, r7, r0
@@ -323,6 +342,9 @@ crc_word:
 	bhi crc_word
 	b block_result
 blank_word:
+	tst r1, #0x3fc
+	it eq
+	streq r12, [r11]
 	ldr r0, [r1], #4
 	and lr, lr, r0
 	subs r8, r8, #4
@@ -333,12 +355,15 @@ block_result:
 	str lr, [r9], #4
 	b crc_block
 
-	/* wait for BSY to fall; r0 = FLASH_SR */
+	/* wait for BSY to fall; an error flag left from before stops the loader like a new
+	 * one (r1, the command's address, goes to fail); r0 = FLASH_SR */
 wait_ready:
 	str r12, [r11]
 	ldr r0, [r5, #FLASH_SR]
 	tst r0, #SR_BSY
 	bne wait_ready
+	tst r0, #SR_ERRORS
+	bne flash_error
 	movs r0, #SR_CLEAR
 	str r0, [r5, #FLASH_SR]
 	bx lr
@@ -352,6 +377,7 @@ wait_check:
 	tst r0, #SR_ERRORS
 	it eq
 	bxeq lr
+flash_error:
 	str r0, [r4, #CB_SR]
 	str r1, [r4, #CB_FAIL]
 	movs r0, #0

@@ -43,8 +43,19 @@
 #define STLINK_DEBUG_ENTER_SWD 0xA3
 
 #define STLINK_CMD_SIZE 16
-/* OpenOCD retries WAIT up to 8 times, sleeping 1, 2, 4 … ms */
+/* OpenOCD retries WAIT up to 8 times (MAX_WAIT_RETRIES), sleeping 1, 2, 4 … 128 ms */
 #define STLINK_WAIT_RETRIES 8
+/* the Cortex-M3/M4 AHB-AP increments TAR within 4 KiB (ADIv5 only promises 1 KiB): OpenOCD
+ * never lets a memory command cross that block (stlink_max_block_size()) */
+#define STLINK_TAR_BLOCK 0x1000u
+/* reading a stale reply out of the probe: the largest packet (V3), a short wait */
+#define STLINK_DRAIN_PACKET 512
+#define STLINK_DRAIN_TIMEOUT_MS 10
+#define STLINK_DRAIN_MAX_PACKETS 256
+/* GET_VERSION after a drain: an idle probe answers in a frame or two */
+#define STLINK_VERSION_TIMEOUT_MS 500
+/* SWD cycles of one word access (8 request, turnaround, 3 ACK, 33 data/parity, turnaround) */
+#define SWD_CYCLES_PER_WORD 46
 
 struct _UbProbeStlink {
 	UbProbe parent_instance;
@@ -52,6 +63,7 @@ struct _UbProbeStlink {
 	guint8 endpoint_out;
 	guint8 endpoint_in;
 	gboolean in_debug;
+	guint swd_khz; /* what the probe clocks SWD at: bounds how long a transfer takes */
 };
 
 G_DEFINE_TYPE(UbProbeStlink, ub_probe_stlink, UB_TYPE_PROBE)
@@ -106,10 +118,21 @@ ub_stlink_version_decode(const guint8 *reply, gsize len, UbProbeKind kind,
 	word = ((guint16)reply[0] << 8) | reply[1];
 	version->hw = (word >> 12) & 0x0f;
 	version->jtag = (word >> 6) & 0x3f;
-	if (kind == UB_PROBE_KIND_STLINK_V2_1)
-		version->msd = word & 0x3f;
-	else
+	if (kind == UB_PROBE_KIND_STLINK_V2_1) {
+		guint x = (word >> 6) & 0x3f;
+		guint y = word & 0x3f;
+		/* the STM8 boards' V2-1 firmware reports MSD and SWIM, no JTAG/SWD (OpenOCD
+		 * 0.12 stlink_usb_version()) */
+		if ((x <= 22 && y == 7) || (x >= 25 && y >= 7 && y <= 12)) {
+			version->jtag = 0;
+			version->msd = x;
+			version->swim = y;
+		} else {
+			version->msd = y;
+		}
+	} else {
 		version->swim = word & 0x3f;
+	}
 	version->vendor_id = reply[2] | (reply[3] << 8);
 	version->product_id = reply[4] | (reply[5] << 8);
 	if (version->hw == 0) {
@@ -163,19 +186,16 @@ ub_stlink_version_to_string(const UbStlinkVersion *version)
 
 	g_return_val_if_fail(version != NULL, NULL);
 
-	g_string_append_printf(str, "V%uJ%u", version->hw, version->jtag);
-	if (version->hw >= 3) {
-		if (version->msd != 0)
-			g_string_append_printf(str, "M%u", version->msd);
-		if (version->bridge != 0)
-			g_string_append_printf(str, "B%u", version->bridge);
-		if (version->swim != 0)
-			g_string_append_printf(str, "S%u", version->swim);
-	} else if (version->msd != 0) {
+	/* OpenOCD's rule: J unless only MSD, S whenever SWIM or no MSD */
+	g_string_append_printf(str, "V%u", version->hw);
+	if (version->jtag != 0 || version->msd == 0)
+		g_string_append_printf(str, "J%u", version->jtag);
+	if (version->msd != 0)
 		g_string_append_printf(str, "M%u", version->msd);
-	} else {
+	if (version->bridge != 0)
+		g_string_append_printf(str, "B%u", version->bridge);
+	if (version->swim != 0 || version->msd == 0)
 		g_string_append_printf(str, "S%u", version->swim);
-	}
 	return g_string_free(str, FALSE);
 }
 
@@ -198,7 +218,8 @@ static const struct {
     {0x04, FALSE, 2, UB_TARGET_ERROR_NO_ACK, "unknown JTAG chain"},
     {0x05, FALSE, 2, UB_TARGET_ERROR_NO_ACK, "no device connected"},
     {0x06, FALSE, 1, UB_PROBE_ERROR_FAILED, "probe internal error"},
-    {0x07, TRUE, 2, UB_TARGET_ERROR_WAIT, "command wait"},
+    /* pyOCD's name; OpenOCD does not retry it (stlink_usb_error_check() default) */
+    {0x07, FALSE, 1, UB_PROBE_ERROR_FAILED, "command wait"},
     {0x08, FALSE, 1, UB_PROBE_ERROR_PROTOCOL, "command error"},
     {0x09, FALSE, 2, UB_TARGET_ERROR_NO_ACK, "the target's debug port does not answer "
 					       "(GET_IDCODE error)"},
@@ -330,10 +351,12 @@ ub_probe_stlink_has_mem16(UbProbeStlink *self)
 	return ub_probe_stlink_is_v3(self) || self->version.jtag >= 26;
 }
 
+/* OpenOCD 0.12 stlink_usb_version(): STLINK_F_HAS_AP_INIT from V2J28 and on every V3 (the
+ * "V3 ≥ J2" gate belongs to DP bank select, not to INIT_AP) */
 static gboolean
 ub_probe_stlink_needs_init_ap(UbProbeStlink *self)
 {
-	return ub_probe_stlink_is_v3(self) ? self->version.jtag >= 2 : self->version.jtag >= 28;
+	return ub_probe_stlink_is_v3(self) || self->version.jtag >= 28;
 }
 
 static gsize
@@ -354,14 +377,25 @@ ub_probe_stlink_send(UbProbeStlink *self, const guint8 *cmd, GError **error)
 				       UB_STLINK_TIMEOUT_MS, error);
 }
 
+/* how long a memory transfer of @len bytes may take to answer: the SWD time at the clock
+ * the probe runs (a 6 KiB read at 5 kHz is 14 s, audit D5), twice, plus the usual 3 s */
+static guint
+ub_probe_stlink_timeout_for(UbProbeStlink *self, gsize len)
+{
+	guint64 swd_ms = (guint64)(len + 3) / 4 * SWD_CYCLES_PER_WORD / MAX(self->swd_khz, 1u);
+
+	return UB_STLINK_TIMEOUT_MS + (guint)MIN(2 * swd_ms, G_MAXUINT / 2);
+}
+
 static gboolean
-ub_probe_stlink_receive(UbProbeStlink *self, guint8 *reply, gsize len, GError **error)
+ub_probe_stlink_receive_within(UbProbeStlink *self, guint8 *reply, gsize len, guint timeout_ms,
+			       GError **error)
 {
 	UbTransport *transport = ub_probe_get_transport(UB_PROBE(self));
 	gsize actual = 0;
 
-	if (!ub_transport_bulk_read(transport, self->endpoint_in, reply, len,
-				    UB_STLINK_TIMEOUT_MS, &actual, error))
+	if (!ub_transport_bulk_read(transport, self->endpoint_in, reply, len, timeout_ms, &actual,
+				    error))
 		return FALSE;
 	/* the tools accept short replies and read zeros; a real probe never sends them, so
 	 * one means the conversation is out of step */
@@ -374,7 +408,29 @@ ub_probe_stlink_receive(UbProbeStlink *self, guint8 *reply, gsize len, GError **
 	return TRUE;
 }
 
-/* one command and its fixed-length reply (none when reply_len is 0) */
+static gboolean
+ub_probe_stlink_receive(UbProbeStlink *self, guint8 *reply, gsize len, GError **error)
+{
+	return ub_probe_stlink_receive_within(self, reply, len, UB_STLINK_TIMEOUT_MS, error);
+}
+
+/* one command and its fixed-length reply (none when reply_len is 0), the reply waited for
+ * @timeout_ms */
+static gboolean
+ub_probe_stlink_xfer_within(UbProbeStlink *self, const guint8 *cmd, guint8 *reply,
+			    gsize reply_len, guint timeout_ms, GError **error)
+{
+	if (!ub_probe_stlink_send(self, cmd, error))
+		return FALSE;
+	if (reply_len == 0)
+		return TRUE;
+	if (!ub_probe_stlink_receive_within(self, reply, reply_len, timeout_ms, error)) {
+		g_prefix_error(error, "command %02x %02x: ", cmd[0], cmd[1]);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 ub_probe_stlink_xfer(UbProbeStlink *self, const guint8 *cmd, guint8 *reply, gsize reply_len,
 		     GError **error)
@@ -405,7 +461,7 @@ ub_probe_stlink_command(UbProbeStlink *self, const guint8 *cmd, guint8 *reply, g
 	for (guint attempt = 0;; attempt++) {
 		if (!ub_probe_stlink_xfer(self, cmd, reply, reply_len, error))
 			return FALSE;
-		if (!ub_stlink_status_is_wait(reply[0]) || attempt + 1 >= STLINK_WAIT_RETRIES)
+		if (!ub_stlink_status_is_wait(reply[0]) || attempt >= STLINK_WAIT_RETRIES)
 			break;
 		g_debug("status 0x%02x for %02x %02x, retrying", reply[0], cmd[0], cmd[1]);
 		ub_probe_stlink_wait_backoff(self, attempt);
@@ -423,7 +479,8 @@ ub_probe_stlink_cmd_init(guint8 *cmd, guint8 b0, guint8 b1)
 
 /* the status of the last memory command (J ≥ 15: GETLASTRWSTATUS2 with the fault address) */
 static gboolean
-ub_probe_stlink_rw_status(UbProbeStlink *self, guint32 address, gboolean *wait, GError **error)
+ub_probe_stlink_rw_status(UbProbeStlink *self, guint32 address, gsize len, gboolean *wait,
+			  GError **error)
 {
 	guint8 cmd[STLINK_CMD_SIZE];
 	guint8 reply[12] = {0};
@@ -434,7 +491,9 @@ ub_probe_stlink_rw_status(UbProbeStlink *self, guint32 address, gboolean *wait, 
 	ub_probe_stlink_cmd_init(cmd, STLINK_DEBUG_COMMAND,
 				 status2 ? STLINK_DEBUG_APIV2_GETLASTRWSTATUS2
 					 : STLINK_DEBUG_APIV2_GETLASTRWSTATUS);
-	if (!ub_probe_stlink_xfer(self, cmd, reply, status2 ? 12 : 2, error))
+	/* after a write the probe answers once it has clocked the data out */
+	if (!ub_probe_stlink_xfer_within(self, cmd, reply, status2 ? 12 : 2,
+					 ub_probe_stlink_timeout_for(self, len), error))
 		return FALSE;
 	if (ub_stlink_status_is_wait(reply[0])) {
 		*wait = TRUE;
@@ -442,6 +501,13 @@ ub_probe_stlink_rw_status(UbProbeStlink *self, guint32 address, gboolean *wait, 
 	}
 	if (status2)
 		fault_address = get_le32(reply + 4);
+	/* old firmware reports a bus fault of a memory command as 0x01 (pyOCD
+	 * STLink._MEM_FAULT_ERRORS); the generic table calls 0x01 a probe error */
+	if (reply[0] == 0x01) {
+		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_FAULT,
+			    "bus fault at 0x%08x (ST-LINK status 0x01)", fault_address);
+		return FALSE;
+	}
 	if (!ub_stlink_status_check(reply[0], error)) {
 		g_prefix_error(error, "at 0x%08x: ", fault_address);
 		return FALSE;
@@ -485,17 +551,20 @@ ub_probe_stlink_read_once(UbProbeStlink *self, guint32 address, guint8 *buffer, 
 					 ub_probe_stlink_read_opcode(access));
 		put_le32(cmd + 2, address);
 		put_le16(cmd + 6, (guint16)len);
-		/* a 1-byte READMEM_8BIT is answered with 2 bytes (stlink-org, OpenOCD) */
+		/* a 1-byte READMEM_8BIT is answered with 2 bytes (OpenOCD's
+		 * stlink_usb_read_mem8(); stlink-org has no 8-bit read) */
 		if (access == UB_ACCESS_8 && len == 1) {
 			if (!ub_probe_stlink_xfer(self, cmd, tmp, 2, error))
 				return FALSE;
 			buffer[0] = tmp[0];
-		} else if (!ub_probe_stlink_xfer(self, cmd, buffer, len, error)) {
+		} else if (!ub_probe_stlink_xfer_within(self, cmd, buffer, len,
+							ub_probe_stlink_timeout_for(self, len),
+							error)) {
 			return FALSE;
 		}
-		if (ub_probe_stlink_rw_status(self, address, &wait, &error_local))
+		if (ub_probe_stlink_rw_status(self, address, 0, &wait, &error_local))
 			return TRUE;
-		if (!wait || attempt + 1 >= STLINK_WAIT_RETRIES) {
+		if (!wait || attempt >= STLINK_WAIT_RETRIES) {
 			g_propagate_error(error, g_steal_pointer(&error_local));
 			return FALSE;
 		}
@@ -523,9 +592,9 @@ ub_probe_stlink_write_once(UbProbeStlink *self, guint32 address, const guint8 *d
 		if (!ub_transport_bulk_write(transport, self->endpoint_out, data, len,
 					     UB_STLINK_TIMEOUT_MS, error))
 			return FALSE;
-		if (ub_probe_stlink_rw_status(self, address, &wait, &error_local))
+		if (ub_probe_stlink_rw_status(self, address, len, &wait, &error_local))
 			return TRUE;
-		if (!wait || attempt + 1 >= STLINK_WAIT_RETRIES) {
+		if (!wait || attempt >= STLINK_WAIT_RETRIES) {
 			g_propagate_error(error, g_steal_pointer(&error_local));
 			return FALSE;
 		}
@@ -543,13 +612,6 @@ static gboolean
 ub_probe_stlink_check_access(UbProbeStlink *self, guint32 address, gsize len, UbAccess access,
 			     GError **error)
 {
-	if (access == UB_ACCESS_16 && !ub_probe_stlink_has_mem16(self)) {
-		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED,
-			    "16-bit memory access needs ST-LINK firmware J26 or later (this is "
-			    "J%u)",
-			    self->version.jtag);
-		return FALSE;
-	}
 	if (access != UB_ACCESS_8 && ((address % access) != 0 || (len % access) != 0)) {
 		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_INVALID_ARGUMENT,
 			    "%u-bit access to 0x%08x (%" G_GSIZE_FORMAT " bytes) is not aligned",
@@ -559,15 +621,34 @@ ub_probe_stlink_check_access(UbProbeStlink *self, guint32 address, gsize len, Ub
 	return TRUE;
 }
 
+/* 16-bit commands exist from V2J26: before that, half-words go as bytes, as OpenOCD's
+ * stlink_usb_read_ap_mem()/write_ap_mem() do (audit D4; ub_probe_supports_access() tells a
+ * caller for whom the width matters, the flash) */
+static UbAccess
+ub_probe_stlink_effective(UbProbeStlink *self, UbAccess access)
+{
+	if (access == UB_ACCESS_16 && !ub_probe_stlink_has_mem16(self))
+		return UB_ACCESS_8;
+	return access;
+}
+
+/* one command's span: the probe's limit, never across a TAR auto-increment block (F8) */
+static gsize
+ub_probe_stlink_chunk(UbProbeStlink *self, guint32 address, gsize remaining, UbAccess access)
+{
+	gsize to_block = STLINK_TAR_BLOCK - (address & (STLINK_TAR_BLOCK - 1));
+
+	return MIN(MIN(remaining, ub_probe_stlink_max_for(self, access)), to_block);
+}
+
 /* a run of one width, split into the probe's per-command limit */
 static gboolean
 ub_probe_stlink_read_run(UbProbeStlink *self, guint32 address, guint8 *buffer, gsize len,
 			 UbAccess access, GError **error)
 {
-	gsize max = ub_probe_stlink_max_for(self, access);
-
+	access = ub_probe_stlink_effective(self, access);
 	for (gsize done = 0; done < len;) {
-		gsize chunk = MIN(len - done, max);
+		gsize chunk = ub_probe_stlink_chunk(self, address + (guint32)done, len - done, access);
 		if (!ub_probe_stlink_read_once(self, address + done, buffer + done, chunk, access,
 					       error))
 			return FALSE;
@@ -580,10 +661,9 @@ static gboolean
 ub_probe_stlink_write_run(UbProbeStlink *self, guint32 address, const guint8 *data, gsize len,
 			  UbAccess access, GError **error)
 {
-	gsize max = ub_probe_stlink_max_for(self, access);
-
+	access = ub_probe_stlink_effective(self, access);
 	for (gsize done = 0; done < len;) {
-		gsize chunk = MIN(len - done, max);
+		gsize chunk = ub_probe_stlink_chunk(self, address + (guint32)done, len - done, access);
 		if (!ub_probe_stlink_write_once(self, address + done, data + done, chunk, access,
 						error))
 			return FALSE;
@@ -682,24 +762,16 @@ ub_probe_stlink_get_jtag_version(UbProbeStlink *self)
 	return self->version.jtag;
 }
 
-/**
- * ub_probe_stlink_query_version:
- *
- * GET_VERSION (and GET_VERSION_EX on a V3) only: names the firmware without changing the
- * probe's mode, for listing probes.
- */
-gboolean
-ub_probe_stlink_query_version(UbProbeStlink *self, GError **error)
+static gboolean
+ub_probe_stlink_query_version_within(UbProbeStlink *self, guint timeout_ms, GError **error)
 {
 	UbProbeKind kind = ub_probe_get_kind(UB_PROBE(self));
 	guint8 cmd[STLINK_CMD_SIZE];
 	guint8 reply[12];
 	g_autofree char *str = NULL;
 
-	g_return_val_if_fail(UB_IS_PROBE_STLINK(self), FALSE);
-
 	ub_probe_stlink_cmd_init(cmd, STLINK_GET_VERSION, 0);
-	if (!ub_probe_stlink_xfer(self, cmd, reply, 6, error))
+	if (!ub_probe_stlink_xfer_within(self, cmd, reply, 6, timeout_ms, error))
 		return FALSE;
 	if (!ub_stlink_version_decode(reply, 6, kind, &self->version, error))
 		return FALSE;
@@ -719,23 +791,92 @@ ub_probe_stlink_query_version(UbProbeStlink *self, GError **error)
 	}
 	str = ub_stlink_version_to_string(&self->version);
 	ub_probe_set_firmware_version(UB_PROBE(self), str);
+	/* GET_TARGET_VOLTAGE needs J13 (or a V3) */
+	ub_probe_set_features(UB_PROBE(self),
+			      UB_PROBE_FEATURE_NRST |
+				  (ub_probe_stlink_is_v3(self) || self->version.jtag >= 13
+				       ? UB_PROBE_FEATURE_TARGET_VOLTAGE
+				       : UB_PROBE_FEATURE_NONE));
 	g_debug("ST-LINK %s (%04x:%04x)", str, self->version.vendor_id, self->version.product_id);
 	return TRUE;
 }
 
-static gboolean
-ub_probe_stlink_open(UbProbe *probe, GError **error)
+/* reads whatever waits on the IN endpoint, whole packets, until it stays empty: the reply a
+ * program killed in the middle of a command left behind (pyOCD's _flush_rx()) */
+static void
+ub_probe_stlink_drain(UbProbeStlink *self)
 {
-	UbProbeStlink *self = UB_PROBE_STLINK(probe);
+	UbTransport *transport = ub_probe_get_transport(UB_PROBE(self));
+	guint8 packet[STLINK_DRAIN_PACKET];
+	gsize total = 0;
+
+	for (guint i = 0; i < STLINK_DRAIN_MAX_PACKETS; i++) {
+		g_autoptr(GError) error_local = NULL;
+		gsize actual = 0;
+
+		if (!ub_transport_bulk_read(transport, self->endpoint_in, packet, sizeof(packet),
+					    STLINK_DRAIN_TIMEOUT_MS, &actual, &error_local) ||
+		    actual == 0)
+			break;
+		total += actual;
+	}
+	if (total > 0)
+		g_debug("drained %" G_GSIZE_FORMAT " bytes a previous program left in the probe",
+			total);
+}
+
+/* Another program may have left the probe in the middle of a conversation: killed after a
+ * command, before its reply (or data) was through. Its reply is drained first; a probe that
+ * still does not answer GET_VERSION (it waits for the rest of a write's data, say) is reset
+ * on its USB port and asked once more, as OpenOCD's stlink_usb_usb_open() does (audit D1). */
+static gboolean
+ub_probe_stlink_handshake(UbProbeStlink *self, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+
+	ub_probe_stlink_drain(self);
+	if (ub_probe_stlink_query_version_within(self, STLINK_VERSION_TIMEOUT_MS, &error_local))
+		return TRUE;
+	if (error_local->domain != UB_PROBE_ERROR ||
+	    error_local->code == UB_PROBE_ERROR_DISCONNECTED ||
+	    error_local->code == UB_PROBE_ERROR_UNSUPPORTED) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
+	}
+	g_debug("the probe does not answer (%s): resetting it", error_local->message);
+	if (!ub_transport_reset(ub_probe_get_transport(UB_PROBE(self)), error)) {
+		g_prefix_error(error, "the probe did not answer (%s), and resetting it failed: ",
+			       error_local->message);
+		return FALSE;
+	}
+	ub_probe_stlink_drain(self);
+	return ub_probe_stlink_query_version_within(self, UB_STLINK_TIMEOUT_MS, error);
+}
+
+/**
+ * ub_probe_stlink_query_version:
+ *
+ * GET_VERSION (and GET_VERSION_EX on a V3) only: names the firmware without changing the
+ * probe's mode, for listing probes; a reply another program left behind is drained first,
+ * and a probe that does not answer is reset once.
+ */
+gboolean
+ub_probe_stlink_query_version(UbProbeStlink *self, GError **error)
+{
+	g_return_val_if_fail(UB_IS_PROBE_STLINK(self), FALSE);
+	return ub_probe_stlink_handshake(self, error);
+}
+
+/* what the probe is doing: DFU, mass storage, debug, SWIM; leave it for idle, as OpenOCD's
+ * stlink_usb_exit_mode() does (none of these commands has a reply) */
+static gboolean
+ub_probe_stlink_leave_mode(UbProbeStlink *self, GError **error)
+{
 	guint8 cmd[STLINK_CMD_SIZE];
 	guint8 mode = 0;
 
-	if (!ub_probe_stlink_query_version(self, error))
-		return FALSE;
 	if (!ub_probe_stlink_get_mode(self, &mode, error))
 		return FALSE;
-
-	/* leave whatever mode the probe is in, as OpenOCD's stlink_usb_init_mode does */
 	switch (mode) {
 	case UB_STLINK_MODE_DFU:
 		ub_probe_stlink_cmd_init(cmd, STLINK_DFU_COMMAND, STLINK_DFU_EXIT);
@@ -754,16 +895,34 @@ ub_probe_stlink_open(UbProbe *probe, GError **error)
 }
 
 static gboolean
+ub_probe_stlink_open(UbProbe *probe, GError **error)
+{
+	UbProbeStlink *self = UB_PROBE_STLINK(probe);
+
+	if (!ub_probe_stlink_handshake(self, error))
+		return FALSE;
+	/* SWIM-only firmware (STM8 boards): nothing this driver does can work (audit D3) */
+	if (self->version.jtag == 0) {
+		g_autofree char *version = ub_stlink_version_to_string(&self->version);
+		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED,
+			    "this ST-LINK's firmware (%s) has no SWD; update it with ST's "
+			    "ST-LINK upgrade tool (STSW-LINK007)",
+			    version);
+		return FALSE;
+	}
+	self->swd_khz = ub_probe_stlink_is_v3(self) ? 1000 : 1800;
+	return ub_probe_stlink_leave_mode(self, error);
+}
+
+/* leaves whatever mode the probe reports, not only the debug mode this connection entered
+ * (a failed ENTER may have left it there), so that the next program finds it idle */
+static gboolean
 ub_probe_stlink_close(UbProbe *probe, GError **error)
 {
 	UbProbeStlink *self = UB_PROBE_STLINK(probe);
-	guint8 cmd[STLINK_CMD_SIZE];
 
-	if (!self->in_debug)
-		return TRUE;
 	self->in_debug = FALSE;
-	ub_probe_stlink_cmd_init(cmd, STLINK_DEBUG_COMMAND, STLINK_DEBUG_EXIT);
-	return ub_probe_stlink_send(self, cmd, error);
+	return ub_probe_stlink_leave_mode(self, error);
 }
 
 static gboolean
@@ -823,7 +982,8 @@ ub_probe_stlink_set_frequency_v3(UbProbeStlink *self, guint khz, guint *actual_k
 	put_le32(cmd + 4, best);
 	if (!ub_probe_stlink_command(self, cmd, reply, 8, error))
 		return FALSE;
-	*actual_khz = get_le32(reply + 4);
+	/* bytes 4-7 are the frequency chosen (pyOCD reads them too; OpenOCD ignores them) */
+	*actual_khz = get_le32(reply + 4) != 0 ? get_le32(reply + 4) : best;
 	return TRUE;
 }
 
@@ -835,8 +995,12 @@ ub_probe_stlink_set_swd_frequency(UbProbe *probe, guint khz, guint *actual_khz, 
 	guint8 reply[2];
 	guint16 divisor;
 
-	if (ub_probe_stlink_is_v3(self))
-		return ub_probe_stlink_set_frequency_v3(self, khz, actual_khz, error);
+	if (ub_probe_stlink_is_v3(self)) {
+		if (!ub_probe_stlink_set_frequency_v3(self, khz, actual_khz, error))
+			return FALSE;
+		self->swd_khz = *actual_khz;
+		return TRUE;
+	}
 	if (self->version.jtag < 22) {
 		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED,
 			    "setting the SWD frequency needs firmware J22 or later (this is J%u)",
@@ -846,7 +1010,10 @@ ub_probe_stlink_set_swd_frequency(UbProbe *probe, guint khz, guint *actual_khz, 
 	divisor = ub_stlink_swd_divisor(khz, actual_khz);
 	ub_probe_stlink_cmd_init(cmd, STLINK_DEBUG_COMMAND, STLINK_DEBUG_APIV2_SWD_SET_FREQ);
 	put_le16(cmd + 2, divisor);
-	return ub_probe_stlink_command(self, cmd, reply, sizeof(reply), error);
+	if (!ub_probe_stlink_command(self, cmd, reply, sizeof(reply), error))
+		return FALSE;
+	self->swd_khz = *actual_khz;
+	return TRUE;
 }
 
 static gboolean
@@ -999,6 +1166,14 @@ ub_probe_stlink_reset_system(UbProbe *probe, GError **error)
 	return ub_probe_stlink_command(self, cmd, reply, sizeof(reply), error);
 }
 
+static gboolean
+ub_probe_stlink_supports_access(UbProbe *probe, UbAccess access)
+{
+	UbProbeStlink *self = UB_PROBE_STLINK(probe);
+
+	return access != UB_ACCESS_16 || ub_probe_stlink_has_mem16(self);
+}
+
 static void
 ub_probe_stlink_class_init(UbProbeStlinkClass *klass)
 {
@@ -1019,11 +1194,13 @@ ub_probe_stlink_class_init(UbProbeStlinkClass *klass)
 	probe_class->write_core_register = ub_probe_stlink_write_core_register;
 	probe_class->drive_nrst = ub_probe_stlink_drive_nrst;
 	probe_class->reset_system = ub_probe_stlink_reset_system;
+	probe_class->supports_access = ub_probe_stlink_supports_access;
 }
 
 static void
 ub_probe_stlink_init(UbProbeStlink *self)
 {
+	self->swd_khz = 1800;
 }
 
 /**
@@ -1051,7 +1228,9 @@ ub_probe_stlink_new(UbTransport *transport, GError **error)
 	}
 	self = g_object_new(UB_TYPE_PROBE_STLINK, "transport", transport, NULL);
 	ub_probe_set_kind(UB_PROBE(self), kind);
-	ub_probe_set_max_transfer(UB_PROBE(self), UB_STLINK_MAX_RW32);
+	/* one command moves up to 6144 bytes, but never across a 4 KiB TAR block: callers that
+	 * chunk get whole blocks */
+	ub_probe_set_max_transfer(UB_PROBE(self), STLINK_TAR_BLOCK);
 	/* endpoints by PID as every tool does (reference §1.1) */
 	self->endpoint_in = 0x81;
 	self->endpoint_out = kind == UB_PROBE_KIND_STLINK_V2 ? 0x02 : 0x01;
