@@ -25,6 +25,7 @@ struct _UbSimFaults {
 	gboolean ticking;
 	guint struck;
 	gboolean unplugged;
+	guint plug_ins; /* how often the probe was plugged back in */
 	guint64 usb_stall_until;
 	guint nrst_holds;     /* overlapping nrst faults */
 	gboolean took_power; /* a power fault struck */
@@ -258,7 +259,15 @@ ub_sim_faults_replug(UbSimFaults *self)
 	if (!self->unplugged)
 		return;
 	self->unplugged = FALSE;
+	self->plug_ins++;
 	ub_sim_probe_usb_reset(self->probe);
+}
+
+guint
+ub_sim_faults_get_plug_ins(UbSimFaults *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_FAULTS(self), 0);
+	return self->plug_ins;
 }
 
 guint64

@@ -67,6 +67,9 @@ guint ub_sim_faults_get_struck(UbSimFaults *self);
 gboolean ub_sim_faults_get_plugged(UbSimFaults *self);
 void ub_sim_faults_unplug(UbSimFaults *self);
 void ub_sim_faults_replug(UbSimFaults *self);
+/* how often the probe was plugged back in: a USB handle opened before a re-plug is gone, even
+ * if nothing was sent while the cable was out */
+guint ub_sim_faults_get_plug_ins(UbSimFaults *self);
 /* the time until which the probe's USB does not answer (0: it answers) */
 guint64 ub_sim_faults_get_usb_stall_until(UbSimFaults *self);
 

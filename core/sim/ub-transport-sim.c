@@ -12,6 +12,7 @@ struct _UbTransportSim {
 	UbTransportSimFault fault;
 	guint fault_countdown;
 	gboolean unplugged;
+	guint plug_ins; /* the bench's count when this handle was opened */
 };
 
 G_DEFINE_TYPE(UbTransportSim, ub_transport_sim, UB_TYPE_TRANSPORT)
@@ -38,7 +39,8 @@ ub_transport_sim_fault_step(UbTransportSim *self, guint timeout_ms, GError **err
 			self->fault = UB_TRANSPORT_SIM_FAULT_NONE;
 		}
 	}
-	if (self->unplugged || !ub_sim_faults_get_plugged(faults)) {
+	if (self->unplugged || !ub_sim_faults_get_plugged(faults) ||
+	    ub_sim_faults_get_plug_ins(faults) != self->plug_ins) {
 		/* a new transport is a new plug-in: this one stays gone */
 		self->unplugged = TRUE;
 		g_set_error_literal(error, UB_PROBE_ERROR, UB_PROBE_ERROR_DISCONNECTED,
@@ -158,6 +160,7 @@ ub_transport_sim_new(UbSimBoard *board)
 	self = g_object_new(UB_TYPE_TRANSPORT_SIM, NULL);
 	self->board = g_object_ref(board);
 	self->probe = ub_sim_board_get_probe(board);
+	self->plug_ins = ub_sim_faults_get_plug_ins(ub_sim_board_get_faults(board));
 	identity = ub_sim_probe_get_identity(self->probe);
 	path = g_strdup_printf("sim:%s", ub_sim_board_get_name(board));
 	ub_transport_set_identity(UB_TRANSPORT(self), identity->vendor_id, identity->product_id,
