@@ -340,6 +340,11 @@ ub_cli_flash_print_summary(UbFlashJob *job)
 		break;
 	}
 	}
+	if (ub_flash_job_get_journal_error(job) != NULL)
+		/* TRANSLATORS: %s says why (a folder that cannot be written) */
+		g_printerr(_("unbrick-cli: no journal of this job could be kept (%s): had it been "
+		             "interrupted, the next start would not have known what it did.\n"),
+		           ub_flash_job_get_journal_error(job));
 	if (ub_flash_job_get_restart_error(job) != NULL)
 		/* TRANSLATORS: %s says why the chip could not be restarted */
 		g_print(_("The chip was not restarted (%s): power-cycle the board to start it.\n"),
@@ -377,6 +382,11 @@ ub_cli_flash_print_state(UbFlashJob *job)
 	} else if (original != NULL) {
 		g_printerr(_("The original contents are saved in %s\n"), original);
 	}
+	if (changed && ub_flash_job_get_journal_error(job) != NULL)
+		/* TRANSLATORS: %s says why (a folder that cannot be written) */
+		g_printerr(_("No journal of this job could be kept (%s): the next start will not "
+		             "know what it did.\n"),
+		           ub_flash_job_get_journal_error(job));
 }
 
 /* a job an earlier run left unfinished, before this one touches a chip: what it was, what is

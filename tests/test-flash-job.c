@@ -652,6 +652,31 @@ test_job_journal(Fixture *fixture, gconstpointer data)
 	g_assert_true(g_bytes_equal(after, before));
 }
 
+/* a state folder that cannot take the journal does not stop the job (the backup puts the
+ * chip back); the job says it ran without one */
+static void
+test_job_no_journal(Fixture *fixture, gconstpointer data)
+{
+	g_autoptr(UbImage) image = demo_image("410");
+	g_autoptr(UbFlashJob) job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	g_autoptr(UbProgress) progress = ub_progress_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *file = g_build_filename(fixture->dir, "not-a-folder", NULL);
+	g_autofree char *jobs = g_build_filename(file, "jobs", NULL);
+
+	g_assert_true(g_file_set_contents(file, "", 0, NULL));
+	ub_flash_job_set_image(job, image);
+	ub_flash_job_set_backup_dir(job, fixture->dir);
+	ub_flash_job_set_journal_dir(job, jobs);
+	ub_flash_job_run_async(job, progress, NULL, fixture_cb, fixture);
+	g_assert_true(ub_flash_job_run_finish(job, fixture_wait(fixture), &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(ub_flash_job_get_stage(job), ==, UB_FLASH_JOB_STAGE_DONE);
+	g_assert_nonnull(ub_flash_job_get_journal_error(job));
+	g_assert_nonnull(strstr(ub_flash_job_get_journal_error(job), "not-a-folder"));
+	g_assert_nonnull(ub_flash_job_get_original_backup(job));
+}
+
 static gboolean
 run_on(UbDevice *device, Fixture *fixture, UbFlashJob *job, GError **error)
 {
@@ -792,6 +817,8 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_add("/flash/job/no-journal", Fixture, NULL, fixture_setup, test_job_no_journal,
+	           fixture_teardown);
 	g_test_add("/flash/job/journal", Fixture, NULL, fixture_setup, test_job_journal,
 	           fixture_teardown);
 	g_test_add("/flash/job/restore-other-chip", Fixture, NULL, fixture_setup,

@@ -55,6 +55,7 @@ struct _UbFlashJob {
 	UbFlashJournal *journal;         /* this run's, once it changes the chip */
 	GArray *program_ends;            /* per planned sector: where its data ends (guint32) */
 	char *restart_error;             /* verified, but the final restart failed: why */
+	char *journal_error;             /* no journal could be kept: why */
 	guint32 programmed_to;           /* high-water mark of confirmed programming */
 };
 
@@ -232,6 +233,13 @@ ub_flash_job_get_restart_error(UbFlashJob *self)
 {
 	g_return_val_if_fail(UB_IS_FLASH_JOB(self), NULL);
 	return self->restart_error;
+}
+
+const char *
+ub_flash_job_get_journal_error(UbFlashJob *self)
+{
+	g_return_val_if_fail(UB_IS_FLASH_JOB(self), NULL);
+	return self->journal_error;
 }
 
 UbFlashJournal *
@@ -412,11 +420,15 @@ ub_flash_job_add_flag(GPtrArray *flags, gboolean set, const char *name)
 }
 
 /* the journal of this run, made the moment the chip is about to change and on disk (fsynced)
- * before it does: a run cut short after that is always found */
+ * before it does: a run cut short after that is always found. A journal that cannot be kept
+ * (no writable state folder) does not stop the job: the backup is what puts the chip back;
+ * without a journal the next start only cannot tell what an interrupted run did, and the
+ * job says so (ub_flash_job_get_journal_error()) */
 static gboolean
 ub_flash_job_journal_begin(UbFlashJob *self, const guint *planned, guint n, GError **error)
 {
 	g_autoptr(GPtrArray) flags = g_ptr_array_new();
+	g_autoptr(GError) error_local = NULL;
 
 	if (self->journal == NULL) {
 		self->journal = ub_flash_journal_new(self->journal_dir,
@@ -455,8 +467,14 @@ ub_flash_job_journal_begin(UbFlashJob *self, const guint *planned, guint n, GErr
 	}
 	ub_flash_journal_set_planned(self->journal, planned, n);
 	ub_flash_journal_set_stage(self->journal, "changing");
+	if (!ub_flash_journal_write(self->journal, TRUE, &error_local)) {
+		g_debug("journal: %s", error_local->message);
+		g_free(self->journal_error);
+		self->journal_error = g_strdup(error_local->message);
+		g_clear_object(&self->journal);
+	}
 	self->stage = UB_FLASH_JOB_STAGE_CHANGING;
-	return ub_flash_journal_write(self->journal, TRUE, error);
+	return TRUE;
 }
 
 static void
@@ -940,9 +958,20 @@ ub_flash_job_unlock(UbFlashJob *self, UbFlashStm32f4 *flash, UbProgress *progres
 	}
 	/* refused before anything is touched: the chip is exactly as it was */
 	if (ob.rdp != UB_STM32F4_RDP_LEVEL0 && !erase_all) {
-		g_set_error_literal(error, UB_TARGET_ERROR, UB_TARGET_ERROR_READ_PROTECTED,
-		                    "removing read protection level 1 erases the whole flash; "
-		                    "it needs consent");
+		/* an option byte write of ours cut short between its erase and its programming
+		 * leaves them erased, which reads as level 1 (RM0090 §3.7.2) */
+		if (self->previous != NULL && ub_flash_journal_get_chip_changed(self->previous) &&
+		    g_strcmp0(ub_flash_journal_get_job(self->previous), "unlock") == 0)
+			g_set_error_literal(
+			        error, UB_TARGET_ERROR, UB_TARGET_ERROR_READ_PROTECTED,
+			        "the interrupted option byte write left the chip read-protected "
+			        "(level 1); removing that erases the whole flash, which needs your "
+			        "consent (unlock --erase-all); restore --wipe-config then puts "
+			        "everything back from the backup, the settings included");
+		else
+			g_set_error_literal(error, UB_TARGET_ERROR, UB_TARGET_ERROR_READ_PROTECTED,
+			                    "removing read protection level 1 erases the whole flash; "
+			                    "it needs consent");
 		return FALSE;
 	}
 	after = ob.optcr | 0x0fff0000u;
@@ -969,7 +998,8 @@ ub_flash_job_unlock(UbFlashJob *self, UbFlashStm32f4 *flash, UbProgress *progres
 	}
 	if (!ub_flash_job_journal_begin(self, NULL, 0, error))
 		return FALSE;
-	ub_flash_journal_set_option_bytes(self->journal, ob.optcr, after);
+	if (self->journal != NULL)
+		ub_flash_journal_set_option_bytes(self->journal, ob.optcr, after);
 	ub_flash_job_journal_update(self, NULL);
 	if (ob.rdp != UB_STM32F4_RDP_LEVEL0 &&
 	    !ub_flash_stm32f4_remove_read_protection(flash, TRUE, cancellable, error))
@@ -1268,6 +1298,25 @@ ub_flash_job_diagnose(UbFlashJob *self, GError **error)
 		*error = replaced;
 		return;
 	}
+	if (error_local != NULL &&
+	    g_error_matches(failure, UB_TARGET_ERROR, UB_TARGET_ERROR_NO_ACK)) {
+		/* a probe that cannot read the board's voltage: a chip that does not answer (or
+		 * answered and then stopped) has no supply or a loose wire; which one cannot be
+		 * told from here */
+		GError *replaced = g_error_new(
+		        UB_TARGET_ERROR, UB_TARGET_ERROR_NO_ACK,
+		        self->stage == UB_FLASH_JOB_STAGE_NOT_STARTED
+		                ? "the chip does not answer at the start of the %s: it has no "
+		                  "supply or a wire is loose (this probe cannot measure the "
+		                  "board's voltage): %s"
+		                : "the chip stopped answering during the %s: its supply went or a "
+		                  "wire came loose (this probe cannot measure the board's "
+		                  "voltage): %s",
+		        kind, failure->message);
+		g_error_free(failure);
+		*error = replaced;
+		return;
+	}
 	g_clear_error(&error_local);
 	/* the reset flags the job cleared once connected, and S_RESET_ST (sticky until read,
 	 * read by connecting): before that, a reset cannot be told from the power-on one */
@@ -1346,6 +1395,7 @@ ub_flash_job_run(UbFlashJob *self, UbProgress *progress, GCancellable *cancellab
 	g_clear_object(&self->journal);
 	g_clear_object(&self->previous);
 	g_clear_pointer(&self->restart_error, g_free);
+	g_clear_pointer(&self->journal_error, g_free);
 	if (ub_flash_job_run_inner(self, &flash, progress, cancellable, &error_local)) {
 		g_autoptr(GError) error_journal = NULL;
 
@@ -1510,6 +1560,7 @@ ub_flash_job_finalize(GObject *object)
 	g_clear_object(&self->journal);
 	g_array_unref(self->program_ends);
 	g_free(self->restart_error);
+	g_free(self->journal_error);
 	g_free(self->backup_path);
 	g_clear_pointer(&self->backup_data, g_bytes_unref);
 	g_free(self->chip_id);
