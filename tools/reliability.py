@@ -63,7 +63,8 @@ def main():
             elif fields[0] == 'cell':
                 cells.append(fields[1:])
     # the order of the test, whatever the order of the files
-    order = ['backup', 'flash', 'restore', 'erase', 'unlock', 'option-bytes']
+    order = ['backup', 'flash', 'restore', 'erase', 'unlock', 'option-bytes', 'flash-debugprobe',
+             'erase-daplink']
     ops = collections.OrderedDict(sorted(
         ops.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99))
     total = len(cells)

@@ -16,7 +16,7 @@ if [ -d /dev/shm ] && [ -w /dev/shm ]; then
 fi
 export UB_DATA_DIR="$top/resources/data"
 status=0
-printf '%s\n' backup flash restore erase unlock option-bytes |
+printf '%s\n' backup flash restore erase unlock option-bytes flash-debugprobe erase-daplink |
 	xargs -P 2 -I OP sh -c '"$1" --op OP --results "$2/OP.tsv" > "$2/OP.log" 2>&1 ||
 		{ echo "OP: broken invariants, see the log:"; tail -20 "$2/OP.log"; exit 1; }' \
 		sh "$build/tests/test-fault-matrix" "$results" || status=1
