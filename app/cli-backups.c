@@ -12,11 +12,10 @@
 #include "cli-private.h"
 #include "ub-flash-backup.h"
 
-static void
+static JsonNode *
 ub_cli_backups_json(GPtrArray *backups, GPtrArray *damaged, GHashTable *proposed)
 {
 	g_autoptr(JsonBuilder) builder = json_builder_new();
-	g_autoptr(JsonNode) root = NULL;
 
 	json_builder_begin_object(builder);
 	json_builder_set_member_name(builder, "backups");
@@ -42,14 +41,13 @@ ub_cli_backups_json(GPtrArray *backups, GPtrArray *damaged, GHashTable *proposed
 		json_builder_add_string_value(builder, g_ptr_array_index(damaged, i));
 	json_builder_end_array(builder);
 	json_builder_end_object(builder);
-	root = json_builder_get_root(builder);
-	ub_cli_print_json(root);
+	return json_builder_get_root(builder);
 }
 
 int
 ub_cli_backups(int argc, char **argv)
 {
-	gboolean json = FALSE;
+	g_auto(UbCliOptions) options = {0};
 	g_autofree char *dir = NULL;
 	g_autofree char *uid = NULL;
 	const GOptionEntry entries[] = {
@@ -57,7 +55,6 @@ ub_cli_backups(int argc, char **argv)
 	         N_("The backup folder (default: where automatic backups go)"), N_("DIR")},
 	        {"uid", 0, 0, G_OPTION_ARG_STRING, &uid, N_("Only the backups of this chip"),
 	         N_("UID")},
-	        {"json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL},
 	        {NULL}};
 	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
 	g_autoptr(GPtrArray) all = NULL;
@@ -70,7 +67,8 @@ ub_cli_backups(int argc, char **argv)
 	                   "and whether it is complete (the chip as it was) or half-written (as "
 	                   "an interrupted job left it)."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
-	if (!ub_cli_parse_options(context, &argc, &argv))
+	ub_cli_options_add(&options, context, UB_CLI_OPTION_JSON | UB_CLI_OPTION_VERBOSE);
+	if (!ub_cli_options_parse(&options, "backups", context, &argc, &argv, 0))
 		return UB_CLI_EXIT_USAGE;
 	if (dir == NULL)
 		dir = ub_flash_backup_get_default_dir();
@@ -87,9 +85,9 @@ ub_cli_backups(int argc, char **argv)
 		    !g_hash_table_contains(proposed, chip))
 			g_hash_table_insert(proposed, (gpointer)chip, backup);
 	}
-	if (json) {
-		ub_cli_backups_json(backups, damaged, proposed);
-		return UB_CLI_EXIT_OK;
+	if (options.json) {
+		g_autoptr(JsonNode) result = ub_cli_backups_json(backups, damaged, proposed);
+		return ub_cli_finish("backups", &options, result, NULL);
 	}
 	if (backups->len == 0 && damaged->len == 0) {
 		/* TRANSLATORS: %s is a folder */

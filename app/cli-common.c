@@ -4,10 +4,14 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli-person.h"
 #include "cli-private.h"
 #include "ub-error.h"
+#include "ub-probe-db.h"
 #include "ub-sim-board.h"
 #include "ub-sim-faults.h"
 #include "ub-sim-state.h"
@@ -105,6 +109,32 @@ static const UbCliProblem ub_cli_problems[] = {
 	"--backup-dir.")},
     {ub_flash_error_quark, -1, UB_CLI_EXIT_FLASH, N_("Writing the flash failed"),
      N_("Try again; the previous firmware backup is kept.")},
+    {ub_data_error_quark, -1, UB_CLI_EXIT_DATA, N_("unbrick's data files are missing or broken"),
+     N_("Reinstall unbrick, or point UB_DATA_DIR at its data directory.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_OFFLINE, UB_CLI_EXIT_DOWNLOAD,
+     N_("The firmware archive cannot be reached"),
+     N_("Check the internet connection, or download the firmware yourself and use "
+	"`unbrick-cli firmware list DIR`.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_TIMEOUT, UB_CLI_EXIT_DOWNLOAD,
+     N_("The firmware archive stopped answering"),
+     N_("Try again later, or download the firmware yourself and use `unbrick-cli firmware "
+	"list DIR`.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_INTERRUPTED, UB_CLI_EXIT_DOWNLOAD,
+     N_("The download was cut off"),
+     N_("Try again; nothing half-downloaded was kept.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_NOT_FOUND, UB_CLI_EXIT_DOWNLOAD,
+     N_("The firmware archive has no such firmware"),
+     N_("Check --hw and --version; `unbrick-cli firmware fetch --board NAME` picks the "
+	"board's hardware.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_AMBIGUOUS, UB_CLI_EXIT_USAGE,
+     N_("The board comes in several hardware versions with their own firmware"),
+     N_("Choose the one printed on the board with --hw (e.g. --hw 60_MK6).")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_CACHE, UB_CLI_EXIT_DOWNLOAD,
+     N_("The downloaded firmware cannot be saved"),
+     N_("Free some disk space or check the permissions of ~/.cache/unbrick.")},
+    {ub_download_error_quark, -1, UB_CLI_EXIT_DOWNLOAD,
+     N_("The firmware archive gave an unexpected answer"),
+     N_("Check --archive-url, or try again later.")},
     {ub_image_error_quark, UB_IMAGE_ERROR_WRONG_HARDWARE, UB_CLI_EXIT_IMAGE,
      N_("The firmware is for other hardware"),
      N_("Pick the firmware for this board. If the board really is that hardware, say which "
@@ -115,8 +145,8 @@ static const UbCliProblem ub_cli_problems[] = {
 	"this one anyway, add --other-chip.")},
     {ub_image_error_quark, -1, UB_CLI_EXIT_IMAGE, N_("The firmware file cannot be used"),
      N_("Check that the file is a firmware image for this board.")},
-    {ub_data_error_quark, -1, UB_CLI_EXIT_DATA, N_("unbrick's data files are missing or broken"),
-     N_("Reinstall unbrick, or point UB_DATA_DIR at its data directory.")},
+    {g_file_error_quark, -1, UB_CLI_EXIT_IMAGE, N_("The file cannot be read"),
+     N_("Check the file name and its permissions.")},
 };
 
 const char *
@@ -131,10 +161,11 @@ ub_cli_exit_codes_help(void)
 		 "  4  the target does not answer or misbehaves\n"
 		 "  5  the target is read-protected or locked\n"
 		 "  6  flash operation failed\n"
-		 "  7  firmware image cannot be used\n"
+		 "  7  firmware image or file cannot be used\n"
 		 "  8  data files missing or invalid\n"
 		 "  9  stopped by the user\n"
-		 " 10  internal error");
+		 " 10  internal error\n"
+		 " 11  the firmware could not be downloaded");
 }
 
 static const UbCliProblem *
@@ -334,4 +365,338 @@ ub_cli_wait_run(UbCliWait *wait)
 	g_clear_object(&wait->result);
 	g_main_loop_run(wait->loop);
 	return wait->result;
+}
+
+/* ---- the shared options ------------------------------------------------------------------ */
+
+void
+ub_cli_options_add(UbCliOptions *options, GOptionContext *context, UbCliOptionFlags flags)
+{
+	const GOptionEntry json[] = {
+	    {"json", 0, 0, G_OPTION_ARG_NONE, &options->json,
+	     N_("Print JSON, one object per line; the last line is the result"), NULL},
+	    {NULL}};
+	const GOptionEntry verbose[] = {
+	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &options->verbose,
+	     N_("Show debug messages (on stderr)"), NULL},
+	    {NULL}};
+	const GOptionEntry sim[] = {
+	    {"sim", 0, 0, G_OPTION_ARG_STRING, &options->sim,
+	     N_("Use the in-process simulator with this bench (e.g. focbox, focbox-bricked)"),
+	     N_("BENCH")},
+	    {NULL}};
+	const GOptionEntry serial[] = {
+	    {"serial", 0, 0, G_OPTION_ARG_STRING, &options->serial,
+	     N_("Use the probe with this serial number"), N_("SERIAL")},
+	    {NULL}};
+	const GOptionEntry board[] = {
+	    {"board", 0, 0, G_OPTION_ARG_STRING, &options->board,
+	     N_("The board, from unbrick's list (e.g. focbox, vesc-6; `unbrick-cli pinout "
+		"--list`)"),
+	     N_("NAME")},
+	    {NULL}};
+	const GOptionEntry hw[] = {
+	    {"hw", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->hw,
+	     N_("A VESC hardware name as firmware names it (e.g. 410, 60_MK6); repeatable"),
+	     N_("NAME")},
+	    {NULL}};
+	const GOptionEntry probe[] = {
+	    {"probe", 0, 0, G_OPTION_ARG_STRING, &options->probe,
+	     N_("The probe model, from unbrick's list (e.g. stlink-v2, stlink-v2-clone-a)"),
+	     N_("MODEL")},
+	    {NULL}};
+
+	options->flags |= flags;
+	if (flags & UB_CLI_OPTION_BOARD)
+		g_option_context_add_main_entries(context, board, GETTEXT_PACKAGE);
+	if (flags & UB_CLI_OPTION_HW)
+		g_option_context_add_main_entries(context, hw, GETTEXT_PACKAGE);
+	if (flags & UB_CLI_OPTION_PROBE)
+		g_option_context_add_main_entries(context, probe, GETTEXT_PACKAGE);
+	if (flags & UB_CLI_OPTION_SIM)
+		g_option_context_add_main_entries(context, sim, GETTEXT_PACKAGE);
+	if (flags & UB_CLI_OPTION_SERIAL)
+		g_option_context_add_main_entries(context, serial, GETTEXT_PACKAGE);
+	if (flags & UB_CLI_OPTION_JSON)
+		g_option_context_add_main_entries(context, json, GETTEXT_PACKAGE);
+	if (flags & UB_CLI_OPTION_VERBOSE)
+		g_option_context_add_main_entries(context, verbose, GETTEXT_PACKAGE);
+}
+
+static void
+ub_cli_print_ids(GPtrArray *ids)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+
+	for (guint i = 0; i < ids->len; i++)
+		g_string_append_printf(text, "%s%s", i > 0 ? ", " : "",
+				       (const char *)g_ptr_array_index(ids, i));
+	/* TRANSLATORS: followed by a list of names */
+	g_printerr(_("Known: %s\n"), text->str);
+}
+
+static gboolean
+ub_cli_options_check_board(UbCliOptions *options, const char *command)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) ids = g_ptr_array_new();
+	GPtrArray *boards;
+
+	options->board_db = ub_board_db_new();
+	/* a bad file is reported by the loader but does not hide the good ones */
+	if (!ub_board_db_load(options->board_db, &error))
+		g_debug("boards: %s", error->message);
+	options->board_entry = ub_board_db_lookup(options->board_db, options->board);
+	if (options->board_entry != NULL)
+		return TRUE;
+	g_printerr(_("unbrick-cli %s: unknown board “%s”\n"), command, options->board);
+	/* the old spelling of firmware list: --board 410 */
+	if ((options->flags & UB_CLI_OPTION_HW) != 0) {
+		g_autoptr(GPtrArray) with_name =
+		    ub_board_db_lookup_by_hw_name(options->board_db, options->board);
+		if (with_name != NULL && with_name->len > 0)
+			/* TRANSLATORS: %s is a VESC hardware name such as 410 */
+			g_printerr(_("“%1$s” is a VESC hardware name: use --hw %1$s\n"),
+				   options->board);
+	}
+	boards = ub_board_db_get_all(options->board_db);
+	for (guint i = 0; i < boards->len; i++)
+		g_ptr_array_add(ids, (gpointer)ub_board_get_id(g_ptr_array_index(boards, i)));
+	ub_cli_print_ids(ids);
+	return FALSE;
+}
+
+static gboolean
+ub_cli_options_check_hw(UbCliOptions *options, const char *command)
+{
+	const char *const *names;
+	g_autofree char *joined = NULL;
+
+	for (guint i = 0; options->hw[i] != NULL; i++) {
+		if (options->hw[i][0] == '\0' || strchr(options->hw[i], '/') != NULL) {
+			g_printerr(_("unbrick-cli %s: “%s” is not a VESC hardware name\n"), command,
+				   options->hw[i]);
+			return FALSE;
+		}
+	}
+	if (options->board_entry == NULL)
+		return TRUE;
+	/* --board and --hw together: the hardware must be one of that board's */
+	names = ub_board_get_hw_names(options->board_entry);
+	for (guint i = 0; options->hw[i] != NULL; i++) {
+		gboolean found = FALSE;
+		for (guint j = 0; names != NULL && names[j] != NULL; j++)
+			found |= g_ascii_strcasecmp(names[j], options->hw[i]) == 0;
+		if (found)
+			continue;
+		joined = g_strjoinv(", ", (char **)names);
+		/* TRANSLATORS: %1$s command, %2$s hardware name, %3$s board, %4$s list of names */
+		g_printerr(_("unbrick-cli %1$s: hardware %2$s is not one of board %3$s's (%4$s)\n"),
+			   command, options->hw[i], options->board, joined);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+ub_cli_options_check_probe(UbCliOptions *options, const char *command)
+{
+	g_autoptr(UbProbeDb) db = ub_probe_db_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) ids = g_ptr_array_new();
+	GPtrArray *models;
+
+	if (!ub_probe_db_load(db, &error))
+		g_debug("probes: %s", error->message);
+	if (ub_probe_db_lookup(db, options->probe) != NULL)
+		return TRUE;
+	g_printerr(_("unbrick-cli %s: unknown probe model “%s”\n"), command, options->probe);
+	models = ub_probe_db_get_all(db);
+	for (guint i = 0; i < models->len; i++)
+		g_ptr_array_add(ids, (gpointer)ub_probe_model_get_id(g_ptr_array_index(models, i)));
+	ub_cli_print_ids(ids);
+	return FALSE;
+}
+
+gboolean
+ub_cli_options_parse(UbCliOptions *options, const char *command, GOptionContext *context,
+		     int *argc, char ***argv, int max_args)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *name = g_strdup_printf("unbrick-cli %s", command);
+
+	/* --help says "Usage: unbrick-cli COMMAND", not the bare command */
+	g_set_prgname(name);
+	ub_cli_add_common_options(context);
+	if (!g_option_context_parse(context, argc, argv, &error)) {
+		g_printerr("unbrick-cli %s: %s\n", command, error->message);
+		return FALSE;
+	}
+	if (max_args >= 0 && *argc - 1 > max_args) {
+		g_printerr(_("unbrick-cli %s: unexpected argument “%s”\n"), command,
+			   (*argv)[1 + max_args]);
+		return FALSE;
+	}
+	if (options->verbose)
+		g_log_set_debug_enabled(TRUE);
+	if (options->board != NULL && !ub_cli_options_check_board(options, command))
+		return FALSE;
+	if (options->hw != NULL && !ub_cli_options_check_hw(options, command))
+		return FALSE;
+	if (options->probe != NULL && !ub_cli_options_check_probe(options, command))
+		return FALSE;
+	if (options->sim != NULL && options->serial != NULL) {
+		g_printerr(_("unbrick-cli %s: --sim and --serial exclude each other\n"), command);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+void
+ub_cli_options_clear(UbCliOptions *options)
+{
+	g_clear_pointer(&options->sim, g_free);
+	g_clear_pointer(&options->serial, g_free);
+	g_clear_pointer(&options->board, g_free);
+	g_clear_pointer(&options->hw, g_strfreev);
+	g_clear_pointer(&options->probe, g_free);
+	options->board_entry = NULL;
+	g_clear_object(&options->board_db);
+}
+
+char **
+ub_cli_options_dup_hw_names(UbCliOptions *options)
+{
+	if (options->hw != NULL)
+		return g_strdupv(options->hw);
+	if (options->board_entry != NULL)
+		return g_strdupv((char **)ub_board_get_hw_names(options->board_entry));
+	return NULL;
+}
+
+UbDevice *
+ub_cli_options_new_device(UbCliOptions *options, gboolean interactive, GError **error)
+{
+	return ub_cli_device_new(options->sim, options->serial, interactive, error);
+}
+
+/* ---- output ------------------------------------------------------------------------------ */
+
+void
+ub_cli_print_json_line(JsonNode *node)
+{
+	g_autofree char *text = json_to_string(node, FALSE);
+
+	g_print("%s\n", text);
+	fflush(stdout);
+}
+
+int
+ub_cli_finish(const char *command, UbCliOptions *options, JsonNode *result, const GError *error)
+{
+	if (options->json) {
+		JsonObject *line = json_object_new();
+		g_autoptr(JsonNode) node = json_node_new(JSON_NODE_OBJECT);
+
+		/* "event" and "ok" first, so a reader of the last line sees them at once */
+		json_object_set_string_member(line, "event", "result");
+		json_object_set_boolean_member(line, "ok", error == NULL);
+		if (error != NULL) {
+			JsonObject *detail = json_object_new();
+			json_object_set_string_member(detail, "domain",
+						      g_quark_to_string(error->domain));
+			json_object_set_int_member(detail, "code", error->code);
+			json_object_set_string_member(detail, "message", error->message);
+			json_object_set_int_member(detail, "exit_code",
+						   ub_cli_exit_code_for_error(error));
+			json_object_set_object_member(line, "error", detail);
+		}
+		/* what is known also on failure (a flash job's stage, its backup) */
+		if (result != NULL && JSON_NODE_HOLDS_OBJECT(result)) {
+			JsonObject *object = json_node_get_object(result);
+			g_autoptr(GList) members = json_object_get_members(object);
+
+			for (GList *l = members; l != NULL; l = l->next) {
+				if (g_strcmp0(l->data, "event") == 0 || g_strcmp0(l->data, "ok") == 0 ||
+				    g_strcmp0(l->data, "error") == 0)
+					continue;
+				json_object_set_member(line, l->data,
+						       json_object_dup_member(object, l->data));
+			}
+		}
+		json_node_take_object(node, line);
+		ub_cli_print_json_line(node);
+	}
+	if (error != NULL)
+		return ub_cli_report_error(command, error);
+	return UB_CLI_EXIT_OK;
+}
+
+typedef struct {
+	UbCliOptions *options;
+	gboolean tty;
+} UbCliProgressUi;
+
+void
+ub_cli_print_progress_event(UbProgress *progress, guint percentage, UbStatus status,
+			    const char *step)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "event");
+	json_builder_add_string_value(builder, "progress");
+	json_builder_set_member_name(builder, "percentage");
+	json_builder_add_int_value(builder, percentage);
+	json_builder_set_member_name(builder, "status");
+	json_builder_add_string_value(builder, ub_status_to_string(status));
+	json_builder_set_member_name(builder, "step");
+	json_builder_add_string_value(builder, step != NULL ? step : "");
+	json_builder_set_member_name(builder, "rate");
+	json_builder_add_int_value(builder, (gint64)ub_progress_get_rate(progress));
+	json_builder_set_member_name(builder, "eta");
+	json_builder_add_int_value(builder, ub_progress_get_eta(progress));
+	json_builder_end_object(builder);
+	root = json_builder_get_root(builder);
+	ub_cli_print_json_line(root);
+}
+
+static void
+ub_cli_progress_changed_cb(UbProgress *progress, guint percentage, guint status, const char *step,
+			   gpointer user_data)
+{
+	UbCliProgressUi *ui = user_data;
+
+	if (ui->options->json) {
+		ub_cli_print_progress_event(progress, percentage, (UbStatus)status, step);
+		return;
+	}
+	if (ui->tty) {
+		char bar[31];
+		guint filled = MIN(percentage, 100u) * 30 / 100;
+
+		for (guint i = 0; i < 30; i++)
+			bar[i] = i < filled ? '#' : '-';
+		bar[30] = '\0';
+		g_printerr("\r[%s] %3u%%  %s\033[K%s", bar, percentage,
+			   ub_status_to_string((UbStatus)status), percentage >= 100 ? "\n" : "");
+	}
+}
+
+static void
+ub_cli_progress_ui_free(gpointer data, GClosure *closure)
+{
+	g_free(data);
+}
+
+void
+ub_cli_show_progress(UbProgress *progress, UbCliOptions *options)
+{
+	UbCliProgressUi *ui = g_new0(UbCliProgressUi, 1);
+
+	ui->options = options;
+	ui->tty = isatty(STDERR_FILENO);
+	g_signal_connect_data(progress, "changed", G_CALLBACK(ub_cli_progress_changed_cb), ui,
+			      ub_cli_progress_ui_free, 0);
 }

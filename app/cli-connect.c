@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * unbrick-cli connect [--under-reset | --manual-reset] [--board NAME] [--probe MODEL] [--json]:
+ * unbrick-cli connect [--under-reset | --manual-reset] [--board NAME] [--probe MODEL]
+ *                     [--sim BENCH | --serial SERIAL] [--json]:
  * the connection ladder (core/recovery/ub-connect-ladder.c). On a terminal the hold/release
  * prompts stand out and questions are asked; with --json every step is one JSON line
  * ({"event": ...}) and the result comes last. When the chip is not reached, the verdict says
@@ -18,27 +19,21 @@
 int
 ub_cli_connect(int argc, char **argv)
 {
-	gboolean json = FALSE, under_reset = FALSE, manual = FALSE, verbose = FALSE;
-	g_autofree char *sim = NULL;
-	g_autofree char *serial = NULL;
+	UbCliOptions common = {0};
+	gboolean under_reset = FALSE, manual = FALSE;
 	UbCliJudgement judgement = {0};
 	const GOptionEntry entries[] = {
 	    {"under-reset", 0, 0, G_OPTION_ARG_NONE, &under_reset,
 	     N_("Only try a connect under reset through the probe's RST pin"), NULL},
 	    {"manual-reset", 0, 0, G_OPTION_ARG_NONE, &manual,
 	     N_("Go straight to holding NRST to GND by hand"), NULL},
-	    {"json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON lines"), NULL},
-	    {"sim", 0, 0, G_OPTION_ARG_STRING, &sim,
-	     N_("Use the in-process simulator with this bench (e.g. focbox-bricked)"),
-	     N_("BENCH")},
-	    {"serial", 0, 0, G_OPTION_ARG_STRING, &serial,
-	     N_("Use the probe with this serial number"), N_("SERIAL")},
-	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show debug messages"), NULL},
 	    {NULL}};
 	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
 	g_autoptr(UbDevice) device = NULL;
 	g_autoptr(UbLadderResult) result = NULL;
+	g_autoptr(JsonNode) report = NULL;
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GError) verdict = NULL;
 	g_autoptr(GError) error_close = NULL;
 	UbLadderOptions options;
 	UbCliLadderUi ui = {0};
@@ -50,20 +45,24 @@ ub_cli_connect(int argc, char **argv)
 		       "reset through the probe, or with your help holding NRST to GND. Leaves "
 		       "the core halted and ready to flash. When nothing reaches it, says why."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	ub_cli_options_add(&common, context,
+			   UB_CLI_OPTION_BOARD | UB_CLI_OPTION_PROBE | UB_CLI_OPTION_DEVICE |
+			       UB_CLI_OPTION_JSON | UB_CLI_OPTION_VERBOSE);
 	ub_cli_judgement_add_options(context, &judgement);
-	if (!ub_cli_parse_options(context, &argc, &argv) ||
+	if (!ub_cli_options_parse(&common, "connect", context, &argc, &argv, 0) ||
 	    !ub_cli_judgement_check(&judgement, "connect")) {
 		ub_cli_judgement_clear(&judgement);
+		ub_cli_options_clear(&common);
 		return UB_CLI_EXIT_USAGE;
 	}
 	if (under_reset && manual) {
 		g_printerr("%s\n", _("unbrick-cli connect: --under-reset and --manual-reset exclude "
 				     "each other"));
 		ub_cli_judgement_clear(&judgement);
+		ub_cli_options_clear(&common);
 		return UB_CLI_EXIT_USAGE;
 	}
-	if (verbose)
-		g_log_set_debug_enabled(TRUE);
+	ub_cli_judgement_use_options(&judgement, &common);
 
 	ub_ladder_options_init(&options);
 	if (under_reset)
@@ -71,14 +70,16 @@ ub_cli_connect(int argc, char **argv)
 	else if (manual)
 		options.allow = UB_LADDER_ALLOW_MANUAL;
 	ub_cli_judgement_setup_ladder(&judgement, &options);
-	ui.json = json;
+	ui.json = common.json;
 	ui.tty = isatty(STDOUT_FILENO);
 
-	device = ub_cli_device_new(sim, serial, !json, &error);
+	device = ub_cli_options_new_device(&common, !common.json, &error);
 	if (device == NULL) {
 		ub_ladder_options_clear(&options);
 		ub_cli_judgement_clear(&judgement);
-		return ub_cli_report_error("connect", error);
+		code = ub_cli_finish("connect", &common, NULL, error);
+		ub_cli_options_clear(&common);
+		return code;
 	}
 	ub_cli_wait_init(&wait);
 	ub_connect_ladder_run_async(device, &options, ub_cli_ladder_event_cb, &ui, NULL,
@@ -91,34 +92,17 @@ ub_cli_connect(int argc, char **argv)
 		g_debug("closing: %s", error_close->message);
 	ub_cli_wait_clear(&wait);
 	if (result == NULL) {
-		if (json) {
-			g_autoptr(JsonBuilder) builder = json_builder_new();
-			g_autoptr(JsonNode) root = NULL;
-			json_builder_begin_object(builder);
-			json_builder_set_member_name(builder, "event");
-			json_builder_add_string_value(builder, "result");
-			json_builder_set_member_name(builder, "ok");
-			json_builder_add_boolean_value(builder, FALSE);
-			json_builder_set_member_name(builder, "error");
-			json_builder_add_string_value(builder, error->message);
-			json_builder_end_object(builder);
-			root = json_builder_get_root(builder);
-			ub_cli_print_json_line(root);
-		}
 		ub_cli_judgement_clear(&judgement);
-		return ub_cli_report_error("connect", error);
+		code = ub_cli_finish("connect", &common, NULL, error);
+		ub_cli_options_clear(&common);
+		return code;
 	}
-	if (!result->reached) {
-		g_autoptr(GError) verdict = NULL;
+	/* not reached: the verdict is the failure, said in full below (text) or in the result */
+	if (!result->reached)
 		ub_ladder_result_set_error(result, &verdict);
-		code = ub_cli_exit_code_for_error(verdict);
-	}
-	if (json) {
-		g_autoptr(JsonNode) root = ub_ladder_result_to_json(result);
-		JsonObject *object = json_node_get_object(root);
-		json_object_set_string_member(object, "event", "result");
-		json_object_set_boolean_member(object, "ok", result->reached);
-		ub_cli_print_json_line(root);
+	if (common.json) {
+		report = ub_ladder_result_to_json(result);
+		code = ub_cli_finish("connect", &common, report, verdict);
 	} else if (result->reached) {
 		g_print(_("Connected (%s). The core is %s%s.\n"),
 			ub_ladder_method_to_string(result->method),
@@ -129,7 +113,9 @@ ub_cli_connect(int argc, char **argv)
 		g_print("\n");
 		ub_cli_print_verdict(result->verdict, result->evidence, judgement.board,
 				     judgement.probe_model);
+		code = ub_cli_exit_code_for_error(verdict);
 	}
 	ub_cli_judgement_clear(&judgement);
+	ub_cli_options_clear(&common);
 	return code;
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * unbrick-cli firmware identify FILE [--json] [--base ADDRESS] [--known NAME ...]
- * unbrick-cli firmware identify --target [--sim BOARD | --serial SERIAL] [--json]
- * unbrick-cli firmware list DIR|FILE ... [--board NAME ...] [--all] [--json]
+ * unbrick-cli firmware identify FILE [--board NAME] [--hw NAME ...] [--base ADDRESS] [--json]
+ * unbrick-cli firmware identify --target [--sim BENCH | --serial SERIAL] [--json]
+ * unbrick-cli firmware list DIR|FILE ... [--board NAME | --hw NAME ...] [--all] [--json]
+ * unbrick-cli firmware fetch [--board NAME] [--hw NAME] [--version V] [--file NAME]
+ *                            [--archive-url URL] [--json]
  */
 #include "config.h"
 
@@ -14,28 +16,10 @@
 #include "cli-private.h"
 #include "ub-device.h"
 #include "ub-image-loader.h"
-#include "ub-vesc-layout.h"
 #include "ub-firmware-catalog.h"
+#include "ub-firmware-fetch.h"
 #include "ub-firmware-info.h"
-
-/* the exit codes of app/cli-private.h (driver branch): keep in step */
-enum {
-	EXIT_OK = 0,
-	EXIT_USAGE = 1,
-	EXIT_IMAGE = 7,
-	EXIT_DATA = 8,
-	EXIT_INTERNAL = 10,
-};
-
-static int
-exit_code_for_error(const GError *error)
-{
-	if (error->domain == UB_IMAGE_ERROR || error->domain == G_FILE_ERROR)
-		return EXIT_IMAGE;
-	if (error->domain == UB_DATA_ERROR)
-		return EXIT_DATA;
-	return EXIT_INTERNAL;
-}
+#include "ub-vesc-layout.h"
 
 static gboolean
 parse_address(const gchar *text, guint32 *address)
@@ -50,19 +34,6 @@ parse_address(const gchar *text, guint32 *address)
 	}
 	*address = (guint32)value;
 	return TRUE;
-}
-
-static void
-print_json(JsonBuilder *builder)
-{
-	g_autoptr(JsonGenerator) generator = json_generator_new();
-	g_autoptr(JsonNode) root = json_builder_get_root(builder);
-	g_autofree gchar *text = NULL;
-
-	json_generator_set_pretty(generator, TRUE);
-	json_generator_set_root(generator, root);
-	text = json_generator_to_data(generator, NULL);
-	g_print("%s\n", text);
 }
 
 static gchar *
@@ -160,14 +131,14 @@ print_info(UbFirmwareInfo *info, const gchar *indent)
 
 /* what is on the chip now: the whole flash read through the probe, identified like a backup */
 static UbFirmwareInfo *
-identify_target(const char *sim, const char *serial, const gchar *const *known, GError **error)
+identify_target(UbCliOptions *options, const gchar *const *known, GError **error)
 {
 	g_autoptr(UbDevice) device = NULL;
 	g_autoptr(GBytes) flash = NULL;
 	g_autoptr(GError) error_close = NULL;
 	UbCliWait wait;
 
-	device = ub_cli_device_new(sim, serial, FALSE, error);
+	device = ub_cli_options_new_device(options, FALSE, error);
 	if (device == NULL)
 		return NULL;
 	ub_cli_wait_init(&wait);
@@ -183,77 +154,89 @@ identify_target(const char *sim, const char *serial, const gchar *const *known, 
 	return ub_firmware_info_new_from_dump(flash, UB_VESC_FLASH_ADDRESS, known, error);
 }
 
+static JsonNode *
+info_to_json_node(UbFirmwareInfo *info)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+
+	ub_firmware_info_to_json(info, builder);
+	return json_builder_get_root(builder);
+}
+
+/* the board's names help builds without a marker (known names), and --board or --hw make the
+ * file also checked against them */
 static int
 firmware_identify(int argc, char **argv)
 {
-	gboolean json = FALSE;
+	UbCliOptions options = {0};
 	gboolean target = FALSE;
-	g_autofree gchar *sim = NULL;
-	g_autofree gchar *serial = NULL;
 	g_autofree gchar *base_text = NULL;
 	g_auto(GStrv) known = NULL;
+	g_auto(GStrv) hw_names = NULL;
 	const GOptionEntry entries[] = {
-	        {"json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL},
 	        {"base", 0, 0, G_OPTION_ARG_STRING, &base_text,
 	         N_("Load address of a raw .bin (default 0x08000000)"), N_("ADDRESS")},
-	        {"known", 0, 0, G_OPTION_ARG_STRING_ARRAY, &known,
-	         N_("A HW name to look for in images without marker (repeatable)"), N_("NAME")},
+	        /* the old name of --hw */
+	        {"known", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY, &known, NULL, NULL},
 	        {"target", 0, 0, G_OPTION_ARG_NONE, &target,
 	         N_("Identify what is on the chip behind the probe"), NULL},
-	        {"sim", 0, 0, G_OPTION_ARG_STRING, &sim,
-	         N_("With --target: use the in-process simulator with this bench"), N_("BOARD")},
-	        {"serial", 0, 0, G_OPTION_ARG_STRING, &serial,
-	         N_("With --target: use the probe with this serial number"), N_("SERIAL")},
 	        {NULL},
 	};
 	g_autoptr(GOptionContext) context = g_option_context_new(_("FILE | --target"));
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbImage) image = NULL;
 	g_autoptr(UbFirmwareInfo) info = NULL;
+	g_autoptr(JsonNode) result = NULL;
 	guint32 base = UB_IMAGE_DEFAULT_BASE;
+	int status;
 
 	g_option_context_set_summary(context, _("Say what a firmware image or flash backup is "
-	                                        "and which VESC hardware it was built for."));
+	                                        "and which VESC hardware it was built for. With "
+	                                        "--board or --hw, also check that it fits."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
-	ub_cli_add_common_options(context);
-	if (!g_option_context_parse(context, &argc, &argv, &error)) {
-		g_printerr("unbrick-cli firmware identify: %s\n", error->message);
-		return EXIT_USAGE;
+	ub_cli_options_add(&options, context,
+	                   UB_CLI_OPTION_BOARD | UB_CLI_OPTION_HW | UB_CLI_OPTION_DEVICE |
+	                           UB_CLI_OPTION_JSON | UB_CLI_OPTION_VERBOSE);
+	if (!ub_cli_options_parse(&options, "firmware identify", context, &argc, &argv, 1)) {
+		ub_cli_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
 	}
-	if (target && argc == 1) {
-		info = identify_target(sim, serial, (const gchar *const *)known, &error);
-		if (info == NULL) {
-			int code = ub_cli_report_error("firmware identify", error);
-			return code;
-		}
-		goto print;
-	}
-	if (argc != 2 || target) {
+	if (known != NULL && options.hw == NULL)
+		options.hw = g_steal_pointer(&known);
+	hw_names = ub_cli_options_dup_hw_names(&options);
+	if (target == (argc == 2)) {
 		g_printerr("%s", _("usage: unbrick-cli firmware identify FILE [--json]\n"
-				   "       unbrick-cli firmware identify --target [--sim BOARD] "
-				   "[--json]\n"));
-		return EXIT_USAGE;
+		                   "       unbrick-cli firmware identify --target [--sim BENCH] "
+		                   "[--json]\n"));
+		ub_cli_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
 	}
 	if (base_text != NULL && !parse_address(base_text, &base)) {
 		g_printerr(_("unbrick-cli firmware identify: bad address '%s'\n"), base_text);
-		return EXIT_USAGE;
+		ub_cli_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
 	}
-	image = ub_image_new_from_file(argv[1], base, &error);
-	if (image != NULL)
-		info = ub_firmware_info_new_from_image(image, (const gchar *const *)known, &error);
-	if (info == NULL) {
-		g_printerr("unbrick-cli firmware identify: %s\n", error->message);
-		return exit_code_for_error(error);
-	}
-print:
-	if (json) {
-		g_autoptr(JsonBuilder) builder = json_builder_new();
-		ub_firmware_info_to_json(info, builder);
-		print_json(builder);
+	if (target) {
+		info = identify_target(&options, (const gchar *const *)hw_names, &error);
 	} else {
-		print_info(info, "");
+		image = ub_image_new_from_file(argv[1], base, &error);
+		if (image != NULL)
+			info = ub_firmware_info_new_from_image(
+			        image, (const gchar *const *)hw_names, &error);
 	}
-	return EXIT_OK;
+	if (info != NULL) {
+		if (options.json)
+			result = info_to_json_node(info);
+		else
+			print_info(info, "");
+		/* the check comes after the description: what the file is helps to see why */
+		if (hw_names != NULL &&
+		    !ub_firmware_info_check_compatible(info, (const gchar *const *)hw_names, &error))
+			g_clear_pointer(&result, json_node_unref);
+	}
+	status = ub_cli_finish("firmware identify", &options, result, error);
+	ub_cli_options_clear(&options);
+	return status;
 }
 
 static void
@@ -291,62 +274,68 @@ print_entry(UbFirmwareEntry *entry)
 static int
 firmware_list(int argc, char **argv)
 {
-	gboolean json = FALSE;
+	UbCliOptions options = {0};
 	gboolean all = FALSE;
-	g_auto(GStrv) board = NULL;
 	const GOptionEntry entries[] = {
-	        {"board", 0, 0, G_OPTION_ARG_STRING_ARRAY, &board,
-	         N_("Only firmware for this VESC HW name (repeatable)"), N_("NAME")},
 	        {"all", 0, 0, G_OPTION_ARG_NONE, &all,
 	         N_("Also list variants besides VESC_default.bin"), NULL},
-	        {"json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL},
 	        {NULL},
 	};
 	g_autoptr(GOptionContext) context = g_option_context_new(_("DIR|FILE…"));
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbFirmwareCatalog) catalog = ub_firmware_catalog_new();
 	g_autoptr(GPtrArray) applications = NULL;
+	g_auto(GStrv) hw_names = NULL;
 	UbFirmwareEntry *bootloader = NULL;
 	g_autoptr(GError) bootloader_error = NULL;
 	const gchar *const *skipped;
+	int status;
 
 	g_option_context_set_summary(context, _("List firmware in a folder laid out like VESC "
-	                                        "Tool's archive, newest first."));
+	                                        "Tool's archive, newest first; with --board or "
+	                                        "--hw only what fits."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
-	ub_cli_add_common_options(context);
-	if (!g_option_context_parse(context, &argc, &argv, &error)) {
-		g_printerr("unbrick-cli firmware list: %s\n", error->message);
-		return EXIT_USAGE;
+	ub_cli_options_add(&options, context,
+	                   UB_CLI_OPTION_BOARD | UB_CLI_OPTION_HW | UB_CLI_OPTION_JSON |
+	                           UB_CLI_OPTION_VERBOSE);
+	if (!ub_cli_options_parse(&options, "firmware list", context, &argc, &argv, -1)) {
+		ub_cli_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
 	}
 	if (argc < 2) {
-		g_printerr("%s", _("usage: unbrick-cli firmware list DIR [--board NAME]\n"));
-		return EXIT_USAGE;
+		g_printerr("%s", _("usage: unbrick-cli firmware list DIR [--board NAME | --hw NAME]\n"));
+		ub_cli_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
 	}
+	hw_names = ub_cli_options_dup_hw_names(&options);
 	for (int i = 1; i < argc; i++) {
 		gboolean ok = g_file_test(argv[i], G_FILE_TEST_IS_DIR)
 		                      ? ub_firmware_catalog_add_directory(catalog, argv[i], &error)
 		                      : ub_firmware_catalog_add_file(catalog, argv[i], &error);
 		if (!ok) {
-			g_printerr("unbrick-cli firmware list: %s\n", error->message);
-			return exit_code_for_error(error);
+			status = ub_cli_finish("firmware list", &options, NULL, error);
+			ub_cli_options_clear(&options);
+			return status;
 		}
 	}
 	applications =
-	        ub_firmware_catalog_list_for_board(catalog, (const gchar *const *)board, all);
-	if (board != NULL)
+	        ub_firmware_catalog_list_for_board(catalog, (const gchar *const *)hw_names, all);
+	if (hw_names != NULL)
 		bootloader = ub_firmware_catalog_pick_bootloader(
-		        catalog, (const gchar *const *)board, &bootloader_error);
+		        catalog, (const gchar *const *)hw_names, &bootloader_error);
 	skipped = ub_firmware_catalog_get_skipped(catalog);
 
-	if (json) {
+	if (options.json) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();
+		g_autoptr(JsonNode) result = NULL;
+
 		json_builder_begin_object(builder);
 		json_builder_set_member_name(builder, "firmware");
 		json_builder_begin_array(builder);
 		for (guint i = 0; i < applications->len; i++)
 			entry_to_json(g_ptr_array_index(applications, i), builder);
 		json_builder_end_array(builder);
-		if (board != NULL) {
+		if (hw_names != NULL) {
 			json_builder_set_member_name(builder, "bootloader");
 			if (bootloader != NULL)
 				entry_to_json(bootloader, builder);
@@ -359,16 +348,18 @@ firmware_list(int argc, char **argv)
 			json_builder_add_string_value(builder, skipped[i]);
 		json_builder_end_array(builder);
 		json_builder_end_object(builder);
-		print_json(builder);
-		return EXIT_OK;
+		result = json_builder_get_root(builder);
+		status = ub_cli_finish("firmware list", &options, result, NULL);
+		ub_cli_options_clear(&options);
+		return status;
 	}
 
 	if (applications->len == 0)
-		g_print("%s\n", board != NULL ? _("No firmware for this hardware.")
-		                              : _("No firmware found."));
+		g_print("%s\n", hw_names != NULL ? _("No firmware for this hardware.")
+		                                 : _("No firmware found."));
 	for (guint i = 0; i < applications->len; i++)
 		print_entry(g_ptr_array_index(applications, i));
-	if (board == NULL) {
+	if (hw_names == NULL) {
 		GPtrArray *everything = ub_firmware_catalog_get_entries(catalog);
 		for (guint i = 0; i < everything->len; i++) {
 			UbFirmwareEntry *entry = g_ptr_array_index(everything, i);
@@ -383,7 +374,79 @@ firmware_list(int argc, char **argv)
 	}
 	for (guint i = 0; skipped[i] != NULL; i++)
 		g_printerr(_("skipped %s\n"), skipped[i]);
-	return EXIT_OK;
+	ub_cli_options_clear(&options);
+	return UB_CLI_EXIT_OK;
+}
+
+static int
+firmware_fetch(int argc, char **argv)
+{
+	UbCliOptions options = {0};
+	g_autofree gchar *version = NULL;
+	g_autofree gchar *file = NULL;
+	g_autofree gchar *archive_url = NULL;
+	g_auto(GStrv) hw_names = NULL;
+	const GOptionEntry entries[] = {
+	        {"version", 0, 0, G_OPTION_ARG_STRING, &version,
+	         N_("The firmware version, e.g. 6.05 (default: the newest for the hardware)"),
+	         N_("VERSION")},
+	        {"file", 0, 0, G_OPTION_ARG_STRING, &file,
+	         N_("The file in the hardware's folder (default: VESC_default.bin)"), N_("NAME")},
+	        {"archive-url", 0, 0, G_OPTION_ARG_STRING, &archive_url,
+	         N_("Where the archive is (default: the public VESC firmware archive on GitHub)"),
+	         N_("URL")},
+	        {NULL},
+	};
+	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbFirmwareFetch) fetch = NULL;
+	g_autoptr(UbFirmwareEntry) entry = NULL;
+	g_autoptr(UbProgress) progress = NULL;
+	g_autoptr(JsonNode) result = NULL;
+	UbCliWait wait;
+	int status;
+
+	g_option_context_set_summary(
+	        context, _("Download the VESC firmware for a board from the public VESC firmware "
+	                   "archive into ~/.cache/unbrick/firmware, and check that it was built "
+	                   "for the board's hardware."));
+	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	ub_cli_options_add(&options, context,
+	                   UB_CLI_OPTION_BOARD | UB_CLI_OPTION_HW | UB_CLI_OPTION_JSON |
+	                           UB_CLI_OPTION_VERBOSE);
+	if (!ub_cli_options_parse(&options, "firmware fetch", context, &argc, &argv, 0)) {
+		ub_cli_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
+	}
+	hw_names = ub_cli_options_dup_hw_names(&options);
+	if (hw_names == NULL) {
+		g_printerr("%s\n", _("unbrick-cli firmware fetch: say which board (--board NAME) or "
+		                     "which VESC hardware (--hw NAME)"));
+		ub_cli_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
+	}
+	fetch = ub_firmware_fetch_new(archive_url);
+	progress = ub_progress_new();
+	ub_cli_show_progress(progress, &options);
+	ub_cli_wait_init(&wait);
+	ub_firmware_fetch_run_async(fetch, (const gchar *const *)hw_names, version, file, progress,
+	                            wait.cancellable, ub_cli_wait_cb, &wait);
+	entry = ub_firmware_fetch_run_finish(fetch, ub_cli_wait_run(&wait), &error);
+	ub_cli_wait_clear(&wait);
+	if (entry != NULL) {
+		if (options.json) {
+			g_autoptr(JsonBuilder) builder = json_builder_new();
+			entry_to_json(entry, builder);
+			result = json_builder_get_root(builder);
+		} else {
+			g_print(_("Downloaded firmware %s:\n"),
+			        ub_firmware_entry_get_version_string(entry));
+			print_info(ub_firmware_entry_get_info(entry), "  ");
+		}
+	}
+	status = ub_cli_finish("firmware fetch", &options, result, error);
+	ub_cli_options_clear(&options);
+	return status;
 }
 
 /**
@@ -393,16 +456,28 @@ firmware_list(int argc, char **argv)
 int
 ub_cli_firmware(int argc, char **argv)
 {
+	const char *usage =
+	        _("usage: unbrick-cli firmware identify FILE [--board NAME | --hw NAME] [--json]\n"
+	          "       unbrick-cli firmware list DIR [--board NAME | --hw NAME] [--all] "
+	          "[--json]\n"
+	          "       unbrick-cli firmware fetch [--board NAME | --hw NAME] [--version V] "
+	          "[--json]\n"
+	          "See unbrick-cli firmware COMMAND --help.\n");
+
+	if (argc >= 2 && (g_strcmp0(argv[1], "--help") == 0 || g_strcmp0(argv[1], "-h") == 0)) {
+		g_print("%s\n%s\n", usage, ub_cli_exit_codes_help());
+		return UB_CLI_EXIT_OK;
+	}
 	if (argc < 2) {
-		g_printerr("%s", _("usage: unbrick-cli firmware identify FILE [--json]\n"
-		                   "       unbrick-cli firmware list DIR [--board NAME] [--all] "
-		                   "[--json]\n"));
-		return EXIT_USAGE;
+		g_printerr("%s", usage);
+		return UB_CLI_EXIT_USAGE;
 	}
 	if (g_strcmp0(argv[1], "identify") == 0)
 		return firmware_identify(argc - 1, argv + 1);
 	if (g_strcmp0(argv[1], "list") == 0)
 		return firmware_list(argc - 1, argv + 1);
+	if (g_strcmp0(argv[1], "fetch") == 0)
+		return firmware_fetch(argc - 1, argv + 1);
 	g_printerr(_("unbrick-cli firmware: unknown command '%s'\n"), argv[1]);
-	return EXIT_USAGE;
+	return UB_CLI_EXIT_USAGE;
 }

@@ -34,10 +34,10 @@ typedef struct {
 	UbProgress *progress;
 } UbCliFlashUi;
 
-/* options every flash command takes */
+/* options every flash command takes; the shared ones (--sim, --serial, --board, --probe,
+ * --json, --verbose) spelled as in every command (app/cli-common.c) */
 typedef struct {
-	gboolean json;
-	gboolean verbose;
+	UbCliOptions common;
 	gboolean no_backup;
 	gboolean wipe_config;
 	gboolean no_reset;
@@ -46,18 +46,15 @@ typedef struct {
 	gboolean other_chip;
 	gboolean other_hardware;
 	UbCliJudgement judgement;
-	char *sim;
 	char **sim_faults;
-	char *serial;
 	char *backup_dir;
 } UbCliFlashOptions;
 
 static void
 ub_cli_flash_options_clear(UbCliFlashOptions *options)
 {
-	g_free(options->sim);
+	ub_cli_options_clear(&options->common);
 	g_strfreev(options->sim_faults);
-	g_free(options->serial);
 	g_free(options->backup_dir);
 	ub_cli_judgement_clear(&options->judgement);
 }
@@ -66,17 +63,11 @@ static void
 ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gboolean changes_flash)
 {
 	const GOptionEntry common[] = {
-	        {"json", 0, 0, G_OPTION_ARG_NONE, &options->json,
-	         N_("Print JSON lines (progress events, then the result)"), NULL},
-	        {"sim", 0, 0, G_OPTION_ARG_STRING, &options->sim,
-	         N_("Use the in-process simulator with this bench (e.g. focbox)"), N_("BOARD")},
 	        {"sim-fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->sim_faults,
 	         N_("With --sim or --sim-state: make something go wrong at a moment of the bench's "
 	            "clock (unplug, power, nrst, wait, noise, usb-stall, kill), e.g. "
 	            "nrst@1.5s+100ms; what it did is put right when the command ends"),
 	         N_("KIND@TIME")},
-	        {"serial", 0, 0, G_OPTION_ARG_STRING, &options->serial,
-	         N_("Use the probe with this serial number"), N_("SERIAL")},
 	        {"no-reset", 0, 0, G_OPTION_ARG_NONE, &options->no_reset,
 	         N_("Leave the chip halted at the end"), NULL},
 	        {"direct", 0, 0, G_OPTION_ARG_NONE, &options->direct,
@@ -84,8 +75,6 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 	        {"no-recover", 0, 0, G_OPTION_ARG_NONE, &options->no_recover,
 	         N_("When a normal connect fails, stop instead of trying to reach the chip under "
 	            "reset or with your hand on NRST"),
-	         NULL},
-	        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &options->verbose, N_("Show debug messages"),
 	         NULL},
 	        {NULL}};
 	const GOptionEntry changing[] = {
@@ -98,9 +87,12 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 	        {NULL}};
 
 	g_option_context_add_main_entries(context, common, GETTEXT_PACKAGE);
-	ub_cli_judgement_add_options(context, &options->judgement);
 	if (changes_flash)
 		g_option_context_add_main_entries(context, changing, GETTEXT_PACKAGE);
+	ub_cli_options_add(&options->common, context,
+	                   UB_CLI_OPTION_BOARD | UB_CLI_OPTION_PROBE | UB_CLI_OPTION_DEVICE |
+	                           UB_CLI_OPTION_JSON | UB_CLI_OPTION_VERBOSE);
+	ub_cli_judgement_add_options(context, &options->judgement);
 }
 
 /* flash and restore: consent to firmware for other hardware than the board's (--board, from
@@ -213,63 +205,11 @@ ub_cli_flash_progress_cb(UbProgress *progress, guint percentage, guint status, c
 	UbCliFlashUi *ui = user_data;
 
 	if (ui->json) {
-		g_autoptr(JsonBuilder) builder = json_builder_new();
-		g_autoptr(JsonGenerator) generator = json_generator_new();
-		g_autoptr(JsonNode) root = NULL;
-		g_autofree char *text = NULL;
-
-		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "event");
-		json_builder_add_string_value(builder, "progress");
-		json_builder_set_member_name(builder, "percentage");
-		json_builder_add_int_value(builder, percentage);
-		json_builder_set_member_name(builder, "status");
-		json_builder_add_string_value(builder, ub_status_to_string((UbStatus)status));
-		json_builder_set_member_name(builder, "step");
-		json_builder_add_string_value(builder, step != NULL ? step : "");
-		json_builder_set_member_name(builder, "rate");
-		json_builder_add_int_value(builder, (gint64)ub_progress_get_rate(progress));
-		json_builder_set_member_name(builder, "eta");
-		json_builder_add_int_value(builder, ub_progress_get_eta(progress));
-		json_builder_end_object(builder);
-		root = json_builder_get_root(builder);
-		json_generator_set_root(generator, root);
-		text = json_generator_to_data(generator, NULL);
-		g_print("%s\n", text);
-		fflush(stdout);
+		ub_cli_print_progress_event(progress, percentage, (UbStatus)status, step);
 		return;
 	}
 	if (ui->bar)
 		ub_cli_flash_draw_bar(ui, percentage, ub_status_to_string((UbStatus)status));
-}
-
-static void
-ub_cli_flash_print_json_line(JsonNode *node)
-{
-	g_autoptr(JsonGenerator) generator = json_generator_new();
-	g_autofree char *text = NULL;
-
-	json_generator_set_root(generator, node);
-	text = json_generator_to_data(generator, NULL);
-	g_print("%s\n", text);
-}
-
-static void
-ub_cli_flash_print_result(UbFlashJob *job, const GError *error)
-{
-	g_autoptr(JsonNode) report = ub_flash_job_to_json(job);
-	JsonObject *object = json_node_get_object(report);
-
-	json_object_set_string_member(object, "event", "result");
-	json_object_set_boolean_member(object, "ok", error == NULL);
-	if (error != NULL) {
-		JsonObject *detail = json_object_new();
-		json_object_set_string_member(detail, "domain", g_quark_to_string(error->domain));
-		json_object_set_int_member(detail, "code", error->code);
-		json_object_set_string_member(detail, "message", error->message);
-		json_object_set_object_member(object, "error", detail);
-	}
-	ub_cli_flash_print_json_line(report);
 }
 
 static void
@@ -396,7 +336,7 @@ ub_cli_flash_notice_journals(UbCliFlashOptions *options)
 {
 	g_autoptr(GPtrArray) journals = NULL;
 
-	if (options->json)
+	if (options->common.json)
 		return;
 	journals = ub_flash_journal_list(NULL);
 	for (guint i = 0; i < journals->len; i++) {
@@ -435,7 +375,7 @@ ub_cli_flash_device(UbCliFlashOptions *options, GError **error)
 	g_autoptr(UbDevice) device = NULL;
 	UbSimBoard *board;
 
-	device = ub_cli_device_new(options->sim, options->serial, !options->json, error);
+	device = ub_cli_options_new_device(&options->common, !options->common.json, error);
 	if (device == NULL || options->sim_faults == NULL)
 		return g_steal_pointer(&device);
 	board = ub_sim_board_from_device(device);
@@ -457,25 +397,6 @@ ub_cli_flash_device(UbCliFlashOptions *options, GError **error)
 		                       ub_sim_clock_get_ns(clock) + at_ns, duration_ns);
 	}
 	return g_steal_pointer(&device);
-}
-
-/* --board NAME: the hardware names the database gives that board */
-static gboolean
-ub_cli_flash_board_hw(const char *board_id, GStrv *hw_names, GError **error)
-{
-	g_autoptr(UbBoardDb) db = ub_board_db_new();
-	UbBoard *board;
-
-	if (!ub_board_db_load(db, error))
-		return FALSE;
-	board = ub_board_db_lookup(db, board_id);
-	if (board == NULL) {
-		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-		            _("no board \"%s\" (unbrick-cli pinout lists them)"), board_id);
-		return FALSE;
-	}
-	*hw_names = g_strdupv((char **)ub_board_get_hw_names(board));
-	return TRUE;
 }
 
 /* the job could not start because the chip did not answer a normal connect: the ladder's
@@ -544,11 +465,11 @@ static UbLadderResult *
 ub_cli_flash_run_ladder(UbDevice *device, UbCliFlashOptions *options, GError **error)
 {
 	UbLadderOptions ladder;
-	UbCliLadderUi ui = {options->json, isatty(STDOUT_FILENO)};
+	UbCliLadderUi ui = {options->common.json, isatty(STDOUT_FILENO)};
 	UbCliWait wait;
 	UbLadderResult *result;
 
-	if (!options->json)
+	if (!options->common.json)
 		g_print("%s\n", _("The chip does not answer a normal connect. Trying to reach it "
 		                  "under reset, then with your help:"));
 	ub_ladder_options_init(&ladder);
@@ -574,27 +495,22 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 	g_auto(GStrv) hw_names = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GError) error_close = NULL;
-	UbCliFlashUi ui = {command, options->json, FALSE, FALSE, progress};
+	g_autoptr(JsonNode) report = NULL;
+	UbCliFlashUi ui = {command, options->common.json, FALSE, FALSE, progress};
 	UbCliWait wait;
 	gboolean ok;
 
-	if (options->verbose)
-		g_log_set_debug_enabled(TRUE);
 	if (!ub_cli_judgement_check(&options->judgement, command))
 		return UB_CLI_EXIT_USAGE;
-	/* the board named with --board is the hardware guard for firmware and backups */
-	if (options->judgement.board != NULL &&
-	    !ub_cli_flash_board_hw(options->judgement.board, &hw_names, &error)) {
-		g_printerr("unbrick-cli %s: %s\n", command, error->message);
-		return error->domain == G_OPTION_ERROR ? UB_CLI_EXIT_USAGE
-		                                       : ub_cli_exit_code_for_error(error);
-	}
+	/* the board named with --board (or --hw) is the hardware guard for firmware and
+	 * backups */
+	hw_names = ub_cli_options_dup_hw_names(&options->common);
 	device = ub_cli_flash_device(options, &error);
 	if (device == NULL)
-		return ub_cli_report_error(command, error);
+		return ub_cli_finish(command, &options->common, NULL, error);
 	if (kind != UB_FLASH_JOB_KIND_VERIFY)
 		ub_cli_flash_notice_journals(options);
-	ui.bar = !options->json && isatty(STDERR_FILENO);
+	ui.bar = !options->common.json && isatty(STDERR_FILENO);
 	job = ub_cli_flash_new_job(device, options, kind, image, file, sectors, extra,
 	                           (const char *const *)hw_names);
 	ok = ub_cli_flash_run_job(job, &ui, &error);
@@ -625,31 +541,30 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 		g_debug("closing: %s", error_close->message);
 	ub_cli_wait_clear(&wait);
 
-	if (options->json)
-		ub_cli_flash_print_result(job, ok ? NULL : error);
+	/* with --json: the job's report (stage, backup, what changed), also when it failed */
+	if (options->common.json) {
+		report = ub_flash_job_to_json(job);
+		return ub_cli_finish(command, &options->common, report, ok ? NULL : error);
+	}
 	if (!ok) {
 		int code = ub_cli_exit_code_for_error(error);
 
-		if (ladder != NULL && !ladder->reached) {
-			/* the verdict is the whole story of why the chip was not reached */
-			if (!options->json)
-				ub_cli_print_verdict(ladder->verdict, ladder->evidence,
-				                     options->judgement.board,
-				                     options->judgement.probe_model);
-		} else {
+		/* the verdict is the whole story of why the chip was not reached */
+		if (ladder != NULL && !ladder->reached)
+			ub_cli_print_verdict(ladder->verdict, ladder->evidence,
+			                     options->judgement.board, options->judgement.probe_model);
+		else
 			code = ub_cli_report_error(command, error);
-		}
-		if (!options->json)
-			ub_cli_flash_print_state(job);
+		ub_cli_flash_print_state(job);
 		return code;
 	}
-	if (!options->json)
-		ub_cli_flash_print_summary(job);
+	ub_cli_flash_print_summary(job);
 	return UB_CLI_EXIT_OK;
 }
 
 static UbImage *
-ub_cli_flash_load_image(const char *path, const char *address_text, int *code)
+ub_cli_flash_load_image(const char *command, UbCliFlashOptions *options, const char *path,
+                        const char *address_text, int *code)
 {
 	g_autoptr(GError) error = NULL;
 	guint32 address = UB_IMAGE_DEFAULT_BASE;
@@ -661,33 +576,21 @@ ub_cli_flash_load_image(const char *path, const char *address_text, int *code)
 		return NULL;
 	}
 	image = ub_image_new_from_file(path, address, &error);
-	if (image == NULL && error->domain == G_FILE_ERROR) {
-		/* TRANSLATORS: %1$s is a file name, %2$s why it cannot be read */
-		g_printerr(_("unbrick-cli: cannot read %1$s: %2$s\n"), path, error->message);
-		*code = UB_CLI_EXIT_IMAGE;
-	} else if (image == NULL) {
-		*code = ub_cli_report_error("flash", error);
-	}
+	if (image == NULL)
+		*code = ub_cli_finish(command, &options->common, NULL, error);
 	return image;
 }
 
 static gboolean
-ub_cli_flash_one_argument(GOptionContext *context, int *argc, char ***argv, const char *what)
+ub_cli_flash_one_argument(const char *command, UbCliFlashOptions *options,
+                          GOptionContext *context, int *argc, char ***argv, const char *what)
 {
-	g_autoptr(GError) error = NULL;
-
-	ub_cli_add_common_options(context);
-	if (!g_option_context_parse(context, argc, argv, &error)) {
-		g_printerr("unbrick-cli: %s\n", error->message);
+	if (!ub_cli_options_parse(&options->common, command, context, argc, argv,
+	                          what != NULL ? 1 : 0))
 		return FALSE;
-	}
-	if (what == NULL) {
-		if (*argc > 1) {
-			g_printerr(_("unbrick-cli: unexpected argument \"%s\"\n"), (*argv)[1]);
-			return FALSE;
-		}
+	ub_cli_judgement_use_options(&options->judgement, &options->common);
+	if (what == NULL)
 		return TRUE;
-	}
 	if (*argc != 2) {
 		/* TRANSLATORS: %s names the missing argument, e.g. IMAGE */
 		g_printerr(_("unbrick-cli: give exactly one %s\n"), what);
@@ -706,7 +609,7 @@ ub_cli_backup(int argc, char **argv)
 	g_option_context_set_summary(context, _("Read the whole flash and the option bytes into "
 	                                        "FILE, with a FILE.json description beside it."));
 	ub_cli_flash_add_common(context, &options, FALSE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, "FILE")) {
+	if (!ub_cli_flash_one_argument("backup", &options, context, &argc, &argv, "FILE")) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
@@ -736,11 +639,11 @@ ub_cli_flash(int argc, char **argv)
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	ub_cli_flash_add_common(context, &options, TRUE);
 	ub_cli_flash_add_guard(context, &options, FALSE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, "IMAGE")) {
+	if (!ub_cli_flash_one_argument("flash", &options, context, &argc, &argv, "IMAGE")) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
-	image = ub_cli_flash_load_image(argv[1], address, &code);
+	image = ub_cli_flash_load_image("flash", &options, argv[1], address, &code);
 	if (image != NULL)
 		code = ub_cli_flash_run("flash", &options, UB_FLASH_JOB_KIND_FLASH, image, NULL,
 		                        NULL, UB_FLASH_JOB_FLAG_NONE);
@@ -766,11 +669,11 @@ ub_cli_verify(int argc, char **argv)
 	g_option_context_set_summary(context, _("Compare the flash with IMAGE."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	ub_cli_flash_add_common(context, &options, FALSE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, "IMAGE")) {
+	if (!ub_cli_flash_one_argument("verify", &options, context, &argc, &argv, "IMAGE")) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
-	image = ub_cli_flash_load_image(argv[1], address, &code);
+	image = ub_cli_flash_load_image("verify", &options, argv[1], address, &code);
 	if (image != NULL)
 		code = ub_cli_flash_run("verify", &options, UB_FLASH_JOB_KIND_VERIFY, image, NULL,
 		                        NULL, UB_FLASH_JOB_FLAG_NONE);
@@ -798,7 +701,7 @@ ub_cli_erase(int argc, char **argv)
 	                   "(sectors 1-2), the sectors given, or the whole chip with --mass."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	ub_cli_flash_add_common(context, &options, TRUE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, NULL)) {
+	if (!ub_cli_flash_one_argument("erase", &options, context, &argc, &argv, NULL)) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
@@ -827,7 +730,6 @@ ub_cli_restore(int argc, char **argv)
 {
 	UbCliFlashOptions options = {0};
 	g_autoptr(GOptionContext) context = g_option_context_new(_("[BACKUP]"));
-	g_autoptr(GError) error = NULL;
 	int code;
 
 	g_option_context_set_summary(
@@ -838,15 +740,12 @@ ub_cli_restore(int argc, char **argv)
 	          "VESC's settings in sectors 1-2 are kept unless --wipe-config is given."));
 	ub_cli_flash_add_common(context, &options, TRUE);
 	ub_cli_flash_add_guard(context, &options, TRUE);
-	ub_cli_add_common_options(context);
-	if (!g_option_context_parse(context, &argc, &argv, &error) || argc > 2) {
-		if (error != NULL)
-			g_printerr("unbrick-cli: %s\n", error->message);
-		else
-			g_printerr(_("unbrick-cli: unexpected argument \"%s\"\n"), argv[2]);
+	/* BACKUP is optional: without it, this chip's last complete backup */
+	if (!ub_cli_options_parse(&options.common, "restore", context, &argc, &argv, 1)) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
+	ub_cli_judgement_use_options(&options.judgement, &options.common);
 	code = ub_cli_flash_run("restore", &options, UB_FLASH_JOB_KIND_RESTORE, NULL,
 	                        argc == 2 ? argv[1] : NULL, NULL, UB_FLASH_JOB_FLAG_NONE);
 	ub_cli_flash_options_clear(&options);
@@ -871,7 +770,7 @@ ub_cli_unlock(int argc, char **argv)
 	          "is given: the chip then erases all of its flash."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	ub_cli_flash_add_common(context, &options, FALSE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, NULL)) {
+	if (!ub_cli_flash_one_argument("unlock", &options, context, &argc, &argv, NULL)) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
@@ -920,7 +819,7 @@ ub_cli_resume_touched_config(UbFlashJournal *journal)
 }
 
 static UbFlashJournal *
-ub_cli_resume_pick(const char *uid, int *code)
+ub_cli_resume_pick(const char *uid, gboolean json, int *code)
 {
 	g_autoptr(GPtrArray) journals = ub_flash_journal_list(NULL);
 	g_autoptr(GPtrArray) open = g_ptr_array_new_with_free_func(g_object_unref);
@@ -936,7 +835,8 @@ ub_cli_resume_pick(const char *uid, int *code)
 	if (open->len == 1)
 		return g_object_ref(g_ptr_array_index(open, 0));
 	if (open->len == 0) {
-		g_print("%s\n", _("Nothing to resume: no interrupted job was found."));
+		if (!json)
+			g_print("%s\n", _("Nothing to resume: no interrupted job was found."));
 		*code = UB_CLI_EXIT_OK;
 		return NULL;
 	}
@@ -976,12 +876,15 @@ ub_cli_resume(int argc, char **argv)
 	                   "the same image and settings; or put the chip back as it was before."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	ub_cli_flash_add_common(context, &options, TRUE);
-	if (!ub_cli_flash_one_argument(context, &argc, &argv, NULL)) {
+	if (!ub_cli_flash_one_argument("resume", &options, context, &argc, &argv, NULL)) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
-	journal = ub_cli_resume_pick(uid, &code);
+	journal = ub_cli_resume_pick(uid, options.common.json, &code);
 	if (journal == NULL) {
+		if (code == UB_CLI_EXIT_OK)
+			/* nothing to resume: with --json the result says so */
+			code = ub_cli_finish("resume", &options.common, NULL, NULL);
 		ub_cli_flash_options_clear(&options);
 		return code;
 	}
@@ -1011,7 +914,7 @@ ub_cli_resume(int argc, char **argv)
 		image = ub_image_new_from_file(path, ub_flash_journal_get_image_base(journal),
 		                               &error);
 		if (image == NULL) {
-			code = ub_cli_report_error("resume", error);
+			code = ub_cli_finish("resume", &options.common, NULL, error);
 		} else {
 			g_autofree char *sha256 = ub_flash_journal_image_sha256(image);
 			if (g_strcmp0(sha256, ub_flash_journal_get_image_sha256(journal)) != 0) {

@@ -56,57 +56,45 @@ ub_cli_info_print(UbTargetInfo *info, gboolean senses_voltage)
 int
 ub_cli_info(int argc, char **argv)
 {
-	gboolean json = FALSE;
-	gboolean verbose = FALSE;
-	g_autofree char *sim = NULL;
-	g_autofree char *serial = NULL;
-	const GOptionEntry entries[] = {
-	    {"json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL},
-	    {"sim", 0, 0, G_OPTION_ARG_STRING, &sim,
-	     N_("Use the in-process simulator with this bench (e.g. focbox)"), N_("BOARD")},
-	    {"serial", 0, 0, G_OPTION_ARG_STRING, &serial,
-	     N_("Use the probe with this serial number"), N_("SERIAL")},
-	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show debug messages"), NULL},
-	    {NULL}};
+	UbCliOptions options = {0};
 	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
 	g_autoptr(UbDevice) device = NULL;
 	g_autoptr(UbTargetInfo) info = NULL;
+	g_autoptr(JsonNode) result = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GError) error_close = NULL;
 	UbCliWait wait;
 	gboolean senses_voltage = TRUE;
+	int status;
 
 	g_option_context_set_summary(
 	    context, _("Connect to the target and print chip, revision, flash size, unique ID, "
 		       "target voltage, read protection and core state."));
-	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
-	if (!ub_cli_parse_options(context, &argc, &argv))
+	ub_cli_options_add(&options, context,
+			   UB_CLI_OPTION_DEVICE | UB_CLI_OPTION_JSON | UB_CLI_OPTION_VERBOSE);
+	if (!ub_cli_options_parse(&options, "info", context, &argc, &argv, 0)) {
+		ub_cli_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
-	if (verbose)
-		g_log_set_debug_enabled(TRUE);
-
-	device = ub_cli_device_new(sim, serial, !json, &error);
-	if (device == NULL)
-		return ub_cli_report_error("info", error);
-	ub_cli_wait_init(&wait);
-	ub_device_read_info_async(device, wait.cancellable, ub_cli_wait_cb, &wait);
-	info = ub_device_read_info_finish(device, ub_cli_wait_run(&wait), &error);
-	if (ub_device_get_probe(device) != NULL)
-		senses_voltage = (ub_probe_get_features(ub_device_get_probe(device)) &
-				  UB_PROBE_FEATURE_TARGET_VOLTAGE) != 0;
-	/* leave debug mode either way; the target keeps running */
-	ub_device_close_async(device, NULL, ub_cli_wait_cb, &wait);
-	if (!ub_device_close_finish(device, ub_cli_wait_run(&wait), &error_close))
-		g_debug("closing: %s", error_close->message);
-	ub_cli_wait_clear(&wait);
-	if (info == NULL)
-		return ub_cli_report_error("info", error);
-
-	if (json) {
-		g_autoptr(JsonNode) root = ub_target_info_to_json(info);
-		ub_cli_print_json(root);
-	} else {
-		ub_cli_info_print(info, senses_voltage);
 	}
-	return UB_CLI_EXIT_OK;
+	device = ub_cli_options_new_device(&options, !options.json, &error);
+	if (device != NULL) {
+		ub_cli_wait_init(&wait);
+		ub_device_read_info_async(device, wait.cancellable, ub_cli_wait_cb, &wait);
+		info = ub_device_read_info_finish(device, ub_cli_wait_run(&wait), &error);
+		if (ub_device_get_probe(device) != NULL)
+			senses_voltage = (ub_probe_get_features(ub_device_get_probe(device)) &
+					  UB_PROBE_FEATURE_TARGET_VOLTAGE) != 0;
+		/* leave debug mode either way; the target keeps running */
+		ub_device_close_async(device, NULL, ub_cli_wait_cb, &wait);
+		if (!ub_device_close_finish(device, ub_cli_wait_run(&wait), &error_close))
+			g_debug("closing: %s", error_close->message);
+		ub_cli_wait_clear(&wait);
+	}
+	if (info != NULL && options.json)
+		result = ub_target_info_to_json(info);
+	else if (info != NULL)
+		ub_cli_info_print(info, senses_voltage);
+	status = ub_cli_finish("info", &options, result, error);
+	ub_cli_options_clear(&options);
+	return status;
 }

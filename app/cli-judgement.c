@@ -5,17 +5,13 @@
 #include <stdio.h>
 
 #include "cli-judgement.h"
+#include "cli-private.h"
 #include "ub-board-db.h"
 
 void
 ub_cli_judgement_add_options(GOptionContext *context, UbCliJudgement *judgement)
 {
 	const GOptionEntry entries[] = {
-	    {"probe", 0, 0, G_OPTION_ARG_STRING, &judgement->probe_model,
-	     N_("The probe you use, from the probes database (e.g. stlink-v2-clone-a)"),
-	     N_("MODEL")},
-	    {"board", 0, 0, G_OPTION_ARG_STRING, &judgement->board,
-	     N_("The board, from the boards database (e.g. focbox)"), N_("NAME")},
 	    {"powered", 0, 0, G_OPTION_ARG_NONE, &judgement->powered,
 	     N_("You see an LED lit on the board: it has power"), NULL},
 	    {"no-led", 0, 0, G_OPTION_ARG_NONE, &judgement->no_led,
@@ -31,6 +27,15 @@ ub_cli_judgement_add_options(GOptionContext *context, UbCliJudgement *judgement)
 	    {NULL}};
 
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+}
+
+void
+ub_cli_judgement_use_options(UbCliJudgement *judgement, UbCliOptions *options)
+{
+	g_free(judgement->probe_model);
+	g_free(judgement->board);
+	judgement->probe_model = g_strdup(options->probe);
+	judgement->board = g_strdup(options->board);
 }
 
 void
@@ -124,15 +129,6 @@ ub_cli_judgement_setup_ladder(UbCliJudgement *judgement, UbLadderOptions *option
 		else
 			g_warning("%s", error->message);
 	}
-}
-
-void
-ub_cli_print_json_line(JsonNode *node)
-{
-	g_autofree char *text = json_to_string(node, FALSE);
-
-	g_print("%s\n", text);
-	fflush(stdout);
 }
 
 void

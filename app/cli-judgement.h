@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 
+#include "cli-private.h"
 #include "ub-connect-ladder.h"
 #include "ub-verdict.h"
 
@@ -26,9 +27,11 @@ typedef struct {
 	gboolean no_history;
 } UbCliJudgement;
 
-/* adds --probe, --board, --powered, --no-led, --wires-checked, --fails-elsewhere,
- * --works-elsewhere and --no-history to @context */
+/* adds --powered, --no-led, --wires-checked, --fails-elsewhere, --works-elsewhere and
+ * --no-history to @context; --probe and --board are the shared options (UbCliOptions) */
 void ub_cli_judgement_add_options(GOptionContext *context, UbCliJudgement *judgement);
+/* takes --probe and --board from the parsed shared options */
+void ub_cli_judgement_use_options(UbCliJudgement *judgement, UbCliOptions *options);
 void ub_cli_judgement_clear(UbCliJudgement *judgement);
 /* FALSE (and a message) when options contradict each other */
 gboolean ub_cli_judgement_check(UbCliJudgement *judgement, const char *command);
@@ -44,8 +47,6 @@ typedef struct {
 } UbCliLadderUi;
 
 void ub_cli_ladder_event_cb(const UbLadderEvent *event, gpointer user_data);
-/* one JSON document per line, so a reader can act on each step as it comes */
-void ub_cli_print_json_line(JsonNode *node);
 
 /* the verdict for a person: the likely cause, its wires and picture, what to do, what else
  * is possible and how to rule it out, and what was measured */

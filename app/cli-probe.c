@@ -37,34 +37,32 @@ ub_cli_probe_print(UbProbeInfo *info)
 int
 ub_cli_probe(int argc, char **argv)
 {
-	gboolean json = FALSE;
-	gboolean verbose = FALSE;
-	g_autofree char *sim = NULL;
-	const GOptionEntry entries[] = {
-	    {"json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL},
-	    {"sim", 0, 0, G_OPTION_ARG_STRING, &sim,
-	     N_("List the probe of a simulated bench instead of USB devices"), N_("BOARD")},
-	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show debug messages"), NULL},
-	    {NULL}};
+	UbCliOptions options = {0};
 	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
 	g_autoptr(UbProbeMonitor) monitor = NULL;
 	g_autoptr(GPtrArray) probes = NULL;
+	g_autoptr(JsonNode) result = NULL;
 	g_autoptr(GError) error = NULL;
 	UbCliWait wait;
+	int status;
 
 	g_option_context_set_summary(context, _("List attached debug probes (ST-LINK, CMSIS-DAP): "
 						"kind, serial, firmware version, USB path."));
-	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
-	if (!ub_cli_parse_options(context, &argc, &argv))
+	ub_cli_options_add(&options, context,
+			   UB_CLI_OPTION_SIM | UB_CLI_OPTION_JSON | UB_CLI_OPTION_VERBOSE);
+	if (!ub_cli_options_parse(&options, "probe", context, &argc, &argv, 0)) {
+		ub_cli_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
-	if (verbose)
-		g_log_set_debug_enabled(TRUE);
+	}
 
 	monitor = ub_probe_monitor_new();
-	if (sim != NULL) {
-		g_autoptr(UbSimBoard) bench = ub_sim_board_new_from_name(sim, &error);
-		if (bench == NULL)
-			return ub_cli_report_error("probe", error);
+	if (options.sim != NULL) {
+		g_autoptr(UbSimBoard) bench = ub_sim_board_new_from_name(options.sim, &error);
+		if (bench == NULL) {
+			status = ub_cli_finish("probe", &options, NULL, error);
+			ub_cli_options_clear(&options);
+			return status;
+		}
 		ub_probe_monitor_add_provider(monitor, UB_TRANSPORT_PROVIDER(bench));
 		ub_probe_monitor_set_usb_enabled(monitor, FALSE);
 	}
@@ -72,12 +70,11 @@ ub_cli_probe(int argc, char **argv)
 	ub_probe_monitor_enumerate_async(monitor, wait.cancellable, ub_cli_wait_cb, &wait);
 	probes = ub_probe_monitor_enumerate_finish(monitor, ub_cli_wait_run(&wait), &error);
 	ub_cli_wait_clear(&wait);
-	if (probes == NULL)
-		return ub_cli_report_error("probe", error);
-
-	if (json) {
+	if (probes != NULL && probes->len == 0)
+		g_set_error_literal(&error, UB_PROBE_ERROR, UB_PROBE_ERROR_NOT_FOUND,
+				    "no ST-LINK or CMSIS-DAP probe on USB");
+	if (error == NULL && options.json) {
 		g_autoptr(JsonBuilder) builder = json_builder_new();
-		g_autoptr(JsonNode) root = NULL;
 		json_builder_begin_object(builder);
 		json_builder_set_member_name(builder, "probes");
 		json_builder_begin_array(builder);
@@ -86,16 +83,12 @@ ub_cli_probe(int argc, char **argv)
 					       ub_probe_info_to_json(g_ptr_array_index(probes, i)));
 		json_builder_end_array(builder);
 		json_builder_end_object(builder);
-		root = json_builder_get_root(builder);
-		ub_cli_print_json(root);
-	} else {
+		result = json_builder_get_root(builder);
+	} else if (error == NULL) {
 		for (guint i = 0; i < probes->len; i++)
 			ub_cli_probe_print(g_ptr_array_index(probes, i));
 	}
-	if (probes->len == 0) {
-		g_set_error_literal(&error, UB_PROBE_ERROR, UB_PROBE_ERROR_NOT_FOUND,
-				    "no ST-LINK or CMSIS-DAP probe on USB");
-		return ub_cli_report_error("probe", error);
-	}
-	return UB_CLI_EXIT_OK;
+	status = ub_cli_finish("probe", &options, result, error);
+	ub_cli_options_clear(&options);
+	return status;
 }

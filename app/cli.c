@@ -8,7 +8,7 @@
 #include "cli-private.h"
 
 static const UbCliCommand commands[] = {
-    {"firmware", N_("Identify and list firmware images"), ub_cli_firmware},
+    {"firmware", N_("Identify, list and download firmware images"), ub_cli_firmware},
     {"pinout", N_("Print and draw the wires between a probe and a board"), ub_cli_pinout},
     {"probe", N_("List the debug probes that are plugged in"), ub_cli_probe},
     {"info", N_("Identify the chip behind the probe"), ub_cli_info},
@@ -44,6 +44,8 @@ main(int argc, char **argv)
 	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 	textdomain(GETTEXT_PACKAGE);
+	/* stdout carries the result (and --json); --verbose and G_MESSAGES_DEBUG go to stderr */
+	g_log_writer_default_set_use_stderr(TRUE);
 
 	if (argc < 2 || g_strcmp0(argv[1], "--help") == 0 || g_strcmp0(argv[1], "-h") == 0) {
 		print_usage();

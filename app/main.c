@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <gtk/gtk.h>
 #include <locale.h>
+#include <stdio.h>
 
 #include "ub-sim-board.h"
 #include "ub-tour.h"
@@ -15,6 +16,8 @@
 #include "ub-window-private.h"
 
 #define UB_DEFAULT_DEMO_BOARD "focbox-bricked"
+/* the client-side decorations' frame around the window on an X server without compositing */
+#define UB_SCREENSHOT_BORDER 10
 
 typedef struct {
 	char *page;
@@ -30,6 +33,10 @@ static const GOptionEntry option_entries[] = {
      "Show this page and save a screenshot of the window (for tools/screenshots.sh)", "NAME"},
     {"screenshot-file", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL,
      "PNG file for --screenshot-page", "FILE"},
+    {"screenshot-size", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL,
+     "With --screenshot-page: the whole window's size on screen, e.g. 1366x768 (default: the "
+     "window's default size)",
+     "WxH"},
     {"bench-startup", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, NULL,
      "Print the milliseconds from T0 (CLOCK_MONOTONIC, µs) to the first painted frame and quit",
      "T0"},
@@ -103,6 +110,18 @@ ub_stall_tour_done_cb(UbWindow *window, gboolean reached, gpointer user_data)
 	g_application_quit(G_APPLICATION(gtk_window_get_application(GTK_WINDOW(window))));
 }
 
+/* the whole window, decorations included, @width x @height on screen */
+static void
+ub_screenshot_resize(GtkWindow *window, guint width, guint height)
+{
+	GtkRequisition natural;
+
+	/* the header bar is outside the window's size; the border is a few pixels */
+	gtk_widget_get_preferred_size(gtk_window_get_titlebar(window), NULL, &natural);
+	gtk_window_resize(window, (gint)width - UB_SCREENSHOT_BORDER,
+			  (gint)height - natural.height - UB_SCREENSHOT_BORDER);
+}
+
 static gboolean
 ub_screenshot_save(UbScreenshot *shot, GError **error)
 {
@@ -125,20 +144,34 @@ ub_screenshot_save(UbScreenshot *shot, GError **error)
 	return TRUE;
 }
 
-static gboolean
-ub_screenshot_timeout_cb(gpointer user_data)
+/* after a frame has been painted the layout is settled: a page still changing (a progress
+ * bar) may have asked for a new allocation since the timeout was set */
+static void
+ub_screenshot_after_paint_cb(GdkFrameClock *clock, gpointer user_data)
 {
 	UbScreenshot *shot = user_data;
 	GApplication *application = G_APPLICATION(gtk_window_get_application(GTK_WINDOW(shot->window)));
 	g_autoptr(GError) error = NULL;
 
-	shot->timeout_id = 0;
+	g_signal_handlers_disconnect_by_func(clock, ub_screenshot_after_paint_cb, user_data);
 	if (!ub_screenshot_save(shot, &error)) {
 		g_printerr("unbrick: %s\n", error->message);
 		g_application_set_default(NULL);
 		exit(1);
 	}
 	g_application_quit(application);
+}
+
+static gboolean
+ub_screenshot_timeout_cb(gpointer user_data)
+{
+	UbScreenshot *shot = user_data;
+	GtkWidget *widget = GTK_WIDGET(shot->window);
+
+	shot->timeout_id = 0;
+	g_signal_connect(gtk_widget_get_frame_clock(widget), "after-paint",
+			 G_CALLBACK(ub_screenshot_after_paint_cb), shot);
+	gtk_widget_queue_draw(widget);
 	return G_SOURCE_REMOVE;
 }
 
@@ -174,6 +207,9 @@ ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_l
 	gboolean bench_stall = FALSE;
 	g_autofree char *shot_page = NULL;
 	g_autofree char *shot_file = NULL;
+	g_autofree char *shot_size = NULL;
+	guint shot_width = 0;
+	guint shot_height = 0;
 	g_autofree const char **remaining = NULL;
 	const char *demo_board = NULL;
 
@@ -182,6 +218,7 @@ ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_l
 	g_variant_dict_lookup(options, "bench-flash-stall", "b", &bench_stall);
 	g_variant_dict_lookup(options, "screenshot-page", "s", &shot_page);
 	g_variant_dict_lookup(options, "screenshot-file", "^ay", &shot_file);
+	g_variant_dict_lookup(options, "screenshot-size", "s", &shot_size);
 	g_variant_dict_lookup(options, G_OPTION_REMAINING, "^a&s", &remaining);
 	if (remaining != NULL && remaining[0] != NULL) {
 		if (!demo || remaining[1] != NULL) {
@@ -197,6 +234,13 @@ ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_l
 	if ((shot_page == NULL) != (shot_file == NULL)) {
 		g_application_command_line_printerr(
 		    command_line, "--screenshot-page and --screenshot-file go together\n");
+		return 2;
+	}
+	if (shot_size != NULL &&
+	    (sscanf(shot_size, "%ux%u", &shot_width, &shot_height) != 2 || shot_width < 400 ||
+	     shot_height < 300)) {
+		g_application_command_line_printerr(command_line,
+						    "--screenshot-size wants WIDTHxHEIGHT\n");
 		return 2;
 	}
 
@@ -215,10 +259,17 @@ ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_l
 				return 2;
 			}
 			/* a person trying the demo sees the hardware's timing; the screenshot
-			 * script only wants the pages */
-			ub_sim_clock_set_realtime(ub_sim_board_get_clock(bench), shot_page == NULL);
+			 * script only wants the pages, except the recovery's, which shows the
+			 * moment the hand is needed and so needs the hand's own pace */
+			ub_sim_clock_set_realtime(ub_sim_board_get_clock(bench),
+						  shot_page == NULL ||
+						      g_strcmp0(shot_page, "recovery") == 0);
 		}
 		session = ub_session_new(bench != NULL ? UB_TRANSPORT_PROVIDER(bench) : NULL);
+		/* the demo bench is a known board with a known probe: the wizard starts there */
+		if (bench != NULL)
+			ub_session_set_demo_hardware(session, ub_sim_board_get_board_id(bench),
+						     ub_sim_board_get_probe_model_id(bench));
 
 		ub_ui_init(gdk_screen_get_default());
 		window = GTK_WINDOW(ub_window_new(GTK_APPLICATION(application), session));
@@ -238,6 +289,12 @@ ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_l
 		UbScreenshot *shot = g_new0(UbScreenshot, 1);
 
 		shot->window = UB_WINDOW(window);
+		if (shot_width > 0) {
+			/* the client-side decorations (header bar, border) are part of the size
+			 * on screen; measure them once the window has its default size */
+			gtk_widget_realize(GTK_WIDGET(window));
+			ub_screenshot_resize(window, shot_width, shot_height);
+		}
 		shot->page = g_steal_pointer(&shot_page);
 		shot->file = g_steal_pointer(&shot_file);
 		g_object_set_data_full(G_OBJECT(window), "ub-screenshot", shot,

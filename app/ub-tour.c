@@ -14,8 +14,10 @@ typedef struct {
 	UbTourDoneFunc done;
 	gpointer user_data;
 	gint64 deadline;
+	guint wire_steps;   /* wires stepped through for the Wiring page's picture */
 	gboolean checked;   /* the wiring check was started */
 	gboolean connected; /* a connect was started */
+	gboolean recovering; /* the recovery was started */
 	gboolean flashing;  /* the flash was started */
 } UbTour;
 
@@ -49,26 +51,39 @@ ub_tour_step(UbTour *tour)
 	if (g_strcmp0(name, "welcome") == 0) {
 		GtkComboBox *combo = ub_page_welcome_get_board_combo(page);
 
+		/* the demo chooses its bench's board for the person */
 		if (gtk_combo_box_get_active_id(combo) == NULL)
-			gtk_combo_box_set_active_id(combo, "focbox");
+			return FALSE;
 		if (target)
 			return TRUE;
 		ub_tour_click_next(tour);
 	} else if (g_strcmp0(name, "probe") == 0) {
-		GtkComboBox *model = ub_page_probe_get_model_combo(page);
-
 		if (gtk_list_box_get_selected_row(ub_page_probe_get_list(page)) == NULL)
 			return FALSE;
-		/* the demo benches use the common clone stick */
-		if (gtk_widget_is_visible(GTK_WIDGET(model)) &&
-		    gtk_combo_box_get_active_id(model) == NULL)
-			gtk_combo_box_set_active_id(model, "stlink-v2-clone-a");
+		/* the demo offers its bench's probe model first; a person would check it */
+		if (gtk_widget_is_visible(GTK_WIDGET(ub_page_probe_get_model_flow(page))) &&
+		    ub_page_probe_get_chosen_model_id(page) == NULL)
+			return FALSE;
 		if (target)
 			return TRUE;
 		ub_tour_click_next(tour);
 	} else if (g_strcmp0(name, "wiring") == 0) {
 		GtkWidget *checks[4];
+		GtkButton *next_wire = ub_page_wiring_get_step_next_button(page);
 
+		/* the picture of this page shows the stepper at its second wire */
+		if (target && tour->wire_steps < 2) {
+			gtk_button_clicked(next_wire);
+			tour->wire_steps++;
+			return tour->wire_steps == 2;
+		}
+		if (target)
+			return TRUE;
+		/* one wire at a time, as a person connects them, up to the check */
+		if (!gtk_widget_is_visible(GTK_WIDGET(ub_page_wiring_get_check_button(page)))) {
+			gtk_button_clicked(next_wire);
+			return FALSE;
+		}
 		if (!tour->checked) {
 			ub_page_wiring_get_checks(page, checks);
 			for (guint i = 0; i < G_N_ELEMENTS(checks); i++)
@@ -79,8 +94,6 @@ ub_tour_step(UbTour *tour)
 		}
 		if (ub_tour_busy(tour))
 			return FALSE;
-		if (target)
-			return TRUE;
 		ub_tour_click_next(tour);
 	} else if (g_strcmp0(name, "connect") == 0) {
 		if (!tour->connected) {
@@ -110,8 +123,22 @@ ub_tour_step(UbTour *tour)
 			return gtk_progress_bar_get_fraction(ub_page_flash_get_progress_bar(page)) >
 			       0.4;
 		ub_tour_click_next(tour);
+	} else if (g_strcmp0(name, "recovery") == 0) {
+		if (!tour->recovering) {
+			gtk_button_clicked(ub_page_recovery_get_start_button(page));
+			tour->recovering = TRUE;
+			return FALSE;
+		}
+		/* the picture of this page is the moment the person's hand is needed */
+		if (target)
+			return g_strcmp0(gtk_stack_get_visible_child_name(
+					     ub_page_recovery_get_prompt_stack(page)),
+					 "hold") == 0;
+		if (ub_tour_busy(tour))
+			return FALSE;
+		ub_tour_click_next(tour);
 	} else {
-		/* recovery and done: nothing more to press */
+		/* done: nothing more to press */
 		return TRUE;
 	}
 	return FALSE;

@@ -347,7 +347,7 @@ main(int argc, char **argv)
 	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbImage) image = NULL;
-	const char *fw = g_getenv("UB_SHARED_FIRMWARE_DIR");
+	const char *fw = g_getenv("UB_TEST_FIRMWARE_DIR");
 	Run with_backup = {0};
 	Run without_backup = {0};
 	Run stflash = {0};
@@ -366,7 +366,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (fw == NULL)
-		fw = "../shared/firmware";
+		fw = "tests/data/firmware";
 	if (image_path == NULL)
 		image_path =
 		        g_build_filename(fw, "vesc-fw-5.02-410_o_411_o_412-VESC_default.bin", NULL);

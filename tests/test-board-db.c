@@ -6,6 +6,7 @@
 #include "ub-board-db.h"
 #include "ub-error.h"
 #include "ub-probe-db.h"
+#include "ub-probe-info.h"
 
 /* the whole shipped database must load without a single rejected file */
 static void
@@ -128,6 +129,50 @@ test_probe_facts(void)
 		g_assert_cmpint(ub_probe_model_get_reset_line(g_ptr_array_index(debug_probe, 0)),
 		                ==, UB_RESET_LINE_NOT_CONNECTED);
 	}
+}
+
+/* the USB identity decides which models a probe can be: a model only lists ids that name its
+ * own kind, so a probe enumerating as an ST-LINK/V2 is never offered a Nucleo's V2-1 */
+static void
+test_probe_usb_ids_fit_kind(void)
+{
+	g_autoptr(UbProbeDb) db = ub_probe_db_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) v2 = NULL;
+	GPtrArray *all;
+
+	g_assert_true(ub_probe_db_load(db, &error));
+	all = ub_probe_db_get_all(db);
+	for (guint i = 0; i < all->len; i++) {
+		UbProbeModel *model = g_ptr_array_index(all, i);
+		const gchar *kind = ub_probe_model_get_kind(model);
+		UbProbeKind expected[2] = {UB_PROBE_KIND_UNKNOWN, UB_PROBE_KIND_UNKNOWN};
+
+		/* a stick sold as V2 may be a V1 inside (stlink-v1-marked-clone) */
+		if (g_str_equal(kind, "stlink-v2") || g_str_equal(kind, "stlink-v2-clone")) {
+			expected[0] = UB_PROBE_KIND_STLINK_V2;
+			expected[1] = UB_PROBE_KIND_STLINK_V1;
+		} else if (g_str_equal(kind, "stlink-v2-1")) {
+			expected[0] = UB_PROBE_KIND_STLINK_V2_1;
+		} else if (g_str_equal(kind, "stlink-v3")) {
+			expected[0] = UB_PROBE_KIND_STLINK_V3;
+		} else {
+			continue; /* another probe family: its own ids */
+		}
+		for (guint pid = 0; pid <= 0xffff; pid++) {
+			UbProbeKind found;
+
+			if (!ub_probe_model_matches_usb(model, 0x0483, (guint16)pid))
+				continue;
+			found = ub_probe_kind_from_usb_ids(0x0483, (guint16)pid);
+			g_test_message("%s lists 0483:%04x (%s)", ub_probe_model_get_id(model), pid,
+			               ub_probe_kind_to_string(found));
+			g_assert_true(found == expected[0] || found == expected[1]);
+		}
+	}
+	v2 = ub_probe_db_lookup_by_usb(db, 0x0483, 0x3748);
+	for (guint i = 0; i < v2->len; i++)
+		g_assert_cmpstr(ub_probe_model_get_kind(g_ptr_array_index(v2, i)), !=, "stlink-v2-1");
 }
 
 /* copies one shipped file into @dir under @name, with @from replaced by @to */
@@ -259,6 +304,7 @@ main(int argc, char **argv)
 	g_test_add_func("/core/board-db/all-files-valid", test_all_files_valid);
 	g_test_add_func("/core/board-db/vesc412-facts", test_vesc412_facts);
 	g_test_add_func("/core/board-db/probe-facts", test_probe_facts);
+	g_test_add_func("/core/board-db/probe-usb-ids-fit-kind", test_probe_usb_ids_fit_kind);
 	g_test_add_func("/core/board-db/malformed-board", test_malformed_board);
 	g_test_add_func("/core/board-db/malformed-probe", test_malformed_probe);
 	g_test_add_func("/core/board-db/missing-dir", test_missing_dir);

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include "ub-test-firmware.h"
 
 #include "ub-test-lsan.h"
 
@@ -76,12 +77,16 @@ test_cli_info_json(void)
 	root = parse_object(parser, run.out);
 	chip = json_object_get_object_member(root, "chip");
 	g_assert_cmpstr(json_object_get_string_member(chip, "name"), ==, "STM32F405/407/415/417");
-	g_assert_cmpstr(json_object_get_string_member(chip, "dev-id"), ==, "0x413");
-	g_assert_cmpint(json_object_get_int_member(root, "flash-size"), ==, 1024 * 1024);
-	g_assert_cmpint(json_object_get_int_member(root, "rdp-level"), ==, 0);
-	g_assert_cmpstr(json_object_get_string_member(root, "dp-idcode"), ==, "0x2ba01477");
+	g_assert_cmpstr(json_object_get_string_member(chip, "dev_id"), ==, "0x413");
+	g_assert_cmpint(json_object_get_int_member(root, "flash_size"), ==, 1024 * 1024);
+	g_assert_cmpint(json_object_get_int_member(root, "rdp_level"), ==, 0);
+	g_assert_cmpstr(json_object_get_string_member(root, "dp_idcode"), ==, "0x2ba01477");
 	g_assert_cmpuint(strlen(json_object_get_string_member(root, "uid")), ==, 24);
-	g_assert_cmpfloat(json_object_get_double_member(root, "target-voltage"), >, 3.0);
+	/* whole millivolts, a JSON integer: what the probe measured, not 3.2999999999999998 */
+	g_assert_cmpint(json_node_get_value_type(json_object_get_member(root, "target_voltage_mv")),
+			==, G_TYPE_INT64);
+	g_assert_cmpint(json_object_get_int_member(root, "target_voltage_mv"), ==, 3300);
+	g_assert_nonnull(strstr(run.out, "\"target_voltage_mv\":3300"));
 	g_assert_cmpstr(
 	    json_object_get_string_member(json_object_get_object_member(root, "probe"), "firmware"),
 	    ==, "V2J37S7");
@@ -109,9 +114,11 @@ test_cli_info_bricked(void)
 
 	if (!cli_run(&run, "info", "--sim", "focbox-bricked", "--json", NULL))
 		return;
-	/* exit 4: the target does not answer; one line of what happened, one hint */
+	/* exit 4: the target does not answer; one line of what happened, one hint; on stdout
+	 * the result line, with the same exit code */
 	g_assert_cmpint(run.status, ==, 4);
-	g_assert_cmpstr(run.out, ==, "");
+	g_assert_true(g_str_has_prefix(run.out, "{\"event\":\"result\",\"ok\":false,"));
+	g_assert_nonnull(strstr(run.out, "\"exit_code\":4"));
 	lines = g_strsplit(g_strchomp(run.err), "\n", -1);
 	g_assert_cmpuint(g_strv_length(lines), ==, 2);
 	g_assert_nonnull(strstr(lines[0], "does not answer"));
@@ -136,7 +143,7 @@ test_cli_probe_sim(void)
 	g_assert_cmpstr(json_object_get_string_member(probe, "kind"), ==, "ST-LINK/V2");
 	g_assert_cmpstr(json_object_get_string_member(probe, "firmware"), ==, "V2J37S7");
 	g_assert_cmpstr(json_object_get_string_member(probe, "path"), ==, "sim:focbox");
-	g_assert_cmpstr(json_object_get_string_member(probe, "usb-id"), ==, "0483:3748");
+	g_assert_cmpstr(json_object_get_string_member(probe, "usb_id"), ==, "0483:3748");
 	g_assert_cmpuint(strlen(json_object_get_string_member(probe, "serial")), ==, 24);
 	cli_run_clear(&run);
 }
@@ -156,7 +163,7 @@ test_cli_probe_cmsis_dap(void)
 	probe = json_array_get_object_element(
 	    json_object_get_array_member(parse_object(parser, run.out), "probes"), 0);
 	g_assert_cmpstr(json_object_get_string_member(probe, "kind"), ==, "CMSIS-DAP");
-	g_assert_cmpstr(json_object_get_string_member(probe, "usb-id"), ==, "2e8a:000c");
+	g_assert_cmpstr(json_object_get_string_member(probe, "usb_id"), ==, "2e8a:000c");
 	g_assert_cmpstr(json_object_get_string_member(probe, "product"), ==,
 			"Debugprobe on Pico (CMSIS-DAP)");
 	g_assert_cmpstr(json_object_get_string_member(probe, "firmware"), ==, "CMSIS-DAP 2.0.0");
@@ -232,6 +239,36 @@ test_cli_unknown_board(void)
 	cli_run_clear(&run);
 }
 
+/* story 2: where NRST is, in words and as a picture; the LQFP100 board is not pin 7 */
+static void
+test_cli_pinout_nrst(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-cli-nrst-XXXXXX", NULL);
+	g_autofree char *png = g_build_filename(dir, "nrst.png", NULL);
+	CliRun run = {0};
+
+	if (!cli_run(&run, "pinout", "--nrst", "focbox", "--png", png, NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "pin 5 (RST) of the debug header"));
+	g_assert_nonnull(strstr(run.out, "NRST is pin 7,"));
+	g_assert_true(g_file_test(png, G_FILE_TEST_IS_REGULAR));
+	cli_run_clear(&run);
+	g_assert_cmpint(g_unlink(png), ==, 0);
+	g_assert_cmpint(g_rmdir(dir), ==, 0);
+
+	g_assert_true(cli_run(&run, "pinout", "--nrst", "focbox-unity", NULL));
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "LQFP100) NRST is pin 14,"));
+	cli_run_clear(&run);
+
+	g_assert_true(cli_run(&run, "pinout", "--nrst", "no-such-board", NULL));
+	/* a usage error */
+	g_assert_cmpint(run.status, ==, 1);
+	g_assert_nonnull(strstr(run.err, "no-such-board"));
+	cli_run_clear(&run);
+}
+
 /* the forum case from the command line: diagnosis names the hand on NRST, connect does it */
 static void
 test_cli_forum_case(void)
@@ -278,19 +315,16 @@ test_cli_forum_case(void)
 	cli_run_clear(&run);
 }
 
-/* each shared VESC image: what the chip holds after loading it identifies as the file does */
+/* each real VESC image: what the chip holds after loading it identifies as the file does */
 static void
 test_cli_identify_target_matches_file(void)
 {
-	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
-	g_autoptr(GDir) handle = NULL;
+	g_autofree char *dir = ub_test_firmware_dir();
+	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
 	const char *name;
 	guint checked = 0;
 
-	if (dir == NULL || (handle = g_dir_open(dir, 0, NULL)) == NULL) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR not available");
-		return;
-	}
+	g_assert_nonnull(handle);
 	while ((name = g_dir_read_name(handle)) != NULL) {
 		g_autofree char *path = g_build_filename(dir, name, NULL);
 		g_autofree char *bench_name = NULL;
@@ -356,5 +390,6 @@ main(int argc, char **argv)
 	UB_TEST_ADD_FUNC("/core/cli/probe-cmsis-dap", test_cli_probe_cmsis_dap);
 	UB_TEST_ADD_FUNC("/core/cli/usage", test_cli_usage);
 	UB_TEST_ADD_FUNC("/core/cli/unknown-board", test_cli_unknown_board);
+	UB_TEST_ADD_FUNC("/core/cli/pinout-nrst", test_cli_pinout_nrst);
 	return g_test_run();
 }

@@ -3,7 +3,7 @@
  * Conformance: unmodified third-party tools (Debian's stlink-tools 1.7.0 and OpenOCD 0.12)
  * drive the simulated ST-LINK + STM32F405 through unbrick-sim, i.e. through the real libusb
  * and usbdevfs as umockdev emulates it. Each test is registered as a meson test of its own
- * (suite "conformance"). The images are real VESC firmware from $UB_SHARED_FIRMWARE_DIR.
+ * (suite "conformance"). The images are real VESC firmware from tests/data/firmware.
  *
  * This program is also the hot-plug witness: "--hotplug-child" registers a libusb hot-plug
  * callback and prints what it sees while unbrick-sim unplugs and re-plugs the probe.
@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "ub-test-firmware.h"
 
 #include "ub-test-lsan.h"
 
@@ -152,18 +153,7 @@ need_programs(const gchar *first, ...)
 static gchar *
 firmware(const gchar *name)
 {
-	const gchar *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
-	g_autofree gchar *path = NULL;
-
-	if (dir == NULL)
-		return NULL;
-	path = g_build_filename(dir, name, NULL);
-	if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-		g_autofree gchar *msg = g_strdup_printf("firmware %s is missing", path);
-		g_test_skip(msg);
-		return NULL;
-	}
-	return g_steal_pointer(&path);
+	return ub_test_firmware_path(name);
 }
 
 static gboolean
@@ -895,7 +885,7 @@ test_cli_identity(Fixture *fixture, gconstpointer user_data)
 	const gchar *info_sim[] = {cli, "info", "--json", "--sim", board, NULL};
 	const gchar *probe_usb[] = {cli, "probe", "--json", NULL};
 	const gchar *probe_sim[] = {cli, "probe", "--json", "--sim", board, NULL};
-	const gchar *members[] = {"kind", "usb-id", "serial", "firmware", "product", NULL};
+	const gchar *members[] = {"kind", "usb_id", "serial", "firmware", "product", NULL};
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *sim_out = NULL;
 	g_autoptr(JsonParser) usb_parser = json_parser_new();
@@ -919,7 +909,7 @@ test_cli_identity(Fixture *fixture, gconstpointer user_data)
 		     &wait_status, &error);
 	g_assert_no_error(error);
 	g_assert_true(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0);
-	g_assert_nonnull(strstr(run.out, "\"dev-id\" : \"0x413\""));
+	g_assert_nonnull(strstr(run.out, "\"dev_id\":\"0x413\""));
 	g_assert_cmpstr(run.out, ==, sim_out);
 	assert_report_usb(&run, 0, 0);
 	sim_run_clear(&run);

@@ -17,12 +17,14 @@
 #include "ub-image.h"
 #include "ub-probe-cmsis-dap.h"
 #include "ub-sim-board.h"
+#include "ub-test-firmware.h"
 
 typedef struct {
 	GMainLoop *loop;
 	GAsyncResult *result;
 	GPtrArray *events; /* of "step/kind" */
 	guint holds, releases;
+	GCancellable *cancel_on_hold; /* cancelled when the person is told to hold */
 } Wait;
 
 static void
@@ -43,8 +45,11 @@ event_cb(const UbLadderEvent *event, gpointer user_data)
 	g_assert_true(g_main_context_is_owner(g_main_context_default()));
 	g_ptr_array_add(wait->events, g_strdup_printf("%s/%s", ub_ladder_step_to_string(event->step),
 						      ub_ladder_event_kind_to_string(event->kind)));
-	if (event->kind == UB_LADDER_EVENT_HOLD_NRST)
+	if (event->kind == UB_LADDER_EVENT_HOLD_NRST) {
 		wait->holds++;
+		if (wait->cancel_on_hold != NULL)
+			g_cancellable_cancel(wait->cancel_on_hold);
+	}
 	if (event->kind == UB_LADDER_EVENT_RELEASE_NRST)
 		wait->releases++;
 	g_assert_nonnull(event->message);
@@ -59,7 +64,8 @@ run_ladder_with(UbDevice *device, UbLadderOptions *options, Wait *wait, GError *
 	options->nrst_location = g_strdup("SWD header pin 5");
 	wait->loop = g_main_loop_new(NULL, FALSE);
 	wait->events = g_ptr_array_new_with_free_func(g_free);
-	ub_connect_ladder_run_async(device, options, event_cb, wait, NULL, NULL, wait_cb, wait);
+	ub_connect_ladder_run_async(device, options, event_cb, wait, NULL, wait->cancel_on_hold,
+				    wait_cb, wait);
 	ub_ladder_options_clear(options);
 	g_main_loop_run(wait->loop);
 	result = ub_connect_ladder_run_finish(device, wait->result, error);
@@ -331,6 +337,36 @@ test_manual_impatient_person(void)
 	wait_clear(&wait);
 }
 
+/* Cancel while the person holds NRST: they are told to let go, not left holding the chip in
+ * reset (the bench runs at the hardware's pace so the cancel lands during the hold) */
+static void
+test_manual_cancelled_lets_go(void)
+{
+	g_autoptr(UbDevice) device = ub_sim_device_new("focbox-bricked", NULL);
+	g_autoptr(UbLadderResult) first = NULL;
+	g_autoptr(UbLadderResult) result = NULL;
+	g_autoptr(GCancellable) cancellable = g_cancellable_new();
+	g_autoptr(GError) error = NULL;
+	UbSimBoard *board;
+	Wait wait = {0};
+
+	first = run_ladder(device, UB_LADDER_ALLOW_NORMAL, &wait, NULL);
+	g_assert_false(first->reached);
+	wait_clear(&wait);
+	board = ub_sim_board_from_device(device);
+	ub_sim_clock_set_realtime(ub_sim_board_get_clock(board), TRUE);
+	wait.cancel_on_hold = cancellable;
+	result = run_ladder(device, UB_LADDER_ALLOW_MANUAL, &wait, &error);
+	g_assert_error(error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+	g_assert_null(result);
+	g_assert_cmpuint(wait.holds, ==, 1);
+	wait_clear(&wait);
+	/* a few seconds later, whatever the hand was doing, it is off the pin */
+	ub_sim_clock_set_realtime(ub_sim_board_get_clock(board), FALSE);
+	ub_sim_clock_advance(ub_sim_board_get_clock(board), 5 * G_GUINT64_CONSTANT(1000000000));
+	g_assert_false(ub_sim_hand_get_holding(ub_sim_board_get_hand(board)));
+}
+
 /* the hardware watchdog resets a halted core unless the ladder froze it */
 static void
 test_watchdog_frozen(void)
@@ -366,7 +402,6 @@ static void
 test_forum_case_to_flash(gconstpointer data)
 {
 	const char *bench = data;
-	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
 	g_autofree char *path = NULL;
 	g_autofree char *backups = g_dir_make_tmp("ub-ladder-XXXXXX", NULL);
 	g_autoptr(UbDevice) device = ub_sim_device_new(bench, NULL);
@@ -377,15 +412,7 @@ test_forum_case_to_flash(gconstpointer data)
 	g_autoptr(GError) error = NULL;
 	Wait wait = {0};
 
-	if (dir == NULL) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR not set");
-		return;
-	}
-	path = g_build_filename(dir, "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin", NULL);
-	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-		g_test_skip("the shared VESC firmware is not available");
-		return;
-	}
+	path = ub_test_firmware_path(UB_TEST_FW_605);
 	result = run_ladder(device, UB_LADDER_ALLOW_ALL, &wait, &error);
 	g_assert_no_error(error);
 	g_assert_true(result->reached);
@@ -437,6 +464,7 @@ main(int argc, char **argv)
 	}
 	g_test_add_func("/recovery/ladder/under-reset-only-on-clone", test_under_reset_only_on_clone);
 	g_test_add_func("/recovery/ladder/manual-impatient-person", test_manual_impatient_person);
+	g_test_add_func("/recovery/ladder/manual-cancelled-lets-go", test_manual_cancelled_lets_go);
 	g_test_add_data_func("/recovery/ladder/forum-case-to-flash", "focbox-bricked",
 			     test_forum_case_to_flash);
 	g_test_add_data_func("/recovery/ladder/forum-case-to-flash-pico", "focbox-bricked-pico",

@@ -15,6 +15,7 @@
 #include "ub-file-holder.h"
 #include "ub-sim-board.h"
 #include "ub-sim-mcu.h"
+#include "ub-test-firmware.h"
 
 typedef struct {
 	GMainLoop *loop;
@@ -237,7 +238,6 @@ progress_changed_cb(UbProgress *progress, guint percentage, guint status, const 
 static void
 test_device_read_flash(void)
 {
-	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
 	g_autofree char *path = NULL;
 	g_autoptr(UbDevice) device = ub_sim_device_new("focbox", NULL);
 	g_autoptr(UbProgress) progress = ub_progress_new();
@@ -252,15 +252,8 @@ test_device_read_flash(void)
 	UbSimStlinkStats stats;
 	AsyncWait wait = {0};
 
-	if (dir == NULL) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR not set");
-		return;
-	}
-	path = g_build_filename(dir, "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin", NULL);
-	if (!g_file_get_contents(path, &image, &image_len, NULL)) {
-		g_test_skip("the shared VESC firmware is not available");
-		return;
-	}
+	path = ub_test_firmware_path(UB_TEST_FW_605);
+	g_assert_true(g_file_get_contents(path, &image, &image_len, NULL));
 
 	ub_device_run_job_async(device, prepare_flash_job, g_strdup(path), g_free, NULL, NULL,
 				NULL, async_wait_cb, &wait);

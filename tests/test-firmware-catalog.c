@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The firmware catalogue over a temporary folder laid out like VESC Tool's archive, holding
- * symlinks to the real images of shared/firmware. */
+ * symlinks to the real images of tests/data/firmware. */
 #include <glib/gstdio.h>
 #include <string.h>
 
 #include "ub-firmware-catalog.h"
 #include "ub-firmware-demo.h"
+#include "ub-test-firmware.h"
 
 typedef struct {
 	gchar *root;
 	UbFirmwareCatalog *catalog;
 } Fixture;
 
-/* archive path -> shared/firmware file */
+/* archive path -> tests/data/firmware file */
 static const gchar *const archive_layout[][2] = {
         {"3.55/410_o_411_o_412/VESC_default.bin", "vesc-fw-3.55-410_o_411_o_412-VESC_default.bin"},
         {"5.02/410_o_411_o_412/VESC_default.bin", "vesc-fw-5.02-410_o_411_o_412-VESC_default.bin"},
@@ -52,12 +53,10 @@ remove_tree(const gchar *path)
 static void
 fixture_setup(Fixture *fixture, gconstpointer user_data)
 {
-	const gchar *shared = g_getenv("UB_SHARED_FIRMWARE_DIR");
+	g_autofree gchar *shared = ub_test_firmware_dir();
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *junk = NULL;
 
-	if (shared == NULL || !g_file_test(shared, G_FILE_TEST_IS_DIR))
-		return;
 	fixture->root = g_dir_make_tmp("unbrick-catalog-XXXXXX", &error);
 	g_assert_no_error(error);
 	for (guint i = 0; i < G_N_ELEMENTS(archive_layout); i++) {
@@ -123,10 +122,6 @@ test_catalog_sorted(Fixture *fixture, gconstpointer user_data)
 	g_autofree gchar *last_app = NULL;
 	const gchar *const *skipped;
 
-	if (fixture->catalog == NULL) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR missing");
-		return;
-	}
 	entries = ub_firmware_catalog_get_entries(fixture->catalog);
 	g_assert_cmpuint(entries->len, ==, G_N_ELEMENTS(archive_layout));
 	first = relative(fixture, g_ptr_array_index(entries, 0));
@@ -167,10 +162,6 @@ test_catalog_filter_by_board(Fixture *fixture, gconstpointer user_data)
 	g_autofree gchar *text_vesc6 = NULL;
 	g_autofree gchar *text_unity = NULL;
 
-	if (fixture->catalog == NULL) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR missing");
-		return;
-	}
 	for_focbox = ub_firmware_catalog_list_for_board(fixture->catalog, focbox, FALSE);
 	text_focbox = describe(fixture, for_focbox);
 	g_assert_cmpstr(text_focbox, ==,
@@ -208,10 +199,6 @@ test_catalog_bootloader_offer(Fixture *fixture, gconstpointer user_data)
 	g_autofree gchar *for_focbox = NULL;
 	g_autofree gchar *for_vesc6 = NULL;
 
-	if (fixture->catalog == NULL) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR missing");
-		return;
-	}
 	entry = ub_firmware_catalog_pick_bootloader(fixture->catalog, focbox, &error);
 	g_assert_no_error(error);
 	for_focbox = relative(fixture, entry);
@@ -241,10 +228,6 @@ test_catalog_identify_installed_bootloader(Fixture *fixture, gconstpointer user_
 	UbFirmwareInfo *installed;
 	UbFirmwareEntry *entry;
 
-	if (fixture->catalog == NULL) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR missing");
-		return;
-	}
 	path = g_build_filename(fixture->root, "bootloaders",
 	                        "40_o_47_o_48_o_410_o_411_o_412_o_DAS_RS.bin", NULL);
 	g_file_get_contents(path, &contents, &size, &error);
@@ -286,17 +269,11 @@ test_catalog_no_bootloader(void)
 static void
 test_catalog_single_file(void)
 {
-	const gchar *shared = g_getenv("UB_SHARED_FIRMWARE_DIR");
-	g_autofree gchar *path = NULL;
+	g_autofree gchar *path = ub_test_firmware_path(UB_TEST_FW_605_60);
 	g_autoptr(UbFirmwareCatalog) catalog = ub_firmware_catalog_new();
 	g_autoptr(GError) error = NULL;
 	UbFirmwareEntry *entry;
 
-	if (shared == NULL || !g_file_test(shared, G_FILE_TEST_IS_DIR)) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR missing");
-		return;
-	}
-	path = g_build_filename(shared, "vesc-fw-6.05-60-VESC_default.bin", NULL);
 	g_assert_true(ub_firmware_catalog_add_file(catalog, path, &error));
 	g_assert_no_error(error);
 	/* twice: still one entry */

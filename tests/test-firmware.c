@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Firmware identification on the real VESC images in shared/firmware (SOURCES.md lists what
- * each holds), flash dumps, and the wrong-hardware guard. */
+/* Firmware identification on the real VESC images in tests/data/firmware (SOURCES.md lists
+ * what each holds), flash dumps, and the wrong-hardware guard. */
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -8,6 +8,7 @@
 #include "ub-firmware-info.h"
 #include "ub-image-bin.h"
 #include "ub-vesc-layout.h"
+#include "ub-test-firmware.h"
 
 typedef struct {
 	const gchar *file;
@@ -50,15 +51,7 @@ static const KnownImage known_images[] = {
 static gchar *
 shared_firmware_path(const gchar *file)
 {
-	const gchar *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
-	g_autofree gchar *path = NULL;
-
-	if (dir == NULL || !g_file_test(dir, G_FILE_TEST_IS_DIR))
-		return NULL;
-	path = g_build_filename(dir, file, NULL);
-	if (!g_file_test(path, G_FILE_TEST_IS_REGULAR))
-		return NULL;
-	return g_steal_pointer(&path);
+	return ub_test_firmware_path(file);
 }
 
 static GBytes *
@@ -68,8 +61,6 @@ load_shared(const gchar *file)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GMappedFile) mapped = NULL;
 
-	if (path == NULL)
-		return NULL;
 	mapped = g_mapped_file_new(path, FALSE, &error);
 	g_assert_no_error(error);
 	return g_mapped_file_get_bytes(mapped);
@@ -95,8 +86,6 @@ test_firmware_identify_shared(void)
 		guint32 initial_sp = 0;
 		guint32 reset_vector = 0;
 
-		if (path == NULL)
-			continue;
 		g_test_message("%s", known->file);
 		info = ub_firmware_info_new_from_file(path, NULL, &error);
 		g_assert_no_error(error);
@@ -132,8 +121,7 @@ test_firmware_identify_shared(void)
 			g_assert_cmpstr(ub_firmware_info_get_git_hash(info), ==, known->git_hash);
 		checked++;
 	}
-	if (checked == 0)
-		g_test_skip("UB_SHARED_FIRMWARE_DIR holds none of the reference images");
+	g_assert_cmpuint(checked, ==, G_N_ELEMENTS(known_images));
 }
 
 static UbFirmwareInfo *
@@ -143,8 +131,6 @@ identify_shared(const gchar *file)
 	g_autoptr(GError) error = NULL;
 	UbFirmwareInfo *info;
 
-	if (path == NULL)
-		return NULL;
 	info = ub_firmware_info_new_from_file(path, NULL, &error);
 	g_assert_no_error(error);
 	return info;
@@ -162,10 +148,6 @@ test_firmware_wrong_hardware_focbox(void)
 	        identify_shared("vesc-fw-6.05-410_o_411_o_412-VESC_default.bin");
 	g_autoptr(GError) error = NULL;
 
-	if (unity == NULL || vesc6 == NULL || right == NULL) {
-		g_test_skip("reference images not available");
-		return;
-	}
 	g_assert_false(ub_firmware_info_check_compatible(unity, focbox, &error));
 	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_HARDWARE);
 	g_assert_cmpstr(error->message, ==,
@@ -196,10 +178,6 @@ test_firmware_bootloader_compatible(void)
 	g_autoptr(UbFirmwareInfo) generic = identify_shared("vesc-bl-generic.bin");
 	g_autoptr(GError) error = NULL;
 
-	if (specific == NULL || generic == NULL) {
-		g_test_skip("reference bootloaders not available");
-		return;
-	}
 	g_assert_true(ub_firmware_info_check_compatible(specific, focbox, &error));
 	g_assert_true(ub_firmware_info_check_compatible(specific, das, &error));
 	g_assert_no_error(error);
@@ -257,10 +235,6 @@ test_firmware_terminal_fallback(void)
 	g_autoptr(UbFirmwareInfo) none = NULL;
 	g_autofree gchar *names = NULL;
 
-	if (original == NULL) {
-		g_test_skip("reference image not available");
-		return;
-	}
 	patched = patched_copy(original, "org.vesc.", "org.vesX.");
 	info = identify_bytes(patched, NULL);
 	names = join_strv(ub_firmware_info_get_hw_names(info));
@@ -291,10 +265,6 @@ test_firmware_known_names_whole_strings(void)
 	g_autoptr(UbFirmwareInfo) gesc_info = NULL;
 	g_autofree gchar *names = NULL;
 
-	if (original == NULL) {
-		g_test_skip("reference image not available");
-		return;
-	}
 	patched = patched_copy(original, "org.vesc.", "org.vesX.");
 	info = identify_bytes(patched, known);
 	g_assert_cmpuint(g_strv_length((gchar **)ub_firmware_info_get_hw_names(info)), ==, 0);
@@ -359,10 +329,6 @@ test_firmware_dump(void)
 	UbFirmwareInfo *sub;
 	guint32 reset_vector = 0;
 
-	if (app == NULL || staged == NULL || bootloader == NULL) {
-		g_test_skip("reference images not available");
-		return;
-	}
 	/* a failed update left a 410 image in the staging buffer: not what runs */
 	dump = make_dump(app, bootloader, TRUE, staged);
 	info = ub_firmware_info_new_from_dump(dump, UB_VESC_FLASH_ADDRESS, NULL, &error);
@@ -402,8 +368,6 @@ test_firmware_dump_matches_file(void)
 		if (known->kind != UB_FIRMWARE_KIND_APPLICATION)
 			continue;
 		app = load_shared(known->file);
-		if (app == NULL)
-			continue;
 		from_file = identify_bytes(app, NULL);
 		dump = make_dump(app, NULL, FALSE, NULL);
 		from_dump =
@@ -437,10 +401,6 @@ test_firmware_backup_file(void)
 	g_autofree gchar *path = NULL;
 	g_autofree gchar *names = NULL;
 
-	if (app == NULL || bootloader == NULL) {
-		g_test_skip("reference images not available");
-		return;
-	}
 	dump = make_dump(app, bootloader, TRUE, NULL);
 	dir = g_dir_make_tmp("unbrick-backup-XXXXXX", &error);
 	g_assert_no_error(error);

@@ -11,6 +11,7 @@
 #include "ub-error.h"
 #include "ub-sim-board.h"
 #include "ub-sim-state.h"
+#include "ub-test-firmware.h"
 
 #include "ub-firmware-demo.h"
 #include "ub-image.h"
@@ -144,12 +145,7 @@ parse_lines(JsonParser *parser, const char *text, guint *progress_events, guint 
 static char *
 firmware_path(const char *name)
 {
-	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
-	g_autofree char *path = dir != NULL ? g_build_filename(dir, name, NULL) : NULL;
-
-	if (path == NULL || !g_file_test(path, G_FILE_TEST_EXISTS))
-		return NULL;
-	return g_steal_pointer(&path);
+	return ub_test_firmware_path(name);
 }
 
 static void
@@ -163,10 +159,6 @@ test_cli_flash_json(void)
 	guint events = 0;
 	guint percent = 0;
 
-	if (image == NULL) {
-		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
-		return;
-	}
 	if (!cli_run(&run, dir, "flash", image, "--sim", "focbox", "--json", NULL))
 		return;
 	g_assert_cmpint(run.status, ==, 0);
@@ -208,7 +200,7 @@ test_cli_flash_recover_pico(void)
 	guint n;
 
 	if (image == NULL) {
-		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
+		g_test_skip("VESC images not found (tests/data/firmware)");
 		return;
 	}
 	if (!cli_run(&run, dir, "flash", image, "--sim", "focbox-bricked-pico", "--no-recover",

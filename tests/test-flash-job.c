@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * UbFlashJob through UbDevice on the simulated FOCBOX (core/sim/): the same async API the
- * wizard and the CLI use, real VESC images from UB_SHARED_FIRMWARE_DIR.
+ * wizard and the CLI use, real VESC images from tests/data/firmware.
  */
 #include "config.h"
 
@@ -16,6 +16,7 @@
 #include "ub-sim-board.h"
 #include "ub-sim-mcu.h"
 #include "ub-transport-sim.h"
+#include "ub-test-firmware.h"
 
 #define FW_502 "vesc-fw-5.02-410_o_411_o_412-VESC_default.bin"
 #define FW_355 "vesc-fw-3.55-410_o_411_o_412-VESC_default.bin"
@@ -32,15 +33,7 @@ typedef struct {
 static char *
 firmware_path(const char *name)
 {
-	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
-	g_autofree char *path = NULL;
-
-	if (dir == NULL)
-		return NULL;
-	path = g_build_filename(dir, name, NULL);
-	if (!g_file_test(path, G_FILE_TEST_EXISTS))
-		return NULL;
-	return g_steal_pointer(&path);
+	return ub_test_firmware_path(name);
 }
 
 static void
@@ -168,10 +161,6 @@ test_job_flash_keeps_config(Fixture *fixture, gconstpointer data)
 	const guint8 *want;
 	gsize size = 0;
 
-	if (old == NULL || path == NULL) {
-		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
-		return;
-	}
 	g_assert_true(ub_sim_board_load_flash_file(fixture->board, old, &error));
 	g_assert_no_error(error);
 	fixture_load_config(fixture, pattern);
@@ -218,10 +207,6 @@ test_job_flash_wipe_config(Fixture *fixture, gconstpointer data)
 	g_autoptr(GError) error = NULL;
 	const guint8 *flash;
 
-	if (path == NULL) {
-		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
-		return;
-	}
 	fixture_load_config(fixture, pattern);
 	image = ub_image_new_from_file(path, 0x08000000, &error);
 	g_assert_no_error(error);
@@ -256,10 +241,6 @@ test_job_backup_restore(Fixture *fixture, gconstpointer data)
 	g_autoptr(GError) error = NULL;
 	guint8 boot[64];
 
-	if (old == NULL || other == NULL) {
-		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
-		return;
-	}
 	g_assert_true(ub_sim_board_load_flash_file(fixture->board, old, &error));
 	g_assert_no_error(error);
 	fixture_load_config(fixture, pattern);
@@ -308,10 +289,6 @@ test_job_write_protected(Fixture *fixture, gconstpointer data)
 	g_autoptr(GError) error = NULL;
 	UbSimMcu *mcu = ub_sim_board_get_mcu(fixture->board);
 
-	if (path == NULL) {
-		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
-		return;
-	}
 	/* nWRP bit 5 clear; applied at the next reset, as on the chip */
 	ub_sim_mcu_set_option_bytes(mcu, ub_sim_mcu_get_option_bytes(mcu) & ~(1u << (16 + 5)));
 	ub_sim_mcu_set_powered(mcu, FALSE);
@@ -418,10 +395,6 @@ test_job_same_image_twice(Fixture *fixture, gconstpointer data)
 	g_autoptr(UbImage) image = NULL;
 	g_autoptr(GError) error = NULL;
 
-	if (path == NULL) {
-		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
-		return;
-	}
 	image = ub_image_new_from_file(path, 0x08000000, &error);
 	g_assert_no_error(error);
 	for (guint run = 0; run < 3; run++) {
@@ -486,10 +459,6 @@ test_job_fault_then_retry(Fixture *fixture, gconstpointer data)
 	const guint8 *want;
 	gsize size = 0;
 
-	if (old == NULL || path == NULL) {
-		g_test_skip("VESC images not found (UB_SHARED_FIRMWARE_DIR)");
-		return;
-	}
 	fixture_load_config(fixture, pattern);
 	/* how many round trips a whole flash takes here */
 	old_image = ub_image_new_from_file(old, 0x08000000, &error);

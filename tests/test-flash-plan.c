@@ -7,6 +7,7 @@
 #include "ub-flash-plan.h"
 #include "ub-image-bin.h"
 #include "ub-image-loader.h"
+#include "ub-test-firmware.h"
 
 /* RM0090 Table 5 */
 static const UbFlashSector f405[] = {
@@ -29,16 +30,10 @@ image_from(guint32 address, const guint8 *data, gsize len)
 static UbImage *
 vesc_image(const char *name)
 {
-	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
-	g_autofree char *path = NULL;
+	g_autofree char *path = ub_test_firmware_path(name);
 	g_autoptr(GError) error = NULL;
 	UbImage *image;
 
-	if (dir == NULL)
-		return NULL;
-	path = g_build_filename(dir, name, NULL);
-	if (!g_file_test(path, G_FILE_TEST_EXISTS))
-		return NULL;
 	image = ub_image_new_from_file(path, 0x08000000, &error);
 	g_assert_no_error(error);
 	return image;
@@ -66,10 +61,6 @@ test_plan_vesc_keeps_config(void)
 	gsize size = 0;
 	const guint8 *last;
 
-	if (image == NULL) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR has no VESC 5.02 image");
-		return;
-	}
 	plan = ub_flash_plan_new(image, f405, G_N_ELEMENTS(f405), UB_FLASH_PLAN_FLAG_NONE, &error);
 	g_assert_no_error(error);
 	assert_sectors(plan, want, G_N_ELEMENTS(want));
@@ -100,10 +91,6 @@ test_plan_vesc_wipe_config(void)
 	g_autoptr(GError) error = NULL;
 	const guint want[] = {0, 1, 2, 3, 4, 5, 6, 7};
 
-	if (image == NULL) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR has no VESC 6.05 image");
-		return;
-	}
 	plan = ub_flash_plan_new(image, f405, G_N_ELEMENTS(f405), UB_FLASH_PLAN_FLAG_WIPE_CONFIG,
 	                         &error);
 	g_assert_no_error(error);

@@ -84,8 +84,12 @@ test_view(void)
 	/* the accessible description lists every wire as text */
 	accessible = gtk_widget_get_accessible(view);
 	description = g_strdup(atk_object_get_description(accessible));
-	g_assert_nonnull(strstr(description, "probe pin 7 \"TMS/SWDIO\" -> board pin 4 \"DIO\""));
-	g_assert_nonnull(strstr(description, "probe pin 1 \"VAPP\" -> board pin 1"));
+	g_assert_nonnull(strstr(description, "SWDIO, yellow wire: probe pin 7 “TMS/SWDIO” to board "
+					    "pin 4 “DIO”"));
+	g_assert_nonnull(strstr(description, "probe pin 1 “VAPP” to board pin 1"));
+	/* one line per wire, numbered */
+	g_assert_nonnull(strstr(description, "\n2. "));
+	g_assert_cmpstr(atk_object_get_name(accessible), ==, "Wiring diagram");
 	g_assert_cmpint(atk_object_get_role(accessible), ==, ATK_ROLE_IMAGE);
 
 	ub_pinout_view_set_highlight(UB_PINOUT_VIEW(view), suspects);
@@ -107,10 +111,93 @@ test_view(void)
 	gtk_widget_destroy(window);
 }
 
+/* any of the renderer's pictures; a thumbnail keeps its size; a zoomable view opens the same
+ * picture full size (with the wire list the small one left out) and closes on Escape */
+static void
+test_render_and_zoom(void)
+{
+	g_autoptr(UbWiringPlan) plan = load_plan("focbox", "stlink-v2-clone-a");
+	g_autoptr(UbPinoutRender) nrst = NULL;
+	GtkWidget *window;
+	GtkWidget *view;
+	GtkWindow *zoom;
+	UbPinoutView *big;
+	g_autofree gchar *description = NULL;
+	gint minimum = 0;
+	gint natural = 0;
+	gdouble list_h = 0.0;
+	gdouble bare_h = 0.0;
+	GdkEvent *event;
+
+	if (!gtk_init_check(NULL, NULL)) {
+		g_test_skip("no display (run under xvfb-run)");
+		return;
+	}
+	window = gtk_window_new(GTK_WINDOW_TOPLEVEL);
+	view = ub_pinout_view_new();
+	gtk_container_add(GTK_CONTAINER(window), view);
+
+	nrst = ub_pinout_render_new_nrst(ub_wiring_plan_get_board(plan), FALSE);
+	ub_pinout_view_set_render(UB_PINOUT_VIEW(view), nrst);
+	g_assert_true(ub_pinout_view_get_render(UB_PINOUT_VIEW(view)) == nrst);
+	g_assert_null(ub_pinout_view_get_plan(UB_PINOUT_VIEW(view)));
+	description = ub_pinout_view_get_description(UB_PINOUT_VIEW(view));
+	g_assert_nonnull(strstr(description, "pin 7"));
+	g_assert_cmpstr(atk_object_get_name(gtk_widget_get_accessible(view)), ==,
+	                "Where the reset pin is");
+	ub_pinout_view_set_fixed_size(UB_PINOUT_VIEW(view), 140, 150);
+	gtk_widget_show(view);
+	gtk_widget_get_preferred_width(view, &minimum, &natural);
+	g_assert_cmpint(natural, ==, 140);
+
+	/* the wiring plan without its list is smaller: the stepper says the wires in words */
+	ub_pinout_view_set_fixed_size(UB_PINOUT_VIEW(view), 0, 0);
+	ub_pinout_view_set_plan(UB_PINOUT_VIEW(view), plan);
+	ub_pinout_render_get_size(ub_pinout_view_get_render(UB_PINOUT_VIEW(view)), NULL, &list_h);
+	ub_pinout_view_set_show_wire_list(UB_PINOUT_VIEW(view), FALSE);
+	ub_pinout_render_get_size(ub_pinout_view_get_render(UB_PINOUT_VIEW(view)), NULL, &bare_h);
+	g_assert_cmpfloat(bare_h, <, list_h);
+	/* it keeps its shape: taller when wider */
+	gtk_widget_get_preferred_height_for_width(view, 400, NULL, &minimum);
+	gtk_widget_get_preferred_height_for_width(view, 800, NULL, &natural);
+	g_assert_cmpint(natural, >, minimum);
+
+	ub_pinout_view_set_focus(UB_PINOUT_VIEW(view), 1);
+	ub_pinout_view_set_zoomable(UB_PINOUT_VIEW(view), TRUE);
+	g_assert_true(gtk_widget_get_can_focus(view));
+	gtk_widget_show_all(window);
+	while (gtk_events_pending())
+		gtk_main_iteration();
+	g_assert_null(ub_pinout_view_get_zoom_window(UB_PINOUT_VIEW(view)));
+	ub_pinout_view_open_zoom(UB_PINOUT_VIEW(view));
+	zoom = ub_pinout_view_get_zoom_window(UB_PINOUT_VIEW(view));
+	g_assert_nonnull(zoom);
+	g_assert_true(gtk_window_get_transient_for(zoom) == GTK_WINDOW(window));
+	big = UB_PINOUT_VIEW(gtk_bin_get_child(GTK_BIN(zoom)));
+	g_assert_true(ub_pinout_view_get_plan(big) == plan);
+	g_assert_cmpint(ub_pinout_view_get_focus(big), ==, 1);
+	ub_pinout_render_get_size(ub_pinout_view_get_render(big), NULL, &bare_h);
+	g_assert_cmpfloat(bare_h, ==, list_h);
+	/* a second open raises the same window */
+	ub_pinout_view_open_zoom(UB_PINOUT_VIEW(view));
+	g_assert_true(ub_pinout_view_get_zoom_window(UB_PINOUT_VIEW(view)) == zoom);
+
+	while (gtk_events_pending())
+		gtk_main_iteration();
+	event = gdk_event_new(GDK_KEY_PRESS);
+	event->key.window = g_object_ref(gtk_widget_get_window(GTK_WIDGET(zoom)));
+	event->key.keyval = GDK_KEY_Escape;
+	gtk_widget_event(GTK_WIDGET(zoom), event);
+	gdk_event_free(event);
+	g_assert_null(ub_pinout_view_get_zoom_window(UB_PINOUT_VIEW(view)));
+	gtk_widget_destroy(window);
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/ui/pinout-view/theme-and-description", test_view);
+	g_test_add_func("/ui/pinout-view/render-and-zoom", test_render_and_zoom);
 	return g_test_run();
 }

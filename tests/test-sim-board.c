@@ -10,8 +10,11 @@
 #include <json-glib/json-glib.h>
 
 #include "sim-probe-helpers.h"
+#include "ub-board-db.h"
 #include "ub-error.h"
+#include "ub-probe-db.h"
 #include "ub-sim-firmware.h"
+#include "ub-test-firmware.h"
 
 
 static const char *const shipped[] = {
@@ -37,7 +40,12 @@ static void
 test_all_load(void)
 {
 	g_auto(GStrv) names = ub_sim_board_list_names();
+	g_autoptr(UbBoardDb) boards = ub_board_db_new();
+	g_autoptr(UbProbeDb) probes = ub_probe_db_new();
+	g_autoptr(GError) db_error = NULL;
 
+	g_assert_true(ub_board_db_load(boards, &db_error));
+	g_assert_true(ub_probe_db_load(probes, &db_error));
 	for (guint i = 0; i < G_N_ELEMENTS(shipped); i++)
 		g_assert_true(g_strv_contains((const char *const *)names, shipped[i]));
 	for (guint i = 0; names[i] != NULL; i++) {
@@ -52,6 +60,24 @@ test_all_load(void)
 		g_assert_nonnull(ub_sim_board_get_mcu(board));
 		g_assert_true(ub_sim_probe_get_link(ub_sim_board_get_probe(board)) ==
 		              ub_sim_board_get_link(board));
+		/* the bench says what it is in the databases' words, so the demo can choose it */
+		g_assert_nonnull(ub_board_db_lookup(boards, ub_sim_board_get_board_id(board)));
+		g_assert_nonnull(ub_probe_db_lookup(probes, ub_sim_board_get_probe_model_id(board)));
+	}
+	{
+		g_autoptr(GError) error = NULL;
+		g_autoptr(UbSimBoard) bench = ub_sim_board_new_from_name("focbox-bricked", &error);
+		UbProbeInfo *info;
+
+		g_assert_no_error(error);
+		g_assert_cmpstr(ub_sim_board_get_board_id(bench), ==, "focbox");
+		g_assert_cmpstr(ub_sim_board_get_probe_model_id(bench), ==, "stlink-v2-clone-a");
+		/* and the model is one its USB identity allows */
+		info = ub_sim_board_new_probe_info(bench);
+		g_assert_true(ub_probe_model_matches_usb(
+		        ub_probe_db_lookup(probes, ub_sim_board_get_probe_model_id(bench)),
+		        ub_probe_info_get_vendor_id(info), ub_probe_info_get_product_id(info)));
+		g_object_unref(info);
 	}
 }
 
@@ -613,7 +639,6 @@ test_load_flash_file(void)
 static void
 test_read_real_image(void)
 {
-	const char *dir = g_getenv("UB_SHARED_FIRMWARE_DIR");
 	g_autofree char *path = NULL;
 	g_autofree char *contents = NULL;
 	g_autofree guint8 *dump = g_malloc(UB_SIM_FLASH_SIZE);
@@ -623,15 +648,8 @@ test_read_real_image(void)
 	UbSimStlink *stlink;
 	gsize len = 0;
 
-	if (dir == NULL) {
-		g_test_skip("UB_SHARED_FIRMWARE_DIR not set");
-		return;
-	}
-	path = g_build_filename(dir, "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin", NULL);
-	if (!g_file_get_contents(path, &contents, &len, NULL)) {
-		g_test_skip("the shared VESC firmware is not available");
-		return;
-	}
+	path = ub_test_firmware_path(UB_TEST_FW_605);
+	g_assert_true(g_file_get_contents(path, &contents, &len, NULL));
 	board = load("focbox");
 	g_assert_true(ub_sim_board_load_flash_file(board, path, &error));
 	g_assert_no_error(error);

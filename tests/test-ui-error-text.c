@@ -36,6 +36,7 @@ test_every_code_has_text(void)
 	assert_all_codes_known(UB_FLASH_ERROR, UB_FLASH_ERROR_INTERRUPTED);
 	assert_all_codes_known(UB_IMAGE_ERROR, UB_IMAGE_ERROR_OTHER_CHIP);
 	assert_all_codes_known(UB_DATA_ERROR, UB_DATA_ERROR_INVALID);
+	assert_all_codes_known(UB_DOWNLOAD_ERROR, UB_DOWNLOAD_ERROR_AMBIGUOUS);
 }
 
 static void

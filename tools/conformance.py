@@ -3,7 +3,7 @@
 """Run unmodified third-party tools (stlink-tools, OpenOCD) against the simulated ST-LINK +
 STM32F405 through unbrick-sim and regenerate the results part of docs/conformance.md.
 
-    tools/conformance.py [--build build] [--firmware ../shared/firmware]
+    tools/conformance.py [--build build] [--firmware tests/data/firmware]
 
 Everything between the GENERATED markers of docs/conformance.md is replaced; the rest of the
 page (the notes written by hand) is kept.
@@ -258,10 +258,8 @@ def tool_version(argv):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--build', default=os.path.join(TOP, 'build'))
-    # ../shared beside the main checkout, ../../shared beside a worktree under wt/
-    firmware = os.path.join(TOP, '..', 'shared', 'firmware')
-    if not os.path.isdir(firmware):
-        firmware = os.path.join(TOP, '..', '..', 'shared', 'firmware')
+    # the real VESC images the tests use (tests/data/firmware/SOURCES.md)
+    firmware = os.path.join(TOP, 'tests', 'data', 'firmware')
     parser.add_argument('--firmware', default=firmware)
     parser.add_argument('--output', default=os.path.join(TOP, 'docs', 'conformance.md'))
     parser.add_argument('--sim', help='unbrick-sim to use (default: BUILD/app/unbrick-sim)')

@@ -3,9 +3,9 @@
 # Installs every Debian 12 package unbrick needs to build, run and test.
 set -eu
 packages="meson ninja-build pkg-config gcc python3
-libglib2.0-dev libgtk-3-dev libusb-1.0-0-dev libjson-glib-dev libunicorn-dev
+libglib2.0-dev libgtk-3-dev libusb-1.0-0-dev libjson-glib-dev libunicorn-dev libsoup-3.0-dev
 libumockdev-dev umockdev stlink-tools openocd binutils-arm-none-eabi
-gettext desktop-file-utils appstream xvfb xauth imagemagick dbus-x11 at-spi2-core
+gettext desktop-file-utils udev appstream xvfb xauth imagemagick dbus-x11 at-spi2-core
 clang libclang-rt-14-dev"
 missing=""
 for p in $packages; do

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Regenerates docs/pinouts/: one wiring picture per board x probe pair, drawn by
-# `unbrick-cli pinout`, plus an index. Run after changing resources/data/ or the renderer:
+# Regenerates docs/pinouts/: one wiring picture per board x probe pair and one of where each
+# board's NRST is, drawn by `unbrick-cli pinout`, plus an index. Run after changing resources/data/ or the renderer:
 #   tools/render-pinouts.sh [BUILD_DIR]
 set -eu
 
@@ -33,6 +33,8 @@ index=$out/README.md
 for board in $boards; do
 	echo "## $board" >>"$index"
 	echo >>"$index"
+	"$cli" pinout --nrst "$board" --png "$out/$board--nrst.png" --scale 1 >/dev/null
+	echo "- [where NRST is]($board--nrst.png)" >>"$index"
 	for probe in $probes; do
 		name=$board--$probe.png
 		"$cli" pinout "$board" "$probe" --png "$out/$name" --scale 1 >/dev/null

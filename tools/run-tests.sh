@@ -25,8 +25,9 @@ ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions="$top/tools/lsan.supp":pri
 	run_build build-ci-asan -Db_sanitize=address,undefined -Db_lundef=false || status=1
 
 python3 - "$top/build-ci" "$top/build-ci-asan" "$status" <<'PY'
-import json, os, sys
+import json, os, re, sys
 passed = failed = skipped = 0
+skipped_cases = []
 for d in sys.argv[1:3]:
     log = os.path.join(d, 'meson-logs', 'testlog.json')
     if not os.path.exists(log):
@@ -37,7 +38,11 @@ for d in sys.argv[1:3]:
         line = line.strip()
         if not line:
             continue
-        r = json.loads(line)['result']
+        entry = json.loads(line)
+        r = entry['result']
+        # a TAP test that skips some of its cases still passes; list those cases too
+        for case in re.findall(r'^ok \d+ (.*) # SKIP(.*)$', entry.get('stdout') or '', re.M):
+            skipped_cases.append('%s: %s:%s' % (os.path.basename(d), case[0], case[1]))
         if r in ('OK', 'EXPECTEDFAIL'):
             passed += 1
         elif r == 'SKIP':
@@ -46,7 +51,9 @@ for d in sys.argv[1:3]:
             failed += 1
 if sys.argv[3] != '0':
     failed += 1
-print(f'{skipped} skipped')
+for case in skipped_cases:
+    print(f'skipped case {case}')
+print(f'{skipped} skipped, {len(skipped_cases)} skipped cases')
 print(f'{passed} passed, {failed} failed')
 sys.exit(1 if failed else 0)
 PY

@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Renders every wizard page in the light and the dark Adwaita theme into docs/screenshots/
-# (PAGE-light.png, PAGE-dark.png), running the real app under Xvfb in demo mode; the app walks
-# the simulated bench to each page through its widgets, so every page shows real results.
+# Renders every wizard page in the light and the dark Adwaita theme into docs/screenshots/,
+# at the window's default size (PAGE-light.png, PAGE-dark.png) and filling a 1366x768 screen
+# (PAGE-light-1366x768.png, PAGE-dark-1366x768.png), running the real app under Xvfb in demo
+# mode; the app walks the simulated bench to each page through its widgets, so every page
+# shows real results (the Recovery page at the moment it asks for the person's hand).
 # Usage: tools/screenshots.sh [BUILDDIR]   (default: build)
 set -eu
 cd "$(dirname "$0")/.."
@@ -37,5 +39,10 @@ for theme in light dark; do
 			"$app" --demo "$bench" --screenshot-page "$page" \
 			--screenshot-file "$out/$page-$theme.png"
 		echo "$out/$page-$theme.png"
+		GTK_THEME=$gtk_theme xvfb-run -a -s "-screen 0 1366x768x24" \
+			"$app" --demo "$bench" --screenshot-page "$page" \
+			--screenshot-size 1366x768 \
+			--screenshot-file "$out/$page-$theme-1366x768.png"
+		echo "$out/$page-$theme-1366x768.png"
 	done
 done

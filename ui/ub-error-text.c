@@ -193,6 +193,39 @@ static const UbErrorTextEntry entries[] = {
     {ub_data_error_quark, UB_DATA_ERROR_INVALID, N_("A data file is damaged"),
      N_("One of unbrick's own data files could not be read."),
      N_("Reinstall unbrick; if it persists, report it with the details below.")},
+
+    /* getting firmware from the VESC firmware archive: each ends in the way without it */
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_OFFLINE,
+     N_("The firmware archive cannot be reached"),
+     N_("This computer is not connected to the internet, or the archive's server is down."),
+     N_("Connect to the internet and press the button again, or choose a folder or a file "
+	"with the firmware below.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_TIMEOUT,
+     N_("The firmware archive stopped answering"),
+     N_("The connection is very slow or the server is overloaded."),
+     N_("Try again in a while, or choose a folder or a file with the firmware below.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_INTERRUPTED, N_("The download was cut off"),
+     N_("The connection dropped before the whole file arrived; nothing half-downloaded was "
+	"kept."),
+     N_("Press the button again, or choose a folder or a file with the firmware below.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_NOT_FOUND,
+     N_("The archive has no firmware for this board"),
+     N_("The public VESC firmware archive has no folder for this board's hardware, or the "
+	"file is missing from it."),
+     N_("Get the firmware from the board's maker and choose the folder or file below.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_SERVER,
+     N_("The firmware archive gave an unexpected answer"),
+     N_("The address answered, but not with the VESC firmware archive."),
+     N_("Try again later, or choose a folder or a file with the firmware below.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_CACHE,
+     N_("The downloaded firmware cannot be saved"),
+     N_("The cache folder (~/.cache/unbrick) is full or not writable."),
+     N_("Free some disk space and try again, or choose a folder or a file below.")},
+    {ub_download_error_quark, UB_DOWNLOAD_ERROR_AMBIGUOUS,
+     N_("Which hardware version is your board?"),
+     N_("This board comes in several hardware versions, each with its own firmware."),
+     N_("Choose the version printed on the board next to the button, then press the button "
+	"again.")},
 };
 
 char *
@@ -335,6 +368,71 @@ ub_hint_wiring_note(UbWiringPlan *plan, UbWiringNote note)
 	}
 }
 
+char *
+ub_hint_wire_title(const UbWire *wire, guint index, guint n_wires)
+{
+	g_return_val_if_fail(wire != NULL, NULL);
+	/* TRANSLATORS: the stepper on the Wiring page: wire number, how many, the signal name
+	 * (SWDIO, SWCLK, GND, ... as printed on the hardware) */
+	return g_strdup_printf(_("Wire %1$u of %2$u: %3$s"), index + 1, n_wires,
+			       ub_signal_to_string(wire->board_signal != UB_SIGNAL_NONE
+						       ? wire->board_signal
+						       : wire->probe_signal));
+}
+
+static const char *
+ub_hint_wire_when(const UbWire *wire)
+{
+	switch (wire->when) {
+	case UB_WIRE_WHEN_NO_OTHER_POWER:
+		return _("Optional: only when the board has no other power (battery and bench "
+			 "supply disconnected).");
+	case UB_WIRE_WHEN_RESET:
+		return _("Optional: it lets unbrick reset the chip by itself.");
+	case UB_WIRE_WHEN_TRACE:
+		return _("Optional: only for SWO trace; unbrick does not need it.");
+	case UB_WIRE_WHEN_ALWAYS:
+	default:
+		return _("Optional.");
+	}
+}
+
+char *
+ub_hint_wire_detail(const UbWire *wire)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+	const char *board_label;
+
+	g_return_val_if_fail(wire != NULL, NULL);
+	board_label = wire->board_label != NULL && wire->board_label[0] != '\0'
+			  ? wire->board_label
+			  : ub_signal_to_string(wire->board_signal);
+	/* TRANSLATORS: probe pin number and its printed label, board pin number and its label */
+	g_string_append_printf(text, _("From probe pin %1$u (%2$s) to board pin %3$u (%4$s)."),
+			       wire->probe_pin, wire->probe_label, wire->board_pin, board_label);
+	if (wire->use == UB_WIRE_OPTIONAL)
+		g_string_append_printf(text, "\n%s", ub_hint_wire_when(wire));
+	if (wire->warnings & UB_WIRE_WARNING_BACKFEED)
+		g_string_append_printf(text, "\n%s",
+				       _("Never with the battery or a bench supply connected: the "
+					 "probe would feed the board's regulator backwards."));
+	if (wire->warnings & UB_WIRE_WARNING_BROWNOUT)
+		g_string_append_printf(text, "\n%s",
+				       _("The probe cannot supply this board on its own."));
+	if (wire->warnings & UB_WIRE_WARNING_RESET_UNKNOWN)
+		g_string_append_printf(text, "\n%s",
+				       _("This probe's RST pin may do nothing; unbrick then asks you "
+					 "to hold NRST by hand."));
+	if (wire->warnings & UB_WIRE_WARNING_UNCONFIRMED_PIN)
+		g_string_append_printf(text, "\n%s",
+				       _("The board's pin order is not confirmed: check the label "
+					 "printed next to the pin."));
+	if (wire->warnings & UB_WIRE_WARNING_SHARED_PIN)
+		g_string_append_printf(text, "\n%s",
+				       _("It goes to the same board pin as the other GND wire."));
+	return g_string_free(g_steal_pointer(&text), FALSE);
+}
+
 const char *
 ub_hint_status(UbStatus status)
 {
@@ -389,7 +487,8 @@ ub_hint_flash_stage(UbFlashJobStage stage)
 char *
 ub_hint_time_left(gint64 seconds)
 {
-	if (seconds < 0)
+	/* "About 0 seconds left" says nothing the full bar does not */
+	if (seconds < 1)
 		return NULL;
 	if (seconds >= 90) {
 		guint minutes = (guint)((seconds + 30) / 60);
@@ -410,4 +509,81 @@ ub_hint_rate(guint64 bytes_per_second)
 
 	/* TRANSLATORS: a transfer rate, e.g. "48.0 kB/s" */
 	return g_strdup_printf(_("%s/s"), size);
+}
+
+/* the jumper colours of ub-signal.c, as a person names them */
+static const char *
+ub_hint_colour(const char *colour)
+{
+	static const struct {
+		const char *name;
+		const char *words;
+	} colours[] = {
+	    /* TRANSLATORS: jumper-wire colours, shown as "%3$s" in "1. SWDIO, %3$s wire: probe
+	     * pin ..." (a German adjective takes its masculine nominative ending there) */
+	    {"black", N_("black")},   {"red", N_("red")},	  {"yellow", N_("yellow")},
+	    {"blue", N_("blue")},     {"green", N_("green")},	  {"purple", N_("purple")},
+	    {"orange", N_("orange")}, {"white", N_("white")},	  {"grey", N_("grey")},
+	    {"brown", N_("brown")},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(colours); i++) {
+		if (g_strcmp0(colour, colours[i].name) == 0)
+			return _(colours[i].words);
+	}
+	return colour;
+}
+
+static const char *
+ub_hint_wire_warning(UbWireWarning warning)
+{
+	switch (warning) {
+	case UB_WIRE_WARNING_BACKFEED:
+		return _("only when the board has no other power: never while the battery or a "
+			 "bench supply is on");
+	case UB_WIRE_WARNING_BROWNOUT:
+		return _("the probe may not supply enough current for this board; a bench supply "
+			 "is better");
+	case UB_WIRE_WARNING_RESET_UNKNOWN:
+		return _("this probe's RST pin may not reach the chip's reset");
+	case UB_WIRE_WARNING_UNCONFIRMED_PIN:
+		return _("pin order not confirmed: check against the labels on your board");
+	case UB_WIRE_WARNING_SHARED_PIN:
+		return _("shares the board pin with another wire");
+	case UB_WIRE_WARNING_NONE:
+	default:
+		return NULL;
+	}
+}
+
+char *
+ub_hint_wire_list(UbWiringPlan *plan)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+
+	g_return_val_if_fail(UB_IS_WIRING_PLAN(plan), NULL);
+	for (guint i = 0; i < ub_wiring_plan_get_n_wires(plan); i++) {
+		const UbWire *wire = ub_wiring_plan_get_wire(plan, i);
+
+		if (text->len > 0)
+			g_string_append_c(text, '\n');
+		g_string_append_printf(
+		    text,
+		    /* TRANSLATORS: one wire: %1$u its number, %2$s the signal (SWDIO, GND, ...),
+		     * %3$s its colour, %4$u and %5$s the probe's pin number and label, %6$u and
+		     * %7$s the board's */
+		    _("%1$u. %2$s, %3$s wire: probe pin %4$u “%5$s” to board pin %6$u “%7$s”"),
+		    i + 1, ub_signal_to_string(wire->board_signal), ub_hint_colour(wire->colour),
+		    wire->probe_pin, wire->probe_label, wire->board_pin, wire->board_label);
+		if (wire->use == UB_WIRE_OPTIONAL)
+			g_string_append_printf(text, " (%s)", _("optional"));
+		for (guint flag = 1; flag < UB_WIRE_WARNING_LAST; flag <<= 1) {
+			const char *warning = (wire->warnings & flag) != 0
+						  ? ub_hint_wire_warning((UbWireWarning)flag)
+						  : NULL;
+			if (warning != NULL)
+				g_string_append_printf(text, "; %s", warning);
+		}
+	}
+	return g_string_free(g_steal_pointer(&text), FALSE);
 }

@@ -33,11 +33,19 @@ char *ub_error_text_get_holder(const GError *error);
  * numbers filled in; NULL for a note that needs no words */
 char *ub_hint_wiring_note(UbWiringPlan *plan, UbWiringNote note);
 
+/* every wire of the plan as a translated line ("1. SWDIO, yellow wire: probe pin 7 “TMS/SWDIO”
+ * to board pin 4 “DIO”"), with its cautions: the drawing's text alternative */
+char *ub_hint_wire_list(UbWiringPlan *plan);
+
+/* the Wiring page's stepper: "Wire 2 of 4: SWDIO", then where it goes and what to mind */
+char *ub_hint_wire_title(const UbWire *wire, guint index, guint n_wires);
+char *ub_hint_wire_detail(const UbWire *wire);
+
 /* what a job is doing now, as a short translated phrase ("Saving a backup") */
 const char *ub_hint_status(UbStatus status);
 /* after a stopped or failed flash: what the chip holds now and what to do */
 const char *ub_hint_flash_stage(UbFlashJobStage stage);
-/* "About 2 minutes left", "About 40 seconds left"; NULL when not known */
+/* "About 2 minutes left", "About 40 seconds left"; NULL when not known or under a second */
 char *ub_hint_time_left(gint64 seconds);
 /* "48.0 kB/s" */
 char *ub_hint_rate(guint64 bytes_per_second);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ub-diagnosis.h"
 #include "ub-error-view.h"
 #include "ub-page-connect.h"
@@ -17,12 +19,6 @@ typedef enum {
 	UB_RUNG_LAST,
 } UbRung;
 
-typedef enum {
-	UB_RUNG_STATE_PENDING,
-	UB_RUNG_STATE_OK,
-	UB_RUNG_STATE_FAILED,
-} UbRungState;
-
 struct _UbPageConnect {
 	UbPage parent_instance;
 	GtkImage *rung_icons[UB_RUNG_LAST];
@@ -31,6 +27,7 @@ struct _UbPageConnect {
 	GtkWidget *status_label;
 	GtkWidget *connected_label;
 	GtkLabel *chip_label;
+	GtkLabel *power_detail_label;
 	GtkWidget *recovery_label;
 	UbErrorView *error_view;
 	gboolean connected;
@@ -42,7 +39,14 @@ G_DEFINE_TYPE(UbPageConnect, ub_page_connect, UB_TYPE_PAGE)
 static void
 ub_page_connect_set_rung(UbPageConnect *self, UbRung rung, UbRungState state)
 {
-	const char *icons[] = {"radio-symbolic", "object-select-symbolic", "dialog-error-symbolic"};
+	static const char *const icons[] = {
+	    [UB_RUNG_STATE_PENDING] = "radio-symbolic",
+	    [UB_RUNG_STATE_RUNNING] = "radio-symbolic",
+	    [UB_RUNG_STATE_OK] = "object-select-symbolic",
+	    [UB_RUNG_STATE_FAILED] = "dialog-error-symbolic",
+	    [UB_RUNG_STATE_UNKNOWN] = "dialog-question-symbolic",
+	    [UB_RUNG_STATE_SKIPPED] = "radio-symbolic",
+	};
 	GtkStyleContext *context = gtk_widget_get_style_context(GTK_WIDGET(self->rung_icons[rung]));
 
 	self->rung_states[rung] = state;
@@ -63,6 +67,7 @@ ub_page_connect_reset(UbPageConnect *self)
 	self->connected = FALSE;
 	gtk_widget_hide(self->connected_label);
 	gtk_widget_hide(GTK_WIDGET(self->chip_label));
+	gtk_widget_hide(GTK_WIDGET(self->power_detail_label));
 	gtk_widget_hide(self->recovery_label);
 	ub_error_view_clear(self->error_view);
 	if (ub_page_get_session(UB_PAGE(self)) != NULL)
@@ -96,6 +101,33 @@ ub_page_connect_rung_for_error(const GError *error)
 	    g_error_matches(error, UB_TARGET_ERROR, UB_TARGET_ERROR_LOCKED_FOREVER))
 		return UB_RUNG_UNLOCKED;
 	return UB_RUNG_DEBUG;
+}
+
+/*
+ * The power row says only what the evidence says: a probe that senses the target measured
+ * it; a clone reads its own 3.3 V, so only a chip that answered proves the board has power,
+ * and a chip that did not answer leaves it open (the LED tells, not the probe).
+ */
+static void
+ub_page_connect_set_power(UbPageConnect *self, gboolean chip_answered)
+{
+	UbProbeModel *model = ub_session_get_probe_model(ub_page_get_session(UB_PAGE(self)));
+	gboolean senses = model == NULL || ub_probe_model_get_voltage_reading(model) ==
+						  UB_VOLTAGE_READING_SENSES_TARGET;
+
+	if (senses) {
+		ub_page_connect_set_rung(self, UB_RUNG_POWER, UB_RUNG_STATE_OK);
+		gtk_widget_hide(GTK_WIDGET(self->power_detail_label));
+		return;
+	}
+	ub_page_connect_set_rung(self, UB_RUNG_POWER,
+				 chip_answered ? UB_RUNG_STATE_OK : UB_RUNG_STATE_UNKNOWN);
+	gtk_label_set_text(self->power_detail_label,
+			   chip_answered
+			       ? _("The chip answered, so it has power (this probe cannot measure "
+				   "it).")
+			       : _("This probe cannot measure it: trust the board's LED."));
+	gtk_widget_show(GTK_WIDGET(self->power_detail_label));
 }
 
 /* the chip's firmware may be what is in the way: reset recovery can get past it */
@@ -170,6 +202,8 @@ ub_page_connect_read_info_cb(GObject *source, GAsyncResult *result, gpointer use
 		for (guint i = 0; i < failed; i++)
 			ub_page_connect_set_rung(self, i, UB_RUNG_STATE_OK);
 		ub_page_connect_set_rung(self, failed, UB_RUNG_STATE_FAILED);
+		if (failed > UB_RUNG_POWER)
+			ub_page_connect_set_power(self, failed > UB_RUNG_DEBUG);
 		if (ub_page_connect_error_needs_recovery(error)) {
 			ub_session_set_needs_recovery(session, TRUE);
 			gtk_widget_show(self->recovery_label);
@@ -193,6 +227,7 @@ ub_page_connect_read_info_cb(GObject *source, GAsyncResult *result, gpointer use
 	ub_session_set_target_info(session, info);
 	for (guint i = 0; i < UB_RUNG_LAST; i++)
 		ub_page_connect_set_rung(self, i, UB_RUNG_STATE_OK);
+	ub_page_connect_set_power(self, TRUE);
 	ub_page_connect_show_info(self, info);
 	if (ub_target_info_get_rdp_level(info) != 0) {
 		g_autoptr(GError) locked =
@@ -282,6 +317,7 @@ ub_page_connect_class_init(UbPageConnectClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, UbPageConnect, status_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageConnect, connected_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageConnect, chip_label);
+	gtk_widget_class_bind_template_child(widget_class, UbPageConnect, power_detail_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageConnect, recovery_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageConnect, error_view);
 	gtk_widget_class_bind_template_callback(widget_class, ub_page_connect_clicked_cb);
@@ -310,7 +346,20 @@ ub_page_connect_get_error_view(GtkWidget *page)
 gboolean
 ub_page_connect_get_rung_ok(GtkWidget *page, guint rung)
 {
-	g_return_val_if_fail(UB_IS_PAGE_CONNECT(page), FALSE);
-	g_return_val_if_fail(rung < UB_RUNG_LAST, FALSE);
-	return UB_PAGE_CONNECT(page)->rung_states[rung] == UB_RUNG_STATE_OK;
+	return ub_page_connect_get_rung_state(page, rung) == UB_RUNG_STATE_OK;
+}
+
+UbRungState
+ub_page_connect_get_rung_state(GtkWidget *page, guint rung)
+{
+	g_return_val_if_fail(UB_IS_PAGE_CONNECT(page), UB_RUNG_STATE_PENDING);
+	g_return_val_if_fail(rung < UB_RUNG_LAST, UB_RUNG_STATE_PENDING);
+	return UB_PAGE_CONNECT(page)->rung_states[rung];
+}
+
+GtkLabel *
+ub_page_connect_get_power_detail_label(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_CONNECT(page), NULL);
+	return UB_PAGE_CONNECT(page)->power_detail_label;
 }

@@ -200,9 +200,11 @@ ub_page_flash_finished_cb(GObject *source, GAsyncResult *result, gpointer user_d
 			return;
 	} else {
 		ub_session_log(session, "flash: done, verified");
-		/* progress reaches us coalesced and may trail the result: the job is complete */
+		/* progress reaches us coalesced and may trail the result: the job is complete,
+		 * and the last stage's name ("Checking what was written") is no longer true */
 		gtk_progress_bar_set_fraction(self->progress_bar, 1.0);
 		gtk_progress_bar_set_text(self->progress_bar, "100 %");
+		gtk_widget_hide(GTK_WIDGET(self->stage_label));
 		gtk_widget_hide(GTK_WIDGET(self->stage_state_label));
 		gtk_widget_hide(self->interrupted_box);
 		gtk_widget_show(self->done_label);
@@ -546,6 +548,7 @@ ub_page_flash_start_clicked_cb(UbPageFlash *self)
 		return;
 	ub_error_view_clear(self->error_view);
 	gtk_widget_hide(GTK_WIDGET(self->stage_state_label));
+	gtk_widget_show(GTK_WIDGET(self->stage_label));
 	cancellable = ub_page_begin_work(UB_PAGE(self));
 	if (image != NULL) {
 		ub_page_flash_run(self, UB_FLASH_JOB_KIND_FLASH, image, NULL,
@@ -716,6 +719,13 @@ ub_page_flash_get_stage_state_label(GtkWidget *page)
 {
 	g_return_val_if_fail(UB_IS_PAGE_FLASH(page), NULL);
 	return UB_PAGE_FLASH(page)->stage_state_label;
+}
+
+GtkLabel *
+ub_page_flash_get_chip_value(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_FLASH(page), NULL);
+	return UB_PAGE_FLASH(page)->chip_value;
 }
 
 UbErrorView *

@@ -4,6 +4,8 @@
 #include "ub-error-view.h"
 #include "ub-page-probe.h"
 #include "ub-page.h"
+#include "ub-pinout-render.h"
+#include "ub-pinout-view.h"
 #include "ub-probe-monitor.h"
 #include "ub-probe-row.h"
 #include "ub-window-private.h"
@@ -16,7 +18,7 @@ struct _UbPageProbe {
 	UbPage parent_instance;
 	GtkListBox *probe_list;
 	GtkWidget *model_box;
-	GtkComboBoxText *model_combo;
+	GtkFlowBox *model_flow;
 	GtkWidget *permission_box;
 	GtkWidget *no_driver_label;
 	GtkTextView *udev_view;
@@ -74,7 +76,7 @@ ub_page_probe_is_complete(UbPageProbe *self)
 		return FALSE;
 	/* when the USB ids fit several models, the person has to say which one it is */
 	if (gtk_widget_get_visible(self->model_box))
-		return gtk_combo_box_get_active_id(GTK_COMBO_BOX(self->model_combo)) != NULL;
+		return ub_page_probe_get_chosen_model_id(GTK_WIDGET(self)) != NULL;
 	return TRUE;
 }
 
@@ -82,12 +84,43 @@ static void
 ub_page_probe_model_changed_cb(UbPageProbe *self)
 {
 	UbSession *session = ub_page_get_session(UB_PAGE(self));
-	const char *id = gtk_combo_box_get_active_id(GTK_COMBO_BOX(self->model_combo));
+	const char *id = ub_page_probe_get_chosen_model_id(GTK_WIDGET(self));
 	UbProbeDb *db = ub_session_get_probe_db(session);
 
 	if (id != NULL && db != NULL)
 		ub_session_set_probe_model(session, ub_probe_db_lookup(db, id));
 	ub_page_notify_complete(UB_PAGE(self));
+}
+
+/* one choice: the header as it looks, with the labels printed on the probe, and its name */
+static GtkWidget *
+ub_page_probe_new_model_choice(UbProbeModel *model)
+{
+	g_autoptr(UbPinoutRender) render =
+	    ub_pinout_render_new_header(ub_probe_model_get_header(model), TRUE, NULL);
+	GtkWidget *child = gtk_flow_box_child_new();
+	GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
+	GtkWidget *view = ub_pinout_view_new();
+	GtkWidget *label = gtk_label_new(ub_probe_model_get_name(model));
+	g_autofree char *description = ub_pinout_render_get_description(render);
+	AtkObject *accessible = gtk_widget_get_accessible(child);
+
+	ub_pinout_view_set_render(UB_PINOUT_VIEW(view), render);
+	ub_pinout_view_set_fixed_size(UB_PINOUT_VIEW(view), 140, 150);
+	gtk_label_set_line_wrap(GTK_LABEL(label), TRUE);
+	gtk_label_set_max_width_chars(GTK_LABEL(label), 18);
+	gtk_label_set_justify(GTK_LABEL(label), GTK_JUSTIFY_CENTER);
+	gtk_style_context_add_class(gtk_widget_get_style_context(label), "ub-small");
+	gtk_container_add(GTK_CONTAINER(box), view);
+	gtk_container_add(GTK_CONTAINER(box), label);
+	gtk_container_add(GTK_CONTAINER(child), box);
+	gtk_widget_set_tooltip_text(child, ub_probe_model_get_name(model));
+	atk_object_set_name(accessible, ub_probe_model_get_name(model));
+	atk_object_set_description(accessible, description);
+	g_object_set_data_full(G_OBJECT(child), "ub-model-id",
+			       g_strdup(ub_probe_model_get_id(model)), g_free);
+	gtk_widget_show_all(child);
+	return child;
 }
 
 /* the database entries that match the probe's USB ids (and product string, which tells a
@@ -98,9 +131,12 @@ ub_page_probe_fill_models(UbPageProbe *self, UbProbeInfo *info)
 	UbSession *session = ub_page_get_session(UB_PAGE(self));
 	UbProbeDb *db = ub_session_get_probe_db(session);
 	g_autoptr(GPtrArray) models = NULL;
+	g_autoptr(GList) children = gtk_container_get_children(GTK_CONTAINER(self->model_flow));
 	UbProbeModel *current = ub_session_get_probe_model(session);
+	const char *preferred = NULL;
 
-	gtk_combo_box_text_remove_all(self->model_combo);
+	for (GList *l = children; l != NULL; l = l->next)
+		gtk_widget_destroy(GTK_WIDGET(l->data));
 	if (db != NULL)
 		models = ub_probe_db_lookup_by_usb_product(db, ub_probe_info_get_vendor_id(info),
 							   ub_probe_info_get_product_id(info),
@@ -116,17 +152,19 @@ ub_page_probe_fill_models(UbPageProbe *self, UbProbeInfo *info)
 		ub_session_set_probe_model(session, g_ptr_array_index(models, 0));
 		return;
 	}
-	for (guint i = 0; i < models->len; i++) {
-		UbProbeModel *model = g_ptr_array_index(models, i);
-
-		gtk_combo_box_text_append(self->model_combo, ub_probe_model_get_id(model),
-					  ub_probe_model_get_name(model));
-	}
-	/* keep an earlier answer when it still applies */
+	/* keep an earlier answer when it still applies; the demo knows its bench's probe */
 	if (current != NULL)
-		gtk_combo_box_set_active_id(GTK_COMBO_BOX(self->model_combo),
-					    ub_probe_model_get_id(current));
+		preferred = ub_probe_model_get_id(current);
+	else if (ub_session_is_demo(session))
+		preferred = ub_session_get_demo_probe_model_id(session);
+	g_signal_handlers_block_by_func(self->model_flow, ub_page_probe_model_changed_cb, self);
+	for (guint i = 0; i < models->len; i++)
+		gtk_container_add(GTK_CONTAINER(self->model_flow),
+				  ub_page_probe_new_model_choice(g_ptr_array_index(models, i)));
+	g_signal_handlers_unblock_by_func(self->model_flow, ub_page_probe_model_changed_cb, self);
 	gtk_widget_show(self->model_box);
+	if (preferred != NULL)
+		ub_page_probe_choose_model(GTK_WIDGET(self), preferred);
 }
 
 static void
@@ -323,7 +361,7 @@ ub_page_probe_class_init(UbPageProbeClass *klass)
 						    "/io/github/unbrick/Unbrick/ub-page-probe.ui");
 	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, probe_list);
 	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, model_box);
-	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, model_combo);
+	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, model_flow);
 	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, permission_box);
 	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, no_driver_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageProbe, udev_view);
@@ -350,11 +388,51 @@ ub_page_probe_get_list(GtkWidget *page)
 	return UB_PAGE_PROBE(page)->probe_list;
 }
 
-GtkComboBox *
-ub_page_probe_get_model_combo(GtkWidget *page)
+GtkFlowBox *
+ub_page_probe_get_model_flow(GtkWidget *page)
 {
 	g_return_val_if_fail(UB_IS_PAGE_PROBE(page), NULL);
-	return GTK_COMBO_BOX(UB_PAGE_PROBE(page)->model_combo);
+	return UB_PAGE_PROBE(page)->model_flow;
+}
+
+/* the choice offered for the probe model @id, or NULL when the USB identity rules it out */
+GtkFlowBoxChild *
+ub_page_probe_get_model_choice(GtkWidget *page, const char *id)
+{
+	g_autoptr(GList) children = NULL;
+
+	g_return_val_if_fail(UB_IS_PAGE_PROBE(page), NULL);
+	children = gtk_container_get_children(GTK_CONTAINER(UB_PAGE_PROBE(page)->model_flow));
+	for (GList *l = children; l != NULL; l = l->next) {
+		if (g_strcmp0(g_object_get_data(l->data, "ub-model-id"), id) == 0)
+			return GTK_FLOW_BOX_CHILD(l->data);
+	}
+	return NULL;
+}
+
+/* picks a model as a click on its drawing does; FALSE when it is not offered */
+gboolean
+ub_page_probe_choose_model(GtkWidget *page, const char *id)
+{
+	GtkFlowBoxChild *child;
+
+	g_return_val_if_fail(UB_IS_PAGE_PROBE(page), FALSE);
+	child = ub_page_probe_get_model_choice(page, id);
+	if (child == NULL)
+		return FALSE;
+	gtk_flow_box_select_child(UB_PAGE_PROBE(page)->model_flow, child);
+	return TRUE;
+}
+
+/* the chosen model's id, or NULL */
+const char *
+ub_page_probe_get_chosen_model_id(GtkWidget *page)
+{
+	g_autoptr(GList) selected = NULL;
+
+	g_return_val_if_fail(UB_IS_PAGE_PROBE(page), NULL);
+	selected = gtk_flow_box_get_selected_children(UB_PAGE_PROBE(page)->model_flow);
+	return selected != NULL ? g_object_get_data(selected->data, "ub-model-id") : NULL;
 }
 
 GtkWidget *

@@ -6,6 +6,8 @@
 #include "ub-flash-journal.h"
 #include "ub-page-welcome.h"
 #include "ub-page.h"
+#include "ub-pinout-render.h"
+#include "ub-pinout-view.h"
 #include "ub-window-private.h"
 
 struct _UbPageWelcome {
@@ -15,6 +17,8 @@ struct _UbPageWelcome {
 	GtkComboBoxText *board_combo;
 	GtkLabel *board_hint;
 	GtkLabel *board_notes;
+	GtkWidget *board_picture_box;
+	UbPinoutView *header_view;
 	GtkWidget *generic_note;
 	gboolean filled;
 };
@@ -75,6 +79,16 @@ ub_page_welcome_board_changed_cb(UbPageWelcome *self)
 	}
 	gtk_widget_set_visible(GTK_WIDGET(self->board_notes),
 			       gtk_label_get_text(self->board_notes)[0] != '\0');
+	/* the board's debug header as it looks, labels and all: the first thing to find on it */
+	if (board != NULL) {
+		g_autoptr(UbPinoutRender) render =
+		    ub_pinout_render_new_header(ub_board_get_header(board), FALSE, NULL);
+
+		ub_pinout_view_set_render(self->header_view, render);
+	} else {
+		ub_pinout_view_set_render(self->header_view, NULL);
+	}
+	gtk_widget_set_visible(self->board_picture_box, board != NULL);
 	gtk_widget_set_visible(self->generic_note, board == NULL);
 	ub_page_notify_complete(UB_PAGE(self));
 }
@@ -142,6 +156,7 @@ ub_page_welcome_class_init(UbPageWelcomeClass *klass)
 	page_class->enter = ub_page_welcome_enter;
 	page_class->is_complete = ub_page_welcome_is_complete;
 
+	g_type_ensure(UB_TYPE_PINOUT_VIEW);
 	gtk_widget_class_set_template_from_resource(
 	    widget_class, "/io/github/unbrick/Unbrick/ub-page-welcome.ui");
 	gtk_widget_class_bind_template_child(widget_class, UbPageWelcome, demo_note);
@@ -149,6 +164,8 @@ ub_page_welcome_class_init(UbPageWelcomeClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, UbPageWelcome, board_combo);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWelcome, board_hint);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWelcome, board_notes);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWelcome, board_picture_box);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWelcome, header_view);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWelcome, generic_note);
 	gtk_widget_class_bind_template_callback(widget_class, ub_page_welcome_board_changed_cb);
 }
@@ -157,6 +174,7 @@ static void
 ub_page_welcome_init(UbPageWelcome *self)
 {
 	gtk_widget_init_template(GTK_WIDGET(self));
+	ub_pinout_view_set_zoomable(self->header_view, TRUE);
 }
 
 GtkComboBox *
@@ -178,6 +196,13 @@ ub_page_welcome_get_board_notes(GtkWidget *page)
 {
 	g_return_val_if_fail(UB_IS_PAGE_WELCOME(page), NULL);
 	return UB_PAGE_WELCOME(page)->board_notes;
+}
+
+UbPinoutView *
+ub_page_welcome_get_header_view(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_WELCOME(page), NULL);
+	return UB_PAGE_WELCOME(page)->header_view;
 }
 
 GtkWidget *

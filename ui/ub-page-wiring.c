@@ -10,12 +10,25 @@
 #include "ub-pinout-view.h"
 #include "ub-window-private.h"
 
+/* the stepper's places besides the wires: the notes before the first, the check after the last */
+#define UB_WIRING_STEP_BEFORE 0
+
 struct _UbPageWiring {
 	UbPage parent_instance;
 	GtkBox *pinout_box;
 	UbPinoutView *pinout_view;
+	GtkWidget *step_box;
+	GtkLabel *step_title_label;
+	GtkLabel *step_detail_label;
+	GtkButton *step_next_button;
+	GtkButton *step_back_button;
+	GtkButton *step_skip_button;
+	GtkWidget *check_box;
+	guint step; /* 0 before the first wire, 1..n a wire, n + 1 all connected */
 	GtkLabel *notes_label;
 	GtkWidget *wire_list_label;
+	GtkWidget *wire_text_expander; /* the drawing as text, for anyone who cannot use it */
+	GtkLabel *wire_text_label;
 	GtkToggleButton *check_motor;
 	GtkToggleButton *check_power;
 	GtkToggleButton *check_led;
@@ -48,8 +61,13 @@ ub_page_wiring_checklist_toggled_cb(UbPageWiring *self)
 {
 	UbSession *session = ub_page_get_session(UB_PAGE(self));
 
-	/* story 7: no LED at all is a power fault, not a firmware problem */
-	gtk_widget_set_visible(self->no_led_label, !gtk_toggle_button_get_active(self->check_led));
+	/* story 7: no LED at all is a power fault, not a firmware problem; said when everything
+	 * else is ticked and the LED is not */
+	gtk_widget_set_visible(self->no_led_label,
+			       !gtk_toggle_button_get_active(self->check_led) &&
+				   gtk_toggle_button_get_active(self->check_motor) &&
+				   gtk_toggle_button_get_active(self->check_power) &&
+				   gtk_toggle_button_get_active(self->check_wires));
 	/* what the person confirms here is evidence for every verdict that follows */
 	if (session != NULL) {
 		UbEvidence *said = ub_session_get_said(session);
@@ -65,19 +83,102 @@ ub_page_wiring_checklist_toggled_cb(UbPageWiring *self)
 	ub_page_notify_complete(UB_PAGE(self));
 }
 
+/* one wire at a time: the drawing lights the wire of this step, the words say where it goes */
+static void
+ub_page_wiring_show_step(UbPageWiring *self, guint step)
+{
+	UbWiringPlan *plan = ub_pinout_view_get_plan(self->pinout_view);
+	guint n_wires = plan != NULL ? ub_wiring_plan_get_n_wires(plan) : 0;
+
+	self->step = MIN(step, n_wires + 1);
+	if (self->step == UB_WIRING_STEP_BEFORE) {
+		gtk_label_set_text(self->step_title_label, _("Before the first wire"));
+		gtk_label_set_text(self->step_detail_label,
+				   _("Read these notes, then connect the wires one by one."));
+		gtk_button_set_label(self->step_next_button, _("_Start with the first wire"));
+		ub_pinout_view_set_focus(self->pinout_view, -1);
+	} else if (self->step <= n_wires) {
+		const UbWire *wire = ub_wiring_plan_get_wire(plan, self->step - 1);
+		g_autofree char *title = ub_hint_wire_title(wire, self->step - 1, n_wires);
+		g_autofree char *detail = ub_hint_wire_detail(wire);
+
+		gtk_label_set_text(self->step_title_label, title);
+		gtk_label_set_text(self->step_detail_label, detail);
+		gtk_button_set_label(self->step_next_button, self->step < n_wires
+								 ? _("_Done, next wire")
+								 : _("_Done, that was the last"));
+		ub_pinout_view_set_focus(self->pinout_view, (gint)self->step - 1);
+	} else {
+		gtk_label_set_text(self->step_title_label, _("All wires connected"));
+		gtk_label_set_text(self->step_detail_label,
+				   _("Compare each wire with the drawing once more, tick the list "
+				     "below and check the wiring."));
+		gtk_button_set_label(self->step_next_button, _("_Start over"));
+		ub_pinout_view_set_focus(self->pinout_view, -1);
+	}
+	gtk_widget_set_visible(GTK_WIDGET(self->notes_label),
+			       self->step == UB_WIRING_STEP_BEFORE &&
+				   gtk_label_get_text(self->notes_label)[0] != '\0');
+	gtk_widget_set_visible(GTK_WIDGET(self->step_skip_button),
+			       self->step == UB_WIRING_STEP_BEFORE);
+	gtk_widget_set_visible(GTK_WIDGET(self->step_back_button),
+			       self->step > UB_WIRING_STEP_BEFORE);
+	/* the check comes once every wire is on: then the picture shows them all, and the check,
+	 * not going round again, is what to do next */
+	gtk_widget_set_visible(self->check_box, self->step > n_wires);
+	if (self->step > n_wires)
+		gtk_style_context_remove_class(
+		    gtk_widget_get_style_context(GTK_WIDGET(self->step_next_button)),
+		    "suggested-action");
+	else
+		gtk_style_context_add_class(
+		    gtk_widget_get_style_context(GTK_WIDGET(self->step_next_button)),
+		    "suggested-action");
+}
+
+static void
+ub_page_wiring_step_skip_cb(UbPageWiring *self)
+{
+	UbWiringPlan *plan = ub_pinout_view_get_plan(self->pinout_view);
+
+	ub_page_wiring_show_step(self, plan != NULL ? ub_wiring_plan_get_n_wires(plan) + 1 : 0);
+}
+
+static void
+ub_page_wiring_step_next_cb(UbPageWiring *self)
+{
+	UbWiringPlan *plan = ub_pinout_view_get_plan(self->pinout_view);
+	guint n_wires = plan != NULL ? ub_wiring_plan_get_n_wires(plan) : 0;
+
+	ub_page_wiring_show_step(self, self->step > n_wires ? UB_WIRING_STEP_BEFORE
+							     : self->step + 1);
+}
+
+static void
+ub_page_wiring_step_back_cb(UbPageWiring *self)
+{
+	if (self->step > UB_WIRING_STEP_BEFORE)
+		ub_page_wiring_show_step(self, self->step - 1);
+}
+
 /* the drawing and the notes for this board and probe, or the general list without them */
 static void
 ub_page_wiring_show_plan(UbPageWiring *self)
 {
 	UbWiringPlan *plan = ub_session_get_wiring_plan(ub_page_get_session(UB_PAGE(self)));
 	g_autoptr(GString) notes = g_string_new(NULL);
+	gboolean same = plan != NULL && plan == ub_pinout_view_get_plan(self->pinout_view);
 
 	ub_pinout_view_set_plan(self->pinout_view, plan);
 	gtk_widget_set_visible(GTK_WIDGET(self->pinout_view), plan != NULL);
+	gtk_widget_set_visible(self->step_box, plan != NULL);
 	gtk_widget_set_visible(self->wire_list_label, plan == NULL);
+	gtk_widget_set_visible(self->wire_text_expander, plan != NULL);
 	if (plan != NULL) {
 		UbWiringNote flags = ub_wiring_plan_get_notes(plan);
+		g_autofree char *wires = ub_hint_wire_list(plan);
 
+		gtk_label_set_text(self->wire_text_label, wires);
 		for (guint bit = 1; bit < UB_WIRING_NOTE_LAST; bit <<= 1) {
 			g_autofree char *text = NULL;
 
@@ -92,7 +193,12 @@ ub_page_wiring_show_plan(UbPageWiring *self)
 		}
 	}
 	gtk_label_set_text(self->notes_label, notes->str);
-	gtk_widget_set_visible(GTK_WIDGET(self->notes_label), notes->len > 0);
+	/* coming back to the page keeps the person's place among the wires; without a drawing
+	 * the general list and the check are all there is */
+	if (plan != NULL)
+		ub_page_wiring_show_step(self, same ? self->step : UB_WIRING_STEP_BEFORE);
+	else
+		gtk_widget_show(self->check_box);
 }
 
 /* lowest supply at which the STM32F405 runs (datasheet VDD range 1.8-3.6 V); a reading below
@@ -169,8 +275,13 @@ ub_page_wiring_voltage_cb(GObject *source, GAsyncResult *result, gpointer user_d
 	millivolts = GPOINTER_TO_UINT(value) - 1;
 	ub_session_log(session, "wiring check: target voltage %u mV%s", millivolts,
 		       own_rail ? " (probe's own rail)" : "");
-	/* TRANSLATORS: the voltage the probe measured on the board, in volts */
-	text = g_strdup_printf(_("Board voltage: %.2f V"), millivolts / 1000.0);
+	if (own_rail)
+		/* TRANSLATORS: a clone probe reports its own 3.3 V supply, not the board's */
+		text = g_strdup_printf(_("Probe's own supply: %.2f V (not the board's)"),
+				       millivolts / 1000.0);
+	else
+		/* TRANSLATORS: the voltage the probe measured on the board, in volts */
+		text = g_strdup_printf(_("Board voltage: %.2f V"), millivolts / 1000.0);
 	gtk_label_set_text(self->voltage_label, text);
 	if (!own_rail && millivolts < UB_TARGET_MIN_MV) {
 		g_autoptr(GError) no_power = g_error_new(UB_TARGET_ERROR, UB_TARGET_ERROR_NO_POWER,
@@ -260,8 +371,17 @@ ub_page_wiring_class_init(UbPageWiringClass *klass)
 						    "/io/github/unbrick/Unbrick/ub-page-wiring.ui");
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, pinout_box);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, pinout_view);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, step_box);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, step_title_label);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, step_detail_label);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, step_next_button);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, step_back_button);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, step_skip_button);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, check_box);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, notes_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, wire_list_label);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, wire_text_expander);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, wire_text_label);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, check_motor);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, check_power);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, check_led);
@@ -276,12 +396,20 @@ ub_page_wiring_class_init(UbPageWiringClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, UbPageWiring, error_view);
 	gtk_widget_class_bind_template_callback(widget_class, ub_page_wiring_checklist_toggled_cb);
 	gtk_widget_class_bind_template_callback(widget_class, ub_page_wiring_check_clicked_cb);
+	gtk_widget_class_bind_template_callback(widget_class, ub_page_wiring_step_next_cb);
+	gtk_widget_class_bind_template_callback(widget_class, ub_page_wiring_step_back_cb);
+	gtk_widget_class_bind_template_callback(widget_class, ub_page_wiring_step_skip_cb);
 }
 
 static void
 ub_page_wiring_init(UbPageWiring *self)
 {
 	gtk_widget_init_template(GTK_WIDGET(self));
+	/* the stepper says the wires in words: the picture keeps its room for itself, and opens
+	 * full size, with the list, on a click */
+	ub_pinout_view_set_show_wire_list(self->pinout_view, FALSE);
+	ub_pinout_view_set_zoomable(self->pinout_view, TRUE);
+	ub_pinout_view_set_max_zoom(self->pinout_view, 2.0);
 }
 
 GtkButton *
@@ -319,6 +447,41 @@ ub_page_wiring_get_wire_list_label(GtkWidget *page)
 	return UB_PAGE_WIRING(page)->wire_list_label;
 }
 
+GtkButton *
+ub_page_wiring_get_step_next_button(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_WIRING(page), NULL);
+	return UB_PAGE_WIRING(page)->step_next_button;
+}
+
+GtkButton *
+ub_page_wiring_get_step_back_button(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_WIRING(page), NULL);
+	return UB_PAGE_WIRING(page)->step_back_button;
+}
+
+GtkButton *
+ub_page_wiring_get_step_skip_button(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_WIRING(page), NULL);
+	return UB_PAGE_WIRING(page)->step_skip_button;
+}
+
+GtkLabel *
+ub_page_wiring_get_step_title_label(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_WIRING(page), NULL);
+	return UB_PAGE_WIRING(page)->step_title_label;
+}
+
+GtkLabel *
+ub_page_wiring_get_step_detail_label(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_WIRING(page), NULL);
+	return UB_PAGE_WIRING(page)->step_detail_label;
+}
+
 void
 ub_page_wiring_get_checks(GtkWidget *page, GtkWidget *checks[4])
 {
@@ -330,4 +493,11 @@ ub_page_wiring_get_checks(GtkWidget *page, GtkWidget *checks[4])
 	checks[1] = GTK_WIDGET(self->check_power);
 	checks[2] = GTK_WIDGET(self->check_led);
 	checks[3] = GTK_WIDGET(self->check_wires);
+}
+
+GtkExpander *
+ub_page_wiring_get_wire_text_expander(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_WIRING(page), NULL);
+	return GTK_EXPANDER(UB_PAGE_WIRING(page)->wire_text_expander);
 }

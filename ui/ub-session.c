@@ -6,6 +6,7 @@
 struct _UbSession {
 	GObject parent_instance;
 	UbTransportProvider *demo_bench;
+	char *demo_probe_model_id;
 	UbPerson *person; /* the person at the screen, given to devices of real probes */
 	UbEvidence *said;
 	GSettings *settings;
@@ -35,6 +36,7 @@ ub_session_finalize(GObject *object)
 	UbSession *self = UB_SESSION(object);
 
 	g_clear_object(&self->demo_bench);
+	g_free(self->demo_probe_model_id);
 	g_clear_object(&self->person);
 	g_clear_object(&self->said);
 	g_clear_object(&self->settings);
@@ -109,6 +111,29 @@ ub_session_is_demo(UbSession *self)
 {
 	g_return_val_if_fail(UB_IS_SESSION(self), FALSE);
 	return self->demo_bench != NULL;
+}
+
+void
+ub_session_set_demo_hardware(UbSession *self, const char *board_id, const char *probe_model_id)
+{
+	g_return_if_fail(UB_IS_SESSION(self));
+	g_return_if_fail(self->demo_bench != NULL);
+	/* the bench's board, not the person's last real one, and not remembered as such */
+	if (board_id != NULL && g_strcmp0(self->board_id, board_id) != 0) {
+		g_free(self->board_id);
+		self->board_id = g_strdup(board_id);
+		g_clear_object(&self->wiring_plan);
+		ub_session_log(self, "board: %s (the demo bench's)", board_id);
+	}
+	g_free(self->demo_probe_model_id);
+	self->demo_probe_model_id = g_strdup(probe_model_id);
+}
+
+const char *
+ub_session_get_demo_probe_model_id(UbSession *self)
+{
+	g_return_val_if_fail(UB_IS_SESSION(self), NULL);
+	return self->demo_probe_model_id;
 }
 
 GSettings *

@@ -26,6 +26,11 @@ UbSession *ub_session_new(UbTransportProvider *demo_bench);
 
 UbTransportProvider *ub_session_get_demo_bench(UbSession *self);
 gboolean ub_session_is_demo(UbSession *self);
+/* what the demo bench is, by the databases' ids (app/ knows the bench; NULL: not said): the
+ * board is chosen for the person, the probe model offered first */
+void ub_session_set_demo_hardware(UbSession *self, const char *board_id,
+				  const char *probe_model_id);
+const char *ub_session_get_demo_probe_model_id(UbSession *self);
 /* the person given to devices of real probes (a simulated bench brings its own) */
 void ub_session_set_person(UbSession *self, UbPerson *person);
 /* what the person said on the pages (an LED lit, the wires checked against the drawing), as

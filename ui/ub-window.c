@@ -84,10 +84,12 @@ ub_window_update_steps(UbWindow *self, const char *current)
 			gtk_style_context_add_class(context, "ub-step-done");
 		else
 			gtk_style_context_remove_class(context, "ub-step-done");
-		/* the recovery step is only shown when it is taken */
+		/* the recovery step is only shown when it is taken, and stays once it was */
 		if (g_strcmp0(gtk_widget_get_name(label), "recovery") == 0)
-			gtk_widget_set_visible(label, is_current ||
-							  ub_session_get_needs_recovery(self->session));
+			gtk_widget_set_visible(label,
+					       is_current ||
+						   ub_session_get_needs_recovery(self->session) ||
+						   ub_wizard_has_passed(self->wizard, "recovery"));
 	}
 }
 
@@ -300,4 +302,19 @@ ub_window_show_page(UbWindow *self, const char *name)
 		return FALSE;
 	ub_window_present_page(self, name);
 	return TRUE;
+}
+
+/* the sidebar's label of a step, or NULL */
+GtkWidget *
+ub_window_get_step_label(UbWindow *self, const char *name)
+{
+	g_autoptr(GList) children = NULL;
+
+	g_return_val_if_fail(UB_IS_WINDOW(self), NULL);
+	children = gtk_container_get_children(GTK_CONTAINER(self->steps_box));
+	for (GList *l = children; l != NULL; l = l->next) {
+		if (g_strcmp0(gtk_widget_get_name(l->data), name) == 0)
+			return l->data;
+	}
+	return NULL;
 }

@@ -149,3 +149,14 @@ ub_wizard_get_page_names(void)
 {
 	return page_names;
 }
+
+gboolean
+ub_wizard_has_passed(UbWizard *self, const char *name)
+{
+	g_return_val_if_fail(UB_IS_WIZARD(self), FALSE);
+	for (guint i = 0; i < self->history->len; i++) {
+		if (g_strcmp0(g_ptr_array_index(self->history, i), name) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}

@@ -23,6 +23,8 @@ const char *ub_wizard_peek_next(UbWizard *self, UbSession *session);
 const char *ub_wizard_go_next(UbWizard *self, UbSession *session);
 gboolean ub_wizard_can_go_back(UbWizard *self);
 const char *ub_wizard_go_back(UbWizard *self);
+/* whether @name is on the way to the current page (it was taken, not skipped) */
+gboolean ub_wizard_has_passed(UbWizard *self, const char *name);
 /* jump straight to a page (screenshots, tests); the history becomes the steps before it */
 gboolean ub_wizard_go_to(UbWizard *self, const char *name);
 /* 1-based position of the current page among the steps, and their number */

@@ -2,35 +2,85 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "ub-data-loader.h"
 #include "ub-data-schema.h"
 #include "ub-error.h"
 
-/*
- * The first existing directory wins: $UB_DATA_DIR/<kind> (tests, and people trying a new board
- * file), then the source tree (running from the build directory), then the installed copy.
+/* the folder of the running program, or NULL where /proc is not mounted */
+static gchar *
+program_dir(void)
+{
+	g_autofree gchar *exe = g_file_read_link("/proc/self/exe", NULL);
+
+	return exe != NULL ? g_path_get_dirname(exe) : NULL;
+}
+
+static gboolean
+path_is_below(const gchar *path, const gchar *top)
+{
+	gsize length = strlen(top);
+
+	return strncmp(path, top, length) == 0 && (path[length] == '/' || path[length] == '\0');
+}
+
+/**
+ * ub_data_search_dirs:
+ * @kind: "chips", "boards", "probes", "diagnosis", "sim-boards", ...
+ *
+ * Where data of @kind may be, in the order to try: $UB_DATA_DIR/<kind> (tests, and people
+ * trying a new board file); the source tree, only for a program that runs from the build
+ * directory, so an installed unbrick never reads the checkout it was built from; the data
+ * beside the program (bindir/../share/unbrick: an install moved as a whole, e.g. under a
+ * --destdir); then the configured UB_PKGDATADIR.
+ *
+ * Returns: (transfer full) (element-type utf8): the candidate directories
  */
+GPtrArray *
+ub_data_search_dirs(const gchar *kind)
+{
+	const gchar *env = g_getenv("UB_DATA_DIR");
+	GPtrArray *dirs = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar *bin = program_dir();
+	gboolean in_build_tree = bin != NULL && path_is_below(bin, UB_BUILD_ROOT);
+
+	g_return_val_if_fail(kind != NULL, dirs);
+
+	if (env != NULL && env[0] != '\0')
+		g_ptr_array_add(dirs, g_build_filename(env, kind, NULL));
+	if (in_build_tree)
+		g_ptr_array_add(dirs, g_build_filename(UB_SOURCE_DATADIR, kind, NULL));
+	if (bin != NULL && !in_build_tree && UB_BINDIR_TO_PKGDATADIR[0] != '\0') {
+		g_autofree gchar *beside =
+		        g_build_filename(bin, UB_BINDIR_TO_PKGDATADIR, kind, NULL);
+		g_ptr_array_add(dirs, g_canonicalize_filename(beside, NULL));
+	}
+	g_ptr_array_add(dirs, g_build_filename(UB_PKGDATADIR, kind, NULL));
+	return dirs;
+}
+
+/* the first existing directory of ub_data_search_dirs() */
 gchar *
 ub_data_find_dir(const gchar *kind, GError **error)
 {
-	const gchar *env = g_getenv("UB_DATA_DIR");
-	g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) candidates = NULL;
+	g_autoptr(GString) looked = g_string_new(NULL);
 
 	g_return_val_if_fail(kind != NULL, NULL);
 
-	if (env != NULL && env[0] != '\0')
-		g_ptr_array_add(candidates, g_build_filename(env, kind, NULL));
-	g_ptr_array_add(candidates, g_build_filename(UB_SOURCE_DATADIR, kind, NULL));
-	g_ptr_array_add(candidates, g_build_filename(UB_PKGDATADIR, kind, NULL));
+	candidates = ub_data_search_dirs(kind);
 	for (guint i = 0; i < candidates->len; i++) {
 		const gchar *dir = g_ptr_array_index(candidates, i);
-		if (g_file_test(dir, G_FILE_TEST_IS_DIR))
+		if (g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+			g_debug("%s data: %s", kind, dir);
 			return g_strdup(dir);
+		}
+		g_string_append_printf(looked, "%s%s", i > 0 ? ", " : "", dir);
 	}
-	g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND,
-	            "no %s directory in $UB_DATA_DIR, %s or %s", kind, UB_SOURCE_DATADIR,
-	            UB_PKGDATADIR);
+	g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND, "no %s directory (looked in %s)",
+	            kind, looked->str);
 	return NULL;
 }
 
@@ -170,6 +220,30 @@ ub_data_json_get_strv(JsonObject *object, const gchar *member)
 
 	for (guint i = 0; i < json_array_get_length(array); i++)
 		g_strv_builder_add(builder, json_array_get_string_element(array, i));
+	return g_strv_builder_end(builder);
+}
+
+gchar *
+ub_data_text(const gchar *text)
+{
+	/* "" is the catalogue's header entry, not a text */
+	if (text == NULL || text[0] == '\0')
+		return g_strdup(text);
+	/* dgettext, not g_dgettext: that one decides once per process, at its first call (often
+	 * GTK's, before the program chose a language), whether to translate at all */
+	return g_strdup(dgettext(GETTEXT_PACKAGE, text));
+}
+
+gchar **
+ub_data_json_get_texts(JsonObject *object, const gchar *member)
+{
+	JsonArray *array = json_object_get_array_member(object, member);
+	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+
+	for (guint i = 0; i < json_array_get_length(array); i++) {
+		g_autofree gchar *text = ub_data_text(json_array_get_string_element(array, i));
+		g_strv_builder_add(builder, text);
+	}
 	return g_strv_builder_end(builder);
 }
 

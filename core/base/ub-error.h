@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 #define UB_FLASH_ERROR (ub_flash_error_quark())
 #define UB_IMAGE_ERROR (ub_image_error_quark())
 #define UB_DATA_ERROR (ub_data_error_quark())
+#define UB_DOWNLOAD_ERROR (ub_download_error_quark())
 
 /* the debug probe and its USB link */
 typedef enum {
@@ -81,10 +82,22 @@ typedef enum {
 	UB_DATA_ERROR_INVALID, /* message names the file and field */
 } UbDataError;
 
+/* getting firmware from the VESC firmware archive (core/firmware/ub-firmware-fetch.c) */
+typedef enum {
+	UB_DOWNLOAD_ERROR_OFFLINE,     /* the archive's server cannot be reached (no network, DNS) */
+	UB_DOWNLOAD_ERROR_TIMEOUT,     /* the server stopped sending */
+	UB_DOWNLOAD_ERROR_INTERRUPTED, /* the connection dropped before the whole file came */
+	UB_DOWNLOAD_ERROR_NOT_FOUND,   /* no such hardware, version or file in the archive */
+	UB_DOWNLOAD_ERROR_SERVER,      /* an error status, or an answer that is not the archive */
+	UB_DOWNLOAD_ERROR_CACHE,       /* the cache folder cannot be written */
+	UB_DOWNLOAD_ERROR_AMBIGUOUS,   /* the names fit several hardware folders: choose one */
+} UbDownloadError;
+
 GQuark ub_probe_error_quark(void);
 GQuark ub_target_error_quark(void);
 GQuark ub_flash_error_quark(void);
 GQuark ub_image_error_quark(void);
 GQuark ub_data_error_quark(void);
+GQuark ub_download_error_quark(void);
 
 G_END_DECLS

@@ -56,6 +56,8 @@ ub_status_to_string(UbStatus status)
 		return "reset";
 	case UB_STATUS_DIAGNOSE:
 		return "diagnose";
+	case UB_STATUS_DOWNLOAD:
+		return "download";
 	case UB_STATUS_UNKNOWN:
 	case UB_STATUS_LAST:
 	default:

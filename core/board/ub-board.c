@@ -169,7 +169,7 @@ ub_board_new_from_json(JsonObject *root, const gchar *filename, GError **error)
 
 	self->filename = g_strdup(filename);
 	self->id = g_strdup(json_object_get_string_member(root, "id"));
-	self->name = g_strdup(json_object_get_string_member(root, "name"));
+	self->name = ub_data_text(json_object_get_string_member(root, "name"));
 	self->vendor = g_strdup(json_object_get_string_member(root, "vendor"));
 	self->mcu_part = g_strdup(json_object_get_string_member(mcu, "part"));
 	self->mcu_package = g_strdup(json_object_get_string_member(mcu, "package"));
@@ -185,21 +185,21 @@ ub_board_new_from_json(JsonObject *root, const gchar *filename, GError **error)
 	self->nrst_mcu_pin = (guint)json_object_get_int_member(nrst, "mcu_pin");
 	self->nrst_confidence =
 	        ub_confidence_from_string(json_object_get_string_member(nrst, "confidence"));
-	self->nrst_notes = g_strdup(json_object_get_string_member(nrst, "notes"));
+	self->nrst_notes = ub_data_text(json_object_get_string_member(nrst, "notes"));
 	self->boot0 = boot0 != NULL ? boot0_from_string(json_object_get_string_member(boot0, "wiring"))
 	                            : UB_BOARD_BOOT0_UNKNOWN;
 	self->power_recommended =
 	        power_from_string(json_object_get_string_member(power, "recommended"));
 	self->probe_supply = supply_from_string(json_object_get_string_member(power, "probe_3v3"));
-	self->power_notes = g_strdup(json_object_get_string_member(power, "notes"));
+	self->power_notes = ub_data_text(json_object_get_string_member(power, "notes"));
 	for (guint i = 0; i < json_array_get_length(leds); i++) {
 		JsonObject *led_json = json_array_get_object_element(leds, i);
 		UbBoardLed *led = g_new0(UbBoardLed, 1);
 		led->colour = g_strdup(json_object_get_string_member(led_json, "colour"));
-		led->meaning = g_strdup(json_object_get_string_member(led_json, "meaning"));
+		led->meaning = ub_data_text(json_object_get_string_member(led_json, "meaning"));
 		g_ptr_array_add(self->leds, led);
 	}
-	self->notes = ub_data_json_get_strv(root, "notes");
+	self->notes = ub_data_json_get_texts(root, "notes");
 	self->sources = ub_data_json_get_sources(root);
 	if (!check_header(self, error))
 		return NULL;

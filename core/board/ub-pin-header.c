@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-data-loader.h"
 #include "ub-error.h"
 #include "ub-pin-header-private.h"
 
@@ -63,7 +64,7 @@ ub_pin_header_new_from_json(JsonObject *object, const gchar *path, const gchar *
 	guint n_pins = json_array_get_length(pins);
 	JsonNode *pitch = json_object_get_member(object, "pitch_mm");
 
-	self->kind = g_strdup(json_object_get_string_member(object, "type"));
+	self->kind = ub_data_text(json_object_get_string_member(object, "type"));
 	self->pitch_mm = JSON_NODE_HOLDS_NULL(pitch) ? 0.0 : json_node_get_double(pitch);
 	self->rows = (guint)json_object_get_int_member(object, "rows");
 	self->numbering =
@@ -73,7 +74,8 @@ ub_pin_header_new_from_json(JsonObject *object, const gchar *path, const gchar *
 	self->fitted = json_object_has_member(object, "fitted")
 	                       ? json_object_get_boolean_member(object, "fitted")
 	                       : TRUE;
-	self->pin1_marking = g_strdup(json_object_get_string_member(object, "pin1_marking"));
+	self->pin1_marking =
+	        ub_data_text(json_object_get_string_member(object, "pin1_marking"));
 	self->confidence =
 	        ub_confidence_from_string(json_object_get_string_member(object, "confidence"));
 

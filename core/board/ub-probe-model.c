@@ -146,7 +146,7 @@ ub_probe_model_new_from_json(JsonObject *root, const gchar *filename, GError **e
 
 	self->filename = g_strdup(filename);
 	self->id = g_strdup(json_object_get_string_member(root, "id"));
-	self->name = g_strdup(json_object_get_string_member(root, "name"));
+	self->name = ub_data_text(json_object_get_string_member(root, "name"));
 	self->vendor = g_strdup(json_object_get_string_member(root, "vendor"));
 	self->kind = g_strdup(json_object_get_string_member(root, "kind"));
 	for (guint i = 0; i < json_array_get_length(usb_ids); i++) {
@@ -165,7 +165,7 @@ ub_probe_model_new_from_json(JsonObject *root, const gchar *filename, GError **e
 	else
 		self->reset_line = UB_RESET_LINE_UNKNOWN;
 	self->supplies_3v3 = json_object_get_boolean_member(root, "supplies_3v3");
-	self->supply_warning = g_strdup(json_object_get_string_member(root, "supply_warning"));
+	self->supply_warning = ub_data_text(json_object_get_string_member(root, "supply_warning"));
 	if (g_strcmp0(reading, "senses-target") == 0)
 		self->voltage_reading = UB_VOLTAGE_READING_SENSES_TARGET;
 	else if (g_strcmp0(reading, "own-rail") == 0)
@@ -187,7 +187,7 @@ ub_probe_model_new_from_json(JsonObject *root, const gchar *filename, GError **e
 		};
 		g_array_append_val(self->optional_wires, wire);
 	}
-	self->notes = ub_data_json_get_strv(root, "notes");
+	self->notes = ub_data_json_get_texts(root, "notes");
 	self->usb_products = json_object_has_member(root, "usb_products")
 	                             ? ub_data_json_get_strv(root, "usb_products")
 	                             : g_new0(gchar *, 1);

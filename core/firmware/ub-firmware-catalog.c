@@ -54,6 +54,13 @@ compare_entries(gconstpointer a, gconstpointer b)
 	                                              *(UbFirmwareEntry **)b);
 }
 
+/* g_ptr_array_sort() passes pointers to the elements */
+static gint
+compare_names(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
 static gboolean
 is_image_filename(const gchar *name)
 {
@@ -130,7 +137,7 @@ scan_directory(UbFirmwareCatalog *self, const gchar *path, guint depth,
 	while ((name = g_dir_read_name(dir)) != NULL)
 		g_ptr_array_add(names, g_strdup(name));
 	/* readdir order is arbitrary; skipped-file reports should not be */
-	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+	g_ptr_array_sort(names, compare_names);
 	for (guint i = 0; i < names->len; i++) {
 		const gchar *child = g_ptr_array_index(names, i);
 		g_autofree gchar *child_path = g_build_filename(path, child, NULL);

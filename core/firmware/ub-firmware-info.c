@@ -472,7 +472,7 @@ compute_sha256(const guint8 *data, gsize size)
 }
 
 /* VESC Tool's convention: res/bootloaders/<names joined by _o_>.bin, generic.bin for all;
- * the project's stored copies carry a "vesc-bl-" prefix (shared/firmware/SOURCES.md) */
+ * the project's stored copies carry a "vesc-bl-" prefix (tests/data/firmware/SOURCES.md) */
 static void
 names_from_bootloader_filename(UbFirmwareInfo *self)
 {

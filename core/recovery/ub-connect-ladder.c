@@ -632,8 +632,12 @@ ladder_manual_once(Ladder *ladder, guint attempt, GError **error)
 	deadline = ladder_now_us(ladder) + (guint64)ladder->options->hold_timeout_ms * 1000;
 	while (!answered) {
 		g_autoptr(GError) error_local = NULL;
-		if (g_cancellable_set_error_if_cancelled(ladder->cancellable, error))
+		if (g_cancellable_set_error_if_cancelled(ladder->cancellable, error)) {
+			/* stopped while the person holds NRST: they would hold the chip in reset */
+			ub_person_tell(ladder->person, UB_PERSON_CUE_RELEASE_NRST,
+				       _("Let go of NRST now"));
 			return FALSE;
+		}
 		if (ladder_dp_answers(ladder, &error_local) &&
 		    ladder_arm_vector_catch(ladder, &error_local)) {
 			answered = TRUE;

@@ -4,8 +4,11 @@
  *
  *   name            the bench's name (must match the file name without .json)
  *   description     one line for --help and reports
+ *   board           the board on the bench, by its id in resources/data/boards/
  *   probe           { kind: stlink-v2 | stlink-v2-clone | stlink-v2-1 | stlink-v3 |
  *                           debugprobe | daplink | daplink-v1 (HID only),
+ *                     model: its id in resources/data/probes/ (which of the models sharing
+ *                           its USB ids it is),
  *                     hardware: for debugprobe: debug-probe (the Raspberry Pi Debug Probe,
  *                           default; it has no reset pin) | pico (a Pico, nRESET on GP1),
  *                     rst_wired: bool (default: TRUE, FALSE for a clone and the Debug Probe),
@@ -40,6 +43,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "ub-data-loader.h"
 #include "ub-error.h"
 #include "ub-sim-board.h"
 #include "ub-sim-hand.h"
@@ -56,8 +60,10 @@ struct _UbSimBoard {
 	GObject parent_instance;
 	char *name;
 	char *description;
+	char *board_id;
 	char *path;
 	char *probe_name;
+	char *probe_model_id;
 	char *flash_source;
 	gboolean probe_rst_wired;
 	guint32 powered_for_ms;
@@ -139,6 +145,8 @@ ub_sim_board_finalize(GObject *object)
 	g_ptr_array_unref(self->faults);
 	g_free(self->name);
 	g_free(self->description);
+	g_free(self->board_id);
+	g_free(self->probe_model_id);
 	g_free(self->path);
 	g_free(self->probe_name);
 	g_free(self->flash_source);
@@ -268,6 +276,7 @@ ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimBoardProbeSpec
 	JsonObject *probe = NULL;
 	const char *name = "stlink-v2";
 	const char *hardware = NULL;
+	const char *model = NULL;
 	guint32 mv = UB_SIM_BOARD_DEFAULT_CLONE_MV;
 	gboolean clone = FALSE;
 
@@ -282,8 +291,11 @@ ub_sim_board_parse_probe(UbSimBoard *self, JsonObject *root, UbSimBoardProbeSpec
 		if (!ub_sim_board_get_string(probe, "kind", self->path, "probe.kind", &name,
 		                             error) ||
 		    !ub_sim_board_get_string(probe, "hardware", self->path, "probe.hardware",
-		                             &hardware, error))
+		                             &hardware, error) ||
+		    !ub_sim_board_get_string(probe, "model", self->path, "probe.model", &model,
+		                             error))
 			return FALSE;
+		self->probe_model_id = g_strdup(model);
 	}
 	if (g_strcmp0(name, "stlink-v2") == 0) {
 		spec->stlink_kind = UB_SIM_STLINK_V2;
@@ -558,6 +570,7 @@ ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error
 	JsonObject *root;
 	const char *name = NULL;
 	const char *description = "";
+	const char *board_id = NULL;
 	const char *wiring_name = "good";
 	const char *uid_text = NULL;
 	const char *timing_name = "drawn";
@@ -588,6 +601,7 @@ ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error
 	if (!ub_sim_board_get_string(root, "name", self->path, "name", &name, error) ||
 	    !ub_sim_board_get_string(root, "description", self->path, "description", &description,
 	                             error) ||
+	    !ub_sim_board_get_string(root, "board", self->path, "board", &board_id, error) ||
 	    !ub_sim_board_get_string(root, "wiring", self->path, "wiring", &wiring_name, error) ||
 	    !ub_sim_board_get_string(root, "uid", self->path, "uid", &uid_text, error) ||
 	    !ub_sim_board_get_bool(root, "powered", self->path, "powered", &powered, error) ||
@@ -634,6 +648,7 @@ ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error
 	}
 	self->name = g_strdup(name);
 	self->description = g_strdup(description);
+	self->board_id = g_strdup(board_id);
 
 	/* the chip, as it sits on the board before anyone powers it */
 	self->clock = ub_sim_clock_new();
@@ -698,11 +713,7 @@ ub_sim_board_search_dirs(void)
 	env = g_getenv("UB_SIM_BOARDS_DIR");
 	if (env != NULL && env[0] != '\0')
 		g_ptr_array_add(dirs, g_strdup(env));
-	env = g_getenv("UB_DATA_DIR");
-	if (env != NULL && env[0] != '\0')
-		g_ptr_array_add(dirs, g_build_filename(env, "sim-boards", NULL));
-	g_ptr_array_add(dirs, g_build_filename(UB_SOURCE_DATADIR, "sim-boards", NULL));
-	g_ptr_array_add(dirs, g_build_filename(UB_PKGDATADIR, "sim-boards", NULL));
+	g_ptr_array_extend_and_steal(dirs, ub_data_search_dirs("sim-boards"));
 	return dirs;
 }
 
@@ -765,8 +776,10 @@ ub_sim_board_new_from_name(const char *name, GError **error)
 	for (guint i = 0; i < dirs->len; i++) {
 		g_autofree char *path =
 		        g_build_filename(g_ptr_array_index(dirs, i), filename, NULL);
-		if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+		if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+			g_debug("simulated board %s: %s", name, path);
 			return ub_sim_board_new_from_file(path, error);
+		}
 	}
 	g_ptr_array_add(dirs, NULL);
 	looked = g_strjoinv(", ", (char **)dirs->pdata);
@@ -828,6 +841,22 @@ ub_sim_board_get_description(UbSimBoard *self)
 {
 	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
 	return self->description;
+}
+
+/* the board on the bench, as the boards database names it, or NULL when the file does not say */
+const char *
+ub_sim_board_get_board_id(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	return self->board_id;
+}
+
+/* which probe model of the database the bench's probe is, or NULL when the file does not say */
+const char *
+ub_sim_board_get_probe_model_id(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	return self->probe_model_id;
 }
 
 UbSimClock *

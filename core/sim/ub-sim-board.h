@@ -38,6 +38,9 @@ UbSimBoard *ub_sim_board_new_from_data(const char *text, gssize len, const char 
 
 const char *ub_sim_board_get_name(UbSimBoard *self);
 const char *ub_sim_board_get_description(UbSimBoard *self);
+/* what the bench is, in the boards and probes databases' ids (NULL when not said) */
+const char *ub_sim_board_get_board_id(UbSimBoard *self);
+const char *ub_sim_board_get_probe_model_id(UbSimBoard *self);
 UbSimClock *ub_sim_board_get_clock(UbSimBoard *self);
 UbSimMcu *ub_sim_board_get_mcu(UbSimBoard *self);
 UbSimLink *ub_sim_board_get_link(UbSimBoard *self);

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The timing is a person's, not a machine's: reading a prompt and moving a wire takes 0.4-1.2 s,
- * letting go after "release" 0.2-0.6 s; a wire pressed on a pin chatters for 2-6 ms (3-6
- * openings and closings of 0.2-1.5 ms each) before it settles, and again when it is lifted.
+ * The timing is a person's, not a machine's. Told to hold, they read the prompt (a visual
+ * reaction of about 0.3 s), look from the screen to the board and aim the wire's tip at a pin
+ * a millimetre or two wide from about 10 cm away: an aimed movement of that difficulty
+ * (Fitts: log2(2 x 100 / 1.5) ~ 7 bits at 0.1-0.2 s a bit) takes roughly 1 s more, so the
+ * tip lands 1.5-3 s after the prompt. Letting go is a movement away from the pin, expected
+ * and unaimed: 0.2-0.6 s. A wire pressed on a pin chatters for 2-6 ms (3-6 openings and
+ * closings of 0.2-1.5 ms each) before it settles, and again when it is lifted.
  */
 #include "config.h"
 
@@ -217,7 +221,7 @@ ub_sim_hand_request_hold(UbSimHand *self)
 	if (self->state != HAND_IDLE)
 		return;
 	self->state = HAND_REACHING;
-	self->next_ns = ub_sim_clock_get_ns(self->clock) + hand_ms(self, 400, 1200);
+	self->next_ns = ub_sim_clock_get_ns(self->clock) + hand_ms(self, 1500, 3000);
 }
 
 void

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "ub-chip-db.h"
+#include "ub-data-loader.h"
 #include "ub-error.h"
 
 struct _UbChipDb {
@@ -57,6 +58,13 @@ ub_chip_db_load_file(UbChipDb *self, const char *filename, GError **error)
 	return TRUE;
 }
 
+/* g_ptr_array_sort() passes pointers to the elements */
+static gint
+ub_chip_db_compare_names(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
+}
+
 gboolean
 ub_chip_db_load_dir(UbChipDb *self, const char *path, GError **error)
 {
@@ -78,7 +86,7 @@ ub_chip_db_load_dir(UbChipDb *self, const char *path, GError **error)
 			g_ptr_array_add(names, g_strdup(name));
 	}
 	/* a stable order: the first file wins when two define the same id */
-	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+	g_ptr_array_sort(names, ub_chip_db_compare_names);
 	for (guint i = 0; i < names->len; i++) {
 		g_autofree char *filename = NULL;
 		filename = g_build_filename(path, g_ptr_array_index(names, i), NULL);
@@ -96,19 +104,16 @@ ub_chip_db_load_dir(UbChipDb *self, const char *path, GError **error)
 gboolean
 ub_chip_db_load(UbChipDb *self, GError **error)
 {
-	const char *env = g_getenv("UB_DATA_DIR");
-	g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) dirs = NULL;
 
 	g_return_val_if_fail(UB_IS_CHIP_DB(self), FALSE);
 
-	if (env != NULL && env[0] != '\0')
-		g_ptr_array_add(dirs, g_build_filename(env, "chips", NULL));
-	g_ptr_array_add(dirs, g_build_filename(UB_SOURCE_DATADIR, "chips", NULL));
-	g_ptr_array_add(dirs, g_build_filename(UB_PKGDATADIR, "chips", NULL));
+	dirs = ub_data_search_dirs("chips");
 	for (guint i = 0; i < dirs->len; i++) {
 		const char *dir = g_ptr_array_index(dirs, i);
 		if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
 			continue;
+		g_debug("chips data: %s", dir);
 		if (!ub_chip_db_load_dir(self, dir, error))
 			return FALSE;
 	}

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * UbChipDb: every chip data file (resources/data/chips/NAME.json), looked up by DEV_ID.
- * Directories searched, first hit per chip id wins: $UB_DATA_DIR/chips, the source tree's
- * resources/data/chips (UB_SOURCE_DATADIR, for running from the build tree), then the
- * installed UB_PKGDATADIR/chips.
+ * Directories searched, first hit per chip id wins: ub_data_search_dirs("chips")
+ * ($UB_DATA_DIR/chips, the source tree's resources/data/chips for a program in the build tree,
+ * the installed copy beside the program, then UB_PKGDATADIR/chips).
  *
  *   g_autoptr(UbChipDb) db = ub_chip_db_new();
  *   if (!ub_chip_db_load(db, &error)) …

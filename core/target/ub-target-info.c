@@ -281,12 +281,13 @@ ub_target_info_to_json(UbTargetInfo *self)
 	json_builder_add_string_value(builder, self->probe_firmware);
 	json_builder_end_object(builder);
 
-	json_builder_set_member_name(builder, "target-voltage");
+	/* whole units, as measured: 3300, not 3.2999999999999998 */
+	json_builder_set_member_name(builder, "target_voltage_mv");
 	if (self->voltage_mv > 0)
-		json_builder_add_double_value(builder, self->voltage_mv / 1000.0);
+		json_builder_add_int_value(builder, self->voltage_mv);
 	else
 		json_builder_add_null_value(builder);
-	ub_json_add_hex(builder, "dp-idcode", self->dp_idcode, 8);
+	ub_json_add_hex(builder, "dp_idcode", self->dp_idcode, 8);
 	ub_json_add_hex(builder, "cpuid", self->cpuid, 8);
 
 	json_builder_set_member_name(builder, "chip");
@@ -295,20 +296,20 @@ ub_target_info_to_json(UbTargetInfo *self)
 	json_builder_add_string_value(builder, self->chip_id);
 	json_builder_set_member_name(builder, "name");
 	json_builder_add_string_value(builder, self->chip_name);
-	ub_json_add_hex(builder, "dev-id", self->dev_id, 3);
-	ub_json_add_hex(builder, "rev-id", self->dbgmcu_idcode >> 16, 4);
+	ub_json_add_hex(builder, "dev_id", self->dev_id, 3);
+	ub_json_add_hex(builder, "rev_id", self->dbgmcu_idcode >> 16, 4);
 	json_builder_set_member_name(builder, "revision");
 	json_builder_add_string_value(builder, self->revision);
 	json_builder_end_object(builder);
 
-	json_builder_set_member_name(builder, "flash-size");
+	json_builder_set_member_name(builder, "flash_size");
 	json_builder_add_int_value(builder, self->flash_size);
 	json_builder_set_member_name(builder, "uid");
 	json_builder_add_string_value(builder, self->uid);
 	ub_json_add_hex(builder, "optcr", self->optcr, 8);
-	json_builder_set_member_name(builder, "rdp-level");
+	json_builder_set_member_name(builder, "rdp_level");
 	json_builder_add_int_value(builder, self->rdp_level);
-	json_builder_set_member_name(builder, "core-state");
+	json_builder_set_member_name(builder, "core_state");
 	json_builder_add_string_value(builder, ub_core_state_to_string(self->core_state));
 	json_builder_end_object(builder);
 	return json_builder_get_root(builder);

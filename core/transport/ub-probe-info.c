@@ -332,7 +332,7 @@ ub_probe_info_to_json(UbProbeInfo *self)
 	json_builder_begin_object(builder);
 	json_builder_set_member_name(builder, "kind");
 	json_builder_add_string_value(builder, ub_probe_kind_to_string(self->kind));
-	json_builder_set_member_name(builder, "usb-id");
+	json_builder_set_member_name(builder, "usb_id");
 	json_builder_add_string_value(builder, usb_id);
 	if (self->product != NULL) {
 		json_builder_set_member_name(builder, "product");
