@@ -117,7 +117,7 @@ ub_page_welcome_show_interrupted(UbPageWelcome *self)
 		 * %2$s what its journal knows of the chip (in English) */
 		g_string_append_printf(text,
 				       _("An interrupted %1$s was found: %2$s. Connect that board "
-					 "as before; on the Write step you can finish the job or "
+					 "as before; on the Flash step you can finish the job or "
 					 "put the original back."),
 				       what, chip);
 	}
