@@ -33,6 +33,7 @@
 #include "ub-image-loader.h"
 #include "ub-sim-board.h"
 #include "ub-sim-state.h"
+#include "ub-test-files.h"
 
 #define POINTS 20
 #define N_SECTORS 12
@@ -338,22 +339,6 @@ close_device(UbDevice *device)
 		g_debug("close: %s", error->message);
 }
 
-static void
-remove_tree(const char *dir)
-{
-	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	while (handle != NULL && (name = g_dir_read_name(handle)) != NULL) {
-		g_autofree char *path = g_build_filename(dir, name, NULL);
-		if (g_file_test(path, G_FILE_TEST_IS_DIR))
-			remove_tree(path);
-		else
-			g_unlink(path);
-	}
-	g_rmdir(dir);
-}
-
 static GBytes *
 sector_of(GBytes *flash, guint sector)
 {
@@ -482,7 +467,7 @@ reference(Op *op)
 	}
 	choose_points(op);
 	g_test_message("%s: %.1f ms modelled", op->name, (double)op->duration / NS_MS);
-	remove_tree(dir);
+	ub_test_remove_tree(dir);
 }
 
 /* ---- checking a cell ---- */
@@ -845,7 +830,7 @@ run_cell(Op *op, const Fault *fault, guint point)
 	cell->c = original_backed_up(op, dir, FALSE, why) && cell->c;
 	if (why->len > 0)
 		cell_fail(cell, why);
-	remove_tree(dir);
+	ub_test_remove_tree(dir);
 }
 
 /* ---- the SIGKILL cells: unbrick-cli on a bench kept in a file ---- */
@@ -976,7 +961,7 @@ run_kill_cell(Op *op, const Fault *fault, guint point)
 	cell->c = original_backed_up(op, dir, FALSE, why) && cell->c;
 	if (why->len > 0)
 		cell_fail(cell, why);
-	remove_tree(dir);
+	ub_test_remove_tree(dir);
 }
 
 /* ---- the tests ---- */
@@ -1124,7 +1109,7 @@ main(int argc, char **argv)
 	status = g_test_run();
 	if (doc != NULL)
 		write_results(doc);
-	remove_tree(matrix_dir);
+	ub_test_remove_tree(matrix_dir);
 	for (guint o = 0; o < G_N_ELEMENTS(ops); o++) {
 		Op *op = &ops[o];
 		g_clear_object(&op->board);

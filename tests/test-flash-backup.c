@@ -9,6 +9,7 @@
 
 #include "ub-error.h"
 #include "ub-flash-backup.h"
+#include "ub-test-files.h"
 
 static GBytes *
 make_flash(void)
@@ -19,19 +20,6 @@ make_flash(void)
 	for (guint i = 0; i < 0x1000; i++)
 		data[i] = (guint8)(i * 13);
 	return g_bytes_new_take(data, 0x10000);
-}
-
-static void
-remove_tree(const char *dir)
-{
-	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	while (handle != NULL && (name = g_dir_read_name(handle)) != NULL) {
-		g_autofree char *path = g_build_filename(dir, name, NULL);
-		g_unlink(path);
-	}
-	g_rmdir(dir);
 }
 
 /* save → load gives the same bytes and facts; the name carries chip, UID and time */
@@ -73,8 +61,8 @@ test_backup_round_trip(void)
 	g_assert_true(g_bytes_equal(ub_flash_backup_get_data(loaded), data));
 	g_assert_cmpint(g_date_time_to_unix(ub_flash_backup_get_created(loaded)), ==,
 	                g_date_time_to_unix(ub_flash_backup_get_created(backup)));
-	remove_tree(sub);
-	remove_tree(dir);
+	ub_test_remove_tree(sub);
+	ub_test_remove_tree(dir);
 }
 
 /* a changed or cut backup is refused, never written back */
@@ -112,7 +100,7 @@ test_backup_damaged(void)
 	loaded = ub_flash_backup_load("/nonexistent/x.bin", &error);
 	g_assert_null(loaded);
 	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID);
-	remove_tree(dir);
+	ub_test_remove_tree(dir);
 }
 
 /* the sidecar has what a person needs to know what the file is */
@@ -211,7 +199,7 @@ test_backup_never_overwrites(void)
 		files++;
 	}
 	g_assert_cmpuint(files, ==, 4);
-	remove_tree(dir);
+	ub_test_remove_tree(dir);
 }
 
 /* a folder that cannot take a backup says why, in words a person can act on */
@@ -253,7 +241,7 @@ test_backup_prepare_dir(void)
 	g_assert_no_error(error);
 	g_assert_true(g_file_test(missing, G_FILE_TEST_IS_DIR));
 	g_rmdir(missing);
-	remove_tree(dir);
+	ub_test_remove_tree(dir);
 }
 
 /* the listing tells an original from a half-written backup, and restore proposes the newest
@@ -317,7 +305,7 @@ test_backup_last_complete(void)
 	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID);
 	g_assert_nonnull(strstr(error->message, "no backup of the chip CC"));
 	g_clear_error(&error);
-	remove_tree(dir);
+	ub_test_remove_tree(dir);
 }
 
 /* a description that belongs to another chip's backup is caught by its hash */
@@ -346,7 +334,7 @@ test_backup_foreign_sidecar(void)
 	g_assert_null(loaded);
 	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID);
 	g_assert_nonnull(strstr(error->message, "SHA-256"));
-	remove_tree(dir);
+	ub_test_remove_tree(dir);
 }
 
 int

@@ -17,6 +17,7 @@
 #include "ub-sim-mcu.h"
 #include "ub-transport-sim.h"
 #include "ub-test-firmware.h"
+#include "ub-test-files.h"
 
 #define FW_502 "vesc-fw-5.02-410_o_411_o_412-VESC_default.bin"
 #define FW_355 "vesc-fw-3.55-410_o_411_o_412-VESC_default.bin"
@@ -69,22 +70,6 @@ fixture_setup(Fixture *fixture, gconstpointer data)
 }
 
 static void
-remove_tree(const char *dir)
-{
-	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	while (handle != NULL && (name = g_dir_read_name(handle)) != NULL) {
-		g_autofree char *path = g_build_filename(dir, name, NULL);
-		if (g_file_test(path, G_FILE_TEST_IS_DIR))
-			remove_tree(path);
-		else
-			g_unlink(path);
-	}
-	g_rmdir(dir);
-}
-
-static void
 fixture_teardown(Fixture *fixture, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
@@ -94,7 +79,7 @@ fixture_teardown(Fixture *fixture, gconstpointer data)
 		g_debug("close: %s", error->message);
 	g_clear_object(&fixture->result);
 	g_clear_object(&fixture->device);
-	remove_tree(fixture->dir);
+	ub_test_remove_tree(fixture->dir);
 	g_free(fixture->dir);
 	g_main_loop_unref(fixture->loop);
 }

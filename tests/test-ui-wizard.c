@@ -204,22 +204,6 @@ fixture_setup(Fixture *fixture, gconstpointer data)
 	g_assert_true(wait_for(fixture, window_mapped, NULL));
 }
 
-static void
-remove_tree(const char *dir)
-{
-	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	while (handle != NULL && (name = g_dir_read_name(handle)) != NULL) {
-		g_autofree char *path = g_build_filename(dir, name, NULL);
-		if (g_file_test(path, G_FILE_TEST_IS_DIR))
-			remove_tree(path);
-		else
-			g_unlink(path);
-	}
-	g_rmdir(dir);
-}
-
 static void prepare_journal(Fixture *fixture);
 
 static void
@@ -244,7 +228,7 @@ fixture_teardown(Fixture *fixture, gconstpointer data)
 	g_clear_object(&fixture->bench);
 	g_clear_object(&fixture->application);
 	if (fixture->dir != NULL)
-		remove_tree(fixture->dir);
+		ub_test_remove_tree(fixture->dir);
 	g_clear_pointer(&fixture->dir, g_free);
 	fixture_prepare = NULL;
 }
