@@ -781,25 +781,6 @@ ub_cli_unlock(int argc, char **argv)
 	return code;
 }
 
-/* the flags a journal recorded, for the same job again */
-static UbFlashJobFlags
-ub_cli_resume_flags(UbFlashJournal *journal)
-{
-	UbFlashJobFlags flags = UB_FLASH_JOB_FLAG_NONE;
-
-	if (ub_flash_journal_has_flag(journal, "wipe-config"))
-		flags |= UB_FLASH_JOB_FLAG_WIPE_CONFIG;
-	if (ub_flash_journal_has_flag(journal, "mass-erase"))
-		flags |= UB_FLASH_JOB_FLAG_MASS_ERASE;
-	if (ub_flash_journal_has_flag(journal, "erase-all"))
-		flags |= UB_FLASH_JOB_FLAG_ERASE_ALL_CONSENT;
-	if (ub_flash_journal_has_flag(journal, "other-chip"))
-		flags |= UB_FLASH_JOB_FLAG_OTHER_CHIP;
-	if (ub_flash_journal_has_flag(journal, "other-hardware"))
-		flags |= UB_FLASH_JOB_FLAG_OTHER_HARDWARE;
-	return flags;
-}
-
 /* did the job set out to change the VESC settings sectors (then the original's go back too) */
 static gboolean
 ub_cli_resume_touched_config(UbFlashJournal *journal)
@@ -926,22 +907,22 @@ ub_cli_resume(int argc, char **argv)
 			} else {
 				code = ub_cli_flash_run("resume", &options, UB_FLASH_JOB_KIND_FLASH,
 				                        image, NULL, NULL,
-				                        ub_cli_resume_flags(journal));
+				                        ub_flash_job_flags_from_journal(journal));
 			}
 		}
 	} else if (g_strcmp0(job, "restore") == 0) {
 		code = ub_cli_flash_run("resume", &options, UB_FLASH_JOB_KIND_RESTORE, NULL,
 		                        ub_flash_journal_get_source_backup(journal), NULL,
-		                        ub_cli_resume_flags(journal));
+		                        ub_flash_job_flags_from_journal(journal));
 	} else if (g_strcmp0(job, "erase") == 0) {
 		GArray *given = ub_flash_journal_get_sectors(journal);
 		if (given->len > 0)
 			sectors = g_array_copy(given);
 		code = ub_cli_flash_run("resume", &options, UB_FLASH_JOB_KIND_ERASE, NULL, NULL,
-		                        sectors, ub_cli_resume_flags(journal));
+		                        sectors, ub_flash_job_flags_from_journal(journal));
 	} else if (g_strcmp0(job, "unlock") == 0) {
 		code = ub_cli_flash_run("resume", &options, UB_FLASH_JOB_KIND_UNLOCK, NULL, NULL,
-		                        NULL, ub_cli_resume_flags(journal));
+		                        NULL, ub_flash_job_flags_from_journal(journal));
 	} else {
 		/* TRANSLATORS: %s is a job's name from its journal */
 		g_printerr(_("unbrick-cli resume: a \"%s\" job cannot be resumed\n"), job);

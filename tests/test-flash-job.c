@@ -767,10 +767,30 @@ test_job_unlock_refused(Fixture *fixture, gconstpointer data)
 	g_assert_cmphex((ub_sim_mcu_get_option_bytes(mcu) >> 8) & 0xff, ==, 0x55);
 }
 
+/* the job again runs with the flags the interrupted one had: the same sectors planned (a job
+ * that was wiping the settings wipes them again, not leaving them half erased) */
+static void
+test_job_flags_from_journal(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-flags-XXXXXX", NULL);
+	g_autoptr(UbFlashJournal) journal = ub_flash_journal_new(dir, "flash", "0123456789AB");
+	g_autoptr(UbFlashJournal) plain = ub_flash_journal_new(dir, "flash", "0123456789AB");
+	const char *const flags[] = {"wipe-config", "other-chip", "no-backup", NULL};
+	const char *const none[] = {NULL};
+
+	ub_flash_journal_set_flags(journal, flags);
+	ub_flash_journal_set_flags(plain, none);
+	g_assert_cmpint(ub_flash_job_flags_from_journal(journal), ==,
+	                UB_FLASH_JOB_FLAG_WIPE_CONFIG | UB_FLASH_JOB_FLAG_OTHER_CHIP);
+	g_assert_cmpint(ub_flash_job_flags_from_journal(plain), ==, UB_FLASH_JOB_FLAG_NONE);
+	ub_test_remove_tree(dir);
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/flash/job/flags-from-journal", test_job_flags_from_journal);
 	g_test_add("/flash/job/no-journal", Fixture, NULL, fixture_setup, test_job_no_journal,
 	           fixture_teardown);
 	g_test_add("/flash/job/journal", Fixture, NULL, fixture_setup, test_job_journal,

@@ -367,22 +367,6 @@ ub_page_flash_refresh(UbPageFlash *self)
 	g_task_run_in_thread(task, ub_page_flash_lookup_thread);
 }
 
-static UbFlashJobFlags
-ub_page_flash_journal_flags(UbFlashJournal *journal)
-{
-	UbFlashJobFlags flags = UB_FLASH_JOB_FLAG_NONE;
-
-	if (ub_flash_journal_has_flag(journal, "mass-erase"))
-		flags |= UB_FLASH_JOB_FLAG_MASS_ERASE;
-	if (ub_flash_journal_has_flag(journal, "erase-all"))
-		flags |= UB_FLASH_JOB_FLAG_ERASE_ALL_CONSENT;
-	if (ub_flash_journal_has_flag(journal, "other-chip"))
-		flags |= UB_FLASH_JOB_FLAG_OTHER_CHIP;
-	if (ub_flash_journal_has_flag(journal, "other-hardware"))
-		flags |= UB_FLASH_JOB_FLAG_OTHER_HARDWARE;
-	return flags;
-}
-
 static void
 ub_page_flash_resume_image_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -410,7 +394,7 @@ ub_page_flash_resume_image_cb(GObject *source, GAsyncResult *result, gpointer us
 		return;
 	}
 	ub_page_flash_run(self, UB_FLASH_JOB_KIND_FLASH, image, NULL,
-			  ub_page_flash_journal_flags(self->journal));
+			  ub_flash_job_flags_from_journal(self->journal));
 }
 
 /* "Finish the interrupted job": the same job, the same inputs */
@@ -433,13 +417,13 @@ ub_page_flash_finish_clicked_cb(UbPageFlash *self)
 	} else if (g_strcmp0(job, "restore") == 0) {
 		ub_page_flash_run(self, UB_FLASH_JOB_KIND_RESTORE, NULL,
 				  ub_flash_journal_get_source_backup(self->journal),
-				  ub_page_flash_journal_flags(self->journal));
+				  ub_flash_job_flags_from_journal(self->journal));
 	} else if (g_strcmp0(job, "erase") == 0) {
 		ub_page_flash_run(self, UB_FLASH_JOB_KIND_ERASE, NULL, NULL,
-				  ub_page_flash_journal_flags(self->journal));
+				  ub_flash_job_flags_from_journal(self->journal));
 	} else if (g_strcmp0(job, "unlock") == 0) {
 		ub_page_flash_run(self, UB_FLASH_JOB_KIND_UNLOCK, NULL, NULL,
-				  ub_page_flash_journal_flags(self->journal));
+				  ub_flash_job_flags_from_journal(self->journal));
 	} else {
 		g_autoptr(GError) error = g_error_new(UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID,
 						      "the interrupted %s cannot be run again",

@@ -412,6 +412,39 @@ ub_flash_job_add_used_blocks(GPtrArray *chunks, guint32 base, GBytes *data)
 
 /* ---- the journal ---- */
 
+/* the flags a journal keeps, by name: what the same job again needs to do the same */
+static const struct {
+	UbFlashJobFlags flag;
+	const char *name;
+} ub_flash_job_flag_names[] = {
+        {UB_FLASH_JOB_FLAG_WIPE_CONFIG, "wipe-config"},
+        {UB_FLASH_JOB_FLAG_MASS_ERASE, "mass-erase"},
+        {UB_FLASH_JOB_FLAG_ERASE_ALL_CONSENT, "erase-all"},
+        {UB_FLASH_JOB_FLAG_NO_BACKUP, "no-backup"},
+        {UB_FLASH_JOB_FLAG_OTHER_CHIP, "other-chip"},
+        {UB_FLASH_JOB_FLAG_OTHER_HARDWARE, "other-hardware"},
+};
+
+/**
+ * ub_flash_job_flags_from_journal:
+ *
+ * The flags an interrupted job ran with, for running it again: the same sectors planned
+ * (settings wiped or kept as before), the same consents. Not --no-backup: the job again backs
+ * up the half-done chip it finds (the original's backup is the first run's).
+ */
+UbFlashJobFlags
+ub_flash_job_flags_from_journal(UbFlashJournal *journal)
+{
+	UbFlashJobFlags flags = UB_FLASH_JOB_FLAG_NONE;
+
+	g_return_val_if_fail(UB_IS_FLASH_JOURNAL(journal), UB_FLASH_JOB_FLAG_NONE);
+	for (guint i = 0; i < G_N_ELEMENTS(ub_flash_job_flag_names); i++)
+		if (ub_flash_job_flag_names[i].flag != UB_FLASH_JOB_FLAG_NO_BACKUP &&
+		    ub_flash_journal_has_flag(journal, ub_flash_job_flag_names[i].name))
+			flags |= ub_flash_job_flag_names[i].flag;
+	return flags;
+}
+
 static void
 ub_flash_job_add_flag(GPtrArray *flags, gboolean set, const char *name)
 {
@@ -447,18 +480,9 @@ ub_flash_job_journal_begin(UbFlashJob *self, const guint *planned, guint n, GErr
 		}
 		if (self->restore_source != NULL)
 			ub_flash_journal_set_source_backup(self->journal, self->restore_source);
-		ub_flash_job_add_flag(flags, self->flags & UB_FLASH_JOB_FLAG_WIPE_CONFIG,
-		                      "wipe-config");
-		ub_flash_job_add_flag(flags, self->flags & UB_FLASH_JOB_FLAG_MASS_ERASE,
-		                      "mass-erase");
-		ub_flash_job_add_flag(flags, self->flags & UB_FLASH_JOB_FLAG_ERASE_ALL_CONSENT,
-		                      "erase-all");
-		ub_flash_job_add_flag(flags, self->flags & UB_FLASH_JOB_FLAG_NO_BACKUP,
-		                      "no-backup");
-		ub_flash_job_add_flag(flags, self->flags & UB_FLASH_JOB_FLAG_OTHER_CHIP,
-		                      "other-chip");
-		ub_flash_job_add_flag(flags, self->flags & UB_FLASH_JOB_FLAG_OTHER_HARDWARE,
-		                      "other-hardware");
+		for (guint i = 0; i < G_N_ELEMENTS(ub_flash_job_flag_names); i++)
+			ub_flash_job_add_flag(flags, self->flags & ub_flash_job_flag_names[i].flag,
+			                      ub_flash_job_flag_names[i].name);
 		g_ptr_array_add(flags, NULL);
 		ub_flash_journal_set_flags(self->journal, (const char *const *)flags->pdata);
 		ub_flash_journal_set_sectors(self->journal, (const guint *)self->sectors->data,

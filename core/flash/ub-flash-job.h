@@ -113,6 +113,8 @@ const char *ub_flash_job_get_restart_error(UbFlashJob *self);
 /* the job ran without its journal (the state folder could not take it): why (NULL: it had
  * one). An interrupted run cannot then be found at the next start; the backup still can */
 const char *ub_flash_job_get_journal_error(UbFlashJob *self);
+/* the flags @journal's job ran with, for the same job again (not NO_BACKUP) */
+UbFlashJobFlags ub_flash_job_flags_from_journal(UbFlashJournal *journal);
 /* the journal an earlier, interrupted job had left for this chip (NULL: none) */
 UbFlashJournal *ub_flash_job_get_previous_journal(UbFlashJob *self);
 /* what is known of the chip after the run: "nothing on the chip was changed", "sectors 0 and
