@@ -93,6 +93,8 @@ struct _UbFlashStm32f4 {
 	GArray *sectors; /* UbFlashSector */
 	UbFlashPsize psize;
 	gboolean use_stub;
+	UbFlashEventFunc event_func;
+	gpointer event_data;
 	UbFlashStats stats;
 	/* what the session changed on the chip, put back by finish() */
 	gboolean prepared;
@@ -299,6 +301,21 @@ ub_flash_stm32f4_set_use_stub(UbFlashStm32f4 *self, gboolean use_stub)
 {
 	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
 	self->use_stub = use_stub;
+}
+
+void
+ub_flash_stm32f4_set_event_func(UbFlashStm32f4 *self, UbFlashEventFunc func, gpointer user_data)
+{
+	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
+	self->event_func = func;
+	self->event_data = user_data;
+}
+
+static void
+ub_flash_stm32f4_event(UbFlashStm32f4 *self, UbFlashEvent event, guint32 address, guint32 length)
+{
+	if (self->event_func != NULL)
+		self->event_func(event, address, length, self->event_data);
 }
 
 void
@@ -729,6 +746,7 @@ stop_dma_streams(UbFlashStm32f4 *self, guint32 base, GError **error)
 static gboolean
 session_prepare(UbFlashStm32f4 *self, GError **error)
 {
+	guint32 sr = 0;
 	guint32 fz = 0;
 	guint32 ahb1enr = 0;
 	guint32 acr = 0;
@@ -759,6 +777,14 @@ session_prepare(UbFlashStm32f4 *self, GError **error)
 	if ((ahb1enr & RCC_BUS_MASTERS) != 0 &&
 	    !write32(self, RCC_AHB1ENR, ahb1enr & ~RCC_BUS_MASTERS, error))
 		return FALSE;
+	/* an operation an earlier session started (its program killed, its probe pulled, and
+	 * no reset pin to cut it short) runs to its end: as long as the slowest there is, a
+	 * mass erase at x8 (DS8626: 32 s at most) */
+	if (!wait_not_busy(self, 0, 2 * ub_flash_stm32f4_mass_erase_time_us(UB_FLASH_PSIZE_X8),
+	                   &sr, NULL, error)) {
+		g_prefix_error(error, "an operation left running by an earlier session: ");
+		return FALSE;
+	}
 	/* the caches reset only while disabled (RM0090 §3.9.1) */
 	if (!read32(self, UB_STM32F4_FLASH_ACR, &acr, error))
 		return FALSE;
@@ -770,6 +796,14 @@ session_prepare(UbFlashStm32f4 *self, GError **error)
 	/* a reset before now is not this session's; from here on S_RESET_ST means one is */
 	if (!read32(self, UB_DHCSR, &dhcsr, error))
 		return FALSE;
+	if ((dhcsr & UB_DHCSR_S_HALT) == 0 && (dhcsr & UB_DHCSR_S_RESET_ST) != 0) {
+		/* nothing was changed yet: the reset only undid the preparation */
+		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_WAS_RESET,
+		            "the chip reset while it was being prepared (NRST pulled, a watchdog "
+		            "or a dip in the supply; DHCSR 0x%08x)",
+		            dhcsr);
+		return FALSE;
+	}
 	if ((dhcsr & UB_DHCSR_S_HALT) == 0) {
 		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NOT_HALTED,
 		            "the core did not stay halted (DHCSR 0x%08x)", dhcsr);
@@ -922,9 +956,12 @@ stub_poll(UbFlashStm32f4 *self, GError **error)
 			self->stats.sectors_erased++;
 			self->stats.flash_us += retired->expected_us;
 			op_erased_one(self);
+			ub_flash_stm32f4_event(self, UB_FLASH_EVENT_ERASED, retired->addr, 0);
 		} else if (retired->cmd == UB_FLASH_STUB_CMD_PROGRAM) {
 			self->stats.flash_us += retired->expected_us;
 			op_wrote(self, retired->len);
+			ub_flash_stm32f4_event(self, UB_FLASH_EVENT_PROGRAMMED, retired->addr,
+			                       retired->len);
 		}
 		g_array_remove_index(self->pending, 0);
 	}
@@ -1388,6 +1425,7 @@ program_direct(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n
 		self->stats.sectors_erased++;
 		self->stats.flash_us += expected;
 		op_erased_one(self);
+		ub_flash_stm32f4_event(self, UB_FLASH_EVENT_ERASED, erase[i], 0);
 	}
 	for (guint i = 0; i < pieces->len; i++) {
 		const UbFlashPiece *piece = &g_array_index(pieces, UbFlashPiece, i);
@@ -1406,6 +1444,8 @@ program_direct(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n
 			self->stats.bytes_programmed += elements * psize_bytes(direct_psize(self));
 			self->stats.flash_us += elements * UB_STM32F4_PROGRAM_US;
 			op_wrote(self, n);
+			ub_flash_stm32f4_event(self, UB_FLASH_EVENT_PROGRAMMED,
+			                       piece->address + (guint32)off, (guint32)n);
 		}
 	}
 	return TRUE;
@@ -1502,6 +1542,13 @@ ub_flash_stm32f4_abort(UbFlashStm32f4 *self)
 }
 
 gboolean
+ub_flash_stm32f4_prepare(UbFlashStm32f4 *self, GError **error)
+{
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	return session_prepare(self, error);
+}
+
+gboolean
 ub_flash_stm32f4_is_loader_running(UbFlashStm32f4 *self)
 {
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
@@ -1532,6 +1579,7 @@ ub_flash_stm32f4_erase_sectors(UbFlashStm32f4 *self, const guint *sectors, guint
 		}
 		self->stats.sectors_erased++;
 		self->stats.flash_us += expected;
+		ub_flash_stm32f4_event(self, UB_FLASH_EVENT_ERASED, sectors[i], 0);
 		if (progress != NULL)
 			ub_progress_set_percentage_full(progress, i + 1, n);
 	}
@@ -1555,6 +1603,8 @@ ub_flash_stm32f4_mass_erase(UbFlashStm32f4 *self, UbProgress *progress, GCancell
 	}
 	self->stats.mass_erases++;
 	self->stats.flash_us += expected;
+	for (guint i = 0; i < self->sectors->len; i++)
+		ub_flash_stm32f4_event(self, UB_FLASH_EVENT_ERASED, i, 0);
 	if (progress != NULL)
 		ub_progress_set_percentage(progress, 100);
 	return TRUE;
