@@ -13,10 +13,14 @@
 #include "ub-error.h"
 #include "ub-probe-db.h"
 #include "ub-sim-board.h"
+#include "ub-sim-faults.h"
+#include "ub-sim-state.h"
 
 /* --sim-state FILE: the bench lives on in FILE between two runs of unbrick-cli */
 static char *ub_cli_sim_state_path = NULL;
 static UbSimBoard *ub_cli_sim_state_board = NULL;
+/* …and FILE.live while this run has the bench (what a killed run leaves behind) */
+static UbSimState *ub_cli_sim_state_live = NULL;
 
 /* The one table of what a person reads when something fails: (domain, code) → exit code,
  * what happened, what to try. error->message follows for the details. */
@@ -38,7 +42,8 @@ static const UbCliProblem ub_cli_problems[] = {
      N_("Install unbrick's udev rule, then unplug and re-plug the probe.")},
     {ub_probe_error_quark, UB_PROBE_ERROR_BUSY, UB_CLI_EXIT_PROBE_ACCESS,
      N_("The probe is in use by another program"),
-     N_("Close OpenOCD, st-util or STM32CubeProgrammer and try again.")},
+     N_("Close the program named above (OpenOCD, st-util, STM32CubeProgrammer, another "
+	"unbrick) and try again.")},
     {ub_probe_error_quark, UB_PROBE_ERROR_DISCONNECTED, UB_CLI_EXIT_PROBE,
      N_("The probe was disconnected"),
      N_("Plug the probe back in; if it keeps dropping out, try another cable or USB port.")},
@@ -66,7 +71,8 @@ static const UbCliProblem ub_cli_problems[] = {
      N_("The chip is busy and does not respond"), N_("Reset the board and try again.")},
     {ub_target_error_quark, UB_TARGET_ERROR_FAULT, UB_CLI_EXIT_TARGET,
      N_("The chip refused a memory access"),
-     N_("The address may not exist or may be protected.")},
+     N_("The address may not exist or may be protected; if it happens at random, noise on "
+	"the SWD wires is likely: keep them short and away from the motor wires.")},
     {ub_target_error_quark, UB_TARGET_ERROR_UNKNOWN_CHIP, UB_CLI_EXIT_TARGET,
      N_("The chip is not one unbrick knows"),
      N_("unbrick supports STM32F405/407 boards such as the FOCBOX and VESC 4.x/6.")},
@@ -75,7 +81,8 @@ static const UbCliProblem ub_cli_problems[] = {
      N_("`unbrick-cli connect` tries every way to reach it and, if none works, says why.")},
     {ub_target_error_quark, UB_TARGET_ERROR_READ_PROTECTED, UB_CLI_EXIT_PROTECTED,
      N_("The chip is read-protected"),
-     N_("Removing the protection erases the whole flash; the wizard can do it for you.")},
+     N_("Removing the protection erases the whole flash: `unbrick-cli unlock --erase-all` "
+	"does it (the wizard can do it for you too).")},
     {ub_target_error_quark, UB_TARGET_ERROR_LOCKED_FOREVER, UB_CLI_EXIT_PROTECTED,
      N_("The chip is locked for good (RDP level 2)"),
      N_("It cannot be reprogrammed; the MCU has to be replaced.")},
@@ -90,8 +97,16 @@ static const UbCliProblem ub_cli_problems[] = {
      N_("NRST is held low on the board"),
      N_("Take any wire off NRST, release the reset button, and look for a solder bridge at "
 	"the chip's NRST pin.")},
+    {ub_target_error_quark, UB_TARGET_ERROR_WAS_RESET, UB_CLI_EXIT_TARGET,
+     N_("The chip was reset in the middle of the job"),
+     N_("Its NRST pin was pulled low or its supply dipped: keep hands off the reset button, "
+	"check the supply, then run the same command again.")},
     {ub_target_error_quark, -1, UB_CLI_EXIT_TARGET, N_("Debugging the chip failed"),
      N_("Check the wiring and try again.")},
+    {ub_flash_error_quark, UB_FLASH_ERROR_NO_BACKUP, UB_CLI_EXIT_FLASH,
+     N_("The backup could not be saved"),
+     N_("Nothing on the chip was touched. Free some space, or choose another folder with "
+	"--backup-dir.")},
     {ub_flash_error_quark, -1, UB_CLI_EXIT_FLASH, N_("Writing the flash failed"),
      N_("Try again; the previous firmware backup is kept.")},
     {ub_data_error_quark, -1, UB_CLI_EXIT_DATA, N_("unbrick's data files are missing or broken"),
@@ -121,8 +136,13 @@ static const UbCliProblem ub_cli_problems[] = {
      N_("The firmware archive gave an unexpected answer"),
      N_("Check --archive-url, or try again later.")},
     {ub_image_error_quark, UB_IMAGE_ERROR_WRONG_HARDWARE, UB_CLI_EXIT_IMAGE,
-     N_("This firmware is for other hardware"),
-     N_("Writing it could damage the board; use firmware built for the board's hardware.")},
+     N_("The firmware is for other hardware"),
+     N_("Pick the firmware for this board. If the board really is that hardware, say which "
+	"board it is with --board, or agree with --other-hardware.")},
+    {ub_image_error_quark, UB_IMAGE_ERROR_OTHER_CHIP, UB_CLI_EXIT_IMAGE,
+     N_("The backup was taken from another chip"),
+     N_("`unbrick-cli backups` lists this chip's own backups; to copy the other board onto "
+	"this one anyway, add --other-chip.")},
     {ub_image_error_quark, -1, UB_CLI_EXIT_IMAGE, N_("The firmware file cannot be used"),
      N_("Check that the file is a firmware image for this board.")},
     {g_file_error_quark, -1, UB_CLI_EXIT_IMAGE, N_("The file cannot be read"),
@@ -202,15 +222,18 @@ ub_cli_report_error(const char *command, const GError *error)
 	return problem->exit_code;
 }
 
-/* after the command: the bench as it is now, for the next run */
+/* after the command: the bench as it is now, for the next run (the person having put right
+ * what --sim-fault did, as before running a command again) */
 void
 ub_cli_sim_state_save(void)
 {
 	g_autoptr(GError) error = NULL;
 
-	if (ub_cli_sim_state_board != NULL &&
-	    !ub_sim_board_save_state(ub_cli_sim_state_board, ub_cli_sim_state_path, &error))
+	if (ub_cli_sim_state_board != NULL)
+		ub_sim_faults_repair(ub_sim_board_get_faults(ub_cli_sim_state_board));
+	if (ub_cli_sim_state_live != NULL && !ub_sim_state_save(ub_cli_sim_state_live, &error))
 		g_printerr("unbrick-cli: %s\n", error->message);
+	g_clear_object(&ub_cli_sim_state_live);
 	g_clear_object(&ub_cli_sim_state_board);
 	g_clear_pointer(&ub_cli_sim_state_path, g_free);
 }
@@ -268,6 +291,9 @@ ub_cli_device_new(const char *sim, const char *serial, gboolean interactive, GEr
 	if (sim != NULL || ub_cli_sim_state_path != NULL) {
 		g_autoptr(UbSimBoard) board = NULL;
 
+		/* one bench per run: a second device of this run is on the same board */
+		if (ub_cli_sim_state_board != NULL)
+			return ub_sim_board_new_device(ub_cli_sim_state_board);
 		if (ub_cli_sim_state_path != NULL &&
 		    g_file_test(ub_cli_sim_state_path, G_FILE_TEST_EXISTS))
 			board = ub_sim_board_new_from_state(ub_cli_sim_state_path, error);
@@ -279,8 +305,15 @@ ub_cli_device_new(const char *sim, const char *serial, gboolean interactive, GEr
 				    ub_cli_sim_state_path);
 		if (board == NULL)
 			return NULL;
-		if (ub_cli_sim_state_path != NULL)
+		if (ub_cli_sim_state_path != NULL) {
+			/* the bench's chip lives in FILE.live while this run has it; another
+			 * program on it makes the probe busy */
+			ub_cli_sim_state_live =
+			        ub_sim_state_attach(board, ub_cli_sim_state_path, error);
+			if (ub_cli_sim_state_live == NULL)
+				return NULL;
 			g_set_object(&ub_cli_sim_state_board, board);
+		}
 		return ub_sim_board_new_device(board);
 	}
 	device = ub_device_new_for_serial(serial);

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * unbrick-cli backup FILE
- * unbrick-cli flash IMAGE [--address A] [--wipe-config] [--no-backup]
+ * unbrick-cli flash IMAGE [--address A] [--wipe-config] [--no-backup] [--board B]
  * unbrick-cli verify IMAGE [--address A]
  * unbrick-cli erase [--mass | --sectors LIST]
- * unbrick-cli restore BACKUP
+ * unbrick-cli restore [BACKUP] [--other-chip] [--other-hardware]
  * unbrick-cli unlock [--erase-all]
- * All take --json (JSON lines: progress events, then the result), --sim BOARD, --serial.
+ * unbrick-cli resume [--restore-original]
+ * All take --json (JSON lines: progress events, then the result), --sim BOARD [--sim-state FILE]
+ * [--sim-fault KIND@TIME], --serial. Before a command that touches the chip, a job an earlier
+ * run left unfinished is named with what is known of the chip (its journal).
  */
 #include "config.h"
 
@@ -16,10 +19,12 @@
 
 #include "cli-judgement.h"
 #include "cli-private.h"
+#include "ub-board-db.h"
 #include "ub-error.h"
 #include "ub-flash-job.h"
 #include "ub-image-loader.h"
 #include "ub-image.h"
+#include "ub-sim-board.h"
 
 typedef struct {
 	const char *command;
@@ -38,7 +43,10 @@ typedef struct {
 	gboolean no_reset;
 	gboolean direct;
 	gboolean no_recover;
+	gboolean other_chip;
+	gboolean other_hardware;
 	UbCliJudgement judgement;
+	char **sim_faults;
 	char *backup_dir;
 } UbCliFlashOptions;
 
@@ -46,6 +54,7 @@ static void
 ub_cli_flash_options_clear(UbCliFlashOptions *options)
 {
 	ub_cli_options_clear(&options->common);
+	g_strfreev(options->sim_faults);
 	g_free(options->backup_dir);
 	ub_cli_judgement_clear(&options->judgement);
 }
@@ -54,6 +63,11 @@ static void
 ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gboolean changes_flash)
 {
 	const GOptionEntry common[] = {
+	        {"sim-fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->sim_faults,
+	         N_("With --sim or --sim-state: make something go wrong at a moment of the bench's "
+	            "clock (unplug, power, nrst, wait, noise, usb-stall, kill), e.g. "
+	            "nrst@1.5s+100ms; what it did is put right when the command ends"),
+	         N_("KIND@TIME")},
 	        {"no-reset", 0, 0, G_OPTION_ARG_NONE, &options->no_reset,
 	         N_("Leave the chip halted at the end"), NULL},
 	        {"direct", 0, 0, G_OPTION_ARG_NONE, &options->direct,
@@ -81,11 +95,34 @@ ub_cli_flash_add_common(GOptionContext *context, UbCliFlashOptions *options, gbo
 	ub_cli_judgement_add_options(context, &options->judgement);
 }
 
+/* flash and restore: consent to firmware for other hardware than the board's (--board, from
+ * the options every command shares), and restore: to another chip's backup */
+static void
+ub_cli_flash_add_guard(GOptionContext *context, UbCliFlashOptions *options, gboolean restore)
+{
+	const GOptionEntry guard[] = {
+	        {"other-hardware", 0, 0, G_OPTION_ARG_NONE, &options->other_hardware,
+	         N_("Agree to write firmware built for other hardware than the board's"), NULL},
+	        {NULL}};
+	const GOptionEntry other_chip[] = {
+	        {"other-chip", 0, 0, G_OPTION_ARG_NONE, &options->other_chip,
+	         N_("Agree to write a backup taken from another chip onto this one"), NULL},
+	        {NULL}};
+
+	g_option_context_add_main_entries(context, guard, GETTEXT_PACKAGE);
+	if (restore)
+		g_option_context_add_main_entries(context, other_chip, GETTEXT_PACKAGE);
+}
+
 static UbFlashJobFlags
 ub_cli_flash_flags(UbCliFlashOptions *options)
 {
 	UbFlashJobFlags flags = UB_FLASH_JOB_FLAG_NONE;
 
+	if (options->other_chip)
+		flags |= UB_FLASH_JOB_FLAG_OTHER_CHIP;
+	if (options->other_hardware)
+		flags |= UB_FLASH_JOB_FLAG_OTHER_HARDWARE;
 	if (options->no_backup)
 		flags |= UB_FLASH_JOB_FLAG_NO_BACKUP;
 	if (options->wipe_config)
@@ -203,12 +240,17 @@ ub_cli_flash_print_summary(UbFlashJob *job)
 {
 	UbFlashStats stats = {0};
 	const char *backup = ub_flash_job_get_backup_path(job);
+	const char *original = ub_flash_job_get_original_backup(job);
+	UbFlashJournal *previous = ub_flash_job_get_previous_journal(job);
 
 	ub_flash_job_get_stats(job, &stats);
 	switch (ub_flash_job_get_kind(job)) {
 	case UB_FLASH_JOB_KIND_BACKUP:
 		ub_cli_flash_print_option_bytes(ub_flash_job_get_optcr(job));
 		g_print(_("Backup written to %s\n"), backup);
+		if (ub_flash_job_get_backup_interrupted(job))
+			g_print("%s\n", _("It holds the chip as an interrupted job left it "
+			                  "(half-written), not an original."));
 		return;
 	case UB_FLASH_JOB_KIND_VERIFY:
 		g_print(_("The flash matches the image.\n"));
@@ -218,14 +260,16 @@ ub_cli_flash_print_summary(UbFlashJob *job)
 		g_print("%s\n", _("Before:"));
 		ub_cli_flash_print_option_bytes(ub_flash_job_get_optcr(job));
 		g_print(_("Protection removed.\n"));
-		return;
+		break;
 	case UB_FLASH_JOB_KIND_ERASE:
 		g_print(ngettext("%u sector erased and checked.\n",
 		                 "%u sectors erased and checked.\n", stats.sectors_erased),
 		        stats.sectors_erased);
 		break;
-	case UB_FLASH_JOB_KIND_FLASH:
 	case UB_FLASH_JOB_KIND_RESTORE:
+		g_print(_("Restored %s\n"), ub_flash_job_get_restore_source(job));
+		G_GNUC_FALLTHROUGH;
+	case UB_FLASH_JOB_KIND_FLASH:
 	default: {
 		g_autofree char *size = g_format_size(stats.bytes_programmed);
 		/* TRANSLATORS: %1$s is a size like "360 kB", %2$u a count of sectors */
@@ -236,34 +280,123 @@ ub_cli_flash_print_summary(UbFlashJob *job)
 		break;
 	}
 	}
-	if (backup != NULL)
-		g_print(_("The previous contents are saved in %s\n"), backup);
+	if (ub_flash_job_get_journal_error(job) != NULL)
+		/* TRANSLATORS: %s says why (a folder that cannot be written) */
+		g_printerr(_("unbrick-cli: no journal of this job could be kept (%s): had it been "
+		             "interrupted, the next start would not have known what it did.\n"),
+		           ub_flash_job_get_journal_error(job));
+	if (ub_flash_job_get_restart_error(job) != NULL)
+		/* TRANSLATORS: %s says why the chip could not be restarted */
+		g_print(_("The chip was not restarted (%s): power-cycle the board to start it.\n"),
+		        ub_flash_job_get_restart_error(job));
+	if (previous != NULL && ub_flash_journal_get_chip_changed(previous)) {
+		g_autofree char *what = ub_flash_journal_describe_job(previous);
+		/* TRANSLATORS: %s names the job, e.g. "flash of demo.bin on chip 1234, started …" */
+		g_print(_("The chip an interrupted job had left (%s) is whole again.\n"), what);
+	}
+	if (original != NULL)
+		g_print(_("The original contents are saved in %s\n"), original);
+	if (backup != NULL && g_strcmp0(backup, original) != 0)
+		g_print(_("The half-written chip as this run found it is saved in %s\n"), backup);
 }
 
 static void
 ub_cli_flash_print_state(UbFlashJob *job)
 {
-	switch (ub_flash_job_get_stage(job)) {
-	case UB_FLASH_JOB_STAGE_CHANGING:
-		g_printerr("%s\n", _("The chip is only partly written and may not start. Run the "
-		                     "same command again to finish."));
-		break;
-	case UB_FLASH_JOB_STAGE_WRITTEN:
-		g_printerr("%s\n", _("The chip is written but was not verified. Run the same "
-		                     "command again to check it."));
-		break;
-	case UB_FLASH_JOB_STAGE_NOT_STARTED:
-	case UB_FLASH_JOB_STAGE_CONNECTED:
-	case UB_FLASH_JOB_STAGE_BACKED_UP:
-		g_printerr("%s\n", _("Nothing on the chip was changed."));
-		break;
-	case UB_FLASH_JOB_STAGE_DONE:
-	default:
-		break;
+	g_autofree char *chip = ub_flash_job_describe_chip(job);
+	const char *original = ub_flash_job_get_original_backup(job);
+	UbFlashJournal *previous = ub_flash_job_get_previous_journal(job);
+	gboolean changed = ub_flash_job_get_stage(job) == UB_FLASH_JOB_STAGE_CHANGING ||
+	                   ub_flash_job_get_stage(job) == UB_FLASH_JOB_STAGE_WRITTEN ||
+	                   (previous != NULL && ub_flash_journal_get_chip_changed(previous));
+
+	/* TRANSLATORS: %s is what is known of the chip, e.g. "nothing on the chip was changed" */
+	g_printerr(_("State of the chip: %s.\n"), chip);
+	if (changed) {
+		g_printerr("%s\n", _("Run the same command again to finish it (or `unbrick-cli "
+		                     "resume`)."));
+		if (original != NULL)
+			/* TRANSLATORS: %s is the backup file of the chip as it was */
+			g_printerr(_("To put the original back instead: unbrick-cli restore %s\n"),
+			           original);
+	} else if (original != NULL) {
+		g_printerr(_("The original contents are saved in %s\n"), original);
 	}
-	if (ub_flash_job_get_backup_path(job) != NULL)
-		g_printerr(_("The previous contents are saved in %s\n"),
-		           ub_flash_job_get_backup_path(job));
+	if (changed && ub_flash_job_get_journal_error(job) != NULL)
+		/* TRANSLATORS: %s says why (a folder that cannot be written) */
+		g_printerr(_("No journal of this job could be kept (%s): the next start will not "
+		             "know what it did.\n"),
+		           ub_flash_job_get_journal_error(job));
+}
+
+/* a job an earlier run left unfinished, before this one touches a chip: what it was, what is
+ * known of the chip, and the two ways out */
+static void
+ub_cli_flash_notice_journals(UbCliFlashOptions *options)
+{
+	g_autoptr(GPtrArray) journals = NULL;
+
+	if (options->common.json)
+		return;
+	journals = ub_flash_journal_list(NULL);
+	for (guint i = 0; i < journals->len; i++) {
+		UbFlashJournal *journal = g_ptr_array_index(journals, i);
+		g_autofree char *what = ub_flash_journal_describe_job(journal);
+		g_autofree char *chip = ub_flash_journal_describe_chip(journal);
+		const char *original = ub_flash_journal_get_original_backup(journal);
+
+		if (ub_flash_journal_is_running(journal)) {
+			/* TRANSLATORS: %1$s names the job, %2$s the program, %3$u its process id */
+			g_printerr(_("unbrick-cli: a %1$s is running in another program (%2$s, "
+			             "pid %3$u)\n"),
+			           what, ub_flash_journal_get_program(journal),
+			           (guint)ub_flash_journal_get_pid(journal));
+			continue;
+		}
+		/* TRANSLATORS: %s names the job, e.g. "flash of demo.bin on chip …, started …" */
+		g_printerr(_("unbrick-cli: an interrupted %s was found.\n"), what);
+		/* TRANSLATORS: %s is what is known of the chip */
+		g_printerr(_("  State of that chip: %s.\n"), chip);
+		if (!ub_flash_journal_get_chip_changed(journal))
+			continue;
+		g_printerr("%s\n", _("  To finish it: unbrick-cli resume"));
+		if (original != NULL)
+			/* TRANSLATORS: %s is the backup file */
+			g_printerr(_("  To put the original back: unbrick-cli resume "
+			             "--restore-original (%s)\n"),
+			           original);
+	}
+}
+
+/* the device of --sim or --sim-state (with its faults) or of the USB probe */
+static UbDevice *
+ub_cli_flash_device(UbCliFlashOptions *options, GError **error)
+{
+	g_autoptr(UbDevice) device = NULL;
+	UbSimBoard *board;
+
+	device = ub_cli_options_new_device(&options->common, !options->common.json, error);
+	if (device == NULL || options->sim_faults == NULL)
+		return g_steal_pointer(&device);
+	board = ub_sim_board_from_device(device);
+	if (board == NULL) {
+		g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+		                    _("--sim-fault needs a simulated bench (--sim or --sim-state)"));
+		return NULL;
+	}
+	for (guint i = 0; options->sim_faults[i] != NULL; i++) {
+		UbSimFaultKind kind;
+		guint64 at_ns = 0;
+		guint64 duration_ns = 0;
+		UbSimClock *clock = ub_sim_board_get_clock(board);
+
+		if (!ub_sim_fault_parse(options->sim_faults[i], &kind, &at_ns, &duration_ns, error))
+			return NULL;
+		/* times count from the start of this run */
+		ub_sim_faults_schedule(ub_sim_board_get_faults(board), kind,
+		                       ub_sim_clock_get_ns(clock) + at_ns, duration_ns);
+	}
+	return g_steal_pointer(&device);
 }
 
 /* the job could not start because the chip did not answer a normal connect: the ladder's
@@ -289,7 +422,8 @@ ub_cli_flash_needs_ladder(UbFlashJob *job, const GError *error)
 
 static UbFlashJob *
 ub_cli_flash_new_job(UbDevice *device, UbCliFlashOptions *options, UbFlashJobKind kind,
-                     UbImage *image, const char *file, GArray *sectors, UbFlashJobFlags extra)
+                     UbImage *image, const char *file, GArray *sectors, UbFlashJobFlags extra,
+                     const char *const *hw_names)
 {
 	UbFlashJob *job = ub_flash_job_new(device, kind);
 
@@ -302,6 +436,8 @@ ub_cli_flash_new_job(UbDevice *device, UbCliFlashOptions *options, UbFlashJobKin
 	ub_flash_job_set_flags(job, ub_cli_flash_flags(options) | extra);
 	if (options->backup_dir != NULL)
 		ub_flash_job_set_backup_dir(job, options->backup_dir);
+	if (hw_names != NULL)
+		ub_flash_job_set_board_hw_names(job, hw_names);
 	return job;
 }
 
@@ -356,6 +492,7 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 	g_autoptr(UbFlashJob) job = NULL;
 	g_autoptr(UbProgress) progress = ub_progress_new();
 	g_autoptr(UbLadderResult) ladder = NULL;
+	g_auto(GStrv) hw_names = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GError) error_close = NULL;
 	g_autoptr(JsonNode) report = NULL;
@@ -365,11 +502,17 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 
 	if (!ub_cli_judgement_check(&options->judgement, command))
 		return UB_CLI_EXIT_USAGE;
-	device = ub_cli_options_new_device(&options->common, !options->common.json, &error);
+	/* the board named with --board (or --hw) is the hardware guard for firmware and
+	 * backups */
+	hw_names = ub_cli_options_dup_hw_names(&options->common);
+	device = ub_cli_flash_device(options, &error);
 	if (device == NULL)
 		return ub_cli_finish(command, &options->common, NULL, error);
+	if (kind != UB_FLASH_JOB_KIND_VERIFY)
+		ub_cli_flash_notice_journals(options);
 	ui.bar = !options->common.json && isatty(STDERR_FILENO);
-	job = ub_cli_flash_new_job(device, options, kind, image, file, sectors, extra);
+	job = ub_cli_flash_new_job(device, options, kind, image, file, sectors, extra,
+	                           (const char *const *)hw_names);
 	ok = ub_cli_flash_run_job(job, &ui, &error);
 	if (!ok && !options->no_recover && ub_cli_flash_needs_ladder(job, error)) {
 		g_autoptr(GError) error_ladder = NULL;
@@ -380,7 +523,8 @@ ub_cli_flash_run(const char *command, UbCliFlashOptions *options, UbFlashJobKind
 			g_clear_error(&error);
 			g_clear_object(&job);
 			ub_progress_reset(progress);
-			job = ub_cli_flash_new_job(device, options, kind, image, file, sectors, extra);
+			job = ub_cli_flash_new_job(device, options, kind, image, file, sectors, extra,
+			                           (const char *const *)hw_names);
 			ok = ub_cli_flash_run_job(job, &ui, &error);
 		} else if (ladder != NULL) {
 			g_clear_error(&error);
@@ -494,6 +638,7 @@ ub_cli_flash(int argc, char **argv)
 	          "A VESC's settings in sectors 1-2 are kept unless --wipe-config is given."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	ub_cli_flash_add_common(context, &options, TRUE);
+	ub_cli_flash_add_guard(context, &options, FALSE);
 	if (!ub_cli_flash_one_argument("flash", &options, context, &argc, &argv, "IMAGE")) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
@@ -584,20 +729,25 @@ int
 ub_cli_restore(int argc, char **argv)
 {
 	UbCliFlashOptions options = {0};
-	g_autoptr(GOptionContext) context = g_option_context_new(_("BACKUP"));
+	g_autoptr(GOptionContext) context = g_option_context_new(_("[BACKUP]"));
 	int code;
 
 	g_option_context_set_summary(
 	        context,
-	        _("Write a backup made by unbrick back to the chip and verify it. A VESC's "
-	          "settings in sectors 1-2 are kept unless --wipe-config is given."));
+	        _("Write a backup made by unbrick back to the chip and verify it; without BACKUP, "
+	          "the last complete backup of this chip (not a half-written one). A backup of "
+	          "another chip or of other hardware needs --other-chip / --other-hardware. A "
+	          "VESC's settings in sectors 1-2 are kept unless --wipe-config is given."));
 	ub_cli_flash_add_common(context, &options, TRUE);
-	if (!ub_cli_flash_one_argument("restore", &options, context, &argc, &argv, "BACKUP")) {
+	ub_cli_flash_add_guard(context, &options, TRUE);
+	/* BACKUP is optional: without it, this chip's last complete backup */
+	if (!ub_cli_options_parse(&options.common, "restore", context, &argc, &argv, 1)) {
 		ub_cli_flash_options_clear(&options);
 		return UB_CLI_EXIT_USAGE;
 	}
-	code = ub_cli_flash_run("restore", &options, UB_FLASH_JOB_KIND_RESTORE, NULL, argv[1], NULL,
-	                        UB_FLASH_JOB_FLAG_NONE);
+	ub_cli_judgement_use_options(&options.judgement, &options.common);
+	code = ub_cli_flash_run("restore", &options, UB_FLASH_JOB_KIND_RESTORE, NULL,
+	                        argc == 2 ? argv[1] : NULL, NULL, UB_FLASH_JOB_FLAG_NONE);
 	ub_cli_flash_options_clear(&options);
 	return code;
 }
@@ -627,6 +777,157 @@ ub_cli_unlock(int argc, char **argv)
 	code = ub_cli_flash_run("unlock", &options, UB_FLASH_JOB_KIND_UNLOCK, NULL, NULL, NULL,
 	                        erase_all ? UB_FLASH_JOB_FLAG_ERASE_ALL_CONSENT
 	                                  : UB_FLASH_JOB_FLAG_NONE);
+	ub_cli_flash_options_clear(&options);
+	return code;
+}
+
+/* did the job set out to change the VESC settings sectors (then the original's go back too) */
+static gboolean
+ub_cli_resume_touched_config(UbFlashJournal *journal)
+{
+	GArray *planned = ub_flash_journal_get_planned(journal);
+
+	if (ub_flash_journal_has_flag(journal, "wipe-config") ||
+	    ub_flash_journal_has_flag(journal, "mass-erase") ||
+	    ub_flash_journal_has_flag(journal, "erase-all"))
+		return TRUE;
+	for (guint i = 0; i < planned->len; i++) {
+		guint sector = g_array_index(planned, guint, i);
+		if (sector == 1 || sector == 2)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static UbFlashJournal *
+ub_cli_resume_pick(const char *uid, gboolean json, int *code)
+{
+	g_autoptr(GPtrArray) journals = ub_flash_journal_list(NULL);
+	g_autoptr(GPtrArray) open = g_ptr_array_new_with_free_func(g_object_unref);
+
+	for (guint i = 0; i < journals->len; i++) {
+		UbFlashJournal *journal = g_ptr_array_index(journals, i);
+		if (ub_flash_journal_is_running(journal))
+			continue;
+		if (uid != NULL && g_strcmp0(ub_flash_journal_get_uid(journal), uid) != 0)
+			continue;
+		g_ptr_array_add(open, g_object_ref(journal));
+	}
+	if (open->len == 1)
+		return g_object_ref(g_ptr_array_index(open, 0));
+	if (open->len == 0) {
+		if (!json)
+			g_print("%s\n", _("Nothing to resume: no interrupted job was found."));
+		*code = UB_CLI_EXIT_OK;
+		return NULL;
+	}
+	g_printerr("%s\n", _("unbrick-cli resume: more than one interrupted job; pick one with "
+	                     "--uid:"));
+	for (guint i = 0; i < open->len; i++) {
+		g_autofree char *what = ub_flash_journal_describe_job(g_ptr_array_index(open, i));
+		g_printerr("  %s\n", what);
+	}
+	*code = UB_CLI_EXIT_USAGE;
+	return NULL;
+}
+
+int
+ub_cli_resume(int argc, char **argv)
+{
+	UbCliFlashOptions options = {0};
+	gboolean restore_original = FALSE;
+	g_autofree char *uid = NULL;
+	const GOptionEntry entries[] = {
+	        {"restore-original", 0, 0, G_OPTION_ARG_NONE, &restore_original,
+	         N_("Put the chip back as it was before the interrupted job, from its backup"),
+	         NULL},
+	        {"uid", 0, 0, G_OPTION_ARG_STRING, &uid,
+	         N_("The chip whose job to resume, when there are several"), N_("UID")},
+	        {NULL}};
+	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+	g_autoptr(UbFlashJournal) journal = NULL;
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GArray) sectors = NULL;
+	const char *job;
+	int code = UB_CLI_EXIT_OK;
+
+	g_option_context_set_summary(
+	        context, _("Finish a job an earlier run left half done (it was interrupted), with "
+	                   "the same image and settings; or put the chip back as it was before."));
+	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	ub_cli_flash_add_common(context, &options, TRUE);
+	if (!ub_cli_flash_one_argument("resume", &options, context, &argc, &argv, NULL)) {
+		ub_cli_flash_options_clear(&options);
+		return UB_CLI_EXIT_USAGE;
+	}
+	journal = ub_cli_resume_pick(uid, options.common.json, &code);
+	if (journal == NULL) {
+		if (code == UB_CLI_EXIT_OK)
+			/* nothing to resume: with --json the result says so */
+			code = ub_cli_finish("resume", &options.common, NULL, NULL);
+		ub_cli_flash_options_clear(&options);
+		return code;
+	}
+	job = ub_flash_journal_get_job(journal);
+	if (restore_original) {
+		const char *original = ub_flash_journal_get_original_backup(journal);
+		if (original == NULL) {
+			g_printerr("%s\n", _("unbrick-cli resume: the interrupted job kept no backup "
+			                     "of the original (it ran with --no-backup, or the chip "
+			                     "was read-protected)"));
+			ub_cli_flash_options_clear(&options);
+			return UB_CLI_EXIT_FLASH;
+		}
+		code = ub_cli_flash_run("resume", &options, UB_FLASH_JOB_KIND_RESTORE, NULL,
+		                        original, NULL,
+		                        ub_cli_resume_touched_config(journal)
+		                                ? UB_FLASH_JOB_FLAG_WIPE_CONFIG
+		                                : UB_FLASH_JOB_FLAG_NONE);
+	} else if (g_strcmp0(job, "flash") == 0) {
+		const char *path = ub_flash_journal_get_image_path(journal);
+		if (path == NULL) {
+			g_printerr("%s\n", _("unbrick-cli resume: the image of the interrupted flash "
+			                     "was not a file; flash it again by hand"));
+			ub_cli_flash_options_clear(&options);
+			return UB_CLI_EXIT_IMAGE;
+		}
+		image = ub_image_new_from_file(path, ub_flash_journal_get_image_base(journal),
+		                               &error);
+		if (image == NULL) {
+			code = ub_cli_finish("resume", &options.common, NULL, error);
+		} else {
+			g_autofree char *sha256 = ub_flash_journal_image_sha256(image);
+			if (g_strcmp0(sha256, ub_flash_journal_get_image_sha256(journal)) != 0) {
+				/* TRANSLATORS: %s is a file name */
+				g_printerr(_("unbrick-cli resume: %s changed since the interrupted flash; "
+				             "flash the image you want by hand\n"),
+				           path);
+				code = UB_CLI_EXIT_IMAGE;
+			} else {
+				code = ub_cli_flash_run("resume", &options, UB_FLASH_JOB_KIND_FLASH,
+				                        image, NULL, NULL,
+				                        ub_flash_job_flags_from_journal(journal));
+			}
+		}
+	} else if (g_strcmp0(job, "restore") == 0) {
+		code = ub_cli_flash_run("resume", &options, UB_FLASH_JOB_KIND_RESTORE, NULL,
+		                        ub_flash_journal_get_source_backup(journal), NULL,
+		                        ub_flash_job_flags_from_journal(journal));
+	} else if (g_strcmp0(job, "erase") == 0) {
+		GArray *given = ub_flash_journal_get_sectors(journal);
+		if (given->len > 0)
+			sectors = g_array_copy(given);
+		code = ub_cli_flash_run("resume", &options, UB_FLASH_JOB_KIND_ERASE, NULL, NULL,
+		                        sectors, ub_flash_job_flags_from_journal(journal));
+	} else if (g_strcmp0(job, "unlock") == 0) {
+		code = ub_cli_flash_run("resume", &options, UB_FLASH_JOB_KIND_UNLOCK, NULL, NULL,
+		                        NULL, ub_flash_job_flags_from_journal(journal));
+	} else {
+		/* TRANSLATORS: %s is a job's name from its journal */
+		g_printerr(_("unbrick-cli resume: a \"%s\" job cannot be resumed\n"), job);
+		code = UB_CLI_EXIT_DATA;
+	}
 	ub_cli_flash_options_clear(&options);
 	return code;
 }

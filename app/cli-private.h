@@ -62,6 +62,9 @@ int ub_cli_verify(int argc, char **argv);
 int ub_cli_erase(int argc, char **argv);
 int ub_cli_restore(int argc, char **argv);
 int ub_cli_unlock(int argc, char **argv);
+int ub_cli_resume(int argc, char **argv);
+/* backups (app/cli-backups.c) */
+int ub_cli_backups(int argc, char **argv);
 
 /* The options every command spells the same way (app/cli-common.c). A command adds the ones it
  * takes; ub_cli_options_parse() checks them:
@@ -105,6 +108,7 @@ void ub_cli_options_add(UbCliOptions *options, GOptionContext *context, UbCliOpt
 gboolean ub_cli_options_parse(UbCliOptions *options, const char *command, GOptionContext *context,
 			      int *argc, char ***argv, int max_args);
 void ub_cli_options_clear(UbCliOptions *options);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(UbCliOptions, ub_cli_options_clear)
 /* the VESC hardware names meant: --hw as given, else the --board's, else NULL */
 char **ub_cli_options_dup_hw_names(UbCliOptions *options);
 /* the device of --sim or --serial (the first probe when neither is given); interactive: a

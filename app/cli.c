@@ -22,6 +22,9 @@ static const UbCliCommand commands[] = {
     {"erase", N_("Erase sectors or the whole flash (after a backup)"), ub_cli_erase},
     {"restore", N_("Write a backup back"), ub_cli_restore},
     {"unlock", N_("Remove read protection (erases the flash)"), ub_cli_unlock},
+    {"resume", N_("Finish an interrupted job, or put the original back"), ub_cli_resume},
+    {"backups", N_("List the backups: which chip, what firmware, complete or half-written"),
+     ub_cli_backups},
 };
 
 static void

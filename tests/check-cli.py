@@ -217,6 +217,8 @@ def main():
             (['firmware', 'fetch', '--hw', '410', '--archive-url', closed], 11),
             (['pinout', '--board', 'focbox', '--probe', 'stlink-v2'], 0),
             (['history'], 0),
+            (['backups', '--dir', work], 0),
+            (['resume', '--sim', 'focbox'], 0),
         ]
         covered = set()
         for args, want in cases:

@@ -341,6 +341,12 @@ ub_sim_mcu_get_stats(UbSimMcu *self, UbSimMcuStats *stats)
 	*stats = self->stats;
 }
 
+/* the fake has no other bus master */
+void
+ub_sim_mcu_hold_bus(UbSimMcu *self, guint64 until_ns)
+{
+}
+
 /* ---- SW-DP + AHB-AP ---- */
 
 struct _UbSimDap {
@@ -505,4 +511,11 @@ ub_sim_dap_transfer(UbSimDap *self, gboolean ap, gboolean read, guint8 a2a3, gui
 		}
 		return UB_SIM_ACK_OK;
 	}
+}
+
+/* noise is not modelled by the fake: the write is simply lost */
+UbSimAck
+ub_sim_dap_transfer_bad_parity(UbSimDap *self, gboolean ap, guint8 a2a3)
+{
+	return UB_SIM_ACK_OK;
 }

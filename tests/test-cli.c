@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include "ub-test-firmware.h"
 
+#include "ub-test-lsan.h"
+
 typedef struct {
 	char *out;
 	char *err;
@@ -378,16 +380,16 @@ main(int argc, char **argv)
 {
 	/* the history of probes and chips is per user: each test gets its own */
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-	g_test_add_func("/core/cli/info-json", test_cli_info_json);
-	g_test_add_func("/core/cli/forum-case", test_cli_forum_case);
-	g_test_add_func("/core/cli/identify-target-matches-file",
+	UB_TEST_ADD_FUNC("/core/cli/info-json", test_cli_info_json);
+	UB_TEST_ADD_FUNC("/core/cli/forum-case", test_cli_forum_case);
+	UB_TEST_ADD_FUNC("/core/cli/identify-target-matches-file",
 			test_cli_identify_target_matches_file);
-	g_test_add_func("/core/cli/info-text", test_cli_info_text);
-	g_test_add_func("/core/cli/info-bricked", test_cli_info_bricked);
-	g_test_add_func("/core/cli/probe-sim", test_cli_probe_sim);
-	g_test_add_func("/core/cli/probe-cmsis-dap", test_cli_probe_cmsis_dap);
-	g_test_add_func("/core/cli/usage", test_cli_usage);
-	g_test_add_func("/core/cli/unknown-board", test_cli_unknown_board);
-	g_test_add_func("/core/cli/pinout-nrst", test_cli_pinout_nrst);
+	UB_TEST_ADD_FUNC("/core/cli/info-text", test_cli_info_text);
+	UB_TEST_ADD_FUNC("/core/cli/info-bricked", test_cli_info_bricked);
+	UB_TEST_ADD_FUNC("/core/cli/probe-sim", test_cli_probe_sim);
+	UB_TEST_ADD_FUNC("/core/cli/probe-cmsis-dap", test_cli_probe_cmsis_dap);
+	UB_TEST_ADD_FUNC("/core/cli/usage", test_cli_usage);
+	UB_TEST_ADD_FUNC("/core/cli/unknown-board", test_cli_unknown_board);
+	UB_TEST_ADD_FUNC("/core/cli/pinout-nrst", test_cli_pinout_nrst);
 	return g_test_run();
 }

@@ -22,6 +22,8 @@
 #include <unistd.h>
 #include "ub-test-firmware.h"
 
+#include "ub-test-lsan.h"
+
 #define FLASH_BASE "0x08000000"
 #define FLASH_SIZE (1024 * 1024)
 #define IMAGE_A "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin"
@@ -92,6 +94,8 @@ static void
 fixture_set_up(Fixture *fixture, gconstpointer user_data)
 {
 	g_autoptr(GError) error = NULL;
+
+	ub_test_keep_user_dirs();
 	fixture->dir = g_dir_make_tmp("ub-conformance-XXXXXX", &error);
 	g_assert_no_error(error);
 }

@@ -5,10 +5,14 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "ub-device.h"
 #include "ub-error.h"
+#include "ub-file-holder.h"
 #include "ub-sim-board.h"
 #include "ub-sim-mcu.h"
 #include "ub-test-firmware.h"
@@ -282,6 +286,43 @@ test_device_read_flash(void)
 	async_wait_clear(&wait);
 }
 
+/* a busy probe names the program that holds it: found through /proc, as for a usbfs node */
+static void
+test_device_busy_holder(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-holder-XXXXXX", NULL);
+	g_autofree char *node = g_build_filename(dir, "node", NULL);
+	g_autofree char *script = NULL;
+	g_autofree char *holder = NULL;
+	g_autofree char *expected = NULL;
+	g_autoptr(GError) error = NULL;
+	const char *argv[] = {"/bin/sh", "-c", NULL, NULL};
+	GPid pid = 0;
+
+	g_assert_true(g_file_set_contents(node, "", 0, NULL));
+	g_assert_null(ub_file_find_holder(node));
+	script = g_strdup_printf("exec sleep 30 3<'%s'", node);
+	argv[2] = script;
+	g_assert_true(g_spawn_async(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+	                            NULL, &pid, &error));
+	g_assert_no_error(error);
+	expected = g_strdup_printf("sleep (pid %d)", (int)pid);
+	/* until the shell has opened it and become sleep */
+	for (guint i = 0; i < 500; i++) {
+		g_free(holder);
+		holder = ub_file_find_holder(node);
+		if (g_strcmp0(holder, expected) == 0)
+			break;
+		g_usleep(10000);
+	}
+	g_assert_cmpstr(holder, ==, expected);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	g_spawn_close_pid(pid);
+	g_unlink(node);
+	g_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -292,5 +333,6 @@ main(int argc, char **argv)
 	g_test_add_func("/core/device/jobs-serialized", test_device_jobs_serialized);
 	g_test_add_func("/core/device/cancelled", test_device_cancelled);
 	g_test_add_func("/core/device/read-flash", test_device_read_flash);
+	g_test_add_func("/core/device/busy-holder", test_device_busy_holder);
 	return g_test_run();
 }

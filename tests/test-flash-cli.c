@@ -6,10 +6,16 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include "ub-error.h"
+#include "ub-sim-board.h"
+#include "ub-sim-state.h"
 #include "ub-test-firmware.h"
 
 #include "ub-firmware-demo.h"
 #include "ub-image.h"
+#include "ub-test-lsan.h"
 
 #define FW_502 "vesc-fw-5.02-410_o_411_o_412-VESC_default.bin"
 
@@ -17,6 +23,7 @@ typedef struct {
 	char *out;
 	char *err;
 	gint status;
+	gint signal;
 } CliRun;
 
 static void
@@ -26,35 +33,69 @@ cli_run_clear(CliRun *run)
 	g_clear_pointer(&run->err, g_free);
 }
 
-static gboolean
-cli_run(CliRun *run, const char *backup_dir, const char *first, ...)
+static char *
+cli_path(void)
 {
-	g_autofree char *cli =
-	        g_test_build_filename(G_TEST_BUILT, "..", "app", "unbrick-cli", NULL);
+	return g_test_build_filename(G_TEST_BUILT, "..", "app", "unbrick-cli", NULL);
+}
+
+/* runs unbrick-cli (after @wrapper, e.g. unshare …) with backups and journals in @backup_dir */
+static gboolean
+cli_run_va(CliRun *run, const char *backup_dir, const char *const *wrapper, const char *first,
+           va_list args)
+{
+	g_autofree char *cli = cli_path();
+	g_autofree char *jobs = g_build_filename(backup_dir, "jobs", NULL);
 	g_autoptr(GPtrArray) argv = g_ptr_array_new();
 	g_auto(GStrv) envp = g_get_environ();
 	g_autoptr(GError) error = NULL;
 	gint wait_status = 0;
-	va_list args;
 
 	if (!g_file_test(cli, G_FILE_TEST_IS_EXECUTABLE)) {
 		g_test_skip("unbrick-cli is not built");
 		return FALSE;
 	}
 	envp = g_environ_setenv(envp, "UB_BACKUP_DIR", backup_dir, TRUE);
+	envp = g_environ_setenv(envp, "UB_STATE_DIR", jobs, TRUE);
+	for (guint i = 0; wrapper != NULL && wrapper[i] != NULL; i++)
+		g_ptr_array_add(argv, (gpointer)wrapper[i]);
 	g_ptr_array_add(argv, cli);
-	va_start(args, first);
 	for (const char *arg = first; arg != NULL; arg = va_arg(args, const char *))
 		g_ptr_array_add(argv, (gpointer)arg);
-	va_end(args);
 	g_ptr_array_add(argv, NULL);
-	g_assert_true(g_spawn_sync(NULL, (char **)argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
+	g_assert_true(g_spawn_sync(NULL, (char **)argv->pdata, envp, G_SPAWN_SEARCH_PATH, NULL, NULL,
 	                           &run->out, &run->err, &wait_status, &error));
 	g_assert_no_error(error);
-	g_assert_true(WIFEXITED(wait_status));
-	run->status = WEXITSTATUS(wait_status);
-	g_test_message("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
+	run->signal = WIFSIGNALED(wait_status) ? WTERMSIG(wait_status) : 0;
+	run->status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+	g_test_message("exit %d (signal %d)\nstdout: %s\nstderr: %s", run->status, run->signal,
+	               run->out, run->err);
 	return TRUE;
+}
+
+static gboolean
+cli_run(CliRun *run, const char *backup_dir, const char *first, ...)
+{
+	va_list args;
+	gboolean ok;
+
+	va_start(args, first);
+	ok = cli_run_va(run, backup_dir, NULL, first, args);
+	va_end(args);
+	return ok;
+}
+
+static gboolean
+cli_run_wrapped(CliRun *run, const char *backup_dir, const char *const *wrapper,
+                const char *first, ...)
+{
+	va_list args;
+	gboolean ok;
+
+	va_start(args, first);
+	ok = cli_run_va(run, backup_dir, wrapper, first, args);
+	va_end(args);
+	return ok;
 }
 
 /* every stdout line is one JSON object; returns the last (the result). The connection
@@ -167,7 +208,7 @@ test_cli_flash_recover_pico(void)
 		return;
 	/* the firmware took the SWD pins: the target exit code, nothing changed */
 	g_assert_cmpint(run.status, ==, 4);
-	g_assert_nonnull(strstr(run.err, "Nothing on the chip was changed"));
+	g_assert_nonnull(strstr(run.err, "State of the chip: nothing on the chip was changed"));
 	cli_run_clear(&run);
 
 	if (!cli_run(&run, dir, "flash", image, "--sim", "focbox-bricked-pico", "--board", "focbox",
@@ -248,6 +289,202 @@ test_cli_backup_restore(void)
 	if (!cli_run(&run, dir, "restore", file, "--sim", "focbox", "--no-backup", NULL))
 		return;
 	g_assert_cmpint(run.status, ==, 0);
+	cli_run_clear(&run);
+}
+
+/* the issue's case: a FOCBOX's backup restored onto a VESC 6 is refused twice (another chip,
+ * other hardware) and nothing is written; an unlock that is refused says nothing changed */
+static void
+test_cli_restore_refused(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-cli-flash-XXXXXX", NULL);
+	g_autofree char *file = g_build_filename(dir, "focbox.bin", NULL);
+	CliRun run = {0};
+
+	if (!cli_run(&run, dir, "backup", file, "--sim", "focbox", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	cli_run_clear(&run);
+	if (!cli_run(&run, dir, "restore", file, "--sim", "vesc6", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 7);
+	g_assert_nonnull(strstr(run.err, "another chip"));
+	g_assert_nonnull(strstr(run.err, "--other-chip"));
+	g_assert_nonnull(strstr(run.err, "State of the chip: nothing on the chip was changed."));
+	cli_run_clear(&run);
+	if (!cli_run(&run, dir, "restore", file, "--sim", "vesc6", "--other-chip", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 7);
+	g_assert_nonnull(strstr(run.err, "other hardware"));
+	g_assert_nonnull(strstr(run.err, "410"));
+	g_assert_nonnull(strstr(run.err, "nothing on the chip was changed"));
+	cli_run_clear(&run);
+	/* named as the board it is, the VESC 6 still refuses HW 410 firmware */
+	if (!cli_run(&run, dir, "restore", file, "--sim", "vesc6", "--other-chip", "--board",
+	             "vesc-6", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 7);
+	g_assert_nonnull(strstr(run.err, "the board is 60"));
+	cli_run_clear(&run);
+	if (!cli_run(&run, dir, "restore", file, "--sim", "vesc6", "--other-chip",
+	             "--other-hardware", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	cli_run_clear(&run);
+
+	if (!cli_run(&run, dir, "unlock", "--sim", "focbox-rdp1", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 5);
+	g_assert_nonnull(strstr(run.err, "nothing on the chip was changed"));
+	g_assert_null(strstr(run.err, "partly"));
+	g_assert_null(strstr(run.err, "Run the same command again"));
+	cli_run_clear(&run);
+}
+
+/* a backup folder that cannot take the backup stops the job before the chip is touched and
+ * says which of missing, read-only or full it is */
+static void
+test_cli_backup_dir(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-cli-flash-XXXXXX", NULL);
+	g_autofree char *missing = g_build_filename(dir, "missing", NULL);
+	g_autofree char *small = g_build_filename(dir, "small", NULL);
+	g_autofree char *mount_full = NULL;
+	g_autofree char *mount_ro = NULL;
+	g_autofree char *unshare_path = NULL;
+	const char *unshare[] = {"unshare", "-rm", "sh", "-c", NULL, "sh", NULL};
+	CliRun run = {0};
+
+	if (!cli_run(&run, dir, "erase", "--sim", "focbox", "--backup-dir", missing, NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 6);
+	g_assert_nonnull(strstr(run.err, "does not exist"));
+	g_assert_nonnull(strstr(run.err, "nothing on the chip was changed"));
+	cli_run_clear(&run);
+
+	/* a full and a read-only file system, in a mount namespace of our own */
+	unshare_path = g_find_program_in_path("unshare");
+	if (unshare_path == NULL) {
+		g_test_message("no unshare: full and read-only folders not tried");
+		return;
+	}
+	g_assert_cmpint(g_mkdir(small, 0700), ==, 0);
+	mount_full = g_strdup_printf("mount -t tmpfs -o size=256k none '%s' && exec \"$@\"", small);
+	unshare[4] = mount_full;
+	if (!cli_run_wrapped(&run, dir, unshare, "erase", "--sim", "focbox", "--backup-dir", small,
+	                     NULL))
+		return;
+	if (strstr(run.err, "unshare:") != NULL || strstr(run.err, "mount:") != NULL) {
+		g_test_message("no user namespaces here: full and read-only folders not tried");
+		cli_run_clear(&run);
+		return;
+	}
+	g_assert_cmpint(run.status, ==, 6);
+	g_assert_nonnull(strstr(run.err, "is full"));
+	g_assert_nonnull(strstr(run.err, "nothing on the chip was changed"));
+	cli_run_clear(&run);
+	mount_ro = g_strdup_printf("mount --bind '%s' '%s' && mount -o remount,bind,ro '%s' && "
+	                           "exec \"$@\"",
+	                           small, small, small);
+	unshare[4] = mount_ro;
+	if (!cli_run_wrapped(&run, dir, unshare, "erase", "--sim", "focbox", "--backup-dir", small,
+	                     NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 6);
+	g_assert_nonnull(strstr(run.err, "read-only"));
+	cli_run_clear(&run);
+}
+
+/* two programs on one bench: the second meets a busy probe (exit 3) naming the first */
+static void
+test_cli_busy(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-cli-flash-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "bench.state", NULL);
+	g_autofree char *pid = g_strdup_printf("pid %d", (int)getpid());
+	g_autoptr(UbSimBoard) board = NULL;
+	g_autoptr(UbSimState) state = NULL;
+	g_autoptr(GError) error = NULL;
+	CliRun run = {0};
+
+	board = ub_sim_board_new_from_name("focbox", &error);
+	g_assert_no_error(error);
+	state = ub_sim_state_attach(board, path, &error);
+	g_assert_no_error(error);
+	if (!cli_run(&run, dir, "erase", "--sim", "focbox", "--sim-state", path, NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 3);
+	g_assert_nonnull(strstr(run.err, "in use by another program"));
+	g_assert_nonnull(strstr(run.err, pid));
+	cli_run_clear(&run);
+	g_clear_object(&state);
+	if (!cli_run(&run, dir, "erase", "--sim", "focbox", "--sim-state", path, NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	cli_run_clear(&run);
+}
+
+/* `backups` tells the original from a half-written backup, and restore takes the original */
+static void
+test_cli_backups(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-cli-flash-XXXXXX", NULL);
+	g_autofree char *state = g_build_filename(dir, "bench.state", NULL);
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *original = NULL;
+	JsonArray *list;
+	CliRun run = {0};
+
+	/* the supply goes in the middle of an erase: the first run stops half done */
+	if (!cli_run(&run, dir, "erase", "--sim", "focbox", "--sim-state", state, "--sim-fault",
+	             "power@3s", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 4);
+	g_assert_nonnull(strstr(run.err, "The board has no power"));
+	g_assert_nonnull(strstr(run.err, "To put the original back instead"));
+	cli_run_clear(&run);
+	if (!cli_run(&run, dir, "erase", "--sim", "focbox", "--sim-state", state, NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.err, "an interrupted erase"));
+	g_assert_nonnull(strstr(run.out, "half-written chip"));
+	cli_run_clear(&run);
+
+	if (!cli_run(&run, dir, "backups", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, "complete: the chip as it was"));
+	g_assert_nonnull(strstr(run.out, "half-written: erase"));
+	g_assert_nonnull(strstr(run.out, "restore takes this one"));
+	cli_run_clear(&run);
+	if (!cli_run(&run, dir, "backups", "--json", NULL))
+		return;
+	g_assert_true(json_parser_load_from_data(parser, run.out, -1, &error));
+	g_assert_no_error(error);
+	list = json_object_get_array_member(json_node_get_object(json_parser_get_root(parser)),
+	                                    "backups");
+	g_assert_cmpuint(json_array_get_length(list), ==, 2);
+	/* newest first: the half-written one; restore proposes the older, complete one */
+	g_assert_cmpstr(json_object_get_string_member(json_array_get_object_element(list, 0),
+	                                              "contents"),
+	                ==, "interrupted");
+	g_assert_false(json_object_get_boolean_member(json_array_get_object_element(list, 0),
+	                                              "proposed_for_restore"));
+	g_assert_cmpstr(json_object_get_string_member(json_array_get_object_element(list, 1),
+	                                              "contents"),
+	                ==, "complete");
+	g_assert_true(json_object_get_boolean_member(json_array_get_object_element(list, 1),
+	                                             "proposed_for_restore"));
+	original = g_strdup(
+	        json_object_get_string_member(json_array_get_object_element(list, 1), "path"));
+	cli_run_clear(&run);
+
+	if (!cli_run(&run, dir, "restore", "--sim", "focbox", "--sim-state", state, "--no-backup",
+	             "--wipe-config", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	g_assert_nonnull(strstr(run.out, original));
 	cli_run_clear(&run);
 }
 
@@ -393,7 +630,7 @@ test_cli_flash_no_recover(void)
 		return;
 	g_assert_cmpint(run.status, ==, 4);
 	g_assert_null(strstr(run.out, "NRST"));
-	g_assert_nonnull(strstr(run.err, "Nothing on the chip was changed"));
+	g_assert_nonnull(strstr(run.err, "State of the chip: nothing on the chip was changed"));
 	g_assert_nonnull(strstr(run.err, "unbrick-cli connect"));
 	cli_run_clear(&run);
 }
@@ -414,7 +651,7 @@ test_cli_flash_swapped_wires(void)
 	g_assert_nonnull(strstr(run.out, "--wires-checked"));
 	g_assert_null(strstr(run.out, "damaged"));
 	g_assert_null(strstr(run.out, "Replacing"));
-	g_assert_nonnull(strstr(run.err, "Nothing on the chip was changed"));
+	g_assert_nonnull(strstr(run.err, "State of the chip: nothing on the chip was changed"));
 	cli_run_clear(&run);
 }
 
@@ -448,14 +685,18 @@ main(int argc, char **argv)
 {
 	/* the history of probes and chips is per user: each test gets its own */
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-	g_test_add_func("/flash/cli/flash-json", test_cli_flash_json);
-	g_test_add_func("/flash/cli/usage", test_cli_usage);
-	g_test_add_func("/flash/cli/recover-pico", test_cli_flash_recover_pico);
-	g_test_add_func("/flash/cli/backup-restore", test_cli_backup_restore);
-	g_test_add_func("/flash/cli/forum-case", test_cli_flash_forum_case);
-	g_test_add_func("/flash/cli/connect-then-flash", test_cli_connect_then_flash);
-	g_test_add_func("/flash/cli/no-recover", test_cli_flash_no_recover);
-	g_test_add_func("/flash/cli/swapped-wires", test_cli_flash_swapped_wires);
-	g_test_add_func("/flash/cli/long-wires", test_cli_flash_long_wires);
+	UB_TEST_ADD_FUNC("/flash/cli/flash-json", test_cli_flash_json);
+	UB_TEST_ADD_FUNC("/flash/cli/usage", test_cli_usage);
+	UB_TEST_ADD_FUNC("/flash/cli/recover-pico", test_cli_flash_recover_pico);
+	UB_TEST_ADD_FUNC("/flash/cli/backup-restore", test_cli_backup_restore);
+	UB_TEST_ADD_FUNC("/flash/cli/restore-refused", test_cli_restore_refused);
+	UB_TEST_ADD_FUNC("/flash/cli/backup-dir", test_cli_backup_dir);
+	UB_TEST_ADD_FUNC("/flash/cli/busy", test_cli_busy);
+	UB_TEST_ADD_FUNC("/flash/cli/backups", test_cli_backups);
+	UB_TEST_ADD_FUNC("/flash/cli/forum-case", test_cli_flash_forum_case);
+	UB_TEST_ADD_FUNC("/flash/cli/connect-then-flash", test_cli_connect_then_flash);
+	UB_TEST_ADD_FUNC("/flash/cli/no-recover", test_cli_flash_no_recover);
+	UB_TEST_ADD_FUNC("/flash/cli/swapped-wires", test_cli_flash_swapped_wires);
+	UB_TEST_ADD_FUNC("/flash/cli/long-wires", test_cli_flash_long_wires);
 	return g_test_run();
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ub-error.h"
+#include "ub-firmware-demo.h"
 #include "ub-flash-job.h"
 #include "ub-flash-plan.h"
 #include "ub-image-loader.h"
@@ -17,6 +18,7 @@
 #include "ub-sim-mcu.h"
 #include "ub-transport-sim.h"
 #include "ub-test-firmware.h"
+#include "ub-test-files.h"
 
 #define FW_502 "vesc-fw-5.02-410_o_411_o_412-VESC_default.bin"
 #define FW_355 "vesc-fw-3.55-410_o_411_o_412-VESC_default.bin"
@@ -69,22 +71,6 @@ fixture_setup(Fixture *fixture, gconstpointer data)
 }
 
 static void
-remove_tree(const char *dir)
-{
-	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	while (handle != NULL && (name = g_dir_read_name(handle)) != NULL) {
-		g_autofree char *path = g_build_filename(dir, name, NULL);
-		if (g_file_test(path, G_FILE_TEST_IS_DIR))
-			remove_tree(path);
-		else
-			g_unlink(path);
-	}
-	g_rmdir(dir);
-}
-
-static void
 fixture_teardown(Fixture *fixture, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
@@ -94,7 +80,7 @@ fixture_teardown(Fixture *fixture, gconstpointer data)
 		g_debug("close: %s", error->message);
 	g_clear_object(&fixture->result);
 	g_clear_object(&fixture->device);
-	remove_tree(fixture->dir);
+	ub_test_remove_tree(fixture->dir);
 	g_free(fixture->dir);
 	g_main_loop_unref(fixture->loop);
 }
@@ -104,7 +90,10 @@ fixture_run(Fixture *fixture, UbFlashJob *job, GError **error)
 {
 	g_autoptr(UbProgress) progress = ub_progress_new();
 
+	g_autofree char *jobs = g_build_filename(fixture->dir, "jobs", NULL);
+
 	ub_flash_job_set_backup_dir(job, fixture->dir);
+	ub_flash_job_set_journal_dir(job, jobs);
 	ub_flash_job_run_async(job, progress, NULL, fixture_cb, fixture);
 	if (!ub_flash_job_run_finish(job, fixture_wait(fixture), error)) {
 		g_test_message("job failed: %s", (*error)->message);
@@ -642,9 +631,14 @@ test_job_fault_then_retry(Fixture *fixture, gconstpointer data)
 	g_assert_false(fixture_run(fixture, job, &error));
 	g_assert_nonnull(error);
 	g_assert_cmpint(ub_flash_job_get_stage(job), ==, UB_FLASH_JOB_STAGE_CHANGING);
-	g_assert_nonnull(strstr(error->message, "running the same command again completes it"));
+	g_test_message("%s", error->message);
+	/* what is known of the chip, from the job's journal: the sectors it reached */
+	g_assert_nonnull(strstr(error->message, "every other sector is as it was"));
+	g_assert_nonnull(strstr(error->message, "erased"));
 	if (fault == UB_TRANSPORT_SIM_FAULT_UNPLUG)
 		g_assert_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_DISCONNECTED);
+	else
+		g_assert_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NO_POWER);
 	g_clear_error(&error);
 
 	/* plug back in / power back on, then the same command */
@@ -667,10 +661,311 @@ test_job_fault_then_retry(Fixture *fixture, gconstpointer data)
 	g_assert_cmpmem(flash + 0xc000, size - 0xc000, want + 0xc000, size - 0xc000);
 }
 
+/* a generated VESC-like image for @hw: no real firmware needed */
+static UbImage *
+demo_image(const char *hw)
+{
+	g_autoptr(GError) error = NULL;
+	UbImage *image = ub_firmware_demo_image_new(hw, UB_FIRMWARE_LAYOUT_384K, &error);
+
+	g_assert_no_error(error);
+	return image;
+}
+
+static UbFlashJournal *
+fixture_journal(Fixture *fixture)
+{
+	g_autofree char *jobs = g_build_filename(fixture->dir, "jobs", NULL);
+	g_autoptr(GPtrArray) list = ub_flash_journal_list(jobs);
+
+	if (list->len == 0)
+		return NULL;
+	g_assert_cmpuint(list->len, ==, 1);
+	return g_object_ref(g_ptr_array_index(list, 0));
+}
+
+/* a job cut short leaves a journal that says what the chip confirmed; the rerun's backup is
+ * marked half-written, the original stays the one restore proposes, and a verified end
+ * removes the journal */
+static void
+test_job_journal(Fixture *fixture, gconstpointer data)
+{
+	g_autoptr(UbImage) image = demo_image("410");
+	g_autoptr(UbFlashJob) job = NULL;
+	g_autoptr(UbFlashJob) rerun = NULL;
+	g_autoptr(UbFlashJob) restore = NULL;
+	g_autoptr(UbFlashJournal) journal = NULL;
+	g_autoptr(UbFlashBackup) original = NULL;
+	g_autoptr(UbFlashBackup) half = NULL;
+	g_autoptr(GBytes) before = fixture_dump(fixture);
+	g_autoptr(GBytes) after = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *chip = NULL;
+	UbSimMcu *mcu = ub_sim_board_get_mcu(fixture->board);
+	guint64 start;
+
+	{
+	/* the supply goes just after the backup, once the write has begun: as many round
+	 * trips as a backup takes (the flash's survey before it stands in for the backup
+	 * job's finish and reset), and a few more */
+	g_autofree char *measure = g_build_filename(fixture->dir, "measure.bin", NULL);
+	job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_BACKUP);
+	ub_flash_job_set_backup_file(job, measure);
+	start = fixture_round_trips(fixture);
+	g_assert_true(fixture_run(fixture, job, &error));
+	g_assert_no_error(error);
+	g_clear_object(&job);
+	start = fixture_round_trips(fixture) - start;
+	job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(job, image);
+	ub_transport_sim_set_fault(UB_TRANSPORT_SIM(ub_device_get_transport(fixture->device)),
+	                           UB_TRANSPORT_SIM_FAULT_POWER_LOSS, (guint)start * 2 + 10);
+	}
+	g_assert_false(fixture_run(fixture, job, &error));
+	g_test_message("%s", error->message);
+	g_assert_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NO_POWER);
+	g_assert_cmpint(ub_flash_job_get_stage(job), ==, UB_FLASH_JOB_STAGE_CHANGING);
+	chip = ub_flash_job_describe_chip(job);
+	g_assert_nonnull(strstr(chip, "every other sector is as it was"));
+	g_assert_nonnull(strstr(error->message, chip));
+	g_assert_nonnull(strstr(error->message, ub_flash_job_get_original_backup(job)));
+	g_clear_error(&error);
+	journal = fixture_journal(fixture);
+	g_assert_nonnull(journal);
+	g_assert_cmpstr(ub_flash_journal_get_job(journal), ==, "flash");
+	g_assert_cmpstr(ub_flash_journal_get_stage(journal), ==, "changing");
+	g_assert_cmpstr(ub_flash_journal_get_original_backup(journal), ==,
+	                ub_flash_job_get_original_backup(job));
+	g_assert_cmpuint(ub_flash_journal_get_planned(journal)->len, >, 0);
+	g_assert_nonnull(ub_flash_journal_get_image_sha256(journal));
+	g_clear_object(&journal);
+
+	/* power back; the same command again */
+	ub_sim_mcu_set_powered(mcu, TRUE);
+	rerun = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(rerun, image);
+	g_assert_true(fixture_run(fixture, rerun, &error));
+	g_assert_no_error(error);
+	g_assert_nonnull(ub_flash_job_get_previous_journal(rerun));
+	g_assert_true(ub_flash_job_get_backup_interrupted(rerun));
+	g_assert_cmpstr(ub_flash_job_get_original_backup(rerun), ==,
+	                ub_flash_job_get_original_backup(job));
+	g_assert_null(fixture_journal(fixture));
+	half = ub_flash_backup_load(ub_flash_job_get_backup_path(rerun), &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(ub_flash_backup_get_state(half), ==, UB_FLASH_BACKUP_STATE_INTERRUPTED);
+	g_assert_nonnull(strstr(ub_flash_backup_get_note(half), "demo.bin"));
+	original = ub_flash_backup_find_last_complete(fixture->dir, ub_flash_job_get_uid(rerun),
+	                                              &error);
+	g_assert_no_error(error);
+	g_assert_true(g_bytes_equal(ub_flash_backup_get_data(original), before));
+
+	/* restore with no file given: the last complete backup of this chip, the original */
+	restore = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_RESTORE);
+	ub_flash_job_set_flags(restore, UB_FLASH_JOB_FLAG_WIPE_CONFIG);
+	g_assert_true(fixture_run(fixture, restore, &error));
+	g_assert_no_error(error);
+	g_assert_cmpstr(ub_flash_job_get_restore_source(restore), ==,
+	                ub_flash_backup_get_path(original));
+	after = fixture_dump(fixture);
+	g_assert_true(g_bytes_equal(after, before));
+}
+
+/* a state folder that cannot take the journal does not stop the job (the backup puts the
+ * chip back); the job says it ran without one */
+static void
+test_job_no_journal(Fixture *fixture, gconstpointer data)
+{
+	g_autoptr(UbImage) image = demo_image("410");
+	g_autoptr(UbFlashJob) job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	g_autoptr(UbProgress) progress = ub_progress_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *file = g_build_filename(fixture->dir, "not-a-folder", NULL);
+	g_autofree char *jobs = g_build_filename(file, "jobs", NULL);
+
+	g_assert_true(g_file_set_contents(file, "", 0, NULL));
+	ub_flash_job_set_image(job, image);
+	ub_flash_job_set_backup_dir(job, fixture->dir);
+	ub_flash_job_set_journal_dir(job, jobs);
+	ub_flash_job_run_async(job, progress, NULL, fixture_cb, fixture);
+	g_assert_true(ub_flash_job_run_finish(job, fixture_wait(fixture), &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(ub_flash_job_get_stage(job), ==, UB_FLASH_JOB_STAGE_DONE);
+	g_assert_nonnull(ub_flash_job_get_journal_error(job));
+	g_assert_nonnull(strstr(ub_flash_job_get_journal_error(job), "not-a-folder"));
+	g_assert_nonnull(ub_flash_job_get_original_backup(job));
+}
+
+static gboolean
+run_on(UbDevice *device, Fixture *fixture, UbFlashJob *job, GError **error)
+{
+	g_autoptr(UbProgress) progress = ub_progress_new();
+	g_autofree char *jobs = g_build_filename(fixture->dir, "jobs", NULL);
+
+	ub_flash_job_set_backup_dir(job, fixture->dir);
+	ub_flash_job_set_journal_dir(job, jobs);
+	ub_flash_job_run_async(job, progress, NULL, fixture_cb, fixture);
+	return ub_flash_job_run_finish(job, fixture_wait(fixture), error);
+}
+
+/* a FOCBOX's backup restored onto a VESC 6: another chip and other hardware, each refused
+ * until agreed to, with nothing written; then written when both are agreed */
+static void
+test_job_restore_other_chip(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *file = g_build_filename(fixture->dir, "focbox.bin", NULL);
+	g_autoptr(UbDevice) vesc6 = ub_sim_device_new("vesc6", NULL);
+	g_autoptr(UbFlashJob) backup = NULL;
+	g_autoptr(UbFlashJob) restore = NULL;
+	g_autoptr(GBytes) before = NULL;
+	g_autoptr(GBytes) after = NULL;
+	g_autoptr(GBytes) focbox = fixture_dump(fixture);
+	g_autoptr(GError) error = NULL;
+	UbSimBoard *board;
+
+	backup = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_BACKUP);
+	ub_flash_job_set_backup_file(backup, file);
+	g_assert_true(fixture_run(fixture, backup, &error));
+	g_assert_no_error(error);
+
+	ub_device_open_async(vesc6, NULL, fixture_cb, fixture);
+	g_assert_true(ub_device_open_finish(vesc6, fixture_wait(fixture), &error));
+	board = ub_sim_board_from_device(vesc6);
+	before = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(board));
+
+	restore = ub_flash_job_new(vesc6, UB_FLASH_JOB_KIND_RESTORE);
+	ub_flash_job_set_backup_file(restore, file);
+	g_assert_false(run_on(vesc6, fixture, restore, &error));
+	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_OTHER_CHIP);
+	g_assert_nonnull(strstr(error->message, "nothing on the chip was changed"));
+	g_clear_error(&error);
+	g_clear_object(&restore);
+
+	restore = ub_flash_job_new(vesc6, UB_FLASH_JOB_KIND_RESTORE);
+	ub_flash_job_set_backup_file(restore, file);
+	ub_flash_job_set_flags(restore, UB_FLASH_JOB_FLAG_OTHER_CHIP);
+	g_assert_false(run_on(vesc6, fixture, restore, &error));
+	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_HARDWARE);
+	g_assert_nonnull(strstr(error->message, "410"));
+	g_assert_nonnull(strstr(error->message, "60"));
+	g_clear_error(&error);
+	g_clear_object(&restore);
+	after = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(board));
+	g_assert_true(g_bytes_equal(before, after));
+	g_clear_pointer(&after, g_bytes_unref);
+
+	restore = ub_flash_job_new(vesc6, UB_FLASH_JOB_KIND_RESTORE);
+	ub_flash_job_set_backup_file(restore, file);
+	ub_flash_job_set_flags(restore, UB_FLASH_JOB_FLAG_OTHER_CHIP |
+	                                        UB_FLASH_JOB_FLAG_OTHER_HARDWARE |
+	                                        UB_FLASH_JOB_FLAG_WIPE_CONFIG);
+	g_assert_true(run_on(vesc6, fixture, restore, &error));
+	g_assert_no_error(error);
+	after = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(board));
+	g_assert_true(g_bytes_equal(after, focbox));
+	ub_device_close_async(vesc6, NULL, fixture_cb, fixture);
+	g_assert_true(ub_device_close_finish(vesc6, fixture_wait(fixture), NULL));
+}
+
+/* firmware for other hardware than the board's is refused before anything is erased */
+static void
+test_job_flash_wrong_hardware(Fixture *fixture, gconstpointer data)
+{
+	g_autoptr(UbImage) hw60 = demo_image("60");
+	g_autoptr(UbFlashJob) job = NULL;
+	g_autoptr(GBytes) before = fixture_dump(fixture);
+	g_autoptr(GBytes) after = NULL;
+	g_autoptr(GError) error = NULL;
+	const char *board_410[] = {"410", "411", "412", NULL};
+	const char *board_60[] = {"60", NULL};
+
+	/* the chip holds HW 410 firmware */
+	job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(job, hw60);
+	g_assert_false(fixture_run(fixture, job, &error));
+	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_HARDWARE);
+	g_assert_nonnull(strstr(error->message, "the firmware on the chip is for 410"));
+	g_assert_nonnull(strstr(error->message, "nothing on the chip was changed"));
+	g_clear_error(&error);
+	g_clear_object(&job);
+
+	/* the board named by the person wins over what is on the chip */
+	job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(job, hw60);
+	ub_flash_job_set_board_hw_names(job, board_410);
+	g_assert_false(fixture_run(fixture, job, &error));
+	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_HARDWARE);
+	g_assert_nonnull(strstr(error->message, "the board is 410"));
+	g_clear_error(&error);
+	g_clear_object(&job);
+	after = fixture_dump(fixture);
+	g_assert_true(g_bytes_equal(before, after));
+
+	job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	ub_flash_job_set_image(job, hw60);
+	ub_flash_job_set_board_hw_names(job, board_60);
+	g_assert_true(fixture_run(fixture, job, &error));
+	g_assert_no_error(error);
+}
+
+/* unlock without consent on a read-protected chip: refused, and it says nothing changed */
+static void
+test_job_unlock_refused(Fixture *fixture, gconstpointer data)
+{
+	g_autoptr(UbFlashJob) unlock = NULL;
+	g_autoptr(GError) error = NULL;
+	UbSimMcu *mcu = ub_sim_board_get_mcu(fixture->board);
+	g_autofree char *chip = NULL;
+
+	ub_sim_mcu_set_option_bytes(mcu, (ub_sim_mcu_get_option_bytes(mcu) & ~0xff00u) | 0x5500u);
+	ub_sim_mcu_set_powered(mcu, FALSE);
+	ub_sim_mcu_set_powered(mcu, TRUE);
+	unlock = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_UNLOCK);
+	g_assert_false(fixture_run(fixture, unlock, &error));
+	g_assert_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_READ_PROTECTED);
+	g_assert_cmpint(ub_flash_job_get_stage(unlock), ==, UB_FLASH_JOB_STAGE_CONNECTED);
+	g_assert_nonnull(strstr(error->message, "nothing on the chip was changed"));
+	g_assert_null(strstr(error->message, "partly"));
+	chip = ub_flash_job_describe_chip(unlock);
+	g_assert_cmpstr(chip, ==, "nothing on the chip was changed");
+	g_assert_null(fixture_journal(fixture));
+	g_assert_cmphex((ub_sim_mcu_get_option_bytes(mcu) >> 8) & 0xff, ==, 0x55);
+}
+
+/* the job again runs with the flags the interrupted one had: the same sectors planned (a job
+ * that was wiping the settings wipes them again, not leaving them half erased) */
+static void
+test_job_flags_from_journal(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-flags-XXXXXX", NULL);
+	g_autoptr(UbFlashJournal) journal = ub_flash_journal_new(dir, "flash", "0123456789AB");
+	g_autoptr(UbFlashJournal) plain = ub_flash_journal_new(dir, "flash", "0123456789AB");
+	const char *const flags[] = {"wipe-config", "other-chip", "no-backup", NULL};
+	const char *const none[] = {NULL};
+
+	ub_flash_journal_set_flags(journal, flags);
+	ub_flash_journal_set_flags(plain, none);
+	g_assert_cmpint(ub_flash_job_flags_from_journal(journal), ==,
+	                UB_FLASH_JOB_FLAG_WIPE_CONFIG | UB_FLASH_JOB_FLAG_OTHER_CHIP);
+	g_assert_cmpint(ub_flash_job_flags_from_journal(plain), ==, UB_FLASH_JOB_FLAG_NONE);
+	ub_test_remove_tree(dir);
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/flash/job/flags-from-journal", test_job_flags_from_journal);
+	g_test_add("/flash/job/no-journal", Fixture, NULL, fixture_setup, test_job_no_journal,
+	           fixture_teardown);
+	g_test_add("/flash/job/journal", Fixture, NULL, fixture_setup, test_job_journal,
+	           fixture_teardown);
+	g_test_add("/flash/job/restore-other-chip", Fixture, NULL, fixture_setup,
+	           test_job_restore_other_chip, fixture_teardown);
+	g_test_add("/flash/job/flash-wrong-hardware", Fixture, NULL, fixture_setup,
+	           test_job_flash_wrong_hardware, fixture_teardown);
+	g_test_add("/flash/job/unlock-refused", Fixture, NULL, fixture_setup,
+	           test_job_unlock_refused, fixture_teardown);
 	g_test_add("/flash/job/flash-keeps-config", Fixture, NULL, fixture_setup,
 	           test_job_flash_keeps_config, fixture_teardown);
 	g_test_add("/flash/job/flash-wipe-config", Fixture, NULL, fixture_setup,

@@ -451,6 +451,8 @@ test_malformed(void)
 	         "\"firmware\": \"J7\" } }",
 	         "probe.firmware"},
 	        {"{ \"name\": \"bad\", \"powered_for_ms\": -5 }", "powered_for_ms"},
+	        /* a day of firmware to emulate before the probe comes: at most a minute */
+	        {"{ \"name\": \"bad\", \"powered_for_ms\": 86400000 }", "powered_for_ms"},
 	        {"{ \"name\": \"bad\", \"flash\": [ { \"image\": \"demo-410\", "
 	         "\"takeover_ms\": 5 } ] }",
 	         "flash[0].takeover_ms"},

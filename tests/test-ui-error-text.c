@@ -32,9 +32,9 @@ static void
 test_every_code_has_text(void)
 {
 	assert_all_codes_known(UB_PROBE_ERROR, UB_PROBE_ERROR_FAILED);
-	assert_all_codes_known(UB_TARGET_ERROR, UB_TARGET_ERROR_HELD_IN_RESET);
+	assert_all_codes_known(UB_TARGET_ERROR, UB_TARGET_ERROR_WAS_RESET);
 	assert_all_codes_known(UB_FLASH_ERROR, UB_FLASH_ERROR_INTERRUPTED);
-	assert_all_codes_known(UB_IMAGE_ERROR, UB_IMAGE_ERROR_WRONG_MCU);
+	assert_all_codes_known(UB_IMAGE_ERROR, UB_IMAGE_ERROR_OTHER_CHIP);
 	assert_all_codes_known(UB_DATA_ERROR, UB_DATA_ERROR_INVALID);
 	assert_all_codes_known(UB_DOWNLOAD_ERROR, UB_DOWNLOAD_ERROR_AMBIGUOUS);
 }
@@ -52,6 +52,24 @@ test_specific_words(void)
 	g_assert_nonnull(strstr(text.next_step, "udev"));
 	ub_error_text_lookup(wrong, &text);
 	g_assert_nonnull(strstr(text.title, "other hardware"));
+}
+
+/* a busy probe: the wizard names the program that holds it, when the system could tell */
+static void
+test_busy_holder(void)
+{
+	g_autoptr(GError) named = g_error_new_literal(
+	        UB_PROBE_ERROR, UB_PROBE_ERROR_BUSY,
+	        "claiming interface 0: the probe is in use by openocd (pid 4711)");
+	g_autoptr(GError) anonymous =
+	        g_error_new_literal(UB_PROBE_ERROR, UB_PROBE_ERROR_BUSY, "Resource busy");
+	g_autoptr(GError) other = g_error_new_literal(UB_PROBE_ERROR, UB_PROBE_ERROR_TIMEOUT,
+	                                              "in use by nobody");
+	g_autofree char *holder = ub_error_text_get_holder(named);
+
+	g_assert_cmpstr(holder, ==, "openocd (pid 4711)");
+	g_assert_null(ub_error_text_get_holder(anonymous));
+	g_assert_null(ub_error_text_get_holder(other));
 }
 
 static void
@@ -72,5 +90,6 @@ main(int argc, char **argv)
 	g_test_add_func("/ui/error-text/every-code", test_every_code_has_text);
 	g_test_add_func("/ui/error-text/specific-words", test_specific_words);
 	g_test_add_func("/ui/error-text/cancelled", test_cancelled_is_stopped);
+	g_test_add_func("/ui/error-text/busy-holder", test_busy_holder);
 	return g_test_run();
 }

@@ -11,10 +11,14 @@
 #include <unistd.h>
 
 #include "ub-firmware-row.h"
+#include "ub-flash-job.h"
+#include "ub-flash-journal.h"
 #include "ub-page.h"
 #include "ub-probe-row.h"
+#include "ub-sim-board.h"
 #include "ub-transport-sim.h"
 #include "ub-ui.h"
+#include "ub-test-lsan.h"
 #include "ub-window-private.h"
 #include "ub-test-archive-server.h"
 #include "ub-test-firmware.h"
@@ -28,11 +32,14 @@ typedef struct {
 	UbSimBoard *bench; /* the demo's, or NULL */
 	UbSession *session;
 	UbWindow *window;
+	char *dir; /* backups and journals of this test only */
 } Fixture;
 
 typedef gboolean (*UbCondition)(Fixture *fixture, gconstpointer data);
 
 static gboolean have_display;
+/* what a test puts in place before the window opens (a journal on disk, …) */
+static void (*fixture_prepare)(Fixture *fixture);
 
 static gboolean
 wake_cb(gpointer user_data)
@@ -160,6 +167,17 @@ fixture_setup(Fixture *fixture, gconstpointer data)
 		g_test_skip("no display (run under xvfb-run)");
 		return;
 	}
+	/* backups and job journals go where this test alone looks */
+	fixture->dir = g_dir_make_tmp("ub-ui-wizard-XXXXXX", &error);
+	g_assert_no_error(error);
+	{
+		g_autofree char *backups = g_build_filename(fixture->dir, "backups", NULL);
+		g_autofree char *jobs = g_build_filename(fixture->dir, "jobs", NULL);
+		g_setenv("UB_BACKUP_DIR", backups, TRUE);
+		g_setenv("UB_STATE_DIR", jobs, TRUE);
+	}
+	if (fixture_prepare != NULL)
+		fixture_prepare(fixture);
 	fixture->application = gtk_application_new(NULL, G_APPLICATION_NON_UNIQUE);
 	g_assert_true(g_application_register(G_APPLICATION(fixture->application), NULL, &error));
 	g_assert_no_error(error);
@@ -186,6 +204,21 @@ fixture_setup(Fixture *fixture, gconstpointer data)
 	g_assert_true(wait_for(fixture, window_mapped, NULL));
 }
 
+static void prepare_journal(Fixture *fixture);
+
+static void
+fixture_setup_journal(Fixture *fixture, gconstpointer data)
+{
+	fixture_prepare = prepare_journal;
+	fixture_setup(fixture, data);
+}
+
+static void
+wait_async_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	*(GAsyncResult **)user_data = g_object_ref(result);
+}
+
 static void
 fixture_teardown(Fixture *fixture, gconstpointer data)
 {
@@ -194,6 +227,10 @@ fixture_teardown(Fixture *fixture, gconstpointer data)
 	g_clear_object(&fixture->session);
 	g_clear_object(&fixture->bench);
 	g_clear_object(&fixture->application);
+	if (fixture->dir != NULL)
+		ub_test_remove_tree(fixture->dir);
+	g_clear_pointer(&fixture->dir, g_free);
+	fixture_prepare = NULL;
 }
 
 /* Next stays off until a board is chosen; Back is never offered on the first page */
@@ -1606,6 +1643,161 @@ test_demo_unplug_during_flash(Fixture *fixture, gconstpointer data)
 }
 
 
+static UbSimBoard *
+fixture_bench(Fixture *fixture)
+{
+	return UB_SIM_BOARD(ub_session_get_demo_bench(fixture->session));
+}
+
+static gboolean
+interrupted_shown(Fixture *fixture, gconstpointer data)
+{
+	return gtk_widget_get_visible(
+	    ub_page_flash_get_interrupted_box(ub_window_get_page(fixture->window, "flash")));
+}
+
+typedef struct {
+	UbSimBoard *board;
+	guint after; /* erases before the job */
+	gboolean done;
+} Unplug;
+
+/* on the bench's clock (the job's thread): the probe's cable is pulled once a sector erase has
+ * run to its end */
+static void
+unplug_after_erase(gpointer user_data, guint64 start_ns, guint64 step_ns)
+{
+	Unplug *unplug = user_data;
+	UbSimMcuStats stats;
+
+	ub_sim_mcu_get_stats(ub_sim_board_get_mcu(unplug->board), &stats);
+	if (unplug->done || stats.sectors_erased <= unplug->after)
+		return;
+	ub_sim_faults_unplug(ub_sim_board_get_faults(unplug->board));
+	unplug->done = TRUE;
+}
+
+/* a flash cut short by an unplugged probe: the page offers to finish it or to put the original
+ * back, and putting it back gives the chip as it was */
+static void
+test_demo_interrupted_put_back(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *flash;
+	UbErrorView *view;
+	UbSimBoard *bench;
+	UbSimMcuStats stats;
+	Unplug unplug = {0};
+	g_autoptr(GBytes) before = NULL;
+	g_autoptr(GBytes) after = NULL;
+
+	if (fixture->window == NULL)
+		return;
+	drive_to_flash(fixture);
+	flash = ub_window_get_page(fixture->window, "flash");
+	view = ub_page_flash_get_error_view(flash);
+	bench = fixture_bench(fixture);
+	before = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(bench));
+	/* the cable comes out once the first sector is erased */
+	ub_sim_mcu_get_stats(ub_sim_board_get_mcu(bench), &stats);
+	unplug.board = bench;
+	unplug.after = stats.sectors_erased;
+	ub_sim_clock_add_ticker(ub_sim_board_get_clock(bench), unplug_after_erase, &unplug);
+	gtk_button_clicked(ub_page_flash_get_start_button(flash));
+	g_assert_true(wait_for_ms(fixture, error_shown, view, UB_FLASH_TIMEOUT_MS));
+	ub_sim_clock_remove_ticker(ub_sim_board_get_clock(bench), unplug_after_erase, &unplug);
+	g_assert_true(unplug.done);
+	ub_sim_faults_replug(ub_sim_board_get_faults(bench));
+	/* the stage line says what the journal knows, sector by sector */
+	g_assert_nonnull(strstr(gtk_label_get_text(ub_page_flash_get_stage_state_label(flash)),
+				"every other sector is as it was"));
+	g_assert_true(wait_for(fixture, interrupted_shown, NULL));
+	g_assert_true(gtk_widget_get_visible(GTK_WIDGET(ub_page_flash_get_original_button(flash))));
+	gtk_button_clicked(ub_page_flash_get_original_button(flash));
+	g_assert_true(wait_for_ms(fixture, flash_finished, NULL, UB_FLASH_TIMEOUT_MS));
+	g_assert_null(ub_error_view_get_title(view));
+	after = ub_sim_mcu_dump_flash(ub_sim_board_get_mcu(fixture_bench(fixture)));
+	g_assert_true(g_bytes_equal(before, after));
+	g_assert_false(gtk_widget_get_visible(ub_page_flash_get_interrupted_box(flash)));
+}
+
+static gboolean
+consent_asked(Fixture *fixture, gconstpointer data)
+{
+	return ub_page_flash_get_consent_dialog(ub_window_get_page(fixture->window, "flash")) !=
+	       NULL;
+}
+
+/* another board's backup: refused until the person agrees, then written */
+static void
+test_demo_restore_other_board(Fixture *fixture, gconstpointer data)
+{
+	g_autoptr(UbSimBoard) other = NULL;
+	g_autoptr(UbDevice) device = NULL;
+	g_autoptr(UbFlashJob) job = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *file = g_build_filename(fixture->dir, "other.bin", NULL);
+	GtkWidget *flash;
+	UbErrorView *view;
+	GAsyncResult *result = NULL;
+
+	if (fixture->window == NULL)
+		return;
+	/* a backup of another FOCBOX: same hardware, another chip */
+	other = ub_sim_board_new_from_name("focbox-clone", &error);
+	g_assert_no_error(error);
+	device = ub_sim_board_new_device(other);
+	job = ub_flash_job_new(device, UB_FLASH_JOB_KIND_BACKUP);
+	ub_flash_job_set_backup_file(job, file);
+	ub_flash_job_run_async(job, NULL, NULL, (GAsyncReadyCallback)wait_async_cb, &result);
+	while (result == NULL)
+		g_main_context_iteration(NULL, TRUE);
+	g_assert_true(ub_flash_job_run_finish(job, result, &error));
+	g_assert_no_error(error);
+	g_clear_object(&result);
+
+	drive_to_flash(fixture);
+	flash = ub_window_get_page(fixture->window, "flash");
+	view = ub_page_flash_get_error_view(flash);
+	ub_page_flash_set_restore_path(flash, file);
+	g_assert_true(gtk_widget_get_sensitive(GTK_WIDGET(ub_page_flash_get_restore_button(flash))));
+	gtk_button_clicked(ub_page_flash_get_restore_button(flash));
+	g_assert_true(wait_for_ms(fixture, consent_asked, NULL, UB_FLASH_TIMEOUT_MS));
+	g_assert_cmpstr(ub_error_view_get_title(view), ==, "This backup is of another board");
+	gtk_dialog_response(ub_page_flash_get_consent_dialog(flash), GTK_RESPONSE_ACCEPT);
+	g_assert_true(wait_for_ms(fixture, flash_finished, NULL, UB_FLASH_TIMEOUT_MS));
+	g_assert_null(ub_error_view_get_title(view));
+}
+
+static void
+prepare_journal(Fixture *fixture)
+{
+	g_autofree char *jobs = g_build_filename(fixture->dir, "jobs", NULL);
+	g_autoptr(UbFlashJournal) journal = ub_flash_journal_new(jobs, "flash", "0123456789AB");
+	const guint planned[] = {0, 3};
+	g_autoptr(GError) error = NULL;
+
+	ub_flash_journal_set_image(journal, "/nonexistent/demo.bin", "00", "demo.bin", 0x08000000);
+	ub_flash_journal_set_planned(journal, planned, G_N_ELEMENTS(planned));
+	ub_flash_journal_add_erased(journal, 0);
+	ub_flash_journal_set_stage(journal, "changing");
+	g_assert_true(ub_flash_journal_write(journal, FALSE, &error));
+	g_assert_no_error(error);
+}
+
+/* an interrupted job found at the start is named on the first page */
+static void
+test_welcome_interrupted(Fixture *fixture, gconstpointer data)
+{
+	GtkLabel *note;
+
+	if (fixture->window == NULL)
+		return;
+	note = ub_page_welcome_get_interrupted_note(ub_window_get_page(fixture->window, "welcome"));
+	g_assert_true(gtk_widget_get_visible(GTK_WIDGET(note)));
+	g_assert_nonnull(strstr(gtk_label_get_text(note), "flash of demo.bin"));
+	g_assert_nonnull(strstr(gtk_label_get_text(note), "sector 0 is erased"));
+}
+
 /* every control a keyboard or screen-reader user reaches has a name: also those shown only in
  * some states (no-show-all), so the check does not depend on what the page shows now */
 static void
@@ -1654,6 +1846,8 @@ main(int argc, char **argv)
 	g_autofree char *cache_home = g_dir_make_tmp("ub-ui-cache-XXXXXX", NULL);
 	int status;
 
+	/* GTK's quarks outgrow GLib's first table, which GLib then drops */
+	ub_test_forgive_glib_globals();
 	g_setenv("XDG_STATE_HOME", state, TRUE);
 	/* downloads go to a cache of this run's own; the archive server is never proxied */
 	g_setenv("XDG_CACHE_HOME", cache_home, TRUE);
@@ -1716,6 +1910,12 @@ main(int argc, char **argv)
 		   test_demo_unplug_during_flash, fixture_teardown);
 	g_test_add("/ui/wizard/accessible-names", Fixture, NULL, fixture_setup,
 		   test_accessible_names, fixture_teardown);
+	g_test_add("/ui/demo/interrupted-put-back", Fixture, "focbox", fixture_setup,
+		   test_demo_interrupted_put_back, fixture_teardown);
+	g_test_add("/ui/demo/restore-other-board", Fixture, "focbox", fixture_setup,
+		   test_demo_restore_other_board, fixture_teardown);
+	g_test_add("/ui/wizard/welcome-interrupted", Fixture, NULL, fixture_setup_journal,
+		   test_welcome_interrupted, fixture_teardown);
 	g_test_add("/ui/wizard/keyboard-only", Fixture, "focbox", fixture_setup,
 		   test_keyboard_only, fixture_teardown);
 	status = g_test_run();

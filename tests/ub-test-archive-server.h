@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ub-test-files.h"
 #include "ub-test-firmware.h"
 
 typedef enum {
@@ -226,24 +227,6 @@ static const char *const archive_files[][2] = {
     /* a file for the wrong hardware: the HW 48 folder holds a VESC 6 build */
     {"6.05/48/VESC_default.bin", UB_TEST_FW_605_60},
 };
-
-static inline void
-ub_test_remove_tree(const char *path)
-{
-	g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-	const char *name;
-
-	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		g_autofree char *child = g_build_filename(path, name, NULL);
-		if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
-		    !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-			ub_test_remove_tree(child);
-		else
-			g_unlink(child);
-	}
-	g_rmdir(path);
-}
-
 
 /* builds the archive folder (a new temporary folder; ub_test_remove_tree() when done) */
 static inline char *

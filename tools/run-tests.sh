@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Builds unbrick twice (warnings as errors; then AddressSanitizer + UBSan) and runs every test
-# in both. Ends with "N passed, N failed" counted from meson's own test log (skips on the line
-# before).
+# Builds unbrick twice (warnings as errors; then AddressSanitizer + UBSan, leaks checked with
+# tools/lsan.supp) and runs every test in both. Ends with "N passed, N failed" counted from
+# meson's own test log (skips on the line before). A leak's stack stops at g_malloc (GLib has
+# no frame pointers): run the test again with ASAN_OPTIONS=fast_unwind_on_malloc=0 to see it.
 set -u
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -19,7 +20,8 @@ run_build() {
 }
 
 run_build build-ci || status=1
-ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions="$top/tools/lsan.supp":print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run_build build-ci-asan -Db_sanitize=address,undefined -Db_lundef=false || status=1
 
 python3 - "$top/build-ci" "$top/build-ci-asan" "$status" <<'PY'

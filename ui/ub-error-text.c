@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ub-error-text.h"
 #include "ub-error.h"
@@ -30,7 +31,7 @@ static const UbErrorTextEntry entries[] = {
 	"again.")},
     {ub_probe_error_quark, UB_PROBE_ERROR_BUSY, N_("The probe is in use"),
      N_("Another program (for example OpenOCD, st-flash or STM32CubeProgrammer) has the probe "
-	"open."),
+	"open; the details name it when the system can tell."),
      N_("Close the other program, then try again.")},
     {ub_probe_error_quark, UB_PROBE_ERROR_DISCONNECTED, N_("The probe was unplugged"),
      N_("The USB connection to the probe was lost; a loose plug or a bumped cable is the usual "
@@ -67,8 +68,10 @@ static const UbErrorTextEntry entries[] = {
      N_("The chip is stuck in a state where it keeps asking the probe to wait."),
      N_("Try again with recovery under reset.")},
     {ub_target_error_quark, UB_TARGET_ERROR_FAULT, N_("The chip refused a memory access"),
-     N_("The address does not exist on this chip, or the chip is in a fault state."),
-     N_("Try again with recovery under reset.")},
+     N_("The address does not exist on this chip, the chip is in a fault state, or noise on "
+	"long SWD wires corrupted what the probe sent."),
+     N_("Keep the SWD wires short and away from the motor wires, then try again; if it keeps "
+	"happening, use recovery under reset.")},
     {ub_target_error_quark, UB_TARGET_ERROR_UNKNOWN_CHIP, N_("This is not the expected chip"),
      N_("The chip answered, but it is not an STM32F405/407. The board may use another "
 	"microcontroller, or the chip is a fake."),
@@ -103,6 +106,11 @@ static const UbErrorTextEntry entries[] = {
 	"wire holds its NRST pin low."),
      N_("Take any wire off NRST, release the reset button, and look for a solder bridge at the "
 	"chip's NRST pin.")},
+    {ub_target_error_quark, UB_TARGET_ERROR_WAS_RESET, N_("The chip was reset in the middle"),
+     N_("Its reset pin was pulled low (a button, a loose wire touching it) or its supply "
+	"dipped."),
+     N_("Keep the board still and its supply steady, then run the same step again: it picks "
+	"up what is missing.")},
 
     /* the flash controller */
     {ub_flash_error_quark, UB_FLASH_ERROR_LOCKED, N_("The flash stayed locked"),
@@ -173,6 +181,10 @@ static const UbErrorTextEntry entries[] = {
     {ub_image_error_quark, UB_IMAGE_ERROR_WRONG_MCU, N_("This firmware is for another chip"),
      N_("It was built for a different microcontroller."),
      N_("Pick firmware for an STM32F405 board.")},
+    {ub_image_error_quark, UB_IMAGE_ERROR_OTHER_CHIP, N_("This backup is of another board"),
+     N_("It was read from a different chip: restoring it copies that board's firmware and "
+	"settings onto this one."),
+     N_("Pick this board's own backup, or agree to copy the other board when asked.")},
 
     /* data files */
     {ub_data_error_quark, UB_DATA_ERROR_NOT_FOUND, N_("A data file is missing"),
@@ -215,6 +227,21 @@ static const UbErrorTextEntry entries[] = {
      N_("Choose the version printed on the board next to the button, then press the button "
 	"again.")},
 };
+
+char *
+ub_error_text_get_holder(const GError *error)
+{
+	const char *holder;
+
+	g_return_val_if_fail(error != NULL, NULL);
+	if (!g_error_matches(error, UB_PROBE_ERROR, UB_PROBE_ERROR_BUSY))
+		return NULL;
+	/* the transport and the bench say "… is in use by NAME (pid N)" */
+	holder = strstr(error->message, "in use by ");
+	if (holder == NULL || holder[10] == '\0')
+		return NULL;
+	return g_strdup(holder + 10);
+}
 
 void
 ub_error_text_lookup(const GError *error, UbErrorText *text)

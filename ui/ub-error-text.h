@@ -25,6 +25,10 @@ typedef struct {
  * to do */
 void ub_error_text_lookup(const GError *error, UbErrorText *text);
 
+/* for a busy probe: the program the message names as holding it ("openocd (pid 4711)"), or
+ * NULL when the system could not tell */
+char *ub_error_text_get_holder(const GError *error);
+
 /* one translated sentence per wiring-plan note (UB_WIRING_NOTE_*), with the board's pin
  * numbers filled in; NULL for a note that needs no words */
 char *ub_hint_wiring_note(UbWiringPlan *plan, UbWiringNote note);

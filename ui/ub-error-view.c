@@ -47,13 +47,19 @@ ub_error_view_set_error(UbErrorView *self, const GError *error, const char *deta
 	g_autofree char *cause = NULL;
 	g_autofree char *next_step = NULL;
 	g_autofree char *log = NULL;
+	g_autofree char *holder = NULL;
 
 	g_return_if_fail(UB_IS_ERROR_VIEW(self));
 	g_return_if_fail(error != NULL);
 
 	ub_error_text_lookup(error, &text);
-	/* TRANSLATORS: shown before the likely cause of an error */
-	cause = g_strdup_printf(_("Likely cause: %s"), text.cause);
+	holder = ub_error_text_get_holder(error);
+	if (holder != NULL)
+		/* TRANSLATORS: %s names a program and its process id, "openocd (pid 4711)" */
+		cause = g_strdup_printf(_("Likely cause: %s has the probe open."), holder);
+	else
+		/* TRANSLATORS: shown before the likely cause of an error */
+		cause = g_strdup_printf(_("Likely cause: %s"), text.cause);
 	/* TRANSLATORS: shown before the next step after an error */
 	next_step = g_strdup_printf(_("What to do: %s"), text.next_step);
 	gtk_label_set_text(self->title_label, text.title);

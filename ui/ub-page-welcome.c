@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "ub-flash-journal.h"
 #include "ub-page-welcome.h"
 #include "ub-page.h"
 #include "ub-pinout-render.h"
@@ -10,6 +13,7 @@
 struct _UbPageWelcome {
 	UbPage parent_instance;
 	GtkWidget *demo_note;
+	GtkLabel *interrupted_note;
 	GtkComboBoxText *board_combo;
 	GtkLabel *board_hint;
 	GtkLabel *board_notes;
@@ -89,6 +93,38 @@ ub_page_welcome_board_changed_cb(UbPageWelcome *self)
 	ub_page_notify_complete(UB_PAGE(self));
 }
 
+/* a job an earlier run left half done, found at the start: say what it was and where it is
+ * picked up (a small folder of small files: read here, before anything else runs) */
+static void
+ub_page_welcome_show_interrupted(UbPageWelcome *self)
+{
+	g_autoptr(GPtrArray) journals = ub_flash_journal_list(NULL);
+	g_autoptr(GString) text = g_string_new(NULL);
+
+	for (guint i = 0; i < journals->len; i++) {
+		UbFlashJournal *journal = g_ptr_array_index(journals, i);
+		g_autofree char *what = NULL;
+		g_autofree char *chip = NULL;
+
+		if (!ub_flash_journal_get_chip_changed(journal) ||
+		    ub_flash_journal_is_running(journal))
+			continue;
+		what = ub_flash_journal_describe_job(journal);
+		chip = ub_flash_journal_describe_chip(journal);
+		if (text->len > 0)
+			g_string_append(text, "\n\n");
+		/* TRANSLATORS: %1$s names the job ("flash of demo.bin on chip …, started …"),
+		 * %2$s what its journal knows of the chip (in English) */
+		g_string_append_printf(text,
+				       _("An interrupted %1$s was found: %2$s. Connect that board "
+					 "as before; on the Flash step you can finish the job or "
+					 "put the original back."),
+				       what, chip);
+	}
+	gtk_label_set_text(self->interrupted_note, text->str);
+	gtk_widget_set_visible(GTK_WIDGET(self->interrupted_note), text->len > 0);
+}
+
 static void
 ub_page_welcome_enter(UbPage *page)
 {
@@ -96,6 +132,7 @@ ub_page_welcome_enter(UbPage *page)
 	UbSession *session = ub_page_get_session(page);
 
 	gtk_widget_set_visible(self->demo_note, ub_session_is_demo(session));
+	ub_page_welcome_show_interrupted(self);
 	ub_page_welcome_fill_boards(self);
 	if (ub_session_get_board_id(session) != NULL)
 		gtk_combo_box_set_active_id(GTK_COMBO_BOX(self->board_combo),
@@ -123,6 +160,7 @@ ub_page_welcome_class_init(UbPageWelcomeClass *klass)
 	gtk_widget_class_set_template_from_resource(
 	    widget_class, "/io/github/unbrick/Unbrick/ub-page-welcome.ui");
 	gtk_widget_class_bind_template_child(widget_class, UbPageWelcome, demo_note);
+	gtk_widget_class_bind_template_child(widget_class, UbPageWelcome, interrupted_note);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWelcome, board_combo);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWelcome, board_hint);
 	gtk_widget_class_bind_template_child(widget_class, UbPageWelcome, board_notes);
@@ -172,4 +210,11 @@ ub_page_welcome_get_generic_note(GtkWidget *page)
 {
 	g_return_val_if_fail(UB_IS_PAGE_WELCOME(page), NULL);
 	return UB_PAGE_WELCOME(page)->generic_note;
+}
+
+GtkLabel *
+ub_page_welcome_get_interrupted_note(GtkWidget *page)
+{
+	g_return_val_if_fail(UB_IS_PAGE_WELCOME(page), NULL);
+	return UB_PAGE_WELCOME(page)->interrupted_note;
 }

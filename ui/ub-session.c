@@ -49,6 +49,7 @@ ub_session_finalize(GObject *object)
 	g_clear_object(&self->target_info);
 	g_clear_object(&self->probe_model);
 	g_clear_object(&self->wiring_plan);
+	g_free(self->backup_path);
 	g_clear_object(&self->firmware);
 	g_clear_object(&self->firmware_image);
 	g_string_free(self->log, TRUE);

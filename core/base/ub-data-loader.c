@@ -91,15 +91,16 @@ compare_names(gconstpointer a, gconstpointer b)
 	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
 }
 
+/* one file's text: JSON, valid against the schema, then whatever @func makes of it */
 static gboolean
-load_file(const gchar *filename, JsonNode *schema, UbDataFileFunc func, gpointer user_data,
-          GError **error)
+load_text(const gchar *filename, const gchar *text, gssize len, JsonNode *schema,
+          UbDataFileFunc func, gpointer user_data, GError **error)
 {
 	g_autoptr(JsonParser) parser = json_parser_new();
 	g_autoptr(GError) error_local = NULL;
 	JsonNode *root;
 
-	if (!json_parser_load_from_file(parser, filename, &error_local)) {
+	if (!json_parser_load_from_data(parser, text, len, &error_local)) {
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: not valid JSON: %s",
 		            filename, error_local->message);
 		return FALSE;
@@ -115,6 +116,40 @@ load_file(const gchar *filename, JsonNode *schema, UbDataFileFunc func, gpointer
 		return FALSE;
 	}
 	return func(json_node_get_object(root), filename, user_data, error);
+}
+
+static gboolean
+load_file(const gchar *filename, JsonNode *schema, UbDataFileFunc func, gpointer user_data,
+          GError **error)
+{
+	g_autofree gchar *text = NULL;
+	gsize len = 0;
+	g_autoptr(GError) error_local = NULL;
+
+	if (!g_file_get_contents(filename, &text, &len, &error_local)) {
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: %s", filename,
+		            error_local->message);
+		return FALSE;
+	}
+	return load_text(filename, text, (gssize)len, schema, func, user_data, error);
+}
+
+/*
+ * What ub_data_load_dir() does to one file, given its text (@filename only names it in
+ * messages): the fuzz targets feed the loaders through it.
+ */
+gboolean
+ub_data_load_data(const gchar *filename, const gchar *text, gssize len, const gchar *schema_name,
+                  UbDataFileFunc func, gpointer user_data, GError **error)
+{
+	g_autoptr(JsonNode) schema = NULL;
+
+	g_return_val_if_fail(filename != NULL, FALSE);
+	g_return_val_if_fail(func != NULL, FALSE);
+	schema = ub_data_schema_load(schema_name, error);
+	if (schema == NULL)
+		return FALSE;
+	return load_text(filename, text, len, schema, func, user_data, error);
 }
 
 /*

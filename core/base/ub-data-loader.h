@@ -18,6 +18,9 @@ gchar *ub_data_find_dir(const gchar *kind, GError **error) G_GNUC_WARN_UNUSED_RE
 gboolean ub_data_load_dir(const gchar *dir, const gchar *schema_name, UbDataFileFunc func,
                           gpointer user_data, GPtrArray *problems,
                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean ub_data_load_data(const gchar *filename, const gchar *text, gssize len,
+                           const gchar *schema_name, UbDataFileFunc func, gpointer user_data,
+                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_data_report_problems(GPtrArray *problems, const gchar *dir, GError **error);
 
 /* a string array member as a NULL-terminated vector */

@@ -44,6 +44,7 @@ typedef enum {
 	UB_TARGET_ERROR_INVALID_ARGUMENT, /* bad address/length/alignment */
 	UB_TARGET_ERROR_FAILED,
 	UB_TARGET_ERROR_HELD_IN_RESET, /* NRST held low on the board: the core never starts */
+	UB_TARGET_ERROR_WAS_RESET, /* the chip reset while we worked on it (NRST, supply dip) */
 } UbTargetError;
 
 /* the flash controller and the flash engine */
@@ -72,6 +73,7 @@ typedef enum {
 	UB_IMAGE_ERROR_NOT_FLASH,	/* targets RAM or another non-flash region */
 	UB_IMAGE_ERROR_WRONG_HARDWARE,	/* built for other hardware than the board */
 	UB_IMAGE_ERROR_WRONG_MCU,	/* built for another MCU */
+	UB_IMAGE_ERROR_OTHER_CHIP,	/* a backup of another chip (another UID) */
 } UbImageError;
 
 /* data files: chips, boards, probes, simulated boards */

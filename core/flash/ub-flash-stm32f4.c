@@ -69,6 +69,8 @@
 #define LINK_TEST_BYTES 0x1000u
 /* link errors a session steps the SWD clock down for before it gives up */
 #define LINK_RETRIES 4
+/* below this the board has no supply (a link error then is no noise) */
+#define LINK_MIN_MV 1500
 #define SLOT_STRIDE (SLOT_DATA + 0x20u)
 #define SLOT_COUNT 7u
 /* granularity of the on-chip CRC and blank checks */
@@ -104,6 +106,8 @@ struct _UbFlashStm32f4 {
 	GArray *sectors; /* UbFlashSector */
 	UbFlashPsize psize;
 	gboolean use_stub;
+	UbFlashEventFunc event_func;
+	gpointer event_data;
 	UbFlashStats stats;
 	/* what the session changed on the chip, put back by finish() */
 	gboolean prepared;
@@ -311,6 +315,21 @@ ub_flash_stm32f4_set_use_stub(UbFlashStm32f4 *self, gboolean use_stub)
 {
 	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
 	self->use_stub = use_stub;
+}
+
+void
+ub_flash_stm32f4_set_event_func(UbFlashStm32f4 *self, UbFlashEventFunc func, gpointer user_data)
+{
+	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
+	self->event_func = func;
+	self->event_data = user_data;
+}
+
+static void
+ub_flash_stm32f4_event(UbFlashStm32f4 *self, UbFlashEvent event, guint32 address, guint32 length)
+{
+	if (self->event_func != NULL)
+		self->event_func(event, address, length, self->event_data);
 }
 
 void
@@ -634,12 +653,23 @@ clock_us(UbFlashStm32f4 *self)
 static gboolean
 link_retry(UbFlashStm32f4 *self, GError **error_local)
 {
+	guint mv = 0;
+	guint32 idcode = 0;
+
 	if (!ub_target_error_is_link(*error_local) || self->link_retries >= LINK_RETRIES)
+		return FALSE;
+	/* a board that lost its supply fails the same way: a probe that measures it says so */
+	if ((ub_probe_get_features(self->probe) & UB_PROBE_FEATURE_TARGET_VOLTAGE) != 0 &&
+	    ub_probe_get_target_voltage(self->probe, &mv, NULL) && mv < LINK_MIN_MV)
 		return FALSE;
 	g_debug("%s", (*error_local)->message);
 	if (!ub_target_swd_step_down(self->target, NULL))
 		return FALSE;
 	self->link_retries++;
+	/* at the slower clock the debug port must answer, else the target is gone (unpowered,
+	 * reset, unplugged), not the wires noisy */
+	if (!ub_probe_read_dp_idcode(self->probe, &idcode, NULL))
+		return FALSE;
 	g_clear_error(error_local);
 	return TRUE;
 }
@@ -796,6 +826,7 @@ stop_dma_streams(UbFlashStm32f4 *self, guint32 base, GError **error)
 static gboolean
 session_prepare(UbFlashStm32f4 *self, GError **error)
 {
+	guint32 sr = 0;
 	guint32 fz = 0;
 	guint32 ahb1enr = 0;
 	guint32 acr = 0;
@@ -827,6 +858,14 @@ session_prepare(UbFlashStm32f4 *self, GError **error)
 	if ((ahb1enr & (RCC_BUS_MASTERS | RCC_CRCEN)) != RCC_CRCEN &&
 	    !write32(self, RCC_AHB1ENR, (ahb1enr & ~RCC_BUS_MASTERS) | RCC_CRCEN, error))
 		return FALSE;
+	/* an operation an earlier session started (its program killed, its probe pulled, and
+	 * no reset pin to cut it short) runs to its end: as long as the slowest there is, a
+	 * mass erase at x8 (DS8626: 32 s at most) */
+	if (!wait_not_busy(self, 0, 2 * ub_flash_stm32f4_mass_erase_time_us(UB_FLASH_PSIZE_X8),
+	                   &sr, NULL, error)) {
+		g_prefix_error(error, "an operation left running by an earlier session: ");
+		return FALSE;
+	}
 	/* the caches reset only while disabled (RM0090 §3.9.1) */
 	if (!read32(self, UB_STM32F4_FLASH_ACR, &acr, error))
 		return FALSE;
@@ -845,6 +884,14 @@ session_prepare(UbFlashStm32f4 *self, GError **error)
 	/* a reset before now is not this session's; from here on S_RESET_ST means one is */
 	if (!read32(self, UB_DHCSR, &dhcsr, error))
 		return FALSE;
+	if ((dhcsr & UB_DHCSR_S_HALT) == 0 && (dhcsr & UB_DHCSR_S_RESET_ST) != 0) {
+		/* nothing was changed yet: the reset only undid the preparation */
+		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_WAS_RESET,
+		            "the chip reset while it was being prepared (NRST pulled, a watchdog "
+		            "or a dip in the supply; DHCSR 0x%08x)",
+		            dhcsr);
+		return FALSE;
+	}
 	if ((dhcsr & UB_DHCSR_S_HALT) == 0) {
 		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_NOT_HALTED,
 		            "the core did not stay halted (DHCSR 0x%08x)", dhcsr);
@@ -1006,9 +1053,12 @@ stub_poll(UbFlashStm32f4 *self, GError **error)
 			self->stats.sectors_erased++;
 			self->stats.flash_us += retired->expected_us;
 			op_advance(self, retired->expected_us, busy_with);
+			ub_flash_stm32f4_event(self, UB_FLASH_EVENT_ERASED, retired->addr, 0);
 		} else if (retired->cmd == UB_FLASH_STUB_CMD_PROGRAM) {
 			self->stats.flash_us += retired->expected_us;
 			op_advance(self, retired->expected_us, busy_with);
+			ub_flash_stm32f4_event(self, UB_FLASH_EVENT_PROGRAMMED, retired->addr,
+			                       retired->len);
 		}
 		g_array_remove_index(self->pending, 0);
 	}
@@ -1575,6 +1625,7 @@ program_direct(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n
 			self->stats.sectors_erased++;
 			self->stats.flash_us += expected;
 			op_advance(self, expected, UB_STATUS_WRITE);
+			ub_flash_stm32f4_event(self, UB_FLASH_EVENT_ERASED, s, 0);
 		}
 		for (; next_piece < pieces->len; next_piece++) {
 			const UbFlashPiece *piece = &g_array_index(pieces, UbFlashPiece, next_piece);
@@ -1597,6 +1648,8 @@ program_direct(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n
 				        elements * psize_bytes(direct_psize(self));
 				self->stats.flash_us += elements * UB_STM32F4_PROGRAM_US;
 				op_advance(self, elements * UB_STM32F4_PROGRAM_US, UB_STATUS_WRITE);
+				ub_flash_stm32f4_event(self, UB_FLASH_EVENT_PROGRAMMED,
+				                       piece->address + (guint32)off, (guint32)n);
 			}
 		}
 	}
@@ -1706,6 +1759,13 @@ ub_flash_stm32f4_abort(UbFlashStm32f4 *self)
 }
 
 gboolean
+ub_flash_stm32f4_prepare(UbFlashStm32f4 *self, GError **error)
+{
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	return session_prepare(self, error);
+}
+
+gboolean
 ub_flash_stm32f4_is_loader_running(UbFlashStm32f4 *self)
 {
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
@@ -1736,6 +1796,7 @@ ub_flash_stm32f4_erase_sectors(UbFlashStm32f4 *self, const guint *sectors, guint
 		}
 		self->stats.sectors_erased++;
 		self->stats.flash_us += expected;
+		ub_flash_stm32f4_event(self, UB_FLASH_EVENT_ERASED, sectors[i], 0);
 		if (progress != NULL)
 			ub_progress_set_percentage_full(progress, i + 1, n);
 	}
@@ -1759,6 +1820,8 @@ ub_flash_stm32f4_mass_erase(UbFlashStm32f4 *self, UbProgress *progress, GCancell
 	}
 	self->stats.mass_erases++;
 	self->stats.flash_us += expected;
+	for (guint i = 0; i < self->sectors->len; i++)
+		ub_flash_stm32f4_event(self, UB_FLASH_EVENT_ERASED, i, 0);
 	if (progress != NULL)
 		ub_progress_set_percentage(progress, 100);
 	return TRUE;

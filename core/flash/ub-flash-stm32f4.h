@@ -81,6 +81,14 @@ typedef struct {
 } UbFlashStats;
 
 
+/* what the chip confirmed as done, in the order it was done (for a job's journal) */
+typedef enum {
+	UB_FLASH_EVENT_ERASED,     /* @address: the sector's number; mass erase: every sector */
+	UB_FLASH_EVENT_PROGRAMMED, /* @address, @length: bytes now programmed */
+} UbFlashEvent;
+typedef void (*UbFlashEventFunc)(UbFlashEvent event, guint32 address, guint32 length,
+                                 gpointer user_data);
+
 #define UB_TYPE_FLASH_STM32F4 (ub_flash_stm32f4_get_type())
 G_DECLARE_FINAL_TYPE(UbFlashStm32f4, ub_flash_stm32f4, UB, FLASH_STM32F4, GObject)
 
@@ -99,6 +107,9 @@ UbFlashPsize ub_flash_stm32f4_get_psize(UbFlashStm32f4 *self);
 /* RM0090 Table 7 (parallelism by supply voltage); FALSE below 1.8 V */
 gboolean ub_flash_psize_for_voltage(guint millivolts, UbFlashPsize *psize);
 void ub_flash_stm32f4_set_use_stub(UbFlashStm32f4 *self, gboolean use_stub);
+/* called on the caller's thread as the chip confirms erases and programming */
+void ub_flash_stm32f4_set_event_func(UbFlashStm32f4 *self, UbFlashEventFunc func,
+                                     gpointer user_data);
 void ub_flash_stm32f4_get_stats(UbFlashStm32f4 *self, UbFlashStats *stats);
 void ub_flash_stm32f4_reset_stats(UbFlashStm32f4 *self);
 
@@ -158,6 +169,10 @@ gboolean ub_flash_stm32f4_survey(UbFlashStm32f4 *self, GPtrArray *chunks, UbFlas
 gboolean ub_flash_stm32f4_compare(UbFlashStm32f4 *self, GPtrArray *chunks, gboolean *same,
                                   GCancellable *cancellable,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* halts the core and makes the chip safe to work on (watchdogs frozen, DMA stopped, caches
+ * off): every operation does it first; a caller with other work on the halted chip before
+ * its first operation calls it at once, before a running watchdog fires */
+gboolean ub_flash_stm32f4_prepare(UbFlashStm32f4 *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* stops the loader after its queued work and locks FLASH_CR; the core is left halted */
 gboolean ub_flash_stm32f4_finish(UbFlashStm32f4 *self, GCancellable *cancellable,
                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -445,6 +445,26 @@ rules_parse_one(UbRules *self, JsonNode *node, const char *path, guint index, GE
 UbRules *
 ub_rules_new_from_file(const char *path, GError **error)
 {
+	g_autofree char *text = NULL;
+	gsize len = 0;
+	g_autoptr(GError) error_local = NULL;
+
+	g_return_val_if_fail(path != NULL, NULL);
+	if (!g_file_get_contents(path, &text, &len, &error_local)) {
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: %s", path,
+			    error_local->message);
+		return NULL;
+	}
+	return ub_rules_new_from_data(text, (gssize)len, path, error);
+}
+
+/**
+ * ub_rules_new_from_data:
+ * @path: names the rules in messages
+ */
+UbRules *
+ub_rules_new_from_data(const char *text, gssize len, const char *path, GError **error)
+{
 	g_autoptr(UbRules) self = g_object_new(UB_TYPE_RULES, NULL);
 	g_autoptr(JsonParser) parser = json_parser_new();
 	g_autoptr(GError) error_local = NULL;
@@ -454,13 +474,14 @@ ub_rules_new_from_file(const char *path, GError **error)
 
 	g_return_val_if_fail(path != NULL, NULL);
 
-	if (!json_parser_load_from_file(parser, path, &error_local)) {
+	if (!json_parser_load_from_data(parser, text != NULL ? text : "", len, &error_local)) {
 		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "%s: not valid JSON: %s",
 			    path, error_local->message);
 		return NULL;
 	}
 	self->root = json_parser_steal_root(parser);
-	causes = JSON_NODE_HOLDS_OBJECT(self->root)
+	/* an empty file parses to no root at all */
+	causes = self->root != NULL && JSON_NODE_HOLDS_OBJECT(self->root)
 		     ? json_object_get_member(json_node_get_object(self->root), "causes")
 		     : NULL;
 	if (causes == NULL || !JSON_NODE_HOLDS_ARRAY(causes)) {

@@ -80,6 +80,7 @@ G_DECLARE_FINAL_TYPE(UbRules, ub_rules, UB, RULES, GObject)
 /* the shipped table ($UB_DATA_DIR/diagnosis, the source tree, or the installed copy) */
 UbRules *ub_rules_load(GError **error);
 UbRules *ub_rules_new_from_file(const char *path, GError **error);
+UbRules *ub_rules_new_from_data(const char *text, gssize len, const char *path, GError **error);
 UbVerdict *ub_rules_evaluate(UbRules *self, UbEvidence *evidence);
 
 G_END_DECLS

@@ -35,8 +35,8 @@
  *                   "fails_elsewhere": "yes" | "no" }, or "careful": somebody who looks and
  *                   answers what is true of this bench (default: they cannot say)
  *   powered_for_ms  how long the board has been running when the probe is attached (default
- *                   2000): in the field a board has been on for a while, its firmware long
- *                   past its first milliseconds
+ *                   2000, at most 60000): in the field a board has been on for a while, its
+ *                   firmware long past its first milliseconds
  *
  * A flash entry's other members set the image's parameters, e.g. { "image": "repurpose-swd",
  * "takeover_ms": 50 } (core/sim/ub-sim-firmware.h).
@@ -57,6 +57,7 @@
 #define UB_SIM_BOARD_DEFAULT_VDD_MV 3300
 #define UB_SIM_BOARD_DEFAULT_CLONE_MV 3300
 #define UB_SIM_BOARD_DEFAULT_POWERED_FOR_MS 2000
+#define UB_SIM_BOARD_MAX_POWERED_FOR_MS 60000
 
 struct _UbSimBoard {
 	GObject parent_instance;
@@ -69,6 +70,7 @@ struct _UbSimBoard {
 	char *flash_source;
 	gboolean probe_rst_wired;
 	guint32 powered_for_ms;
+	gboolean restoring; /* ub_sim_board_new_from_state(): the board is power-cycled after */
 	UbPersonAnswer answers[UB_PERSON_QUESTION_FAILS_ELSEWHERE + 1];
 	GPtrArray *faults;
 	UbSimClock *clock;
@@ -78,6 +80,7 @@ struct _UbSimBoard {
 	UbSimProbe *probe;
 	UbSimStlink *stlink; /* the probe when it is an ST-LINK */
 	UbSimHand *hand; /* made when first asked for */
+	UbSimFaults *fault_schedule;
 };
 
 static void ub_sim_board_provider_iface_init(UbTransportProviderInterface *iface);
@@ -91,7 +94,15 @@ G_DEFINE_TYPE_WITH_CODE(UbSimBoard, ub_sim_board, G_TYPE_OBJECT,
 static UbTransport *
 ub_sim_board_provider_open(UbTransportProvider *provider, UbProbeInfo *info, GError **error)
 {
-	return UB_TRANSPORT(ub_transport_sim_new(UB_SIM_BOARD(provider)));
+	UbSimBoard *self = UB_SIM_BOARD(provider);
+
+	/* an unplugged probe is not there to be opened */
+	if (!ub_sim_faults_get_plugged(self->fault_schedule)) {
+		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_NOT_FOUND,
+		            "the probe of the bench %s is not plugged in", self->name);
+		return NULL;
+	}
+	return UB_TRANSPORT(ub_transport_sim_new(self));
 }
 
 static UbClock *
@@ -127,6 +138,7 @@ ub_sim_board_finalize(GObject *object)
 	UbSimBoard *self = UB_SIM_BOARD(object);
 
 	g_clear_object(&self->hand);
+	g_clear_object(&self->fault_schedule);
 	g_clear_object(&self->stlink);
 	g_clear_object(&self->probe);
 	g_clear_object(&self->link);
@@ -163,7 +175,9 @@ ub_sim_board_init(UbSimBoard *self)
 static void
 ub_sim_board_run_before_attach(UbSimBoard *self)
 {
-	if (self->powered_for_ms > 0)
+	/* a bench restored from its state file is power-cycled with the file's flash anyway:
+	 * what its own firmware would have done first is lost, so it is not emulated */
+	if (self->powered_for_ms > 0 && !self->restoring)
 		ub_sim_clock_advance(self->clock, (guint64)self->powered_for_ms * UB_SIM_NS_PER_MS);
 }
 
@@ -550,7 +564,7 @@ ub_sim_board_parse_faults(UbSimBoard *self, JsonObject *root, GError **error)
 }
 
 static gboolean
-ub_sim_board_load(UbSimBoard *self, GError **error)
+ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error)
 {
 	g_autoptr(JsonParser) parser = json_parser_new();
 	g_autoptr(GError) error_local = NULL;
@@ -572,7 +586,8 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	UbSimBoardProbeSpec probe_spec;
 	guint8 uid[12];
 
-	if (!json_parser_load_from_file(parser, self->path, &error_local)) {
+	if ((text != NULL && !json_parser_load_from_data(parser, text, len, &error_local)) ||
+	    (text == NULL && !json_parser_load_from_file(parser, self->path, &error_local))) {
 		if (g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
 			g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_NOT_FOUND, "%s: %s",
 			            self->path, error_local->message);
@@ -609,6 +624,10 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 		                            "must be typical, drawn or max");
 	if (name == NULL)
 		return ub_sim_board_invalid(error, self->path, "name", "missing");
+	/* the bench runs its firmware that long when it is made: a minute is as good as a day */
+	if (self->powered_for_ms > UB_SIM_BOARD_MAX_POWERED_FOR_MS)
+		return ub_sim_board_invalid(error, self->path, "powered_for_ms",
+		                            "at most 60000 (a minute)");
 	basename = g_path_get_basename(self->path);
 	if (g_str_has_suffix(basename, ".json"))
 		basename[strlen(basename) - 5] = '\0';
@@ -680,6 +699,7 @@ ub_sim_board_load(UbSimBoard *self, GError **error)
 	    !ub_sim_stlink_set_firmware(self->stlink, probe_spec.firmware, &error_local))
 		return ub_sim_board_invalid(error, self->path, "probe.firmware",
 		                            error_local->message);
+	self->fault_schedule = ub_sim_faults_new(self->clock, self->link, self->probe);
 
 	/* power up (unless the bench has no supply), then the wiring takes effect */
 	if (wiring != UB_SIM_WIRING_UNPOWERED)
@@ -714,7 +734,29 @@ ub_sim_board_new_from_file(const char *path, GError **error)
 
 	self = g_object_new(UB_TYPE_SIM_BOARD, NULL);
 	self->path = g_strdup(path);
-	if (!ub_sim_board_load(self, error))
+	if (!ub_sim_board_load(self, NULL, 0, error))
+		return NULL;
+	return g_steal_pointer(&self);
+}
+
+/**
+ * ub_sim_board_new_from_data:
+ * @path: where the text would live: it names the bench (its base name) and anchors relative
+ *   "file" entries
+ *
+ * The same as ub_sim_board_new_from_file() on a file holding @text.
+ */
+UbSimBoard *
+ub_sim_board_new_from_data(const char *text, gssize len, const char *path, GError **error)
+{
+	g_autoptr(UbSimBoard) self = NULL;
+
+	g_return_val_if_fail(text != NULL || len == 0, NULL);
+	g_return_val_if_fail(path != NULL, NULL);
+
+	self = g_object_new(UB_TYPE_SIM_BOARD, NULL);
+	self->path = g_strdup(path);
+	if (!ub_sim_board_load(self, text != NULL ? text : "", len, error))
 		return NULL;
 	return g_steal_pointer(&self);
 }
@@ -856,6 +898,13 @@ ub_sim_board_get_hand(UbSimBoard *self)
 			ub_sim_hand_set_answer(self->hand, i, self->answers[i]);
 	}
 	return self->hand;
+}
+
+UbSimFaults *
+ub_sim_board_get_faults(UbSimBoard *self)
+{
+	g_return_val_if_fail(UB_IS_SIM_BOARD(self), NULL);
+	return self->fault_schedule;
 }
 
 UbSimProbe *
@@ -1225,9 +1274,12 @@ ub_sim_board_new_from_state(const char *path, GError **error)
 	if (len != UB_SIM_FLASH_SIZE)
 		return ub_sim_board_state_invalid(error, path, "the flash is not 1 MiB") ? NULL
 											 : NULL;
-	self = ub_sim_board_new_from_file(bench, error);
-	if (self == NULL)
+	self = g_object_new(UB_TYPE_SIM_BOARD, NULL);
+	self->path = g_strdup(bench);
+	self->restoring = TRUE;
+	if (!ub_sim_board_load(self, NULL, 0, error))
 		return NULL;
+	self->restoring = FALSE;
 	if (!ub_sim_mcu_load_flash(self->mcu, UB_SIM_FLASH_BASE, flash, error))
 		return NULL;
 	ub_sim_mcu_set_option_bytes(

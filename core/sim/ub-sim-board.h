@@ -17,6 +17,7 @@
 
 #include "ub-device.h"
 #include "ub-sim-cmsis-dap.h"
+#include "ub-sim-faults.h"
 #include "ub-sim-hand.h"
 #include "ub-sim-probe.h"
 #include "ub-sim-stlink.h"
@@ -31,6 +32,9 @@ G_DECLARE_FINAL_TYPE(UbSimBoard, ub_sim_board, UB, SIM_BOARD, GObject)
  * a path ending in .json is loaded directly */
 UbSimBoard *ub_sim_board_new_from_name(const char *name, GError **error);
 UbSimBoard *ub_sim_board_new_from_file(const char *path, GError **error);
+/* the same from a file's text; @path names the bench and anchors relative files */
+UbSimBoard *ub_sim_board_new_from_data(const char *text, gssize len, const char *path,
+                                       GError **error);
 
 const char *ub_sim_board_get_name(UbSimBoard *self);
 const char *ub_sim_board_get_description(UbSimBoard *self);
@@ -44,6 +48,8 @@ UbSimLink *ub_sim_board_get_link(UbSimBoard *self);
 UbSimProbe *ub_sim_board_get_probe(UbSimBoard *self);
 /* the probe when it is an ST-LINK, else NULL */
 UbSimStlink *ub_sim_board_get_stlink(UbSimBoard *self);
+/* what goes wrong on this bench, and when (unplugged probe, lost supply, NRST, …) */
+UbSimFaults *ub_sim_board_get_faults(UbSimBoard *self);
 /* the person at the bench, for steps that ask someone to hold NRST to GND */
 UbSimHand *ub_sim_board_get_hand(UbSimBoard *self);
 

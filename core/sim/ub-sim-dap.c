@@ -319,7 +319,7 @@ ub_sim_dap_transfer(UbSimDap *self, gboolean ap, gboolean read, guint8 a2a3, gui
 			return UB_SIM_ACK_NONE;
 		self->need_dpidr = FALSE;
 	}
-	if (self->ctrl & STICKYERR) {
+	if (self->ctrl & (STICKYERR | WDATAERR)) {
 		gboolean allowed = !ap && ((read && (a2a3 == 0x0 || a2a3 == 0x4)) ||
 					   (!read && a2a3 == 0x0));
 		if (!allowed)
@@ -328,4 +328,22 @@ ub_sim_dap_transfer(UbSimDap *self, gboolean ap, gboolean read, guint8 a2a3, gui
 	if (ap)
 		return dap_ap(self, read, a2a3, data);
 	return dap_dp(self, read, a2a3, data);
+}
+
+UbSimAck
+ub_sim_dap_transfer_bad_parity(UbSimDap *self, gboolean ap, guint8 a2a3)
+{
+	g_return_val_if_fail(UB_IS_SIM_DAP(self), UB_SIM_ACK_NONE);
+	dap_check_power(self);
+	a2a3 &= 0xC;
+	if (self->need_dpidr)
+		return UB_SIM_ACK_NONE;
+	if (self->ctrl & (STICKYERR | WDATAERR)) {
+		/* an ABORT write still gets its OK; its data is lost all the same */
+		if (ap || a2a3 != 0x0)
+			return UB_SIM_ACK_FAULT;
+		return UB_SIM_ACK_OK;
+	}
+	self->ctrl |= WDATAERR;
+	return UB_SIM_ACK_OK;
 }

@@ -35,4 +35,9 @@ void ub_sim_dap_line_reset(UbSimDap *self, gboolean jtag_to_swd);
 UbSimAck ub_sim_dap_transfer(UbSimDap *self, gboolean ap, gboolean read, guint8 a2a3,
 			     guint32 *data);
 
+/* a write whose data phase failed its parity check (ADIv5 §B4.2.3): the ACK was already
+ * given, the write is dropped and CTRL/STAT.WDATAERR set, which FAULTs what follows until
+ * ABORT.WDERRCLR */
+UbSimAck ub_sim_dap_transfer_bad_parity(UbSimDap *self, gboolean ap, guint8 a2a3);
+
 G_END_DECLS

@@ -47,6 +47,7 @@ struct _UbSimLink {
 	gboolean nrst_level_low; /* last level given to the MCU */
 	guint vdd_mv;
 	guint32 noise; /* xorshift state for the no-GND garbage */
+	gboolean swdio_noise; /* ub_sim_link_set_noise */
 	gint max_clean_khz; /* 0: clean at any clock; atomic: the wires may be moved while a
 	                     * job runs */
 	guint32 margin_noise; /* xorshift state for the marginal link's errors */
@@ -211,6 +212,13 @@ ub_sim_link_hold_nrst(UbSimLink *self, gboolean low)
 	ub_sim_link_update_nrst(self);
 }
 
+void
+ub_sim_link_set_noise(UbSimLink *self, gboolean noise)
+{
+	g_return_if_fail(UB_IS_SIM_LINK(self));
+	self->swdio_noise = noise;
+}
+
 gboolean
 ub_sim_link_get_nrst_low(UbSimLink *self)
 {
@@ -372,5 +380,9 @@ ub_sim_link_transfer(UbSimLink *self, guint swclk_khz, gboolean ap, gboolean rea
 			*data = 0xFFFFFFFFu;
 		return UB_SIM_ACK_NONE;
 	}
+	/* the request and the ACK come through (the target drives the ACK); the write data the
+	 * probe drives afterwards arrives with a bad parity bit */
+	if (self->swdio_noise && !read)
+		return ub_sim_dap_transfer_bad_parity(self->dap, ap, a2a3);
 	return ub_sim_dap_transfer(self->dap, ap, read, a2a3, data);
 }

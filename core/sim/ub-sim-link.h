@@ -36,6 +36,9 @@ gboolean ub_sim_link_get_probe_rst_wired(UbSimLink *self);
 void ub_sim_link_set_target_vdd_mv(UbSimLink *self, guint mv);
 /* a person shorting NRST (LQFP64 pin 7) to GND, whatever the probe does */
 void ub_sim_link_hold_nrst(UbSimLink *self, gboolean low);
+/* noise on SWDIO (a long wire beside the motor phases): the data the probe drives in a write
+ * fails its parity check at the target */
+void ub_sim_link_set_noise(UbSimLink *self, gboolean noise);
 /* the level on the MCU's NRST pin (TRUE = held low by anyone) */
 gboolean ub_sim_link_get_nrst_low(UbSimLink *self);
 

@@ -15,7 +15,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unicorn/unicorn.h>
 
 #include "ub-error.h"
@@ -208,6 +210,7 @@ struct _UbSimMcu {
 	UbSimClock *clock;
 
 	guint8 *flash;
+	gboolean flash_mapped; /* ub_sim_mcu_map_flash(): the flash pages are a file's */
 	guint8 *sram;
 	guint8 *ccm;
 	guint8 otp[OTP_END - OTP_BASE];
@@ -232,6 +235,7 @@ struct _UbSimMcu {
 	FlashOp flash_op;
 	guint64 busy_start;
 	guint64 busy_until;
+	guint64 bus_held_until; /* another master owns the AHB matrix (ub_sim_mcu_hold_bus) */
 	/* what lands when the operation ends */
 	guint32 op_offset, op_size; /* erased range, or the programmed element */
 	guint32 op_value;	    /* programmed data */
@@ -2156,7 +2160,7 @@ ub_sim_mcu_finalize(GObject *object)
 	ub_sim_clock_remove_ticker(self->clock, mcu_tick, self);
 	cpu_close(self);
 	g_object_unref(self->clock);
-	g_free(self->flash);
+	munmap(self->flash, UB_SIM_FLASH_SIZE);
 	g_free(self->sram);
 	g_free(self->ccm);
 	g_hash_table_unref(self->periph);
@@ -2176,7 +2180,11 @@ ub_sim_mcu_class_init(UbSimMcuClass *klass)
 static void
 ub_sim_mcu_init(UbSimMcu *self)
 {
-	self->flash = g_malloc(UB_SIM_FLASH_SIZE);
+	/* pages of its own, so that a file can take their place (ub_sim_mcu_map_flash()) at the
+	 * address the core has mapped */
+	self->flash = mmap(NULL, UB_SIM_FLASH_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	g_assert(self->flash != MAP_FAILED);
 	memset(self->flash, 0xFF, UB_SIM_FLASH_SIZE);
 	self->sram = g_malloc0(UB_SIM_SRAM_SIZE);
 	self->ccm = g_malloc0(CCM_SIZE);
@@ -2235,6 +2243,48 @@ ub_sim_mcu_dump_flash(UbSimMcu *self)
 	cpu_apply_fixups(self);
 	flash_update(self, ub_sim_clock_get_ns(self->clock));
 	return g_bytes_new(self->flash, UB_SIM_FLASH_SIZE);
+}
+
+gboolean
+ub_sim_mcu_map_flash(UbSimMcu *self, int fd, goffset offset, GError **error)
+{
+	g_return_val_if_fail(UB_IS_SIM_MCU(self), FALSE);
+	g_return_val_if_fail(!self->in_cpu, FALSE);
+	cpu_apply_fixups(self);
+	/* in place: the core keeps its mapping of these pages and goes on where it stands */
+	if (mmap(self->flash, UB_SIM_FLASH_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		 fd, (off_t)offset) == MAP_FAILED) {
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
+			    "cannot map the flash from a file: %s", g_strerror(errno));
+		return FALSE;
+	}
+	self->flash_mapped = TRUE;
+	mark_dirty(self, DIRTY_FLASH, 0, UB_SIM_FLASH_SIZE);
+	return TRUE;
+}
+
+void
+ub_sim_mcu_unmap_flash(UbSimMcu *self)
+{
+	g_autofree guint8 *copy = NULL;
+
+	g_return_if_fail(UB_IS_SIM_MCU(self));
+	g_return_if_fail(!self->in_cpu);
+	if (!self->flash_mapped)
+		return;
+	cpu_apply_fixups(self);
+	copy = g_memdup2(self->flash, UB_SIM_FLASH_SIZE);
+	g_assert(mmap(self->flash, UB_SIM_FLASH_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED);
+	memcpy(self->flash, copy, UB_SIM_FLASH_SIZE);
+	self->flash_mapped = FALSE;
+}
+
+void
+ub_sim_mcu_sync_flash(UbSimMcu *self)
+{
+	g_return_if_fail(UB_IS_SIM_MCU(self));
+	cpu_apply_fixups(self);
 }
 
 void
@@ -2443,7 +2493,18 @@ ap_gate(UbSimMcu *self, guint32 address, UbSimAccess *access)
 		*access = UB_SIM_ACCESS_WAIT;
 		return FALSE;
 	}
+	if (address < 0xE0000000u && ub_sim_clock_get_ns(self->clock) < self->bus_held_until) {
+		*access = UB_SIM_ACCESS_WAIT;
+		return FALSE;
+	}
 	return TRUE;
+}
+
+void
+ub_sim_mcu_hold_bus(UbSimMcu *self, guint64 until_ns)
+{
+	g_return_if_fail(UB_IS_SIM_MCU(self));
+	self->bus_held_until = MAX(self->bus_held_until, until_ns);
 }
 
 UbSimAccess

@@ -55,6 +55,14 @@ UbSimMcu *ub_sim_mcu_new(UbSimClock *clock);
 /* board set-up (before or after power-on) */
 gboolean ub_sim_mcu_load_flash(UbSimMcu *self, guint32 address, GBytes *data, GError **error);
 GBytes *ub_sim_mcu_dump_flash(UbSimMcu *self);
+/* keep the flash in the file @fd from @offset (a multiple of the page size, UB_SIM_FLASH_SIZE
+ * bytes), a shared mapping in the place of the MCU's own memory: what the file holds there
+ * becomes the flash, and every erase and write is in the file the moment it happens.
+ * ub_sim_mcu_unmap_flash() goes back to memory of the MCU's own, with the same contents. */
+gboolean ub_sim_mcu_map_flash(UbSimMcu *self, int fd, goffset offset, GError **error);
+void ub_sim_mcu_unmap_flash(UbSimMcu *self);
+/* puts what the core's last store into flash really leaves into the storage now */
+void ub_sim_mcu_sync_flash(UbSimMcu *self);
 void ub_sim_mcu_set_option_bytes(UbSimMcu *self, guint32 optcr); /* as stored, applied at reset */
 guint32 ub_sim_mcu_get_option_bytes(UbSimMcu *self);
 void ub_sim_mcu_set_uid(UbSimMcu *self, const guint8 uid[12]);
@@ -74,6 +82,11 @@ gboolean ub_sim_mcu_get_in_reset(UbSimMcu *self);
 gboolean ub_sim_mcu_get_halted(UbSimMcu *self); /* the core is in Debug state */
 guint ub_sim_mcu_get_power_generation(UbSimMcu *self); /* counts power-ons (the DP resets) */
 UbSimReset ub_sim_mcu_get_last_reset(UbSimMcu *self);
+
+/* another AHB master (a DMA stream in a burst) keeps the bus matrix until @until_ns on the
+ * clock: the debugger's accesses to memory and peripherals stall (WAIT) until then; the core's
+ * private peripheral bus (SCS, 0xE0000000 up) still answers */
+void ub_sim_mcu_hold_bus(UbSimMcu *self, guint64 until_ns);
 
 /* what the SWD link sees */
 gboolean ub_sim_mcu_swd_pins_connected(UbSimMcu *self); /* PA13/PA14 still AF0 (or in reset) */

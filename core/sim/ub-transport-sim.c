@@ -12,14 +12,19 @@ struct _UbTransportSim {
 	UbTransportSimFault fault;
 	guint fault_countdown;
 	gboolean unplugged;
+	guint plug_ins; /* the bench's count when this handle was opened */
 };
 
 G_DEFINE_TYPE(UbTransportSim, ub_transport_sim, UB_TYPE_TRANSPORT)
 
-/* counts a transfer towards an injected fault; FALSE once the probe is "unplugged" */
+/* counts a transfer towards an injected fault; FALSE once the probe is "unplugged", or while
+ * the bench's USB does not answer (the host then waits its whole timeout) */
 static gboolean
-ub_transport_sim_fault_step(UbTransportSim *self, GError **error)
+ub_transport_sim_fault_step(UbTransportSim *self, guint timeout_ms, GError **error)
 {
+	UbSimFaults *faults = ub_sim_board_get_faults(self->board);
+	UbSimClock *clock = ub_sim_board_get_clock(self->board);
+
 	if (!self->unplugged && self->fault != UB_TRANSPORT_SIM_FAULT_NONE) {
 		if (self->fault_countdown > 0)
 			self->fault_countdown--;
@@ -34,9 +39,18 @@ ub_transport_sim_fault_step(UbTransportSim *self, GError **error)
 			self->fault = UB_TRANSPORT_SIM_FAULT_NONE;
 		}
 	}
-	if (self->unplugged) {
+	if (self->unplugged || !ub_sim_faults_get_plugged(faults) ||
+	    ub_sim_faults_get_plug_ins(faults) != self->plug_ins) {
+		/* a new transport is a new plug-in: this one stays gone */
+		self->unplugged = TRUE;
 		g_set_error_literal(error, UB_PROBE_ERROR, UB_PROBE_ERROR_DISCONNECTED,
 				    "the probe was unplugged");
+		return FALSE;
+	}
+	if (ub_sim_clock_get_ns(clock) < ub_sim_faults_get_usb_stall_until(faults)) {
+		ub_sim_clock_advance(clock, (guint64)timeout_ms * UB_SIM_NS_PER_MS);
+		g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_TIMEOUT,
+			    "the probe did not answer within %u ms", timeout_ms);
 		return FALSE;
 	}
 	return TRUE;
@@ -48,7 +62,7 @@ ub_transport_sim_bulk_write(UbTransport *transport, guint8 endpoint, const guint
 {
 	UbTransportSim *self = UB_TRANSPORT_SIM(transport);
 
-	if (!ub_transport_sim_fault_step(self, error))
+	if (!ub_transport_sim_fault_step(self, timeout_ms, error))
 		return FALSE;
 	/* nothing else runs while the host waits: a NAKed packet would time out */
 	if (!ub_sim_probe_bulk_out(self->probe, endpoint, data, len)) {
@@ -67,7 +81,7 @@ ub_transport_sim_bulk_read(UbTransport *transport, guint8 endpoint, guint8 *buff
 	UbTransportSim *self = UB_TRANSPORT_SIM(transport);
 	gssize rc;
 
-	if (!ub_transport_sim_fault_step(self, error))
+	if (!ub_transport_sim_fault_step(self, timeout_ms, error))
 		return FALSE;
 	/* The model answers synchronously inside bulk_out, so "no data" (a NAK) cannot turn
 	 * into data by waiting: nothing else advances the bench while the host waits. A real
@@ -95,7 +109,9 @@ ub_transport_sim_reset(UbTransport *transport, GError **error)
 {
 	UbTransportSim *self = UB_TRANSPORT_SIM(transport);
 
-	if (!ub_transport_sim_fault_step(self, error))
+	/* a port reset goes through the same hub: while the USB is silent it fails too (libusb
+	 * gives a reset about a second) */
+	if (!ub_transport_sim_fault_step(self, 1000, error))
 		return FALSE;
 	ub_sim_probe_usb_reset(self->probe);
 	return TRUE;
@@ -144,6 +160,7 @@ ub_transport_sim_new(UbSimBoard *board)
 	self = g_object_new(UB_TYPE_TRANSPORT_SIM, NULL);
 	self->board = g_object_ref(board);
 	self->probe = ub_sim_board_get_probe(board);
+	self->plug_ins = ub_sim_faults_get_plug_ins(ub_sim_board_get_faults(board));
 	identity = ub_sim_probe_get_identity(self->probe);
 	path = g_strdup_printf("sim:%s", ub_sim_board_get_name(board));
 	ub_transport_set_identity(UB_TRANSPORT(self), identity->vendor_id, identity->product_id,

@@ -79,15 +79,56 @@ ub_json_get_u32(JsonObject *object, const char *member, guint32 *value, GError *
 	return TRUE;
 }
 
+/* a member's string, or NULL when it is absent or not a string (never a critical) */
+static const char *
+ub_json_peek_string(JsonObject *object, const char *member)
+{
+	JsonNode *node = json_object_get_member(object, member);
+
+	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
+	    json_node_get_value_type(node) != G_TYPE_STRING)
+		return NULL;
+	return json_node_get_string(node);
+}
+
 static const char *
 ub_json_get_string(JsonObject *object, const char *member, GError **error)
 {
-	const char *str = json_object_get_string_member_with_default(object, member, NULL);
+	const char *str = ub_json_peek_string(object, member);
 	if (str == NULL)
-		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "\"%s\" is missing",
-			    member);
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
+			    "\"%s\" is missing or not a string", member);
 	return str;
 }
+
+/* an optional list: NULL without error when absent, an error when of another kind */
+static gboolean
+ub_json_get_array(JsonObject *object, const char *member, JsonArray **array, GError **error)
+{
+	JsonNode *node = json_object_get_member(object, member);
+
+	*array = NULL;
+	if (node == NULL)
+		return TRUE;
+	if (!JSON_NODE_HOLDS_ARRAY(node)) {
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID, "\"%s\" is not a list",
+			    member);
+		return FALSE;
+	}
+	*array = json_node_get_array(node);
+	return TRUE;
+}
+
+static JsonObject *
+ub_json_element_object(JsonArray *array, guint index)
+{
+	JsonNode *node = json_array_get_element(array, index);
+	return node != NULL && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
+}
+
+/* sizes and counts a chip can have: anything bigger is a damaged file, not a chip */
+#define UB_CHIP_MAX_SECTORS 4096u
+#define UB_CHIP_MAX_SIZE_KIB (64u * 1024)
 
 static JsonObject *
 ub_json_get_object(JsonObject *object, const char *member, GError **error)
@@ -117,8 +158,10 @@ ub_chip_parse(UbChip *self, JsonObject *object, GError **error)
 	if ((str = ub_json_get_string(object, "name", error)) == NULL)
 		return FALSE;
 	self->name = g_strdup(str);
-	self->family = g_strdup(json_object_get_string_member_with_default(object, "family", ""));
-	self->core = g_strdup(json_object_get_string_member_with_default(object, "core", ""));
+	str = ub_json_peek_string(object, "family");
+	self->family = g_strdup(str != NULL ? str : "");
+	str = ub_json_peek_string(object, "core");
+	self->core = g_strdup(str != NULL ? str : "");
 	if (!ub_json_get_u32(object, "dev-id", &value, error))
 		return FALSE;
 	self->dev_id = (guint16)value;
@@ -127,13 +170,18 @@ ub_chip_parse(UbChip *self, JsonObject *object, GError **error)
 			return FALSE;
 		self->cpuid_partno = (guint16)value;
 	}
-	if (json_object_has_member(object, "also-reads-as")) {
-		array = json_object_get_array_member(object, "also-reads-as");
+	if (!ub_json_get_array(object, "also-reads-as", &array, error))
+		return FALSE;
+	{
 		for (guint i = 0; array != NULL && i < json_array_get_length(array); i++) {
-			JsonObject *alias_obj = json_array_get_object_element(array, i);
+			JsonObject *alias_obj = ub_json_element_object(array, i);
 			UbChipAlias alias = {0};
-			if (alias_obj == NULL ||
-			    !ub_json_get_u32(alias_obj, "dev-id", &value, error)) {
+			if (alias_obj == NULL) {
+				g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
+					    "also-reads-as[%u]: not an object", i);
+				return FALSE;
+			}
+			if (!ub_json_get_u32(alias_obj, "dev-id", &value, error)) {
 				g_prefix_error(error, "also-reads-as[%u]: ", i);
 				return FALSE;
 			}
@@ -155,8 +203,7 @@ ub_chip_parse(UbChip *self, JsonObject *object, GError **error)
 		for (GList *l = members; l != NULL; l = l->next) {
 			const char *key = l->data;
 			guint64 rev = g_ascii_strtoull(key, NULL, 0);
-			const char *rev_name = json_object_get_string_member_with_default(
-			    revisions, key, NULL);
+			const char *rev_name = ub_json_peek_string(revisions, key);
 			if (rev == 0 || rev > G_MAXUINT16 || rev_name == NULL) {
 				g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
 					    "revisions: bad entry \"%s\"", key);
@@ -176,25 +223,44 @@ ub_chip_parse(UbChip *self, JsonObject *object, GError **error)
 		g_prefix_error(error, "flash: ");
 		return FALSE;
 	}
+	if (value == 0 || value > UB_CHIP_MAX_SIZE_KIB) {
+		g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
+			    "flash: \"default-size-kib\" %u is no chip's size", value);
+		return FALSE;
+	}
 	self->flash_default_size = value * 1024;
 	if (json_object_has_member(flash, "interface") &&
 	    !ub_json_get_u32(flash, "interface", &self->flash_interface, error)) {
 		g_prefix_error(error, "flash: ");
 		return FALSE;
 	}
-	array = json_object_get_array_member(flash, "sectors");
+	if (!ub_json_get_array(flash, "sectors", &array, error)) {
+		g_prefix_error(error, "flash: ");
+		return FALSE;
+	}
 	if (array == NULL || json_array_get_length(array) == 0) {
 		g_set_error_literal(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
 				    "flash: \"sectors\" is missing");
 		return FALSE;
 	}
 	for (guint i = 0; i < json_array_get_length(array); i++) {
-		JsonObject *run = json_array_get_object_element(array, i);
-		guint32 count;
-		guint32 size_kib;
+		JsonObject *run = ub_json_element_object(array, i);
+		guint32 count = 0;
+		guint32 size_kib = 0;
 		if (run == NULL || !ub_json_get_u32(run, "count", &count, error) ||
 		    !ub_json_get_u32(run, "size-kib", &size_kib, error)) {
+			if (run == NULL)
+				g_set_error_literal(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
+						    "not an object");
 			g_prefix_error(error, "flash: sectors[%u]: ", i);
+			return FALSE;
+		}
+		if (count == 0 || count > UB_CHIP_MAX_SECTORS || size_kib == 0 ||
+		    size_kib > UB_CHIP_MAX_SIZE_KIB ||
+		    self->sector_runs->len / 2 + count > UB_CHIP_MAX_SECTORS) {
+			g_set_error(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
+				    "flash: sectors[%u]: %u sectors of %u KiB is no chip's flash", i,
+				    count, size_kib);
 			return FALSE;
 		}
 		size_kib *= 1024;
@@ -210,16 +276,20 @@ ub_chip_parse(UbChip *self, JsonObject *object, GError **error)
 		return FALSE;
 	}
 
-	array = json_object_has_member(object, "ram") ? json_object_get_array_member(object, "ram")
-						      : NULL;
+	if (!ub_json_get_array(object, "ram", &array, error))
+		return FALSE;
 	for (guint i = 0; array != NULL && i < json_array_get_length(array); i++) {
-		JsonObject *ram_obj = json_array_get_object_element(array, i);
+		JsonObject *ram_obj = ub_json_element_object(array, i);
 		UbChipRam ram = {0};
 		const char *ram_name;
 		if (ram_obj == NULL || (ram_name = ub_json_get_string(ram_obj, "name", error)) ==
 					   NULL ||
 		    !ub_json_get_u32(ram_obj, "base", &ram.base, error) ||
-		    !ub_json_get_u32(ram_obj, "size-kib", &ram.size, error)) {
+		    !ub_json_get_u32(ram_obj, "size-kib", &ram.size, error) ||
+		    ram.size > UB_CHIP_MAX_SIZE_KIB) {
+			if (ram_obj == NULL || ram.size > UB_CHIP_MAX_SIZE_KIB)
+				g_set_error_literal(error, UB_DATA_ERROR, UB_DATA_ERROR_INVALID,
+						    "not a RAM region");
 			g_prefix_error(error, "ram[%u]: ", i);
 			return FALSE;
 		}

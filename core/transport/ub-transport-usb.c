@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ub-error.h"
+#include "ub-file-holder.h"
 #include "ub-probe-info.h"
 #include "ub-transport-usb.h"
 
@@ -386,6 +387,24 @@ ub_transport_usb_init(UbTransportUsb *self)
 {
 }
 
+/* a busy probe: another program holds its usbfs node; say which when /proc can tell */
+static gboolean
+ub_transport_usb_setup_failed(libusb_device *device, int rc, GError **error, const char *what)
+{
+	g_autofree char *node = NULL;
+	g_autofree char *holder = NULL;
+
+	if (rc != LIBUSB_ERROR_BUSY)
+		return ub_usb_error_convert(rc, error, what);
+	node = ub_usb_node_path(libusb_get_bus_number(device), libusb_get_device_address(device));
+	holder = ub_file_find_holder(node);
+	if (holder == NULL)
+		return ub_usb_error_convert(rc, error, what);
+	g_set_error(error, UB_PROBE_ERROR, UB_PROBE_ERROR_BUSY, "%s: the probe is in use by %s",
+		    what, holder);
+	return FALSE;
+}
+
 /* opens @device; *skipped when it is no probe we know or its serial is not @serial (nothing
  * claimed then) */
 static gboolean
@@ -444,7 +463,8 @@ ub_transport_usb_setup(UbTransportUsb *self, libusb_device *device, const char *
 	if (libusb_kernel_driver_active(self->handle, match.interface_number) == 1) {
 		rc = libusb_detach_kernel_driver(self->handle, match.interface_number);
 		if (rc < 0)
-			return ub_usb_error_convert(rc, error, "detaching the kernel driver");
+			return ub_transport_usb_setup_failed(device, rc, error,
+							     "detaching the kernel driver");
 	}
 	rc = libusb_get_configuration(self->handle, &config);
 	if (rc < 0)
@@ -452,12 +472,13 @@ ub_transport_usb_setup(UbTransportUsb *self, libusb_device *device, const char *
 	if (config != match.configuration) {
 		rc = libusb_set_configuration(self->handle, match.configuration);
 		if (rc < 0)
-			return ub_usb_error_convert(rc, error, "selecting the configuration");
+			return ub_transport_usb_setup_failed(device, rc, error,
+							     "selecting the configuration");
 	}
 	rc = libusb_claim_interface(self->handle, match.interface_number);
 	what = g_strdup_printf("claiming interface %d", match.interface_number);
 	if (rc < 0)
-		return ub_usb_error_convert(rc, error, what);
+		return ub_transport_usb_setup_failed(device, rc, error, what);
 	self->interface_number = match.interface_number;
 	self->claimed = TRUE;
 	return TRUE;
