@@ -654,7 +654,6 @@ static gboolean
 link_retry(UbFlashStm32f4 *self, GError **error_local)
 {
 	guint mv = 0;
-	guint32 idcode = 0;
 
 	if (!ub_target_error_is_link(*error_local) || self->link_retries >= LINK_RETRIES)
 		return FALSE;
@@ -668,7 +667,7 @@ link_retry(UbFlashStm32f4 *self, GError **error_local)
 	self->link_retries++;
 	/* at the slower clock the debug port must answer, else the target is gone (unpowered,
 	 * reset, unplugged), not the wires noisy */
-	if (!ub_probe_read_dp_idcode(self->probe, &idcode, NULL))
+	if (!ub_target_dp_answers(self->target))
 		return FALSE;
 	g_clear_error(error_local);
 	return TRUE;

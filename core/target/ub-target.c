@@ -172,7 +172,7 @@ ub_target_set_swd_step(UbTarget *self, guint step, guint *khz, GError **error)
  * error is a failed test, any other error (the probe went away) is returned */
 static gboolean
 ub_target_link_test(UbTarget *self, guint32 scratch, gsize len, gboolean *passed,
-                    GError **error)
+                    GError **failure, GError **error)
 {
 	g_autofree guint8 *pattern = g_malloc(len);
 	g_autofree guint8 *back = g_malloc0(len);
@@ -201,12 +201,32 @@ ub_target_link_test(UbTarget *self, guint32 scratch, gsize len, gboolean *passed
 			return FALSE;
 		}
 		g_debug("link test at %u kHz: %s", self->swd_khz, error_local->message);
+		g_clear_error(failure);
+		g_propagate_error(failure, g_steal_pointer(&error_local));
 		return TRUE;
 	}
 	*passed = memcmp(pattern, back, len) == 0;
-	if (!*passed)
+	if (!*passed) {
 		g_debug("link test at %u kHz: the pattern came back changed", self->swd_khz);
+		g_clear_error(failure);
+		g_set_error(failure, UB_TARGET_ERROR, UB_TARGET_ERROR_FAILED,
+		            "SRAM did not keep a test pattern at %u kHz", self->swd_khz);
+	}
 	return TRUE;
+}
+
+gboolean
+ub_target_dp_answers(UbTarget *self)
+{
+	guint32 idcode = 0;
+
+	g_return_val_if_fail(UB_IS_TARGET(self), FALSE);
+	/* twice: on a noisy link one read may fail by chance */
+	for (guint i = 0; i < 2; i++) {
+		if (ub_probe_read_dp_idcode(self->probe, &idcode, NULL))
+			return TRUE;
+	}
+	return FALSE;
 }
 
 /**
@@ -221,6 +241,7 @@ ub_target_link_test(UbTarget *self, guint32 scratch, gsize len, gboolean *passed
 gboolean
 ub_target_tune_swd_clock(UbTarget *self, guint32 scratch, gsize len, GError **error)
 {
+	g_autoptr(GError) failure = NULL;
 	gint best = -1;
 	gboolean passed = FALSE;
 	guint failed_khz = 0;
@@ -240,7 +261,7 @@ ub_target_tune_swd_clock(UbTarget *self, guint32 scratch, gsize len, GError **er
 		step--;
 	self->swd_step = step;
 	for (;;) {
-		if (!ub_target_link_test(self, scratch, len, &passed, error))
+		if (!ub_target_link_test(self, scratch, len, &passed, &failure, error))
 			return FALSE;
 		if (passed) {
 			best = (gint)step;
@@ -253,6 +274,12 @@ ub_target_tune_swd_clock(UbTarget *self, guint32 scratch, gsize len, GError **er
 		step--;
 		if (!ub_target_set_swd_step(self, step, NULL, error))
 			return FALSE;
+		/* at the slower clock the debug port must answer, else the target is gone (no
+		 * supply, a reset, a cut wire), not the link noisy: that failure is the answer */
+		if (!ub_target_dp_answers(self)) {
+			g_propagate_error(error, g_steal_pointer(&failure));
+			return FALSE;
+		}
 	}
 	if (best < 0) {
 		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_FAILED,

@@ -80,6 +80,8 @@ guint ub_target_get_swd_fallbacks(UbTarget *self);
 gboolean ub_target_tune_swd_clock(UbTarget *self, guint32 scratch, gsize len,
 				  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_target_swd_step_down(UbTarget *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* the debug port answers a DP IDCODE read (after a link error: the target is still there) */
+gboolean ub_target_dp_answers(UbTarget *self);
 /* a transfer failed the way noise on the wires makes it fail (no valid ACK, parity) */
 gboolean ub_target_error_is_link(const GError *error);
 guint32 ub_target_get_cpuid(UbTarget *self);
