@@ -275,8 +275,8 @@ ub_cli_flash_print_summary(UbFlashJob *job)
 		/* TRANSLATORS: %1$s is a size like "360 kB", %2$u a count of sectors */
 		g_print(ngettext("Written and verified: %1$s in %2$u sector.\n",
 		                 "Written and verified: %1$s in %2$u sectors.\n",
-		                 stats.sectors_erased),
-		        size, stats.sectors_erased);
+		                 stats.sectors_written),
+		        size, stats.sectors_written);
 		break;
 	}
 	}

@@ -1,23 +1,26 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * bench-flash: flashes a 393 KB VESC image (with backup and verify) onto the simulated FOCBOX
- * and prints what it cost on the simulator's virtual clock against the physical lower bound,
- * and the USB round trips against st-flash and OpenOCD doing the same through unbrick-sim.
- * Then the same over the simulated CMSIS-DAP probes (full-speed USB), against OpenOCD with
- * interface/cmsis-dap.cfg on the same probe.
+ * bench-flash: flashes a VESC 6 image over an older VESC firmware on the simulated FOCBOX
+ * (with backup, without, and the same image again), then st-flash and OpenOCD through
+ * unbrick-sim, then unbrick and OpenOCD on a simulated CMSIS-DAP probe, and prints for
+ * each path its USB round trips, its time on the simulator's virtual clock, the bound the
+ * hardware cannot beat for that job and the ratio of the two (docs/performance.md).
  * Figures, not a test: run it directly or with `meson test --benchmark`.
  *
- *   bench-flash [--board focbox] [--image FILE] [--old FILE] [--unbrick-sim PATH]
- *               [--flash-timing typical|max] [--no-cmsis-dap]
+ *   bench-flash [--board focbox] [--cmsis-dap-board focbox-debugprobe] [--image FILE]
+ *               [--old FILE] [--unbrick-sim PATH] [--flash-timing typical|max]
+ *               [--no-cmsis-dap] [--json]
  *
  * The chip takes DS8626's typical erase and programming times (or the maximum, with
  * --flash-timing max) whatever the bench says, for unbrick and the peers alike, so that the
- * figures compare with each other and with the lower bound.
+ * figures compare with each other and with the bound. --json prints one object with one
+ * member per path, each with round_trips, modelled_ms, bound_ms, ratio.
  */
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "ub-flash-job.h"
 #include "ub-image-loader.h"
@@ -206,47 +209,86 @@ static const UbFlashSector f405[] = {
         {9, 0x080a0000, 0x20000}, {10, 0x080c0000, 0x20000}, {11, 0x080e0000, 0x20000},
 };
 
+/* the loader's slot: the most data one PROGRAM command takes (core/flash/ub-flash-stm32f4.c) */
+#define FIRST_CHUNK_MAX 0x4000u
+/* RM0090 §4.3: the CRC unit takes a word in 4 AHB cycles; 168 MHz is the fastest AHB clock
+ * (DS8626), so no check of the image on chip can be quicker */
+#define CRC_NS_PER_WORD_MIN (4.0 * 1000.0 / 168.0)
+
+/* What the hardware cannot beat for one run, from what the run had to do (its sectors
+ * erased, its words programmed, the bytes its backup read) at its SWD clock:
+ *   flash busy: the erase of each changed sector at the chosen PSIZE (DS8626 typical, or
+ *     the maximum with --flash-timing max) plus 16 µs (100 µs) per programmed element, or
+ *     the SWD time to upload the programmed words when a slow link makes that longer;
+ *   what cannot overlap it: the first chunk's upload when no erase runs before it to hide
+ *     it, the check of the image by the CRC unit at 168 MHz, the reset (one SWD write);
+ *   with a backup: the SWD time to read the part of the chip that is not blank.
+ * USB time is not in it: a probe that pipelines can hide USB behind SWD. */
+typedef struct {
+	guint64 erase_ns;
+	guint64 program_ns;
+	guint64 upload_ns; /* all programmed words over SWD: on a slow link longer than the flash */
+	guint64 first_upload_ns;
+	guint64 check_ns;
+	guint64 reset_ns;
+	guint64 backup_ns;
+	guint khz;
+} Bound;
+
+static guint64
+bound_total(const Bound *bound)
+{
+	return MAX(bound->erase_ns + bound->program_ns, bound->upload_ns) +
+	       bound->first_upload_ns + bound->check_ns + bound->reset_ns + bound->backup_ns;
+}
+
+static guint64
+swd_words_ns(guint64 words, guint khz)
+{
+	return words * SWD_CLOCKS_PER_WORD * 1000000 / khz;
+}
+
 static void
-print_bound(const char *title, Run *run)
+bound_for(const Run *run, gsize image_size, Bound *bound)
 {
 	gboolean max = bench_timing == UB_SIM_FLASH_TIMING_MAX;
-	guint64 erase_ns = 0;
-	guint64 program_ns = (run->stats.bytes_programmed >> run->psize) *
-	                     (max ? PROGRAM_MAX_US : UB_STM32F4_PROGRAM_US) * 1000;
-	guint64 read_words = run->stats.bytes_read / 4;
-	guint64 upload_words = run->stats.bytes_programmed / 4;
-	guint khz = run->swd_khz != 0 ? run->swd_khz : SWD_KHZ;
-	guint64 read_ns = read_words * SWD_CLOCKS_PER_WORD * 1000000 / khz;
-	guint64 upload_ns = upload_words * SWD_CLOCKS_PER_WORD * 1000000 / khz;
-	guint64 bound;
-	guint64 overlapped;
 
+	memset(bound, 0, sizeof(*bound));
+	bound->khz = run->swd_khz != 0 ? run->swd_khz : SWD_KHZ;
 	for (guint i = 0; i < run->sectors->len; i++) {
 		guint s = g_array_index(run->sectors, guint, i);
-		erase_ns += ub_flash_stm32f4_erase_time_us(f405[s].size, run->psize) * 1000 *
-		            (max ? 2 : 1);
+		bound->erase_ns += ub_flash_stm32f4_erase_time_us(f405[s].size, run->psize) * 1000 *
+		                   (max ? 2 : 1);
 	}
-	bound = read_ns + erase_ns + program_ns + upload_ns;
-	/* the loader programs while the next data crosses SWD */
-	overlapped = read_ns + MAX(erase_ns + program_ns, upload_ns);
-	g_print("%s\n", title);
-	g_print("  modelled time        %10.1f ms  (USB %.1f ms, SWD %.1f ms)\n", ms(run->ns),
-	        ms(run->usb_ns), ms(run->swd_ns));
-	if (run->max_in_flight > 0)
-		g_print("  USB round trips      %10" G_GUINT64_FORMAT
-		        "  (at most %u in flight; SWCLK %u kHz)\n",
-		        run->round_trips, run->max_in_flight, khz);
-	else
-		g_print("  USB round trips      %10" G_GUINT64_FORMAT "\n", run->round_trips);
-	g_print("  lower bound          %10.1f ms  = backup SWD %.1f + erase %.1f (%u sectors, "
-	        "x%u) + program %.1f + upload SWD %.1f\n",
-	        ms(bound), ms(read_ns), ms(erase_ns), run->sectors->len, 8u << run->psize,
-	        ms(program_ns), ms(upload_ns));
-	g_print("  ratio                %10.3f  (target <= 1.15)\n",
-	        (double)run->ns / (double)bound);
-	g_print("  overlapped bound     %10.1f ms  (upload hidden behind erase+program), ratio "
-	        "%.3f\n",
-	        ms(overlapped), (double)run->ns / (double)overlapped);
+	bound->program_ns = (run->stats.bytes_programmed >> run->psize) *
+	                    (max ? PROGRAM_MAX_US : UB_STM32F4_PROGRAM_US) * 1000;
+	bound->upload_ns = swd_words_ns(run->stats.bytes_programmed / 4, bound->khz);
+	if (run->sectors->len == 0 && run->stats.bytes_programmed > 0 &&
+	    bound->upload_ns < bound->erase_ns + bound->program_ns)
+		bound->first_upload_ns =
+		        swd_words_ns(MIN(run->stats.bytes_programmed, FIRST_CHUNK_MAX) / 4, bound->khz);
+	bound->check_ns = (guint64)((double)(image_size / 4) * CRC_NS_PER_WORD_MIN);
+	bound->reset_ns = swd_words_ns(1, bound->khz);
+	bound->backup_ns = swd_words_ns(run->stats.bytes_read / 4, bound->khz);
+}
+
+static void
+print_run(const char *title, const Run *run, const Bound *bound)
+{
+	guint64 total = bound_total(bound);
+
+	g_print("%s%s\n", title, run->ok ? "" : " (FAILED)");
+	g_print("  modelled time     %9.1f ms  (USB %.1f ms, SWD %.1f ms); %" G_GUINT64_FORMAT
+	        " round trips, at most %u in flight; SWCLK %u kHz\n",
+	        ms(run->ns), ms(run->usb_ns), ms(run->swd_ns), run->round_trips,
+	        run->max_in_flight, bound->khz);
+	g_print("  bound             %9.1f ms  = max(erase %.1f (%u sectors, x%u) + program %.1f, "
+	        "SWD upload %.1f) + first upload %.1f + check %.1f + reset %.3f + backup read "
+	        "%.1f\n",
+	        ms(total), ms(bound->erase_ns), run->sectors->len, 8u << run->psize,
+	        ms(bound->program_ns), ms(bound->upload_ns), ms(bound->first_upload_ns),
+	        ms(bound->check_ns), ms(bound->reset_ns), ms(bound->backup_ns));
+	g_print("  ratio             %9.3f\n", (double)run->ns / (double)MAX(total, 1));
 	g_print("  bytes: read %" G_GUINT64_FORMAT ", found erased %" G_GUINT64_FORMAT
 	        ", programmed %" G_GUINT64_FORMAT "; loader %s\n",
 	        run->stats.bytes_read, run->stats.bytes_blank, run->stats.bytes_programmed,
@@ -255,85 +297,111 @@ print_bound(const char *title, Run *run)
 	                               : "not used");
 }
 
-/* full-speed USB carries at most 19 bulk packets of 64 bytes in a 1 ms frame (USB 2.0
- * §5.8.4): the image's bytes out and the verify's bytes back cannot cross faster */
-#define FULL_SPEED_BYTES_PER_MS (19u * 64u)
+/* one path of the table: a run and the bound it is measured against */
+typedef struct {
+	const char *key; /* member of the --json object */
+	const char *title;
+	gboolean done;
+	Run run;
+	guint64 bound_ns;
+} Path;
 
 static void
-print_cmsis_dap_run(const char *title, Run *run)
+path_set(Path *path, const Run *run, guint64 bound_ns)
 {
-	g_print("  %-24s %9.1f ms  (USB %.1f ms, SWD %.1f ms)  %6" G_GUINT64_FORMAT
-	        " round trips, at most %u in flight%s\n",
-	        title, ms(run->ns), ms(run->usb_ns), ms(run->swd_ns), run->round_trips,
-	        run->max_in_flight, run->ok ? "" : " (failed)");
+	path->run = *run;
+	path->bound_ns = bound_ns;
+	path->done = TRUE;
 }
 
-/* unbrick and OpenOCD (interface/cmsis-dap.cfg, usb_bulk) on the same simulated CMSIS-DAP probe */
-static void
-bench_cmsis_dap(const char *board, const char *title, const char *unbrick_sim,
-                const char *image_path, const char *old_path, UbImage *image)
+static double
+path_ratio(const Path *path)
 {
-	g_autoptr(GError) error = NULL;
-	Run with_backup = {0};
-	Run without_backup = {0};
-	Run openocd = {0};
-	guint64 usb_bytes;
+	return (double)path->run.ns / (double)MAX(path->bound_ns, 1);
+}
 
-	g_print("\n%s: bench '%s'\n", title, board);
-	if (!run_unbrick(board, old_path, image, FALSE, &without_backup, &error)) {
-		g_print("  unbrick --no-backup failed: %s\n", error->message);
-		return;
-	}
-	if (!run_unbrick(board, old_path, image, TRUE, &with_backup, &error)) {
-		g_print("  unbrick (with backup) failed: %s\n", error->message);
-		return;
-	}
-	print_cmsis_dap_run("unbrick (with backup)", &with_backup);
-	print_cmsis_dap_run("unbrick --no-backup", &without_backup);
-	if (unbrick_sim != NULL && g_file_test(unbrick_sim, G_FILE_TEST_IS_EXECUTABLE)) {
-		g_autofree char *program =
-		        g_strdup_printf("program %s 0x08000000 verify reset exit", image_path);
-		const char *oo_argv[] = {"openocd",
-		                         "-f",
-		                         "interface/cmsis-dap.cfg",
-		                         "-c",
-		                         "cmsis_dap_backend usb_bulk",
-		                         "-f",
-		                         "target/stm32f4x.cfg",
-		                         "-c",
-		                         program,
-		                         NULL};
-		if (run_peer(unbrick_sim, board, old_path, oo_argv, &openocd)) {
-			print_cmsis_dap_run("openocd program verify", &openocd);
-			if (openocd.ok)
-				g_print("  unbrick --no-backup / openocd: %.1fx fewer round trips, "
-				        "%.1fx less time\n",
-				        (double)openocd.round_trips /
-				                (double)MAX(without_backup.round_trips, 1),
-				        (double)openocd.ns / (double)MAX(without_backup.ns, 1));
+static void
+print_table(const Path *paths, guint n)
+{
+	g_print("\n%-34s %11s %12s %10s %7s\n", "path", "round trips", "modelled ms", "bound ms",
+	        "ratio");
+	for (guint i = 0; i < n; i++) {
+		const Path *path = &paths[i];
+		if (!path->done) {
+			g_print("%-34s %11s %12s %10s %7s\n", path->title, "n/a", "", "", "");
+			continue;
 		}
-	} else
-		g_print("  openocd                  n/a (unbrick-sim not available)\n");
-	/* what must cross USB for the no-backup run: the image out, the verify read back */
-	usb_bytes = without_backup.stats.bytes_programmed + without_backup.stats.bytes_read;
-	g_print("  full-speed USB bound     %9.1f ms  (%" G_GUINT64_FORMAT " bytes at %u bytes/ms)\n",
-	        (double)usb_bytes / FULL_SPEED_BYTES_PER_MS, usb_bytes, FULL_SPEED_BYTES_PER_MS);
-	print_bound("  unbrick --no-backup against the SWD bound:", &without_backup);
-	g_array_unref(with_backup.sectors);
-	g_array_unref(without_backup.sectors);
+		g_print("%-34s %11" G_GUINT64_FORMAT " %12.1f %10.1f %7.3f%s\n", path->title,
+		        path->run.round_trips, ms(path->run.ns), ms(path->bound_ns),
+		        path_ratio(path), path->run.ok ? "" : "  (failed)");
+	}
 }
+
+static void
+print_json(const Path *paths, guint n)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+	g_autoptr(JsonGenerator) generator = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree char *text = NULL;
+
+	json_builder_begin_object(builder);
+	for (guint i = 0; i < n; i++) {
+		const Path *path = &paths[i];
+		if (!path->done)
+			continue;
+		json_builder_set_member_name(builder, path->key);
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "round_trips");
+		json_builder_add_int_value(builder, (gint64)path->run.round_trips);
+		json_builder_set_member_name(builder, "modelled_ms");
+		json_builder_add_double_value(builder, ms(path->run.ns));
+		json_builder_set_member_name(builder, "bound_ms");
+		json_builder_add_double_value(builder, ms(path->bound_ns));
+		json_builder_set_member_name(builder, "ratio");
+		json_builder_add_double_value(builder, path_ratio(path));
+		json_builder_set_member_name(builder, "ok");
+		json_builder_add_boolean_value(builder, path->run.ok);
+		if (path->run.swd_khz != 0) {
+			json_builder_set_member_name(builder, "swd_khz");
+			json_builder_add_int_value(builder, path->run.swd_khz);
+		}
+		json_builder_end_object(builder);
+	}
+	json_builder_end_object(builder);
+	root = json_builder_get_root(builder);
+	json_generator_set_root(generator, root);
+	json_generator_set_pretty(generator, TRUE);
+	text = json_generator_to_data(generator, NULL);
+	g_print("%s\n", text);
+}
+
+enum {
+	PATH_BACKUP,
+	PATH_NO_BACKUP,
+	PATH_SAME_IMAGE,
+	PATH_ST_FLASH,
+	PATH_OPENOCD,
+	PATH_CMSIS_DAP,
+	PATH_OPENOCD_CMSIS_DAP,
+	PATH_COUNT
+};
 
 int
 main(int argc, char **argv)
 {
 	g_autofree char *board = g_strdup("focbox");
+	g_autofree char *cmsis_dap_board = g_strdup("focbox-debugprobe");
 	g_autofree char *image_path = NULL;
 	g_autofree char *old_path = NULL;
 	g_autofree char *unbrick_sim = NULL;
 	g_autofree char *timing = NULL;
 	gboolean no_cmsis_dap = FALSE;
+	gboolean json = FALSE;
 	const GOptionEntry entries[] = {
 	        {"board", 0, 0, G_OPTION_ARG_STRING, &board, "Simulated bench", "NAME"},
+	        {"cmsis-dap-board", 0, 0, G_OPTION_ARG_STRING, &cmsis_dap_board,
+	         "Simulated bench with a CMSIS-DAP probe", "NAME"},
 	        {"image", 0, 0, G_OPTION_ARG_FILENAME, &image_path, "Image to flash", "FILE"},
 	        {"old", 0, 0, G_OPTION_ARG_FILENAME, &old_path, "What the chip holds before",
 	         "FILE"},
@@ -342,18 +410,27 @@ main(int argc, char **argv)
 	        {"flash-timing", 0, 0, G_OPTION_ARG_STRING, &timing,
 	         "Erase and programming times: typical (default) or max", "TIMING"},
 	        {"no-cmsis-dap", 0, 0, G_OPTION_ARG_NONE, &no_cmsis_dap,
-	         "Leave out the CMSIS-DAP probes", NULL},
+	         "Leave out the CMSIS-DAP probe", NULL},
+	        {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object, one member per path",
+	         NULL},
 	        {NULL}};
 	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbImage) image = NULL;
 	const char *fw = g_getenv("UB_TEST_FIRMWARE_DIR");
-	Run with_backup = {0};
-	Run without_backup = {0};
-	Run stflash = {0};
-	Run openocd = {0};
-	gboolean have_stflash = FALSE;
-	gboolean have_openocd = FALSE;
+	gboolean have_sim;
+	gsize image_size;
+	Path paths[PATH_COUNT] = {
+	        [PATH_BACKUP] = {"unbrick_backup", "unbrick (with backup)"},
+	        [PATH_NO_BACKUP] = {"unbrick_no_backup", "unbrick --no-backup"},
+	        [PATH_SAME_IMAGE] = {"unbrick_same_image", "unbrick, the same image again"},
+	        [PATH_ST_FLASH] = {"st_flash", "st-flash --reset write"},
+	        [PATH_OPENOCD] = {"openocd", "openocd program verify"},
+	        [PATH_CMSIS_DAP] = {"unbrick_cmsis_dap", "unbrick --no-backup, CMSIS-DAP"},
+	        [PATH_OPENOCD_CMSIS_DAP] = {"openocd_cmsis_dap", "openocd, CMSIS-DAP"},
+	};
+	Bound bound_no_backup = {0};
+	Bound bound_cmsis_dap = {0};
 
 	g_option_context_add_main_entries(context, entries, NULL);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
@@ -367,37 +444,49 @@ main(int argc, char **argv)
 	}
 	if (fw == NULL)
 		fw = "tests/data/firmware";
+	/* a VESC 6 image over an older VESC firmware, as a FOCBOX update goes */
 	if (image_path == NULL)
 		image_path =
-		        g_build_filename(fw, "vesc-fw-5.02-410_o_411_o_412-VESC_default.bin", NULL);
+		        g_build_filename(fw, "vesc-fw-6.05-410_o_411_o_412-VESC_default.bin", NULL);
 	if (old_path == NULL)
 		old_path =
-		        g_build_filename(fw, "vesc-fw-3.55-410_o_411_o_412-VESC_default.bin", NULL);
+		        g_build_filename(fw, "vesc-fw-5.02-410_o_411_o_412-VESC_default.bin", NULL);
 	image = ub_image_new_from_file(image_path, 0x08000000, &error);
 	if (image == NULL) {
 		g_printerr("bench-flash: %s\n", error->message);
 		return 77;
 	}
+	image_size = ub_image_get_data_size(image);
+	have_sim = unbrick_sim != NULL && g_file_test(unbrick_sim, G_FILE_TEST_IS_EXECUTABLE);
 
-	g_print("bench-flash: %s (%" G_GSIZE_FORMAT " bytes) onto simulated '%s' holding %s\n",
-	        image_path, ub_image_get_data_size(image), board, old_path);
-	g_print("SWD clock %u kHz; %s flash times (DS8626); times on the simulator's virtual "
-	        "clock\n\n",
-	        (guint)SWD_KHZ, ub_sim_flash_timing_to_string(bench_timing));
-	if (!run_unbrick(board, old_path, image, TRUE, &with_backup, &error)) {
-		g_printerr("bench-flash: flash with backup failed: %s\n", error->message);
-		return 1;
+	if (!json) {
+		g_print("bench-flash: %s (%" G_GSIZE_FORMAT " bytes) onto simulated '%s' holding "
+		        "%s\n",
+		        image_path, image_size, board, old_path);
+		g_print("%s flash times (DS8626); times on the simulator's virtual clock\n\n",
+		        ub_sim_flash_timing_to_string(bench_timing));
 	}
-	print_bound("unbrick flash (backup + erase + program + verify)", &with_backup);
-	if (!run_unbrick(board, old_path, image, FALSE, &without_backup, &error)) {
-		g_printerr("bench-flash: flash without backup failed: %s\n", error->message);
-		return 1;
-	}
-	print_bound("\nunbrick flash --no-backup (erase + program + verify; like the tools below)",
-	            &without_backup);
+	for (guint p = PATH_BACKUP; p <= PATH_SAME_IMAGE; p++) {
+		Run run = {0};
+		Bound bound = {0};
+		gboolean backup = p != PATH_NO_BACKUP;
+		const char *old = p == PATH_SAME_IMAGE ? image_path : old_path;
 
-	g_print("\npeers through unbrick-sim (erase + program + verify, no backup)\n");
-	if (unbrick_sim != NULL && g_file_test(unbrick_sim, G_FILE_TEST_IS_EXECUTABLE)) {
+		if (!run_unbrick(board, old, image, backup, &run, &error)) {
+			g_printerr("bench-flash: %s failed: %s\n", paths[p].title, error->message);
+			return 1;
+		}
+		bound_for(&run, image_size, &bound);
+		if (!json)
+			print_run(paths[p].title, &run, &bound);
+		if (p == PATH_NO_BACKUP)
+			bound_no_backup = bound;
+		path_set(&paths[p], &run, bound_total(&bound));
+		g_array_unref(run.sectors);
+	}
+
+	/* the peers do the same job as unbrick --no-backup: the same bound */
+	if (have_sim) {
 		const char *st_argv[] = {"st-flash", "--reset",    "write",
 		                         image_path, "0x08000000", NULL};
 		g_autofree char *program =
@@ -405,43 +494,57 @@ main(int argc, char **argv)
 		const char *oo_argv[] = {
 		        "openocd", "-f", "interface/stlink.cfg", "-f", "target/stm32f4x.cfg", "-c",
 		        program,   NULL};
-		have_stflash = run_peer(unbrick_sim, board, old_path, st_argv, &stflash);
-		have_openocd = run_peer(unbrick_sim, board, old_path, oo_argv, &openocd);
+		Run run = {0};
+
+		if (run_peer(unbrick_sim, board, old_path, st_argv, &run))
+			path_set(&paths[PATH_ST_FLASH], &run, bound_total(&bound_no_backup));
+		memset(&run, 0, sizeof(run));
+		if (run_peer(unbrick_sim, board, old_path, oo_argv, &run))
+			path_set(&paths[PATH_OPENOCD], &run, bound_total(&bound_no_backup));
 	}
-	if (have_stflash)
-		g_print("  st-flash --reset write   %8.1f ms  %6" G_GUINT64_FORMAT
-		        " round trips%s\n",
-		        ms(stflash.ns), stflash.round_trips, stflash.ok ? "" : " (failed)");
-	else
-		g_print("  st-flash                 n/a (unbrick-sim not available)\n");
-	if (have_openocd)
-		g_print("  openocd program verify   %8.1f ms  %6" G_GUINT64_FORMAT
-		        " round trips%s\n",
-		        ms(openocd.ns), openocd.round_trips, openocd.ok ? "" : " (failed)");
-	else
-		g_print("  openocd                  n/a (unbrick-sim not available)\n");
-	if (have_stflash || have_openocd) {
-		guint64 best = G_MAXUINT64;
-		if (have_stflash && stflash.ok)
-			best = MIN(best, stflash.round_trips);
-		if (have_openocd && openocd.ok)
-			best = MIN(best, openocd.round_trips);
-		if (best != G_MAXUINT64)
-			g_print("  round trips: best peer %" G_GUINT64_FORMAT
-			        " / unbrick --no-backup %" G_GUINT64_FORMAT
-			        " = %.2fx fewer (target >= 2)\n",
-			        best, without_backup.round_trips,
-			        (double)best / (double)MAX(without_backup.round_trips, 1));
-	}
+
+	/* unbrick and OpenOCD (interface/cmsis-dap.cfg, usb_bulk) on a CMSIS-DAP probe */
 	if (!no_cmsis_dap) {
-		g_print("\nCMSIS-DAP probes (full-speed USB, 64-byte packets); OpenOCD with "
-		        "interface/cmsis-dap.cfg, cmsis_dap_backend usb_bulk\n");
-		bench_cmsis_dap("focbox-debugprobe", "Raspberry Pi Debug Probe (debugprobe)",
-		                unbrick_sim, image_path, old_path, image);
-		bench_cmsis_dap("focbox-daplink", "DAPLink (LPC11U35, one packet)", unbrick_sim,
-		                image_path, old_path, image);
+		Run run = {0};
+
+		if (!run_unbrick(cmsis_dap_board, old_path, image, FALSE, &run, &error)) {
+			g_printerr("bench-flash: %s failed: %s\n", paths[PATH_CMSIS_DAP].title,
+			           error->message);
+			return 1;
+		}
+		bound_for(&run, image_size, &bound_cmsis_dap);
+		if (!json)
+			print_run("\nunbrick --no-backup on a CMSIS-DAP probe", &run,
+			          &bound_cmsis_dap);
+		path_set(&paths[PATH_CMSIS_DAP], &run, bound_total(&bound_cmsis_dap));
+		g_array_unref(run.sectors);
+		if (have_sim) {
+			g_autofree char *program = g_strdup_printf(
+			        "program %s 0x08000000 verify reset exit", image_path);
+			const char *oo_argv[] = {"openocd",
+			                         "-f",
+			                         "interface/cmsis-dap.cfg",
+			                         "-c",
+			                         "cmsis_dap_backend usb_bulk",
+			                         "-f",
+			                         "target/stm32f4x.cfg",
+			                         "-c",
+			                         program,
+			                         NULL};
+			memset(&run, 0, sizeof(run));
+			if (run_peer(unbrick_sim, cmsis_dap_board, old_path, oo_argv, &run))
+				path_set(&paths[PATH_OPENOCD_CMSIS_DAP], &run,
+				         bound_total(&bound_cmsis_dap));
+		}
 	}
-	g_array_unref(with_backup.sectors);
-	g_array_unref(without_backup.sectors);
+
+	if (json) {
+		print_json(paths, PATH_COUNT);
+		return 0;
+	}
+	print_table(paths, PATH_COUNT);
+	g_print("\nbound: flash busy for the sectors that change + what cannot overlap it (see "
+	        "docs/performance.md);\nthe peers and OpenOCD on CMSIS-DAP are measured against "
+	        "unbrick's bound for the same job on the same probe.\n");
 	return 0;
 }

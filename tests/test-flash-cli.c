@@ -655,6 +655,31 @@ test_cli_flash_swapped_wires(void)
 	cli_run_clear(&run);
 }
 
+/* long jumper wires (clean up to 950 kHz): the flash ends verified at a slower clock, and
+ * --verbose says which clock failed and which one it fell back to */
+static void
+test_cli_flash_long_wires(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("ub-cli-flash-XXXXXX", NULL);
+	g_autofree char *image = demo_image_file(dir);
+	g_autoptr(JsonParser) parser = json_parser_new();
+	CliRun run = {0};
+	JsonObject *result;
+	guint events = 0;
+	guint percent = 0;
+
+	if (!cli_run(&run, dir, "flash", image, "--sim", "focbox-long-wires", "--no-backup",
+	             "--json", "--verbose", NULL))
+		return;
+	g_assert_cmpint(run.status, ==, 0);
+	result = parse_lines(parser, run.out, &events, &percent);
+	g_assert_true(json_object_get_boolean_member(result, "ok"));
+	g_assert_cmpstr(json_object_get_string_member(result, "stage"), ==, "done");
+	g_assert_cmpint(json_object_get_int_member(result, "swd_khz"), <=, 950);
+	g_assert_nonnull(strstr(run.err, "transfers fail at 4000 kHz; falling back to 480 kHz"));
+	cli_run_clear(&run);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -672,5 +697,6 @@ main(int argc, char **argv)
 	UB_TEST_ADD_FUNC("/flash/cli/connect-then-flash", test_cli_connect_then_flash);
 	UB_TEST_ADD_FUNC("/flash/cli/no-recover", test_cli_flash_no_recover);
 	UB_TEST_ADD_FUNC("/flash/cli/swapped-wires", test_cli_flash_swapped_wires);
+	UB_TEST_ADD_FUNC("/flash/cli/long-wires", test_cli_flash_long_wires);
 	return g_test_run();
 }

@@ -14,6 +14,7 @@
 #include "ub-flash-plan.h"
 #include "ub-image-loader.h"
 #include "ub-sim-board.h"
+#include "ub-sim-link.h"
 #include "ub-sim-mcu.h"
 #include "ub-transport-sim.h"
 #include "ub-test-firmware.h"
@@ -94,8 +95,10 @@ fixture_run(Fixture *fixture, UbFlashJob *job, GError **error)
 	ub_flash_job_set_backup_dir(job, fixture->dir);
 	ub_flash_job_set_journal_dir(job, jobs);
 	ub_flash_job_run_async(job, progress, NULL, fixture_cb, fixture);
-	if (!ub_flash_job_run_finish(job, fixture_wait(fixture), error))
+	if (!ub_flash_job_run_finish(job, fixture_wait(fixture), error)) {
+		g_test_message("job failed: %s", (*error)->message);
 		return FALSE;
+	}
 	/* a finished job's bar is full */
 	g_assert_cmpuint(ub_progress_get_percentage(progress), ==, 100);
 	return TRUE;
@@ -389,9 +392,10 @@ test_job_same_image_twice(Fixture *fixture, gconstpointer data)
 		JsonObject *report;
 		UbSimMcuStats before = {0};
 		UbSimMcuStats after = {0};
+		UbFlashStats stats = {0};
 
 		ub_flash_job_set_image(job, image);
-		/* run 1 compares with its backup, run 2 on chip */
+		/* runs 1 and 2 compare on chip, with and without a backup asked for */
 		ub_flash_job_set_flags(job, run == 2 ? UB_FLASH_JOB_FLAG_NO_BACKUP
 		                                     : UB_FLASH_JOB_FLAG_NONE);
 		ub_sim_mcu_get_stats(ub_sim_board_get_mcu(fixture->board), &before);
@@ -400,8 +404,16 @@ test_job_same_image_twice(Fixture *fixture, gconstpointer data)
 		ub_sim_mcu_get_stats(ub_sim_board_get_mcu(fixture->board), &after);
 		node = ub_flash_job_to_json(job);
 		report = json_node_get_object(node);
-		if (run == 0)
+		/* clean short wires: the link test keeps the ST-LINK/V2's fastest clock */
+		g_assert_cmpint(json_object_get_int_member(report, "swd_khz"), ==, 4000);
+		if (run == 0) {
+			g_assert_nonnull(ub_flash_job_get_backup_path(job));
 			continue;
+		}
+		/* nothing is erased, so nothing is backed up: the chip's CRC said so */
+		g_assert_null(ub_flash_job_get_backup_path(job));
+		ub_flash_job_get_stats(job, &stats);
+		g_assert_cmpuint(stats.bytes_read, ==, 0);
 		g_assert_cmpint(json_object_get_int_member(report, "sectors_unchanged"), ==, 5);
 		g_assert_cmpuint(json_array_get_length(
 		                         json_object_get_array_member(report, "sectors_erased")),
@@ -409,6 +421,158 @@ test_job_same_image_twice(Fixture *fixture, gconstpointer data)
 		g_assert_cmpuint(after.sectors_erased, ==, before.sectors_erased);
 		g_assert_cmpuint(after.bytes_programmed, ==, before.bytes_programmed);
 	}
+}
+
+/* sectors found erased (by the backup, or on chip without one) are programmed without a
+ * second erase; the image still ends verified */
+static void
+test_job_erased_not_erased_again(Fixture *fixture, gconstpointer data)
+{
+	gboolean backup = GPOINTER_TO_INT(data);
+	g_autofree char *path = firmware_path(FW_502);
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(UbFlashJob) erase = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_ERASE);
+	g_autoptr(UbFlashJob) job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	g_autoptr(UbFlashJob) verify = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_VERIFY);
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(GError) error = NULL;
+	const guint blank[] = {5, 6};
+	JsonArray *erased;
+	UbSimMcuStats before = {0};
+	UbSimMcuStats after = {0};
+
+	image = ub_image_new_from_file(path, 0x08000000, &error);
+	g_assert_no_error(error);
+	ub_flash_job_set_sectors(erase, blank, G_N_ELEMENTS(blank));
+	ub_flash_job_set_flags(erase, UB_FLASH_JOB_FLAG_NO_BACKUP);
+	g_assert_true(fixture_run(fixture, erase, &error));
+	g_assert_no_error(error);
+
+	ub_flash_job_set_image(job, image);
+	ub_flash_job_set_flags(job, backup ? UB_FLASH_JOB_FLAG_NONE : UB_FLASH_JOB_FLAG_NO_BACKUP);
+	ub_sim_mcu_get_stats(ub_sim_board_get_mcu(fixture->board), &before);
+	g_assert_true(fixture_run(fixture, job, &error));
+	g_assert_no_error(error);
+	ub_sim_mcu_get_stats(ub_sim_board_get_mcu(fixture->board), &after);
+	node = ub_flash_job_to_json(job);
+	erased = json_object_get_array_member(json_node_get_object(node), "sectors_erased");
+	g_assert_cmpuint(json_array_get_length(erased), >, 0);
+	for (guint i = 0; i < json_array_get_length(erased); i++) {
+		g_assert_cmpint(json_array_get_int_element(erased, i), !=, 5);
+		g_assert_cmpint(json_array_get_int_element(erased, i), !=, 6);
+	}
+	/* what the report says is what the chip did */
+	g_assert_cmpuint(after.sectors_erased - before.sectors_erased, ==,
+	                 json_array_get_length(erased));
+	ub_flash_job_set_image(verify, image);
+	g_assert_true(fixture_run(fixture, verify, &error));
+	g_assert_no_error(error);
+}
+
+static void
+fixture_setup_bench(Fixture *fixture, const char *bench)
+{
+	g_autoptr(GError) error = NULL;
+
+	fixture->loop = g_main_loop_new(NULL, FALSE);
+	fixture->dir = g_dir_make_tmp("ub-flash-job-XXXXXX", &error);
+	g_assert_no_error(error);
+	fixture->device = ub_sim_device_new(bench, NULL);
+	ub_device_open_async(fixture->device, NULL, fixture_cb, fixture);
+	g_assert_true(ub_device_open_finish(fixture->device, fixture_wait(fixture), &error));
+	g_assert_no_error(error);
+	fixture->board = ub_sim_board_from_device(fixture->device);
+	g_assert_nonnull(fixture->board);
+}
+
+static void
+fixture_setup_long_wires(Fixture *fixture, gconstpointer data)
+{
+	fixture_setup_bench(fixture, "focbox-long-wires");
+}
+
+static void
+verify_image(Fixture *fixture, UbImage *image)
+{
+	g_autoptr(UbFlashJob) verify = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_VERIFY);
+	g_autoptr(GError) error = NULL;
+
+	ub_flash_job_set_image(verify, image);
+	g_assert_true(fixture_run(fixture, verify, &error));
+	g_assert_no_error(error);
+}
+
+/* wires that carry 950 kHz cleanly: the link test finds the clock where transfers fail and
+ * the flash ends verified at a slower one */
+static void
+test_job_long_wires(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *path = firmware_path(FW_502);
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(UbFlashJob) job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(GError) error = NULL;
+	JsonObject *report;
+
+	image = ub_image_new_from_file(path, 0x08000000, &error);
+	g_assert_no_error(error);
+	ub_flash_job_set_image(job, image);
+	ub_flash_job_set_flags(job, UB_FLASH_JOB_FLAG_NO_BACKUP);
+	g_assert_true(fixture_run(fixture, job, &error));
+	g_assert_no_error(error);
+	node = ub_flash_job_to_json(job);
+	report = json_node_get_object(node);
+	g_assert_cmpint(json_object_get_int_member(report, "swd_khz"), >, 0);
+	g_assert_cmpint(json_object_get_int_member(report, "swd_khz"), <=, 950);
+	g_assert_cmpuint(ub_sim_link_get_corrupted(ub_sim_board_get_link(fixture->board)), >, 0);
+	verify_image(fixture, image);
+}
+
+typedef struct {
+	UbSimLink *link;
+	guint64 at_ns;
+} WireMove;
+
+/* a second into the job somebody moves the wires: from then on 950 kHz is the limit */
+static void
+wire_move_tick(gpointer user_data, guint64 start_ns, guint64 step_ns)
+{
+	WireMove *move = user_data;
+
+	if (start_ns + step_ns >= move->at_ns)
+		ub_sim_link_set_max_clean_khz(move->link, 950);
+}
+
+/* the link goes bad while the flash is being written: each link error steps the clock down
+ * and the work goes on; the image ends verified */
+static void
+test_job_wires_moved(Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *path = firmware_path(FW_605);
+	g_autoptr(UbImage) image = NULL;
+	g_autoptr(UbFlashJob) job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(GError) error = NULL;
+	UbSimClock *clock = ub_sim_board_get_clock(fixture->board);
+	WireMove move = {ub_sim_board_get_link(fixture->board), 0};
+	JsonObject *report;
+
+	image = ub_image_new_from_file(path, 0x08000000, &error);
+	g_assert_no_error(error);
+	ub_flash_job_set_image(job, image);
+	ub_flash_job_set_flags(job, UB_FLASH_JOB_FLAG_NO_BACKUP);
+	move.at_ns = ub_sim_clock_get_ns(clock) + 1000000000;
+	ub_sim_clock_add_ticker(clock, wire_move_tick, &move);
+	g_assert_true(fixture_run(fixture, job, &error));
+	g_assert_no_error(error);
+	ub_sim_clock_remove_ticker(clock, wire_move_tick, &move);
+	node = ub_flash_job_to_json(job);
+	report = json_node_get_object(node);
+	/* it started fast on clean wires and ended at or below the new limit */
+	g_assert_cmpint(json_object_get_int_member(report, "swd_fallbacks"), >, 0);
+	g_assert_cmpint(json_object_get_int_member(report, "swd_khz"), <=, 950);
+	g_assert_cmpuint(ub_sim_link_get_corrupted(move.link), >, 0);
+	verify_image(fixture, image);
 }
 
 static guint64
@@ -542,7 +706,8 @@ test_job_journal(Fixture *fixture, gconstpointer data)
 
 	{
 	/* the supply goes just after the backup, once the write has begun: as many round
-	 * trips as a backup takes, and a few more */
+	 * trips as a backup takes (the flash's survey before it stands in for the backup
+	 * job's finish and reset), and a few more */
 	g_autofree char *measure = g_build_filename(fixture->dir, "measure.bin", NULL);
 	job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_BACKUP);
 	ub_flash_job_set_backup_file(job, measure);
@@ -554,7 +719,7 @@ test_job_journal(Fixture *fixture, gconstpointer data)
 	job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
 	ub_flash_job_set_image(job, image);
 	ub_transport_sim_set_fault(UB_TRANSPORT_SIM(ub_device_get_transport(fixture->device)),
-	                           UB_TRANSPORT_SIM_FAULT_POWER_LOSS, (guint)start * 2 - 30);
+	                           UB_TRANSPORT_SIM_FAULT_POWER_LOSS, (guint)start * 2 + 10);
 	}
 	g_assert_false(fixture_run(fixture, job, &error));
 	g_test_message("%s", error->message);
@@ -815,6 +980,14 @@ main(int argc, char **argv)
 	           fixture_teardown);
 	g_test_add("/flash/job/same-image-twice", Fixture, NULL, fixture_setup,
 	           test_job_same_image_twice, fixture_teardown);
+	g_test_add("/flash/job/erased-not-erased-again", Fixture, GINT_TO_POINTER(FALSE),
+	           fixture_setup, test_job_erased_not_erased_again, fixture_teardown);
+	g_test_add("/flash/job/erased-not-erased-again-backup", Fixture, GINT_TO_POINTER(TRUE),
+	           fixture_setup, test_job_erased_not_erased_again, fixture_teardown);
+	g_test_add("/flash/job/long-wires", Fixture, NULL, fixture_setup_long_wires,
+	           test_job_long_wires, fixture_teardown);
+	g_test_add("/flash/job/wires-moved", Fixture, NULL, fixture_setup, test_job_wires_moved,
+	           fixture_teardown);
 	g_test_add("/flash/job/unplugged-then-retry", Fixture,
 	           GUINT_TO_POINTER(UB_TRANSPORT_SIM_FAULT_UNPLUG), fixture_setup,
 	           test_job_fault_then_retry, fixture_teardown);

@@ -51,6 +51,9 @@ struct _UbFakeProbe {
 	gboolean keys_broken; /* a wrong key was written: locked until reset */
 	guint64 busy_until;
 	guint32 dbgmcu_apb1_fz;
+	/* the CRC unit (RM0090 §4), clocked by RCC_AHB1ENR.CRCEN */
+	guint32 rcc_ahb1enr;
+	guint32 crc_dr;
 	/* core */
 	uc_engine *uc;
 	gboolean halted;
@@ -272,6 +275,21 @@ fake_bus_write(UbFakeProbe *self, guint32 address, guint32 value, guint size)
 	case 0xe0042008u: /* DBGMCU_APB1_FZ */
 		self->dbgmcu_apb1_fz = value & 0x06e01dffu;
 		return TRUE;
+	case 0x40023830u: /* RCC_AHB1ENR */
+		self->rcc_ahb1enr = value;
+		return TRUE;
+	case 0x40023000u: /* CRC_DR: one word, MSB first, polynomial 0x04C11DB7 */
+		if ((self->rcc_ahb1enr & (1u << 12)) == 0)
+			return TRUE;
+		self->crc_dr ^= value;
+		for (guint bit = 0; bit < 32; bit++)
+			self->crc_dr = (self->crc_dr & 0x80000000u) ? (self->crc_dr << 1) ^ 0x04c11db7u
+			                                            : self->crc_dr << 1;
+		return TRUE;
+	case 0x40023008u: /* CRC_CR.RESET */
+		if ((self->rcc_ahb1enr & (1u << 12)) && (value & 1))
+			self->crc_dr = 0xffffffffu;
+		return TRUE;
 	default:
 		/* IWDG_KR, RCC, FLASH_ACR, …: accepted, no effect here */
 		return TRUE;
@@ -317,6 +335,12 @@ fake_bus_read(UbFakeProbe *self, guint32 address, guint32 *value, guint size)
 		return TRUE;
 	case 0xe0042008u:
 		*value = self->dbgmcu_apb1_fz;
+		return TRUE;
+	case 0x40023830u:
+		*value = self->rcc_ahb1enr;
+		return TRUE;
+	case 0x40023000u:
+		*value = (self->rcc_ahb1enr & (1u << 12)) ? self->crc_dr : 0;
 		return TRUE;
 	/* the option bytes as stored (RM0090 §3.7.1) */
 	case 0x1fffc000u:
@@ -593,6 +617,8 @@ fake_reset(UbFakeProbe *self)
 	self->key_stage = 0;
 	self->optkey_stage = 0;
 	self->halted = TRUE;
+	self->rcc_ahb1enr = 0x00100000u;
+	self->crc_dr = 0xffffffffu;
 }
 
 static void
@@ -1085,6 +1111,7 @@ test_flash_compare(void)
 	g_autoptr(GPtrArray) other = make_chunks(0x08020000, 0x20000, 29);
 	g_autoptr(GError) error = NULL;
 	gboolean same[2] = {FALSE, TRUE};
+	UbFlashHolds holds[2] = {UB_FLASH_HOLDS_UNKNOWN, UB_FLASH_HOLDS_UNKNOWN};
 
 	bench_init(&bench);
 	program_and_verify(&bench, chunks, erase, 1);
@@ -1096,6 +1123,17 @@ test_flash_compare(void)
 	bench.fake->flash[0x1ffff] ^= 1;
 	g_assert_true(ub_flash_stm32f4_compare(bench.flash, chunks, same, NULL, &error));
 	g_assert_false(same[0]);
+	/* the survey tells an erased sector (programmable as it is) from one that holds
+	 * something else (an erase first) */
+	g_assert_true(ub_flash_stm32f4_survey(bench.flash, chunks, holds, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(holds[0], ==, UB_FLASH_HOLDS_OTHER);
+	g_assert_cmpint(holds[1], ==, UB_FLASH_HOLDS_ERASED);
+	/* one programmed word in the last place the check reads makes it not erased */
+	bench.fake->flash[0x3fffc] = 0x00;
+	g_assert_true(ub_flash_stm32f4_survey(bench.flash, chunks, holds, NULL, &error));
+	g_assert_cmpint(holds[1], ==, UB_FLASH_HOLDS_OTHER);
+	bench.fake->flash[0x3fffc] = 0xff;
 
 	/* without the loader nothing is assumed equal */
 	ub_flash_stm32f4_abort(bench.flash);
@@ -1103,6 +1141,8 @@ test_flash_compare(void)
 	bench.fake->flash[0x1ffff] ^= 1;
 	g_assert_true(ub_flash_stm32f4_compare(bench.flash, chunks, same, NULL, &error));
 	g_assert_false(same[0]);
+	g_assert_true(ub_flash_stm32f4_survey(bench.flash, chunks, holds, NULL, &error));
+	g_assert_cmpint(holds[0], ==, UB_FLASH_HOLDS_UNKNOWN);
 	bench_clear(&bench);
 }
 

@@ -61,7 +61,7 @@ test_unpowered(void)
 	g_assert_cmpuint(host_voltage_mv(b.stlink), ==, 0);
 	g_assert_cmphex(host_enter_swd(b.stlink), ==, 0x09);
 	/* the pull-up reads all ones, no ACK */
-	g_assert_cmpint(ub_sim_link_transfer(b.link, FALSE, TRUE, 0x0, &value), ==,
+	g_assert_cmpint(ub_sim_link_transfer(b.link, 1800, FALSE, TRUE, 0x0, &value), ==,
 	                UB_SIM_ACK_NONE);
 	g_assert_cmphex(value, ==, 0xFFFFFFFF);
 	/* a clone reports its own rail even so: the reading proves nothing */
@@ -91,7 +91,7 @@ test_no_gnd(void)
 	/* noise on SWDIO: never a valid ACK */
 	for (guint i = 0; i < 200; i++) {
 		guint32 value = 0;
-		UbSimAck ack = ub_sim_link_transfer(b.link, FALSE, TRUE, 0x0, &value);
+		UbSimAck ack = ub_sim_link_transfer(b.link, 1800, FALSE, TRUE, 0x0, &value);
 		g_assert_cmpint(ack, !=, UB_SIM_ACK_OK);
 		g_assert_cmpint(ack, !=, UB_SIM_ACK_WAIT);
 		g_assert_cmpint(ack, !=, UB_SIM_ACK_FAULT);
@@ -283,6 +283,55 @@ test_target_side_silence(void)
 	bench_clear(&b);
 }
 
+/* long wires: clean up to max_clean_khz, then failures that grow with the clock; a failed
+ * transfer is not acted on (the target saw no valid request) */
+static guint
+count_failures(Bench *b, guint khz, guint n)
+{
+	guint failures = 0;
+
+	for (guint i = 0; i < n; i++) {
+		guint32 value = 0;
+		UbSimAck ack = ub_sim_link_transfer(b->link, khz, FALSE, TRUE, 0x0, &value);
+		if (ack != UB_SIM_ACK_OK) {
+			g_assert_cmpint(ack, ==, UB_SIM_ACK_NONE);
+			failures++;
+			continue;
+		}
+		g_assert_cmphex(value, ==, 0x2BA01477);
+	}
+	return failures;
+}
+
+static void
+test_marginal(void)
+{
+	guint at_950;
+	guint at_1200;
+	guint at_1800;
+	guint at_4000;
+	Bench b;
+
+	bench_init(&b, UB_SIM_STLINK_V2);
+	g_assert_cmphex(host_enter_swd(b.stlink), ==, 0x80);
+	/* without a limit every clock is clean */
+	g_assert_cmpuint(count_failures(&b, 24000, 20000), ==, 0);
+	ub_sim_link_set_max_clean_khz(b.link, 950);
+	at_950 = count_failures(&b, 950, 20000);
+	at_1200 = count_failures(&b, 1200, 20000);
+	at_1800 = count_failures(&b, 1800, 20000);
+	at_4000 = count_failures(&b, 4000, 20000);
+	g_assert_cmpuint(at_950, ==, 0);
+	g_assert_cmpuint(at_1200, >, 0);
+	g_assert_cmpuint(at_1800, >, at_1200);
+	g_assert_cmpuint(at_4000, >, at_1800);
+	/* about the rates of the model (0.12 %, 0.5 %, 3.3 %), not a hard-coded count */
+	g_assert_cmpuint(at_4000, >, 20000 / 100);
+	g_assert_cmpuint(at_4000, <, 20000 / 10);
+	g_assert_cmpuint(ub_sim_link_get_corrupted(b.link), ==, at_1200 + at_1800 + at_4000);
+	bench_clear(&b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -297,5 +346,6 @@ main(int argc, char **argv)
 	g_test_add_func("/sim/link/nrst-stuck-low", test_nrst_stuck_low);
 	g_test_add_func("/sim/link/hand-on-nrst", test_hand_on_nrst);
 	g_test_add_func("/sim/link/target-side-silence", test_target_side_silence);
+	g_test_add_func("/sim/link/marginal", test_marginal);
 	return g_test_run();
 }

@@ -855,6 +855,61 @@ test_sleep_stalls_debug(void)
 
 /* ---- the DAP ---- */
 
+/* RM0090 §4: the CRC unit, clocked by RCC_AHB1ENR.CRCEN; a word takes 4 AHB cycles and the
+ * core's next write waits for it */
+static void
+test_crc_unit(void)
+{
+	/* ldr r0,[pc,#20] (CRC base); movs r1,#0; movs r2,#64; loop: str r1,[r0]; adds r1,#1;
+	 * str r1,[r0]; adds r1,#1; subs r2,#2; bne loop; ldr r3,[r0]; bkpt; .word 0x40023000 */
+	static const guint16 code[] = {0x4805, 0x2100, 0x2240, 0x6001, 0x3101, 0x6001,
+				       0x3101, 0x3A02, 0xD1F9, 0x6803, 0xBE00, 0xBF00,
+				       0x3000, 0x4002};
+	guint32 expected = 0xFFFFFFFFu;
+	guint64 start;
+	guint64 took;
+	Chip chip;
+
+	chip_init(&chip);
+	chip_power(&chip);
+	/* without its clock the unit takes nothing and reads 0 */
+	wr(&chip, 0x40023000u, 0x12345678u);
+	g_assert_cmphex(rd(&chip, 0x40023000u), ==, 0);
+	wr(&chip, 0x40023830u, rd(&chip, 0x40023830u) | (1u << 12));
+	g_assert_cmphex(rd(&chip, 0x40023000u), ==, 0xFFFFFFFFu);
+	/* the values ST's own examples give: one word 0x12345678, one word 0 */
+	wr(&chip, 0x40023000u, 0x12345678u);
+	g_assert_cmphex(rd(&chip, 0x40023000u), ==, 0xDF8A8A2Bu);
+	wr(&chip, 0x40023008u, 1);
+	wr(&chip, 0x40023000u, 0);
+	g_assert_cmphex(rd(&chip, 0x40023000u), ==, 0xC704DD7Bu);
+
+	/* the core feeds it 64 words back to back: the result of all of them, and no faster
+	 * than 4 cycles a word (64 × 250 ns) */
+	wr(&chip, 0x40023008u, 1);
+	for (guint32 i = 0; i < 64; i++) {
+		expected ^= i;
+		for (guint bit = 0; bit < 32; bit++)
+			expected = (expected & 0x80000000u) ? (expected << 1) ^ 0x04C11DB7u
+							    : expected << 1;
+	}
+	halt_and_set_pc(&chip, 0x20000000u);
+	put_code(&chip, 0x20000000u, code, G_N_ELEMENTS(code));
+	wr(&chip, DHCSR, 0xA05F0001u);
+	start = ub_sim_clock_get_ns(chip.clock);
+	for (guint us = 0; us < 1000 && (rd(&chip, DHCSR) & S_HALT) == 0; us++)
+		advance_us(&chip, 1);
+	took = ub_sim_clock_get_ns(chip.clock) - start;
+	g_assert_cmpuint(rd(&chip, DHCSR) & S_HALT, !=, 0);
+	g_assert_cmphex(read_reg(&chip, 3), ==, expected);
+	g_assert_cmpuint(took, >=, 64 * 250);
+	/* a system reset puts it back to its reset value */
+	wr(&chip, AIRCR, 0x05FA0004u);
+	wr(&chip, 0x40023830u, rd(&chip, 0x40023830u) | (1u << 12));
+	g_assert_cmphex(rd(&chip, 0x40023000u), ==, 0xFFFFFFFFu);
+	chip_clear(&chip);
+}
+
 static void
 test_dap_protocol(void)
 {
@@ -967,6 +1022,7 @@ main(int argc, char **argv)
 	g_test_add_func("/sim/mcu/dma-keeps-writing", test_dma_keeps_writing);
 	g_test_add_func("/sim/mcu/dma-adc-watchdog", test_dma_adc_watchdog);
 	g_test_add_func("/sim/mcu/option-bytes-in-force", test_option_bytes_in_force);
+	g_test_add_func("/sim/mcu/crc-unit", test_crc_unit);
 	g_test_add_func("/sim/dap/protocol", test_dap_protocol);
 	g_test_add_func("/sim/dap/wait-while-flash-busy", test_dap_wait_while_flash_busy);
 	return g_test_run();

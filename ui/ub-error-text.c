@@ -135,7 +135,7 @@ static const UbErrorTextEntry entries[] = {
      N_("An erase or write did not finish in time; a weak supply can cause this."),
      N_("Check the board's power and flash again.")},
     {ub_flash_error_quark, UB_FLASH_ERROR_VERIFY, N_("The check after writing failed"),
-     N_("What was read back differs from the firmware: loose wires or a weak supply."),
+     N_("What the chip holds differs from the firmware: loose wires or a weak supply."),
      N_("Press the wires firmly in place and flash again. The board will not run correctly "
 	"until a flash verifies.")},
     {ub_flash_error_quark, UB_FLASH_ERROR_LOW_VOLTAGE, N_("The board's supply is too low"),

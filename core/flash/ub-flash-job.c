@@ -756,14 +756,15 @@ ub_flash_job_check_write_protection(UbFlashJob *self, const guint *sectors, guin
 	return TRUE;
 }
 
-/* which expected sectors the chip already holds: from this run's backup when there is one
- * (free), else by the chip's CRC. A rerun after a failure then redoes only what is missing. */
+/* what the chip holds where each expected sector goes: from this run's backup when there is
+ * one (free), else by the chip's CRC unit and a blank check on chip. A rerun after a failure
+ * then redoes only what is missing, and an erased sector is not erased again. */
 static gboolean
-ub_flash_job_compare(UbFlashJob *self, UbFlashStm32f4 *flash, GPtrArray *expected, gboolean *same,
-                     GCancellable *cancellable, GError **error)
+ub_flash_job_survey(UbFlashJob *self, UbFlashStm32f4 *flash, GPtrArray *expected,
+                    UbFlashHolds *holds, GCancellable *cancellable, GError **error)
 {
 	if (self->backup_data == NULL)
-		return ub_flash_stm32f4_compare(flash, expected, same, cancellable, error);
+		return ub_flash_stm32f4_survey(flash, expected, holds, cancellable, error);
 	for (guint i = 0; i < expected->len; i++) {
 		UbImageChunk *chunk = g_ptr_array_index(expected, i);
 		guint32 address = ub_image_chunk_get_address(chunk);
@@ -771,11 +772,38 @@ ub_flash_job_compare(UbFlashJob *self, UbFlashStm32f4 *flash, GPtrArray *expecte
 		gsize backup_size = 0;
 		const guint8 *want = g_bytes_get_data(ub_image_chunk_get_data(chunk), &size);
 		const guint8 *have = g_bytes_get_data(self->backup_data, &backup_size);
+		gboolean erased = TRUE;
 
-		same[i] = address >= self->backup_base &&
-		          address - self->backup_base + size <= backup_size &&
-		          memcmp(have + (address - self->backup_base), want, size) == 0;
+		holds[i] = UB_FLASH_HOLDS_UNKNOWN;
+		if (address < self->backup_base || address - self->backup_base + size > backup_size)
+			continue;
+		have += address - self->backup_base;
+		if (memcmp(have, want, size) == 0) {
+			holds[i] = UB_FLASH_HOLDS_SAME;
+			continue;
+		}
+		for (gsize j = 0; j < size && erased; j++)
+			erased = have[j] == 0xff;
+		holds[i] = erased ? UB_FLASH_HOLDS_ERASED : UB_FLASH_HOLDS_OTHER;
 	}
+	return TRUE;
+}
+
+/* @held: the chip holds every sector of @plan already (by its CRC unit); then nothing will
+ * be erased, and a backup would only read the chip for nothing */
+static gboolean
+ub_flash_job_plan_held(UbFlashStm32f4 *flash, UbFlashPlan *plan, gboolean *held,
+                       GCancellable *cancellable, GError **error)
+{
+	GPtrArray *expected = ub_flash_plan_get_expected(plan);
+	g_autofree UbFlashHolds *holds = g_new0(UbFlashHolds, MAX(expected->len, 1));
+
+	*held = FALSE;
+	if (!ub_flash_stm32f4_survey(flash, expected, holds, cancellable, error))
+		return FALSE;
+	*held = TRUE;
+	for (guint i = 0; i < expected->len; i++)
+		*held = *held && holds[i] == UB_FLASH_HOLDS_SAME;
 	return TRUE;
 }
 
@@ -789,33 +817,41 @@ ub_flash_job_write_plan(UbFlashJob *self, UbFlashStm32f4 *flash, UbFlashPlan *pl
 	const guint *sectors = ub_flash_plan_get_sectors(plan, &n);
 	const UbFlashSector *map = ub_flash_stm32f4_get_sectors(flash, &n_map);
 	GPtrArray *expected = ub_flash_plan_get_expected(plan);
-	g_autofree gboolean *same = g_new0(gboolean, MAX(n, 1));
+	g_autofree UbFlashHolds *holds = g_new0(UbFlashHolds, MAX(n, 1));
+	g_autoptr(GArray) changed = g_array_new(FALSE, FALSE, sizeof(guint));
 	g_autoptr(GPtrArray) program =
 	        g_ptr_array_new_with_free_func((GDestroyNotify)ub_image_chunk_unref);
 
 	if (!ub_flash_job_check_write_protection(self, sectors, n, error))
 		return FALSE;
-	if (!ub_flash_job_compare(self, flash, expected, same, cancellable, error))
+	if (!ub_flash_job_survey(self, flash, expected, holds, cancellable, error))
 		return FALSE;
 	/* each expected chunk is one whole sector: program it where the chip differs (its
-	 * 0xFF stretches are not sent) */
+	 * 0xFF stretches are not sent), after an erase unless it is erased already */
 	g_array_set_size(self->erased, 0);
 	self->unchanged = 0;
 	for (guint i = 0; i < n; i++) {
-		if (same[i]) {
+		if (holds[i] == UB_FLASH_HOLDS_SAME) {
 			self->unchanged++;
 			continue;
 		}
-		g_array_append_val(self->erased, sectors[i]);
+		g_array_append_val(changed, sectors[i]);
+		if (holds[i] != UB_FLASH_HOLDS_ERASED)
+			g_array_append_val(self->erased, sectors[i]);
 		g_ptr_array_add(program, ub_image_chunk_ref(g_ptr_array_index(expected, i)));
 	}
 	self->config_kept = ub_flash_plan_get_config_kept(plan);
-	if (self->erased->len > 0) {
+	if (changed->len > 0) {
 		ub_flash_job_set_program_ends(self, program, map, n_map,
-		                              (const guint *)self->erased->data, self->erased->len);
-		if (!ub_flash_job_journal_begin(self, (const guint *)self->erased->data,
-		                                self->erased->len, error))
+		                              (const guint *)changed->data, changed->len);
+		if (!ub_flash_job_journal_begin(self, (const guint *)changed->data, changed->len,
+		                                error))
 			return FALSE;
+		/* a sector found erased is programmed as it is: for the journal it is erased */
+		for (guint i = 0; i < n && self->journal != NULL; i++) {
+			if (holds[i] == UB_FLASH_HOLDS_ERASED)
+				ub_flash_journal_add_erased(self->journal, sectors[i]);
+		}
 	}
 	if (!ub_flash_stm32f4_program(flash, program, (const guint *)self->erased->data,
 	                              self->erased->len, ub_progress_get_child(progress),
@@ -1229,8 +1265,12 @@ ub_flash_job_run_inner(UbFlashJob *self, UbFlashStm32f4 **flash_out, UbProgress 
 		if (plan == NULL)
 			return FALSE;
 		if (backup) {
-			if (!ub_flash_job_backup(self, flash, NULL, ub_progress_get_child(progress),
-			                         cancellable, error))
+			gboolean held = FALSE;
+			if (!ub_flash_job_plan_held(flash, plan, &held, cancellable, error))
+				return FALSE;
+			if (!held && !ub_flash_job_backup(self, flash, NULL,
+			                                  ub_progress_get_child(progress),
+			                                  cancellable, error))
 				return FALSE;
 			ub_progress_step_done(progress);
 		}
@@ -1561,6 +1601,12 @@ ub_flash_job_to_json(UbFlashJob *self)
 	json_builder_add_string_value(builder, self->stats.stub_failed ? "failed, direct writes"
 	                                       : self->stats.used_stub ? "used"
 	                                                               : "not used");
+	if (self->stats.swd_khz != 0) {
+		json_builder_set_member_name(builder, "swd_khz");
+		json_builder_add_int_value(builder, self->stats.swd_khz);
+		json_builder_set_member_name(builder, "swd_fallbacks");
+		json_builder_add_int_value(builder, self->stats.swd_fallbacks);
+	}
 	json_builder_end_object(builder);
 	return json_builder_get_root(builder);
 }

@@ -39,6 +39,8 @@
 #define RCC_DMA2EN (1u << 22)
 #define RCC_OTGHSEN (1u << 29)
 #define RCC_BUS_MASTERS (RCC_DMA1EN | RCC_DMA2EN | RCC_OTGHSEN)
+/* the CRC unit (RM0090 §4) the loader checks flash with */
+#define RCC_CRCEN (1u << 12)
 /* RM0090 §10.5: DMA controllers, 8 streams each, SxCR at 0x10 + 0x18 × stream */
 #define DMA1_BASE 0x40026000u
 #define DMA2_BASE 0x40026400u
@@ -54,13 +56,21 @@
 #define OPTION_BYTES_RDP_USER 0x1fffc000u
 #define OPTION_BYTES_NWRP 0x1fffc008u
 
-/* SRAM plan while the loader runs: code + control block, CRC table, then the ring */
+/* SRAM plan while the loader runs: code + control block, then the ring */
 #define SRAM_BASE 0x20000000u
 #define STUB_ADDR SRAM_BASE
 #define STUB_MAX 0x400u
-#define TABLE_ADDR (SRAM_BASE + 0x400u)
 #define RING_ADDR (SRAM_BASE + 0x800u)
+/* results of a batch of checks, side by side between the loader and the ring */
+#define RESULTS_ADDR (SRAM_BASE + 0x400u)
+#define RESULTS_MAX 128u
 #define SLOT_DATA 0x4000u
+/* the link test's pattern: 2048 transfers, enough to see an error rate of 0.1 % */
+#define LINK_TEST_BYTES 0x1000u
+/* link errors a session steps the SWD clock down for before it gives up */
+#define LINK_RETRIES 4
+/* below this the board has no supply (a link error then is no noise) */
+#define LINK_MIN_MV 1500
 #define SLOT_STRIDE (SLOT_DATA + 0x20u)
 #define SLOT_COUNT 7u
 /* granularity of the on-chip CRC and blank checks */
@@ -72,9 +82,11 @@
 #define DIRECT_PIECE 0x1000u
 #define READ_PIECE 0x1800u
 
-/* rough core speed for on-chip loops (HSI 16 MHz after reset): only used to plan waits */
-#define CRC_NS_PER_BYTE 300
-#define BLANK_NS_PER_BYTE 80
+/* core speed for on-chip loops (16 MHz HSI, the slowest clock the core can be left at): the
+ * CRC unit takes a word in 4 cycles (RM0090 §4.3), the blank check about a cycle a word;
+ * only used to plan waits */
+#define CRC_NS_PER_BYTE 70
+#define BLANK_NS_PER_BYTE 55
 
 typedef struct {
 	guint32 seq;
@@ -84,6 +96,7 @@ typedef struct {
 	guint32 buf;
 	guint64 expected_us;
 	guint64 timeout_us;
+	guint64 end_us; /* when it should be done (device clock), if each takes its expected time */
 } UbFlashPending;
 
 struct _UbFlashStm32f4 {
@@ -107,13 +120,14 @@ struct _UbFlashStm32f4 {
 	guint32 stub_first;
 	guint32 stub_next;
 	guint32 stub_done;
+	guint64 stub_busy_until; /* the last queued command's end_us */
+	gboolean clock_tuned;
+	guint link_retries;
 	GArray *pending; /* UbFlashPending, oldest first */
-	/* progress of the running program operation: steps "erase" and "write" */
+	/* progress of the running erase + program: datasheet time done of all */
 	UbProgress *op_progress;
-	guint op_erase_total;
-	guint op_erase_done;
-	guint64 op_write_total;
-	guint64 op_write_done;
+	guint64 op_total_us;
+	guint64 op_done_us;
 };
 
 G_DEFINE_TYPE(UbFlashStm32f4, ub_flash_stm32f4, G_TYPE_OBJECT)
@@ -323,6 +337,8 @@ ub_flash_stm32f4_get_stats(UbFlashStm32f4 *self, UbFlashStats *stats)
 {
 	g_return_if_fail(UB_IS_FLASH_STM32F4(self));
 	*stats = self->stats;
+	stats->swd_khz = ub_target_get_swd_khz(self->target);
+	stats->swd_fallbacks = self->link_retries;
 }
 
 void
@@ -334,10 +350,20 @@ ub_flash_stm32f4_reset_stats(UbFlashStm32f4 *self)
 
 /* ---- registers ---- */
 
+static gboolean link_retry(UbFlashStm32f4 *self, GError **error_local);
+
 static gboolean
 read32(UbFlashStm32f4 *self, guint32 address, guint32 *value, GError **error)
 {
-	return ub_target_read_u32(self->target, address, value, error);
+	for (;;) {
+		g_autoptr(GError) error_local = NULL;
+		if (ub_target_read_u32(self->target, address, value, &error_local))
+			return TRUE;
+		if (!link_retry(self, &error_local)) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return FALSE;
+		}
+	}
 }
 
 static gboolean
@@ -613,49 +639,102 @@ ub_flash_stm32f4_remove_read_protection(UbFlashStm32f4 *self, gboolean erase_all
 	return TRUE;
 }
 
+/* the device's time now, for the debug log's phase times */
+static guint64
+clock_us(UbFlashStm32f4 *self)
+{
+	return ub_clock_get_us(ub_target_get_clock(self->target));
+}
+
+/* ---- bulk transfers that survive a marginal link ---- */
+
+/* a link error (noise on the wires): one SWD clock step slower and TRUE to try again, a few
+ * times per session. Only for transfers that may be repeated: SRAM, and reads. */
+static gboolean
+link_retry(UbFlashStm32f4 *self, GError **error_local)
+{
+	guint mv = 0;
+
+	if (!ub_target_error_is_link(*error_local) || self->link_retries >= LINK_RETRIES)
+		return FALSE;
+	/* a board that lost its supply fails the same way: a probe that measures it says so */
+	if ((ub_probe_get_features(self->probe) & UB_PROBE_FEATURE_TARGET_VOLTAGE) != 0 &&
+	    ub_probe_get_target_voltage(self->probe, &mv, NULL) && mv < LINK_MIN_MV)
+		return FALSE;
+	g_debug("%s", (*error_local)->message);
+	if (!ub_target_swd_step_down(self->target, NULL))
+		return FALSE;
+	self->link_retries++;
+	/* at the slower clock the debug port must answer, else the target is gone (unpowered,
+	 * reset, unplugged), not the wires noisy */
+	if (!ub_target_dp_answers(self->target))
+		return FALSE;
+	g_clear_error(error_local);
+	return TRUE;
+}
+
+static gboolean
+mem_read(UbFlashStm32f4 *self, guint32 address, guint8 *buffer, gsize len, UbAccess access,
+         GError **error)
+{
+	for (;;) {
+		g_autoptr(GError) error_local = NULL;
+		if (ub_probe_read_memory(self->probe, address, buffer, len, access, &error_local))
+			return TRUE;
+		if (!link_retry(self, &error_local)) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return FALSE;
+		}
+	}
+}
+
+/* SRAM only: a write to flash is not repeated */
+static gboolean
+mem_write_sram(UbFlashStm32f4 *self, guint32 address, const guint8 *data, gsize len,
+               GError **error)
+{
+	for (;;) {
+		g_autoptr(GError) error_local = NULL;
+		if (ub_probe_write_memory(self->probe, address, data, len, UB_ACCESS_32,
+		                          &error_local))
+			return TRUE;
+		if (!link_retry(self, &error_local)) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return FALSE;
+		}
+	}
+}
+
 /* ---- progress of erase + write, fed as commands finish ---- */
 
+/* Erases and programming go sector by sector (erase, then that sector's data), so they are
+ * one step whose share is the datasheet time of the work done; its status says which kind
+ * of work the flash is busy with. */
 static void
-op_begin(UbFlashStm32f4 *self, UbProgress *progress, guint n_erase, guint64 erase_us,
-         guint64 write_bytes, guint64 write_us)
+op_begin(UbFlashStm32f4 *self, UbProgress *progress, guint64 total_us, gboolean erase_first)
 {
-	guint64 total_us = MAX(erase_us + write_us, 1);
-	guint erase_weight = (guint)MAX(erase_us * 100 / total_us, n_erase > 0 ? 1 : 0);
-
 	self->op_progress = progress;
-	self->op_erase_total = n_erase;
-	self->op_erase_done = 0;
-	self->op_write_total = write_bytes;
-	self->op_write_done = 0;
+	self->op_total_us = MAX(total_us, 1);
+	self->op_done_us = 0;
 	if (progress == NULL)
 		return;
-	/* weights follow the datasheet time each stage should take */
-	ub_progress_add_step(progress, UB_STATUS_ERASE, erase_weight, "erase");
-	ub_progress_add_step(progress, UB_STATUS_WRITE, MAX(100 - erase_weight, 1), "write");
-	if (n_erase == 0)
-		ub_progress_step_done(progress);
+	ub_progress_add_step(progress, erase_first ? UB_STATUS_ERASE : UB_STATUS_WRITE, 100,
+	                     "write");
 }
 
+/* @us of the datasheet time done; @next: what the flash turns to now */
 static void
-op_erased_one(UbFlashStm32f4 *self)
+op_advance(UbFlashStm32f4 *self, guint64 us, UbStatus next)
 {
-	self->op_erase_done++;
-	if (self->op_progress == NULL)
-		return;
-	ub_progress_set_percentage_full(ub_progress_get_child(self->op_progress),
-	                                self->op_erase_done, self->op_erase_total);
-	if (self->op_erase_done == self->op_erase_total)
-		ub_progress_step_done(self->op_progress);
-}
+	UbProgress *child;
 
-static void
-op_wrote(UbFlashStm32f4 *self, guint64 bytes)
-{
-	self->op_write_done += bytes;
+	self->op_done_us += us;
 	if (self->op_progress == NULL)
 		return;
-	ub_progress_set_bytes(ub_progress_get_child(self->op_progress), self->op_write_done,
-	                      self->op_write_total);
+	child = ub_progress_get_child(self->op_progress);
+	ub_progress_set_status(child, next);
+	ub_progress_set_percentage_full(child, MIN(self->op_done_us, self->op_total_us),
+	                                self->op_total_us);
 }
 
 static void
@@ -774,8 +853,9 @@ session_prepare(UbFlashStm32f4 *self, GError **error)
 		return FALSE;
 	if ((ahb1enr & RCC_DMA2EN) && !stop_dma_streams(self, DMA2_BASE, error))
 		return FALSE;
-	if ((ahb1enr & RCC_BUS_MASTERS) != 0 &&
-	    !write32(self, RCC_AHB1ENR, ahb1enr & ~RCC_BUS_MASTERS, error))
+	/* the DMA clocks off, the CRC unit's on (the loader checks flash with it) */
+	if ((ahb1enr & (RCC_BUS_MASTERS | RCC_CRCEN)) != RCC_CRCEN &&
+	    !write32(self, RCC_AHB1ENR, (ahb1enr & ~RCC_BUS_MASTERS) | RCC_CRCEN, error))
 		return FALSE;
 	/* an operation an earlier session started (its program killed, its probe pulled, and
 	 * no reset pin to cut it short) runs to its end: as long as the slowest there is, a
@@ -793,6 +873,13 @@ session_prepare(UbFlashStm32f4 *self, GError **error)
 	    !write32(self, UB_STM32F4_FLASH_ACR, off | ACR_ICRST | ACR_DCRST, error) ||
 	    !write32(self, UB_STM32F4_FLASH_ACR, off, error))
 		return FALSE;
+	/* the fastest SWD clock the wires carry, measured once the DMA no longer writes SRAM
+	 * (the ring is the scratch: the loader's data goes there anyway) */
+	if (!self->clock_tuned) {
+		if (!ub_target_tune_swd_clock(self->target, RING_ADDR, LINK_TEST_BYTES, error))
+			return FALSE;
+		self->clock_tuned = TRUE;
+	}
 	/* a reset before now is not this session's; from here on S_RESET_ST means one is */
 	if (!read32(self, UB_DHCSR, &dhcsr, error))
 		return FALSE;
@@ -816,7 +903,7 @@ session_prepare(UbFlashStm32f4 *self, GError **error)
 }
 
 /* the caches as the firmware had them (reset again: the flash changed under them), the bus
- * masters' clocks back; the DMA streams stay disabled */
+ * masters' and the CRC unit's clocks as they were; the DMA streams stay disabled */
 static gboolean
 session_restore(UbFlashStm32f4 *self, GError **error)
 {
@@ -830,11 +917,14 @@ session_restore(UbFlashStm32f4 *self, GError **error)
 	    !write32(self, UB_STM32F4_FLASH_ACR, self->saved_acr & ~(ACR_ICRST | ACR_DCRST),
 	             error))
 		return FALSE;
-	if ((self->saved_ahb1enr & RCC_BUS_MASTERS) != 0) {
+	{
 		guint32 ahb1enr = 0;
-		if (!read32(self, RCC_AHB1ENR, &ahb1enr, error) ||
-		    !write32(self, RCC_AHB1ENR,
-		             ahb1enr | (self->saved_ahb1enr & RCC_BUS_MASTERS), error))
+		guint32 mask = RCC_BUS_MASTERS | RCC_CRCEN;
+		if (!read32(self, RCC_AHB1ENR, &ahb1enr, error))
+			return FALSE;
+		if ((ahb1enr & mask) != (self->saved_ahb1enr & mask) &&
+		    !write32(self, RCC_AHB1ENR, (ahb1enr & ~mask) | (self->saved_ahb1enr & mask),
+		             error))
 			return FALSE;
 	}
 	return TRUE;
@@ -880,11 +970,10 @@ stub_start(UbFlashStm32f4 *self, GError **error)
 	put_le32(image + control + UB_FLASH_STUB_CB_RING, RING_ADDR + SLOT_DATA);
 	put_le32(image + control + UB_FLASH_STUB_CB_COUNT, SLOT_COUNT);
 	put_le32(image + control + UB_FLASH_STUB_CB_STRIDE, SLOT_STRIDE);
-	put_le32(image + control + UB_FLASH_STUB_CB_TABLE, TABLE_ADDR);
+	put_le32(image + control + UB_FLASH_STUB_CB_RESERVED, 0);
 	put_le32(image + control + UB_FLASH_STUB_CB_FIRST, self->stub_first);
 	put_le32(image + control + UB_FLASH_STUB_CB_ABORT, 0);
-	if (!ub_probe_write_memory(self->probe, STUB_ADDR, image, ub_flash_stub_stm32f4_size,
-	                           UB_ACCESS_32, error)) {
+	if (!mem_write_sram(self, STUB_ADDR, image, ub_flash_stub_stm32f4_size, error)) {
 		/* a bus fault in SRAM (not a lost probe) means the loader cannot be used */
 		if (error != NULL && *error != NULL && (*error)->domain == UB_TARGET_ERROR)
 			self->stub_unusable = TRUE;
@@ -940,7 +1029,7 @@ stub_poll(UbFlashStm32f4 *self, GError **error)
 	guint32 sr;
 	guint32 fail;
 
-	if (!ub_probe_read_memory(self->probe, self->stub_control, cb, sizeof(cb), UB_ACCESS_32,
+	if (!mem_read(self, self->stub_control, cb, sizeof(cb), UB_ACCESS_32,
 	                          error))
 		return FALSE;
 	done = get_le32(cb + UB_FLASH_STUB_CB_DONE);
@@ -952,14 +1041,21 @@ stub_poll(UbFlashStm32f4 *self, GError **error)
 	while (self->pending->len > 0 &&
 	       !seq_before(self->stub_done, stub_first_pending(self)->seq)) {
 		const UbFlashPending *retired = stub_first_pending(self);
+		const UbFlashPending *next = self->pending->len > 1
+		                                     ? &g_array_index(self->pending, UbFlashPending, 1)
+		                                     : NULL;
+		UbStatus busy_with = next != NULL && next->cmd == UB_FLASH_STUB_CMD_ERASE_SECTOR
+		                             ? UB_STATUS_ERASE
+		                             : UB_STATUS_WRITE;
+
 		if (retired->cmd == UB_FLASH_STUB_CMD_ERASE_SECTOR) {
 			self->stats.sectors_erased++;
 			self->stats.flash_us += retired->expected_us;
-			op_erased_one(self);
+			op_advance(self, retired->expected_us, busy_with);
 			ub_flash_stm32f4_event(self, UB_FLASH_EVENT_ERASED, retired->addr, 0);
 		} else if (retired->cmd == UB_FLASH_STUB_CMD_PROGRAM) {
 			self->stats.flash_us += retired->expected_us;
-			op_wrote(self, retired->len);
+			op_advance(self, retired->expected_us, busy_with);
 			ub_flash_stm32f4_event(self, UB_FLASH_EVENT_PROGRAMMED, retired->addr,
 			                       retired->len);
 		}
@@ -1038,18 +1134,19 @@ stub_check_no_reset(UbFlashStm32f4 *self, GError **error)
 	return FALSE;
 }
 
+/* when command @seq should be done, from the expected times of what is queued before it */
 static guint64
-stub_expected_until(UbFlashStm32f4 *self, guint32 seq)
+stub_expected_end(UbFlashStm32f4 *self, guint32 seq)
 {
-	guint64 total = 0;
+	guint64 end = 0;
 
 	for (guint i = 0; i < self->pending->len; i++) {
 		const UbFlashPending *pending = &g_array_index(self->pending, UbFlashPending, i);
 		if (seq_before(seq, pending->seq))
 			break;
-		total += pending->expected_us;
+		end = pending->end_us;
 	}
-	return total;
+	return end;
 }
 
 /* waits until command @seq has finished; polls first, then sleeps as long as the queued work
@@ -1086,8 +1183,11 @@ stub_wait(UbFlashStm32f4 *self, guint32 seq, GCancellable *cancellable, GError *
 		first = stub_first_pending(self);
 		if (first != NULL && stalled > first->timeout_us)
 			return stub_stalled(self, error);
-		if (progressed)
-			nap = stub_expected_until(self, seq);
+		/* until the command should be done (a poll before that is a round trip spent
+		 * for nothing, one after it leaves a slot unused while the flash works
+		 * through the ring); once late, in eighths of the oldest one's time */
+		if (progressed && stub_expected_end(self, seq) > clock_us(self))
+			nap = stub_expected_end(self, seq) - clock_us(self);
 		else
 			nap = first != NULL ? first->expected_us / 8 : 0;
 		nap = MAX(nap, 200);
@@ -1098,11 +1198,12 @@ stub_wait(UbFlashStm32f4 *self, guint32 seq, GCancellable *cancellable, GError *
 }
 
 /* queues one command; @data (may be NULL) is written just below the slot's header and
- * @result_len bytes are reserved there for results; returns the buffer address */
+ * @result_len bytes are reserved there for results, or at @result_at when it is not 0 (a
+ * place outside the ring, where results outlive the slot); returns the buffer address */
 static gboolean
 stub_submit(UbFlashStm32f4 *self, UbFlashStubCmd cmd, guint32 addr, guint32 len, guint32 arg,
-            const guint8 *data, guint32 result_len, guint64 expected_us, guint32 *buf_out,
-            GCancellable *cancellable, GError **error)
+            const guint8 *data, guint32 result_len, guint32 result_at, guint64 expected_us,
+            guint32 *buf_out, GCancellable *cancellable, GError **error)
 {
 	UbFlashPending pending = {0};
 	guint32 seq = self->stub_next;
@@ -1115,7 +1216,9 @@ stub_submit(UbFlashStm32f4 *self, UbFlashStubCmd cmd, guint32 addr, guint32 len,
 	if (seq_before(self->stub_done, seq - SLOT_COUNT) &&
 	    !stub_wait(self, seq - SLOT_COUNT, cancellable, error))
 		return FALSE;
-	buf = header - data_len;
+	buf = data == NULL && result_at != 0 ? result_at : header - data_len;
+	if (data == NULL && result_at != 0)
+		data_len = 0;
 	block = g_malloc(data_len + UB_FLASH_STUB_H_SIZE);
 	memset(block, 0xff, data_len);
 	if (data != NULL)
@@ -1128,11 +1231,9 @@ stub_submit(UbFlashStm32f4 *self, UbFlashStubCmd cmd, guint32 addr, guint32 len,
 	put_le32(block + data_len + UB_FLASH_STUB_H_SEQ, seq);
 	/* only the data and the header travel: result space needs no write */
 	if (data != NULL) {
-		if (!ub_probe_write_memory(self->probe, buf, block, data_len + UB_FLASH_STUB_H_SIZE,
-		                           UB_ACCESS_32, error))
+		if (!mem_write_sram(self, buf, block, data_len + UB_FLASH_STUB_H_SIZE, error))
 			return FALSE;
-	} else if (!ub_probe_write_memory(self->probe, header, block + data_len,
-	                                  UB_FLASH_STUB_H_SIZE, UB_ACCESS_32, error)) {
+	} else if (!mem_write_sram(self, header, block + data_len, UB_FLASH_STUB_H_SIZE, error)) {
 		return FALSE;
 	}
 	pending.seq = seq;
@@ -1143,6 +1244,11 @@ stub_submit(UbFlashStm32f4 *self, UbFlashStubCmd cmd, guint32 addr, guint32 len,
 	pending.expected_us = expected_us;
 	/* twice the datasheet maximum (2 × typical for erase, 100/16 for programming) */
 	pending.timeout_us = expected_us * 14 + 500000;
+	/* it starts when the loader has done what is queued before it, or now */
+	if (self->pending->len == 0 || self->stub_busy_until < clock_us(self))
+		self->stub_busy_until = clock_us(self);
+	self->stub_busy_until += expected_us;
+	pending.end_us = self->stub_busy_until;
 	g_array_append_val(self->pending, pending);
 	self->stub_next++;
 	if (buf_out != NULL)
@@ -1319,17 +1425,45 @@ ub_flash_piece_clear(gpointer data)
 	g_bytes_unref(piece->data);
 }
 
-/* cuts @chunks into word-aligned pieces of at most @max bytes, leaving out long runs of
- * erased words (nothing to program there) */
-static GArray *
-split_program_pieces(GPtrArray *chunks, guint32 max, guint64 *total)
+static gint
+compare_chunk_address(gconstpointer a, gconstpointer b)
 {
-	GArray *pieces = g_array_new(FALSE, FALSE, sizeof(UbFlashPiece));
+	guint32 x = ub_image_chunk_get_address(*(UbImageChunk *const *)a);
+	guint32 y = ub_image_chunk_get_address(*(UbImageChunk *const *)b);
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* the end of the sector holding @address, or 0 when no sector holds it */
+static guint64
+sector_end_for(UbFlashStm32f4 *self, guint32 address)
+{
+	gint s = ub_flash_stm32f4_sector_for_address(self, address);
+	const UbFlashSector *sector;
+
+	if (s < 0)
+		return 0;
+	sector = &g_array_index(self->sectors, UbFlashSector, s);
+	return (guint64)sector->address + sector->size;
+}
+
+/* cuts @chunks into word-aligned pieces of at most @max bytes inside one sector each, in
+ * address order, leaving out long runs of erased words (nothing to program there); NULL when
+ * some data lies outside the sector map */
+static GArray *
+split_program_pieces(UbFlashStm32f4 *self, GPtrArray *chunks, guint32 max, guint64 *total)
+{
+	g_autoptr(GArray) pieces = g_array_new(FALSE, FALSE, sizeof(UbFlashPiece));
+	g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new(chunks->len);
 
 	g_array_set_clear_func(pieces, ub_flash_piece_clear);
+	/* borrowed: the caller's array owns the chunks */
+	for (guint i = 0; i < chunks->len; i++)
+		g_ptr_array_add(sorted, g_ptr_array_index(chunks, i));
+	g_ptr_array_sort(sorted, compare_chunk_address);
 	*total = 0;
-	for (guint i = 0; i < chunks->len; i++) {
-		UbImageChunk *chunk = g_ptr_array_index(chunks, i);
+	for (guint i = 0; i < sorted->len; i++) {
+		UbImageChunk *chunk = g_ptr_array_index(sorted, i);
 		guint32 address = ub_image_chunk_get_address(chunk);
 		guint32 start = address & ~3u;
 		guint32 end = (guint32)((ub_image_chunk_get_end(chunk) + 3) & ~(guint64)3);
@@ -1343,6 +1477,7 @@ split_program_pieces(GPtrArray *chunks, guint32 max, guint64 *total)
 		while (pos < end) {
 			guint32 run_end;
 			guint32 piece_end;
+			guint64 limit;
 			UbFlashPiece piece;
 
 			/* skip erased words */
@@ -1350,16 +1485,20 @@ split_program_pieces(GPtrArray *chunks, guint32 max, guint64 *total)
 				pos += 4;
 			if (pos >= end)
 				break;
-			/* extend until a long erased run, the end, or max */
+			limit = sector_end_for(self, pos);
+			if (limit == 0 || sector_end_for(self, end - 1) == 0)
+				return NULL;
+			limit = MIN(limit, (guint64)end);
+			/* extend until a long erased run, the sector's end, the chunk's end, or max */
 			piece_end = pos;
-			while (piece_end < end && piece_end - pos < max) {
+			while (piece_end < limit && piece_end - pos < max) {
 				if (get_le32(buf + (piece_end - start)) == 0xffffffffu) {
 					run_end = piece_end;
-					while (run_end < end &&
+					while (run_end < limit &&
 					       run_end - piece_end < SKIP_RUN_MIN &&
 					       get_le32(buf + (run_end - start)) == 0xffffffffu)
 						run_end += 4;
-					if (run_end - piece_end >= SKIP_RUN_MIN || run_end >= end)
+					if (run_end - piece_end >= SKIP_RUN_MIN || run_end >= limit)
 						break;
 				}
 				piece_end += 4;
@@ -1371,37 +1510,92 @@ split_program_pieces(GPtrArray *chunks, guint32 max, guint64 *total)
 			pos = piece_end;
 		}
 	}
-	return pieces;
+	return g_steal_pointer(&pieces);
 }
 
+static gboolean
+sector_in(guint sector, const guint *list, guint n)
+{
+	for (guint i = 0; i < n; i++) {
+		if (list[i] == sector)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static guint64
+piece_expected_us(UbFlashStm32f4 *self, const UbFlashPiece *piece, UbFlashPsize psize)
+{
+	gsize size = 0;
+	const guint8 *data = g_bytes_get_data(piece->data, &size);
+
+	return count_program_elements(data, size, psize) * UB_STM32F4_PROGRAM_US;
+}
+
+/* the sectors a program call changes: erased, or holding data (@pieces in address order) */
+static guint
+count_sectors_written(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n_erase)
+{
+	guint written = 0;
+	guint next_piece = 0;
+
+	for (guint s = 0; s < self->sectors->len; s++) {
+		const UbFlashSector *sector = &g_array_index(self->sectors, UbFlashSector, s);
+		gboolean has_data = FALSE;
+
+		for (; next_piece < pieces->len; next_piece++) {
+			const UbFlashPiece *piece = &g_array_index(pieces, UbFlashPiece, next_piece);
+			if (piece->address - sector->address >= sector->size)
+				break;
+			has_data = TRUE;
+		}
+		if (has_data || sector_in(s, erase, n_erase))
+			written++;
+	}
+	return written;
+}
+
+/* Sector by sector, in address order: a sector's erase, then its data. While the flash
+ * erases, the sector's first data crosses SWD into the ring behind the erase command, and
+ * while it programs one slot the next ones arrive: the flash is never left waiting for the
+ * link as long as the link moves data at least as fast as the flash programs it. */
 static gboolean
 program_with_stub(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n_erase,
                   GCancellable *cancellable, GError **error)
 {
+	guint next_piece = 0;
+
 	if (!stub_ensure(self, error))
 		return FALSE;
-	for (guint i = 0; i < n_erase; i++) {
-		guint64 expected = 0;
-		if (!erase_sector_expected(self, erase[i], &expected, error))
-			return FALSE;
-		if (!stub_submit(self, UB_FLASH_STUB_CMD_ERASE_SECTOR, erase[i], 0, 0, NULL, 0,
-		                 expected, NULL, cancellable, error))
-			return FALSE;
-	}
-	for (guint i = 0; i < pieces->len; i++) {
-		const UbFlashPiece *piece = &g_array_index(pieces, UbFlashPiece, i);
-		gsize size = 0;
-		const guint8 *data = g_bytes_get_data(piece->data, &size);
-		guint64 elements = count_program_elements(data, size, self->psize);
+	for (guint s = 0; s < self->sectors->len; s++) {
+		const UbFlashSector *sector = &g_array_index(self->sectors, UbFlashSector, s);
 
-		if (g_cancellable_set_error_if_cancelled(cancellable, error))
-			return FALSE;
-		if (!stub_submit(self, UB_FLASH_STUB_CMD_PROGRAM, piece->address, (guint32)size, 0,
-		                 data, 0, elements * UB_STM32F4_PROGRAM_US, NULL, cancellable,
-		                 error))
-			return FALSE;
-		self->stats.bytes_programmed += elements * psize_bytes(self->psize);
+		if (sector_in(s, erase, n_erase)) {
+			guint64 expected = 0;
+			if (!erase_sector_expected(self, s, &expected, error) ||
+			    !stub_submit(self, UB_FLASH_STUB_CMD_ERASE_SECTOR, s, 0, 0, NULL, 0, 0,
+			                 expected, NULL, cancellable, error))
+				return FALSE;
+		}
+		for (; next_piece < pieces->len; next_piece++) {
+			const UbFlashPiece *piece = &g_array_index(pieces, UbFlashPiece, next_piece);
+			gsize size = 0;
+			const guint8 *data = g_bytes_get_data(piece->data, &size);
+			guint64 elements = count_program_elements(data, size, self->psize);
+
+			if (piece->address - sector->address >= sector->size)
+				break;
+			if (g_cancellable_set_error_if_cancelled(cancellable, error))
+				return FALSE;
+			if (!stub_submit(self, UB_FLASH_STUB_CMD_PROGRAM, piece->address,
+			                 (guint32)size, 0, data, 0, 0,
+			                 elements * UB_STM32F4_PROGRAM_US, NULL, cancellable, error))
+				return FALSE;
+			self->stats.bytes_programmed += elements * psize_bytes(self->psize);
+		}
 	}
+	/* every piece lies in a sector of the map (split_program_pieces) */
+	g_return_val_if_fail(next_piece == pieces->len, FALSE);
 	return stub_wait(self, self->stub_next - 1, cancellable, error);
 }
 
@@ -1409,45 +1603,56 @@ static gboolean
 program_direct(UbFlashStm32f4 *self, GArray *pieces, const guint *erase, guint n_erase,
                GCancellable *cancellable, GError **error)
 {
+	guint next_piece = 0;
+
 	if (!session_prepare(self, error) || !ub_flash_stm32f4_unlock(self, error))
 		return FALSE;
-	for (guint i = 0; i < n_erase; i++) {
-		guint64 expected = 0;
-		if (g_cancellable_set_error_if_cancelled(cancellable, error))
-			return FALSE;
-		if (!erase_sector_expected(self, erase[i], &expected, error))
-			return FALSE;
-		if (!direct_erase(self, CR_SER | (erase[i] << CR_SNB_SHIFT), expected, cancellable,
-		                  error)) {
-			g_prefix_error(error, "sector %u: ", erase[i]);
-			return FALSE;
-		}
-		self->stats.sectors_erased++;
-		self->stats.flash_us += expected;
-		op_erased_one(self);
-		ub_flash_stm32f4_event(self, UB_FLASH_EVENT_ERASED, erase[i], 0);
-	}
-	for (guint i = 0; i < pieces->len; i++) {
-		const UbFlashPiece *piece = &g_array_index(pieces, UbFlashPiece, i);
-		gsize size = 0;
-		const guint8 *data = g_bytes_get_data(piece->data, &size);
+	for (guint s = 0; s < self->sectors->len; s++) {
+		const UbFlashSector *sector = &g_array_index(self->sectors, UbFlashSector, s);
 
-		for (gsize off = 0; off < size; off += DIRECT_PIECE) {
-			gsize n = MIN(DIRECT_PIECE, size - off);
-			guint64 elements = count_program_elements(data + off, n, direct_psize(self));
-
+		if (sector_in(s, erase, n_erase)) {
+			guint64 expected = 0;
 			if (g_cancellable_set_error_if_cancelled(cancellable, error))
 				return FALSE;
-			if (!direct_program(self, piece->address + (guint32)off, data + off, n,
-			                    cancellable, error))
+			if (!erase_sector_expected(self, s, &expected, error))
 				return FALSE;
-			self->stats.bytes_programmed += elements * psize_bytes(direct_psize(self));
-			self->stats.flash_us += elements * UB_STM32F4_PROGRAM_US;
-			op_wrote(self, n);
-			ub_flash_stm32f4_event(self, UB_FLASH_EVENT_PROGRAMMED,
-			                       piece->address + (guint32)off, (guint32)n);
+			if (!direct_erase(self, CR_SER | (s << CR_SNB_SHIFT), expected, cancellable,
+			                  error)) {
+				g_prefix_error(error, "sector %u: ", s);
+				return FALSE;
+			}
+			self->stats.sectors_erased++;
+			self->stats.flash_us += expected;
+			op_advance(self, expected, UB_STATUS_WRITE);
+			ub_flash_stm32f4_event(self, UB_FLASH_EVENT_ERASED, s, 0);
+		}
+		for (; next_piece < pieces->len; next_piece++) {
+			const UbFlashPiece *piece = &g_array_index(pieces, UbFlashPiece, next_piece);
+			gsize size = 0;
+			const guint8 *data = g_bytes_get_data(piece->data, &size);
+
+			if (piece->address - sector->address >= sector->size)
+				break;
+			for (gsize off = 0; off < size; off += DIRECT_PIECE) {
+				gsize n = MIN(DIRECT_PIECE, size - off);
+				guint64 elements =
+				        count_program_elements(data + off, n, direct_psize(self));
+
+				if (g_cancellable_set_error_if_cancelled(cancellable, error))
+					return FALSE;
+				if (!direct_program(self, piece->address + (guint32)off, data + off,
+				                    n, cancellable, error))
+					return FALSE;
+				self->stats.bytes_programmed +=
+				        elements * psize_bytes(direct_psize(self));
+				self->stats.flash_us += elements * UB_STM32F4_PROGRAM_US;
+				op_advance(self, elements * UB_STM32F4_PROGRAM_US, UB_STATUS_WRITE);
+				ub_flash_stm32f4_event(self, UB_FLASH_EVENT_PROGRAMMED,
+				                       piece->address + (guint32)off, (guint32)n);
+			}
 		}
 	}
+	g_return_val_if_fail(next_piece == pieces->len, FALSE);
 	return TRUE;
 }
 
@@ -1458,8 +1663,8 @@ ub_flash_stm32f4_program(UbFlashStm32f4 *self, GPtrArray *chunks, const guint *e
 	g_autoptr(GArray) pieces = NULL;
 	g_autoptr(GError) error_local = NULL;
 	guint64 total = 0;
-	guint64 erase_us = 0;
-	guint64 write_us = 0;
+	guint64 total_us = 0;
+	guint written;
 	gboolean ok;
 
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
@@ -1470,19 +1675,28 @@ ub_flash_stm32f4_program(UbFlashStm32f4 *self, GPtrArray *chunks, const guint *e
 		guint64 expected = 0;
 		if (!erase_sector_expected(self, erase[i], &expected, error))
 			return FALSE;
-		erase_us += expected;
+		total_us += expected;
 	}
-	pieces = split_program_pieces(chunks, SLOT_DATA, &total);
-	for (guint i = 0; i < pieces->len; i++) {
-		gsize size = 0;
-		const guint8 *data =
-		        g_bytes_get_data(g_array_index(pieces, UbFlashPiece, i).data, &size);
-		write_us += count_program_elements(data, size, self->psize) * UB_STM32F4_PROGRAM_US;
+	pieces = split_program_pieces(self, chunks, SLOT_DATA, &total);
+	if (pieces == NULL) {
+		g_set_error_literal(error, UB_TARGET_ERROR, UB_TARGET_ERROR_INVALID_ARGUMENT,
+		                    "the data reaches past the chip's flash");
+		return FALSE;
 	}
-	op_begin(self, progress, n_erase, erase_us, total, write_us);
+	for (guint i = 0; i < pieces->len; i++)
+		total_us += piece_expected_us(self, &g_array_index(pieces, UbFlashPiece, i),
+		                              self->psize);
+	written = count_sectors_written(self, pieces, erase, n_erase);
+	op_begin(self, progress, total_us, n_erase > 0);
 	if (self->use_stub && !self->stub_unusable) {
+		guint64 start_us = clock_us(self);
 		if (program_with_stub(self, pieces, erase, n_erase, cancellable, &error_local)) {
 			op_end(self, TRUE);
+			self->stats.sectors_written += written;
+			g_debug("program: %u erases, %" G_GUINT64_FORMAT " bytes in %.1f ms (flash "
+			        "busy %.1f ms)",
+			        n_erase, total, (double)(clock_us(self) - start_us) / 1000,
+			        (double)total_us / 1000);
 			return TRUE;
 		}
 		stub_abort(self);
@@ -1498,11 +1712,13 @@ ub_flash_stm32f4_program(UbFlashStm32f4 *self, GPtrArray *chunks, const guint *e
 		g_clear_error(&error_local);
 		if (progress != NULL) {
 			ub_progress_reset(progress);
-			op_begin(self, progress, n_erase, erase_us, total, write_us);
+			op_begin(self, progress, total_us, n_erase > 0);
 		}
 	}
 	ok = program_direct(self, pieces, erase, n_erase, cancellable, error);
 	op_end(self, ok);
+	if (ok)
+		self->stats.sectors_written += written;
 	return ok;
 }
 
@@ -1512,7 +1728,7 @@ ub_flash_stm32f4_finish(UbFlashStm32f4 *self, GCancellable *cancellable, GError 
 {
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
 	if (self->stub_active) {
-		if (!stub_submit(self, UB_FLASH_STUB_CMD_EXIT, 0, 0, 0, NULL, 0, 0, NULL,
+		if (!stub_submit(self, UB_FLASH_STUB_CMD_EXIT, 0, 0, 0, NULL, 0, 0, 0, NULL,
 		                 cancellable, error))
 			return FALSE;
 		for (guint i = 0; i < 100 && self->stub_active; i++) {
@@ -1620,7 +1836,7 @@ verify_readback(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, g
 		gsize n = MIN(READ_PIECE, len - off);
 		if (g_cancellable_set_error_if_cancelled(cancellable, error))
 			return FALSE;
-		if (!ub_probe_read_memory(self->probe, address + (guint32)off, buf + off, n,
+		if (!mem_read(self, address + (guint32)off, buf + off, n,
 		                          UB_ACCESS_AUTO, error))
 			return FALSE;
 		self->stats.bytes_read += n;
@@ -1636,10 +1852,60 @@ verify_readback(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, g
 	return TRUE;
 }
 
-/* one contiguous word-aligned range, checked by CRC on chip */
+/* the loader can check this chunk: whole words */
 static gboolean
-verify_with_stub(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, gsize len,
-                 GCancellable *cancellable, GError **error)
+chunk_checkable(UbImageChunk *chunk)
+{
+	return (ub_image_chunk_get_address(chunk) & 3) == 0 &&
+	       (ub_image_chunk_get_size(chunk) & 3) == 0 && ub_image_chunk_get_size(chunk) > 0;
+}
+
+/* The chip's CRC (its CRC unit) and the AND of the words of each checkable chunk, one block
+ * per chunk: the commands are queued back to back with their results side by side past the
+ * loader (RESULTS_ADDR), all read in one transfer once the last is done.
+ * @checked[i] FALSE: chunk i is not whole words, nothing was computed for it. */
+static gboolean
+stub_check_chunks(UbFlashStm32f4 *self, GPtrArray *chunks, guint32 *crc, guint32 *and_words,
+                  gboolean *checked, GCancellable *cancellable, GError **error)
+{
+	for (guint first = 0; first < chunks->len; first += RESULTS_MAX) {
+		guint count = MIN(RESULTS_MAX, chunks->len - first);
+		guint8 results[RESULTS_MAX * 8];
+		gboolean queued = FALSE;
+
+		for (guint i = first; i < first + count; i++) {
+			UbImageChunk *chunk = g_ptr_array_index(chunks, i);
+			guint32 size = (guint32)ub_image_chunk_get_size(chunk);
+
+			checked[i] = chunk_checkable(chunk);
+			if (!checked[i])
+				continue;
+			if (!stub_submit(self, UB_FLASH_STUB_CMD_CRC_BLOCKS,
+			                 ub_image_chunk_get_address(chunk), size, size, NULL, 8,
+			                 RESULTS_ADDR + (i - first) * 8,
+			                 (guint64)size * CRC_NS_PER_BYTE / 1000, NULL, cancellable,
+			                 error))
+				return FALSE;
+			queued = TRUE;
+		}
+		if (!queued)
+			continue;
+		if (!stub_wait(self, self->stub_next - 1, cancellable, error) ||
+		    !mem_read(self, RESULTS_ADDR, results, count * 8,
+		                          UB_ACCESS_32, error))
+			return FALSE;
+		for (guint i = first; i < first + count; i++) {
+			crc[i] = get_le32(results + (i - first) * 8);
+			and_words[i] = get_le32(results + (i - first) * 8 + 4);
+		}
+	}
+	return TRUE;
+}
+
+/* a chunk whose CRC differs: which 4 KiB block, and its first differing byte */
+static gboolean
+stub_explain_mismatch(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, gsize len,
+                      GCancellable *cancellable, GError **error)
 {
 	guint32 max_len = (SLOT_DATA / 8) * VERIFY_BLOCK;
 
@@ -1650,16 +1916,16 @@ verify_with_stub(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, 
 		guint32 buf = 0;
 
 		if (!stub_submit(self, UB_FLASH_STUB_CMD_CRC_BLOCKS, address + (guint32)off, n,
-		                 VERIFY_BLOCK, NULL, blocks * 8,
+		                 VERIFY_BLOCK, NULL, blocks * 8, 0,
 		                 (guint64)n * CRC_NS_PER_BYTE / 1000, &buf, cancellable, error) ||
 		    !stub_wait(self, self->stub_next - 1, cancellable, error) ||
-		    !ub_probe_read_memory(self->probe, buf, results, blocks * 8, UB_ACCESS_32,
+		    !mem_read(self, buf, results, blocks * 8, UB_ACCESS_32,
 		                          error))
 			return FALSE;
 		for (guint32 b = 0; b < blocks; b++) {
 			guint32 start = b * VERIFY_BLOCK;
 			guint32 size = MIN(VERIFY_BLOCK, n - start);
-			guint32 want = ub_flash_crc32(expected + off + start, size);
+			guint32 want = ub_flash_crc32_stm32(expected + off + start, size);
 			if (get_le32(results + b * 8) != want) {
 				/* find the first differing byte for the message */
 				if (!verify_readback(self, address + (guint32)off + start,
@@ -1674,7 +1940,10 @@ verify_with_stub(UbFlashStm32f4 *self, guint32 address, const guint8 *expected, 
 			}
 		}
 	}
-	return TRUE;
+	g_set_error(error, UB_FLASH_ERROR, UB_FLASH_ERROR_VERIFY,
+	            "CRC of 0x%08x..0x%08x differs from the image", address,
+	            address + (guint32)len - 1);
+	return FALSE;
 }
 
 gboolean
@@ -1684,9 +1953,14 @@ ub_flash_stm32f4_verify(UbFlashStm32f4 *self, GPtrArray *chunks, UbProgress *pro
 	guint64 total = 0;
 	guint64 done = 0;
 	gboolean stub = self->use_stub && !self->stub_unusable;
+	g_autofree guint32 *crc = NULL;
+	g_autofree guint32 *and_words = NULL;
+	g_autofree gboolean *checked = NULL;
+	guint64 start_us;
 
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
 	g_return_val_if_fail(chunks != NULL, FALSE);
+	start_us = clock_us(self);
 	for (guint i = 0; i < chunks->len; i++)
 		total += ub_image_chunk_get_size(g_ptr_array_index(chunks, i));
 	/* the caches off, so that no line cached before an erase answers for the flash */
@@ -1703,35 +1977,48 @@ ub_flash_stm32f4_verify(UbFlashStm32f4 *self, GPtrArray *chunks, UbProgress *pro
 			stub = FALSE;
 		}
 	}
+	crc = g_new0(guint32, MAX(chunks->len, 1));
+	and_words = g_new0(guint32, MAX(chunks->len, 1));
+	checked = g_new0(gboolean, MAX(chunks->len, 1));
+	/* the chip computes a CRC per chunk (a whole sector after programming) with its CRC
+	 * unit; only a chunk whose CRC differs is looked at closer */
+	if (stub && !stub_check_chunks(self, chunks, crc, and_words, checked, cancellable, error))
+		return FALSE;
 	for (guint i = 0; i < chunks->len; i++) {
 		UbImageChunk *chunk = g_ptr_array_index(chunks, i);
 		guint32 address = ub_image_chunk_get_address(chunk);
 		gsize size = 0;
 		const guint8 *data = g_bytes_get_data(ub_image_chunk_get_data(chunk), &size);
-		gboolean ok;
 
 		/* the loader's CRC works on whole words: unaligned edges are read back */
-		if (stub && (address & 3) == 0 && (size & 3) == 0)
-			ok = verify_with_stub(self, address, data, size, cancellable, error);
-		else
-			ok = verify_readback(self, address, data, size, cancellable, error);
-		if (!ok)
+		if (checked[i]) {
+			if (crc[i] != ub_flash_crc32_stm32(data, size) &&
+			    !stub_explain_mismatch(self, address, data, size, cancellable, error))
+				return FALSE;
+		} else if (!verify_readback(self, address, data, size, cancellable, error)) {
 			return FALSE;
+		}
 		done += size;
 		progress_set(progress, done, total);
 	}
+	g_debug("verify: %" G_GUINT64_FORMAT " bytes %s in %.1f ms", total,
+	        stub ? "by the chip's CRC" : "read back", (double)(clock_us(self) - start_us) / 1000);
 	return TRUE;
 }
 
 gboolean
-ub_flash_stm32f4_compare(UbFlashStm32f4 *self, GPtrArray *chunks, gboolean *same,
-                         GCancellable *cancellable, GError **error)
+ub_flash_stm32f4_survey(UbFlashStm32f4 *self, GPtrArray *chunks, UbFlashHolds *holds,
+                        GCancellable *cancellable, GError **error)
 {
+	g_autofree guint32 *crc = NULL;
+	g_autofree guint32 *and_words = NULL;
+	g_autofree gboolean *checked = NULL;
+
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
-	g_return_val_if_fail(chunks != NULL && same != NULL, FALSE);
+	g_return_val_if_fail(chunks != NULL && holds != NULL, FALSE);
 
 	for (guint i = 0; i < chunks->len; i++)
-		same[i] = FALSE;
+		holds[i] = UB_FLASH_HOLDS_UNKNOWN;
 	if (!self->use_stub || self->stub_unusable)
 		return TRUE;
 	if (!stub_ensure(self, error)) {
@@ -1740,27 +2027,41 @@ ub_flash_stm32f4_compare(UbFlashStm32f4 *self, GPtrArray *chunks, gboolean *same
 		g_clear_error(error);
 		return TRUE;
 	}
+	crc = g_new0(guint32, MAX(chunks->len, 1));
+	and_words = g_new0(guint32, MAX(chunks->len, 1));
+	checked = g_new0(gboolean, MAX(chunks->len, 1));
+	if (!stub_check_chunks(self, chunks, crc, and_words, checked, cancellable, error))
+		return FALSE;
 	for (guint i = 0; i < chunks->len; i++) {
 		UbImageChunk *chunk = g_ptr_array_index(chunks, i);
-		guint32 address = ub_image_chunk_get_address(chunk);
 		gsize size = 0;
 		const guint8 *data = g_bytes_get_data(ub_image_chunk_get_data(chunk), &size);
-		guint8 result[8];
-		guint32 buf = 0;
 
-		if ((address & 3) != 0 || (size & 3) != 0 || size == 0)
+		if (!checked[i])
 			continue;
-		/* one block: the whole chunk */
-		if (!stub_submit(self, UB_FLASH_STUB_CMD_CRC_BLOCKS, address, (guint32)size,
-		                 (guint32)size, NULL, sizeof(result),
-		                 (guint64)size * CRC_NS_PER_BYTE / 1000, &buf, cancellable,
-		                 error) ||
-		    !stub_wait(self, self->stub_next - 1, cancellable, error) ||
-		    !ub_probe_read_memory(self->probe, buf, result, sizeof(result), UB_ACCESS_32,
-		                          error))
-			return FALSE;
-		same[i] = get_le32(result) == ub_flash_crc32(data, size);
+		if (crc[i] == ub_flash_crc32_stm32(data, size))
+			holds[i] = UB_FLASH_HOLDS_SAME;
+		else if (and_words[i] == 0xffffffffu)
+			holds[i] = UB_FLASH_HOLDS_ERASED;
+		else
+			holds[i] = UB_FLASH_HOLDS_OTHER;
 	}
+	return TRUE;
+}
+
+gboolean
+ub_flash_stm32f4_compare(UbFlashStm32f4 *self, GPtrArray *chunks, gboolean *same,
+                         GCancellable *cancellable, GError **error)
+{
+	g_autofree UbFlashHolds *holds = NULL;
+
+	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), FALSE);
+	g_return_val_if_fail(chunks != NULL && same != NULL, FALSE);
+	holds = g_new0(UbFlashHolds, MAX(chunks->len, 1));
+	if (!ub_flash_stm32f4_survey(self, chunks, holds, cancellable, error))
+		return FALSE;
+	for (guint i = 0; i < chunks->len; i++)
+		same[i] = holds[i] == UB_FLASH_HOLDS_SAME;
 	return TRUE;
 }
 
@@ -1773,8 +2074,12 @@ ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbPro
 	guint32 blocks = 0;
 	guint64 to_read = size;
 	guint64 done = 0;
+	guint32 piece;
+	guint64 start_us;
 
 	g_return_val_if_fail(UB_IS_FLASH_STM32F4(self), NULL);
+	piece = MIN(READ_PIECE, MAX((guint32)ub_probe_get_max_transfer(self->probe) & ~3u, 4u));
+	start_us = clock_us(self);
 	if (!self->stub_active && !session_prepare(self, error))
 		return NULL;
 	buf = g_malloc(size);
@@ -1791,10 +2096,10 @@ ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbPro
 		results = g_malloc(blocks * 8);
 		if (!stub_ensure(self, &error_local) ||
 		    !stub_submit(self, UB_FLASH_STUB_CMD_BLANK_BLOCKS, address, size, BLANK_BLOCK,
-		                 NULL, blocks * 8, (guint64)size * BLANK_NS_PER_BYTE / 1000,
+		                 NULL, blocks * 8, 0, (guint64)size * BLANK_NS_PER_BYTE / 1000,
 		                 &result_buf, cancellable, &error_local) ||
 		    !stub_wait(self, self->stub_next - 1, cancellable, &error_local) ||
-		    !ub_probe_read_memory(self->probe, result_buf, results, blocks * 8,
+		    !mem_read(self, result_buf, results, blocks * 8,
 		                          UB_ACCESS_32, &error_local)) {
 			if (!self->stub_unusable) {
 				g_propagate_error(error, g_steal_pointer(&error_local));
@@ -1815,21 +2120,23 @@ ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbPro
 	}
 
 	for (guint32 off = 0; off < size;) {
+		/* a run of non-blank blocks, at most one probe transfer and not across its
+		 * boundary: the probe would split it into two commands */
+		guint32 limit = piece - (address + off) % piece;
 		guint32 n;
 
 		if (blank != NULL && blank[off / BLANK_BLOCK]) {
 			off += BLANK_BLOCK;
 			continue;
 		}
-		/* a run of non-blank blocks, at most one probe buffer */
 		n = 0;
-		while (off + n < size && n < READ_PIECE &&
+		while (off + n < size && n < limit &&
 		       (blank == NULL || !blank[(off + n) / BLANK_BLOCK]))
-			n += blank != NULL ? BLANK_BLOCK : MIN(READ_PIECE, size - off);
-		n = MIN(n, size - off);
+			n += blank != NULL ? BLANK_BLOCK : limit;
+		n = MIN(n, MIN(size - off, limit));
 		if (g_cancellable_set_error_if_cancelled(cancellable, error))
 			return NULL;
-		if (!ub_probe_read_memory(self->probe, address + off, buf + off, n, UB_ACCESS_AUTO,
+		if (!mem_read(self, address + off, buf + off, n, UB_ACCESS_AUTO,
 		                          error)) {
 			g_prefix_error(error, "reading 0x%08x: ", address + off);
 			return NULL;
@@ -1839,6 +2146,8 @@ ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbPro
 		progress_set(progress, done, to_read);
 		off += n;
 	}
+	g_debug("read: %" G_GUINT64_FORMAT " of %u bytes in %.1f ms", to_read, size,
+	        (double)(clock_us(self) - start_us) / 1000);
 	return g_bytes_new_take(g_steal_pointer(&buf), size);
 }
 

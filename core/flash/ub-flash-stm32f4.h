@@ -68,6 +68,7 @@ typedef struct {
 /* what the last operations cost and did (for reports and the benchmark) */
 typedef struct {
 	guint sectors_erased;
+	guint sectors_written; /* erased or programmed (an erased one is programmed as it is) */
 	guint mass_erases;
 	guint64 bytes_programmed; /* sent to the flash (all-ones elements excluded) */
 	guint64 bytes_read;       /* read over SWD */
@@ -75,6 +76,8 @@ typedef struct {
 	guint64 flash_us;         /* datasheet-typical time of the erase/program work done */
 	gboolean used_stub;
 	gboolean stub_failed; /* the loader could not run; direct writes were used */
+	guint swd_khz;	      /* the SWD clock at the end (0: the probe's own) */
+	guint swd_fallbacks;  /* link errors that slowed the clock a step */
 } UbFlashStats;
 
 
@@ -138,14 +141,27 @@ gboolean ub_flash_stm32f4_erase_sectors(UbFlashStm32f4 *self, const guint *secto
 gboolean ub_flash_stm32f4_mass_erase(UbFlashStm32f4 *self, UbProgress *progress,
                                      GCancellable *cancellable,
                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* erases @erase (sector numbers, may be empty), then programs @chunks (UbImageChunk, inside
- * erased sectors); all-ones elements are left erased. Adds the steps "erase" and "write" to
- * @progress. */
+/* erases @erase (sector numbers, may be empty) and programs @chunks (UbImageChunk, inside
+ * erased sectors), sector by sector in address order: each sector's erase, then its data;
+ * all-ones elements are left erased. Adds the step "write" to @progress. */
 gboolean ub_flash_stm32f4_program(UbFlashStm32f4 *self, GPtrArray *chunks, const guint *erase,
                                   guint n_erase, UbProgress *progress, GCancellable *cancellable,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* compares flash with @chunks: on-chip CRC-32 per block, else read back */
 gboolean ub_flash_stm32f4_verify(UbFlashStm32f4 *self, GPtrArray *chunks, UbProgress *progress,
+                                 GCancellable *cancellable,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* what the flash holds where a chunk goes, as the chip's CRC unit and a blank check find it */
+typedef enum {
+	UB_FLASH_HOLDS_UNKNOWN, /* not checked: no loader, or not whole words */
+	UB_FLASH_HOLDS_SAME,    /* exactly the chunk: nothing to do */
+	UB_FLASH_HOLDS_ERASED,  /* erased: the chunk can be programmed without an erase */
+	UB_FLASH_HOLDS_OTHER,   /* something else: an erase first */
+} UbFlashHolds;
+
+/* @holds[i] for chunk i (on-chip CRC-32 and AND of the words, by the loader); all UNKNOWN
+ * when the loader cannot run */
+gboolean ub_flash_stm32f4_survey(UbFlashStm32f4 *self, GPtrArray *chunks, UbFlashHolds *holds,
                                  GCancellable *cancellable,
                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* @same[i]: the flash already holds chunk i exactly (on-chip CRC-32); all FALSE when the

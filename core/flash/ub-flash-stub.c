@@ -75,3 +75,33 @@ ub_flash_crc32(const guint8 *data, gsize len)
 		crc = crc32_table[(crc ^ data[i]) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
+
+static guint32 crc32_stm32_table[256];
+
+static gpointer
+crc32_stm32_table_init(gpointer data)
+{
+	for (guint32 i = 0; i < 256; i++) {
+		guint32 c = i << 24;
+		for (guint bit = 0; bit < 8; bit++)
+			c = (c & 0x80000000u) != 0 ? (c << 1) ^ 0x04c11db7u : c << 1;
+		crc32_stm32_table[i] = c;
+	}
+	return NULL;
+}
+
+guint32
+ub_flash_crc32_stm32(const guint8 *data, gsize len)
+{
+	static GOnce once = G_ONCE_INIT;
+	guint32 crc = 0xffffffffu;
+
+	g_return_val_if_fail(len % 4 == 0, 0);
+	g_once(&once, crc32_stm32_table_init, NULL);
+	/* each word MSB first: a little-endian word's bytes from the last to the first */
+	for (gsize i = 0; i < len; i += 4) {
+		for (gint b = 3; b >= 0; b--)
+			crc = (crc << 8) ^ crc32_stm32_table[((crc >> 24) ^ data[i + (gsize)b]) & 0xff];
+	}
+	return crc;
+}

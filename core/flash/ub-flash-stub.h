@@ -15,7 +15,7 @@ extern const guint8 ub_flash_stub_stm32f4[];
 extern const gsize ub_flash_stub_stm32f4_size;
 
 #define UB_FLASH_STUB_MAGIC 0x314c4255u /* "UBL1" */
-#define UB_FLASH_STUB_VERSION 1u
+#define UB_FLASH_STUB_VERSION 2u
 
 /* image header */
 #define UB_FLASH_STUB_HDR_MAGIC 0x00
@@ -33,7 +33,7 @@ extern const gsize ub_flash_stub_stm32f4_size;
 #define UB_FLASH_STUB_CB_RING 0x14
 #define UB_FLASH_STUB_CB_COUNT 0x18
 #define UB_FLASH_STUB_CB_STRIDE 0x1c
-#define UB_FLASH_STUB_CB_TABLE 0x20
+#define UB_FLASH_STUB_CB_RESERVED 0x20
 #define UB_FLASH_STUB_CB_FIRST 0x24
 #define UB_FLASH_STUB_CB_ABORT 0x28
 #define UB_FLASH_STUB_CB_SIZE 0x2c
@@ -69,7 +69,11 @@ gboolean ub_flash_stub_check(GError **error);
 guint32 ub_flash_stub_get_entry_offset(void);
 guint32 ub_flash_stub_get_control_offset(void);
 
-/* CRC-32 as the loader computes it (IEEE 802.3, reflected, as zlib's crc32()) */
+/* CRC-32 as zlib's crc32() computes it (IEEE 802.3, reflected) */
 guint32 ub_flash_crc32(const guint8 *data, gsize len);
+/* CRC-32 as the loader has the chip's CRC unit compute it (RM0090 §4: polynomial 0x04C11DB7,
+ * MSB first, initial value 0xFFFFFFFF, no final XOR) over @len / 4 little-endian words;
+ * @len is a multiple of 4 */
+guint32 ub_flash_crc32_stm32(const guint8 *data, gsize len);
 
 G_END_DECLS

@@ -20,6 +20,9 @@
  *   wiring          good | unpowered | no-gnd | swapped | rst-not-connected | nrst-stuck-low
  *   powered         FALSE is the same as wiring "unpowered"
  *   vdd_mv          the board's 3.3 V rail (default 3300)
+ *   max_clean_khz   the fastest SWCLK the wires carry cleanly (long jumpers, a clone's weak
+ *                   drivers); above it transfers fail now and then, more often the faster
+ *                   (core/sim/ub-sim-link.c). Default: clean at any clock
  *   flash           [ { image: NAME (core/sim/firmware) | file: PATH (relative to the data
  *                       file), address: "0x08000000" } ] over an erased chip
  *   option_bytes    FLASH_OPTCR as stored (default 0x0FFFAAED)
@@ -577,6 +580,7 @@ ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error
 	UbSimFlashTiming timing;
 	guint32 optcr = UB_SIM_BOARD_DEFAULT_OPTCR;
 	guint32 vdd_mv = UB_SIM_BOARD_DEFAULT_VDD_MV;
+	guint32 max_clean_khz = 0;
 	gboolean powered = TRUE;
 	UbSimWiring wiring;
 	UbSimBoardProbeSpec probe_spec;
@@ -608,6 +612,8 @@ ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error
 	    !ub_sim_board_get_u32(root, "option_bytes", self->path, "option_bytes", &optcr,
 	                          error) ||
 	    !ub_sim_board_get_u32(root, "vdd_mv", self->path, "vdd_mv", &vdd_mv, error) ||
+	    !ub_sim_board_get_u32(root, "max_clean_khz", self->path, "max_clean_khz",
+	                          &max_clean_khz, error) ||
 	    !ub_sim_board_get_string(root, "flash_timing", self->path, "flash_timing",
 	                             &timing_name, error) ||
 	    !ub_sim_board_get_u32(root, "powered_for_ms", self->path, "powered_for_ms",
@@ -670,6 +676,7 @@ ub_sim_board_load(UbSimBoard *self, const char *text, gssize len, GError **error
 	self->link = ub_sim_link_new(self->dap);
 	ub_sim_link_set_probe_rst_wired(self->link, self->probe_rst_wired);
 	ub_sim_link_set_target_vdd_mv(self->link, vdd_mv);
+	ub_sim_link_set_max_clean_khz(self->link, max_clean_khz);
 	{
 		/* the probe's serial and the chip's UID both come from the bench's name, but
 		 * from different seeds: they are different parts */

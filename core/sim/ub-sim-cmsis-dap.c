@@ -399,7 +399,8 @@ ub_sim_cmsis_dap_swd_transfer(UbSimCmsisDap *self, guint8 request, guint32 *data
 	UbSimAck ack;
 	guint cycles = SWD_CYCLES_HEADER + 2 * self->turnaround;
 
-	ack = ub_sim_link_transfer(self->link, (request & TRANSFER_APNDP) != 0, read,
+	ack = ub_sim_link_transfer(self->link, self->swclk_hz / 1000,
+				   (request & TRANSFER_APNDP) != 0, read,
 				   request & 0x0C, &value);
 	switch (ack) {
 	case UB_SIM_ACK_OK:

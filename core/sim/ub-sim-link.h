@@ -49,8 +49,15 @@ void ub_sim_link_drive_nrst(UbSimLink *self, gboolean low);
  * the board's NRST when the wire reaches it, else only what the probe drives */
 gboolean ub_sim_link_probe_rst_reads_low(UbSimLink *self);
 void ub_sim_link_line_reset(UbSimLink *self, gboolean jtag_to_swd);
-UbSimAck ub_sim_link_transfer(UbSimLink *self, gboolean ap, gboolean read, guint8 a2a3,
-                              guint32 *data);
+/* one SWD transfer at @swclk_khz on the wires */
+UbSimAck ub_sim_link_transfer(UbSimLink *self, guint swclk_khz, gboolean ap, gboolean read,
+                              guint8 a2a3, guint32 *data);
+/* a marginal link (long wires, a clone's drivers): transfers above @khz fail now and then,
+ * the more often the faster the clock; 0 (default): clean at any clock */
+void ub_sim_link_set_max_clean_khz(UbSimLink *self, guint khz);
+guint ub_sim_link_get_max_clean_khz(UbSimLink *self);
+/* transfers the marginal link corrupted so far */
+guint64 ub_sim_link_get_corrupted(UbSimLink *self);
 
 const char *ub_sim_wiring_to_string(UbSimWiring wiring);
 gboolean ub_sim_wiring_from_string(const char *name, UbSimWiring *wiring);

@@ -51,6 +51,16 @@
 #define RCC_AHB1ENR (RCC_BASE + 0x30)
 #define RCC_APB2ENR (RCC_BASE + 0x44)
 #define RCC_CSR (RCC_BASE + 0x74)
+#define RCC_CRCEN (1u << 12)
+/* RM0090 §4: the CRC calculation unit (CRC-32/MPEG-2 over 32-bit words) */
+#define CRC_BASE 0x40023000u
+#define CRC_DR (CRC_BASE + 0x00)
+#define CRC_IDR (CRC_BASE + 0x04)
+#define CRC_CR (CRC_BASE + 0x08)
+#define CRC_CR_RESET (1u << 0)
+#define CRC_POLY 0x04C11DB7u
+/* RM0090 §4.3: a word takes 4 AHB cycles; a write before then waits on the bus */
+#define CRC_CYCLES 4
 #define GPIO_BASE 0x40020000u
 #define GPIO_END 0x40022400u /* ports A-I, 1 KiB each */
 #define FLASH_IF 0x40023C00u
@@ -245,6 +255,8 @@ struct _UbSimMcu {
 	/* peripherals */
 	GHashTable *periph; /* address → value: plain storage for what is not modelled */
 	guint32 rcc_cr, rcc_cfgr, rcc_pllcfgr, rcc_ahb1enr, rcc_apb2enr, rcc_csr;
+	guint32 crc_dr, crc_idr;
+	guint64 crc_ready; /* the last word's calculation ends (CPU time) */
 	UbSimDma *dma; /* DMA1/2 and ADC1: they keep writing SRAM while the core is halted */
 	guint32 gpio[9][10];
 	gboolean iwdg_running;
@@ -1217,6 +1229,43 @@ ppb_write(UbSimMcu *self, guint32 address, guint32 value)
 
 /* ---- peripherals ---- */
 
+/* RM0090 §4.3: one 32-bit word into the CRC-32 (polynomial 0x04C11DB7, MSB first) */
+static guint32
+crc_update(guint32 crc, guint32 word)
+{
+	crc ^= word;
+	for (guint bit = 0; bit < 32; bit++)
+		crc = (crc & 0x80000000u) ? (crc << 1) ^ CRC_POLY : crc << 1;
+	return crc;
+}
+
+static void
+crc_write(UbSimMcu *self, Master master, guint32 address, guint32 value)
+{
+	/* the unit is clocked by RCC_AHB1ENR.CRCEN: without it, writes go nowhere */
+	if ((self->rcc_ahb1enr & RCC_CRCEN) == 0)
+		return;
+	switch (address) {
+	case CRC_DR:
+		/* the core's next word waits for the one in progress */
+		if (master == MASTER_CPU) {
+			cpu_stall(self, self->crc_ready);
+			self->crc_ready = self->cpu_now + CYCLES_TO_NS(CRC_CYCLES);
+		}
+		self->crc_dr = crc_update(self->crc_dr, value);
+		break;
+	case CRC_IDR:
+		self->crc_idr = value & 0xFF;
+		break;
+	case CRC_CR:
+		if (value & CRC_CR_RESET)
+			self->crc_dr = 0xFFFFFFFFu;
+		break;
+	default:
+		break;
+	}
+}
+
 static UbSimAccess
 periph_read(UbSimMcu *self, Master master, guint32 address, guint32 *value)
 {
@@ -1231,6 +1280,20 @@ periph_read(UbSimMcu *self, Master master, guint32 address, guint32 *value)
 	}
 	if (ub_sim_dma_owns(address))
 		return ub_sim_dma_read(self->dma, address, now, value);
+	if (in_range(address, CRC_BASE, 0x400)) {
+		/* a unit whose clock is off reads 0 */
+		*value = 0;
+		if ((self->rcc_ahb1enr & RCC_CRCEN) == 0)
+			return UB_SIM_ACCESS_OK;
+		if (address == CRC_DR) {
+			if (master == MASTER_CPU)
+				cpu_stall(self, self->crc_ready);
+			*value = self->crc_dr;
+		} else if (address == CRC_IDR) {
+			*value = self->crc_idr;
+		}
+		return UB_SIM_ACCESS_OK;
+	}
 	switch (address) {
 	case RCC_CR:
 		*value = self->rcc_cr;
@@ -1317,6 +1380,10 @@ periph_write(UbSimMcu *self, Master master, guint32 address, guint32 value)
 	}
 	if (ub_sim_dma_owns(address))
 		return ub_sim_dma_write(self->dma, address, value, now);
+	if (in_range(address, CRC_BASE, 0x400)) {
+		crc_write(self, master, address, value);
+		return UB_SIM_ACCESS_OK;
+	}
 	switch (address) {
 	case RCC_CR:
 		self->rcc_cr = value & 0x0F0D00F9u;
@@ -1924,6 +1991,9 @@ mcu_system_reset(UbSimMcu *self, UbSimReset kind)
 	self->rcc_cfgr = 0;
 	self->rcc_ahb1enr = 0x00100000u;
 	self->rcc_apb2enr = 0;
+	self->crc_dr = 0xFFFFFFFFu;
+	self->crc_idr = 0;
+	self->crc_ready = 0;
 	ub_sim_dma_reset(self->dma, now);
 	self->rcc_csr = (kind == UB_SIM_RESET_POWER_ON ? 0 : self->rcc_csr & 0xFE000000u) |
 			flags[kind];

@@ -320,7 +320,7 @@ ub_sim_stlink_swd_charge(UbSimStlink *self, guint cycles)
 static UbSimAck
 ub_sim_stlink_swd_raw(UbSimStlink *self, gboolean ap, gboolean read, guint8 a2a3, guint32 *data)
 {
-	UbSimAck ack = ub_sim_link_transfer(self->link, ap, read, a2a3, data);
+	UbSimAck ack = ub_sim_link_transfer(self->link, self->swd_khz, ap, read, a2a3, data);
 
 	if (ack == UB_SIM_ACK_WAIT || ack == UB_SIM_ACK_FAULT)
 		ub_sim_stlink_swd_charge(self, SWD_CYCLES_NO_DATA);

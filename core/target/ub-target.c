@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "ub-error.h"
 #include "ub-target.h"
 
@@ -12,6 +14,13 @@
 #define UB_TARGET_POLLS 250
 #define UB_TARGET_POLLS_FAST 5
 
+/* SWD clocks a link test climbs and a fall-back descends (kHz): ST-LINK/V2's divisors up to
+ * its 4 MHz (stlink-org's table), then what ST-LINK/V3 and CMSIS-DAP probes reach; a probe
+ * rounds each request to what it can make */
+static const guint ub_target_swd_ladder[] = {100, 240, 480, 950, 1200, 1800, 4000, 8000, 12000,
+                                             24000};
+#define UB_TARGET_SWD_LADDER_START 5 /* UB_TARGET_SWD_KHZ */
+
 struct _UbTarget {
 	GObject parent_instance;
 	UbProbe *probe;
@@ -20,6 +29,9 @@ struct _UbTarget {
 	guint32 dp_idcode;
 	guint32 cpuid;
 	UbChip *chip;
+	guint swd_khz;	 /* what the probe makes; 0: not set (the probe's own) */
+	guint swd_step; /* index in ub_target_swd_ladder of the clock asked for */
+	guint swd_fallbacks;
 };
 
 G_DEFINE_TYPE(UbTarget, ub_target, G_TYPE_OBJECT)
@@ -84,6 +96,8 @@ ub_target_connect(UbTarget *self, GError **error)
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
 	self->connected = FALSE;
+	self->swd_khz = 0;
+	self->swd_step = UB_TARGET_SWD_LADDER_START;
 	if (!ub_probe_set_swd_frequency(self->probe, UB_TARGET_SWD_KHZ, &khz, &error_local)) {
 		if (!g_error_matches(error_local, UB_PROBE_ERROR, UB_PROBE_ERROR_UNSUPPORTED)) {
 			g_propagate_error(error, g_steal_pointer(&error_local));
@@ -92,6 +106,7 @@ ub_target_connect(UbTarget *self, GError **error)
 		g_debug("keeping the probe's SWD clock: %s", error_local->message);
 	} else {
 		g_debug("SWD clock %u kHz", khz);
+		self->swd_khz = khz;
 	}
 	if (!ub_probe_enter_swd(self->probe, error))
 		return FALSE;
@@ -112,6 +127,201 @@ ub_target_connect(UbTarget *self, GError **error)
 	}
 	g_debug("connected: DP IDCODE 0x%08x, CPUID 0x%08x", self->dp_idcode, self->cpuid);
 	self->connected = TRUE;
+	return TRUE;
+}
+
+guint
+ub_target_get_swd_khz(UbTarget *self)
+{
+	g_return_val_if_fail(UB_IS_TARGET(self), 0);
+	return self->swd_khz;
+}
+
+guint
+ub_target_get_swd_fallbacks(UbTarget *self)
+{
+	g_return_val_if_fail(UB_IS_TARGET(self), 0);
+	return self->swd_fallbacks;
+}
+
+gboolean
+ub_target_error_is_link(const GError *error)
+{
+	/* a transfer the target did not answer cleanly (no valid ACK, a parity or protocol
+	 * error): what noise on the wires does; a FAULT is the target's own answer */
+	return error != NULL && error->domain == UB_TARGET_ERROR &&
+	       (error->code == UB_TARGET_ERROR_NO_ACK || error->code == UB_TARGET_ERROR_FAILED);
+}
+
+/* asks for ladder step @step; @khz what the probe makes of it */
+static gboolean
+ub_target_set_swd_step(UbTarget *self, guint step, guint *khz, GError **error)
+{
+	guint actual = 0;
+
+	if (!ub_probe_set_swd_frequency(self->probe, ub_target_swd_ladder[step], &actual, error))
+		return FALSE;
+	self->swd_step = step;
+	self->swd_khz = actual;
+	if (khz != NULL)
+		*khz = actual;
+	return TRUE;
+}
+
+/* @passed: @len bytes of a pattern written to SRAM at @scratch read back the same; a link
+ * error is a failed test, any other error (the probe went away) is returned */
+static gboolean
+ub_target_link_test(UbTarget *self, guint32 scratch, gsize len, gboolean *passed,
+                    GError **failure, GError **error)
+{
+	g_autofree guint8 *pattern = g_malloc(len);
+	g_autofree guint8 *back = g_malloc0(len);
+	g_autoptr(GError) error_local = NULL;
+	/* different at every clock, so that what the last test left cannot pass this one */
+	guint32 x = 0x6b8b4567u ^ (self->swd_khz * 2654435761u);
+	gsize chunk_max = MAX(ub_probe_get_max_transfer(self->probe) & ~(gsize)3, 4);
+
+	for (gsize i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		/* every other byte all zeros or all ones: the edges that ring the most */
+		pattern[i] = (i & 8) != 0 ? (guint8)x : ((i & 1) != 0 ? 0xff : 0x00);
+	}
+	*passed = FALSE;
+	for (gsize done = 0; done < len; done += MIN(chunk_max, len - done)) {
+		gsize n = MIN(chunk_max, len - done);
+		if (ub_probe_write_memory(self->probe, scratch + (guint32)done, pattern + done, n,
+		                          UB_ACCESS_32, &error_local) &&
+		    ub_probe_read_memory(self->probe, scratch + (guint32)done, back + done, n,
+		                         UB_ACCESS_32, &error_local))
+			continue;
+		if (!ub_target_error_is_link(error_local)) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return FALSE;
+		}
+		g_debug("link test at %u kHz: %s", self->swd_khz, error_local->message);
+		g_clear_error(failure);
+		g_propagate_error(failure, g_steal_pointer(&error_local));
+		return TRUE;
+	}
+	*passed = memcmp(pattern, back, len) == 0;
+	if (!*passed) {
+		g_debug("link test at %u kHz: the pattern came back changed", self->swd_khz);
+		g_clear_error(failure);
+		g_set_error(failure, UB_TARGET_ERROR, UB_TARGET_ERROR_FAILED,
+		            "SRAM did not keep a test pattern at %u kHz", self->swd_khz);
+	}
+	return TRUE;
+}
+
+gboolean
+ub_target_dp_answers(UbTarget *self)
+{
+	guint32 idcode = 0;
+
+	g_return_val_if_fail(UB_IS_TARGET(self), FALSE);
+	/* twice: on a noisy link one read may fail by chance */
+	for (guint i = 0; i < 2; i++) {
+		if (ub_probe_read_dp_idcode(self->probe, &idcode, NULL))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/**
+ * ub_target_tune_swd_clock:
+ * @scratch: SRAM the test may overwrite, @len bytes of it (a multiple of 4)
+ *
+ * Measures the link: a pattern written to SRAM and read back at the probe's fastest clock
+ * first (most links carry it: one test), then at falling clocks until one passes. When a
+ * clock failed, the one kept is a step below the fastest that passed (the margin: a link
+ * that fails a step up is near its edge). A probe that cannot set its clock keeps its own.
+ */
+gboolean
+ub_target_tune_swd_clock(UbTarget *self, guint32 scratch, gsize len, GError **error)
+{
+	g_autoptr(GError) failure = NULL;
+	gint best = -1;
+	gboolean passed = FALSE;
+	guint failed_khz = 0;
+	guint step = G_N_ELEMENTS(ub_target_swd_ladder) - 1;
+	guint khz = 0;
+
+	g_return_val_if_fail(UB_IS_TARGET(self), FALSE);
+	g_return_val_if_fail(len > 0 && len % 4 == 0, FALSE);
+
+	if (self->swd_khz == 0)
+		return TRUE;
+	/* the probe rounds the request down to its fastest; the lowest step it gives the
+	 * same clock for is where a fall-back starts from */
+	if (!ub_target_set_swd_step(self, step, &khz, error))
+		return FALSE;
+	while (step > 0 && ub_target_swd_ladder[step - 1] >= khz)
+		step--;
+	self->swd_step = step;
+	for (;;) {
+		if (!ub_target_link_test(self, scratch, len, &passed, &failure, error))
+			return FALSE;
+		if (passed) {
+			best = (gint)step;
+			break;
+		}
+		if (failed_khz == 0)
+			failed_khz = self->swd_khz;
+		if (step == 0)
+			break;
+		step--;
+		if (!ub_target_set_swd_step(self, step, NULL, error))
+			return FALSE;
+		/* at the slower clock the debug port must answer, else the target is gone (no
+		 * supply, a reset, a cut wire), not the link noisy: that failure is the answer */
+		if (!ub_target_dp_answers(self)) {
+			g_propagate_error(error, g_steal_pointer(&failure));
+			return FALSE;
+		}
+	}
+	if (best < 0) {
+		g_set_error(error, UB_TARGET_ERROR, UB_TARGET_ERROR_FAILED,
+		            "SWD transfers fail even at %u kHz: check the wires (short, and GND "
+		            "beside SWDIO and SWCLK)",
+		            self->swd_khz);
+		return FALSE;
+	}
+	if (failed_khz == 0) {
+		g_info("SWD link test: clean at %u kHz, the probe's fastest", self->swd_khz);
+		return TRUE;
+	}
+	if (best > 0 && !ub_target_set_swd_step(self, (guint)best - 1, NULL, error))
+		return FALSE;
+	g_info("SWD link test: transfers fail at %u kHz; falling back to %u kHz, a step "
+	       "below the fastest clean clock",
+	       failed_khz, self->swd_khz);
+	return TRUE;
+}
+
+/**
+ * ub_target_swd_step_down:
+ *
+ * After a link error: the next slower clock. FALSE (and @error) at the slowest.
+ */
+gboolean
+ub_target_swd_step_down(UbTarget *self, GError **error)
+{
+	guint before;
+	guint khz = 0;
+
+	g_return_val_if_fail(UB_IS_TARGET(self), FALSE);
+	if (self->swd_khz == 0 || self->swd_step == 0) {
+		g_set_error_literal(error, UB_TARGET_ERROR, UB_TARGET_ERROR_FAILED,
+		                    "the SWD clock cannot go lower");
+		return FALSE;
+	}
+	before = self->swd_khz;
+	if (!ub_target_set_swd_step(self, self->swd_step - 1, &khz, error))
+		return FALSE;
+	self->swd_fallbacks++;
+	g_info("SWD link error at %u kHz: falling back to %u kHz", before, khz);
 	return TRUE;
 }
 

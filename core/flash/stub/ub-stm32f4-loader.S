@@ -26,7 +26,7 @@
  *   +0x14 ring      in   address of slot 0's header
  *   +0x18 count     in   number of slots (≥ 2)
  *   +0x1c stride    in   distance between slot headers
- *   +0x20 table     in   1 KiB of SRAM for the CRC-32 table, built at start (0: no CRC)
+ *   +0x20 reserved  in   0
  *   +0x24 first     in   sequence number of the first command; the host picks it at random so
  *                        that headers left in SRAM by an earlier run never match
  *   +0x28 abort     in   non-zero: stop before the next command (status 1), e.g. on cancel
@@ -39,23 +39,32 @@
  *
  * Commands:
  *   1 PROGRAM       len bytes from buf to flash at addr (len a multiple of the PSIZE width);
- *                   elements that are all ones are skipped (the sector is erased)
+ *                   elements that are all ones are skipped (the sector is erased). Each
+ *                   element is stored while the one before it still programs: the store waits
+ *                   on the bus until BSY falls (RM0090 §3.5.4; Black Magic Probe programs F4
+ *                   the same way), so the loop's own work hides under the 16 µs of the flash
+ *                   and the flash never idles between elements. The error flags are checked
+ *                   after the first element (a wrong width, alignment or protection shows
+ *                   there, with its address) and after the last (the command's address).
  *   2 ERASE_SECTOR  sector number in addr
  *   3 MASS_ERASE
- *   4 CRC_BLOCKS    addr, len split into arg-byte blocks; per block CRC-32 (IEEE 802.3, as
- *                   zlib) and the AND of its words go to buf as two words
+ *   4 CRC_BLOCKS    addr, len split into arg-byte blocks (0: one block); per block the CRC-32
+ *                   of the chip's CRC unit (RM0090 §4: polynomial 0x04C11DB7 over 32-bit
+ *                   words, initial value 0xFFFFFFFF, the words as the bus reads them) and the
+ *                   AND of its words go to buf as two words. The host clocks the unit
+ *                   (RCC_AHB1ENR.CRCEN). len and arg are multiples of 4.
  *   5 BLANK_BLOCKS  as 4 but only the AND (0xffffffff: the block is erased)
  *   6 EXIT          status 1, then BKPT
- * After every flash operation the loader waits for FLASH_SR.BSY to fall, and stops with the
- * SR error bits saved (OPERR, WRPERR, PGAERR, PGPERR, PGSERR; RM0090 §3.8.4) and BKPT. An
- * error flag already set when a command starts is reported the same way, never cleared
- * unread (the host clears SR before it starts the loader). Each store to flash and each
- * STRT is followed by DSB before SR is read: the store goes out on the D-Code bus, the read
- * on the System bus, and without the barrier the read may see BSY clear before the store
+ * Before a flash operation and at its end the loader waits for FLASH_SR.BSY to fall, and
+ * stops with the SR error bits saved (OPERR, WRPERR, PGAERR, PGPERR, PGSERR; RM0090 §3.8.4)
+ * and BKPT. An error flag already set when a command starts is reported the same way, never
+ * cleared unread (the host clears SR before it starts the loader). Each store to flash and
+ * each STRT is followed by DSB before SR is read: the store goes out on the D-Code bus, the
+ * read on the System bus, and without the barrier the read may see BSY clear before the store
  * has reached the flash interface (OpenOCD's stm32f2x.S has the same DSB).
- * While it waits, and every 1 KiB it checks, it reloads the independent watchdog
- * (IWDG_KR = 0xAAAA) so that a watchdog the old firmware started cannot reset the chip
- * mid-write; the key does not start it.
+ * While it waits, for every element it programs and every 1 KiB it checks, it reloads the
+ * independent watchdog (IWDG_KR = 0xAAAA) so that a watchdog the old firmware started cannot
+ * reset the chip mid-write; the key does not start it.
  *
  * Registers kept: r4 control block, r5 FLASH base, r6 expected seq, r11 IWDG_KR, r12 0xAAAA.
  * Sequence numbers wrap modulo 2^32; the slot index is computed from seq - first.
@@ -71,6 +80,9 @@
 	.equ FLASH_CR, 0x10
 	.equ IWDG_KR, 0x40003000
 	.equ IWDG_RELOAD, 0xaaaa
+	.equ CRC_BASE, 0x40023000
+	.equ CRC_CR, 0x08
+	.equ CRC_CR_RESET, 0x1
 
 	.equ SR_BSY, 0x00010000
 	.equ SR_ERRORS, 0xf2		/* OPERR | WRPERR | PGAERR | PGPERR | PGSERR */
@@ -88,7 +100,7 @@
 	.equ CB_RING, 0x14
 	.equ CB_COUNT, 0x18
 	.equ CB_STRIDE, 0x1c
-	.equ CB_TABLE, 0x20
+	.equ CB_RESERVED, 0x20
 	.equ CB_FIRST, 0x24
 	.equ CB_ABORT, 0x28
 	.equ CB_SIZE, 0x2c
@@ -114,7 +126,7 @@
 
 image_start:
 	.ascii "UBL1"
-	.word 1
+	.word 2
 	.word entry - image_start
 	.word control - image_start
 	.word image_end - image_start
@@ -133,31 +145,10 @@ entry:
 	/* the host unlocks FLASH_CR; a wrong key earlier keeps it locked until reset */
 	ldr r0, [r5, #FLASH_CR]
 	cmp r0, #0
-	bge build_table
+	bge next_command
 	movs r0, #STATUS_LOCKED
 	str r0, [r4, #CB_STATUS]
 	bkpt #0
-
-	/* CRC-32 table, reflected polynomial 0xEDB88320 */
-build_table:
-	ldr r0, [r4, #CB_TABLE]
-	cbz r0, next_command
-	movs r1, #0
-	ldr r3, =0xedb88320
-table_entry:
-	str r12, [r11]
-	mov r2, r1
-	movs r7, #8
-table_bit:
-	lsrs r2, r2, #1
-	it cs
-	eorcs r2, r2, r3
-	subs r7, r7, #1
-	bne table_bit
-	str r2, [r0, r1, lsl #2]
-	adds r1, r1, #1
-	cmp r1, #256
-	bne table_entry
 
 	/* header of slot (seq - first) mod count */
 next_command:
@@ -213,7 +204,8 @@ aborted:
 	dsb
 	bkpt #0
 
-	/* r1 flash address, r2 length, r9 source */
+	/* r1 flash address, r2 length, r9 source; r10 the command's address, r7 non-zero
+	 * until the first element has been checked */
 program:
 	bl wait_ready
 	ldr r0, [r4, #CB_PSIZE]
@@ -221,6 +213,8 @@ program:
 	orr r3, r3, #CR_PG
 	/* RM0090 §3.6.2: PG with PSIZE set, and nothing else, before the first write */
 	str r3, [r5, #FLASH_CR]
+	mov r10, r1
+	movs r7, #1
 	cbz r2, program_done
 	cmp r0, #2
 	beq program_x32
@@ -229,11 +223,14 @@ program:
 program_x8:
 	ldrb r0, [r9], #1
 	cmp r0, #0xff
-	beq 1f
+	beq 2f
 	strb r0, [r1]
 	dsb
+	str r12, [r11]
+	cbz r7, 2f
 	bl wait_check
-1:	adds r1, r1, #1
+	movs r7, #0
+2:	adds r1, r1, #1
 	subs r2, r2, #1
 	bne program_x8
 	b program_done
@@ -241,25 +238,34 @@ program_x16:
 	ldrh r0, [r9], #2
 	movw r3, #0xffff
 	cmp r0, r3
-	beq 1f
+	beq 2f
 	strh r0, [r1]
 	dsb
+	str r12, [r11]
+	cbz r7, 2f
 	bl wait_check
-1:	adds r1, r1, #2
+	movs r7, #0
+2:	adds r1, r1, #2
 	subs r2, r2, #2
 	bne program_x16
 	b program_done
 program_x32:
 	ldr r0, [r9], #4
-	cmn r0, #1
-	beq 1f
+	adds r3, r0, #1
+	beq 2f
 	str r0, [r1]
 	dsb
+	str r12, [r11]
+	cbz r7, 2f
 	bl wait_check
-1:	adds r1, r1, #4
+	movs r7, #0
+2:	adds r1, r1, #4
 	subs r2, r2, #4
 	bne program_x32
 program_done:
+	/* the last element, and any flag raised since the first: the command's address */
+	mov r1, r10
+	bl wait_check
 	movs r0, #0
 	str r0, [r5, #FLASH_CR]
 	b command_done
@@ -294,66 +300,99 @@ mass_erase:
 	str r0, [r5, #FLASH_CR]
 	b command_done
 
-	/* r0 command, r1 address, r2 length, r3 block size, r9 results; r10 table, r7 CRC,
-	 * lr AND of the block's words, r8 bytes left in the block */
+	/* r0 command, r1 address, r2 length, r3 block size, r9 results. While it runs: r10
+	 * the sequence number (r6 is a scratch register here), r5 the CRC unit, r8 bytes left
+	 * in the command, r2 bytes left in the block, lr the AND of the block's words, r0 r4
+	 * r6 r7 four words at a time; r4 and r5 are set again at the end */
 crc_blocks:
-	ldr r10, [r4, #CB_TABLE]
-	cmp r0, #CMD_CRC_BLOCKS
-	it ne
-	movne r10, #0
+	mov r10, r6
 	cmp r3, #0
 	it eq
 	moveq r3, r2
+	mov r8, r2
+	ldr r5, =CRC_BASE
+	cmp r0, #CMD_CRC_BLOCKS
+	bne blank_block
 crc_block:
-	cmp r2, #0
-	beq command_done
-	str r12, [r11]
-	cmp r2, r3
+	cmp r8, #0
+	beq crc_done
+	cmp r8, r3
 	ite lo
-	movlo r8, r2
-	movhs r8, r3
-	sub r2, r2, r8
-	mov r7, #0xffffffff
+	movlo r2, r8
+	movhs r2, r3
+	sub r8, r8, r2
+	movs r0, #CRC_CR_RESET
+	str r0, [r5, #CRC_CR]
 	mov lr, #0xffffffff
-	cmp r10, #0
-	beq blank_word
-crc_word:
-	/* a block may be a whole image: the watchdog every 1 KiB of it (VESC's IWDG runs out
-	 * in 12 to 33 ms; 1 MiB takes about 40 ms at 168 MHz) */
-	tst r1, #0x3fc
-	it eq
-	streq r12, [r11]
-	ldr r0, [r1], #4
+crc_words:
+	cmp r2, #16
+	blo crc_tail
+crc_words16:
+	/* a block may be a whole sector: the watchdog as it goes */
+	str r12, [r11]
+	ldmia r1!, {r0, r4, r6, r7}
+	str r0, [r5]
+	str r4, [r5]
+	str r6, [r5]
+	str r7, [r5]
+	ands r0, r4
+	ands r6, r7
+	ands r0, r6
 	and lr, lr, r0
-	eors r7, r7, r0
-	and r0, r7, #0xff
-	ldr r0, [r10, r0, lsl #2]
-	eor r7, r0, r7, lsr #8
-	and r0, r7, #0xff
-	ldr r0, [r10, r0, lsl #2]
-	eor r7, r0, r7, lsr #8
-	and r0, r7, #0xff
-	ldr r0, [r10, r0, lsl #2]
-	eor r7, r0, r7, lsr #8
-	and r0, r7, #0xff
-	ldr r0, [r10, r0, lsl #2]
-	eor r7, r0, r7, lsr #8
-	subs r8, r8, #4
-	bhi crc_word
-	b block_result
-blank_word:
-	tst r1, #0x3fc
-	it eq
-	streq r12, [r11]
-	ldr r0, [r1], #4
+	subs r2, r2, #16
+	cmp r2, #16
+	bhs crc_words16
+crc_tail:
+	cbz r2, crc_result
+	ldmia r1!, {r0}
+	str r0, [r5]
 	and lr, lr, r0
-	subs r8, r8, #4
-	bhi blank_word
-block_result:
-	mvns r7, r7
-	str r7, [r9], #4
+	subs r2, r2, #4
+	b crc_tail
+crc_result:
+	ldr r0, [r5]
+	str r0, [r9], #4
 	str lr, [r9], #4
 	b crc_block
+
+blank_block:
+	cmp r8, #0
+	beq crc_done
+	cmp r8, r3
+	ite lo
+	movlo r2, r8
+	movhs r2, r3
+	sub r8, r8, r2
+	mov lr, #0xffffffff
+	cmp r2, #16
+	blo blank_tail
+blank_words16:
+	str r12, [r11]
+	ldmia r1!, {r0, r4, r6, r7}
+	ands r0, r4
+	ands r6, r7
+	ands r0, r6
+	and lr, lr, r0
+	subs r2, r2, #16
+	cmp r2, #16
+	bhs blank_words16
+blank_tail:
+	cbz r2, blank_result
+	ldmia r1!, {r0}
+	and lr, lr, r0
+	subs r2, r2, #4
+	b blank_tail
+blank_result:
+	mvn r0, #0
+	str r0, [r9], #4
+	str lr, [r9], #4
+	b blank_block
+
+crc_done:
+	mov r6, r10
+	adr.w r4, control
+	ldr r5, =FLASH_BASE
+	b command_done
 
 	/* wait for BSY to fall; an error flag left from before stops the loader like a new
 	 * one (r1, the command's address, goes to fail); r0 = FLASH_SR */
