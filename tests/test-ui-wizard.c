@@ -988,6 +988,17 @@ flash_finished(Fixture *fixture, gconstpointer data)
 		    ub_window_get_page(fixture->window, "flash"))) != NULL);
 }
 
+static gboolean
+restore_offers_backup(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *flash = (GtkWidget *)data;
+	const char *backup = ub_session_get_backup_path(fixture->session);
+	g_autofree char *name = backup != NULL ? g_path_get_basename(backup) : NULL;
+
+	return name != NULL &&
+	       g_str_has_prefix(gtk_label_get_text(ub_page_flash_get_restore_value(flash)), name);
+}
+
 /* the happy path: healthy simulated FOCBOX, clone probe, generated firmware, to Done */
 static void
 test_demo_happy_path(Fixture *fixture, gconstpointer data)
@@ -1008,6 +1019,8 @@ test_demo_happy_path(Fixture *fixture, gconstpointer data)
 	/* no stage name left over beside "Finished" */
 	g_assert_false(gtk_widget_is_visible(GTK_WIDGET(ub_page_flash_get_stage_label(flash))));
 	g_assert_false(gtk_widget_is_visible(GTK_WIDGET(ub_page_flash_get_stage_state_label(flash))));
+	/* the backup just saved is the one offered for putting back */
+	g_assert_true(wait_for(fixture, restore_offers_backup, flash));
 	assert_fits(fixture);
 	click_next(fixture, "done");
 	assert_fits(fixture);

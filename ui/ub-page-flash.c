@@ -208,6 +208,8 @@ ub_page_flash_finished_cb(GObject *source, GAsyncResult *result, gpointer user_d
 		gtk_widget_hide(GTK_WIDGET(self->stage_state_label));
 		gtk_widget_hide(self->interrupted_box);
 		gtk_widget_show(self->done_label);
+		/* the backup this job just saved is now this chip's last complete one */
+		ub_page_flash_refresh(self);
 	}
 	ub_page_notify_complete(UB_PAGE(self));
 }
