@@ -170,6 +170,18 @@ ub_flash_backup_firmware(UbFlashBackup *self)
 	return self->firmware;
 }
 
+/* the application the backup holds, when it holds one (NULL: blank or not identified) */
+static UbFirmwareInfo *
+ub_flash_backup_application(UbFlashBackup *self)
+{
+	UbFirmwareInfo *firmware = ub_flash_backup_firmware(self);
+
+	if (firmware == NULL ||
+	    ub_firmware_info_get_app_presence(firmware) != UB_FIRMWARE_PRESENCE_PRESENT)
+		return NULL;
+	return firmware;
+}
+
 const char *const *
 ub_flash_backup_get_hw_names(UbFlashBackup *self)
 {
@@ -177,9 +189,8 @@ ub_flash_backup_get_hw_names(UbFlashBackup *self)
 	UbFirmwareInfo *firmware;
 
 	g_return_val_if_fail(UB_IS_FLASH_BACKUP(self), none);
-	firmware = ub_flash_backup_firmware(self);
-	if (firmware == NULL ||
-	    ub_firmware_info_get_app_presence(firmware) != UB_FIRMWARE_PRESENCE_PRESENT)
+	firmware = ub_flash_backup_application(self);
+	if (firmware == NULL)
 		return none;
 	return ub_firmware_info_get_hw_names(firmware);
 }
@@ -190,9 +201,8 @@ ub_flash_backup_get_firmware_version(UbFlashBackup *self)
 	UbFirmwareInfo *firmware;
 
 	g_return_val_if_fail(UB_IS_FLASH_BACKUP(self), NULL);
-	firmware = ub_flash_backup_firmware(self);
-	if (firmware == NULL ||
-	    ub_firmware_info_get_app_presence(firmware) != UB_FIRMWARE_PRESENCE_PRESENT)
+	firmware = ub_flash_backup_application(self);
+	if (firmware == NULL)
 		return NULL;
 	return ub_firmware_info_get_version_string(firmware);
 }
