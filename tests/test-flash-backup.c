@@ -300,6 +300,23 @@ test_backup_last_complete(void)
 	g_assert_nonnull(strstr(ub_flash_backup_get_note(found), "x.bin"));
 	g_clear_object(&found);
 
+	/* a newer complete backup of AA whose data no longer matches its hash is passed over
+	 * for the older one that holds */
+	{
+		g_autoptr(UbFlashBackup) d =
+		        ub_flash_backup_new("stm32f40x", "AA", 0x08000000, other, 0x0fffaaed);
+		g_autofree char *path_d = ub_flash_backup_build_path(dir, d);
+
+		g_assert_true(ub_flash_backup_save(d, path_d, &error));
+		g_assert_no_error(error);
+		/* (saved beside a's if the name was taken: the path it got is its own) */
+		g_assert_true(g_file_set_contents(ub_flash_backup_get_path(d), "damaged", -1, NULL));
+		found = ub_flash_backup_find_last_complete(dir, "AA", &error);
+		g_assert_no_error(error);
+		g_assert_true(g_bytes_equal(ub_flash_backup_get_data(found), original));
+		g_clear_object(&found);
+	}
+
 	found = ub_flash_backup_find_last_complete(dir, "CC", &error);
 	g_assert_null(found);
 	g_assert_error(error, UB_IMAGE_ERROR, UB_IMAGE_ERROR_INVALID);

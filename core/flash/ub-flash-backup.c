@@ -923,21 +923,92 @@ ub_flash_backup_list(const char *dir, GPtrArray *damaged)
 	return backups;
 }
 
+typedef struct {
+	char *path;
+	GDateTime *created;
+} UbFlashBackupCandidate;
+
+static void
+ub_flash_backup_candidate_free(UbFlashBackupCandidate *candidate)
+{
+	g_free(candidate->path);
+	g_clear_pointer(&candidate->created, g_date_time_unref);
+	g_free(candidate);
+}
+
+static gint
+ub_flash_backup_candidate_newest_first(gconstpointer a, gconstpointer b)
+{
+	const UbFlashBackupCandidate *first = *(UbFlashBackupCandidate *const *)a;
+	const UbFlashBackupCandidate *second = *(UbFlashBackupCandidate *const *)b;
+	gint order = 0;
+
+	if (first->created != NULL && second->created != NULL)
+		order = g_date_time_compare(second->created, first->created);
+	else if (first->created != NULL || second->created != NULL)
+		order = first->created != NULL ? -1 : 1;
+	return order != 0 ? order : g_strcmp0(first->path, second->path);
+}
+
+/* the descriptions in @dir that name the chip @uid, newest first: only their few hundred
+ * bytes are read (a folder of a person who flashes often holds hundreds of backups) */
+static GPtrArray *
+ub_flash_backup_candidates(const char *dir, const char *uid)
+{
+	GPtrArray *candidates =
+	        g_ptr_array_new_with_free_func((GDestroyNotify)ub_flash_backup_candidate_free);
+	g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (handle != NULL && (name = g_dir_read_name(handle)) != NULL) {
+		g_auto(UbFlashBackupDescription) parsed = {0};
+		g_autofree char *path = NULL;
+		g_autofree char *text = NULL;
+		g_autoptr(GBytes) description = NULL;
+		UbFlashBackupCandidate *candidate;
+		gsize len = 0;
+
+		if (name[0] == '.' || !g_str_has_suffix(name, ".json"))
+			continue;
+		path = g_build_filename(dir, name, NULL);
+		if (!g_file_get_contents(path, &text, &len, NULL))
+			continue;
+		description = g_bytes_new_take(g_steal_pointer(&text), len);
+		if (!ub_flash_backup_parse_description(description, path, &parsed, NULL) ||
+		    g_strcmp0(parsed.uid, uid) != 0)
+			continue;
+		candidate = g_new0(UbFlashBackupCandidate, 1);
+		candidate->path = g_steal_pointer(&path);
+		if (parsed.created != NULL)
+			candidate->created = g_date_time_new_from_iso8601(parsed.created, NULL);
+		g_ptr_array_add(candidates, candidate);
+	}
+	g_ptr_array_sort(candidates, ub_flash_backup_candidate_newest_first);
+	return candidates;
+}
+
 UbFlashBackup *
 ub_flash_backup_find_last_complete(const char *dir, const char *uid, GError **error)
 {
-	g_autoptr(GPtrArray) backups = NULL;
+	g_autoptr(GPtrArray) candidates = NULL;
 	guint half = 0;
 
 	g_return_val_if_fail(dir != NULL, NULL);
 	g_return_val_if_fail(uid != NULL, NULL);
-	backups = ub_flash_backup_list(dir, NULL);
-	for (guint i = 0; i < backups->len; i++) {
-		UbFlashBackup *backup = g_ptr_array_index(backups, i);
-		if (g_strcmp0(backup->uid, uid) != 0)
+	/* the chip's own, newest first; each loaded whole (and its hash checked) only until
+	 * the first complete one that holds */
+	candidates = ub_flash_backup_candidates(dir, uid);
+	for (guint i = 0; i < candidates->len; i++) {
+		UbFlashBackupCandidate *candidate = g_ptr_array_index(candidates, i);
+		g_autoptr(GError) error_local = NULL;
+		g_autoptr(UbFlashBackup) backup = ub_flash_backup_load(candidate->path, &error_local);
+
+		if (backup == NULL) {
+			g_debug("backup %s: %s", candidate->path, error_local->message);
 			continue;
+		}
 		if (backup->state == UB_FLASH_BACKUP_STATE_COMPLETE)
-			return g_object_ref(backup);
+			return g_steal_pointer(&backup);
 		half++;
 	}
 	if (half > 0)
