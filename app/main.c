@@ -323,6 +323,18 @@ ub_screenshot_free(UbScreenshot *shot)
 	g_free(shot);
 }
 
+/* where the demo keeps what a job writes, unless the environment says */
+static void
+ub_main_demo_dir(const char *variable, const char *name)
+{
+	g_autofree char *dir = NULL;
+
+	if (g_getenv(variable) != NULL)
+		return;
+	dir = g_build_filename(g_get_user_cache_dir(), "unbrick", "demo", name, NULL);
+	g_setenv(variable, dir, TRUE);
+}
+
 static gint
 ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_line,
 		   gpointer user_data)
@@ -391,6 +403,11 @@ ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_l
 			ub_sim_clock_set_realtime(ub_sim_board_get_clock(bench),
 						  shot_page == NULL ||
 						      g_strcmp0(shot_page, "recovery") == 0);
+			/* the simulated chip's backups and job journals are not the person's:
+			 * kept apart (in the cache), they never show up beside real backups
+			 * nor as an interrupted job when unbrick-cli meets a real board */
+			ub_main_demo_dir("UB_BACKUP_DIR", "backups");
+			ub_main_demo_dir("UB_STATE_DIR", "jobs");
 		}
 		session = ub_session_new(bench != NULL ? UB_TRANSPORT_PROVIDER(bench) : NULL);
 		/* the demo bench is a known board with a known probe: the wizard starts there */
