@@ -493,6 +493,8 @@ ub_sim_build_report(UbSim *sim, gchar **command, gint exit_code, gint64 wall_us,
 	json_object_set_int_member(object, "host_idle_credited_ns", sim->host_credit_ns);
 	json_object_set_int_member(object, "usb_unplugs", sim->unplugs);
 	json_object_set_int_member(object, "usb_replugs", sim->replugs);
+	json_object_set_int_member(object, "usb_refused_no_device",
+				   ub_sim_usb_get_refused(sim->usb));
 	if (sim->time_limit_ns != 0)
 		json_object_set_int_member(object, "time_limit_ms",
 					   (gint64)(sim->time_limit_ns / UB_SIM_NS_PER_MS));

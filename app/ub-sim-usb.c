@@ -75,6 +75,7 @@ struct _UbSimUsb {
 	gboolean plugged;
 	guint plug_count;
 	guint generation; /* bumped on every unplug: older clients see ENODEV */
+	guint refused;	  /* requests answered ENODEV: the device was gone */
 	guint devnum;
 	gchar *devnode;
 	guint8 configuration;
@@ -792,6 +793,7 @@ ub_sim_usb_reap(UbSimUsb *self, UMockdevIoctlClient *client, UMockdevIoctlData *
 	}
 	/* reaping is allowed after a disconnect, until nothing is left (devio.c) */
 	if (!ub_sim_usb_client_is_current(self, client)) {
+		self->refused++;
 		umockdev_ioctl_client_complete(client, -1, ENODEV);
 		return;
 	}
@@ -853,6 +855,7 @@ ub_sim_usb_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
 		return TRUE;
 	}
 	if (!ub_sim_usb_client_is_current(self, client)) {
+		self->refused++;
 		umockdev_ioctl_client_complete(client, -1, ENODEV);
 		return TRUE;
 	}
@@ -1090,6 +1093,18 @@ ub_sim_usb_plug(UbSimUsb *self, UMockdevTestbed *testbed, GError **error)
 					   error))
 		return FALSE;
 	return umockdev_testbed_add_from_string(testbed, record, error);
+}
+
+guint
+ub_sim_usb_get_refused(UbSimUsb *self)
+{
+	guint refused;
+
+	g_return_val_if_fail(UB_IS_SIM_USB(self), 0);
+	g_mutex_lock(&self->mutex);
+	refused = self->refused;
+	g_mutex_unlock(&self->mutex);
+	return refused;
 }
 
 void

@@ -54,6 +54,9 @@ gchar *ub_sim_usb_build_record(UbSimUsb *self);
 gboolean ub_sim_usb_plug(UbSimUsb *self, UMockdevTestbed *testbed, GError **error);
 void ub_sim_usb_unplug(UbSimUsb *self, UMockdevTestbed *testbed);
 gboolean ub_sim_usb_get_plugged(UbSimUsb *self);
+/* how many requests of the program were answered ENODEV (LIBUSB_ERROR_NO_DEVICE): it asked
+ * after the device had gone */
+guint ub_sim_usb_get_refused(UbSimUsb *self);
 const gchar *ub_sim_usb_get_devnode(UbSimUsb *self);
 
 /* the lock that serialises the firmware with the ioctl thread */
