@@ -75,7 +75,7 @@ struct _UbSimUsb {
 	gboolean plugged;
 	guint plug_count;
 	guint generation; /* bumped on every unplug: older clients see ENODEV */
-	guint refused;	  /* requests answered ENODEV: the device was gone */
+	gint refused;	  /* requests answered ENODEV: the device was gone (atomic) */
 	guint devnum;
 	gchar *devnode;
 	guint8 configuration;
@@ -793,7 +793,7 @@ ub_sim_usb_reap(UbSimUsb *self, UMockdevIoctlClient *client, UMockdevIoctlData *
 	}
 	/* reaping is allowed after a disconnect, until nothing is left (devio.c) */
 	if (!ub_sim_usb_client_is_current(self, client)) {
-		self->refused++;
+		g_atomic_int_inc(&self->refused);
 		umockdev_ioctl_client_complete(client, -1, ENODEV);
 		return;
 	}
@@ -855,7 +855,7 @@ ub_sim_usb_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
 		return TRUE;
 	}
 	if (!ub_sim_usb_client_is_current(self, client)) {
-		self->refused++;
+		g_atomic_int_inc(&self->refused);
 		umockdev_ioctl_client_complete(client, -1, ENODEV);
 		return TRUE;
 	}
@@ -1098,13 +1098,9 @@ ub_sim_usb_plug(UbSimUsb *self, UMockdevTestbed *testbed, GError **error)
 guint
 ub_sim_usb_get_refused(UbSimUsb *self)
 {
-	guint refused;
-
 	g_return_val_if_fail(UB_IS_SIM_USB(self), 0);
-	g_mutex_lock(&self->mutex);
-	refused = self->refused;
-	g_mutex_unlock(&self->mutex);
-	return refused;
+	/* atomic: the launcher reads it while it may hold the lock for its report */
+	return (guint)g_atomic_int_get(&self->refused);
 }
 
 void
