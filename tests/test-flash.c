@@ -1012,7 +1012,8 @@ test_flash_read_skips_erased(void)
 	for (guint i = 0; i < 0x60000; i++)
 		bench.fake->flash[i] = (guint8)(i * 7);
 	bench.fake->flash[0xe0010] = 0x42;
-	data = ub_flash_stm32f4_read(bench.flash, FLASH_BASE, FLASH_SIZE, NULL, NULL, &error);
+	data = ub_flash_stm32f4_read(bench.flash, FLASH_BASE, FLASH_SIZE, UB_FLASH_READ_DEFAULT, NULL,
+	                             NULL, &error);
 	g_assert_no_error(error);
 	g_assert_cmpmem(g_bytes_get_data(data, NULL), g_bytes_get_size(data), bench.fake->flash,
 	                FLASH_SIZE);

@@ -608,6 +608,46 @@ test_read_memory_aligned(void)
 	g_assert_cmphex(buf[7], ==, 0x08);
 }
 
+/* an unchecked read sends the 32-bit body without a status query after each command; the
+ * unaligned edges, 8-bit reads, are still checked */
+static void
+test_read_memory_unchecked(void)
+{
+	g_autoptr(UbScriptTransport) transport = script_transport_new(0x3748);
+	g_autoptr(UbProbe) probe = open_v2(transport, 37);
+	g_autoptr(GError) error = NULL;
+	g_autofree guint8 *buf = g_malloc0(8192 + 2);
+	g_autofree char *block = NULL;
+	GString *hex = g_string_new(NULL);
+
+	for (guint i = 0; i < 4096; i++)
+		g_string_append_printf(hex, "%02x ", i & 0xff);
+	block = g_string_free(hex, FALSE);
+	/* two 4 KiB commands, no status between or after them */
+	script_reply(transport, block);
+	script_reply(transport, block);
+	g_assert_true(ub_probe_read_memory_unchecked(probe, 0x08000000, buf, 8192,
+						     UB_ACCESS_AUTO, &error));
+	g_assert_no_error(error);
+	assert_sent_count(transport, 2);
+	assert_command(transport, 0, "f2 07 00 00 00 08 00 10");
+	assert_command(transport, 1, "f2 07 00 10 00 08 00 10");
+	g_assert_cmphex(buf[4096 + 0x7f], ==, 0x7f);
+
+	/* a 2-byte tail goes as an 8-bit read and is checked */
+	g_ptr_array_set_size(transport->sent, 0);
+	script_reply(transport, "01 02 03 04");
+	script_reply(transport, "05 06");
+	script_reply(transport, "80 00 00 00 00 00 00 00 00 00 00 00");
+	g_assert_true(ub_probe_read_memory_unchecked(probe, 0x08000000, buf, 6, UB_ACCESS_AUTO,
+						     &error));
+	g_assert_no_error(error);
+	assert_sent_count(transport, 3);
+	assert_command(transport, 1, "f2 0c 04 00 00 08 02 00");
+	assert_command(transport, 2, "f2 3e");
+	g_assert_cmphex(buf[5], ==, 0x06);
+}
+
 static void
 test_read_memory_unaligned(void)
 {
@@ -993,6 +1033,7 @@ main(int argc, char **argv)
 	g_test_add_func("/core/stlink/registers", test_registers);
 	g_test_add_func("/core/stlink/read-aligned", test_read_memory_aligned);
 	g_test_add_func("/core/stlink/read-unaligned", test_read_memory_unaligned);
+	g_test_add_func("/core/stlink/read-unchecked", test_read_memory_unchecked);
 	g_test_add_func("/core/stlink/read-limits", test_read_memory_limits);
 	g_test_add_func("/core/stlink/read-16bit-old-firmware", test_read_memory_16bit_old);
 	g_test_add_func("/core/stlink/memory-fault-wait", test_memory_fault_and_wait);

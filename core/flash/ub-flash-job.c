@@ -622,20 +622,38 @@ ub_flash_job_backup(UbFlashJob *self, UbFlashStm32f4 *flash, const char *path, U
 
 	ub_progress_add_step(progress, UB_STATUS_READ, 90, "read");
 	ub_progress_add_step(progress, UB_STATUS_VERIFY, 10, "check");
-	data = ub_flash_stm32f4_read(flash, base, size, ub_progress_get_child(progress),
-	                             cancellable, error);
-	if (data == NULL) {
-		g_prefix_error(error, "backup: ");
-		return FALSE;
+	/* the copy is compared with the chip's own CRC below, so the probe need not ask for a
+	 * status after every read; if they differ, it is read again with every status asked,
+	 * which also names a link fault and slows the clock for it */
+	for (guint attempt = 0;; attempt++) {
+		g_autoptr(GError) error_local = NULL;
+		UbFlashReadFlags flags =
+		        attempt == 0 ? UB_FLASH_READ_CRC_CHECKED : UB_FLASH_READ_DEFAULT;
+
+		g_clear_pointer(&data, g_bytes_unref);
+		g_ptr_array_set_size(whole, 0);
+		/* the bar has reached the end of the read once: a second read does not move it */
+		data = ub_flash_stm32f4_read(flash, base, size, flags,
+		                             attempt == 0 ? ub_progress_get_child(progress) : NULL,
+		                             cancellable, error);
+		if (data == NULL) {
+			g_prefix_error(error, "backup: ");
+			return FALSE;
+		}
+		/* the chip's own CRC of what was read; erased blocks were already checked on
+		 * chip */
+		ub_flash_job_add_used_blocks(whole, base, data);
+		if (ub_flash_stm32f4_verify(flash, whole, NULL, cancellable, &error_local))
+			break;
+		if (attempt > 0 ||
+		    !g_error_matches(error_local, UB_FLASH_ERROR, UB_FLASH_ERROR_VERIFY)) {
+			g_propagate_prefixed_error(error, g_steal_pointer(&error_local),
+			                           "backup read differs from the chip: ");
+			return FALSE;
+		}
+		g_debug("backup read again with every status: %s", error_local->message);
 	}
 	ub_progress_step_done(progress);
-	/* the chip's own CRC of what was read; erased blocks were already checked on chip */
-	ub_flash_job_add_used_blocks(whole, base, data);
-	if (!ub_flash_stm32f4_verify(flash, whole, ub_progress_get_child(progress), cancellable,
-	                             error)) {
-		g_prefix_error(error, "backup read differs from the chip: ");
-		return FALSE;
-	}
 	ub_progress_step_done(progress);
 
 	backup = ub_flash_backup_new(self->chip_id, self->uid, base, data, self->optcr);

@@ -2066,9 +2066,10 @@ ub_flash_stm32f4_compare(UbFlashStm32f4 *self, GPtrArray *chunks, gboolean *same
 }
 
 GBytes *
-ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbProgress *progress,
-                      GCancellable *cancellable, GError **error)
+ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbFlashReadFlags flags,
+                      UbProgress *progress, GCancellable *cancellable, GError **error)
 {
+	gboolean unchecked;
 	g_autofree guint8 *buf = NULL;
 	g_autofree guint8 *blank = NULL;
 	guint32 blocks = 0;
@@ -2119,6 +2120,9 @@ ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbPro
 		}
 	}
 
+	/* the chip's CRC can only be asked while the loader runs */
+	unchecked = (flags & UB_FLASH_READ_CRC_CHECKED) != 0 && self->use_stub &&
+	            !self->stub_unusable && self->stub_active;
 	for (guint32 off = 0; off < size;) {
 		/* a run of non-blank blocks, at most one probe transfer and not across its
 		 * boundary: the probe would split it into two commands */
@@ -2136,8 +2140,9 @@ ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size, UbPro
 		n = MIN(n, MIN(size - off, limit));
 		if (g_cancellable_set_error_if_cancelled(cancellable, error))
 			return NULL;
-		if (!mem_read(self, address + off, buf + off, n, UB_ACCESS_AUTO,
-		                          error)) {
+		if (unchecked ? !ub_probe_read_memory_unchecked(self->probe, address + off,
+		                                                buf + off, n, UB_ACCESS_AUTO, error)
+		              : !mem_read(self, address + off, buf + off, n, UB_ACCESS_AUTO, error)) {
 			g_prefix_error(error, "reading 0x%08x: ", address + off);
 			return NULL;
 		}

@@ -179,9 +179,18 @@ gboolean ub_flash_stm32f4_finish(UbFlashStm32f4 *self, GCancellable *cancellable
 /* stops the loader at the next command boundary, without waiting for queued work */
 void ub_flash_stm32f4_abort(UbFlashStm32f4 *self);
 gboolean ub_flash_stm32f4_is_loader_running(UbFlashStm32f4 *self);
+typedef enum {
+	UB_FLASH_READ_DEFAULT = 0,
+	/* the caller checks what it gets against the chip's CRC (ub_flash_stm32f4_verify())
+	 * and reads again with the default on a mismatch: where the loader runs, the probe may
+	 * leave out its per-command status query (ub_probe_read_memory_unchecked()) */
+	UB_FLASH_READ_CRC_CHECKED = 1 << 0,
+} UbFlashReadFlags;
+
 /* reads flash (erased blocks found on chip are filled in, not transferred) */
 GBytes *ub_flash_stm32f4_read(UbFlashStm32f4 *self, guint32 address, guint32 size,
-                              UbProgress *progress, GCancellable *cancellable,
+                              UbFlashReadFlags flags, UbProgress *progress,
+                              GCancellable *cancellable,
                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

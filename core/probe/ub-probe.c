@@ -240,6 +240,30 @@ ub_probe_read_memory(UbProbe *self, guint32 address, guint8 *buffer, gsize len, 
 	return klass->read_memory(self, address, buffer, len, access, error);
 }
 
+/**
+ * ub_probe_read_memory_unchecked:
+ *
+ * As ub_probe_read_memory(), for data the caller checks by other means (the chip's CRC of
+ * the same blocks): the probe may leave out the status query it would send after each
+ * command (an ST-LINK's GETLASTRWSTATUS2, a round trip of its own), so a FAULT or WAIT on
+ * the wires may come back as wrong data rather than as an error. USB errors still fail.
+ */
+gboolean
+ub_probe_read_memory_unchecked(UbProbe *self, guint32 address, guint8 *buffer, gsize len,
+			       UbAccess access, GError **error)
+{
+	UbProbeClass *klass;
+
+	g_return_val_if_fail(UB_IS_PROBE(self), FALSE);
+	g_return_val_if_fail(buffer != NULL || len == 0, FALSE);
+	klass = UB_PROBE_GET_CLASS(self);
+	if (klass->read_memory_unchecked == NULL)
+		return ub_probe_read_memory(self, address, buffer, len, access, error);
+	if (len == 0)
+		return TRUE;
+	return klass->read_memory_unchecked(self, address, buffer, len, access, error);
+}
+
 gboolean
 ub_probe_write_memory(UbProbe *self, guint32 address, const guint8 *data, gsize len,
 		      UbAccess access, GError **error)

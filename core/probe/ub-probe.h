@@ -70,7 +70,11 @@ struct _UbProbeClass {
 	gboolean (*reset_system)(UbProbe *self, GError **error);
 	/* memory commands of this width exist (not split into narrower ones); default TRUE */
 	gboolean (*supports_access)(UbProbe *self, UbAccess access);
-	gpointer padding[7];
+	/* as read_memory, but the probe may leave out a per-command status round trip; NULL:
+	 * read_memory */
+	gboolean (*read_memory_unchecked)(UbProbe *self, guint32 address, guint8 *buffer,
+					  gsize len, UbAccess access, GError **error);
+	gpointer padding[6];
 };
 
 UbTransport *ub_probe_get_transport(UbProbe *self);
@@ -96,6 +100,9 @@ gboolean ub_probe_read_dp_idcode(UbProbe *self, guint32 *idcode,
 				 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_probe_read_memory(UbProbe *self, guint32 address, guint8 *buffer, gsize len,
 			      UbAccess access, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean ub_probe_read_memory_unchecked(UbProbe *self, guint32 address, guint8 *buffer,
+					gsize len, UbAccess access,
+					GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_probe_write_memory(UbProbe *self, guint32 address, const guint8 *data, gsize len,
 			       UbAccess access, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_probe_read_u32(UbProbe *self, guint32 address, guint32 *value,

@@ -538,7 +538,7 @@ ub_probe_stlink_write_opcode(UbAccess access)
 /* one READMEM command of a fixed width, then its status */
 static gboolean
 ub_probe_stlink_read_once(UbProbeStlink *self, guint32 address, guint8 *buffer, gsize len,
-			  UbAccess access, GError **error)
+			  UbAccess access, gboolean checked, GError **error)
 {
 	guint8 cmd[STLINK_CMD_SIZE];
 	guint8 tmp[2];
@@ -562,6 +562,10 @@ ub_probe_stlink_read_once(UbProbeStlink *self, guint32 address, guint8 *buffer, 
 							error)) {
 			return FALSE;
 		}
+		/* unchecked (32-bit bodies only): the caller compares the data with the chip's
+		 * CRC, and st-flash's reads have never asked either (reference B9) */
+		if (!checked && access == UB_ACCESS_32)
+			return TRUE;
 		if (ub_probe_stlink_rw_status(self, address, 0, &wait, &error_local))
 			return TRUE;
 		if (!wait || attempt >= STLINK_WAIT_RETRIES) {
@@ -644,13 +648,13 @@ ub_probe_stlink_chunk(UbProbeStlink *self, guint32 address, gsize remaining, UbA
 /* a run of one width, split into the probe's per-command limit */
 static gboolean
 ub_probe_stlink_read_run(UbProbeStlink *self, guint32 address, guint8 *buffer, gsize len,
-			 UbAccess access, GError **error)
+			 UbAccess access, gboolean checked, GError **error)
 {
 	access = ub_probe_stlink_effective(self, access);
 	for (gsize done = 0; done < len;) {
 		gsize chunk = ub_probe_stlink_chunk(self, address + (guint32)done, len - done, access);
 		if (!ub_probe_stlink_read_once(self, address + done, buffer + done, chunk, access,
-					       error))
+					       checked, error))
 			return FALSE;
 		done += chunk;
 	}
@@ -682,29 +686,46 @@ ub_probe_stlink_split(guint32 address, gsize len, gsize *head, gsize *body)
 }
 
 static gboolean
-ub_probe_stlink_read_memory(UbProbe *probe, guint32 address, guint8 *buffer, gsize len,
-			    UbAccess access, GError **error)
+ub_probe_stlink_read_checked(UbProbeStlink *self, guint32 address, guint8 *buffer, gsize len,
+			     UbAccess access, gboolean checked, GError **error)
 {
-	UbProbeStlink *self = UB_PROBE_STLINK(probe);
 	gsize head;
 	gsize body;
 
 	if (access != UB_ACCESS_AUTO) {
 		if (!ub_probe_stlink_check_access(self, address, len, access, error))
 			return FALSE;
-		return ub_probe_stlink_read_run(self, address, buffer, len, access, error);
+		return ub_probe_stlink_read_run(self, address, buffer, len, access, checked,
+						error);
 	}
 	ub_probe_stlink_split(address, len, &head, &body);
-	if (head > 0 && !ub_probe_stlink_read_run(self, address, buffer, head, UB_ACCESS_8, error))
+	if (head > 0 &&
+	    !ub_probe_stlink_read_run(self, address, buffer, head, UB_ACCESS_8, TRUE, error))
 		return FALSE;
 	if (body > 0 && !ub_probe_stlink_read_run(self, address + head, buffer + head, body,
-						  UB_ACCESS_32, error))
+						  UB_ACCESS_32, checked, error))
 		return FALSE;
 	if (head + body < len &&
 	    !ub_probe_stlink_read_run(self, address + head + body, buffer + head + body,
-				      len - head - body, UB_ACCESS_8, error))
+				      len - head - body, UB_ACCESS_8, TRUE, error))
 		return FALSE;
 	return TRUE;
+}
+
+static gboolean
+ub_probe_stlink_read_memory(UbProbe *probe, guint32 address, guint8 *buffer, gsize len,
+			    UbAccess access, GError **error)
+{
+	return ub_probe_stlink_read_checked(UB_PROBE_STLINK(probe), address, buffer, len, access,
+					    TRUE, error);
+}
+
+static gboolean
+ub_probe_stlink_read_memory_unchecked(UbProbe *probe, guint32 address, guint8 *buffer,
+				      gsize len, UbAccess access, GError **error)
+{
+	return ub_probe_stlink_read_checked(UB_PROBE_STLINK(probe), address, buffer, len, access,
+					    FALSE, error);
 }
 
 static gboolean
@@ -1187,6 +1208,7 @@ ub_probe_stlink_class_init(UbProbeStlinkClass *klass)
 	probe_class->leave_debug = ub_probe_stlink_leave_debug;
 	probe_class->read_dp_idcode = ub_probe_stlink_read_dp_idcode;
 	probe_class->read_memory = ub_probe_stlink_read_memory;
+	probe_class->read_memory_unchecked = ub_probe_stlink_read_memory_unchecked;
 	probe_class->write_memory = ub_probe_stlink_write_memory;
 	probe_class->read_u32 = ub_probe_stlink_read_u32;
 	probe_class->write_u32 = ub_probe_stlink_write_u32;
