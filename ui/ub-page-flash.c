@@ -275,6 +275,8 @@ typedef struct {
 	char *folder;
 	UbFlashJournal *journal;
 	UbFlashBackup *backup;
+	/* what firmware the backup holds: it hashes the image, so the thread says it */
+	char *firmware;
 } UbPageFlashLookup;
 
 static void
@@ -284,6 +286,7 @@ ub_page_flash_lookup_free(UbPageFlashLookup *lookup)
 	g_free(lookup->folder);
 	g_clear_object(&lookup->journal);
 	g_clear_object(&lookup->backup);
+	g_free(lookup->firmware);
 	g_free(lookup);
 }
 
@@ -299,6 +302,8 @@ ub_page_flash_lookup_thread(GTask *task, gpointer source, gpointer task_data,
 					ub_flash_journal_is_running(lookup->journal)))
 		g_clear_object(&lookup->journal);
 	lookup->backup = ub_flash_backup_find_last_complete(lookup->folder, lookup->uid, NULL);
+	if (lookup->backup != NULL)
+		lookup->firmware = ub_flash_backup_describe_firmware(lookup->backup);
 	g_task_return_boolean(task, TRUE);
 }
 
@@ -330,11 +335,11 @@ ub_page_flash_lookup_done_cb(GObject *source, GAsyncResult *result, gpointer use
 	/* a backup the person chose stays chosen */
 	if (lookup->backup != NULL && g_object_get_data(G_OBJECT(self), "chosen") == NULL) {
 		g_autofree char *name = g_path_get_basename(ub_flash_backup_get_path(lookup->backup));
-		g_autofree char *firmware = ub_flash_backup_describe_firmware(lookup->backup);
 		g_autoptr(GDateTime) local =
 		    g_date_time_to_local(ub_flash_backup_get_created(lookup->backup));
 		g_autofree char *when = g_date_time_format(local, "%x %X");
-		g_autofree char *text = g_strdup_printf("%s (%s, %s)", name, when, firmware);
+		g_autofree char *text =
+		    g_strdup_printf("%s (%s, %s)", name, when, lookup->firmware);
 
 		g_free(self->restore_path);
 		self->restore_path = g_strdup(ub_flash_backup_get_path(lookup->backup));
