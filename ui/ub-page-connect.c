@@ -145,16 +145,17 @@ ub_page_connect_show_info(UbPageConnect *self, UbTargetInfo *info)
 {
 	g_autofree char *size = g_format_size(ub_target_info_get_flash_size(info));
 	g_autofree char *text = NULL;
+	g_autofree char *revision = NULL;
 
-	/* names and numbers only: the words around them are in the template */
+	/* TRANSLATORS: the chip's silicon revision as ST names it ("A", "Z", "1") */
+	revision = g_strdup_printf(_("revision %s"), ub_target_info_get_revision(info) != NULL
+						      ? ub_target_info_get_revision(info)
+						      : "?");
 	text = g_strdup_printf("%s · %s · %s · UID %s",
 			       ub_target_info_get_chip_name(info) != NULL
 				   ? ub_target_info_get_chip_name(info)
 				   : "?",
-			       ub_target_info_get_revision(info) != NULL
-				   ? ub_target_info_get_revision(info)
-				   : "?",
-			       size,
+			       revision, size,
 			       ub_target_info_get_uid(info) != NULL ? ub_target_info_get_uid(info)
 								    : "?");
 	gtk_label_set_text(self->chip_label, text);
