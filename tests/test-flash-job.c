@@ -543,6 +543,28 @@ wire_move_tick(gpointer user_data, guint64 start_ns, guint64 step_ns)
 		ub_sim_link_set_max_clean_khz(move->link, 950);
 }
 
+/* runs @job while the wires go bad at @move's time: it must end well, having stepped the
+ * clock down to or below the new limit */
+static void
+run_while_wires_move(Fixture *fixture, UbFlashJob *job, WireMove *move)
+{
+	UbSimClock *clock = ub_sim_board_get_clock(fixture->board);
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(GError) error = NULL;
+	JsonObject *report;
+
+	ub_sim_clock_add_ticker(clock, wire_move_tick, move);
+	g_assert_true(fixture_run(fixture, job, &error));
+	g_assert_no_error(error);
+	ub_sim_clock_remove_ticker(clock, wire_move_tick, move);
+	node = ub_flash_job_to_json(job);
+	report = json_node_get_object(node);
+	/* it started fast on clean wires and ended at or below the new limit */
+	g_assert_cmpint(json_object_get_int_member(report, "swd_fallbacks"), >, 0);
+	g_assert_cmpint(json_object_get_int_member(report, "swd_khz"), <=, 950);
+	g_assert_cmpuint(ub_sim_link_get_corrupted(move->link), >, 0);
+}
+
 /* the link goes bad while the flash is being written: each link error steps the clock down
  * and the work goes on; the image ends verified */
 static void
@@ -551,27 +573,16 @@ test_job_wires_moved(Fixture *fixture, gconstpointer data)
 	g_autofree char *path = firmware_path(FW_605);
 	g_autoptr(UbImage) image = NULL;
 	g_autoptr(UbFlashJob) job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_FLASH);
-	g_autoptr(JsonNode) node = NULL;
 	g_autoptr(GError) error = NULL;
 	UbSimClock *clock = ub_sim_board_get_clock(fixture->board);
 	WireMove move = {ub_sim_board_get_link(fixture->board), 0};
-	JsonObject *report;
 
 	image = ub_image_new_from_file(path, 0x08000000, &error);
 	g_assert_no_error(error);
 	ub_flash_job_set_image(job, image);
 	ub_flash_job_set_flags(job, UB_FLASH_JOB_FLAG_NO_BACKUP);
 	move.at_ns = ub_sim_clock_get_ns(clock) + 1000000000;
-	ub_sim_clock_add_ticker(clock, wire_move_tick, &move);
-	g_assert_true(fixture_run(fixture, job, &error));
-	g_assert_no_error(error);
-	ub_sim_clock_remove_ticker(clock, wire_move_tick, &move);
-	node = ub_flash_job_to_json(job);
-	report = json_node_get_object(node);
-	/* it started fast on clean wires and ended at or below the new limit */
-	g_assert_cmpint(json_object_get_int_member(report, "swd_fallbacks"), >, 0);
-	g_assert_cmpint(json_object_get_int_member(report, "swd_khz"), <=, 950);
-	g_assert_cmpuint(ub_sim_link_get_corrupted(move.link), >, 0);
+	run_while_wires_move(fixture, job, &move);
 	verify_image(fixture, image);
 }
 
@@ -589,12 +600,10 @@ test_job_wires_moved_in_backup(Fixture *fixture, gconstpointer data)
 	g_autoptr(UbFlashJob) job = ub_flash_job_new(fixture->device, UB_FLASH_JOB_KIND_BACKUP);
 	g_autoptr(UbFlashBackup) backup = NULL;
 	g_autoptr(GBytes) original = NULL;
-	g_autoptr(JsonNode) node = NULL;
 	g_autoptr(GError) error = NULL;
 	UbSimClock *clock = ub_sim_board_get_clock(fixture->board);
 	WireMove move = {ub_sim_board_get_link(fixture->board), 0};
 	guint64 start;
-	JsonObject *report;
 
 	g_assert_true(ub_sim_board_load_flash_file(fixture->board, old, &error));
 	g_assert_no_error(error);
@@ -609,15 +618,7 @@ test_job_wires_moved_in_backup(Fixture *fixture, gconstpointer data)
 	move.at_ns += (move.at_ns - start) / 2;
 
 	ub_flash_job_set_backup_file(job, file);
-	ub_sim_clock_add_ticker(clock, wire_move_tick, &move);
-	g_assert_true(fixture_run(fixture, job, &error));
-	g_assert_no_error(error);
-	ub_sim_clock_remove_ticker(clock, wire_move_tick, &move);
-	node = ub_flash_job_to_json(job);
-	report = json_node_get_object(node);
-	g_assert_cmpint(json_object_get_int_member(report, "swd_fallbacks"), >, 0);
-	g_assert_cmpint(json_object_get_int_member(report, "swd_khz"), <=, 950);
-	g_assert_cmpuint(ub_sim_link_get_corrupted(move.link), >, 0);
+	run_while_wires_move(fixture, job, &move);
 	backup = ub_flash_backup_load(file, &error);
 	g_assert_no_error(error);
 	g_assert_true(g_bytes_equal(ub_flash_backup_get_data(backup), original));
