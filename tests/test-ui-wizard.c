@@ -1021,6 +1021,12 @@ test_demo_happy_path(Fixture *fixture, gconstpointer data)
 	g_assert_false(gtk_widget_is_visible(GTK_WIDGET(ub_page_flash_get_stage_state_label(flash))));
 	/* the backup just saved is the one offered for putting back */
 	g_assert_true(wait_for(fixture, restore_offers_backup, flash));
+	{
+		/* its whole name on hover, where the line is cut in the middle */
+		g_autofree char *tip =
+		    gtk_widget_get_tooltip_text(GTK_WIDGET(ub_page_flash_get_restore_value(flash)));
+		g_assert_cmpstr(tip, ==, ub_session_get_backup_path(fixture->session));
+	}
 	assert_fits(fixture);
 	click_next(fixture, "done");
 	assert_fits(fixture);

@@ -344,9 +344,12 @@ ub_page_flash_lookup_done_cb(GObject *source, GAsyncResult *result, gpointer use
 		g_free(self->restore_path);
 		self->restore_path = g_strdup(ub_flash_backup_get_path(lookup->backup));
 		gtk_label_set_text(self->restore_value, text);
+		/* the name is cut in the middle when the window is narrow: whole on hover */
+		gtk_widget_set_tooltip_text(GTK_WIDGET(self->restore_value), self->restore_path);
 	} else if (g_object_get_data(G_OBJECT(self), "chosen") == NULL) {
 		g_clear_pointer(&self->restore_path, g_free);
 		gtk_label_set_text(self->restore_value, self->no_restore);
+		gtk_widget_set_tooltip_text(GTK_WIDGET(self->restore_value), NULL);
 	}
 	gtk_widget_set_sensitive(GTK_WIDGET(self->restore_button),
 				 self->restore_path != NULL && !ub_page_get_busy(UB_PAGE(self)));
@@ -740,6 +743,7 @@ ub_page_flash_set_restore_path(GtkWidget *page, const char *path)
 	g_object_set_data(G_OBJECT(self), "chosen", GINT_TO_POINTER(path != NULL));
 	name = path != NULL ? g_path_get_basename(path) : NULL;
 	gtk_label_set_text(self->restore_value, name != NULL ? name : self->no_restore);
+	gtk_widget_set_tooltip_text(GTK_WIDGET(self->restore_value), path);
 	gtk_widget_set_sensitive(GTK_WIDGET(self->restore_button),
 				 path != NULL && !ub_page_get_busy(UB_PAGE(self)));
 }
