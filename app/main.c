@@ -74,6 +74,8 @@ ub_bench_realize_cb(GtkWidget *widget, gpointer user_data)
 /* the main loop is probed every UB_STALL_TICK_MS; a late tick is a stall the person would see
  * as a frozen window */
 #define UB_STALL_TICK_MS 2
+/* issue 16: no stall the person could see */
+#define UB_STALL_TARGET_MS 10
 
 typedef struct {
 	UbWindow *window;
@@ -82,17 +84,22 @@ typedef struct {
 	gint64 longest_us;
 	guint ticks;
 	guint tick_id;
-	/* the last frame the clock drew: when it ended and what its phases cost */
+	/* the last frame the clock drew: when it began and ended and what its phases cost. A
+	 * phase is timed from the end of the one before to its own end: our handlers run after
+	 * GTK's (connected after), and GDK connects its paint handler before any of ours */
 	gint64 frame_begin_us;
-	gint64 layout_begin_us;
-	gint64 paint_begin_us;
+	gint64 phase_end_us;
 	gint64 frame_end_us;
+	gint64 frame_update_us;
 	gint64 frame_layout_us;
 	gint64 frame_paint_us;
 	gint64 first_frame_end_us;
 	gint64 startup_longest_us;
 	gint64 flash_longest_us; /* while the Flash page shows the flash running */
 	char *longest_where;
+	/* every stall over the target after the first frame: how long, where, the main
+	 * thread's own part */
+	GPtrArray *over_target;
 	/* the main thread's own CPU time: a late tick on a loaded machine may be the scheduler
 	 * running someone else, not our callbacks */
 	gint64 last_cpu_us;
@@ -113,20 +120,39 @@ static void
 ub_stall_before_paint_cb(GdkFrameClock *clock, UbStallMeter *meter)
 {
 	meter->frame_begin_us = g_get_monotonic_time();
-	meter->layout_begin_us = meter->frame_begin_us;
-	meter->paint_begin_us = meter->frame_begin_us;
+	meter->phase_end_us = meter->frame_begin_us;
+	meter->frame_update_us = 0;
+	meter->frame_layout_us = 0;
+	meter->frame_paint_us = 0;
+}
+
+/* the time since the end of the phase before, which is this phase's */
+static gint64
+ub_stall_phase_done(UbStallMeter *meter)
+{
+	gint64 now = g_get_monotonic_time();
+	gint64 took = now - meter->phase_end_us;
+
+	meter->phase_end_us = now;
+	return took;
 }
 
 static void
-ub_stall_layout_cb(GdkFrameClock *clock, UbStallMeter *meter)
+ub_stall_update_done_cb(GdkFrameClock *clock, UbStallMeter *meter)
 {
-	meter->layout_begin_us = g_get_monotonic_time();
+	meter->frame_update_us = ub_stall_phase_done(meter);
 }
 
 static void
-ub_stall_paint_cb(GdkFrameClock *clock, UbStallMeter *meter)
+ub_stall_layout_done_cb(GdkFrameClock *clock, UbStallMeter *meter)
 {
-	meter->paint_begin_us = g_get_monotonic_time();
+	meter->frame_layout_us = ub_stall_phase_done(meter);
+}
+
+static void
+ub_stall_paint_done_cb(GdkFrameClock *clock, UbStallMeter *meter)
+{
+	meter->frame_paint_us = ub_stall_phase_done(meter);
 }
 
 static void
@@ -135,8 +161,6 @@ ub_stall_after_paint_cb(GdkFrameClock *clock, UbStallMeter *meter)
 	meter->frame_end_us = g_get_monotonic_time();
 	if (meter->first_frame_end_us == 0)
 		meter->first_frame_end_us = meter->frame_end_us;
-	meter->frame_layout_us = meter->paint_begin_us - meter->layout_begin_us;
-	meter->frame_paint_us = meter->frame_end_us - meter->paint_begin_us;
 }
 
 /* which callback a stall that just ended was: GLib does not say which source it dispatched,
@@ -150,9 +174,10 @@ ub_stall_where(UbStallMeter *meter, gint64 stall_us)
 	gint64 frame_us = meter->frame_end_us - meter->frame_begin_us;
 
 	if (meter->frame_end_us > meter->last_us && frame_us * 2 >= stall_us)
-		return g_strdup_printf("GTK frame clock on page '%s' (layout %.1f ms, paint "
-				       "%.1f ms)",
-				       page, meter->frame_layout_us / 1000.0,
+		return g_strdup_printf("GTK frame clock on page '%s' (update %.1f ms, layout "
+				       "%.1f ms, paint %.1f ms)",
+				       page, meter->frame_update_us / 1000.0,
+				       meter->frame_layout_us / 1000.0,
 				       meter->frame_paint_us / 1000.0);
 	return g_strdup_printf("a main-loop callback outside the frame clock on page '%s'",
 			       page);
@@ -170,9 +195,12 @@ ub_stall_tick_cb(gpointer user_data)
 		meter->frame_clock = gtk_widget_get_frame_clock(GTK_WIDGET(meter->window));
 		g_signal_connect(meter->frame_clock, "before-paint",
 				 G_CALLBACK(ub_stall_before_paint_cb), meter);
-		g_signal_connect(meter->frame_clock, "layout", G_CALLBACK(ub_stall_layout_cb),
-				 meter);
-		g_signal_connect(meter->frame_clock, "paint", G_CALLBACK(ub_stall_paint_cb), meter);
+		g_signal_connect_after(meter->frame_clock, "update",
+				       G_CALLBACK(ub_stall_update_done_cb), meter);
+		g_signal_connect_after(meter->frame_clock, "layout",
+				       G_CALLBACK(ub_stall_layout_done_cb), meter);
+		g_signal_connect_after(meter->frame_clock, "paint",
+				       G_CALLBACK(ub_stall_paint_done_cb), meter);
 		g_signal_connect_after(meter->frame_clock, "after-paint",
 				       G_CALLBACK(ub_stall_after_paint_cb), meter);
 	}
@@ -184,6 +212,14 @@ ub_stall_tick_cb(gpointer user_data)
 			meter->startup_longest_us = MAX(meter->startup_longest_us, stall);
 		else if (g_strcmp0(ub_window_get_page_name(meter->window), "flash") == 0)
 			meter->flash_longest_us = MAX(meter->flash_longest_us, stall);
+		if (meter->first_frame_end_us != 0 && meter->last_us >= meter->first_frame_end_us &&
+		    stall > UB_STALL_TARGET_MS * 1000) {
+			g_autofree char *where = ub_stall_where(meter, stall);
+			g_ptr_array_add(meter->over_target,
+					g_strdup_printf("%5.1f ms (own work %.1f ms): %s",
+							stall / 1000.0,
+							(cpu - meter->last_cpu_us) / 1000.0, where));
+		}
 		if (meter->first_frame_end_us != 0 && meter->last_us >= meter->first_frame_end_us &&
 		    stall > meter->longest_us) {
 			meter->longest_us = stall;
@@ -223,6 +259,10 @@ ub_stall_tour_done_cb(UbWindow *window, gboolean reached, gpointer user_data)
 		g_print("longest time the main thread itself worked between two ticks: %.1f ms "
 			"(the rest of a longer stall, the machine ran something else)\n",
 			meter->longest_busy_us / 1000.0);
+		g_print("stalls over %u ms after the first frame: %u\n", (guint)UB_STALL_TARGET_MS,
+			meter->over_target->len);
+		for (guint i = 0; i < meter->over_target->len; i++)
+			g_print("  %s\n", (const char *)g_ptr_array_index(meter->over_target, i));
 		g_print("longest stall on the Flash page (the flash itself): %.1f ms\n",
 			meter->flash_longest_us / 1000.0);
 		/* the resident memory after the flash, as the kernel counts it */
@@ -233,6 +273,7 @@ ub_stall_tour_done_cb(UbWindow *window, gboolean reached, gpointer user_data)
 				g_ascii_strtod(rss + strlen("VmRSS:"), NULL) / 1024.0);
 	}
 	g_free(meter->longest_where);
+	g_ptr_array_unref(meter->over_target);
 	g_free(meter);
 	g_application_quit(G_APPLICATION(gtk_window_get_application(GTK_WINDOW(window))));
 }
@@ -425,6 +466,7 @@ ub_command_line_cb(GApplication *application, GApplicationCommandLine *command_l
 	}
 	if (bench_stall && demo_board != NULL) {
 		UbStallMeter *meter = g_new0(UbStallMeter, 1);
+		meter->over_target = g_ptr_array_new_with_free_func(g_free);
 
 		meter->window = UB_WINDOW(window);
 		meter->tick_id = g_timeout_add(UB_STALL_TICK_MS, ub_stall_tick_cb, meter);
