@@ -253,13 +253,16 @@ outline_colour(cairo_t *cr, const UbPinoutColour *wire, const UbPinoutPalette *p
 
 /* ---- text ------------------------------------------------------------------------------- */
 
-/* layout must not depend on the surface, so hinting of metrics is off everywhere */
+/* layout must not depend on the surface, so hinting of metrics is off everywhere; the
+ * outlines are not hinted either: the drawing is scaled to any size, and hinting runs the
+ * font's bytecode for every glyph at every new size (most of a first draw's time) */
 static void
 setup_font(cairo_t *cr, gdouble size, gboolean bold)
 {
 	cairo_font_options_t *options = cairo_font_options_create();
 
 	cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
 	cairo_set_font_options(cr, options);
 	cairo_font_options_destroy(options);
 	cairo_select_font_face(cr, "Sans", CAIRO_FONT_SLANT_NORMAL,
