@@ -47,6 +47,7 @@ struct _UbFlashJob {
 	GArray *erased;      /* guint: sectors this run set out to erase */
 	guint unchanged;     /* sectors that already held what the plan wanted */
 	GBytes *backup_data; /* this run's backup, to compare with the plan */
+	gboolean backup_interrupted; /* what the run's backup said of the chip, kept after it */
 	guint32 backup_base;
 	UbFlashBackup *backup;           /* this run's backup */
 	char *original_backup;           /* the chip before any job of ours changed it */
@@ -203,8 +204,9 @@ gboolean
 ub_flash_job_get_backup_interrupted(UbFlashJob *self)
 {
 	g_return_val_if_fail(UB_IS_FLASH_JOB(self), FALSE);
-	return self->backup != NULL &&
-	       ub_flash_backup_get_state(self->backup) == UB_FLASH_BACKUP_STATE_INTERRUPTED;
+	if (self->backup != NULL)
+		return ub_flash_backup_get_state(self->backup) == UB_FLASH_BACKUP_STATE_INTERRUPTED;
+	return self->backup_interrupted;
 }
 
 const char *
@@ -1458,6 +1460,18 @@ ub_flash_job_explain(UbFlashJob *self, GError *error)
 	error->message = g_steal_pointer(&message);
 }
 
+/* the chip's contents read for the backup (1 MiB on an F405) are on disk: a job kept for its
+ * report does not hold them in memory after its run */
+static void
+ub_flash_job_release_data(UbFlashJob *self)
+{
+	self->backup_interrupted =
+	    self->backup != NULL &&
+	    ub_flash_backup_get_state(self->backup) == UB_FLASH_BACKUP_STATE_INTERRUPTED;
+	g_clear_object(&self->backup);
+	g_clear_pointer(&self->backup_data, g_bytes_unref);
+}
+
 gboolean
 ub_flash_job_run(UbFlashJob *self, UbProgress *progress, GCancellable *cancellable, GError **error)
 {
@@ -1474,6 +1488,7 @@ ub_flash_job_run(UbFlashJob *self, UbProgress *progress, GCancellable *cancellab
 	g_clear_pointer(&self->original_backup, g_free);
 	g_clear_pointer(&self->restore_source, g_free);
 	g_clear_object(&self->backup);
+	self->backup_interrupted = FALSE;
 	g_clear_object(&self->journal);
 	g_clear_object(&self->previous);
 	g_clear_pointer(&self->restart_error, g_free);
@@ -1490,6 +1505,7 @@ ub_flash_job_run(UbFlashJob *self, UbProgress *progress, GCancellable *cancellab
 			if (open != NULL && !ub_flash_journal_remove(open, &error_journal))
 				g_warning("%s", error_journal->message);
 		}
+		ub_flash_job_release_data(self);
 		ub_progress_finished(progress);
 		return TRUE;
 	}
@@ -1507,6 +1523,7 @@ ub_flash_job_run(UbFlashJob *self, UbProgress *progress, GCancellable *cancellab
 			g_debug("journal: %s", error_journal->message);
 	}
 	ub_flash_job_explain(self, error_local);
+	ub_flash_job_release_data(self);
 	g_propagate_error(error, g_steal_pointer(&error_local));
 	return FALSE;
 }
