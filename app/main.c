@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <gtk/gtk.h>
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -528,6 +529,10 @@ main(int argc, char **argv)
 	 * one maps the GL driver (Mesa's llvmpipe: libLLVM, 44 MB resident) for nothing. The
 	 * person can still ask for GL with GDK_GL in the environment. */
 	g_setenv("GDK_GL", "disable", FALSE);
+	/* firmware images and the chip's 1 MiB backup come and go with each job: buffers that
+	 * large are mapped and unmapped on their own. Left to itself glibc raises this threshold
+	 * to the size of the first such buffer freed, and later ones stay in the heap after use. */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	setlocale(LC_ALL, "");
 	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
