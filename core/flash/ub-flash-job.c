@@ -777,12 +777,18 @@ ub_flash_job_check_write_protection(UbFlashJob *self, const guint *sectors, guin
 }
 
 /* what the chip holds where each expected sector goes: from this run's backup when there is
- * one (free), else by the chip's CRC unit and a blank check on chip. A rerun after a failure
- * then redoes only what is missing, and an erased sector is not erased again. */
+ * one (free), else from @known (a survey of the same chip this run already made, or NULL),
+ * else by the chip's CRC unit and a blank check on chip. A rerun after a failure then redoes
+ * only what is missing, and an erased sector is not erased again. */
 static gboolean
 ub_flash_job_survey(UbFlashJob *self, UbFlashStm32f4 *flash, GPtrArray *expected,
-                    UbFlashHolds *holds, GCancellable *cancellable, GError **error)
+                    const UbFlashHolds *known, UbFlashHolds *holds, GCancellable *cancellable,
+                    GError **error)
 {
+	if (self->backup_data == NULL && known != NULL) {
+		memcpy(holds, known, expected->len * sizeof(UbFlashHolds));
+		return TRUE;
+	}
 	if (self->backup_data == NULL)
 		return ub_flash_stm32f4_survey(flash, expected, holds, cancellable, error);
 	for (guint i = 0; i < expected->len; i++) {
@@ -809,28 +815,39 @@ ub_flash_job_survey(UbFlashJob *self, UbFlashStm32f4 *flash, GPtrArray *expected
 	return TRUE;
 }
 
-/* @held: the chip holds every sector of @plan already (by its CRC unit); then nothing will
- * be erased, and a backup would only read the chip for nothing */
-static gboolean
-ub_flash_job_plan_held(UbFlashStm32f4 *flash, UbFlashPlan *plan, gboolean *held,
-                       GCancellable *cancellable, GError **error)
+/* what the chip holds for each sector of @plan, by its CRC unit (NULL on error) */
+static UbFlashHolds *
+ub_flash_job_survey_chip(UbFlashStm32f4 *flash, UbFlashPlan *plan, GCancellable *cancellable,
+                         GError **error)
 {
 	GPtrArray *expected = ub_flash_plan_get_expected(plan);
 	g_autofree UbFlashHolds *holds = g_new0(UbFlashHolds, MAX(expected->len, 1));
 
-	*held = FALSE;
 	if (!ub_flash_stm32f4_survey(flash, expected, holds, cancellable, error))
-		return FALSE;
-	*held = TRUE;
-	for (guint i = 0; i < expected->len; i++)
-		*held = *held && holds[i] == UB_FLASH_HOLDS_SAME;
+		return NULL;
+	return g_steal_pointer(&holds);
+}
+
+/* the chip holds every sector of @plan already: nothing will be erased, and a backup would
+ * only read the chip for nothing */
+static gboolean
+ub_flash_job_plan_held(UbFlashPlan *plan, const UbFlashHolds *holds)
+{
+	GPtrArray *expected = ub_flash_plan_get_expected(plan);
+
+	for (guint i = 0; i < expected->len; i++) {
+		if (holds[i] != UB_FLASH_HOLDS_SAME)
+			return FALSE;
+	}
 	return TRUE;
 }
 
-/* erase, program, verify a plan; steps in @progress: write (erase + program), verify */
+/* erase, program, verify a plan; steps in @progress: write (erase + program), verify.
+ * @known: what a survey of the chip this run found, or NULL */
 static gboolean
 ub_flash_job_write_plan(UbFlashJob *self, UbFlashStm32f4 *flash, UbFlashPlan *plan,
-                        UbProgress *progress, GCancellable *cancellable, GError **error)
+                        const UbFlashHolds *known, UbProgress *progress,
+                        GCancellable *cancellable, GError **error)
 {
 	guint n = 0;
 	guint n_map = 0;
@@ -844,7 +861,7 @@ ub_flash_job_write_plan(UbFlashJob *self, UbFlashStm32f4 *flash, UbFlashPlan *pl
 
 	if (!ub_flash_job_check_write_protection(self, sectors, n, error))
 		return FALSE;
-	if (!ub_flash_job_survey(self, flash, expected, holds, cancellable, error))
+	if (!ub_flash_job_survey(self, flash, expected, known, holds, cancellable, error))
 		return FALSE;
 	/* each expected chunk is one whole sector: program it where the chip differs (its
 	 * 0xFF stretches are not sent), after an erase unless it is erased already */
@@ -1184,6 +1201,7 @@ ub_flash_job_run_inner(UbFlashJob *self, UbFlashStm32f4 **flash_out, UbProgress 
 	g_autoptr(UbFlashBackup) restore = NULL;
 	g_autoptr(UbImage) restore_image = NULL;
 	g_autoptr(UbFirmwareInfo) image_info = NULL;
+	g_autofree UbFlashHolds *known = NULL;
 	gboolean backup = (self->flags & UB_FLASH_JOB_FLAG_NO_BACKUP) == 0 ||
 	                  self->kind == UB_FLASH_JOB_KIND_BACKUP;
 	UbFlashPlanFlags plan_flags = (self->flags & UB_FLASH_JOB_FLAG_WIPE_CONFIG)
@@ -1285,12 +1303,13 @@ ub_flash_job_run_inner(UbFlashJob *self, UbFlashStm32f4 **flash_out, UbProgress 
 		if (plan == NULL)
 			return FALSE;
 		if (backup) {
-			gboolean held = FALSE;
-			if (!ub_flash_job_plan_held(flash, plan, &held, cancellable, error))
+			/* the chip does not change until write_plan: this survey serves it too */
+			known = ub_flash_job_survey_chip(flash, plan, cancellable, error);
+			if (known == NULL)
 				return FALSE;
-			if (!held && !ub_flash_job_backup(self, flash, NULL,
-			                                  ub_progress_get_child(progress),
-			                                  cancellable, error))
+			if (!ub_flash_job_plan_held(plan, known) &&
+			    !ub_flash_job_backup(self, flash, NULL, ub_progress_get_child(progress),
+			                         cancellable, error))
 				return FALSE;
 			ub_progress_step_done(progress);
 		}
@@ -1304,7 +1323,8 @@ ub_flash_job_run_inner(UbFlashJob *self, UbFlashStm32f4 **flash_out, UbProgress 
 		    !ub_flash_job_check_hardware(self, ub_flash_job_image_hw(self->image, &image_info),
 		                                 "the image", error))
 			return FALSE;
-		if (!ub_flash_job_write_plan(self, flash, plan, progress, cancellable, error))
+		if (!ub_flash_job_write_plan(self, flash, plan, known, progress, cancellable,
+		                             error))
 			return FALSE;
 		self->stage = UB_FLASH_JOB_STAGE_DONE;
 		return ub_flash_job_finish_target(self, flash, cancellable, error);
