@@ -31,7 +31,6 @@ struct _UbTarget {
 	UbChip *chip;
 	guint swd_khz;	 /* what the probe makes; 0: not set (the probe's own) */
 	guint swd_step; /* index in ub_target_swd_ladder of the clock asked for */
-	guint swd_fallbacks;
 };
 
 G_DEFINE_TYPE(UbTarget, ub_target, G_TYPE_OBJECT)
@@ -135,13 +134,6 @@ ub_target_get_swd_khz(UbTarget *self)
 {
 	g_return_val_if_fail(UB_IS_TARGET(self), 0);
 	return self->swd_khz;
-}
-
-guint
-ub_target_get_swd_fallbacks(UbTarget *self)
-{
-	g_return_val_if_fail(UB_IS_TARGET(self), 0);
-	return self->swd_fallbacks;
 }
 
 gboolean
@@ -320,7 +312,6 @@ ub_target_swd_step_down(UbTarget *self, GError **error)
 	before = self->swd_khz;
 	if (!ub_target_set_swd_step(self, self->swd_step - 1, &khz, error))
 		return FALSE;
-	self->swd_fallbacks++;
 	g_info("SWD link error at %u kHz: falling back to %u kHz", before, khz);
 	return TRUE;
 }

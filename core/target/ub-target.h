@@ -75,8 +75,6 @@ void ub_target_set_disconnected(UbTarget *self);
 guint32 ub_target_get_dp_idcode(UbTarget *self);
 /* the SWD clock the probe makes (kHz; 0: the probe's own, it cannot set one) */
 guint ub_target_get_swd_khz(UbTarget *self);
-/* how often a link error made ub_target_swd_step_down() slow the clock */
-guint ub_target_get_swd_fallbacks(UbTarget *self);
 gboolean ub_target_tune_swd_clock(UbTarget *self, guint32 scratch, gsize len,
 				  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean ub_target_swd_step_down(UbTarget *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
