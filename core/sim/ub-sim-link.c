@@ -293,23 +293,14 @@ ub_sim_link_line_reset(UbSimLink *self, gboolean jtag_to_swd)
 		ub_sim_dap_line_reset(self->dap, jtag_to_swd);
 }
 
+/* xorshift32: deterministic noise so runs are repeatable (one state per kind of noise) */
 static guint32
-ub_sim_link_next_noise(UbSimLink *self)
+ub_sim_link_xorshift(guint32 *state)
 {
-	/* xorshift32: deterministic noise so runs are repeatable */
-	self->noise ^= self->noise << 13;
-	self->noise ^= self->noise >> 17;
-	self->noise ^= self->noise << 5;
-	return self->noise;
-}
-
-static guint32
-ub_sim_link_next_margin_noise(UbSimLink *self)
-{
-	self->margin_noise ^= self->margin_noise << 13;
-	self->margin_noise ^= self->margin_noise >> 17;
-	self->margin_noise ^= self->margin_noise << 5;
-	return self->margin_noise;
+	*state ^= *state << 13;
+	*state ^= *state >> 17;
+	*state ^= *state << 5;
+	return *state;
 }
 
 /* errors per million transfers at @swclk_khz: none up to max_clean_khz, then 2000 times the
@@ -317,9 +308,8 @@ ub_sim_link_next_margin_noise(UbSimLink *self)
 static guint32
 ub_sim_link_error_ppm(UbSimLink *self, guint swclk_khz)
 {
-	double over;
-
 	guint max_clean = (guint)g_atomic_int_get(&self->max_clean_khz);
+	double over;
 
 	if (max_clean == 0 || swclk_khz <= max_clean)
 		return 0;
@@ -334,13 +324,6 @@ ub_sim_link_set_max_clean_khz(UbSimLink *self, guint khz)
 	g_atomic_int_set(&self->max_clean_khz, (gint)khz);
 }
 
-guint
-ub_sim_link_get_max_clean_khz(UbSimLink *self)
-{
-	g_return_val_if_fail(UB_IS_SIM_LINK(self), 0);
-	return (guint)g_atomic_int_get(&self->max_clean_khz);
-}
-
 guint64
 ub_sim_link_get_corrupted(UbSimLink *self)
 {
@@ -352,6 +335,7 @@ UbSimAck
 ub_sim_link_transfer(UbSimLink *self, guint swclk_khz, gboolean ap, gboolean read, guint8 a2a3,
                      guint32 *data)
 {
+	guint32 error_ppm;
 	/* bit patterns a floating SWDIO produces that are none of OK, WAIT, FAULT */
 	static const UbSimAck garbage[] = {UB_SIM_ACK_NONE, UB_SIM_ACK_LOW, (UbSimAck)3,
 	                                   (UbSimAck)5, (UbSimAck)6};
@@ -360,9 +344,9 @@ ub_sim_link_transfer(UbSimLink *self, guint swclk_khz, gboolean ap, gboolean rea
 	g_return_val_if_fail(data != NULL, UB_SIM_ACK_NONE);
 
 	if (self->wiring == UB_SIM_WIRING_NO_GND) {
-		guint32 noise = ub_sim_link_next_noise(self);
+		guint32 noise = ub_sim_link_xorshift(&self->noise);
 		if (read)
-			*data = ub_sim_link_next_noise(self);
+			*data = ub_sim_link_xorshift(&self->noise);
 		return garbage[noise % G_N_ELEMENTS(garbage)];
 	}
 	if (!ub_sim_link_swd_reaches_dp(self)) {
@@ -371,8 +355,8 @@ ub_sim_link_transfer(UbSimLink *self, guint swclk_khz, gboolean ap, gboolean rea
 			*data = 0xFFFFFFFFu;
 		return UB_SIM_ACK_NONE;
 	}
-	if (ub_sim_link_error_ppm(self, swclk_khz) != 0 &&
-	    ub_sim_link_next_margin_noise(self) % 1000000u < ub_sim_link_error_ppm(self, swclk_khz)) {
+	error_ppm = ub_sim_link_error_ppm(self, swclk_khz);
+	if (error_ppm != 0 && ub_sim_link_xorshift(&self->margin_noise) % 1000000u < error_ppm) {
 		/* the request's bits arrived wrong: the target stays silent, the probe samples
 		 * the pull-up */
 		self->corrupted++;

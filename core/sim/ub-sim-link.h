@@ -55,7 +55,6 @@ UbSimAck ub_sim_link_transfer(UbSimLink *self, guint swclk_khz, gboolean ap, gbo
 /* a marginal link (long wires, a clone's drivers): transfers above @khz fail now and then,
  * the more often the faster the clock; 0 (default): clean at any clock */
 void ub_sim_link_set_max_clean_khz(UbSimLink *self, guint khz);
-guint ub_sim_link_get_max_clean_khz(UbSimLink *self);
 /* transfers the marginal link corrupted so far */
 guint64 ub_sim_link_get_corrupted(UbSimLink *self);
 
