@@ -190,6 +190,7 @@ ub_stall_tick_cb(gpointer user_data)
 	UbStallMeter *meter = user_data;
 	gint64 now = g_get_monotonic_time();
 	gint64 cpu = ub_stall_thread_cpu_us();
+	gboolean after_first;
 
 	if (meter->frame_clock == NULL &&
 	    gtk_widget_get_realized(GTK_WIDGET(meter->window))) {
@@ -205,31 +206,30 @@ ub_stall_tick_cb(gpointer user_data)
 		g_signal_connect_after(meter->frame_clock, "after-paint",
 				       G_CALLBACK(ub_stall_after_paint_cb), meter);
 	}
+	/* until the first frame is drawn the window is not there to freeze: that is start-up
+	 * (bench ui-startup), counted apart */
+	after_first = meter->first_frame_end_us != 0 && meter->last_us >= meter->first_frame_end_us;
 	if (meter->last_us != 0) {
 		gint64 stall = now - meter->last_us - UB_STALL_TICK_MS * 1000;
-		/* until the first frame is drawn the window is not there to freeze: that is
-		 * start-up (bench ui-startup), counted apart */
-		if (meter->first_frame_end_us == 0 || meter->last_us < meter->first_frame_end_us)
+
+		if (!after_first)
 			meter->startup_longest_us = MAX(meter->startup_longest_us, stall);
 		else if (g_strcmp0(ub_window_get_page_name(meter->window), "flash") == 0)
 			meter->flash_longest_us = MAX(meter->flash_longest_us, stall);
-		if (meter->first_frame_end_us != 0 && meter->last_us >= meter->first_frame_end_us &&
-		    stall > UB_STALL_TARGET_MS * 1000) {
+		if (after_first && stall > UB_STALL_TARGET_MS * 1000) {
 			g_autofree char *where = ub_stall_where(meter, stall);
 			g_ptr_array_add(meter->over_target,
 					g_strdup_printf("%5.1f ms (own work %.1f ms): %s",
 							stall / 1000.0,
 							(cpu - meter->last_cpu_us) / 1000.0, where));
 		}
-		if (meter->first_frame_end_us != 0 && meter->last_us >= meter->first_frame_end_us &&
-		    stall > meter->longest_us) {
+		if (after_first && stall > meter->longest_us) {
 			meter->longest_us = stall;
 			g_free(meter->longest_where);
 			meter->longest_where = ub_stall_where(meter, stall);
 		}
 	}
-	if (meter->last_cpu_us != 0 && meter->first_frame_end_us != 0 &&
-	    meter->last_us >= meter->first_frame_end_us)
+	if (meter->last_cpu_us != 0 && after_first)
 		meter->longest_busy_us = MAX(meter->longest_busy_us, cpu - meter->last_cpu_us);
 	meter->last_us = now;
 	meter->last_cpu_us = cpu;
