@@ -55,19 +55,25 @@ fixture_wait(Fixture *fixture)
 }
 
 static void
-fixture_setup(Fixture *fixture, gconstpointer data)
+fixture_setup_bench(Fixture *fixture, const char *bench)
 {
 	g_autoptr(GError) error = NULL;
 
 	fixture->loop = g_main_loop_new(NULL, FALSE);
 	fixture->dir = g_dir_make_tmp("ub-flash-job-XXXXXX", &error);
 	g_assert_no_error(error);
-	fixture->device = ub_sim_device_new("focbox", NULL);
+	fixture->device = ub_sim_device_new(bench, NULL);
 	ub_device_open_async(fixture->device, NULL, fixture_cb, fixture);
 	g_assert_true(ub_device_open_finish(fixture->device, fixture_wait(fixture), &error));
 	g_assert_no_error(error);
 	fixture->board = ub_sim_board_from_device(fixture->device);
 	g_assert_nonnull(fixture->board);
+}
+
+static void
+fixture_setup(Fixture *fixture, gconstpointer data)
+{
+	fixture_setup_bench(fixture, "focbox");
 }
 
 static void
@@ -467,22 +473,6 @@ test_job_erased_not_erased_again(Fixture *fixture, gconstpointer data)
 	ub_flash_job_set_image(verify, image);
 	g_assert_true(fixture_run(fixture, verify, &error));
 	g_assert_no_error(error);
-}
-
-static void
-fixture_setup_bench(Fixture *fixture, const char *bench)
-{
-	g_autoptr(GError) error = NULL;
-
-	fixture->loop = g_main_loop_new(NULL, FALSE);
-	fixture->dir = g_dir_make_tmp("ub-flash-job-XXXXXX", &error);
-	g_assert_no_error(error);
-	fixture->device = ub_sim_device_new(bench, NULL);
-	ub_device_open_async(fixture->device, NULL, fixture_cb, fixture);
-	g_assert_true(ub_device_open_finish(fixture->device, fixture_wait(fixture), &error));
-	g_assert_no_error(error);
-	fixture->board = ub_sim_board_from_device(fixture->device);
-	g_assert_nonnull(fixture->board);
 }
 
 static void
