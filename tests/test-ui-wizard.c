@@ -957,6 +957,55 @@ test_demo_probe_to_wiring(Fixture *fixture, gconstpointer data)
 	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
 }
 
+static gboolean
+wiring_prepared(Fixture *fixture, gconstpointer data)
+{
+	GtkWidget *page = ub_window_get_page(fixture->window, "wiring");
+
+	return ub_pinout_view_get_plan(ub_page_wiring_get_pinout_view(page)) != NULL;
+}
+
+static void
+count_notify_cb(GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+	(*(guint *)user_data)++;
+}
+
+/* Issue 16: the Wiring page (drawing, notes, first step) is built while the Probe page still
+ * shows, after the frame that offered Next; showing it then sets none of its text again,
+ * which in GTK 3 would lay every label out anew in the frame that shows the page */
+static void
+test_demo_wiring_prepared(Fixture *fixture, gconstpointer data)
+{
+	GtkComboBox *combo;
+	GtkWidget *wiring;
+	GtkLabel *notes;
+	g_autofree char *notes_text = NULL;
+	guint notes_set = 0;
+
+	if (fixture->window == NULL)
+		return;
+	combo = ub_page_welcome_get_board_combo(ub_window_get_page(fixture->window, "welcome"));
+	g_assert_true(gtk_combo_box_set_active_id(combo, "focbox"));
+	click_next(fixture, "probe");
+	wiring = ub_window_get_page(fixture->window, "wiring");
+	g_assert_null(ub_pinout_view_get_plan(ub_page_wiring_get_pinout_view(wiring)));
+	g_assert_true(wait_for(fixture, probe_listed, NULL));
+	g_assert_true(wait_for(fixture, next_sensitive, GINT_TO_POINTER(TRUE)));
+	g_assert_true(wait_for(fixture, wiring_prepared, NULL));
+	g_assert_cmpstr(ub_window_get_page_name(fixture->window), ==, "probe");
+	notes = ub_page_wiring_get_notes_label(wiring);
+	notes_text = g_strdup(gtk_label_get_text(notes));
+	/* the bench's board has notes (no connector fitted): they are there before the page */
+	g_assert_cmpstr(notes_text, !=, "");
+	g_signal_connect(notes, "notify::label", G_CALLBACK(count_notify_cb), &notes_set);
+	click_next(fixture, "wiring");
+	g_assert_cmpuint(notes_set, ==, 0);
+	g_assert_cmpstr(gtk_label_get_text(notes), ==, notes_text);
+	g_assert_true(gtk_widget_get_visible(GTK_WIDGET(notes)));
+	g_signal_handlers_disconnect_by_func(notes, count_notify_cb, &notes_set);
+}
+
 static void
 drive_to_flash(Fixture *fixture)
 {
@@ -1965,6 +2014,8 @@ main(int argc, char **argv)
 		   fixture_teardown);
 	g_test_add("/ui/demo/no-svg", Fixture, "focbox", fixture_setup, test_demo_no_svg,
 		   fixture_teardown);
+	g_test_add("/ui/demo/wiring-prepared", Fixture, "focbox", fixture_setup,
+		   test_demo_wiring_prepared, fixture_teardown);
 	g_test_add("/ui/demo/bricked-needs-recovery", Fixture, "focbox-bricked", fixture_setup,
 		   test_demo_bricked_needs_recovery, fixture_teardown);
 	g_test_add("/ui/demo/pico-forum-case", Fixture, "focbox-bricked-pico", fixture_setup,

@@ -5,6 +5,7 @@
 
 #include "ub-error-text.h"
 #include "ub-error-view.h"
+#include "ub-label-text.h"
 #include "ub-page-wiring.h"
 #include "ub-page.h"
 #include "ub-pinout-view.h"
@@ -92,28 +93,29 @@ ub_page_wiring_show_step(UbPageWiring *self, guint step)
 
 	self->step = MIN(step, n_wires + 1);
 	if (self->step == UB_WIRING_STEP_BEFORE) {
-		gtk_label_set_text(self->step_title_label, _("Before the first wire"));
-		gtk_label_set_text(self->step_detail_label,
-				   _("Read these notes, then connect the wires one by one."));
-		gtk_button_set_label(self->step_next_button, _("_Start with the first wire"));
+		ub_label_set_text_if_changed(self->step_title_label, _("Before the first wire"));
+		ub_label_set_text_if_changed(
+		    self->step_detail_label, _("Read these notes, then connect the wires one by one."));
+		ub_button_set_label_if_changed(self->step_next_button,
+					       _("_Start with the first wire"));
 		ub_pinout_view_set_focus(self->pinout_view, -1);
 	} else if (self->step <= n_wires) {
 		const UbWire *wire = ub_wiring_plan_get_wire(plan, self->step - 1);
 		g_autofree char *title = ub_hint_wire_title(wire, self->step - 1, n_wires);
 		g_autofree char *detail = ub_hint_wire_detail(wire);
+		const char *next = self->step < n_wires ? _("_Done, next wire")
+							: _("_Done, that was the last");
 
-		gtk_label_set_text(self->step_title_label, title);
-		gtk_label_set_text(self->step_detail_label, detail);
-		gtk_button_set_label(self->step_next_button, self->step < n_wires
-								 ? _("_Done, next wire")
-								 : _("_Done, that was the last"));
+		ub_label_set_text_if_changed(self->step_title_label, title);
+		ub_label_set_text_if_changed(self->step_detail_label, detail);
+		ub_button_set_label_if_changed(self->step_next_button, next);
 		ub_pinout_view_set_focus(self->pinout_view, (gint)self->step - 1);
 	} else {
-		gtk_label_set_text(self->step_title_label, _("All wires connected"));
-		gtk_label_set_text(self->step_detail_label,
-				   _("Compare each wire with the drawing once more, tick the list "
-				     "below and check the wiring."));
-		gtk_button_set_label(self->step_next_button, _("_Start over"));
+		ub_label_set_text_if_changed(self->step_title_label, _("All wires connected"));
+		ub_label_set_text_if_changed(self->step_detail_label,
+					     _("Compare each wire with the drawing once more, tick "
+					       "the list below and check the wiring."));
+		ub_button_set_label_if_changed(self->step_next_button, _("_Start over"));
 		ub_pinout_view_set_focus(self->pinout_view, -1);
 	}
 	gtk_widget_set_visible(GTK_WIDGET(self->notes_label),
@@ -178,7 +180,7 @@ ub_page_wiring_show_plan(UbPageWiring *self)
 		UbWiringNote flags = ub_wiring_plan_get_notes(plan);
 		g_autofree char *wires = ub_hint_wire_list(plan);
 
-		gtk_label_set_text(self->wire_text_label, wires);
+		ub_label_set_text_if_changed(self->wire_text_label, wires);
 		for (guint bit = 1; bit < UB_WIRING_NOTE_LAST; bit <<= 1) {
 			g_autofree char *text = NULL;
 
@@ -192,7 +194,7 @@ ub_page_wiring_show_plan(UbPageWiring *self)
 			g_string_append_printf(notes, "• %s", text);
 		}
 	}
-	gtk_label_set_text(self->notes_label, notes->str);
+	ub_label_set_text_if_changed(self->notes_label, notes->str);
 	/* coming back to the page keeps the person's place among the wires; without a drawing
 	 * the general list and the check are all there is */
 	if (plan != NULL)
@@ -316,6 +318,13 @@ ub_page_wiring_check_clicked_cb(UbPageWiring *self)
 				cancellable, ub_page_wiring_voltage_cb, g_object_ref(self));
 }
 
+/* shown next: the drawing, the notes and the first step are set while the page is hidden */
+static void
+ub_page_wiring_prepare(UbPage *page)
+{
+	ub_page_wiring_show_plan(UB_PAGE_WIRING(page));
+}
+
 static void
 ub_page_wiring_enter(UbPage *page)
 {
@@ -362,6 +371,7 @@ ub_page_wiring_class_init(UbPageWiringClass *klass)
 
 	object_class->dispose = ub_page_wiring_dispose;
 	page_class->enter = ub_page_wiring_enter;
+	page_class->prepare = ub_page_wiring_prepare;
 	page_class->is_complete = ub_page_wiring_is_complete;
 	page_class->busy_changed = ub_page_wiring_busy_changed;
 

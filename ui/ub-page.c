@@ -30,6 +30,20 @@ ub_page_enter(UbPage *self, UbSession *session)
 }
 
 void
+ub_page_prepare(UbPage *self, UbSession *session)
+{
+	UbPageClass *klass;
+
+	g_return_if_fail(UB_IS_PAGE(self));
+	g_return_if_fail(UB_IS_SESSION(session));
+	klass = UB_PAGE_GET_CLASS(self);
+	if (klass->prepare == NULL || ub_page_get_busy(self))
+		return;
+	g_set_object(&GET_PRIVATE(self)->session, session);
+	klass->prepare(self);
+}
+
+void
 ub_page_leave(UbPage *self)
 {
 	UbPageClass *klass;

@@ -7,6 +7,7 @@
  * cancel and the clean-up — so a page only says what is its own:
  *
  *   static void my_page_enter(UbPage *page)            (the session is set before)
+ *   static void my_page_prepare(UbPage *page)          (may come next: build ahead, hidden)
  *   static gboolean my_page_is_complete(UbPage *page)
  *   static void my_page_busy_changed(UbPage *page, gboolean busy)   (buttons, spinners)
  *
@@ -35,11 +36,15 @@ struct _UbPageClass {
 	gboolean (*is_complete)(UbPage *self);
 	/* work started (ub_page_begin_work) or ended (ub_page_end_work) */
 	void (*busy_changed)(UbPage *self, gboolean busy);
-	gpointer padding[4];
+	/* the page is hidden and may be shown next: build from the session what enter() would,
+	 * so that the frame showing the page does not measure it all; enter() still follows */
+	void (*prepare)(UbPage *self);
+	gpointer padding[3];
 };
 
 /* for the window */
 void ub_page_enter(UbPage *self, UbSession *session);
+void ub_page_prepare(UbPage *self, UbSession *session);
 void ub_page_leave(UbPage *self);
 void ub_page_cancel(UbPage *self);
 gboolean ub_page_get_complete(UbPage *self);

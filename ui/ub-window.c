@@ -26,6 +26,11 @@ struct _UbWindow {
 	UbSession *session;
 	UbWizard *wizard;
 	UbPage *current; /* not owned */
+	/* preparing the page Next leads to: after the frame under way (its handler on the frame
+	 * clock), then when the main loop is idle */
+	GdkFrameClock *prepare_clock;
+	gulong prepare_paint_id;
+	guint prepare_id;
 };
 
 G_DEFINE_TYPE(UbWindow, ub_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -36,6 +41,59 @@ ub_window_set_action_enabled(UbWindow *self, const char *name, gboolean enabled)
 	GAction *action = g_action_map_lookup_action(G_ACTION_MAP(self), name);
 
 	g_simple_action_set_enabled(G_SIMPLE_ACTION(action), enabled);
+}
+
+/* once Next is offered: the page it leads to builds what it can while hidden */
+static gboolean
+ub_window_prepare_next_cb(gpointer user_data)
+{
+	UbWindow *self = UB_WINDOW(user_data);
+	const char *next = ub_wizard_peek_next(self->wizard, self->session);
+	GtkWidget *page = next != NULL ? gtk_stack_get_child_by_name(self->stack, next) : NULL;
+
+	self->prepare_id = 0;
+	if (UB_IS_PAGE(page) && UB_PAGE(page) != self->current)
+		ub_page_prepare(UB_PAGE(page), self->session);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+ub_window_prepare_cancel(UbWindow *self)
+{
+	if (self->prepare_paint_id != 0)
+		g_signal_handler_disconnect(self->prepare_clock, self->prepare_paint_id);
+	self->prepare_paint_id = 0;
+	g_clear_object(&self->prepare_clock);
+	g_clear_handle_id(&self->prepare_id, g_source_remove);
+}
+
+static void
+ub_window_prepare_after_paint_cb(GdkFrameClock *clock, gpointer user_data)
+{
+	UbWindow *self = UB_WINDOW(user_data);
+
+	ub_window_prepare_cancel(self);
+	self->prepare_id = g_idle_add_full(G_PRIORITY_LOW, ub_window_prepare_next_cb, self, NULL);
+}
+
+/* Next has just been offered, often as the page itself changed: the frame that shows that is
+ * full, so the next page is prepared once it has been painted, in a frame of its own */
+static void
+ub_window_prepare_next(UbWindow *self)
+{
+	GdkFrameClock *clock = gtk_widget_get_frame_clock(GTK_WIDGET(self));
+
+	if (self->prepare_paint_id != 0 || self->prepare_id != 0)
+		return;
+	if (clock == NULL) {
+		self->prepare_id =
+		    g_idle_add_full(G_PRIORITY_LOW, ub_window_prepare_next_cb, self, NULL);
+		return;
+	}
+	self->prepare_clock = g_object_ref(clock);
+	self->prepare_paint_id = g_signal_connect(
+	    clock, "after-paint", G_CALLBACK(ub_window_prepare_after_paint_cb), self);
+	gdk_frame_clock_request_phase(clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
 }
 
 /* Back/Next/Cancel are only offered when they make sense: Next once the page has what the
@@ -52,6 +110,8 @@ ub_window_update_navigation(UbWindow *self)
 	ub_window_set_action_enabled(self, "cancel", busy);
 	gtk_widget_set_visible(self->cancel_button, busy);
 	gtk_widget_set_visible(self->next_button, has_next);
+	if (!busy && complete && has_next)
+		ub_window_prepare_next(self);
 }
 
 static void
@@ -168,6 +228,7 @@ ub_window_dispose(GObject *object)
 {
 	UbWindow *self = UB_WINDOW(object);
 
+	ub_window_prepare_cancel(self);
 	if (self->current != NULL) {
 		ub_page_leave(self->current);
 		self->current = NULL;
