@@ -193,11 +193,51 @@ test_render_and_zoom(void)
 	gtk_widget_destroy(window);
 }
 
+/* Issue 16: inside the window's frames the picture's pixels are made in a worker thread; a
+ * change of step makes them old, and new ones arrive without the test drawing anything */
+static gboolean
+picture_ready_within(UbPinoutView *view, guint timeout_ms)
+{
+	gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000;
+
+	while (!ub_pinout_view_get_picture_ready(view) && g_get_monotonic_time() < deadline)
+		g_main_context_iteration(NULL, FALSE);
+	return ub_pinout_view_get_picture_ready(view);
+}
+
+static void
+test_picture_in_worker(void)
+{
+	g_autoptr(UbWiringPlan) plan = load_plan("vesc-4.12", "stlink-v2");
+	GtkWidget *window;
+	GtkWidget *view;
+
+	if (!gtk_init_check(NULL, NULL)) {
+		g_test_skip("no display");
+		return;
+	}
+	window = gtk_window_new(GTK_WINDOW_TOPLEVEL);
+	view = ub_pinout_view_new();
+	ub_pinout_view_set_plan(UB_PINOUT_VIEW(view), plan);
+	gtk_window_set_default_size(GTK_WINDOW(window), 700, 500);
+	gtk_container_add(GTK_CONTAINER(window), view);
+	gtk_widget_show_all(window);
+	g_assert_true(picture_ready_within(UB_PINOUT_VIEW(view), 5000));
+	ub_pinout_view_set_focus(UB_PINOUT_VIEW(view), 1);
+	g_assert_false(ub_pinout_view_get_picture_ready(UB_PINOUT_VIEW(view)));
+	g_assert_true(picture_ready_within(UB_PINOUT_VIEW(view), 5000));
+	/* a hidden picture keeps no pixels */
+	gtk_widget_hide(window);
+	g_assert_false(ub_pinout_view_get_picture_ready(UB_PINOUT_VIEW(view)));
+	gtk_widget_destroy(window);
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/ui/pinout-view/theme-and-description", test_view);
 	g_test_add_func("/ui/pinout-view/render-and-zoom", test_render_and_zoom);
+	g_test_add_func("/ui/pinout-view/picture-in-worker", test_picture_in_worker);
 	return g_test_run();
 }

@@ -8,6 +8,14 @@
 #include "ub-pinout-render.h"
 #include "ub-pinout-view.h"
 
+/* which picture: the allocation, the screen's scale and the view's state */
+typedef struct {
+	gint width;
+	gint height;
+	gint scale;
+	guint generation;
+} UbPictureKey;
+
 struct _UbPinoutView {
 	GtkDrawingArea parent_instance;
 	UbWiringPlan *plan;
@@ -21,6 +29,17 @@ struct _UbPinoutView {
 	gint fixed_width; /* > 0: a thumbnail of this size, whatever the picture's */
 	gint fixed_height;
 	GtkWidget *zoom_window; /* weak */
+	/* the picture as pixels, made in a worker while the window's frames go on: a draw
+	 * inside a frame paints the last finished picture; what it should show is the key */
+	guint generation; /* counts changes to what the picture shows */
+	cairo_surface_t *picture;
+	UbPictureKey picture_key;
+	GCancellable *rasterizing; /* the worker under way, for rasterizing_key */
+	UbPictureKey rasterizing_key;
+	GdkFrameClock *clock;
+	gulong before_paint_id;
+	gulong after_paint_id;
+	gboolean in_frame; /* between the frame clock's before-paint and after-paint */
 };
 
 G_DEFINE_TYPE(UbPinoutView, ub_pinout_view, GTK_TYPE_DRAWING_AREA)
@@ -94,43 +113,169 @@ palette_from_style(GtkWidget *widget, UbPinoutPalette *palette)
 }
 
 static gboolean
-ub_pinout_view_draw(GtkWidget *widget, cairo_t *cr)
+picture_key_equal(const UbPictureKey *a, const UbPictureKey *b)
 {
-	UbPinoutView *self = UB_PINOUT_VIEW(widget);
-	GtkStyleContext *context = gtk_widget_get_style_context(widget);
+	return a->width == b->width && a->height == b->height && a->scale == b->scale &&
+	       a->generation == b->generation;
+}
+
+/* what the picture shows has changed: the next draw asks for it anew */
+static void
+picture_changed(UbPinoutView *self)
+{
+	self->generation++;
+	gtk_widget_queue_draw(GTK_WIDGET(self));
+}
+
+/* the picture as cairo operations, centred and scaled into the allocation: quick (tenths of
+ * a millisecond), and as nothing changes a recording once made, another thread may
+ * rasterize it */
+static cairo_surface_t *
+record_picture(UbPinoutView *self, const UbPictureKey *key)
+{
 	UbPinoutPalette palette;
 	gdouble width = 0.0;
 	gdouble height = 0.0;
 	gdouble scale;
-	gint alloc_w = gtk_widget_get_allocated_width(widget);
-	gint alloc_h = gtk_widget_get_allocated_height(widget);
-	cairo_surface_t *image;
-	cairo_t *image_cr;
+	cairo_surface_t *recording = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+	cairo_t *cr = cairo_create(recording);
 
-	gtk_render_background(context, cr, 0, 0, alloc_w, alloc_h);
-	if (self->render == NULL)
-		return FALSE;
-	palette_from_style(widget, &palette);
+	palette_from_style(GTK_WIDGET(self), &palette);
 	ub_pinout_render_get_size(self->render, &width, &height);
-	/* logical units throughout: GTK's cairo_t already carries the HiDPI device scale */
-	scale = MIN(MIN(alloc_w / width, alloc_h / height), self->max_zoom);
-	/* drawn into an image here, then copied: on X11, GTK 3's window surface hands every
-	 * filled path to the X server as trapezoids, which the server rasterizes while the frame
-	 * waits for it (3-5 ms of a wiring step's frame in Xvfb); cairo's own rasterizer does
-	 * the same picture in this process in a fraction of that */
-	image = gdk_window_create_similar_image_surface(gtk_widget_get_window(widget),
-							CAIRO_FORMAT_ARGB32, alloc_w, alloc_h,
-							gtk_widget_get_scale_factor(widget));
-	image_cr = cairo_create(image);
-	cairo_translate(image_cr, (alloc_w - width * scale) / 2, (alloc_h - height * scale) / 2);
-	cairo_scale(image_cr, scale, scale);
-	ub_pinout_render_draw(self->render, image_cr, &palette);
-	cairo_destroy(image_cr);
-	cairo_set_source_surface(cr, image, 0, 0);
+	/* logical units: the pixels carry the HiDPI device scale */
+	scale = MIN(MIN(key->width / width, key->height / height), self->max_zoom);
+	cairo_translate(cr, (key->width - width * scale) / 2, (key->height - height * scale) / 2);
+	cairo_scale(cr, scale, scale);
+	ub_pinout_render_draw(self->render, cr, &palette);
+	cairo_destroy(cr);
+	return recording;
+}
+
+/* any thread */
+static cairo_surface_t *
+rasterize_picture(cairo_surface_t *recording, const UbPictureKey *key)
+{
+	cairo_surface_t *image = cairo_image_surface_create(
+	    CAIRO_FORMAT_ARGB32, key->width * key->scale, key->height * key->scale);
+	cairo_t *cr;
+
+	cairo_surface_set_device_scale(image, key->scale, key->scale);
+	cr = cairo_create(image);
+	cairo_set_source_surface(cr, recording, 0, 0);
 	cairo_paint(cr);
-	cairo_surface_destroy(image);
+	cairo_destroy(cr);
+	cairo_surface_flush(image);
+	return image;
+}
+
+typedef struct {
+	cairo_surface_t *recording;
+	UbPictureKey key;
+} UbRasterizeData;
+
+static void
+rasterize_data_free(gpointer data)
+{
+	UbRasterizeData *rasterize = data;
+
+	cairo_surface_destroy(rasterize->recording);
+	g_free(rasterize);
+}
+
+static void
+rasterize_thread(GTask *task, gpointer source_object, gpointer task_data,
+		 GCancellable *cancellable)
+{
+	UbRasterizeData *rasterize = task_data;
+
+	g_task_return_pointer(task, rasterize_picture(rasterize->recording, &rasterize->key),
+			      (GDestroyNotify)cairo_surface_destroy);
+}
+
+static void
+rasterize_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	UbPinoutView *self = UB_PINOUT_VIEW(source);
+	UbRasterizeData *rasterize = g_task_get_task_data(G_TASK(result));
+	cairo_surface_t *image = g_task_propagate_pointer(G_TASK(result), NULL);
+
+	/* a later change asked for another picture, or the page was hidden: this one is old */
+	if (g_task_get_cancellable(G_TASK(result)) != self->rasterizing) {
+		g_clear_pointer(&image, cairo_surface_destroy);
+		return;
+	}
+	g_clear_object(&self->rasterizing);
+	g_clear_pointer(&self->picture, cairo_surface_destroy);
+	self->picture = image;
+	self->picture_key = rasterize->key;
+	gtk_widget_queue_draw(GTK_WIDGET(self));
+}
+
+static void
+rasterize_start(UbPinoutView *self, const UbPictureKey *key)
+{
+	g_autoptr(GTask) task = NULL;
+	UbRasterizeData *rasterize = g_new0(UbRasterizeData, 1);
+
+	if (self->rasterizing != NULL)
+		g_cancellable_cancel(self->rasterizing);
+	g_clear_object(&self->rasterizing);
+	self->rasterizing = g_cancellable_new();
+	self->rasterizing_key = *key;
+	rasterize->recording = record_picture(self, key);
+	rasterize->key = *key;
+	task = g_task_new(self, self->rasterizing, rasterize_done_cb, NULL);
+	g_task_set_source_tag(task, rasterize_start);
+	/* the pixels are wanted even if a later change makes them old: no early return */
+	g_task_set_return_on_cancel(task, FALSE);
+	g_task_set_check_cancellable(task, FALSE);
+	g_task_set_task_data(task, rasterize, rasterize_data_free);
+	g_task_run_in_thread(task, rasterize_thread);
+}
+
+/*
+ * The picture is drawn as pixels of its own: on X11, GTK 3's window surface hands every filled
+ * path to the X server as trapezoids, and the frame waited while the server rasterized them
+ * (3-5 ms of a wiring step's frame in Xvfb). Inside a frame the pixels come from a worker
+ * thread, so a new step's picture shows a frame later and the frame itself only copies; a
+ * draw outside the window's frames (a screenshot, a test) makes them at once.
+ */
+static gboolean
+ub_pinout_view_draw(GtkWidget *widget, cairo_t *cr)
+{
+	UbPinoutView *self = UB_PINOUT_VIEW(widget);
+	GtkStyleContext *context = gtk_widget_get_style_context(widget);
+	UbPictureKey key = {
+	    .width = gtk_widget_get_allocated_width(widget),
+	    .height = gtk_widget_get_allocated_height(widget),
+	    .scale = gtk_widget_get_scale_factor(widget),
+	    .generation = self->generation,
+	};
+
+	gtk_render_background(context, cr, 0, 0, key.width, key.height);
+	if (self->render == NULL || key.width <= 0 || key.height <= 0)
+		return FALSE;
+	if (self->picture == NULL || !picture_key_equal(&self->picture_key, &key)) {
+		if (!self->in_frame) {
+			cairo_surface_t *recording = record_picture(self, &key);
+
+			g_clear_pointer(&self->picture, cairo_surface_destroy);
+			self->picture = rasterize_picture(recording, &key);
+			self->picture_key = key;
+			cairo_surface_destroy(recording);
+		} else if (self->rasterizing == NULL ||
+			   !picture_key_equal(&self->rasterizing_key, &key)) {
+			rasterize_start(self, &key);
+		}
+	}
+	/* until the new picture is there, the last one where it still fits (a step behind) */
+	if (self->picture != NULL && self->picture_key.width == key.width &&
+	    self->picture_key.height == key.height && self->picture_key.scale == key.scale) {
+		cairo_set_source_surface(cr, self->picture, 0, 0);
+		cairo_paint(cr);
+	}
 	if (gtk_widget_has_visible_focus(widget))
-		gtk_render_focus(context, cr, 2, 2, alloc_w - 4, alloc_h - 4);
+		gtk_render_focus(context, cr, 2, 2, key.width - 4, key.height - 4);
 	return FALSE;
 }
 
@@ -197,7 +342,8 @@ static void
 ub_pinout_view_style_updated(GtkWidget *widget)
 {
 	GTK_WIDGET_CLASS(ub_pinout_view_parent_class)->style_updated(widget);
-	gtk_widget_queue_draw(widget);
+	/* the palette comes from the style */
+	picture_changed(UB_PINOUT_VIEW(widget));
 }
 
 /* the picture in words, for screen readers and for anyone who cannot tell the colours apart */
@@ -252,6 +398,7 @@ rebuild(UbPinoutView *self)
 		ub_pinout_render_set_focus(self->render, self->focus);
 	}
 	update_accessible(self);
+	self->generation++;
 	gtk_widget_queue_resize(GTK_WIDGET(self));
 }
 
@@ -370,11 +517,50 @@ ub_pinout_view_key_press_event(GtkWidget *widget, GdkEventKey *event)
 }
 
 static void
+frame_began_cb(UbPinoutView *self)
+{
+	self->in_frame = TRUE;
+}
+
+static void
+frame_ended_cb(UbPinoutView *self)
+{
+	self->in_frame = FALSE;
+}
+
+/* a hidden page keeps no pixels: they are made again when it shows */
+static void
+picture_drop(UbPinoutView *self)
+{
+	if (self->rasterizing != NULL)
+		g_cancellable_cancel(self->rasterizing);
+	g_clear_object(&self->rasterizing);
+	g_clear_pointer(&self->picture, cairo_surface_destroy);
+}
+
+static void
+ub_pinout_view_unrealize(GtkWidget *widget)
+{
+	UbPinoutView *self = UB_PINOUT_VIEW(widget);
+
+	g_clear_signal_handler(&self->before_paint_id, self->clock);
+	g_clear_signal_handler(&self->after_paint_id, self->clock);
+	g_clear_object(&self->clock);
+	self->in_frame = FALSE;
+	GTK_WIDGET_CLASS(ub_pinout_view_parent_class)->unrealize(widget);
+}
+
+static void
 ub_pinout_view_realize(GtkWidget *widget)
 {
 	UbPinoutView *self = UB_PINOUT_VIEW(widget);
 
 	GTK_WIDGET_CLASS(ub_pinout_view_parent_class)->realize(widget);
+	self->clock = g_object_ref(gtk_widget_get_frame_clock(widget));
+	self->before_paint_id = g_signal_connect_swapped(self->clock, "before-paint",
+							 G_CALLBACK(frame_began_cb), self);
+	self->after_paint_id = g_signal_connect_swapped(self->clock, "after-paint",
+							G_CALLBACK(frame_ended_cb), self);
 	if (self->zoomable) {
 		g_autoptr(GdkCursor) cursor =
 		    gdk_cursor_new_from_name(gtk_widget_get_display(widget), "zoom-in");
@@ -390,6 +576,7 @@ ub_pinout_view_unmap(GtkWidget *widget)
 
 	if (self->zoom_window != NULL)
 		gtk_widget_destroy(self->zoom_window);
+	picture_drop(self);
 	GTK_WIDGET_CLASS(ub_pinout_view_parent_class)->unmap(widget);
 }
 
@@ -400,6 +587,7 @@ ub_pinout_view_dispose(GObject *object)
 
 	if (self->zoom_window != NULL)
 		gtk_widget_destroy(self->zoom_window);
+	picture_drop(self);
 	G_OBJECT_CLASS(ub_pinout_view_parent_class)->dispose(object);
 }
 
@@ -431,6 +619,7 @@ ub_pinout_view_class_init(UbPinoutViewClass *klass)
 	widget_class->button_release_event = ub_pinout_view_button_release_event;
 	widget_class->key_press_event = ub_pinout_view_key_press_event;
 	widget_class->realize = ub_pinout_view_realize;
+	widget_class->unrealize = ub_pinout_view_unrealize;
 	widget_class->unmap = ub_pinout_view_unmap;
 	gtk_widget_class_set_css_name(widget_class, "ub-pinout-view");
 }
@@ -485,6 +674,7 @@ ub_pinout_view_set_render(UbPinoutView *self, UbPinoutRender *render)
 	if (render != NULL && ub_pinout_render_get_plan(render) != NULL)
 		self->plan = g_object_ref(ub_pinout_render_get_plan(render));
 	update_accessible(self);
+	self->generation++;
 	gtk_widget_queue_resize(GTK_WIDGET(self));
 }
 
@@ -514,7 +704,7 @@ ub_pinout_view_set_highlight(UbPinoutView *self, const UbSignal *signals)
 	}
 	if (self->render != NULL)
 		ub_pinout_render_set_highlight(self->render, self->highlight);
-	gtk_widget_queue_draw(GTK_WIDGET(self));
+	picture_changed(self);
 }
 
 void
@@ -528,7 +718,7 @@ ub_pinout_view_set_focus(UbPinoutView *self, gint wire_index)
 	if (self->zoom_window != NULL)
 		ub_pinout_view_set_focus(
 		    g_object_get_data(G_OBJECT(self->zoom_window), "ub-pinout-view"), self->focus);
-	gtk_widget_queue_draw(GTK_WIDGET(self));
+	picture_changed(self);
 }
 
 gint
@@ -566,7 +756,7 @@ ub_pinout_view_set_max_zoom(UbPinoutView *self, gdouble max_zoom)
 	g_return_if_fail(UB_IS_PINOUT_VIEW(self));
 	g_return_if_fail(max_zoom > 0.0);
 	self->max_zoom = max_zoom;
-	gtk_widget_queue_draw(GTK_WIDGET(self));
+	picture_changed(self);
 }
 
 /* a thumbnail: exactly this size, the picture scaled into it (0, 0: the picture's own size) */
@@ -587,4 +777,21 @@ ub_pinout_view_set_zoomable(UbPinoutView *self, gboolean zoomable)
 	gtk_widget_set_can_focus(GTK_WIDGET(self), zoomable);
 	gtk_widget_set_tooltip_text(GTK_WIDGET(self),
 				    zoomable ? _("Click to see the drawing full size") : NULL);
+}
+
+gboolean
+ub_pinout_view_get_picture_ready(UbPinoutView *self)
+{
+	GtkWidget *widget;
+	UbPictureKey key;
+
+	g_return_val_if_fail(UB_IS_PINOUT_VIEW(self), FALSE);
+	widget = GTK_WIDGET(self);
+	key = (UbPictureKey){
+	    .width = gtk_widget_get_allocated_width(widget),
+	    .height = gtk_widget_get_allocated_height(widget),
+	    .scale = gtk_widget_get_scale_factor(widget),
+	    .generation = self->generation,
+	};
+	return self->picture != NULL && picture_key_equal(&self->picture_key, &key);
 }

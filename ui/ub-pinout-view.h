@@ -38,5 +38,8 @@ void ub_pinout_view_open_zoom(UbPinoutView *self);
 /* the full-size window while it is open, else NULL */
 GtkWindow *ub_pinout_view_get_zoom_window(UbPinoutView *self);
 gchar *ub_pinout_view_get_description(UbPinoutView *self);
+/* whether the pixels for what the view shows now, at its allocation, are made (they are made
+ * in a worker while the window's frames go on: a change is shown a frame or so later) */
+gboolean ub_pinout_view_get_picture_ready(UbPinoutView *self);
 
 G_END_DECLS
