@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-font-warmup.h"
 #include "ub-page-connect.h"
 #include "ub-page-done.h"
 #include "ub-page-firmware.h"
@@ -302,6 +303,7 @@ ub_window_new(GtkApplication *application, UbSession *session)
 	}
 	gtk_widget_set_visible(self->demo_label, ub_session_is_demo(session));
 	gtk_window_set_default(GTK_WINDOW(self), self->next_button);
+	ub_font_warmup_start(GTK_WIDGET(self));
 	ub_window_present_page(self, ub_wizard_get_current(self->wizard));
 	return self;
 }
