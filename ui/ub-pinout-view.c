@@ -119,6 +119,20 @@ picture_key_equal(const UbPictureKey *a, const UbPictureKey *b)
 	       a->generation == b->generation;
 }
 
+/* the picture the view should show now */
+static UbPictureKey
+picture_key_now(UbPinoutView *self)
+{
+	GtkWidget *widget = GTK_WIDGET(self);
+
+	return (UbPictureKey){
+	    .width = gtk_widget_get_allocated_width(widget),
+	    .height = gtk_widget_get_allocated_height(widget),
+	    .scale = gtk_widget_get_scale_factor(widget),
+	    .generation = self->generation,
+	};
+}
+
 /* what the picture shows has changed: the next draw asks for it anew */
 static void
 picture_changed(UbPinoutView *self)
@@ -226,9 +240,6 @@ rasterize_start(UbPinoutView *self, const UbPictureKey *key)
 	rasterize->key = *key;
 	task = g_task_new(self, self->rasterizing, rasterize_done_cb, NULL);
 	g_task_set_source_tag(task, rasterize_start);
-	/* the pixels are wanted even if a later change makes them old: no early return */
-	g_task_set_return_on_cancel(task, FALSE);
-	g_task_set_check_cancellable(task, FALSE);
 	g_task_set_task_data(task, rasterize, rasterize_data_free);
 	g_task_run_in_thread(task, rasterize_thread);
 }
@@ -245,12 +256,7 @@ ub_pinout_view_draw(GtkWidget *widget, cairo_t *cr)
 {
 	UbPinoutView *self = UB_PINOUT_VIEW(widget);
 	GtkStyleContext *context = gtk_widget_get_style_context(widget);
-	UbPictureKey key = {
-	    .width = gtk_widget_get_allocated_width(widget),
-	    .height = gtk_widget_get_allocated_height(widget),
-	    .scale = gtk_widget_get_scale_factor(widget),
-	    .generation = self->generation,
-	};
+	UbPictureKey key = picture_key_now(self);
 
 	gtk_render_background(context, cr, 0, 0, key.width, key.height);
 	if (self->render == NULL || key.width <= 0 || key.height <= 0)
@@ -782,16 +788,9 @@ ub_pinout_view_set_zoomable(UbPinoutView *self, gboolean zoomable)
 gboolean
 ub_pinout_view_get_picture_ready(UbPinoutView *self)
 {
-	GtkWidget *widget;
 	UbPictureKey key;
 
 	g_return_val_if_fail(UB_IS_PINOUT_VIEW(self), FALSE);
-	widget = GTK_WIDGET(self);
-	key = (UbPictureKey){
-	    .width = gtk_widget_get_allocated_width(widget),
-	    .height = gtk_widget_get_allocated_height(widget),
-	    .scale = gtk_widget_get_scale_factor(widget),
-	    .generation = self->generation,
-	};
+	key = picture_key_now(self);
 	return self->picture != NULL && picture_key_equal(&self->picture_key, &key);
 }
