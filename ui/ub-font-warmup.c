@@ -5,7 +5,8 @@
 
 /* held by the toplevel (object data): nothing outlives it */
 typedef struct {
-	GPtrArray *fonts;      /* of PangoFontDescription, one of each */
+	GtkWidget *toplevel;   /* not owned: it owns this */
+	GPtrArray *fonts;      /* of PangoFontDescription, one of each; NULL until collected */
 	PangoContext *context; /* the toplevel's: same font options as its labels' */
 	guint next;
 	guint idle_id;
@@ -19,7 +20,7 @@ ub_font_warmup_free(gpointer data)
 	UbFontWarmup *warmup = data;
 
 	g_clear_handle_id(&warmup->idle_id, g_source_remove);
-	g_ptr_array_unref(warmup->fonts);
+	g_clear_pointer(&warmup->fonts, g_ptr_array_unref);
 	g_clear_object(&warmup->context);
 	g_free(warmup);
 }
@@ -48,13 +49,21 @@ ub_font_warmup_collect(GtkWidget *widget, gpointer user_data)
 		gtk_container_forall(GTK_CONTAINER(widget), ub_font_warmup_collect, warmup);
 }
 
-/* one font per turn of the main loop, so that no turn is long */
+/* the labels' fonts in the first turn, then one font per turn of the main loop, so that no
+ * turn is long */
 static gboolean
 ub_font_warmup_next_cb(gpointer user_data)
 {
 	UbFontWarmup *warmup = user_data;
 	PangoFontMetrics *metrics;
 
+	if (warmup->fonts == NULL) {
+		warmup->fonts =
+		    g_ptr_array_new_with_free_func((GDestroyNotify)pango_font_description_free);
+		warmup->context = g_object_ref(gtk_widget_get_pango_context(warmup->toplevel));
+		ub_font_warmup_collect(warmup->toplevel, warmup);
+		return G_SOURCE_CONTINUE;
+	}
 	if (warmup->next >= warmup->fonts->len) {
 		warmup->idle_id = 0;
 		return G_SOURCE_REMOVE;
@@ -73,10 +82,8 @@ ub_font_warmup_after_paint_cb(GdkFrameClock *clock, GtkWidget *toplevel)
 	UbFontWarmup *warmup = g_object_get_data(G_OBJECT(toplevel), UB_FONT_WARMUP_KEY);
 
 	g_signal_handlers_disconnect_by_func(clock, ub_font_warmup_after_paint_cb, toplevel);
-	if (warmup == NULL || warmup->context != NULL)
+	if (warmup == NULL || warmup->idle_id != 0 || warmup->fonts != NULL)
 		return;
-	warmup->context = g_object_ref(gtk_widget_get_pango_context(toplevel));
-	ub_font_warmup_collect(toplevel, warmup);
 	warmup->idle_id = g_idle_add_full(G_PRIORITY_LOW, ub_font_warmup_next_cb, warmup, NULL);
 }
 
@@ -95,7 +102,7 @@ ub_font_warmup_start(GtkWidget *toplevel)
 
 	g_return_if_fail(GTK_IS_WIDGET(toplevel));
 	warmup = g_new0(UbFontWarmup, 1);
-	warmup->fonts = g_ptr_array_new_with_free_func((GDestroyNotify)pango_font_description_free);
+	warmup->toplevel = toplevel;
 	g_object_set_data_full(G_OBJECT(toplevel), UB_FONT_WARMUP_KEY, warmup,
 			       ub_font_warmup_free);
 	if (gtk_widget_get_realized(toplevel))
@@ -112,6 +119,6 @@ ub_font_warmup_get_loaded(GtkWidget *toplevel, guint *found)
 	g_return_val_if_fail(GTK_IS_WIDGET(toplevel), 0);
 	warmup = g_object_get_data(G_OBJECT(toplevel), UB_FONT_WARMUP_KEY);
 	if (found != NULL)
-		*found = warmup != NULL ? warmup->fonts->len : 0;
+		*found = warmup != NULL && warmup->fonts != NULL ? warmup->fonts->len : 0;
 	return warmup != NULL ? warmup->next : 0;
 }
